@@ -1,0 +1,72 @@
+# Two commands do everything on a fresh Debian machine: `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app conference
+CATALOGS := $(wildcard conference/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGS:.po=.mo)
+
+# What the app needs at run time: WeasyPrint's Pango, the HarfBuzz subsetter (PDFs render about
+# four times slower without it) and fonts covering Latin, Cyrillic, Greek and Arabic.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core
+# What the tests need besides: Debian's browser for Playwright, pdftoppm, Node.js for axe-core.
+TEST_SYSTEM_PACKAGES := chromium poppler-utils nodejs npm
+
+.PHONY: run test system-packages test-system-packages translations translations-update clean
+
+run: system-packages $(VENV)/.installed $(COMPILED)
+	CONFERENCE_ENV=development $(FLASK) db upgrade
+	CONFERENCE_ENV=development $(FLASK) demo-data --if-empty
+	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C stops)"
+	CONFERENCE_ENV=development $(FLASK) run --host 127.0.0.1 --port 5000
+
+test: system-packages test-system-packages $(VENV)/.installed-test $(COMPILED) node_modules/.installed
+	$(PYTHON) -m pytest
+
+# Installs only what is missing; without root or sudo it names the packages and stops.
+define install_missing
+	@missing=$$(for package in $(1); do \
+		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "ok installed" || echo $$package; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing system packages:" $$missing; \
+		if [ "$$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo=sudo; \
+		else echo "Please install these Debian packages first:" $$missing; exit 1; fi; \
+		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null; \
+	fi
+endef
+
+system-packages:
+	$(call install_missing,$(SYSTEM_PACKAGES))
+
+test-system-packages:
+	$(call install_missing,$(TEST_SYSTEM_PACKAGES))
+
+$(VENV)/bin/python:
+	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PYTHON) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
+	$(PYTHON) -m pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+%.mo: %.po | $(VENV)/.installed
+	$(VENV)/bin/pybabel compile -i $< -o $@
+
+translations: $(COMPILED)
+
+# After changing user-facing strings: extract them and merge them into every catalogue.
+translations-update: | $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --ignore-dirs='.* node_modules' \
+		--project conference -o conference/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i conference/translations/messages.pot -d conference/translations
+
+clean:
+	rm -rf $(VENV) node_modules build $(COMPILED)

@@ -1,0 +1,65 @@
+"""conference: registrations and organisation of professional one-day conferences."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+
+from conference import config
+from conference.extensions import babel, csrf, db, migrate
+
+MIGRATIONS_DIRECTORY = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(config.defaults(app.instance_path))
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(config.from_environment())
+    if test_config:
+        app.config.update(test_config)
+    config.finalise(app.config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    from conference.site.i18n import select_locale
+
+    db.init_app(app)
+    # Batch mode lets later migrations alter tables on SQLite, which lacks most ALTER TABLE forms.
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIRECTORY), render_as_batch=True)
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _tune_sqlite)
+
+    _register_features(app)
+    return app
+
+
+def _tune_sqlite(dbapi_connection, _connection_record) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets readers work during a write; the generous busy timeout makes writers queue
+    # instead of failing with "database is locked" during a registration rush.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _register_features(app: Flask) -> None:
+    from conference.accounts import models as _accounts_models  # noqa: F401 - the users table
+    from conference.agenda.routes import blueprint as agenda
+    from conference.demo.commands import demo_data_command
+    from conference.events.routes import blueprint as events
+    from conference.organisations.routes import blueprint as organisations
+    from conference.people.routes import blueprint as people
+    from conference.site import errors, filters
+    from conference.site.routes import blueprint as site
+
+    for blueprint in (site, events, agenda, people, organisations):
+        app.register_blueprint(blueprint)
+    errors.register(app)
+    filters.register(app)
+    app.cli.add_command(demo_data_command)

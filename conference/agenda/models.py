@@ -1,0 +1,124 @@
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from conference.database import UTCDateTime, str_enum
+from conference.extensions import db
+
+
+class AgendaItemKind(enum.StrEnum):
+    WELCOME = "welcome"
+    KEYNOTE = "keynote"
+    TALK = "talk"
+    GOOD_PRACTICE = "good_practice"
+    PANEL = "panel"
+    FORUM = "forum"
+    BREAK = "break"
+    LUNCH = "lunch"
+    CLOSING = "closing"
+
+    @property
+    def label(self) -> str:
+        return AGENDA_ITEM_KIND_LABELS[self]
+
+    @property
+    def is_pause(self) -> bool:
+        return self in (AgendaItemKind.BREAK, AgendaItemKind.LUNCH)
+
+
+AGENDA_ITEM_KIND_LABELS = {
+    AgendaItemKind.WELCOME: _l("Welcome"),
+    AgendaItemKind.KEYNOTE: _l("Keynote"),
+    AgendaItemKind.TALK: _l("Talk"),
+    AgendaItemKind.GOOD_PRACTICE: _l("Good-practice example"),
+    AgendaItemKind.PANEL: _l("Panel discussion"),
+    AgendaItemKind.FORUM: _l("Forum / workshop"),
+    AgendaItemKind.BREAK: _l("Break"),
+    AgendaItemKind.LUNCH: _l("Lunch break"),
+    AgendaItemKind.CLOSING: _l("Closing"),
+}
+
+
+class AppearanceRole(enum.StrEnum):
+    SPEAKER = "speaker"
+    MODERATOR = "moderator"
+
+    @property
+    def label(self) -> str:
+        return APPEARANCE_ROLE_LABELS[self]
+
+
+APPEARANCE_ROLE_LABELS = {
+    AppearanceRole.SPEAKER: _l("Speaker"),
+    AppearanceRole.MODERATOR: _l("Moderation"),
+}
+
+
+class Room(db.Model):
+    """A room or track of an event; parallel forums run in different rooms."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    capacity: Mapped[int | None] = mapped_column(sa.Integer)
+    position: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (sa.UniqueConstraint("event_id", "name", name="uq_room_event_name"),)
+
+    event: Mapped["Event"] = relationship(back_populates="rooms")  # noqa: F821 - resolved by name
+
+
+class AgendaItem(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    room_id: Mapped[int | None] = mapped_column(sa.ForeignKey("room.id", ondelete="SET NULL"), index=True)
+    kind: Mapped[AgendaItemKind] = mapped_column(str_enum(AgendaItemKind))
+    title: Mapped[str] = mapped_column(sa.String(250))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    # A good-practice example presents a project (free text) of an organisation.
+    project_name: Mapped[str | None] = mapped_column(sa.String(200))
+    presenting_organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="SET NULL"), index=True
+    )
+
+    __table_args__ = (sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
+
+    event: Mapped["Event"] = relationship(back_populates="agenda_items")  # noqa: F821
+    room: Mapped[Room | None] = relationship()
+    presenting_organisation: Mapped["Organisation | None"] = relationship()  # noqa: F821
+    appearances: Mapped[list["AgendaItemPerson"]] = relationship(
+        back_populates="agenda_item", cascade="all, delete-orphan", order_by="AgendaItemPerson.position"
+    )
+
+    def people_in_role(self, role: AppearanceRole) -> list["Person"]:  # noqa: F821
+        return [appearance.person for appearance in self.appearances if appearance.role == role]
+
+    @property
+    def speakers(self) -> list["Person"]:  # noqa: F821
+        return self.people_in_role(AppearanceRole.SPEAKER)
+
+    @property
+    def moderators(self) -> list["Person"]:  # noqa: F821
+        return self.people_in_role(AppearanceRole.MODERATOR)
+
+
+class AgendaItemPerson(db.Model):
+    """A person appearing in an agenda item as speaker or moderator."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agenda_item_id: Mapped[int] = mapped_column(sa.ForeignKey("agenda_item.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    role: Mapped[AppearanceRole] = mapped_column(str_enum(AppearanceRole), default=AppearanceRole.SPEAKER)
+    position: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (
+        sa.UniqueConstraint("agenda_item_id", "person_id", "role", name="uq_agenda_item_person_role"),
+    )
+
+    agenda_item: Mapped[AgendaItem] = relationship(back_populates="appearances")
+    person: Mapped["Person"] = relationship(back_populates="appearances")  # noqa: F821

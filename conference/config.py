@@ -1,0 +1,81 @@
+"""Configuration: defaults here, then ``instance/config.py``, then environment variables.
+
+``CONFERENCE_ENV`` selects the mode: ``production`` (the default, so a forgotten setting
+fails safe), ``development`` (``make run``) or ``testing``.
+"""
+
+import os
+
+ENVIRONMENT_KEYS = (
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "MAIL_SERVER",
+    "MAIL_PORT",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_USE_TLS",
+    "MAIL_DEFAULT_SENDER",
+)
+
+DEVELOPMENT_SECRET_KEY = "development-only-not-secret"
+
+
+class MissingSecretKey(RuntimeError):
+    pass
+
+
+def defaults(instance_path: str) -> dict:
+    return {
+        "SECRET_KEY": None,
+        "DATABASE_URL": "sqlite:///" + os.path.join(instance_path, "conference.sqlite3"),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "BABEL_DEFAULT_LOCALE": "de",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
+        "LANGUAGES": {"de": "Deutsch", "en": "English"},
+        "MAIL_SERVER": "localhost",
+        "MAIL_PORT": 25,
+        "MAIL_USE_TLS": False,
+        "MAIL_DEFAULT_SENDER": "tagung@example.org",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": True,
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 30,
+    }
+
+
+def from_environment(environ=os.environ) -> dict:
+    """The recognised environment variables, with numbers and flags converted."""
+    found = {key: environ[key] for key in ENVIRONMENT_KEYS if environ.get(key)}
+    if "MAIL_PORT" in found:
+        found["MAIL_PORT"] = int(found["MAIL_PORT"])
+    if "MAIL_USE_TLS" in found:
+        found["MAIL_USE_TLS"] = found["MAIL_USE_TLS"].lower() in {"1", "true", "yes", "on"}
+    return found
+
+
+def sqlalchemy_url(database_url: str) -> str:
+    """Hosting providers hand out ``postgres://`` URLs; SQLAlchemy needs the psycopg 3 driver named."""
+    for prefix in ("postgres://", "postgresql://"):
+        if database_url.startswith(prefix):
+            return "postgresql+psycopg://" + database_url[len(prefix):]
+    return database_url
+
+
+def finalise(config) -> None:
+    """Derive the settings that depend on the mode and on the database URL."""
+    mode = config.setdefault("CONFERENCE_ENV", os.environ.get("CONFERENCE_ENV", "production"))
+    if mode not in {"production", "development", "testing"}:
+        raise RuntimeError(f"CONFERENCE_ENV must be production, development or testing, not {mode!r}.")
+    if not config.get("SECRET_KEY"):
+        if mode == "production":
+            raise MissingSecretKey(
+                "SECRET_KEY is not set. Set the environment variable SECRET_KEY (or SECRET_KEY in "
+                "instance/config.py) to a long random value, e.g. the output of "
+                "`python -c 'import secrets; print(secrets.token_hex(32))'`. "
+                "For local development set CONFERENCE_ENV=development instead."
+            )
+        config["SECRET_KEY"] = DEVELOPMENT_SECRET_KEY
+    if mode != "production":
+        # Development and tests are served over plain http://127.0.0.1.
+        config["SESSION_COOKIE_SECURE"] = False
+    config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(config["DATABASE_URL"])

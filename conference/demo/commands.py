@@ -1,0 +1,109 @@
+"""``flask --app conference demo-data``: load the demo world; running it again changes nothing."""
+
+import click
+import sqlalchemy as sa
+from flask.cli import with_appcontext
+
+from conference.accounts.models import User, UserRole
+from conference.agenda.models import AgendaItem, AgendaItemPerson, AppearanceRole, Room
+from conference.database import utcnow
+from conference.demo import data
+from conference.events.models import Event, EventPartner, EventStatus
+from conference.extensions import db
+from conference.organisations.models import Organisation
+from conference.people.models import Person
+
+
+def load(today) -> list[str]:
+    """Create whatever of the demo world is missing; returns the slugs of the events created."""
+    organisations = {slug: _organisation(slug, *fields) for slug, fields in data.ORGANISATIONS.items()}
+    for slug, (*_, parent_slug, _city, _website, _description) in data.ORGANISATIONS.items():
+        if parent_slug:
+            organisations[slug].parent = organisations[parent_slug]
+    people = {key: _person(*fields, organisations) for key, fields in data.PEOPLE.items()}
+    created = [spec["slug"] for spec in data.events(today) if _event(spec, organisations, people)]
+    _demo_organiser()
+    db.session.commit()
+    return created
+
+
+def _organisation(slug, name, short_name, kind, _parent, city, website, description) -> Organisation:
+    organisation = db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug))
+    if organisation is None:
+        organisation = Organisation(
+            slug=slug, name=name, short_name=short_name, kind=kind, city=city, website=website, description=description
+        )
+        db.session.add(organisation)
+    return organisation
+
+
+def _person(name, academic_title, function, organisation_slug, biography, organisations) -> Person:
+    organisation = organisations[organisation_slug]
+    person = db.session.scalar(sa.select(Person).where(Person.name == name))
+    if person is None:
+        person = Person(
+            name=name, academic_title=academic_title, function=function, organisation=organisation, biography=biography
+        )
+        db.session.add(person)
+    return person
+
+
+def _event(spec: dict, organisations: dict, people: dict) -> Event | None:
+    if db.session.scalar(sa.select(Event.id).where(Event.slug == spec["slug"])) is not None:
+        return None
+    day = spec["day"]
+    contact_name, contact_email, contact_phone = spec["contact"]
+    opens_at, closes_at = spec["registration"] or (None, None)
+    event = Event(
+        slug=spec["slug"], title=spec["title"], subtitle=spec["subtitle"], kind=spec["kind"],
+        status=EventStatus.PUBLISHED,
+        starts_at=data.berlin(day, spec["start"]), ends_at=data.berlin(day, spec["end"]),
+        venue=spec["venue"], street=spec["street"], postcode=spec["postcode"], city=spec["city"],
+        description=spec["description"], programme_name=spec["programme_name"],
+        funding_notice=spec["funding_notice"], network=organisations[spec["network"]], capacity=spec["capacity"],
+        registration_opens_at=opens_at, registration_closes_at=closes_at,
+        contact_name=contact_name, contact_email=contact_email, contact_phone=contact_phone,
+    )
+    event.partners = [
+        EventPartner(role=role, organisation=organisations[slug], position=position)
+        for position, (role, slug) in enumerate(spec["partners"])
+    ]
+    event.rooms = [Room(name=name, capacity=capacity, position=position) for position, (name, capacity) in enumerate(spec["rooms"])]
+    rooms = {room.name: room for room in event.rooms}
+    for start, end, kind, title, room, speakers, moderators, extra in spec["agenda"]:
+        appearances = [(key, AppearanceRole.SPEAKER) for key in speakers] + [(key, AppearanceRole.MODERATOR) for key in moderators]
+        event.agenda_items.append(
+            AgendaItem(
+                starts_at=data.berlin(day, start), ends_at=data.berlin(day, end), kind=kind, title=title,
+                room=rooms.get(room), description=extra.get("description", ""), project_name=extra.get("project_name"),
+                presenting_organisation=organisations.get(extra.get("organisation")),
+                appearances=[
+                    AgendaItemPerson(person=people[key], role=role, position=position)
+                    for position, (key, role) in enumerate(appearances)
+                ],
+            )
+        )
+    db.session.add(event)
+    return event
+
+
+def _demo_organiser() -> None:
+    account = data.DEMO_ORGANISER
+    if db.session.scalar(sa.select(User.id).where(User.email == account["email"])) is None:
+        user = User(email=account["email"], name=account["name"], role=UserRole.ORGANISER)
+        user.set_password(account["password"])
+        db.session.add(user)
+
+
+@click.command("demo-data")
+@click.option("--if-empty", is_flag=True, help="Only load into a database that has no events yet.")
+@with_appcontext
+def demo_data_command(if_empty: bool) -> None:
+    """Load the demo conferences, organisations and the demo organiser account (idempotent)."""
+    if if_empty and db.session.scalar(sa.select(Event.id).limit(1)) is not None:
+        click.echo("Demo data: the database already has events; nothing loaded.")
+    else:
+        created = load(utcnow().astimezone(data.BERLIN).date())
+        click.echo(f"Demo data: {len(created)} event(s) created" + (f": {', '.join(created)}" if created else " (all present)."))
+    account = data.DEMO_ORGANISER
+    click.echo(f"Demo organiser login: {account['email']} / password: {account['password']}")

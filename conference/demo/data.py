@@ -1,0 +1,264 @@
+"""The demo world: the Schwerin conference of 2011 and events of the other networks in the seeds.
+
+Dates of the upcoming events are computed from today, so the demo never goes stale.
+"""
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from conference.agenda.models import AgendaItemKind as K
+from conference.events.models import EventKind, PartnerRole
+from conference.organisations.models import OrganisationKind as O
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+DEMO_ORGANISER = {"email": "orga@example.org", "name": "Demo-Organisation", "password": "Anerkennung-2011"}
+
+FUNDING_PERSPEKTIVE = (
+    "Das Programm „Perspektive Berufsabschluss“ wird vom Bundesministerium für Bildung und Forschung "
+    "und aus Mitteln des Europäischen Sozialfonds der Europäischen Union gefördert."
+)
+FUNDING_BQN = (
+    "Die Beruflichen Qualifizierungsnetzwerke für Migrantinnen und Migranten (BQN) werden vom "
+    "Bundesministerium für Bildung und Forschung im Rahmen des Programms „Kompetenzen fördern – Berufliche "
+    "Qualifizierung von Zielgruppen mit besonderem Förderbedarf“ gefördert, begleitet vom BiBB."
+)
+
+# slug: name, short name, kind, parent slug, city, website, description
+ORGANISATIONS = {
+    "nq-netz-mv": ("Netzwerk zur beruflichen Nachqualifizierung Mecklenburg-Vorpommern", "NQ-Netz-MV", O.NETWORK, None, "Schwerin", None,
+                   "Vier Projekte aus Mecklenburg-Vorpommern im Programm „Perspektive Berufsabschluss“, zusammengeschlossen zur beruflichen Nachqualifizierung."),
+    "saz": ("Schweriner Ausbildungszentrum e.V.", "SAZ", O.EDUCATION_PROVIDER, None, "Schwerin", "https://www.sazev.de/", ""),
+    "afz-rostock": ("AFZ Rostock", "AFZ", O.EDUCATION_PROVIDER, None, "Rostock", None, ""),
+    "auz-schwaan": ("AUZ Schwaan", "AUZ", O.EDUCATION_PROVIDER, None, "Schwaan", None, ""),
+    "big-greifswald": ("BiG – Bildungszentrum Greifswald", "BiG", O.EDUCATION_PROVIDER, None, "Greifswald", None, ""),
+    "amon": ("amoN", "amoN", O.PROJECT, "saz", "Schwerin", None, "Projekt zur beruflichen Nachqualifizierung im Schweriner Ausbildungszentrum e.V."),
+    "mona": ("moNa", "moNa", O.PROJECT, "afz-rostock", "Rostock", None, "Projekt zur beruflichen Nachqualifizierung im AFZ Rostock."),
+    "pronaq": ("ProNaQ", "ProNaQ", O.PROJECT, "auz-schwaan", "Schwaan", None, "Projekt zur beruflichen Nachqualifizierung im AUZ Schwaan."),
+    "anna": ("anna", "anna", O.PROJECT, "big-greifswald", "Greifswald", None, "Projekt zur beruflichen Nachqualifizierung im BiG – Bildungszentrum in Greifswald."),
+    "ifd-migration-mv": ("Integrationsfachdienst Migration MV", "IFDM MV", O.ASSOCIATION, None, "Schwerin", None,
+                         "Strategischer Partner der Projekte des NQ-Netz-MV."),
+    "migrationsnetzwerke-mv": ("Örtliche Migrationsnetzwerke Mecklenburg-Vorpommern", None, O.ASSOCIATION, None, None, None, ""),
+    "mozaik": ("MOZAIK gGmbH", "MOZAIK", O.COMPANY, None, "Bielefeld", None,
+               "Fachliche Begleitung mit dem Begleitprojekt „Mit Migrantinnen für Migrantinnen – Interkulturelle Kooperation zur Verbesserung der Bildungsintegration“."),
+    "bmbf": ("Bundesministerium für Bildung und Forschung", "BMBF", O.PUBLIC_AUTHORITY, None, "Berlin", None, ""),
+    "esf": ("Europäischer Sozialfonds", "ESF", O.PUBLIC_AUTHORITY, None, None, None, ""),
+    "bibb": ("Bundesinstitut für Berufsbildung", "BiBB", O.PUBLIC_AUTHORITY, None, "Bonn", None, ""),
+    "bqn-rlp": ("Berufliches Qualifizierungsnetzwerk für Migrantinnen und Migranten in Rheinland-Pfalz", "BQN RLP", O.NETWORK, None, "Mainz", None,
+                "Wir konzeptionieren, koordinieren und kommunizieren eine einheitliche Strategie zur Qualifizierung von Migrantinnen und Migranten in Rheinland-Pfalz."),
+    "ism": ("Institut für Sozialpädagogische Forschung Mainz", "ism", O.RESEARCH, None, "Mainz", None,
+            "Verantwortlich für die Umsetzung des BQN auf der Landesebene sowie die Projektleitung."),
+    "inbi": ("INBI gGmbH", "INBI", O.EDUCATION_PROVIDER, None, "Mainz", None, "Koordiniert das lokale Modellprojekt Mainz."),
+    "baff": ("baff e.V.", "baff", O.ASSOCIATION, None, "Ludwigshafen", None, "Träger des lokalen Modellprojekts Ludwigshafen."),
+    "jgu-zww": ("Zentrum für wissenschaftliche Weiterbildung der Johannes Gutenberg-Universität Mainz", "ZWW", O.RESEARCH, None, "Mainz", None,
+                "Mit dem interdisziplinären Studiengang „Europäische Migration“ Partner der halbjährlichen Seminare."),
+    "bqn-saechsische-schweiz": ("Berufliches Qualifizierungsnetzwerk für Migrantinnen und Migranten in der Sächsischen Schweiz", "BQN Sächsische Schweiz",
+                                O.NETWORK, None, "Pirna", None, "Handlungsfelder: Übergang Schule–Beruf, Ausbildungsplatzakquisition, Kommunal- und Landespolitik, Bildungspolitik und Öffentlichkeitsarbeit."),
+    "bqn-emscher-lippe": ("Berufliches Qualifizierungsnetzwerk für Migrantinnen und Migranten in Emscher-Lippe", "BQN Emscher-Lippe", O.NETWORK, None,
+                          "Gelsenkirchen", None, "Eines von zehn regionalen BQN in Deutschland, offen für Anregungen, Austausch und gemeinsames Lernen."),
+    "bfw-dgb": ("bfw – Berufsfortbildungswerk des DGB", "bfw", O.EDUCATION_PROVIDER, None, "Gelsenkirchen", None,
+                "Koordinierende Stelle des BQN Emscher-Lippe."),
+}
+
+# key: name, academic title, function, organisation slug, biography
+PEOPLE = {
+    "saz-lead": ("Geschäftsführung des Schweriner Ausbildungszentrums", None, "Geschäftsführung", "saz", ""),
+    "ifdm": ("Leitung des Integrationsfachdienstes Migration MV", None, "Leitung", "ifd-migration-mv",
+             "Berät Unternehmen und Verwaltungen in Mecklenburg-Vorpommern zur Beschäftigung von Migrantinnen und Migranten."),
+    "mozaik": ("Projektleitung MOZAIK", None, "Leitung des Begleitprojekts „Mit Migrantinnen für Migrantinnen“", "mozaik",
+               "Begleitet die Projekte im Programm „Perspektive Berufsabschluss“ fachlich zu interkultureller Kooperation."),
+    "amon": ("Projektleitung amoN", None, "Projektleitung", "amon", ""),
+    "mona": ("Projektleitung moNa", None, "Projektleitung", "mona", ""),
+    "pronaq": ("Projektleitung ProNaQ", None, "Projektleitung", "pronaq", ""),
+    "anna": ("Projektleitung anna", None, "Projektleitung", "anna", ""),
+    "ism": ("Projektleitung BQN RLP", None, "Projektleitung", "ism", ""),
+    "inbi": ("Modellprojekt Mainz", None, "Koordination", "inbi", ""),
+    "baff": ("Modellprojekt Ludwigshafen", None, "Koordination", "baff", ""),
+    "zww": ("Studiengang „Europäische Migration“", None, "Studiengangskoordination", "jgu-zww", ""),
+    "bqn-ss": ("Koordination BQN Sächsische Schweiz", None, "Netzwerkkoordination", "bqn-saechsische-schweiz", ""),
+}
+
+
+def berlin(day: date, clock: str) -> datetime:
+    hours, minutes = map(int, clock.split(":"))
+    return datetime.combine(day, time(hours, minutes), tzinfo=BERLIN)
+
+
+def next_weekday(day: date, weekday: int) -> date:
+    """The first date on or after ``day`` that falls on ``weekday`` (Monday = 0)."""
+    return day + timedelta(days=(weekday - day.weekday()) % 7)
+
+
+def events(today: date) -> list[dict]:
+    """Every demo event; agenda rows are (start, end, kind, title, room, speakers, moderators, extra)."""
+    seminar_day = next_weekday(today + timedelta(weeks=6), 4)  # a Friday six weeks ahead
+    evening_day = next_weekday(today + timedelta(weeks=10), 2)  # a Wednesday ten weeks ahead
+    schwerin = date(2011, 9, 29)
+    return [
+        {
+            "slug": "anerkennung-durch-anerkennung-2011",
+            "title": "Fachtagung: Anerkennung durch Anerkennung",
+            "subtitle": "Potenziale von Migrantinnen und Migranten und der Fachkräftebedarf der Wirtschaft in Mecklenburg-Vorpommern",
+            "kind": EventKind.CONFERENCE,
+            "day": schwerin, "start": "09:30", "end": "16:00",
+            "venue": "Schweriner Ausbildungszentrum e.V.", "street": "", "postcode": "", "city": "Schwerin",
+            "programme_name": "Perspektive Berufsabschluss",
+            "network": "nq-netz-mv",
+            "capacity": 120,
+            "registration": (berlin(date(2011, 8, 1), "08:00"), berlin(date(2011, 9, 22), "23:59")),
+            "contact": ("Schweriner Ausbildungszentrum e.V.", "fachtagung@example.org", ""),
+            "funding_notice": FUNDING_PERSPEKTIVE,
+            "description": (
+                "Vier Projekte aus Mecklenburg-Vorpommern haben sich zu einem Netzwerk zur beruflichen Nachqualifizierung "
+                "zusammengeschlossen und bringen auf ihrer Fachtagung die Potenziale von Migrantinnen und Migranten und den "
+                "Fachkräftebedarf der Wirtschaft in Mecklenburg-Vorpommern zusammen.\n\n"
+                "Fachkräftepotenziale aus allen Teilen der Bevölkerung zu gewinnen, ist eine gesamtgesellschaftliche Aufgabe, "
+                "der wir uns gemeinsam stellen müssen. Die Zielgruppe der Personen mit Migrationshintergrund spielt dabei eine "
+                "besondere Rolle.\n\n"
+                "In diesem Kontext agieren im Programm „Perspektive Berufsabschluss“ die im Netzwerk zur beruflichen "
+                "Nachqualifizierung (NQ-Netz-MV) zusammengeschlossenen Projekte „amoN“ im Schweriner Ausbildungszentrum e.V., "
+                "„moNa“ im AFZ Rostock, „ProNaQ“ im AUZ Schwaan und „anna“ im BiG – Bildungszentrum in Greifswald. Der "
+                "Integrationsfachdienst Migration MV und die örtlichen Migrationsnetzwerke unterstützen die Projekte dabei in "
+                "strategischer Partnerschaft. Die fachliche Begleitung übernimmt die MOZAIK gGmbH aus Bielefeld mit ihrem "
+                "Begleitprojekt „Mit Migrantinnen für Migrantinnen – Interkulturelle Kooperation zur Verbesserung der "
+                "Bildungsintegration“.\n\n"
+                "Ziel der Fachtagung ist es, die Potenziale von Migrantinnen und Migranten und den Fachkräftebedarf der "
+                "Wirtschaft für das Bundesland Mecklenburg-Vorpommern in den Mittelpunkt zu rücken – ein Beitrag zur Förderung "
+                "der Willkommenskultur und Anerkennung, der Unternehmen, öffentliche Verwaltungen sowie die Menschen mit "
+                "Migrationshintergrund selbst für das Thema sensibilisiert.\n\n"
+                "Auch die Frage nach der Wirkung des im Gesetzgebungsverfahren befindlichen "
+                "Berufsqualifikationsfeststellungsgesetzes soll versuchsweise beantwortet werden. Good-Practice-Beispiele für "
+                "Integration und Beschäftigung von Migrantinnen und Migranten geben den Teilnehmenden Impulse für ihre Arbeit "
+                "mit dieser Zielgruppe."
+            ),
+            "partners": [
+                (PartnerRole.ORGANISER, "saz"),
+                (PartnerRole.NETWORK_PROJECT, "amon"), (PartnerRole.NETWORK_PROJECT, "mona"),
+                (PartnerRole.NETWORK_PROJECT, "pronaq"), (PartnerRole.NETWORK_PROJECT, "anna"),
+                (PartnerRole.STRATEGIC_PARTNER, "ifd-migration-mv"), (PartnerRole.STRATEGIC_PARTNER, "migrationsnetzwerke-mv"),
+                (PartnerRole.PROFESSIONAL_SUPPORT, "mozaik"),
+                (PartnerRole.FUNDER, "bmbf"), (PartnerRole.FUNDER, "esf"),
+            ],
+            "rooms": [("Großer Saal", 120), ("Forum 1 – Seminarraum A", 40), ("Forum 2 – Seminarraum B", 40), ("Forum 3 – Werkstatt", 30)],
+            "agenda": [
+                ("09:30", "10:00", K.WELCOME, "Begrüßung und Eröffnung", "Großer Saal", ["saz-lead"], [], {}),
+                ("10:00", "10:45", K.KEYNOTE, "Fachkräftebedarf in Mecklenburg-Vorpommern – Potenziale von Migrantinnen und Migranten",
+                 "Großer Saal", ["ifdm"], [], {}),
+                ("10:45", "11:30", K.TALK, "Anerkennung ausländischer Berufsabschlüsse: Was bringt das Berufsqualifikationsfeststellungsgesetz?",
+                 "Großer Saal", ["mozaik"], [],
+                 {"description": "Ein erster Blick auf das Gesetz im Gesetzgebungsverfahren und seine mögliche Wirkung in der Praxis der Nachqualifizierung."}),
+                ("11:30", "11:45", K.BREAK, "Kaffeepause", None, [], [], {}),
+                ("11:45", "12:15", K.GOOD_PRACTICE, "Nachqualifizierung mit Anerkennung: Wege zum Berufsabschluss in Schwerin",
+                 "Großer Saal", ["amon"], [], {"project_name": "amoN", "organisation": "amon"}),
+                ("12:15", "12:45", K.GOOD_PRACTICE, "Betriebe als Partner: Modulare Nachqualifizierung in Rostock",
+                 "Großer Saal", ["mona"], [], {"project_name": "moNa", "organisation": "mona"}),
+                ("12:45", "13:45", K.LUNCH, "Mittagspause", None, [], [], {}),
+                ("13:45", "15:00", K.FORUM, "Forum 1: Kompetenzen sichtbar machen – Anerkennung in der Praxis", "Forum 1 – Seminarraum A",
+                 ["pronaq"], ["ifdm"], {"project_name": "ProNaQ", "organisation": "pronaq"}),
+                ("13:45", "15:00", K.FORUM, "Forum 2: Willkommenskultur in Unternehmen und Verwaltungen", "Forum 2 – Seminarraum B",
+                 ["anna"], ["saz-lead"], {"project_name": "anna", "organisation": "anna"}),
+                ("13:45", "15:00", K.FORUM, "Forum 3: Mit Migrantinnen für Migrantinnen – interkulturelle Kooperation", "Forum 3 – Werkstatt",
+                 ["mozaik"], [], {}),
+                ("15:00", "15:45", K.PANEL, "Podium: Anerkennung durch Anerkennung – was braucht Mecklenburg-Vorpommern?", "Großer Saal",
+                 ["ifdm", "amon", "mona", "pronaq", "anna"], ["mozaik"], {}),
+                ("15:45", "16:00", K.CLOSING, "Ausblick und Verabschiedung", "Großer Saal", ["saz-lead"], [], {}),
+            ],
+        },
+        {
+            "slug": "schulversagen-schulerfolg",
+            "title": "Seminar: Schulversagen – Schulerfolg",
+            "subtitle": "Übergänge von Jugendlichen mit Migrationshintergrund von der Schule in das Berufsleben",
+            "kind": EventKind.SEMINAR,
+            "day": seminar_day, "start": "09:00", "end": "16:30",
+            "venue": "Johannes Gutenberg-Universität Mainz, Zentrum für wissenschaftliche Weiterbildung",
+            "street": "", "postcode": "", "city": "Mainz",
+            "programme_name": "Kompetenzen fördern",
+            "network": "bqn-rlp",
+            "capacity": 60,
+            "registration": (berlin(today - timedelta(days=14), "09:00"), berlin(seminar_day - timedelta(days=3), "23:59")),
+            "contact": ("Modellprojekt Mainz, INBI gGmbH", "seminar@example.org", ""),
+            "funding_notice": FUNDING_BQN,
+            "description": (
+                "In Kooperation mit dem Zentrum für wissenschaftliche Weiterbildung und dem interdisziplinären Studiengang "
+                "„Europäische Migration“ der Johannes Gutenberg-Universität Mainz bietet das Modellprojekt Mainz halbjährlich "
+                "Seminare zum Übergang von Jugendlichen mit Migrationshintergrund von der Schule in das Berufsleben an.\n\n"
+                "Am Nachmittag arbeiten die Teilnehmenden in drei parallelen Workshops; bitte wählen Sie bei der Anmeldung "
+                "einen Workshop."
+            ),
+            "partners": [
+                (PartnerRole.ORGANISER, "inbi"), (PartnerRole.ORGANISER, "ism"),
+                (PartnerRole.COOPERATION_PARTNER, "jgu-zww"), (PartnerRole.COOPERATION_PARTNER, "baff"),
+                (PartnerRole.FUNDER, "bmbf"), (PartnerRole.FUNDER, "esf"),
+            ],
+            "rooms": [("Hörsaal", 80), ("Seminarraum 1", 25), ("Seminarraum 2", 25), ("Seminarraum 3", 20)],
+            "agenda": [
+                ("09:00", "09:30", K.WELCOME, "Begrüßung", "Hörsaal", ["inbi"], [], {}),
+                ("09:30", "10:30", K.KEYNOTE, "Schulversagen oder Schulerfolg? Was Übergänge gelingen lässt", "Hörsaal", ["ism"], [], {}),
+                ("10:30", "10:45", K.BREAK, "Kaffeepause", None, [], [], {}),
+                ("10:45", "11:30", K.GOOD_PRACTICE, "Ganztagsschule im Grundschulbereich: Ansatzpunkte besserer Förderung", "Hörsaal",
+                 ["inbi"], [], {"project_name": "Modellprojekt Mainz", "organisation": "inbi"}),
+                ("11:30", "12:15", K.GOOD_PRACTICE, "Kommunale Ausbildungsförderung in Ludwigshafen", "Hörsaal",
+                 ["baff"], [], {"project_name": "Modellprojekt Ludwigshafen", "organisation": "baff"}),
+                ("12:15", "13:15", K.LUNCH, "Mittagspause", None, [], [], {}),
+                ("13:15", "15:00", K.FORUM, "Workshop A: Beratung an der Schnittstelle Schule – Ausbildung – Beruf", "Seminarraum 1", ["inbi"], [], {}),
+                ("13:15", "15:00", K.FORUM, "Workshop B: Expertinnen- und Expertengespräche – Erfahrungswissen nutzen", "Seminarraum 2", ["ism"], [], {}),
+                ("13:15", "15:00", K.FORUM, "Workshop C: Migration und Bildung im europäischen Vergleich", "Seminarraum 3", ["zww"], [], {}),
+                ("15:15", "16:15", K.PANEL, "Ergebnisse der Workshops und Diskussion", "Hörsaal", ["inbi", "ism", "zww"], ["baff"], {}),
+                ("16:15", "16:30", K.CLOSING, "Abschluss", "Hörsaal", [], [], {}),
+            ],
+        },
+        {
+            "slug": "informationsabend-saechsische-schweiz",
+            "title": "Informationsabend: Ausbildung mit Zukunft",
+            "subtitle": "Für Jugendliche mit Migrationshintergrund, ihre Eltern und Betriebe in der Sächsischen Schweiz",
+            "kind": EventKind.INFORMATION_EVENING,
+            "day": evening_day, "start": "18:00", "end": "20:30",
+            "venue": "Landratsamt, Großer Sitzungssaal", "street": "", "postcode": "", "city": "Pirna",
+            "programme_name": "Kompetenzen fördern",
+            "network": "bqn-saechsische-schweiz",
+            "capacity": 80,
+            "registration": (berlin(today + timedelta(weeks=2), "08:00"), berlin(evening_day - timedelta(days=1), "12:00")),
+            "contact": ("BQN Sächsische Schweiz", "bqn-ss@example.org", ""),
+            "funding_notice": FUNDING_BQN,
+            "description": (
+                "Wie finde ich einen Ausbildungsplatz? Welche Praktika helfen weiter? Das BQN Sächsische Schweiz informiert "
+                "über Wege in Ausbildung und Arbeit und stellt Beratungsangebote der Region vor.\n\n"
+                "Betriebe erfahren, wie interkulturelle Öffnung gelingt und welche Unterstützung es bei der Ausbildung gibt."
+            ),
+            "partners": [(PartnerRole.ORGANISER, "bqn-saechsische-schweiz"), (PartnerRole.FUNDER, "bmbf"), (PartnerRole.FUNDER, "bibb")],
+            "rooms": [],
+            "agenda": [
+                ("18:00", "18:15", K.WELCOME, "Begrüßung", None, ["bqn-ss"], [], {}),
+                ("18:15", "19:00", K.TALK, "Wege in Ausbildung: Praktika, Beratung und Kompetenzermittlung", None, ["bqn-ss"], [], {}),
+                ("19:00", "20:15", K.PANEL, "Fragen und Antworten mit Betrieben und Beratungsstellen", None, [], ["bqn-ss"], {}),
+                ("20:15", "20:30", K.CLOSING, "Ausklang", None, [], [], {}),
+            ],
+        },
+        {
+            "slug": "netzwerktreffen-emscher-lippe-2005",
+            "title": "Netzwerktreffen BQN Emscher-Lippe",
+            "subtitle": "Gemeinsam für einen besseren Start junger Migrantinnen und Migranten in den Beruf",
+            "kind": EventKind.NETWORK_MEETING,
+            "day": date(2005, 11, 16), "start": "10:00", "end": "14:00",
+            "venue": "bfw – Berufsfortbildungswerk des DGB", "street": "", "postcode": "", "city": "Gelsenkirchen",
+            "programme_name": "Kompetenzen fördern",
+            "network": "bqn-emscher-lippe",
+            "capacity": None,
+            "registration": None,
+            "contact": ("bfw Gelsenkirchen", "bqn-el@example.org", ""),
+            "funding_notice": FUNDING_BQN,
+            "description": (
+                "Mehr als 30 % aller ausländischen Jugendlichen in Deutschland erreichen keinen Berufsabschluss. Das BQN "
+                "Emscher-Lippe lädt Akteure des Arbeits- und Ausbildungsmarktes ein, vorhandene Angebote zur Beratung und "
+                "Förderung zu vernetzen und weiterzuentwickeln."
+            ),
+            "partners": [(PartnerRole.ORGANISER, "bfw-dgb"), (PartnerRole.FUNDER, "bmbf")],
+            "rooms": [],
+            "agenda": [
+                ("10:00", "10:30", K.WELCOME, "Begrüßung und Vorstellung des Netzwerks", None, [], [], {}),
+                ("10:30", "12:00", K.FORUM, "Arbeitsgruppen: Beratung, Ausbildungsplätze, Öffentlichkeitsarbeit", None, [], [], {}),
+                ("12:00", "13:00", K.LUNCH, "Mittagsimbiss", None, [], [], {}),
+                ("13:00", "14:00", K.CLOSING, "Ergebnisse und nächste Schritte", None, [], [], {}),
+            ],
+        },
+    ]

@@ -1,0 +1,163 @@
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from conference.database import UTCDateTime, str_enum, utcnow
+from conference.extensions import db
+
+
+class EventKind(enum.StrEnum):
+    CONFERENCE = "conference"
+    SEMINAR = "seminar"
+    WORKSHOP = "workshop"
+    INFORMATION_EVENING = "information_evening"
+    NETWORK_MEETING = "network_meeting"
+
+    @property
+    def label(self) -> str:
+        return EVENT_KIND_LABELS[self]
+
+
+EVENT_KIND_LABELS = {
+    EventKind.CONFERENCE: _l("Conference"),
+    EventKind.SEMINAR: _l("Seminar"),
+    EventKind.WORKSHOP: _l("Workshop"),
+    EventKind.INFORMATION_EVENING: _l("Information evening"),
+    EventKind.NETWORK_MEETING: _l("Network meeting"),
+}
+
+
+class EventStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+class RegistrationState(enum.StrEnum):
+    """Where an event stands in its registration period, as the public pages show it."""
+
+    NONE = "none"  # no online registration planned
+    NOT_YET_OPEN = "not_yet_open"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class PartnerRole(enum.StrEnum):
+    """The part an organisation plays at an event; the order here is the order on the event page."""
+
+    ORGANISER = "organiser"
+    NETWORK_PROJECT = "network_project"
+    STRATEGIC_PARTNER = "strategic_partner"
+    PROFESSIONAL_SUPPORT = "professional_support"
+    COOPERATION_PARTNER = "cooperation_partner"
+    FUNDER = "funder"
+
+    @property
+    def label(self) -> str:
+        return PARTNER_ROLE_LABELS[self]
+
+
+PARTNER_ROLE_LABELS = {
+    PartnerRole.ORGANISER: _l("Organiser"),
+    PartnerRole.NETWORK_PROJECT: _l("Network projects"),
+    PartnerRole.STRATEGIC_PARTNER: _l("Strategic partners"),
+    PartnerRole.PROFESSIONAL_SUPPORT: _l("Professional support"),
+    PartnerRole.COOPERATION_PARTNER: _l("Cooperation partners"),
+    PartnerRole.FUNDER: _l("Funding"),
+}
+
+
+class Event(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(250))
+    subtitle: Mapped[str | None] = mapped_column(sa.String(250))
+    kind: Mapped[EventKind] = mapped_column(str_enum(EventKind), default=EventKind.CONFERENCE)
+    status: Mapped[EventStatus] = mapped_column(str_enum(EventStatus), default=EventStatus.DRAFT, index=True)
+    # Language of the event's own texts, so pages can mark them up correctly in either interface language.
+    language: Mapped[str] = mapped_column(sa.String(8), default="de")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    venue: Mapped[str] = mapped_column(sa.String(200), default="")
+    street: Mapped[str] = mapped_column(sa.String(200), default="")
+    postcode: Mapped[str] = mapped_column(sa.String(12), default="")
+    city: Mapped[str] = mapped_column(sa.String(100), default="")
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    programme_name: Mapped[str | None] = mapped_column(sa.String(200))
+    funding_notice: Mapped[str] = mapped_column(sa.Text, default="")
+    # The network the event belongs to (e.g. NQ-Netz-MV); visitors filter the event list by it.
+    network_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id", ondelete="SET NULL"), index=True)
+    capacity: Mapped[int | None] = mapped_column(sa.Integer)
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    contact_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
+    contact_phone: Mapped[str] = mapped_column(sa.String(50), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        sa.CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+    )
+
+    network: Mapped["Organisation | None"] = relationship()  # noqa: F821 - resolved by name
+    partners: Mapped[list["EventPartner"]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="EventPartner.position"
+    )
+    rooms: Mapped[list["Room"]] = relationship(  # noqa: F821
+        back_populates="event", cascade="all, delete-orphan", order_by="Room.position"
+    )
+    agenda_items: Mapped[list["AgendaItem"]] = relationship(  # noqa: F821
+        back_populates="event", cascade="all, delete-orphan", order_by="AgendaItem.starts_at"
+    )
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in (EventStatus.PUBLISHED, EventStatus.CANCELLED)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == EventStatus.CANCELLED
+
+    def has_ended(self, now: datetime) -> bool:
+        return self.ends_at <= now
+
+    def registration_state(self, now: datetime) -> RegistrationState:
+        if self.status != EventStatus.PUBLISHED or self.registration_opens_at is None:
+            return RegistrationState.NONE
+        if now < self.registration_opens_at:
+            return RegistrationState.NOT_YET_OPEN
+        closes_at = self.registration_closes_at or self.starts_at
+        if now >= closes_at:
+            return RegistrationState.CLOSED
+        return RegistrationState.OPEN
+
+    def partners_by_role(self) -> list[tuple[PartnerRole, list["EventPartner"]]]:
+        """Partners grouped by role, roles in the order of ``PartnerRole``, empty roles left out."""
+        return [
+            (role, members)
+            for role in PartnerRole
+            if (members := [partner for partner in self.partners if partner.role == role])
+        ]
+
+    def __repr__(self) -> str:
+        return f"<Event {self.slug}>"
+
+
+class EventPartner(db.Model):
+    """One organisation in one role at one event (an organisation may hold several roles)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    role: Mapped[PartnerRole] = mapped_column(str_enum(PartnerRole))
+    position: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (sa.UniqueConstraint("event_id", "organisation_id", "role", name="uq_event_partner_role"),)
+
+    event: Mapped[Event] = relationship(back_populates="partners")
+    organisation: Mapped["Organisation"] = relationship(back_populates="event_roles")  # noqa: F821

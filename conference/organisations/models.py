@@ -1,0 +1,66 @@
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from conference.database import UTCDateTime, str_enum, utcnow
+from conference.extensions import db
+
+
+class OrganisationKind(enum.StrEnum):
+    NETWORK = "network"
+    PROJECT = "project"
+    EDUCATION_PROVIDER = "education_provider"
+    PUBLIC_AUTHORITY = "public_authority"
+    RESEARCH = "research"
+    ASSOCIATION = "association"
+    COMPANY = "company"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return ORGANISATION_KIND_LABELS[self]
+
+
+ORGANISATION_KIND_LABELS = {
+    OrganisationKind.NETWORK: _l("Network"),
+    OrganisationKind.PROJECT: _l("Project"),
+    OrganisationKind.EDUCATION_PROVIDER: _l("Education provider"),
+    OrganisationKind.PUBLIC_AUTHORITY: _l("Public authority"),
+    OrganisationKind.RESEARCH: _l("University or research institute"),
+    OrganisationKind.ASSOCIATION: _l("Association or initiative"),
+    OrganisationKind.COMPANY: _l("Company"),
+    OrganisationKind.OTHER: _l("Other organisation"),
+}
+
+
+class Organisation(db.Model):
+    """A network, project, training centre, funder or any other body taking part in events.
+
+    A project (e.g. "amoN") names the organisation that runs it as its parent
+    (e.g. "Schweriner Ausbildungszentrum e.V.").
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    short_name: Mapped[str | None] = mapped_column(sa.String(60))
+    kind: Mapped[OrganisationKind] = mapped_column(str_enum(OrganisationKind), default=OrganisationKind.OTHER)
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id", ondelete="SET NULL"), index=True)
+    city: Mapped[str | None] = mapped_column(sa.String(100))
+    website: Mapped[str | None] = mapped_column(sa.String(300))
+    # A path below the static folder (demo and bundled logos) or, later, the upload folder.
+    logo: Mapped[str | None] = mapped_column(sa.String(300))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    parent: Mapped["Organisation | None"] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list["Organisation"]] = relationship(back_populates="parent", order_by="Organisation.name")
+    event_roles: Mapped[list["EventPartner"]] = relationship(  # noqa: F821 - resolved by name
+        back_populates="organisation", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.slug}>"

@@ -1,0 +1,37 @@
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from conference.database import UTCDateTime, utcnow
+from conference.extensions import db
+
+
+class Person(db.Model):
+    """A speaker or moderator.
+
+    One ``name`` field rather than first and last name: names from many cultures do not split
+    that way, and speakers are sometimes known only by their role ("Projektleitung amoN").
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    academic_title: Mapped[str | None] = mapped_column(sa.String(60))
+    function: Mapped[str | None] = mapped_column(sa.String(200))
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="SET NULL"), index=True
+    )
+    biography: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation: Mapped["Organisation | None"] = relationship()  # noqa: F821 - resolved by name
+    appearances: Mapped[list["AgendaItemPerson"]] = relationship(  # noqa: F821
+        back_populates="person", cascade="all, delete-orphan"
+    )
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.academic_title} {self.name}" if self.academic_title else self.name
+
+    def __repr__(self) -> str:
+        return f"<Person {self.id} {self.name}>"

@@ -1,0 +1,44 @@
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from conference.extensions import db
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood. Please go back and try again.")),
+    403: (_l("Access denied"), _l("You are not allowed to open this page.")),
+    404: (
+        _l("Page not found"),
+        _l("There is no page at this address. Perhaps the event has moved or the link is mistyped."),
+    ),
+    405: (_l("Not possible here"), _l("This page cannot be used in that way.")),
+    500: (
+        _l("Something went wrong"),
+        _l("An error occurred on our side. Nothing you entered is your fault; please try again later."),
+    ),
+}
+
+
+def render_error(code: int, message=None):
+    title, default_message = MESSAGES.get(code, MESSAGES[500])
+    return render_template("errors/error.html", code=code, title=title, message=message or default_message), code
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        return render_error(
+            400, _l("The form had expired or was sent from elsewhere. Please reload the page and try again.")
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code not in MESSAGES:
+            return error
+        return render_error(error.code)
+
+    @app.errorhandler(InternalServerError)
+    def server_error(_error):
+        db.session.rollback()
+        return render_error(500)

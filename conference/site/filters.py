@@ -1,0 +1,47 @@
+"""Template filters and globals: dates, times, the locale and plain text that people typed."""
+
+from datetime import datetime
+
+from flask import Flask
+from flask_babel import format_date, format_time, get_locale, gettext
+from markupsafe import Markup, escape
+
+
+def clock(moment: datetime) -> str:
+    """A time of day in Berlin time: "9.30" in German, "9:30 AM" in English."""
+    # Translators: a Babel time pattern; German uses "H.mm" (9.30), the way German programmes print times.
+    return format_time(moment, gettext("h:mm a"))
+
+
+def time_range(starts_at: datetime, ends_at: datetime) -> str:
+    """ "9.30 – 16.00 Uhr" in German, "9:30 AM – 4:00 PM" in English."""
+    # Translators: a span of clock times; German adds "Uhr" after it.
+    return gettext("%(start)s – %(end)s", start=clock(starts_at), end=clock(ends_at))
+
+
+def date_range(starts_at: datetime, ends_at: datetime, format: str = "full") -> str:
+    """The day of an event, or its first and last day when it runs over several."""
+    first, last = format_date(starts_at, format), format_date(ends_at, format)
+    return first if first == last else f"{first} – {last}"
+
+
+def paragraphs(text: str | None) -> Markup:
+    """Plain text as HTML paragraphs: blank lines separate paragraphs, single newlines break lines.
+
+    Everything is escaped, so what an organiser or attendee typed is shown, never executed.
+    """
+    blocks = [block.strip() for block in (text or "").replace("\r\n", "\n").split("\n\n")]
+    return Markup("\n").join(
+        Markup("<p>{}</p>").format(Markup("<br>\n").join(escape(line) for line in block.split("\n")))
+        for block in blocks
+        if block
+    )
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(clock)
+    app.add_template_filter(time_range)
+    app.add_template_filter(date_range)
+    app.add_template_filter(paragraphs)
+    app.add_template_filter(format_date)
+    app.add_template_global(get_locale)

@@ -1,0 +1,128 @@
+"""Fixtures: an app with a fresh database per test, its clients, and factories for the models.
+
+The database is SQLite in the test's temporary folder, or the PostgreSQL server named by
+``TEST_DATABASE_URL`` (its tables are dropped and created again for every test).
+"""
+
+import itertools
+import os
+import re
+from datetime import timedelta
+
+import flask_babel
+import pytest
+
+from conference import create_app
+from conference.agenda.models import AgendaItem, AgendaItemKind, AgendaItemPerson, AppearanceRole, Room
+from conference.database import utcnow
+from conference.events.models import Event, EventKind, EventPartner, EventStatus, PartnerRole
+from conference.extensions import db
+from conference.organisations.models import Organisation, OrganisationKind
+from conference.people.models import Person
+
+counter = itertools.count(1)
+
+
+@pytest.fixture
+def app(tmp_path):
+    database_url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    app = create_app({"TESTING": True, "CONFERENCE_ENV": "testing", "DATABASE_URL": database_url})
+    # Requests share the test's app context (and so its database session), so Flask-Babel's
+    # per-context cache of the locale must be cleared after each one, as a new context would be.
+    app.teardown_request(lambda _error: flask_babel.refresh())
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_token(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+@pytest.fixture
+def make_organisation(app):
+    def make(**fields) -> Organisation:
+        number = next(counter)
+        fields = {"slug": f"org-{number}", "name": f"Organisation {number}", "kind": OrganisationKind.EDUCATION_PROVIDER} | fields
+        organisation = Organisation(**fields)
+        db.session.add(organisation)
+        db.session.commit()
+        return organisation
+
+    return make
+
+
+@pytest.fixture
+def make_event(app):
+    """A published one-day event in four weeks, 9.30–16.00 Berlin time, registration open."""
+
+    def make(partners: list[tuple[PartnerRole, Organisation]] = (), **fields) -> Event:
+        number = next(counter)
+        now = utcnow()
+        day = (now + timedelta(weeks=4)).replace(hour=7, minute=30, second=0, microsecond=0)
+        fields = {
+            "slug": f"event-{number}",
+            "title": f"Fachtagung {number}",
+            "kind": EventKind.CONFERENCE,
+            "status": EventStatus.PUBLISHED,
+            "starts_at": day,
+            "ends_at": day + timedelta(hours=6, minutes=30),
+            "venue": "Tagungshaus",
+            "city": "Schwerin",
+            "description": "Worum es geht.",
+            "registration_opens_at": now - timedelta(days=1),
+            "registration_closes_at": day - timedelta(days=2),
+        } | fields
+        event = Event(**fields)
+        event.partners = [EventPartner(role=role, organisation=org, position=i) for i, (role, org) in enumerate(partners)]
+        db.session.add(event)
+        db.session.commit()
+        return event
+
+    return make
+
+
+@pytest.fixture
+def make_person(app):
+    def make(**fields) -> Person:
+        fields = {"name": f"Person {next(counter)}"} | fields
+        person = Person(**fields)
+        db.session.add(person)
+        db.session.commit()
+        return person
+
+    return make
+
+
+@pytest.fixture
+def make_agenda_item(app):
+    """An agenda item of ``event`` starting ``start_minutes`` after the event starts."""
+
+    def make(event: Event, start_minutes: int = 0, minutes: int = 30, room: str | None = None,
+             speakers=(), moderators=(), **fields) -> AgendaItem:
+        starts_at = event.starts_at + timedelta(minutes=start_minutes)
+        fields = {"kind": AgendaItemKind.TALK, "title": f"Programmpunkt {next(counter)}"} | fields
+        item = AgendaItem(event=event, starts_at=starts_at, ends_at=starts_at + timedelta(minutes=minutes), **fields)
+        db.session.add(item)
+        if room:
+            item.room = next((r for r in event.rooms if r.name == room), None) or Room(event=event, name=room, position=len(event.rooms))
+        roles = [(p, AppearanceRole.SPEAKER) for p in speakers] + [(p, AppearanceRole.MODERATOR) for p in moderators]
+        item.appearances = [AgendaItemPerson(person=p, role=role, position=i) for i, (p, role) in enumerate(roles)]
+        db.session.commit()
+        return item
+
+    return make

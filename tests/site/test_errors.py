@@ -1,0 +1,34 @@
+import pytest
+
+
+def test_not_found_page_is_in_the_site_style(client):
+    response = client.get("/no/such/page")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "Seite nicht gefunden" in html and "Zur Veranstaltungsübersicht" in html
+    assert 'class="site-header"' in html
+
+
+def test_wrong_method_gets_a_page_not_a_stack_trace(client):
+    response = client.post("/events.ics")
+    assert response.status_code == 405
+    assert "Hier nicht möglich" in response.get_data(as_text=True)
+
+
+@pytest.fixture
+def failing_app(app):
+    @app.get("/__fail")
+    def fail():
+        raise RuntimeError("boom")
+
+    app.config["TESTING"] = False  # let Flask turn the exception into a 500 page
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    return app
+
+
+def test_server_error_page_hides_the_details(failing_app):
+    response = failing_app.test_client().get("/__fail")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Etwas ist schiefgegangen" in html
+    assert "boom" not in html and "Traceback" not in html

@@ -1,0 +1,72 @@
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from tests.conftest import csrf_token
+
+TRANSLATIONS = Path(__file__).resolve().parents[2] / "conference" / "translations"
+
+
+def switch_language(client, locale: str, next_url: str = "/"):
+    token = csrf_token(client.get(next_url).get_data(as_text=True))
+    return client.post("/language", data={"locale": locale, "next": next_url, "csrf_token": token})
+
+
+def test_pages_are_german_by_default(client):
+    html = client.get("/", headers={"Accept-Language": "en-US,en"}).get_data(as_text=True)
+    assert '<html lang="de">' in html
+    assert "Kommende Veranstaltungen" in html
+    assert '<button type="submit" name="locale" value="en" lang="en">English</button>' in html
+
+
+def test_switching_to_english_and_back_keeps_the_visitor_on_the_page(client, make_event):
+    event = make_event()
+
+    response = switch_language(client, "en", f"/events/{event.slug}")
+
+    assert response.status_code == 303 and response.headers["Location"] == f"/events/{event.slug}"
+    html = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert '<html lang="en">' in html and "About the event" in html and "Register now" in html
+    # The event's own German texts stay marked as German for screen readers.
+    assert f'lang="{event.language}"' in html
+
+    switch_language(client, "de", "/")
+    assert "Kommende Veranstaltungen" in client.get("/").get_data(as_text=True)
+
+
+def test_english_times_use_the_twelve_hour_clock(client, make_event):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    berlin = ZoneInfo("Europe/Berlin")
+    event = make_event(starts_at=datetime(2011, 9, 29, 9, 30, tzinfo=berlin), ends_at=datetime(2011, 9, 29, 16, 0, tzinfo=berlin))
+    switch_language(client, "en")
+    html = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert "Thursday, September 29, 2011" in html
+    assert "9:30\u202fAM – 4:00\u202fPM" in html or "9:30 AM – 4:00 PM" in html
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "\\\\evil.example", "javascript:alert(1)", ""])
+def test_language_switch_never_redirects_off_site(client, target):
+    token = csrf_token(client.get("/").get_data(as_text=True))
+    response = client.post("/language", data={"locale": "en", "next": target, "csrf_token": token})
+    assert response.headers["Location"] == "/"
+
+
+def test_language_switch_refuses_unknown_languages_and_missing_tokens(client):
+    token = csrf_token(client.get("/").get_data(as_text=True))
+    client.post("/language", data={"locale": "xx", "next": "/", "csrf_token": token})
+    assert '<html lang="de">' in client.get("/").get_data(as_text=True)
+
+    response = client.post("/language", data={"locale": "en", "next": "/"})
+    assert response.status_code == 400
+    assert "Das Formular war abgelaufen" in response.get_data(as_text=True)
+
+
+def test_german_catalogue_translates_every_message():
+    with (TRANSLATIONS / "de" / "LC_MESSAGES" / "messages.po").open("rb") as po, (TRANSLATIONS / "messages.pot").open("rb") as pot:
+        catalogue, template = read_po(po), read_po(pot)
+    untranslated = [message.id for message in catalogue if message.id and (not message.string or message.fuzzy)]
+    missing = [message.id for message in template if message.id and message.id not in catalogue]
+    assert untranslated == [] and missing == []

@@ -1,0 +1,39 @@
+"""The migrations, run from an empty database, build exactly the schema the models describe."""
+
+import os
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+
+from conference import create_app
+from conference.extensions import db
+
+
+@pytest.fixture
+def empty_app(tmp_path):
+    database_url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
+    app = create_app({"TESTING": True, "CONFERENCE_ENV": "testing", "DATABASE_URL": database_url})
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as connection:
+            connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+        yield app
+        downgrade(revision="base")
+        db.engine.dispose()
+
+
+def test_upgrade_from_empty_matches_the_models(empty_app):
+    upgrade()
+    with db.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+    assert differences == []
+
+
+def test_downgrade_to_empty_removes_every_table(empty_app):
+    upgrade()
+    downgrade(revision="base")
+    assert set(sa.inspect(db.engine).get_table_names()) <= {"alembic_version"}
+    upgrade()  # and back, so the fixture's own downgrade has something to do

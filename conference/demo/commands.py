@@ -39,7 +39,9 @@ def _organisation(slug, name, short_name, kind, _parent, city, website, descript
 
 def _person(name, academic_title, function, organisation_slug, biography, organisations) -> Person:
     organisation = organisations[organisation_slug]
-    person = db.session.scalar(sa.select(Person).where(Person.name == name))
+    person = db.session.scalar(
+        sa.select(Person).where(Person.name == name, Person.organisation_id == organisation.id)
+    )
     if person is None:
         person = Person(
             name=name, academic_title=academic_title, function=function, organisation=organisation, biography=biography

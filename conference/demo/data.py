@@ -60,22 +60,23 @@ ORGANISATIONS = {
                 "Koordinierende Stelle des BQN Emscher-Lippe."),
 }
 
-# key: name, academic title, function, organisation slug, biography
+# key: name, academic title, function, organisation slug, biography. Speakers are described by their
+# role at their organisation rather than by invented names.
 PEOPLE = {
-    "saz-lead": ("Geschäftsführung des Schweriner Ausbildungszentrums", None, "Geschäftsführung", "saz", ""),
-    "ifdm": ("Leitung des Integrationsfachdienstes Migration MV", None, "Leitung", "ifd-migration-mv",
+    "saz-lead": ("Geschäftsführung", None, None, "saz", ""),
+    "ifdm": ("Leitung", None, None, "ifd-migration-mv",
              "Berät Unternehmen und Verwaltungen in Mecklenburg-Vorpommern zur Beschäftigung von Migrantinnen und Migranten."),
-    "mozaik": ("Projektleitung MOZAIK", None, "Leitung des Begleitprojekts „Mit Migrantinnen für Migrantinnen“", "mozaik",
+    "mozaik": ("Projektleitung", None, "Begleitprojekt „Mit Migrantinnen für Migrantinnen“", "mozaik",
                "Begleitet die Projekte im Programm „Perspektive Berufsabschluss“ fachlich zu interkultureller Kooperation."),
-    "amon": ("Projektleitung amoN", None, "Projektleitung", "amon", ""),
-    "mona": ("Projektleitung moNa", None, "Projektleitung", "mona", ""),
-    "pronaq": ("Projektleitung ProNaQ", None, "Projektleitung", "pronaq", ""),
-    "anna": ("Projektleitung anna", None, "Projektleitung", "anna", ""),
-    "ism": ("Projektleitung BQN RLP", None, "Projektleitung", "ism", ""),
-    "inbi": ("Modellprojekt Mainz", None, "Koordination", "inbi", ""),
-    "baff": ("Modellprojekt Ludwigshafen", None, "Koordination", "baff", ""),
-    "zww": ("Studiengang „Europäische Migration“", None, "Studiengangskoordination", "jgu-zww", ""),
-    "bqn-ss": ("Koordination BQN Sächsische Schweiz", None, "Netzwerkkoordination", "bqn-saechsische-schweiz", ""),
+    "amon": ("Projektleitung", None, None, "amon", ""),
+    "mona": ("Projektleitung", None, None, "mona", ""),
+    "pronaq": ("Projektleitung", None, None, "pronaq", ""),
+    "anna": ("Projektleitung", None, None, "anna", ""),
+    "ism": ("Projektleitung", None, "BQN Rheinland-Pfalz", "ism", ""),
+    "inbi": ("Koordination", None, "Modellprojekt Mainz", "inbi", ""),
+    "baff": ("Koordination", None, "Modellprojekt Ludwigshafen", "baff", ""),
+    "zww": ("Studiengangskoordination", None, "Studiengang „Europäische Migration“", "jgu-zww", ""),
+    "bqn-ss": ("Netzwerkkoordination", None, None, "bqn-saechsische-schweiz", ""),
 }
 
 

@@ -59,12 +59,17 @@ def test_good_practice_page_names_project_and_organisation(client, make_event, m
     event = make_event()
     make_agenda_item(event, 0, title="Nachqualifizierung mit Anerkennung", kind=AgendaItemKind.GOOD_PRACTICE,
                      project_name="amoN", presenting_organisation=project)
-    make_agenda_item(event, 30, title="Ein Vortrag")
+    inbi = make_organisation(name="INBI gGmbH")
+    make_agenda_item(event, 30, title="Ganztagsschule", kind=AgendaItemKind.GOOD_PRACTICE,
+                     project_name="Modellprojekt Mainz", presenting_organisation=inbi)
+    make_agenda_item(event, 60, title="Ein Vortrag")
 
     html = client.get(f"/events/{event.slug}/good-practice").get_data(as_text=True)
 
-    assert "Nachqualifizierung mit Anerkennung" in html and "Ein Vortrag" not in html
-    assert f'href="/organisations/{project.slug}">amoN</a> (Schweriner Ausbildungszentrum e.V.)' in html
+    assert "Nachqualifizierung mit Anerkennung" in html and "Ganztagsschule" in html and "Ein Vortrag" not in html
+    # A project that is itself the organisation is named once, with the organisation running it.
+    assert f'<p class="agenda-item__presenting"><a href="/organisations/{project.slug}">amoN</a> (Schweriner Ausbildungszentrum e.V.)' in html
+    assert f'Modellprojekt Mainz, <a href="/organisations/{inbi.slug}">INBI gGmbH</a>' in html
 
 
 def test_speakers_page_lists_everyone_once(client, make_event, make_agenda_item, make_person):

@@ -9,8 +9,9 @@ COMPILED := $(CATALOGS:.po=.mo)
 # What the app needs at run time: WeasyPrint's Pango, the HarfBuzz subsetter (PDFs render about
 # four times slower without it) and fonts covering Latin, Cyrillic, Greek and Arabic.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core
-# What the tests need besides: Debian's browser for Playwright, pdftoppm, Node.js for axe-core.
-TEST_SYSTEM_PACKAGES := chromium poppler-utils nodejs npm
+# What the tests need besides: Debian's browser for Playwright and pdftoppm; npm (for axe-core) is
+# installed from Debian only when no npm is on the PATH, as some images bring Node.js of their own.
+TEST_SYSTEM_PACKAGES := chromium poppler-utils
 
 .PHONY: run test system-packages test-system-packages translations translations-update clean
 
@@ -39,7 +40,7 @@ system-packages:
 	$(call install_missing,$(SYSTEM_PACKAGES))
 
 test-system-packages:
-	$(call install_missing,$(TEST_SYSTEM_PACKAGES))
+	$(call install_missing,$(TEST_SYSTEM_PACKAGES) $(if $(shell command -v npm),,nodejs npm))
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)

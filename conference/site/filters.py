@@ -1,6 +1,7 @@
 """Template filters and globals: dates, times, the locale and plain text that people typed."""
 
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from flask import Flask
 from flask_babel import format_date, format_time, get_locale, gettext
@@ -38,10 +39,16 @@ def paragraphs(text: str | None) -> Markup:
     )
 
 
+def web_link(url: str | None) -> str | None:
+    """The URL if it is an ordinary web address; ``javascript:`` and other schemes never become links."""
+    return url if url and urlsplit(url.strip()).scheme.lower() in ("http", "https") else None
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(clock)
     app.add_template_filter(time_range)
     app.add_template_filter(date_range)
     app.add_template_filter(paragraphs)
+    app.add_template_filter(web_link)
     app.add_template_filter(format_date)
     app.add_template_global(get_locale)

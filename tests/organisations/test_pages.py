@@ -31,3 +31,11 @@ def test_organisation_page_lists_its_public_events_with_roles_and_projects(clien
 
 def test_unknown_organisation_is_not_found(client):
     assert client.get("/organisations/unbekannt").status_code == 404
+
+
+def test_only_web_addresses_become_links(client, make_event, make_organisation):
+    hostile = make_organisation(name="Böswillig", website="javascript:alert(document.cookie)")
+    make_event(partners=[(PartnerRole.STRATEGIC_PARTNER, hostile)])
+    for url in (f"/organisations/{hostile.slug}", "/events/" + hostile.event_roles[0].event.slug):
+        html = client.get(url).get_data(as_text=True)
+        assert 'href="javascript:' not in html

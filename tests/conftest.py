@@ -6,7 +6,6 @@ The database is SQLite in the test's temporary folder, or the PostgreSQL server 
 
 import itertools
 import os
-import re
 from datetime import timedelta
 
 import flask_babel
@@ -47,10 +46,6 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
-
-
-def csrf_token(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
 @pytest.fixture

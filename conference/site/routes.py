@@ -1,21 +1,10 @@
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, redirect, session
-from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField
+from flask import Blueprint, abort, current_app, redirect, request, session
 
 from conference.site.i18n import LOCALE_SESSION_KEY
 
 blueprint = Blueprint("site", __name__)
-
-
-class LanguageForm(FlaskForm):
-    locale = SelectField(choices=[])
-    next = HiddenField()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.locale.choices = list(current_app.config["LANGUAGES"].items())
 
 
 def local_path(target: str | None) -> str:
@@ -28,9 +17,11 @@ def local_path(target: str | None) -> str:
     return target
 
 
-@blueprint.post("/language")
-def switch_language():
-    form = LanguageForm()
-    if form.validate_on_submit():
-        session[LOCALE_SESSION_KEY] = form.locale.data
-    return redirect(local_path(form.next.data), code=303)
+# A plain link, not a form: choosing a language changes nothing stored on the server, and visitors
+# who never choose get no cookie at all.
+@blueprint.get("/language/<locale>")
+def switch_language(locale: str):
+    if locale not in current_app.config["LANGUAGES"]:
+        abort(404)
+    session[LOCALE_SESSION_KEY] = locale
+    return redirect(local_path(request.args.get("next")), code=303)

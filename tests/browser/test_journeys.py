@@ -79,7 +79,7 @@ def test_keyboard_user_can_skip_to_content_and_sees_focus(page, live_server):
 
 def test_visitor_switches_to_english_and_stays_on_the_page(page, live_server):
     page.goto(live_server + "/events/schulversagen-schulerfolg")
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     expect(page).to_have_url(re.compile(r"/events/schulversagen-schulerfolg$"))
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("link", name="Register now")).to_be_visible()
@@ -88,7 +88,7 @@ def test_visitor_switches_to_english_and_stays_on_the_page(page, live_server):
 
     page.get_by_role("link", name="Register now").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Registration")
-    page.get_by_role("button", name="Deutsch").click()
+    page.get_by_role("link", name="Deutsch").click()
     expect(page.locator("html")).to_have_attribute("lang", "de")
 
 

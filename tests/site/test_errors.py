@@ -32,3 +32,13 @@ def test_server_error_page_hides_the_details(failing_app):
     assert response.status_code == 500
     assert "Etwas ist schiefgegangen" in html
     assert "boom" not in html and "Traceback" not in html
+
+
+def test_a_form_posted_without_its_token_gets_a_clear_message(app, client):
+    @app.post("/__form")
+    def form():
+        return "stored"
+
+    response = client.post("/__form", data={"name": "x"})
+    assert response.status_code == 400
+    assert "Das Formular war abgelaufen" in response.get_data(as_text=True)

@@ -3,21 +3,21 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from tests.conftest import csrf_token
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "conference" / "translations"
 
 
 def switch_language(client, locale: str, next_url: str = "/"):
-    token = csrf_token(client.get(next_url).get_data(as_text=True))
-    return client.post("/language", data={"locale": locale, "next": next_url, "csrf_token": token})
+    return client.get("/language/" + locale, query_string={"next": next_url})
 
 
-def test_pages_are_german_by_default(client):
-    html = client.get("/", headers={"Accept-Language": "en-US,en"}).get_data(as_text=True)
+def test_pages_are_german_by_default_and_set_no_cookie(client):
+    response = client.get("/", headers={"Accept-Language": "en-US,en"})
+    html = response.get_data(as_text=True)
     assert '<html lang="de">' in html
     assert "Kommende Veranstaltungen" in html
-    assert '<button type="submit" name="locale" value="en" lang="en">English</button>' in html
+    assert 'href="/language/en?next=/" lang="en" hreflang="en" rel="nofollow">English</a>' in html
+    assert "Set-Cookie" not in response.headers
 
 
 def test_switching_to_english_and_back_keeps_the_visitor_on_the_page(client, make_event):
@@ -49,19 +49,16 @@ def test_english_times_use_the_twelve_hour_clock(client, make_event):
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "\\\\evil.example", "javascript:alert(1)", ""])
 def test_language_switch_never_redirects_off_site(client, target):
-    token = csrf_token(client.get("/").get_data(as_text=True))
-    response = client.post("/language", data={"locale": "en", "next": target, "csrf_token": token})
-    assert response.headers["Location"] == "/"
+    assert switch_language(client, "en", target).headers["Location"] == "/"
 
 
-def test_language_switch_refuses_unknown_languages_and_missing_tokens(client):
-    token = csrf_token(client.get("/").get_data(as_text=True))
-    client.post("/language", data={"locale": "xx", "next": "/", "csrf_token": token})
+def test_language_switch_keeps_the_query_of_the_page(client):
+    assert switch_language(client, "en", "/?organisation=nq-netz-mv").headers["Location"] == "/?organisation=nq-netz-mv"
+
+
+def test_unknown_languages_are_refused(client):
+    assert switch_language(client, "xx").status_code == 404
     assert '<html lang="de">' in client.get("/").get_data(as_text=True)
-
-    response = client.post("/language", data={"locale": "en", "next": "/"})
-    assert response.status_code == 400
-    assert "Das Formular war abgelaufen" in response.get_data(as_text=True)
 
 
 def test_german_catalogue_translates_every_message():

@@ -44,6 +44,16 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+class LabelledEnum(enum.StrEnum):
+    """A string enum whose members carry a translatable label: ``CONFERENCE = "conference", _l("Conference")``."""
+
+    def __new__(cls, value: str, label):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+
 def str_enum(enum_class: type[enum.Enum]) -> sa.Enum:
     """Store an enum by its value in a plain VARCHAR, so new members need no type migration."""
     return sa.Enum(

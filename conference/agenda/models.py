@@ -1,60 +1,32 @@
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from conference.database import UTCDateTime, str_enum
+from conference.database import LabelledEnum, UTCDateTime, str_enum
 from conference.extensions import db
 
 
-class AgendaItemKind(enum.StrEnum):
-    WELCOME = "welcome"
-    KEYNOTE = "keynote"
-    TALK = "talk"
-    GOOD_PRACTICE = "good_practice"
-    PANEL = "panel"
-    FORUM = "forum"
-    BREAK = "break"
-    LUNCH = "lunch"
-    CLOSING = "closing"
-
-    @property
-    def label(self) -> str:
-        return AGENDA_ITEM_KIND_LABELS[self]
+class AgendaItemKind(LabelledEnum):
+    WELCOME = "welcome", _l("Welcome")
+    KEYNOTE = "keynote", _l("Keynote")
+    TALK = "talk", _l("Talk")
+    GOOD_PRACTICE = "good_practice", _l("Good-practice example")
+    PANEL = "panel", _l("Panel discussion")
+    FORUM = "forum", _l("Forum / workshop")
+    BREAK = "break", _l("Break")
+    LUNCH = "lunch", _l("Lunch break")
+    CLOSING = "closing", _l("Closing")
 
     @property
     def is_pause(self) -> bool:
         return self in (AgendaItemKind.BREAK, AgendaItemKind.LUNCH)
 
 
-AGENDA_ITEM_KIND_LABELS = {
-    AgendaItemKind.WELCOME: _l("Welcome"),
-    AgendaItemKind.KEYNOTE: _l("Keynote"),
-    AgendaItemKind.TALK: _l("Talk"),
-    AgendaItemKind.GOOD_PRACTICE: _l("Good-practice example"),
-    AgendaItemKind.PANEL: _l("Panel discussion"),
-    AgendaItemKind.FORUM: _l("Forum / workshop"),
-    AgendaItemKind.BREAK: _l("Break"),
-    AgendaItemKind.LUNCH: _l("Lunch break"),
-    AgendaItemKind.CLOSING: _l("Closing"),
-}
-
-
-class AppearanceRole(enum.StrEnum):
-    SPEAKER = "speaker"
-    MODERATOR = "moderator"
-
-    @property
-    def label(self) -> str:
-        return APPEARANCE_ROLE_LABELS[self]
-
-
-APPEARANCE_ROLE_LABELS = {
-    AppearanceRole.SPEAKER: _l("Speaker"),
-    AppearanceRole.MODERATOR: _l("Moderation"),
-}
+class AppearanceRole(LabelledEnum):
+    SPEAKER = "speaker", _l("Speaker")
+    MODERATOR = "moderator", _l("Moderation")
 
 
 class Room(db.Model):

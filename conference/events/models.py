@@ -5,29 +5,16 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from conference.database import UTCDateTime, str_enum, utcnow
+from conference.database import LabelledEnum, UTCDateTime, str_enum, utcnow
 from conference.extensions import db
 
 
-class EventKind(enum.StrEnum):
-    CONFERENCE = "conference"
-    SEMINAR = "seminar"
-    WORKSHOP = "workshop"
-    INFORMATION_EVENING = "information_evening"
-    NETWORK_MEETING = "network_meeting"
-
-    @property
-    def label(self) -> str:
-        return EVENT_KIND_LABELS[self]
-
-
-EVENT_KIND_LABELS = {
-    EventKind.CONFERENCE: _l("Conference"),
-    EventKind.SEMINAR: _l("Seminar"),
-    EventKind.WORKSHOP: _l("Workshop"),
-    EventKind.INFORMATION_EVENING: _l("Information evening"),
-    EventKind.NETWORK_MEETING: _l("Network meeting"),
-}
+class EventKind(LabelledEnum):
+    CONFERENCE = "conference", _l("Conference")
+    SEMINAR = "seminar", _l("Seminar")
+    WORKSHOP = "workshop", _l("Workshop")
+    INFORMATION_EVENING = "information_evening", _l("Information evening")
+    NETWORK_MEETING = "network_meeting", _l("Network meeting")
 
 
 class EventStatus(enum.StrEnum):
@@ -45,29 +32,15 @@ class RegistrationState(enum.StrEnum):
     CLOSED = "closed"
 
 
-class PartnerRole(enum.StrEnum):
+class PartnerRole(LabelledEnum):
     """The part an organisation plays at an event; the order here is the order on the event page."""
 
-    ORGANISER = "organiser"
-    NETWORK_PROJECT = "network_project"
-    STRATEGIC_PARTNER = "strategic_partner"
-    PROFESSIONAL_SUPPORT = "professional_support"
-    COOPERATION_PARTNER = "cooperation_partner"
-    FUNDER = "funder"
-
-    @property
-    def label(self) -> str:
-        return PARTNER_ROLE_LABELS[self]
-
-
-PARTNER_ROLE_LABELS = {
-    PartnerRole.ORGANISER: _l("Organiser"),
-    PartnerRole.NETWORK_PROJECT: _l("Network projects"),
-    PartnerRole.STRATEGIC_PARTNER: _l("Strategic partners"),
-    PartnerRole.PROFESSIONAL_SUPPORT: _l("Professional support"),
-    PartnerRole.COOPERATION_PARTNER: _l("Cooperation partners"),
-    PartnerRole.FUNDER: _l("Funding"),
-}
+    ORGANISER = "organiser", _l("Organiser")
+    NETWORK_PROJECT = "network_project", _l("Network projects")
+    STRATEGIC_PARTNER = "strategic_partner", _l("Strategic partners")
+    PROFESSIONAL_SUPPORT = "professional_support", _l("Professional support")
+    COOPERATION_PARTNER = "cooperation_partner", _l("Cooperation partners")
+    FUNDER = "funder", _l("Funding")
 
 
 class Event(db.Model):

@@ -1,39 +1,22 @@
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from conference.database import UTCDateTime, str_enum, utcnow
+from conference.database import LabelledEnum, UTCDateTime, str_enum, utcnow
 from conference.extensions import db
 
 
-class OrganisationKind(enum.StrEnum):
-    NETWORK = "network"
-    PROJECT = "project"
-    EDUCATION_PROVIDER = "education_provider"
-    PUBLIC_AUTHORITY = "public_authority"
-    RESEARCH = "research"
-    ASSOCIATION = "association"
-    COMPANY = "company"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return ORGANISATION_KIND_LABELS[self]
-
-
-ORGANISATION_KIND_LABELS = {
-    OrganisationKind.NETWORK: _l("Network"),
-    OrganisationKind.PROJECT: _l("Project"),
-    OrganisationKind.EDUCATION_PROVIDER: _l("Education provider"),
-    OrganisationKind.PUBLIC_AUTHORITY: _l("Public authority"),
-    OrganisationKind.RESEARCH: _l("University or research institute"),
-    OrganisationKind.ASSOCIATION: _l("Association or initiative"),
-    OrganisationKind.COMPANY: _l("Company"),
-    OrganisationKind.OTHER: _l("Other organisation"),
-}
+class OrganisationKind(LabelledEnum):
+    NETWORK = "network", _l("Network")
+    PROJECT = "project", _l("Project")
+    EDUCATION_PROVIDER = "education_provider", _l("Education provider")
+    PUBLIC_AUTHORITY = "public_authority", _l("Public authority")
+    RESEARCH = "research", _l("University or research institute")
+    ASSOCIATION = "association", _l("Association or initiative")
+    COMPANY = "company", _l("Company")
+    OTHER = "other", _l("Other organisation")
 
 
 class Organisation(db.Model):

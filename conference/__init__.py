@@ -32,12 +32,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _tune_sqlite)
+            event.listen(db.engine, "begin", _begin_sqlite)
 
     _register_features(app)
     return app
 
 
 def _tune_sqlite(dbapi_connection, _connection_record) -> None:
+    # The driver's own transaction handling is switched off: _begin_sqlite starts transactions.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     # WAL lets readers work during a write; the generous busy timeout makes writers queue
     # instead of failing with "database is locked" during a registration rush.
@@ -48,8 +51,15 @@ def _tune_sqlite(dbapi_connection, _connection_record) -> None:
     cursor.close()
 
 
+def _begin_sqlite(connection) -> None:
+    # Check-and-write transactions (conference.database.row_locked) take the write lock at once.
+    immediate = connection.get_execution_options().get("write_lock")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
 def _register_features(app: Flask) -> None:
     from conference.accounts import models as _accounts_models  # noqa: F401 - the users table
+    from conference.registration import models as _registration_models  # noqa: F401 - until its routes exist
     from conference.agenda.routes import blueprint as agenda
     from conference.demo.commands import demo_data_command
     from conference.events.routes import blueprint as events

@@ -1,20 +1,14 @@
-"""Shared column types and helpers for the feature models."""
+"""Shared column types, and the one way to check and write under a lock."""
 
 import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 
-# Stable constraint names, so that migrations can address them on every database.
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
+from conference.extensions import db
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -63,3 +57,23 @@ def str_enum(enum_class: type[enum.Enum]) -> sa.Enum:
         values_callable=lambda members: [member.value for member in members],
         validate_strings=True,
     )
+
+
+@contextmanager
+def row_locked(model, ident) -> Iterator:
+    """A transaction in which nobody else writes ``model`` row ``ident`` until it commits.
+
+    PostgreSQL locks the row (``SELECT … FOR UPDATE``); SQLite takes the database's write lock
+    up front (``BEGIN IMMEDIATE``, see ``create_app``), because a deferred transaction that reads
+    first and writes later can fail instead of waiting. Whatever was open before is committed
+    first, so the lock is the first thing of a fresh transaction. Commits at the end, rolls
+    back on any exception. Yields the row, or None if there is none.
+    """
+    db.session.commit()
+    db.session.connection(execution_options={"write_lock": True})
+    try:
+        yield db.session.scalar(sa.select(model).where(model.id == ident).with_for_update())
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise

@@ -57,6 +57,8 @@ class AgendaItem(db.Model):
     presenting_organisation_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organisation.id", ondelete="SET NULL"), index=True
     )
+    # Seats in a forum or workshop that registrants choose; None means as many as the event has.
+    capacity: Mapped[int | None] = mapped_column(sa.Integer)
 
     __table_args__ = (sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
 

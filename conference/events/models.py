@@ -32,6 +32,14 @@ class RegistrationState(enum.StrEnum):
     CLOSED = "closed"
 
 
+class ParticipantListMode(LabelledEnum):
+    """Who may see the list of participants who agreed to appear on it."""
+
+    HIDDEN = "hidden", _l("Not shown")
+    REGISTERED = "registered", _l("Registered participants only")
+    PUBLIC = "public", _l("Everyone")
+
+
 class PartnerRole(LabelledEnum):
     """The part an organisation plays at an event; the order here is the order on the event page."""
 
@@ -66,6 +74,12 @@ class Event(db.Model):
     capacity: Mapped[int | None] = mapped_column(sa.Integer)
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Registrations wait for an organiser's approval before they are confirmed.
+    requires_approval: Mapped[bool] = mapped_column(default=False)
+    participant_list_mode: Mapped[ParticipantListMode] = mapped_column(
+        str_enum(ParticipantListMode), default=ParticipantListMode.HIDDEN
+    )
+    privacy_text: Mapped[str] = mapped_column(sa.Text, default="")
     contact_name: Mapped[str] = mapped_column(sa.String(200), default="")
     contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
     contact_phone: Mapped[str] = mapped_column(sa.String(50), default="")
@@ -86,6 +100,9 @@ class Event(db.Model):
     )
     agenda_items: Mapped[list["AgendaItem"]] = relationship(  # noqa: F821
         back_populates="event", cascade="all, delete-orphan", order_by="AgendaItem.starts_at"
+    )
+    questions: Mapped[list["Question"]] = relationship(  # noqa: F821
+        cascade="all, delete-orphan", order_by="Question.position"
     )
 
     @property

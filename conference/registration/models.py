@@ -1,0 +1,121 @@
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from conference.database import LabelledEnum, UTCDateTime, str_enum, utcnow
+from conference.extensions import db
+
+
+class RegistrationStatus(LabelledEnum):
+    PENDING = "pending", _l("Awaiting approval")
+    CONFIRMED = "confirmed", _l("Confirmed")
+    WAITLISTED = "waitlisted", _l("On the waiting list")
+    CANCELLED = "cancelled", _l("Cancelled")
+    REJECTED = "rejected", _l("Not accepted")
+
+
+# Registrations that hold a seat, and those that count as "registered" for one e-mail address.
+SEAT_HOLDING = (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED)
+ACTIVE = (*SEAT_HOLDING, RegistrationStatus.WAITLISTED)
+
+
+class QuestionKind(LabelledEnum):
+    TEXT = "text", _l("Short text")
+    LONG_TEXT = "long_text", _l("Long text")
+    YES_NO = "yes_no", _l("Yes or no")
+    SINGLE_CHOICE = "single_choice", _l("Single choice")
+    MULTIPLE_CHOICE = "multiple_choice", _l("Multiple choice")
+
+
+class Registration(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"))
+    status: Mapped[RegistrationStatus] = mapped_column(str_enum(RegistrationStatus))
+    first_name: Mapped[str] = mapped_column(sa.String(100))
+    last_name: Mapped[str] = mapped_column(sa.String(100))
+    # Stored lower-cased, so one address cannot register twice by changing its case.
+    email: Mapped[str] = mapped_column(sa.String(254))
+    organisation: Mapped[str] = mapped_column(sa.String(200), default="")
+    function: Mapped[str] = mapped_column(sa.String(200), default="")
+    phone: Mapped[str] = mapped_column(sa.String(50), default="")
+    locale: Mapped[str] = mapped_column(sa.String(8), default="de")
+    privacy_accepted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    listed_as_participant: Mapped[bool] = mapped_column(default=False)
+    # Only a hash of the secret link's token is stored: a copy of the database opens no registration.
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    check_in_code: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        # One active registration per address and event, also when two requests race.
+        sa.Index(
+            "uq_registration_active_email",
+            "event_id",
+            "email",
+            unique=True,
+            sqlite_where=sa.text("status IN ('pending', 'confirmed', 'waitlisted')"),
+            postgresql_where=sa.text("status IN ('pending', 'confirmed', 'waitlisted')"),
+        ),
+        sa.Index("ix_registration_event_id_status", "event_id", "status"),
+    )
+
+    event: Mapped["Event"] = relationship()  # noqa: F821 - resolved by name
+    answers: Mapped[list["Answer"]] = relationship(back_populates="registration", cascade="all, delete-orphan")
+    forum_choices: Mapped[list["ForumChoice"]] = relationship(
+        back_populates="registration", cascade="all, delete-orphan"
+    )
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE
+
+    def answer_to(self, question: "Question"):
+        return next((answer.value for answer in self.answers if answer.question_id == question.id), None)
+
+
+class Question(db.Model):
+    """A custom question an organiser asks at registration (dietary needs, accessibility, ...)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(sa.String(300))
+    help_text: Mapped[str] = mapped_column(sa.String(500), default="")
+    kind: Mapped[QuestionKind] = mapped_column(str_enum(QuestionKind), default=QuestionKind.TEXT)
+    required: Mapped[bool] = mapped_column(default=False)
+    # The choices of a single or multiple choice question, in order.
+    options: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class Answer(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registration.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("question.id", ondelete="CASCADE"), index=True)
+    # A string, a boolean, or a list of strings for multiple choice.
+    value: Mapped[object] = mapped_column(sa.JSON)
+
+    __table_args__ = (sa.UniqueConstraint("registration_id", "question_id", name="uq_answer_registration_question"),)
+
+    registration: Mapped[Registration] = relationship(back_populates="answers")
+    question: Mapped[Question] = relationship()
+
+
+class ForumChoice(db.Model):
+    """The forum a registrant takes in one slot of parallel forums."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registration.id", ondelete="CASCADE"), index=True)
+    agenda_item_id: Mapped[int] = mapped_column(sa.ForeignKey("agenda_item.id", ondelete="CASCADE"), index=True)
+
+    __table_args__ = (sa.UniqueConstraint("registration_id", "agenda_item_id", name="uq_forum_choice_registration_item"),)
+
+    registration: Mapped[Registration] = relationship(back_populates="forum_choices")
+    agenda_item: Mapped["AgendaItem"] = relationship()  # noqa: F821

@@ -59,17 +59,19 @@ def _begin_sqlite(connection) -> None:
 
 def _register_features(app: Flask) -> None:
     from conference.accounts import models as _accounts_models  # noqa: F401 - the users table
-    from conference.registration import models as _registration_models  # noqa: F401 - until its routes exist
     from conference.agenda.routes import blueprint as agenda
     from conference.demo.commands import demo_data_command
+    from conference.mail.commands import mail_commands
     from conference.events.routes import blueprint as events
     from conference.organisations.routes import blueprint as organisations
     from conference.people.routes import blueprint as people
+    from conference.registration.routes import blueprint as registration
     from conference.site import errors, filters
     from conference.site.routes import blueprint as site
 
-    for blueprint in (site, events, agenda, people, organisations):
+    for blueprint in (site, events, agenda, people, organisations, registration):
         app.register_blueprint(blueprint)
     errors.register(app)
     filters.register(app)
     app.cli.add_command(demo_data_command)
+    app.cli.add_command(mail_commands)

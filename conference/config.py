@@ -15,6 +15,8 @@ ENVIRONMENT_KEYS = (
     "MAIL_PASSWORD",
     "MAIL_USE_TLS",
     "MAIL_DEFAULT_SENDER",
+    "MAIL_BACKEND",
+    "PUBLIC_URL",
 )
 
 DEVELOPMENT_SECRET_KEY = "development-only-not-secret"
@@ -32,6 +34,11 @@ def defaults(instance_path: str) -> dict:
         "BABEL_DEFAULT_LOCALE": "de",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
         "LANGUAGES": {"de": "Deutsch", "en": "English"},
+        # "smtp" sends through MAIL_SERVER; "file" writes each message to instance/mail/.
+        # Unset: "file" in development, "smtp" otherwise.
+        "MAIL_BACKEND": None,
+        # The site's address for links in mail sent outside a request, e.g. https://tagung.example.org
+        "PUBLIC_URL": None,
         "MAIL_SERVER": "localhost",
         "MAIL_PORT": 25,
         "MAIL_USE_TLS": False,
@@ -78,4 +85,6 @@ def finalise(config) -> None:
     if mode != "production":
         # Development and tests are served over plain http://127.0.0.1.
         config["SESSION_COOKIE_SECURE"] = False
+    if not config["MAIL_BACKEND"]:
+        config["MAIL_BACKEND"] = "file" if mode == "development" else "smtp"
     config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(config["DATABASE_URL"])

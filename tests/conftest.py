@@ -4,12 +4,16 @@ The database is SQLite in the test's temporary folder, or the PostgreSQL server 
 ``TEST_DATABASE_URL`` (its tables are dropped and created again for every test).
 """
 
+import email
+import email.policy
 import itertools
 import os
+import socket
 from datetime import timedelta
 
 import flask_babel
 import pytest
+from aiosmtpd.controller import Controller
 
 from conference import create_app
 from conference.agenda.models import AgendaItem, AgendaItemKind, AgendaItemPerson, AppearanceRole, Room
@@ -18,14 +22,55 @@ from conference.events.models import Event, EventKind, EventPartner, EventStatus
 from conference.extensions import db
 from conference.organisations.models import Organisation, OrganisationKind
 from conference.people.models import Person
+from conference.registration.models import Question, QuestionKind
+from conference.registration.services import Applicant
 
 counter = itertools.count(1)
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Mailbox:
+    """What the test SMTP server received, as parsed messages."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 OK"
+
+    def to(self, address: str) -> list[email.message.EmailMessage]:
+        return [message for message in self.messages if message["To"] == address]
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller
+    controller.stop()
+
+
 @pytest.fixture
-def app(tmp_path):
+def mailbox(smtp_server) -> Mailbox:
+    smtp_server.handler.messages.clear()
+    return smtp_server.handler
+
+
+@pytest.fixture
+def app(tmp_path, smtp_server):
     database_url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite3'}"
-    app = create_app({"TESTING": True, "CONFERENCE_ENV": "testing", "DATABASE_URL": database_url})
+    app = create_app({
+        "TESTING": True, "CONFERENCE_ENV": "testing", "DATABASE_URL": database_url,
+        "MAIL_BACKEND": "smtp", "MAIL_SERVER": smtp_server.hostname, "MAIL_PORT": smtp_server.port,
+        "PUBLIC_URL": "http://localhost",
+    })
     # Requests share the test's app context (and so its database session), so Flask-Babel's
     # per-context cache of the locale must be cleared after each one, as a new context would be.
     app.teardown_request(lambda _error: flask_babel.refresh())
@@ -121,3 +166,35 @@ def make_agenda_item(app):
         return item
 
     return make
+
+
+@pytest.fixture
+def make_question(app):
+    def make(event: Event, **fields) -> Question:
+        fields = {"label": f"Frage {next(counter)}", "kind": QuestionKind.TEXT, "position": len(event.questions)} | fields
+        question = Question(event=event, **fields)
+        db.session.add(question)
+        db.session.commit()
+        return question
+
+    return make
+
+
+@pytest.fixture
+def make_forums(make_agenda_item):
+    """Parallel forums in one slot of ``event``, with the given capacities."""
+
+    def make(event: Event, *capacities: int | None, start_minutes: int = 120) -> list[AgendaItem]:
+        return [
+            make_agenda_item(event, start_minutes, 90, room=f"Raum {index + 1}", kind=AgendaItemKind.FORUM,
+                             title=f"Forum {index + 1}", capacity=capacity)
+            for index, capacity in enumerate(capacities)
+        ]
+
+    return make
+
+
+def applicant(**fields) -> Applicant:
+    number = next(counter)
+    return Applicant(**({"first_name": "Ayşe", "last_name": f"Yılmaz {number}", "email": f"person{number}@example.org",
+                        "organisation": "Schweriner Ausbildungszentrum e.V."} | fields))

@@ -2,13 +2,14 @@
 
 from collections.abc import Iterable
 from datetime import datetime
+from urllib.parse import urlsplit
 
 import icalendar
-from flask import request, url_for
 from flask_babel import gettext
 
 from conference.events.models import Event
 from conference.site.filters import time_range
+from conference.site.urls import absolute_url
 
 PRODUCT_ID = "-//conference//Fachtagungen//DE"
 
@@ -27,7 +28,7 @@ def agenda_text(event: Event) -> str:
 
 
 def event_component(event: Event, stamp: datetime) -> icalendar.Event:
-    page = url_for("events.detail", slug=event.slug, _external=True)
+    page = absolute_url("events.detail", slug=event.slug)
     description = "\n\n".join(
         part
         for part in (
@@ -39,7 +40,7 @@ def event_component(event: Event, stamp: datetime) -> icalendar.Event:
         if part
     )
     component = icalendar.Event()
-    component.add("uid", f"event-{event.id}@{request.host}")
+    component.add("uid", f"event-{event.id}@{urlsplit(page).hostname}")
     component.add("dtstamp", stamp)
     component.add("dtstart", event.starts_at)
     component.add("dtend", event.ends_at)

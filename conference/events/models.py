@@ -102,7 +102,7 @@ class Event(db.Model):
         back_populates="event", cascade="all, delete-orphan", order_by="AgendaItem.starts_at"
     )
     questions: Mapped[list["Question"]] = relationship(  # noqa: F821
-        cascade="all, delete-orphan", order_by="Question.position"
+        back_populates="event", cascade="all, delete-orphan", order_by="Question.position"
     )
 
     @property

@@ -26,12 +26,6 @@ def detail(slug: str):
     return render_template("events/detail.html", event=event, now=utcnow())
 
 
-@blueprint.get("/events/<slug>/register")
-def register(slug: str):
-    event = services.public_event_or_404(slug)
-    return render_template("events/register.html", event=event, now=utcnow())
-
-
 @blueprint.get("/events/<slug>/event.ics")
 def event_calendar(slug: str):
     event = services.public_event_or_404(slug)

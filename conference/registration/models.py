@@ -43,9 +43,14 @@ class Registration(db.Model):
     locale: Mapped[str] = mapped_column(sa.String(8), default="de")
     privacy_accepted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     listed_as_participant: Mapped[bool] = mapped_column(default=False)
-    # Only a hash of the secret link's token is stored: a copy of the database opens no registration.
+    # The secret link's token is an HMAC of this nonce under SECRET_KEY (see services.link_token);
+    # only its hash is stored, for look-up, so a copy of the database alone opens no registration.
+    link_nonce: Mapped[str] = mapped_column(sa.String(32))
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     check_in_code: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    # A random value of the form the registration was sent from: a second press of the button
+    # carries the same value and is recognised as the same submission.
+    submission_key: Mapped[str] = mapped_column(sa.String(64), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -93,6 +98,8 @@ class Question(db.Model):
     # The choices of a single or multiple choice question, in order.
     options: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     position: Mapped[int] = mapped_column(default=0)
+
+    event: Mapped["Event"] = relationship(back_populates="questions")  # noqa: F821
 
 
 class Answer(db.Model):

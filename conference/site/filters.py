@@ -39,6 +39,15 @@ def paragraphs(text: str | None) -> Markup:
     )
 
 
+def answer(value) -> str:
+    """A registrant's answer to a custom question, as text."""
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, list):
+        return ", ".join(value)
+    return "" if value is None else str(value)
+
+
 def web_link(url: str | None) -> str | None:
     """The URL if it is an ordinary web address; ``javascript:`` and other schemes never become links."""
     return url if url and urlsplit(url.strip()).scheme.lower() in ("http", "https") else None
@@ -50,5 +59,6 @@ def register(app: Flask) -> None:
     app.add_template_filter(date_range)
     app.add_template_filter(paragraphs)
     app.add_template_filter(web_link)
+    app.add_template_filter(answer)
     app.add_template_filter(format_date)
     app.add_template_global(get_locale)

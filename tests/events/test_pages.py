@@ -117,16 +117,6 @@ def test_registration_call_to_action_follows_the_registration_period(client, mak
     assert "Jetzt anmelden" not in page and "Diese Veranstaltung wurde abgesagt." in page
 
 
-def test_register_page_explains_how_to_register_until_online_registration_exists(client, make_event):
-    event = make_event(contact_email="anmeldung@example.org")
-    html = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
-    assert "anmeldung@example.org" in html
-    assert "mailto:anmeldung@example.org?subject=" in html
-
-    not_yet = make_event(registration_opens_at=utcnow() + timedelta(days=5))
-    assert "Die Anmeldung ist ab dem" in client.get(f"/events/{not_yet.slug}/register").get_data(as_text=True)
-
-
 def test_unknown_and_draft_events_are_not_found(client, make_event):
     draft = make_event(status=EventStatus.DRAFT)
     for url in ("/events/gibt-es-nicht", f"/events/{draft.slug}", f"/events/{draft.slug}/agenda",

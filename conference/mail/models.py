@@ -1,0 +1,26 @@
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from conference.database import UTCDateTime, utcnow
+from conference.extensions import db
+
+
+class OutgoingMail(db.Model):
+    """A message to send, written in the same transaction as the change it reports.
+
+    It holds what its builder needs (``builder`` and ``context``, e.g. a registration's id), not the
+    rendered message, so that transaction stays short; the message is built at delivery.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    builder: Mapped[str] = mapped_column(sa.String(60))
+    context: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    recipient: Mapped[str] = mapped_column(sa.String(254))
+    status: Mapped[str] = mapped_column(sa.String(16), default="queued", index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str] = mapped_column(sa.String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

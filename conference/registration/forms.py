@@ -1,0 +1,123 @@
+"""The registration form of one event: fixed fields, the event's own questions, its forum slots."""
+
+import secrets
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField, EmailField, HiddenField, RadioField, SelectChoice, SelectMultipleField, StringField, TelField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from conference.events.models import Event
+from conference.registration.models import Question, QuestionKind, Registration
+from conference.registration.services import Applicant, forum_slots
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class RegistrationForm(FlaskForm):
+    first_name = StringField(_l("First name"), [InputRequired(_l("Please enter your first name.")), Length(max=100)])
+    last_name = StringField(_l("Last name"), [InputRequired(_l("Please enter your last name.")), Length(max=100)])
+    email = EmailField(
+        _l("E-mail address"),
+        [InputRequired(_l("Please enter your e-mail address.")), Length(max=254),
+         Email(_l("Please enter a valid e-mail address, e.g. name@example.org."), check_deliverability=False)],
+        description=_l("We send the confirmation and the link to your registration here."),
+    )
+    organisation = StringField(_l("Organisation"), [Optional(), Length(max=200)])
+    function = StringField(_l("Function or role"), [Optional(), Length(max=200)])
+    phone = TelField(_l("Phone (optional)"), [Optional(), Length(max=50)])
+    listed_as_participant = BooleanField(
+        _l("Show my name and organisation on the event's participant list"),
+        description=_l("Optional. You can change this later through the link to your registration."),
+    )
+    privacy = BooleanField(
+        _l("I have read the privacy notice and agree that my details are used to organise the event."),
+        [DataRequired(_l("Please agree to the privacy notice; without it we cannot register you."))],
+    )
+    submission_key = HiddenField()
+
+    def applicant(self, locale: str) -> Applicant:
+        return Applicant(
+            first_name=self.first_name.data, last_name=self.last_name.data,
+            email=self.email.data if self.email else "",
+            organisation=self.organisation.data or "", function=self.function.data or "", phone=self.phone.data or "",
+            locale=locale, listed_as_participant=self.listed_as_participant.data,
+            submission_key=(self.submission_key.data or "")[:64],
+            answers={question.id: self[f"question_{question.id}"].data for question in self.questions},
+            forums=[self[f"forum_{index}"].data for index in range(len(self.slots))],
+        )
+
+    @property
+    def question_fields(self):
+        return [self[f"question_{question.id}"] for question in self.questions]
+
+    @property
+    def forum_fields(self):
+        return [(slot, self[f"forum_{index}"]) for index, slot in enumerate(self.slots)]
+
+
+def question_field(question: Question):
+    presence = InputRequired(_l("Please answer this question.")) if question.required else Optional()
+    common = {"label": question.label, "description": question.help_text}
+    if question.kind == QuestionKind.LONG_TEXT:
+        return TextAreaField(validators=[presence, Length(max=4000)], **common)
+    if question.kind == QuestionKind.YES_NO:
+        choices = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
+        return RadioField(choices=choices, validators=[presence], coerce=_yes_no, **common)
+    if question.kind == QuestionKind.SINGLE_CHOICE:
+        return RadioField(choices=[SelectChoice(option) for option in question.options], validators=[presence], **common)
+    if question.kind == QuestionKind.MULTIPLE_CHOICE:
+        validators = [DataRequired(_l("Please choose at least one."))] if question.required else [Optional()]
+        return CheckboxesField(choices=[SelectChoice(option) for option in question.options], validators=validators, **common)
+    return StringField(validators=[presence, Length(max=500)], **common)
+
+
+def _yes_no(value):
+    return {"yes": True, "no": False, True: True, False: False}.get(value)
+
+
+def registration_form(event: Event, registration: Registration | None = None, **kwargs) -> RegistrationForm:
+    """The form for ``event``; with ``registration`` it edits that one (no address, no consent)."""
+    slots = forum_slots(event)
+
+    class EventRegistrationForm(RegistrationForm):
+        pass
+
+    for question in event.questions:
+        setattr(EventRegistrationForm, f"question_{question.id}", question_field(question))
+    for index, slot in enumerate(slots):
+        field = RadioField(
+            _l("Forum"), coerce=int, choices=[SelectChoice(item.id, item.title) for item in slot.items],
+            validators=[InputRequired(_l("Please choose one forum for this time slot."))],
+        )
+        setattr(EventRegistrationForm, f"forum_{index}", field)
+    if registration is not None:
+        kwargs.setdefault("data", _current_values(registration, slots))
+    form = EventRegistrationForm(**kwargs)
+    if registration is not None:
+        del form["email"], form["privacy"]
+    form.questions, form.slots = list(event.questions), slots
+    if not form.submission_key.data:
+        form.submission_key.data = secrets.token_hex(16)
+    return form
+
+
+def _current_values(registration: Registration, slots) -> dict:
+    values = {
+        name: getattr(registration, name)
+        for name in ("first_name", "last_name", "organisation", "function", "phone", "listed_as_participant")
+    }
+    for answer in registration.answers:
+        value = answer.value
+        values[f"question_{answer.question_id}"] = {True: "yes", False: "no"}.get(value, value) if isinstance(value, bool) else value
+    chosen = {choice.agenda_item_id for choice in registration.forum_choices}
+    for index, slot in enumerate(slots):
+        values[f"forum_{index}"] = next((item.id for item in slot.items if item.id in chosen), None)
+    return values

@@ -1,0 +1,83 @@
+"""The mail a registrant receives about their registration, in the language they registered in."""
+
+import io
+
+import segno
+import sqlalchemy as sa
+from flask import render_template
+from flask_babel import force_locale, gettext as _
+
+from conference.database import utcnow
+from conference.events import ical
+from conference.extensions import db
+from conference.mail import services as mail
+from conference.registration.models import Registration, RegistrationStatus
+from conference.registration.services import forum_slots, link_token
+from conference.site.urls import absolute_url
+
+
+def waiting_position(registration: Registration) -> int:
+    earlier = sa.and_(
+        Registration.event_id == registration.event_id,
+        Registration.status == RegistrationStatus.WAITLISTED,
+        sa.tuple_(Registration.created_at, Registration.id) < sa.tuple_(registration.created_at, registration.id),
+    )
+    return db.session.scalar(sa.select(sa.func.count()).where(earlier)) + 1
+
+
+def headline(reason: str, registration: Registration) -> tuple[str, str]:
+    """Subject and first paragraph of the mail for this reason and the registration's status."""
+    title, status = registration.event.title, registration.status
+    if reason == "registered" and status == RegistrationStatus.WAITLISTED:
+        return (_("Waiting list: %(title)s", title=title),
+                _("The event is fully booked, so you are on the waiting list at position %(position)s. "
+                  "We will write to you as soon as a place becomes free.", position=waiting_position(registration)))
+    if reason == "registered" and status == RegistrationStatus.PENDING:
+        return (_("Registration received: %(title)s", title=title),
+                _("Thank you for registering. The organisers confirm each registration; we will write to you "
+                  "as soon as they have decided."))
+    if reason in ("registered", "approved"):
+        return (_("Registration confirmed: %(title)s", title=title),
+                _("Thank you for registering. Your place is confirmed.") if reason == "registered"
+                else _("The organisers have confirmed your registration. Your place is reserved."))
+    if reason == "promoted":
+        return (_("A place has become free: %(title)s", title=title),
+                _("Good news: a place has become free and you have moved up from the waiting list.")
+                + (" " + _("Your registration now awaits the organisers' confirmation.") if status == RegistrationStatus.PENDING else ""))
+    if reason == "rejected":
+        return (_("Registration not accepted: %(title)s", title=title),
+                _("We are sorry: the organisers could not accept your registration for this event."))
+    if reason == "cancelled":
+        return (_("Registration cancelled: %(title)s", title=title),
+                _("Your registration has been cancelled. Thank you for letting us know."))
+    return (_("Your registration: %(title)s", title=title),
+            _("You asked for the link to your registration, or tried to register again with this address. "
+              "You are already registered; the link below opens your registration."))
+
+
+@mail.builder("registration")
+def build(context: dict):
+    registration = db.session.get(Registration, context["registration_id"])
+    with force_locale(registration.locale):
+        subject, intro = headline(context["reason"], registration)
+        page = {
+            "registration": registration,
+            "event": registration.event,
+            "intro": intro,
+            "forum_dropped": context.get("forum_dropped", False),
+            "link": absolute_url("registration.manage", token=link_token(registration)) if registration.is_active else None,
+            "forums": [choice.agenda_item for choice in registration.forum_choices],
+            "has_forums": bool(forum_slots(registration.event)),
+            "show_code": registration.status == RegistrationStatus.CONFIRMED,
+        }
+        message = mail.new_message(registration.email, subject)
+        message.set_content(render_template("registration/mail/notification.txt", **page))
+        message.add_alternative(render_template("registration/mail/notification.html", **page), subtype="html")
+        if page["show_code"]:
+            qr = io.BytesIO()
+            segno.make(registration.check_in_code, error="m").save(qr, kind="png", scale=6, border=2)
+            message.get_payload()[1].add_related(qr.getvalue(), "image", "png", cid="<check-in-code>")
+        if registration.is_active:
+            calendar = ical.calendar([registration.event], utcnow(), registration.event.title)
+            message.add_attachment(calendar, maintype="text", subtype="calendar", filename="event.ics")
+    return message

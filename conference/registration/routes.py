@@ -1,0 +1,172 @@
+"""Public registration: the form, the registrant's own page behind the secret link, lost links."""
+
+import segno
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_wtf import FlaskForm
+from wtforms import EmailField
+from wtforms.validators import Email, InputRequired, Length
+
+from conference.database import utcnow
+from conference.documents.render import render_pdf
+from conference.events.models import ParticipantListMode, RegistrationState
+from conference.events.services import public_event_or_404
+from conference.extensions import db
+from conference.registration import notifications  # noqa: F401 - registers the mail builder
+from conference.registration import services
+from conference.registration.forms import registration_form
+from conference.registration.models import Registration, RegistrationStatus
+
+blueprint = Blueprint("registration", __name__)
+
+
+@blueprint.after_request
+def keep_private(response: Response) -> Response:
+    # Pages behind a secret link: never cached, and the link never leaks as a referrer.
+    if request.view_args and "token" in request.view_args:
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def show_form_errors(form, error: services.RegistrationError) -> None:
+    target = form[error.field] if error.field and error.field in form else None
+    (target.errors if target is not None else form.form_errors).append(error.message)
+
+
+@blueprint.route("/events/<slug>/register", methods=["GET", "POST"])
+def register(slug: str):
+    event = public_event_or_404(slug)
+    now = utcnow()
+    if event.registration_state(now) != RegistrationState.OPEN:
+        return render_template("registration/closed.html", event=event, now=now)
+    form = registration_form(event)
+    if form.validate_on_submit():
+        try:
+            outcome = services.register(event.id, form.applicant(str(get_locale())), now)
+        except services.RegistrationError as error:
+            show_form_errors(form, error)
+        else:
+            if outcome.already_registered:
+                return render_template("registration/already_registered.html", event=event)
+            token = services.link_token(outcome.registration)
+            return redirect(url_for("registration.manage", token=token, welcome=1), code=303)
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("registration/form.html", event=event, form=form, full=services.is_full(event),
+                           forum_full=services.forum_is_full, registration=None), status
+
+
+def registration_or_404(token: str) -> Registration:
+    registration = services.registration_for_token(token)
+    if registration is None:
+        abort(404)
+    return registration
+
+
+@blueprint.get("/registrations/<token>")
+def manage(token: str):
+    registration = registration_or_404(token)
+    now = utcnow()
+    return render_template(
+        "registration/manage.html", registration=registration, event=registration.event, token=token,
+        can_change=services.changes_allowed(registration, now),
+        can_cancel=registration.is_active and now < registration.event.starts_at,
+        welcome=request.args.get("welcome") == "1",
+    )
+
+
+@blueprint.route("/registrations/<token>/edit", methods=["GET", "POST"])
+def edit(token: str):
+    registration = registration_or_404(token)
+    if not services.changes_allowed(registration, utcnow()):
+        return redirect(url_for("registration.manage", token=token), code=303)
+    event = registration.event
+    form = registration_form(event, registration)
+    if form.validate_on_submit():
+        try:
+            services.update(registration.id, form.applicant(registration.locale), utcnow())
+        except services.RegistrationError as error:
+            db.session.rollback()
+            show_form_errors(form, error)
+        else:
+            return redirect(url_for("registration.manage", token=token, saved=1), code=303)
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("registration/edit.html", event=event, form=form, registration=registration, token=token,
+                           forum_full=services.forum_is_full), status
+
+
+@blueprint.route("/registrations/<token>/cancel", methods=["GET", "POST"])
+def cancel(token: str):
+    registration = registration_or_404(token)
+    form = FlaskForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            services.cancel(registration.id, utcnow())
+        except services.RegistrationError as refused:
+            error = refused.message
+        else:
+            return redirect(url_for("registration.manage", token=token), code=303)
+    return render_template("registration/cancel.html", registration=registration, event=registration.event,
+                           token=token, form=form, error=error)
+
+
+class LostLinkForm(FlaskForm):
+    email = EmailField(
+        "E-mail", [InputRequired(), Length(max=254), Email(check_deliverability=False)],
+    )
+
+
+@blueprint.route("/events/<slug>/lost-link", methods=["GET", "POST"])
+def lost_link(slug: str):
+    event = public_event_or_404(slug)
+    form = LostLinkForm()
+    if form.validate_on_submit():
+        services.resend_link(event.id, form.email.data)
+        return render_template("registration/lost_link.html", event=event, form=form, sent=True)
+    return render_template("registration/lost_link.html", event=event, form=form, sent=False)
+
+
+@blueprint.get("/events/<slug>/privacy")
+def privacy(slug: str):
+    event = public_event_or_404(slug)
+    return render_template("registration/privacy.html", event=event)
+
+
+def participants_of(event_id: int) -> list[Registration]:
+    query = (
+        sa.select(Registration)
+        .where(Registration.event_id == event_id, Registration.status == RegistrationStatus.CONFIRMED,
+               Registration.listed_as_participant.is_(True))
+        .order_by(sa.func.lower(Registration.last_name), sa.func.lower(Registration.first_name))
+    )
+    return list(db.session.scalars(query))
+
+
+@blueprint.get("/events/<slug>/participants")
+def participants(slug: str):
+    event = public_event_or_404(slug)
+    if event.participant_list_mode != ParticipantListMode.PUBLIC:
+        abort(404)
+    return render_template("registration/participants.html", event=event, people=participants_of(event.id))
+
+
+@blueprint.get("/registrations/<token>/participants")
+def participants_for_registrant(token: str):
+    registration = registration_or_404(token)
+    event = registration.event
+    if event.participant_list_mode == ParticipantListMode.HIDDEN or registration.status != RegistrationStatus.CONFIRMED:
+        abort(404)
+    return render_template("registration/participants.html", event=event, people=participants_of(event.id))
+
+
+@blueprint.get("/registrations/<token>/ticket.pdf")
+def ticket(token: str):
+    registration = registration_or_404(token)
+    if registration.status != RegistrationStatus.CONFIRMED:
+        abort(404)
+    qr_code = segno.make(registration.check_in_code, error="m").svg_data_uri(scale=4, border=0)
+    pdf = render_pdf("pdf/ticket.html", registration=registration, event=registration.event, qr_code=qr_code)
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="ticket-{registration.event.slug}.pdf"'})

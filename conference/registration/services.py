@@ -1,0 +1,320 @@
+"""The rules of registration, callable without HTTP.
+
+Every change to who holds a seat runs in one transaction that holds the event's lock
+(``row_locked``): count, decide and write happen together, so no rush can overbook. Mail about
+the change is queued in that same transaction and delivered after it commits.
+"""
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from conference.agenda.models import AgendaItem, AgendaItemKind
+from conference.agenda.services import TimeSlot, time_slots
+from conference.database import row_locked
+from conference.events.models import Event, RegistrationState
+from conference.extensions import db
+from conference.mail import services as mail
+from conference.registration.models import (
+    ACTIVE,
+    SEAT_HOLDING,
+    Answer,
+    ForumChoice,
+    QuestionKind,
+    Registration,
+    RegistrationStatus,
+)
+
+CHECK_IN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread at the door
+
+
+class RegistrationError(Exception):
+    """A rule refused the change; ``message`` says why in the visitor's language, ``field`` where."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message, self.field = message, field
+
+
+@dataclass
+class Applicant:
+    first_name: str
+    last_name: str
+    email: str
+    organisation: str = ""
+    function: str = ""
+    phone: str = ""
+    locale: str = "de"
+    listed_as_participant: bool = False
+    submission_key: str = ""
+    answers: dict[int, object] = field(default_factory=dict)  # question id -> answer
+    forums: list[int] = field(default_factory=list)  # the chosen forum of each slot of parallel forums
+
+
+@dataclass
+class Outcome:
+    registration: Registration
+    # Someone registered this address before: its link was mailed again, nothing else is told.
+    already_registered: bool = False
+    # The same form was sent twice (a double click): the first submission's registration.
+    repeated: bool = False
+
+
+# --- the secret link -------------------------------------------------------------------------
+
+def link_token(registration: Registration) -> str:
+    digest = hmac.new(current_app.config["SECRET_KEY"].encode(), f"registration:{registration.link_nonce}".encode(), hashlib.sha256)
+    return digest.hexdigest()
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def registration_for_token(token: str) -> Registration | None:
+    if not token or len(token) > 128:
+        return None
+    return db.session.scalar(sa.select(Registration).where(Registration.token_hash == _hash(token)))
+
+
+def _new_link(registration: Registration) -> None:
+    registration.link_nonce = secrets.token_hex(16)
+    registration.token_hash = _hash(link_token(registration))
+
+
+# --- seats and forums ------------------------------------------------------------------------
+
+def seats_taken(event_id: int) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).where(Registration.event_id == event_id, Registration.status.in_(SEAT_HOLDING))
+    )
+
+
+def is_full(event: Event) -> bool:
+    return event.capacity is not None and seats_taken(event.id) >= event.capacity
+
+
+def forum_slots(event: Event) -> list[TimeSlot]:
+    """Slots of parallel forums, in each of which a registrant chooses one."""
+    forums = [item for item in event.agenda_items if item.kind == AgendaItemKind.FORUM]
+    return [slot for slot in time_slots(forums) if slot.is_parallel]
+
+
+def forum_seats_taken(item: AgendaItem, besides: Registration | None = None) -> int:
+    query = (
+        sa.select(sa.func.count())
+        .select_from(ForumChoice)
+        .join(Registration)
+        .where(ForumChoice.agenda_item_id == item.id, Registration.status.in_(SEAT_HOLDING))
+    )
+    if besides is not None and besides.id is not None:
+        query = query.where(Registration.id != besides.id)
+    return db.session.scalar(query)
+
+
+def forum_is_full(item: AgendaItem, besides: Registration | None = None) -> bool:
+    return item.capacity is not None and forum_seats_taken(item, besides) >= item.capacity
+
+
+def _set_forums(registration: Registration, event: Event, chosen_ids: list[int]) -> None:
+    slots = forum_slots(event)
+    offered = {item.id: item for slot in slots for item in slot.items}
+    if any(item_id not in offered for item_id in chosen_ids):
+        raise RegistrationError(_("Please choose one of the forums offered."))
+    picks = []
+    for index, slot in enumerate(slots):
+        picked = [item for item in slot.items if item.id in chosen_ids]
+        if len(picked) != 1:
+            raise RegistrationError(_("Please choose one forum for this time slot."), field=f"forum_{index}")
+        # People on the waiting list keep their wish; it is checked when they get a seat.
+        if registration.status in SEAT_HOLDING and forum_is_full(picked[0], besides=registration):
+            raise RegistrationError(
+                _("The forum “%(title)s” is full. Please choose another one.", title=picked[0].title),
+                field=f"forum_{index}",
+            )
+        picks.append(picked[0])
+    kept = {choice.agenda_item_id: choice for choice in registration.forum_choices}
+    registration.forum_choices = [kept.get(item.id) or ForumChoice(agenda_item=item) for item in picks]
+
+
+def _set_answers(registration: Registration, event: Event, answers: dict[int, object]) -> None:
+    questions = {question.id: question for question in event.questions}
+    if any(question_id not in questions for question_id in answers):
+        raise RegistrationError(_("The form does not match this event. Please reload the page."))
+    existing = {answer.question_id: answer for answer in registration.answers}
+    kept = []
+    for question in questions.values():
+        value = answers.get(question.id)
+        if value in (None, "", []) or (question.kind == QuestionKind.YES_NO and value is None):
+            if question.required:
+                raise RegistrationError(_("Please answer this question."), field=f"question_{question.id}")
+            continue
+        answer = existing.get(question.id) or Answer(question=question)
+        answer.value = value
+        kept.append(answer)
+    registration.answers = kept
+
+
+# --- changes ---------------------------------------------------------------------------------
+
+def register(event_id: int, applicant: Applicant, now: datetime) -> Outcome:
+    """Register, or put on the waiting list when the event is full.
+
+    An address that is registered already gets its link sent again, and nothing else changes.
+    """
+    with row_locked(Event, event_id) as event:
+        if event is None or event.registration_state(now) != RegistrationState.OPEN:
+            raise RegistrationError(_("Registration for this event is not open."))
+        email = applicant.email.strip().lower()
+        existing = db.session.scalar(
+            sa.select(Registration).where(
+                Registration.event_id == event.id, Registration.email == email, Registration.status.in_(ACTIVE)
+            )
+        )
+        if existing is not None and applicant.submission_key and existing.submission_key == applicant.submission_key:
+            return Outcome(existing, repeated=True)
+        if existing is not None:
+            queued = [_queue_mail(existing, "link")]
+            outcome = Outcome(existing, already_registered=True)
+        else:
+            has_seat = event.capacity is None or seats_taken(event.id) < event.capacity
+            registration = Registration(
+                event=event,
+                status=_seat_status(event) if has_seat else RegistrationStatus.WAITLISTED,
+                email=email,
+                privacy_accepted_at=now,
+                check_in_code="".join(secrets.choice(CHECK_IN_ALPHABET) for _ in range(10)),
+                submission_key=applicant.submission_key,
+                created_at=now,
+            )
+            _new_link(registration)
+            _apply(registration, event, applicant)
+            db.session.add(registration)
+            queued = [_queue_mail(registration, "registered")]
+            outcome = Outcome(registration)
+    mail.deliver(queued)
+    return outcome
+
+
+def update(registration_id: int, applicant: Applicant, now: datetime) -> Registration:
+    """Change a registration's details, answers and forums (not its address) while changes are open."""
+    registration = db.session.get(Registration, registration_id)
+    with row_locked(Event, registration.event_id) as event:
+        db.session.refresh(registration)
+        if not changes_allowed(registration, now):
+            raise RegistrationError(_("This registration can no longer be changed."))
+        _apply(registration, event, applicant)
+    return registration
+
+
+def cancel(registration_id: int, now: datetime) -> Registration:
+    """Cancel; a freed seat goes to the first person on the waiting list."""
+    registration = db.session.get(Registration, registration_id)
+    with row_locked(Event, registration.event_id) as event:
+        db.session.refresh(registration)
+        if not registration.is_active or event.has_ended(now) or now >= event.starts_at:
+            raise RegistrationError(_("This registration can no longer be cancelled."))
+        registration.status = RegistrationStatus.CANCELLED
+        registration.cancelled_at = now
+        queued = [_queue_mail(registration, "cancelled"), *_fill_free_seats(event)]
+    mail.deliver(queued)
+    return registration
+
+
+def decide(registration_id: int, approve: bool) -> Registration:
+    """An organiser's decision on a registration awaiting approval."""
+    registration = db.session.get(Registration, registration_id)
+    with row_locked(Event, registration.event_id) as event:
+        db.session.refresh(registration)
+        if registration.status != RegistrationStatus.PENDING:
+            raise RegistrationError(_("This registration is not awaiting approval."))
+        registration.status = RegistrationStatus.CONFIRMED if approve else RegistrationStatus.REJECTED
+        queued = [_queue_mail(registration, "approved" if approve else "rejected")]
+        if not approve:
+            queued += _fill_free_seats(event)
+    mail.deliver(queued)
+    return registration
+
+
+def change_capacity(event_id: int, capacity: int | None) -> Event:
+    """Set the number of seats; raising it moves people up from the waiting list."""
+    if capacity is not None and capacity < 0:
+        raise RegistrationError(_("The capacity cannot be negative."), field="capacity")
+    with row_locked(Event, event_id) as event:
+        event.capacity = capacity
+        queued = _fill_free_seats(event)
+    mail.deliver(queued)
+    return event
+
+
+def resend_link(event_id: int, email: str) -> None:
+    """Mail the link to an active registration of this address, if there is one; says nothing either way."""
+    registration = db.session.scalar(
+        sa.select(Registration).where(
+            Registration.event_id == event_id,
+            Registration.email == email.strip().lower(),
+            Registration.status.in_(ACTIVE),
+        )
+    )
+    if registration is not None:
+        queued = [_queue_mail(registration, "link")]
+        db.session.commit()
+        mail.deliver(queued)
+
+
+def changes_allowed(registration: Registration, now: datetime) -> bool:
+    event = registration.event
+    return registration.is_active and now < (event.registration_closes_at or event.starts_at) and now < event.starts_at
+
+
+def _apply(registration: Registration, event: Event, applicant: Applicant) -> None:
+    registration.first_name = applicant.first_name.strip()
+    registration.last_name = applicant.last_name.strip()
+    registration.organisation = applicant.organisation.strip()
+    registration.function = applicant.function.strip()
+    registration.phone = applicant.phone.strip()
+    registration.locale = applicant.locale
+    registration.listed_as_participant = applicant.listed_as_participant
+    _set_answers(registration, event, applicant.answers)
+    _set_forums(registration, event, applicant.forums)
+
+
+def _seat_status(event: Event) -> RegistrationStatus:
+    return RegistrationStatus.PENDING if event.requires_approval else RegistrationStatus.CONFIRMED
+
+
+def _fill_free_seats(event: Event) -> list[int]:
+    """Move people up from the waiting list, first come first served, while seats are free."""
+    free = None if event.capacity is None else event.capacity - seats_taken(event.id)
+    waiting = (
+        sa.select(Registration)
+        .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.WAITLISTED)
+        .order_by(Registration.created_at, Registration.id)
+    )
+    if free is not None:
+        if free <= 0:
+            return []
+        waiting = waiting.limit(free)
+    queued = []
+    for registration in db.session.scalars(waiting).all():
+        registration.status = _seat_status(event)
+        db.session.flush()
+        # A wished-for forum that filled up meanwhile is dropped; the mail asks for a new choice.
+        full = [choice for choice in registration.forum_choices if forum_is_full(choice.agenda_item, besides=registration)]
+        for choice in full:
+            registration.forum_choices.remove(choice)
+        queued.append(_queue_mail(registration, "promoted", forum_dropped=bool(full)))
+    return queued
+
+
+def _queue_mail(registration: Registration, reason: str, **extra) -> int:
+    db.session.flush()  # gives a new registration its id
+    queued = mail.queue("registration", registration.email, reason=reason, registration_id=registration.id, **extra)
+    db.session.flush()
+    return queued.id

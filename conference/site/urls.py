@@ -1,0 +1,11 @@
+from flask import current_app, has_request_context, url_for
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """A full URL for links that leave the site (mail, calendars): from the request, else PUBLIC_URL."""
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    if not current_app.config["PUBLIC_URL"]:
+        raise RuntimeError("Set PUBLIC_URL (e.g. https://tagung.example.org) to build links outside a request.")
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        return url_for(endpoint, _external=True, **values)

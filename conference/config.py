@@ -85,6 +85,8 @@ def finalise(config) -> None:
     if mode != "production":
         # Development and tests are served over plain http://127.0.0.1.
         config["SESSION_COOKIE_SECURE"] = False
+    if mode == "development" and not config["PUBLIC_URL"]:
+        config["PUBLIC_URL"] = "http://127.0.0.1:5000"
     if not config["MAIL_BACKEND"]:
         config["MAIL_BACKEND"] = "file" if mode == "development" else "smtp"
     config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(config["DATABASE_URL"])

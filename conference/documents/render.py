@@ -7,6 +7,7 @@ server read local files or call out to the network.
 """
 
 import logging
+import mimetypes
 from functools import cache
 from pathlib import Path
 
@@ -18,36 +19,37 @@ BASE_URL = "app://conference/"
 STYLESHEET = Path(__file__).parent / "styles" / "document.css"
 
 
-class RefusedURL(ValueError):
-    pass
-
-
 @cache
 def _weasyprint():
     import weasyprint  # about a second to import: paid once per process
     from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyFetcher(URLFetcher):
+        """Serves ``app://conference/static/…`` from the static folder and ``data:`` URIs; refuses the rest."""
+
+        def __init__(self, static_folder: str):
+            super().__init__(allowed_protocols={"data", "app"})
+            self.static_folder = Path(static_folder).resolve()
+
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            prefix = BASE_URL + "static/"
+            if url.startswith(prefix):
+                path = (self.static_folder / url[len(prefix):].split("?")[0]).resolve()
+                if path.is_relative_to(self.static_folder) and path.is_file():
+                    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+            log.warning("document refused to load %s", url[:200])
+            raise ValueError(f"refused: {url[:200]}")
 
     fonts = FontConfiguration()
-    return weasyprint, fonts, weasyprint.CSS(filename=str(STYLESHEET), font_config=fonts)
-
-
-def fetch(url: str) -> dict:
-    """Serve ``app://conference/static/…`` from the static folder and ``data:`` URIs; refuse the rest."""
-    weasyprint, _fonts, _css = _weasyprint()
-    if url.startswith("data:"):
-        return weasyprint.default_url_fetcher(url)
-    prefix = BASE_URL + "static/"
-    if url.startswith(prefix):
-        static = Path(current_app.static_folder).resolve()
-        path = (static / url[len(prefix):].split("?")[0]).resolve()
-        if path.is_relative_to(static) and path.is_file():
-            return {"string": path.read_bytes(), "filename": path.name}
-    log.warning("document refused to load %s", url[:200])
-    raise RefusedURL(url[:200])
+    return weasyprint, StaticOnlyFetcher, fonts, weasyprint.CSS(filename=str(STYLESHEET), font_config=fonts)
 
 
 def render_pdf(template: str, **context) -> bytes:
-    weasyprint, fonts, stylesheet = _weasyprint()
+    weasyprint, fetcher, fonts, stylesheet = _weasyprint()
     html = render_template(template, **context)
-    document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetch)
+    document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher(current_app.static_folder))
     return document.write_pdf(stylesheets=[stylesheet], font_config=fonts, pdf_tags=True)

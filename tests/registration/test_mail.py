@@ -1,0 +1,53 @@
+import re
+
+import icalendar
+
+from conference.database import utcnow
+from conference.registration import services
+from conference.registration.models import QuestionKind
+from tests.conftest import applicant
+
+
+def test_confirmation_mail_has_details_answers_calendar_qr_code_and_link(client, make_event, make_forums, make_question, mailbox):
+    event = make_event(title="Fachtagung: Anerkennung durch Anerkennung", contact_email="tagung@example.org")
+    forum, _ = make_forums(event, 10, 10)
+    diet = make_question(event, label="Ernährung", kind=QuestionKind.MULTIPLE_CHOICE, options=["vegetarisch", "glutenfrei"])
+    registration = services.register(
+        event.id, applicant(first_name="Ayşe", forums=[forum.id], answers={diet.id: ["vegetarisch", "glutenfrei"]}), utcnow()
+    ).registration
+
+    [message] = mailbox.to(registration.email)
+
+    assert message["Subject"] == "Anmeldung bestätigt: Fachtagung: Anerkennung durch Anerkennung"
+    text = message.get_body(("plain",)).get_content()
+    assert "Guten Tag Ayşe" in text and "Ihr Platz ist bestätigt" in text
+    assert "Forum: Forum 1" in text and "Ernährung: vegetarisch, glutenfrei" in text
+    assert f"Check-in-Code: {registration.check_in_code}" in text
+    link = re.search(r"http://localhost/registrations/[0-9a-f]{64}", text).group(0)
+    assert "Anmeldung ansehen, ändern oder stornieren" in message.get_body(("html",)).get_content()
+    assert registration.full_name in client.get(link.removeprefix("http://localhost")).get_data(as_text=True)
+
+    parts = {part.get_content_type(): part for part in message.walk()}
+    assert parts["image/png"]["Content-ID"] == "<check-in-code>"
+    assert parts["image/png"].get_content()[:8] == b"\x89PNG\r\n\x1a\n"
+    [vevent] = icalendar.Calendar.from_ical(parts["text/calendar"].get_content()).walk("VEVENT")
+    assert str(vevent["SUMMARY"]) == event.title
+
+
+def test_mail_speaks_the_language_the_person_registered_in(make_event, mailbox):
+    event = make_event(capacity=0)
+    registration = services.register(event.id, applicant(locale="en"), utcnow()).registration
+
+    [message] = mailbox.to(registration.email)
+
+    assert message["Subject"] == f"Waiting list: {event.title}"
+    text = message.get_body(("plain",)).get_content()
+    assert "waiting list at position 1" in text and "Check-in code" not in text
+    assert not any(part.get_content_type() == "image/png" for part in message.walk())  # no code before a seat
+
+
+def test_names_with_markup_are_escaped_in_the_html_mail(make_event, mailbox):
+    event = make_event()
+    registration = services.register(event.id, applicant(first_name='<img src="x" onerror="alert(1)">'), utcnow()).registration
+    html = mailbox.to(registration.email)[0].get_body(("html",)).get_content()
+    assert "<img src=\"x\"" not in html and "&lt;img" in html

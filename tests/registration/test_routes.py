@@ -1,0 +1,277 @@
+import re
+import subprocess
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from conference.database import utcnow
+from conference.events.models import ParticipantListMode
+from conference.extensions import db
+from conference.registration import services
+from conference.registration.models import QuestionKind, Registration, RegistrationStatus as S
+from tests.conftest import applicant
+
+
+def form_data(page_html: str, **fields) -> dict:
+    """The hidden fields of the rendered form plus a complete, valid set of answers."""
+    hidden = dict(re.findall(r'<input[^>]*name="(csrf_token|submission_key)"[^>]*value="([^"]*)"', page_html))
+    return hidden | {"first_name": "Nadia", "last_name": "Haddad", "email": "nadia@example.org",
+                     "organisation": "AFZ Rostock", "function": "Beraterin", "privacy": "y"} | fields
+
+
+def submit(client, event, **fields):
+    page = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
+    return client.post(f"/events/{event.slug}/register", data=form_data(page, **fields))
+
+
+def registrations(event) -> list[Registration]:
+    return list(db.session.scalars(sa.select(Registration).where(Registration.event_id == event.id)))
+
+
+def test_form_has_a_label_for_every_field_and_marks_required_ones(client, make_event, make_question, make_forums):
+    event = make_event()
+    make_question(event, label="Ernährung", kind=QuestionKind.SINGLE_CHOICE, options=["vegetarisch", "vegan"], required=True)
+    make_forums(event, 20, 20)
+
+    html = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
+
+    for field_id in ("first_name", "last_name", "email", "organisation", "function", "phone", "privacy", "listed_as_participant"):
+        assert f'<label for="{field_id}">' in html, field_id
+    assert 'autocomplete="email"' in html and 'autocomplete="given-name"' in html
+    assert "<legend>Ernährung" in html and "Forum 1" in html and "Forum 2" in html
+    assert f'href="/events/{event.slug}/privacy"' in html
+    assert "Mit * markierte Felder sind Pflichtfelder." in html
+
+
+def test_a_valid_registration_leads_to_the_personal_page(client, make_event, mailbox):
+    event = make_event()
+
+    response = submit(client, event)
+
+    assert response.status_code == 303
+    assert re.fullmatch(r"/registrations/[0-9a-f]{64}\?welcome=1", response.headers["Location"])
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Vielen Dank für Ihre Anmeldung, Nadia!" in page and "Bestätigt" in page
+    assert response.headers.get("Set-Cookie") is None or "session" in response.headers.get("Set-Cookie", "")
+    [registration] = registrations(event)
+    assert (registration.first_name, registration.email, registration.status) == ("Nadia", "nadia@example.org", S.CONFIRMED)
+
+
+def test_errors_are_summarised_shown_at_the_field_and_entries_kept(client, make_event):
+    event = make_event()
+
+    response = submit(client, event, first_name="", email="not-an-address", privacy="", organisation="Mein Verein")
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'class="error-summary" role="alert"' in html
+    assert '<a href="#first_name">Vorname: Bitte geben Sie Ihren Vornamen ein.</a>' in html
+    assert 'id="email-error"' in html and "Bitte geben Sie eine gültige E-Mail-Adresse ein" in html
+    assert 'aria-describedby="email-hint email-error"' in html
+    assert "ohne Ihre Zustimmung können wir Sie nicht anmelden" in html
+    assert 'value="Mein Verein"' in html and 'value="not-an-address"' in html
+    assert registrations(event) == []
+
+
+@pytest.mark.parametrize("fields", [
+    {"first_name": "x" * 101},
+    {"organisation": "x" * 201},
+    {"email": "a@" + "b" * 260 + ".de"},
+    {"email": "nadia@example.org\r\nBcc: victim@example.org"},
+    {"privacy": ""},
+    {"csrf_token": "forged"},
+])
+def test_bad_input_is_refused_with_a_message_and_stores_nothing(client, make_event, fields):
+    event = make_event()
+    response = submit(client, event, **fields)
+    assert response.status_code in (400, 422)
+    assert "Bitte prüfen Sie Ihre Angaben" in response.get_data(as_text=True) or response.status_code == 400
+    assert registrations(event) == []
+
+
+def test_tampered_forum_and_question_values_are_refused(client, make_event, make_forums, make_question):
+    event = make_event()
+    forum, _ = make_forums(event, 10, 10)
+    question = make_question(event, kind=QuestionKind.SINGLE_CHOICE, options=["a", "b"])
+
+    for tampered in ({"forum_0": "999999"}, {"forum_0": "abc"}, {"forum_0": str(forum.id), f"question_{question.id}": "c"}):
+        response = submit(client, event, **tampered)
+        assert response.status_code == 422, tampered
+    assert registrations(event) == []
+    assert submit(client, event, forum_0=str(forum.id), **{f"question_{question.id}": "b"}).status_code == 303
+
+
+def test_full_forums_are_shown_and_cannot_be_chosen(client, make_event, make_forums):
+    event = make_event()
+    small, large = make_forums(event, 1, 5)
+    services.register(event.id, applicant(forums=[small.id]), utcnow())
+
+    html = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
+    assert re.search(rf'value="{small.id}"\s+disabled', html) and "ausgebucht" in html
+
+    response = submit(client, event, forum_0=str(small.id))
+    assert response.status_code == 422 and "ist voll" in response.get_data(as_text=True)
+
+
+def test_a_full_event_says_so_before_submitting_and_puts_people_on_the_waiting_list(client, make_event):
+    event = make_event(capacity=1)
+    services.register(event.id, applicant(), utcnow())
+
+    html = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
+    assert "Diese Veranstaltung ist ausgebucht." in html and "Auf die Warteliste" in html
+
+    page = client.get(submit(client, event).headers["Location"]).get_data(as_text=True)
+    assert "Auf der Warteliste" in page
+
+
+def test_closed_registration_shows_no_form(client, make_event):
+    event = make_event(registration_closes_at=utcnow() - timedelta(hours=1))
+    html = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
+    assert "Die Anmeldung ist geschlossen." in html and "<form" not in html
+    open_event = make_event()
+    token = form_data(client.get(f"/events/{open_event.slug}/register").get_data(as_text=True))
+    response = client.post(f"/events/{event.slug}/register", data=form_data("") | token)
+    assert "Die Anmeldung ist geschlossen." in response.get_data(as_text=True) and registrations(event) == []
+
+
+def test_a_second_registration_with_the_same_address_reveals_nothing(client, make_event, mailbox):
+    event = make_event()
+    submit(client, event, email="nadia@example.org")
+
+    response = submit(client, event, email="NADIA@example.org", first_name="Eve")
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Mit dieser E-Mail-Adresse besteht bereits eine Anmeldung." in html
+    assert "Nadia" not in html and "/registrations/" not in html
+    assert len(registrations(event)) == 1 and len(mailbox.to("nadia@example.org")) == 2
+
+
+def test_a_double_submit_lands_on_the_same_registration(client, make_event, mailbox):
+    event = make_event()
+    page = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
+    data = form_data(page)
+
+    first = client.post(f"/events/{event.slug}/register", data=data)
+    second = client.post(f"/events/{event.slug}/register", data=data)
+
+    assert first.headers["Location"] == second.headers["Location"]
+    assert len(registrations(event)) == 1 and len(mailbox.to("nadia@example.org")) == 1
+
+
+def manage_url(client, event, **fields) -> str:
+    return submit(client, event, **fields).headers["Location"].split("?")[0]
+
+
+def test_the_personal_page_shows_answers_and_is_private(client, make_event, make_question):
+    event = make_event()
+    question = make_question(event, label="Barrierefreiheit", kind=QuestionKind.LONG_TEXT)
+    url = manage_url(client, event, **{f"question_{question.id}": "Gebärdensprache"})
+
+    response = client.get(url)
+
+    html = response.get_data(as_text=True)
+    assert "Barrierefreiheit" in html and "Gebärdensprache" in html and "nadia@example.org" in html
+    assert response.headers["Cache-Control"] == "no-store" and response.headers["Referrer-Policy"] == "no-referrer"
+    assert client.get("/registrations/" + "0" * 64).status_code == 404
+    assert client.get("/registrations/../admin").status_code == 404
+
+
+def test_changing_the_forum_and_details_through_the_link(client, make_event, make_forums):
+    event = make_event()
+    first, second = make_forums(event, 10, 10)
+    url = manage_url(client, event, forum_0=str(first.id))
+    edit_page = client.get(url + "/edit").get_data(as_text=True)
+    assert re.search(rf'value="{first.id}"\s+checked', edit_page) and 'value="Nadia"' in edit_page
+
+    response = client.post(url + "/edit", data=form_data(edit_page, forum_0=str(second.id), function="Leitung"))
+
+    assert response.status_code == 303
+    [registration] = registrations(event)
+    db.session.refresh(registration)
+    assert [c.agenda_item_id for c in registration.forum_choices] == [second.id]
+    assert registration.function == "Leitung" and registration.email == "nadia@example.org"
+    assert "Ihre Änderungen sind gespeichert." in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_cancelling_asks_first_and_then_frees_the_seat(client, make_event, mailbox):
+    event = make_event(capacity=1)
+    url = manage_url(client, event)
+    waiting = services.register(event.id, applicant(), utcnow()).registration
+
+    confirm_page = client.get(url + "/cancel").get_data(as_text=True)
+    assert "Möchten Sie Ihre Anmeldung wirklich stornieren" in confirm_page
+    assert registrations(event)[0].status == S.CONFIRMED  # looking is not cancelling
+
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', confirm_page).group(1)
+    client.post(url + "/cancel", data={"csrf_token": token})
+
+    db.session.expire_all()
+    assert [r.status for r in registrations(event)] == [S.CANCELLED, S.CONFIRMED]
+    assert db.session.get(Registration, waiting.id).status == S.CONFIRMED
+    assert "Sie haben diese Anmeldung storniert." in client.get(url).get_data(as_text=True)
+    assert client.get(url + "/edit").status_code == 303  # no more changes
+
+
+def test_lost_link_answers_the_same_for_known_and_unknown_addresses(client, make_event, mailbox):
+    event = make_event()
+    submit(client, event, email="nadia@example.org")
+
+    def ask(address):
+        page = client.get(f"/events/{event.slug}/lost-link").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        return client.post(f"/events/{event.slug}/lost-link", data={"email": address, "csrf_token": token}).get_data(as_text=True)
+
+    known, unknown = ask("nadia@example.org"), ask("nobody@example.org")
+    strip = lambda html: re.sub(r'value="[^"]+"', "", html)  # noqa: E731 - only the entered address differs
+    assert strip(known).replace("nadia@example.org", "") == strip(unknown).replace("nobody@example.org", "")
+    assert len(mailbox.to("nadia@example.org")) == 2 and mailbox.to("nobody@example.org") == []
+
+
+@pytest.mark.parametrize("mode, public_status, registrant_status", [
+    (ParticipantListMode.HIDDEN, 404, 404),
+    (ParticipantListMode.REGISTERED, 404, 200),
+    (ParticipantListMode.PUBLIC, 200, 200),
+])
+def test_participant_list_shows_only_consenting_people_to_whom_the_organiser_chose(client, make_event, mode, public_status, registrant_status):
+    event = make_event(participant_list_mode=mode)
+    url = manage_url(client, event, listed_as_participant="y", last_name="Haddad")
+    services.register(event.id, applicant(last_name="Ungenannt", listed_as_participant=False), utcnow())
+
+    public = client.get(f"/events/{event.slug}/participants")
+    mine = client.get(url + "/participants")
+
+    assert (public.status_code, mine.status_code) == (public_status, registrant_status)
+    for response in (public, mine):
+        if response.status_code == 200:
+            html = response.get_data(as_text=True)
+            assert "Nadia Haddad" in html and "AFZ Rostock" in html and "Ungenannt" not in html and "nadia@example.org" not in html
+
+
+def test_privacy_page_shows_the_event_text_or_a_default(client, make_event):
+    own = make_event(privacy_text="Verantwortlich ist das SAZ.")
+    assert "Verantwortlich ist das SAZ." in client.get(f"/events/{own.slug}/privacy").get_data(as_text=True)
+    default = make_event(contact_email="tagung@example.org")
+    assert "tagung@example.org" in client.get(f"/events/{default.slug}/privacy").get_data(as_text=True)
+
+
+def test_ticket_pdf_carries_name_event_and_check_in_code(client, make_event, tmp_path):
+    event = make_event(title="Fachtagung: Anerkennung durch Anerkennung")
+    url = manage_url(client, event, first_name="Ольга", last_name="Мельник")
+    [registration] = registrations(event)
+
+    response = client.get(url + "/ticket.pdf")
+
+    assert response.mimetype == "application/pdf"
+    pdf = tmp_path / "ticket.pdf"
+    pdf.write_bytes(response.data)
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
+    assert "Ольга Мельник" in text and "Fachtagung: Anerkennung durch Anerkennung" in text
+    assert registration.check_in_code in text
+
+
+def test_no_ticket_while_waiting(client, make_event):
+    event = make_event(capacity=0)
+    url = manage_url(client, event)
+    assert client.get(url + "/ticket.pdf").status_code == 404

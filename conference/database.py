@@ -60,20 +60,30 @@ def str_enum(enum_class: type[enum.Enum]) -> sa.Enum:
 
 
 @contextmanager
-def row_locked(model, ident) -> Iterator:
-    """A transaction in which nobody else writes ``model`` row ``ident`` until it commits.
+def write_transaction() -> Iterator[None]:
+    """A fresh transaction that may write; commits at the end, rolls back on any exception.
 
-    PostgreSQL locks the row (``SELECT … FOR UPDATE``); SQLite takes the database's write lock
-    up front (``BEGIN IMMEDIATE``, see ``create_app``), because a deferred transaction that reads
-    first and writes later can fail instead of waiting. Whatever was open before is committed
-    first, so the lock is the first thing of a fresh transaction. Commits at the end, rolls
-    back on any exception. Yields the row, or None if there is none.
+    On SQLite it starts with the write lock (``BEGIN IMMEDIATE``, see ``create_app``): a
+    transaction that reads first and writes later cannot wait for the lock and fails with
+    "database is locked" under load. Whatever was open before is committed first.
     """
     db.session.commit()
     db.session.connection(execution_options={"write_lock": True})
     try:
-        yield db.session.scalar(sa.select(model).where(model.id == ident).with_for_update())
+        yield
         db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
+
+
+@contextmanager
+def row_locked(model, ident) -> Iterator:
+    """A write transaction in which nobody else writes ``model`` row ``ident`` until it commits.
+
+    PostgreSQL locks the row (``SELECT … FOR UPDATE``); SQLite's write lock covers the whole
+    database. Yields the row, freshly read, or None if there is none.
+    """
+    with write_transaction():
+        query = sa.select(model).where(model.id == ident).with_for_update().execution_options(populate_existing=True)
+        yield db.session.scalar(query)

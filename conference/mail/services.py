@@ -11,13 +11,14 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
-from conference.database import utcnow
+from conference.database import utcnow, write_transaction
 from conference.extensions import db
 from conference.mail.models import OutgoingMail
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6  # with the backoff below: retried over about two hours, then marked failed
+CLAIM_EXPIRES = timedelta(minutes=10)  # a claimed mail not sent by then was left by a dead process
 BUILDERS: dict[str, Callable[[dict], EmailMessage]] = {}
 
 
@@ -32,8 +33,15 @@ def builder(name: str):
 
 
 def queue(builder_name: str, recipient: str, **context) -> OutgoingMail:
-    """Add a mail to the caller's transaction; it is sent only if that transaction commits."""
-    mail = OutgoingMail(builder=builder_name, recipient=recipient, context=context)
+    """Add a mail to the caller's transaction; it exists only if that transaction commits.
+
+    It is claimed for the caller, who delivers it right after the commit (``deliver``); should
+    that process die first, ``deliver_due`` takes it over once the claim has expired.
+    """
+    mail = OutgoingMail(
+        builder=builder_name, recipient=recipient, context=context,
+        status="sending", next_attempt_at=utcnow() + CLAIM_EXPIRES,
+    )
     db.session.add(mail)
     return mail
 
@@ -49,41 +57,44 @@ def new_message(recipient: str, subject: str) -> EmailMessage:
 
 
 def deliver(mail_ids: list[int]) -> None:
-    """Send these queued mails now; failures stay queued for ``flask mail send``."""
+    """Send mails the caller has claimed (queued by it, or claimed by ``deliver_due``)."""
     for mail_id in mail_ids:
         _deliver_one(mail_id)
 
 
 def deliver_due() -> int:
-    """Send every queued mail whose next attempt is due; returns how many were tried."""
-    due = db.session.scalars(
-        sa.select(OutgoingMail.id).where(OutgoingMail.status == "queued", OutgoingMail.next_attempt_at <= utcnow())
-    ).all()
-    deliver(list(due))
-    return len(due)
+    """Send every queued mail whose next attempt is due, and those whose claim has expired."""
+    now = utcnow()
+    due = sa.and_(OutgoingMail.status.in_(("queued", "sending")), OutgoingMail.next_attempt_at <= now)
+    with write_transaction():
+        # Claimed in one statement, so two senders running at once never send a mail twice.
+        claimed = db.session.scalars(
+            sa.update(OutgoingMail).where(due)
+            .values(status="sending", next_attempt_at=now + CLAIM_EXPIRES)
+            .returning(OutgoingMail.id)
+        ).all()
+    deliver(list(claimed))
+    return len(claimed)
 
 
 def _deliver_one(mail_id: int) -> None:
-    # Claim the mail first, so that two senders (a request and the retry command) never both send it.
-    claimed = db.session.execute(
-        sa.update(OutgoingMail).where(OutgoingMail.id == mail_id, OutgoingMail.status == "queued").values(status="sending")
-    ).rowcount
-    db.session.commit()
-    if not claimed:
-        return
     mail = db.session.get(OutgoingMail, mail_id)
     try:
         message = BUILDERS[mail.builder](mail.context)
         _send(message)
     except Exception as error:  # noqa: BLE001 - any failure keeps the mail for a later attempt
         log.warning("mail %s to be retried: %s", mail_id, type(error).__name__)
-        mail.attempts += 1
-        mail.last_error = f"{type(error).__name__}: {error}"[:500]
-        mail.status = "failed" if mail.attempts >= MAX_ATTEMPTS else "queued"
-        mail.next_attempt_at = utcnow() + timedelta(minutes=2**mail.attempts)
+        attempts = mail.attempts + 1
+        outcome = {
+            "attempts": attempts,
+            "last_error": f"{type(error).__name__}: {error}"[:500],
+            "status": "failed" if attempts >= MAX_ATTEMPTS else "queued",
+            "next_attempt_at": utcnow() + timedelta(minutes=2**attempts),
+        }
     else:
-        mail.status, mail.sent_at, mail.last_error = "sent", utcnow(), ""
-    db.session.commit()
+        outcome = {"status": "sent", "sent_at": utcnow(), "last_error": ""}
+    with write_transaction():
+        db.session.execute(sa.update(OutgoingMail).where(OutgoingMail.id == mail_id).values(**outcome))
 
 
 def _send(message: EmailMessage) -> None:

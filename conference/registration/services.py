@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 from conference.agenda.models import AgendaItem, AgendaItemKind
 from conference.agenda.services import TimeSlot, time_slots
-from conference.database import row_locked
+from conference.database import row_locked, write_transaction
 from conference.events.models import Event, RegistrationState
 from conference.extensions import db
 from conference.mail import services as mail
@@ -263,8 +263,8 @@ def resend_link(event_id: int, email: str) -> None:
         )
     )
     if registration is not None:
-        queued = [_queue_mail(registration, "link")]
-        db.session.commit()
+        with write_transaction():
+            queued = [_queue_mail(registration, "link")]
         mail.deliver(queued)
 
 

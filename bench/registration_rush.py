@@ -1,0 +1,221 @@
+"""Registration rush: gunicorn serving the real app, N concurrent registrations for C seats.
+
+    .venv/bin/python bench/registration_rush.py [--n 1000] [--capacity 150] [--clients 64]
+
+Runs on SQLite, then on PostgreSQL when BENCH_POSTGRESQL_URL names a database it may wipe
+(default postgresql://conference:conference@127.0.0.1/conference_bench, skipped if unreachable).
+Each client is a browser session: it loads the form once (cookie and CSRF token), then sends its
+share of registrations through the full path (form validation, locked transaction, mail to a local
+SMTP sink). The load comes from this process over loopback with aiohttp; the database is checked
+afterwards. Last line: rate=<registrations/s> p99_ms=<ms> overbooked=<n> lost=<n>
+(PostgreSQL's figures when it ran, else SQLite's).
+"""
+
+import argparse
+import asyncio
+import math
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from conference import create_app  # noqa: E402
+from conference.database import utcnow  # noqa: E402
+from conference.events.models import Event, EventStatus  # noqa: E402
+from conference.extensions import db  # noqa: E402
+from conference.registration.models import SEAT_HOLDING, Registration, RegistrationStatus  # noqa: E402
+
+SLUG = "rush"
+DEFAULT_POSTGRESQL = "postgresql://conference:conference@127.0.0.1/conference_bench"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def prepare_database(database_url: str, capacity: int) -> None:
+    """Wipe the database, build it with the migrations, add one open event with ``capacity`` seats."""
+    from flask_migrate import upgrade
+
+    app = create_app({"CONFERENCE_ENV": "testing", "DATABASE_URL": database_url})
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as connection:
+            connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+        upgrade()
+        now = utcnow()
+        db.session.add(Event(
+            slug=SLUG, title="Fachtagung im Ansturm", status=EventStatus.PUBLISHED, capacity=capacity,
+            starts_at=now + timedelta(days=30), ends_at=now + timedelta(days=30, hours=6),
+            registration_opens_at=now - timedelta(hours=1), registration_closes_at=now + timedelta(days=20),
+        ))
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+
+
+class Sink:
+    async def handle_DATA(self, server, session, envelope):
+        return "250 OK"
+
+
+@contextmanager
+def serve(database_url: str, workers: int = 4):
+    """gunicorn with the app on a free loopback port, mail going to a local SMTP sink."""
+    smtp = Controller(Sink(), hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    port = free_port()
+    env = os.environ | {
+        "CONFERENCE_ENV": "testing", "DATABASE_URL": database_url, "MAIL_BACKEND": "smtp",
+        "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp.port),
+    }
+    server = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "--workers", str(workers), "--worker-class", "sync",
+         "--bind", f"127.0.0.1:{port}", "--no-control-socket", "--log-level", "warning", "wsgi:app"],
+        cwd=ROOT, env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url, server)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        smtp.stop()
+
+
+def _wait_until_up(url: str, server: subprocess.Popen) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError("gunicorn exited at start")
+        try:
+            with urllib.request.urlopen(url + f"/events/{SLUG}", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not answer within 60 s")
+
+
+async def rush(url: str, n: int, clients: int, tag: str) -> dict:
+    """``clients`` sessions send ``n`` registrations between them; returns statuses and latencies."""
+    import aiohttp
+
+    form_url = f"{url}/events/{SLUG}/register"
+    todo = iter(range(n))
+    latencies, statuses, errors, acknowledged = [], {}, {}, set()
+
+    async def client() -> None:
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+            async with session.get(form_url) as response:
+                token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', await response.text()).group(1)
+            for i in todo:  # a shared iterator: each registration is sent by exactly one client
+                email = f"{tag}-{i}@rush.example.org"
+                data = {"csrf_token": token, "first_name": f"Vorname{i}", "last_name": "Ansturm", "email": email,
+                        "organisation": "Bildungszentrum", "privacy": "y"}
+                started = time.perf_counter()
+                try:
+                    async with session.post(form_url, data=data, allow_redirects=False) as response:
+                        await response.read()
+                except Exception as error:  # noqa: BLE001 - counted and reported
+                    errors[type(error).__name__] = errors.get(type(error).__name__, 0) + 1
+                    continue
+                latencies.append((time.perf_counter() - started) * 1000)
+                statuses[response.status] = statuses.get(response.status, 0) + 1
+                if response.status == 303:
+                    acknowledged.add(email)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return {"wall": time.perf_counter() - started, "latencies": sorted(latencies), "statuses": statuses,
+            "errors": errors, "acknowledged": acknowledged}
+
+
+def verify(database_url: str, result: dict, n: int) -> dict:
+    """What the database holds after the rush, against what the clients were told."""
+    app = create_app({"CONFERENCE_ENV": "testing", "DATABASE_URL": database_url})
+    with app.app_context():
+        event = db.session.scalar(sa.select(Event).where(Event.slug == SLUG))
+        rows = db.session.execute(sa.select(Registration.email, Registration.status).where(Registration.event_id == event.id)).all()
+        capacity = event.capacity
+        db.session.remove()
+        db.engine.dispose()
+    by_status = {status: sum(1 for _, s in rows if s == status) for status in RegistrationStatus}
+    emails = [email for email, _ in rows]
+    seated = sum(by_status[status] for status in SEAT_HOLDING)
+    return {
+        "capacity": capacity, "seated": seated, "waitlisted": by_status[RegistrationStatus.WAITLISTED],
+        "duplicates": len(emails) - len(set(emails)),
+        "overbooked": max(0, seated - (capacity if capacity is not None else seated)),
+        "lost": len(result["acknowledged"] - set(emails)) + (n - len(rows)),
+    }
+
+
+def percentile(values: list[float], p: float) -> float:
+    return values[max(0, math.ceil(p / 100 * len(values)) - 1)] if values else float("nan")
+
+
+def run(label: str, database_url: str, n: int, capacity: int, clients: int) -> dict:
+    prepare_database(database_url, capacity)
+    with serve(database_url) as url:
+        result = asyncio.run(rush(url, n, clients, tag=label))
+    checked = verify(database_url, result, n)
+    lat = result["latencies"]
+    figures = {
+        "rate": n / result["wall"], "p50": percentile(lat, 50), "p95": percentile(lat, 95), "p99": percentile(lat, 99),
+        "five_xx": sum(count for status, count in result["statuses"].items() if status >= 500), **checked,
+    }
+    print(f"[{label}] n={n} clients={clients} capacity={capacity} wall={result['wall']:.2f}s "
+          f"rate={figures['rate']:.1f}/s p50={figures['p50']:.0f}ms p95={figures['p95']:.0f}ms p99={figures['p99']:.0f}ms")
+    print(f"[{label}] statuses={result['statuses']} errors={result['errors']} seats_taken={checked['seated']} "
+          f"waiting_list={checked['waitlisted']} duplicates={checked['duplicates']} "
+          f"overbooked={checked['overbooked']} lost={checked['lost']}")
+    return figures
+
+
+def postgresql_available(url: str) -> bool:
+    try:
+        engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+        with engine.connect():
+            pass
+        engine.dispose()
+        return True
+    except sa.exc.OperationalError:
+        return False
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=1000)
+    parser.add_argument("--capacity", type=int, default=150)
+    parser.add_argument("--clients", type=int, default=64)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as folder:
+        figures = run("sqlite", f"sqlite:///{folder}/rush.sqlite3", args.n, args.capacity, args.clients)
+    postgresql = os.environ.get("BENCH_POSTGRESQL_URL", DEFAULT_POSTGRESQL)
+    if postgresql_available(postgresql):
+        figures = run("postgresql", postgresql, args.n, args.capacity, args.clients)
+    else:
+        print("[postgresql] not reachable; figures below are SQLite's")
+    print(f"rate={figures['rate']:.1f} p99_ms={figures['p99']:.0f} overbooked={figures['overbooked']} lost={figures['lost']}")
+
+
+if __name__ == "__main__":
+    main()

@@ -8,10 +8,11 @@ from conference.accounts.models import User, UserRole
 from conference.agenda.models import AgendaItem, AgendaItemPerson, AppearanceRole, Room
 from conference.database import utcnow
 from conference.demo import data
-from conference.events.models import Event, EventPartner, EventStatus
+from conference.events.models import Event, EventPartner, EventStatus, ParticipantListMode
 from conference.extensions import db
 from conference.organisations.models import Organisation
 from conference.people.models import Person
+from conference.registration.models import Question
 
 
 def load(today) -> list[str]:
@@ -65,10 +66,15 @@ def _event(spec: dict, organisations: dict, people: dict) -> Event | None:
         funding_notice=spec["funding_notice"], network=organisations[spec["network"]], capacity=spec["capacity"],
         registration_opens_at=opens_at, registration_closes_at=closes_at,
         contact_name=contact_name, contact_email=contact_email, contact_phone=contact_phone,
+        participant_list_mode=spec.get("participant_list_mode", ParticipantListMode.HIDDEN),
     )
     event.partners = [
         EventPartner(role=role, organisation=organisations[slug], position=position)
         for position, (role, slug) in enumerate(spec["partners"])
+    ]
+    event.questions = [
+        Question(label=label, kind=kind, options=options, required=required, help_text=help_text, position=position)
+        for position, (label, kind, options, required, help_text) in enumerate(spec.get("questions", []))
     ]
     event.rooms = [Room(name=name, capacity=capacity, position=position) for position, (name, capacity) in enumerate(spec["rooms"])]
     rooms = {room.name: room for room in event.rooms}
@@ -78,7 +84,7 @@ def _event(spec: dict, organisations: dict, people: dict) -> Event | None:
             AgendaItem(
                 starts_at=data.berlin(day, start), ends_at=data.berlin(day, end), kind=kind, title=title,
                 room=rooms.get(room), description=extra.get("description", ""), project_name=extra.get("project_name"),
-                presenting_organisation=organisations.get(extra.get("organisation")),
+                presenting_organisation=organisations.get(extra.get("organisation")), capacity=extra.get("capacity"),
                 appearances=[
                     AgendaItemPerson(person=people[key], role=role, position=position)
                     for position, (key, role) in enumerate(appearances)

@@ -7,8 +7,9 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from conference.agenda.models import AgendaItemKind as K
-from conference.events.models import EventKind, PartnerRole
+from conference.events.models import EventKind, ParticipantListMode, PartnerRole
 from conference.organisations.models import OrganisationKind as O
+from conference.registration.models import QuestionKind as Q
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -186,6 +187,15 @@ def events(today: date) -> list[dict]:
                 "Am Nachmittag arbeiten die Teilnehmenden in drei parallelen Workshops; bitte wählen Sie bei der Anmeldung "
                 "einen Workshop."
             ),
+            "participant_list_mode": ParticipantListMode.REGISTERED,
+            "questions": [
+                ("Essen", Q.SINGLE_CHOICE, ["mit Fleisch", "vegetarisch", "vegan"], True, "Für den Mittagsimbiss."),
+                ("Brauchen Sie Unterstützung für eine barrierefreie Teilnahme?", Q.LONG_TEXT, [], False,
+                 "Zum Beispiel Gebärdensprachdolmetschung, einen rollstuhlgerechten Platz oder Unterlagen in großer Schrift."),
+                ("Wie haben Sie von dem Seminar erfahren?", Q.MULTIPLE_CHOICE,
+                 ["Newsletter des BQN", "Kolleginnen und Kollegen", "Website", "Sonstiges"], False, ""),
+                ("Möchten Sie eine Teilnahmebescheinigung?", Q.YES_NO, [], False, ""),
+            ],
             "partners": [
                 (PartnerRole.ORGANISER, "inbi"), (PartnerRole.ORGANISER, "ism"),
                 (PartnerRole.COOPERATION_PARTNER, "jgu-zww"), (PartnerRole.COOPERATION_PARTNER, "baff"),
@@ -201,9 +211,12 @@ def events(today: date) -> list[dict]:
                 ("11:30", "12:15", K.GOOD_PRACTICE, "Kommunale Ausbildungsförderung in Ludwigshafen", "Hörsaal",
                  ["baff"], [], {"project_name": "Modellprojekt Ludwigshafen", "organisation": "baff"}),
                 ("12:15", "13:15", K.LUNCH, "Mittagspause", None, [], [], {}),
-                ("13:15", "15:00", K.FORUM, "Workshop A: Beratung an der Schnittstelle Schule – Ausbildung – Beruf", "Seminarraum 1", ["inbi"], [], {}),
-                ("13:15", "15:00", K.FORUM, "Workshop B: Expertinnen- und Expertengespräche – Erfahrungswissen nutzen", "Seminarraum 2", ["ism"], [], {}),
-                ("13:15", "15:00", K.FORUM, "Workshop C: Migration und Bildung im europäischen Vergleich", "Seminarraum 3", ["zww"], [], {}),
+                ("13:15", "15:00", K.FORUM, "Workshop A: Beratung an der Schnittstelle Schule – Ausbildung – Beruf", "Seminarraum 1",
+                 ["inbi"], [], {"capacity": 25}),
+                ("13:15", "15:00", K.FORUM, "Workshop B: Expertinnen- und Expertengespräche – Erfahrungswissen nutzen", "Seminarraum 2",
+                 ["ism"], [], {"capacity": 25}),
+                ("13:15", "15:00", K.FORUM, "Workshop C: Migration und Bildung im europäischen Vergleich", "Seminarraum 3",
+                 ["zww"], [], {"capacity": 20}),
                 ("15:15", "16:15", K.PANEL, "Ergebnisse der Workshops und Diskussion", "Hörsaal", ["inbi", "ism", "zww"], ["baff"], {}),
                 ("16:15", "16:30", K.CLOSING, "Abschluss", "Hörsaal", [], [], {}),
             ],

@@ -57,6 +57,11 @@ def register(slug: str):
                            forum_full=services.forum_is_full, registration=None), status
 
 
+def check_in_qr_code(registration: Registration) -> str:
+    """The check-in code as a QR code, an SVG data URI for pages and PDFs."""
+    return segno.make(registration.check_in_code, error="m").svg_data_uri(scale=4, border=2)
+
+
 def registration_or_404(token: str) -> Registration:
     registration = services.registration_for_token(token)
     if registration is None:
@@ -73,6 +78,7 @@ def manage(token: str):
         can_change=services.changes_allowed(registration, now),
         can_cancel=registration.is_active and now < registration.event.starts_at,
         welcome=request.args.get("welcome") == "1",
+        qr_code=check_in_qr_code(registration) if registration.status == RegistrationStatus.CONFIRMED else None,
     )
 
 
@@ -166,7 +172,7 @@ def ticket(token: str):
     registration = registration_or_404(token)
     if registration.status != RegistrationStatus.CONFIRMED:
         abort(404)
-    qr_code = segno.make(registration.check_in_code, error="m").svg_data_uri(scale=4, border=0)
-    pdf = render_pdf("pdf/ticket.html", registration=registration, event=registration.event, qr_code=qr_code)
+    pdf = render_pdf("pdf/ticket.html", registration=registration, event=registration.event,
+                     qr_code=check_in_qr_code(registration))
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="ticket-{registration.event.slug}.pdf"'})

@@ -28,9 +28,12 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
+def live_server(tmp_path_factory, smtp_server):
     database = tmp_path_factory.mktemp("live") / "live.sqlite3"
-    app = create_app({"CONFERENCE_ENV": "testing", "DATABASE_URL": f"sqlite:///{database}"})
+    app = create_app({
+        "CONFERENCE_ENV": "testing", "DATABASE_URL": f"sqlite:///{database}",
+        "MAIL_BACKEND": "smtp", "MAIL_SERVER": smtp_server.hostname, "MAIL_PORT": smtp_server.port,
+    })
     with app.app_context():
         upgrade()
         demo.load(utcnow().astimezone(BERLIN).date())

@@ -39,6 +39,8 @@ def test_demo_has_an_upcoming_event_with_open_registration_and_parallel_forums(r
     assert open_events, "the demo must show a registration call to action"
     forums = [item for item in open_events[0].agenda_items if item.kind == AgendaItemKind.FORUM]
     assert len({item.starts_at for item in forums}) == 1 and len(forums) >= 2
+    assert all(item.capacity for item in forums)
+    assert any(question.required for question in open_events[0].questions)
 
 
 def test_demo_organiser_password_is_stored_hashed(runner):

@@ -39,6 +39,7 @@ def test_form_has_a_label_for_every_field_and_marks_required_ones(client, make_e
     for field_id in ("first_name", "last_name", "email", "organisation", "function", "phone", "privacy", "listed_as_participant"):
         assert f'<label for="{field_id}">' in html, field_id
     assert 'autocomplete="email"' in html and 'autocomplete="given-name"' in html
+    assert '"None"' not in html
     assert "<legend>Ernährung" in html and "Forum 1" in html and "Forum 2" in html
     assert f'href="/events/{event.slug}/privacy"' in html
     assert "Mit * markierte Felder sind Pflichtfelder." in html

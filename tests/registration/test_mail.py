@@ -1,3 +1,5 @@
+import email
+import email.policy
 import re
 
 import icalendar
@@ -51,3 +53,15 @@ def test_names_with_markup_are_escaped_in_the_html_mail(make_event, mailbox):
     registration = services.register(event.id, applicant(first_name='<img src="x" onerror="alert(1)">'), utcnow()).registration
     html = mailbox.to(registration.email)[0].get_body(("html",)).get_content()
     assert "<img src=\"x\"" not in html and "&lt;img" in html
+
+
+def test_development_writes_mail_to_files_in_the_instance_folder(app, make_event, tmp_path):
+    app.config["MAIL_BACKEND"] = "file"
+    app.instance_path = str(tmp_path)
+    event = make_event()
+    registration = services.register(event.id, applicant(), utcnow()).registration
+
+    [saved] = (tmp_path / "mail").iterdir()
+    assert saved.suffix == ".eml" and registration.email in saved.name
+    message = email.message_from_bytes(saved.read_bytes(), policy=email.policy.default)
+    assert message["Subject"] == f"Anmeldung bestätigt: {event.title}" and message["To"] == registration.email

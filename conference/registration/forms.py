@@ -3,7 +3,6 @@
 import secrets
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField, EmailField, HiddenField, RadioField, SelectChoice, SelectMultipleField, StringField, TelField,
     TextAreaField,
@@ -14,6 +13,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from conference.events.models import Event
 from conference.registration.models import Question, QuestionKind, Registration
 from conference.registration.services import Applicant, forum_slots
+from conference.site.forms import Form
 
 
 class CheckboxesField(SelectMultipleField):
@@ -21,15 +21,23 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class RegistrationForm(FlaskForm):
-    first_name = StringField(_l("First name"), [InputRequired(_l("Please enter your first name.")), Length(max=100)])
-    last_name = StringField(_l("Last name"), [InputRequired(_l("Please enter your last name.")), Length(max=100)])
-    email = EmailField(
+def email_field(**kwargs) -> EmailField:
+    return EmailField(
         _l("E-mail address"),
         [InputRequired(_l("Please enter your e-mail address.")), Length(max=254),
          Email(_l("Please enter a valid e-mail address, e.g. name@example.org."), check_deliverability=False)],
-        description=_l("We send the confirmation and the link to your registration here."),
+        **kwargs,
     )
+
+
+class LostLinkForm(Form):
+    email = email_field()
+
+
+class RegistrationForm(Form):
+    first_name = StringField(_l("First name"), [InputRequired(_l("Please enter your first name.")), Length(max=100)])
+    last_name = StringField(_l("Last name"), [InputRequired(_l("Please enter your last name.")), Length(max=100)])
+    email = email_field(description=_l("We send the confirmation and the link to your registration here."))
     organisation = StringField(_l("Organisation"), [Optional(), Length(max=200)])
     function = StringField(_l("Function or role"), [Optional(), Length(max=200)])
     phone = TelField(_l("Phone (optional)"), [Optional(), Length(max=50)])

@@ -1,22 +1,18 @@
 """Public registration: the form, the registrant's own page behind the secret link, lost links."""
 
 import segno
-import sqlalchemy as sa
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from flask_wtf import FlaskForm
-from wtforms import EmailField
-from wtforms.validators import Email, InputRequired, Length
 
 from conference.database import utcnow
 from conference.documents.render import render_pdf
 from conference.events.models import ParticipantListMode, RegistrationState
 from conference.events.services import public_event_or_404
-from conference.extensions import db
 from conference.registration import notifications  # noqa: F401 - registers the mail builder
 from conference.registration import services
-from conference.registration.forms import registration_form
+from conference.registration.forms import LostLinkForm, registration_form
 from conference.registration.models import Registration, RegistrationStatus
+from conference.site.forms import Form
 
 blueprint = Blueprint("registration", __name__)
 
@@ -76,7 +72,7 @@ def manage(token: str):
     return render_template(
         "registration/manage.html", registration=registration, event=registration.event, token=token,
         can_change=services.changes_allowed(registration, now),
-        can_cancel=registration.is_active and now < registration.event.starts_at,
+        can_cancel=services.cancelling_allowed(registration, now),
         welcome=request.args.get("welcome") == "1",
         qr_code=check_in_qr_code(registration) if registration.status == RegistrationStatus.CONFIRMED else None,
     )
@@ -93,7 +89,6 @@ def edit(token: str):
         try:
             services.update(registration.id, form.applicant(registration.locale), utcnow())
         except services.RegistrationError as error:
-            db.session.rollback()
             show_form_errors(form, error)
         else:
             return redirect(url_for("registration.manage", token=token, saved=1), code=303)
@@ -105,7 +100,7 @@ def edit(token: str):
 @blueprint.route("/registrations/<token>/cancel", methods=["GET", "POST"])
 def cancel(token: str):
     registration = registration_or_404(token)
-    form = FlaskForm()
+    form = Form()
     error = None
     if form.validate_on_submit():
         try:
@@ -116,12 +111,6 @@ def cancel(token: str):
             return redirect(url_for("registration.manage", token=token), code=303)
     return render_template("registration/cancel.html", registration=registration, event=registration.event,
                            token=token, form=form, error=error)
-
-
-class LostLinkForm(FlaskForm):
-    email = EmailField(
-        "E-mail", [InputRequired(), Length(max=254), Email(check_deliverability=False)],
-    )
 
 
 @blueprint.route("/events/<slug>/lost-link", methods=["GET", "POST"])
@@ -140,22 +129,12 @@ def privacy(slug: str):
     return render_template("registration/privacy.html", event=event)
 
 
-def participants_of(event_id: int) -> list[Registration]:
-    query = (
-        sa.select(Registration)
-        .where(Registration.event_id == event_id, Registration.status == RegistrationStatus.CONFIRMED,
-               Registration.listed_as_participant.is_(True))
-        .order_by(sa.func.lower(Registration.last_name), sa.func.lower(Registration.first_name))
-    )
-    return list(db.session.scalars(query))
-
-
 @blueprint.get("/events/<slug>/participants")
 def participants(slug: str):
     event = public_event_or_404(slug)
     if event.participant_list_mode != ParticipantListMode.PUBLIC:
         abort(404)
-    return render_template("registration/participants.html", event=event, people=participants_of(event.id))
+    return render_template("registration/participants.html", event=event, people=services.listed_participants(event.id))
 
 
 @blueprint.get("/registrations/<token>/participants")
@@ -164,7 +143,7 @@ def participants_for_registrant(token: str):
     event = registration.event
     if event.participant_list_mode == ParticipantListMode.HIDDEN or registration.status != RegistrationStatus.CONFIRMED:
         abort(404)
-    return render_template("registration/participants.html", event=event, people=participants_of(event.id))
+    return render_template("registration/participants.html", event=event, people=services.listed_participants(event.id))
 
 
 @blueprint.get("/registrations/<token>/ticket.pdf")

@@ -218,7 +218,7 @@ def cancel(registration_id: int, now: datetime) -> Registration:
     registration = db.session.get(Registration, registration_id)
     with row_locked(Event, registration.event_id) as event:
         db.session.refresh(registration)
-        if not registration.is_active or event.has_ended(now) or now >= event.starts_at:
+        if not cancelling_allowed(registration, now):
             raise RegistrationError(_("This registration can no longer be cancelled."))
         registration.status = RegistrationStatus.CANCELLED
         registration.cancelled_at = now
@@ -268,9 +268,24 @@ def resend_link(event_id: int, email: str) -> None:
         mail.deliver(queued)
 
 
+def listed_participants(event_id: int) -> list[Registration]:
+    """Confirmed participants who agreed to appear on the participant list, by last name."""
+    query = (
+        sa.select(Registration)
+        .where(Registration.event_id == event_id, Registration.status == RegistrationStatus.CONFIRMED,
+               Registration.listed_as_participant.is_(True))
+        .order_by(sa.func.lower(Registration.last_name), sa.func.lower(Registration.first_name))
+    )
+    return list(db.session.scalars(query))
+
+
 def changes_allowed(registration: Registration, now: datetime) -> bool:
     event = registration.event
     return registration.is_active and now < (event.registration_closes_at or event.starts_at) and now < event.starts_at
+
+
+def cancelling_allowed(registration: Registration, now: datetime) -> bool:
+    return registration.is_active and now < registration.event.starts_at
 
 
 def _apply(registration: Registration, event: Event, applicant: Applicant) -> None:

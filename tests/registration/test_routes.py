@@ -276,3 +276,22 @@ def test_no_ticket_while_waiting(client, make_event):
     event = make_event(capacity=0)
     url = manage_url(client, event)
     assert client.get(url + "/ticket.pdf").status_code == 404
+
+
+def test_lost_link_form_explains_a_bad_address(client, make_event, mailbox):
+    event = make_event()
+    page = client.get(f"/events/{event.slug}/lost-link").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post(f"/events/{event.slug}/lost-link", data={"email": "kein-at-zeichen", "csrf_token": token})
+    html = response.get_data(as_text=True)
+    assert '<label for="email">E-Mail-Adresse</label>' in html
+    assert "Bitte geben Sie eine gültige E-Mail-Adresse ein" in html and mailbox.messages == []
+
+
+def test_control_characters_in_typed_text_are_refused_or_removed_never_a_server_error(client, make_event, make_question):
+    event = make_event()
+    question = make_question(event, kind=QuestionKind.TEXT)
+    response = submit(client, event, first_name="Na\x00dia", organisation="AFZ\x07 Rostock", **{f"question_{question.id}": "a\x00b"})
+    assert response.status_code == 303
+    [registration] = registrations(event)
+    assert (registration.first_name, registration.organisation, registration.answer_to(question)) == ("Nadia", "AFZ Rostock", "ab")

@@ -43,6 +43,8 @@ def defaults(instance_path: str) -> dict:
         "MAIL_PORT": 25,
         "MAIL_USE_TLS": False,
         "MAIL_DEFAULT_SENDER": "tagung@example.org",
+        # Forms are small; a larger body is refused with 413 before it is read.
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": True,

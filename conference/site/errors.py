@@ -13,6 +13,7 @@ MESSAGES = {
         _l("There is no page at this address. Perhaps the event has moved or the link is mistyped."),
     ),
     405: (_l("Not possible here"), _l("This page cannot be used in that way.")),
+    413: (_l("Too much at once"), _l("What you sent is too large. Please shorten your entries and try again.")),
     500: (
         _l("Something went wrong"),
         _l("An error occurred on our side. Nothing you entered is your fault; please try again later."),

@@ -42,3 +42,10 @@ def test_a_form_posted_without_its_token_gets_a_clear_message(app, client):
     response = client.post("/__form", data={"name": "x"})
     assert response.status_code == 400
     assert "Das Formular war abgelaufen" in response.get_data(as_text=True)
+
+
+def test_an_oversized_form_gets_a_clear_page(client, make_event):
+    event = make_event()
+    response = client.post(f"/events/{event.slug}/register", data={"first_name": "x" * 2_000_000})
+    assert response.status_code == 413
+    assert "zu groß" in response.get_data(as_text=True)

@@ -4,10 +4,11 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from flask_babel import lazy_gettext
 from sqlalchemy import event
 
 from conference import config
-from conference.extensions import babel, csrf, db, migrate
+from conference.extensions import babel, csrf, db, login_manager, migrate
 
 MIGRATIONS_DIRECTORY = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -29,6 +30,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIRECTORY), render_as_batch=True)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = lazy_gettext("Please log in to open this page.")
+    login_manager.localize_callback = str  # the session stores plain text, not a lazy string
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _tune_sqlite)
@@ -58,20 +63,25 @@ def _begin_sqlite(connection) -> None:
 
 
 def _register_features(app: Flask) -> None:
-    from conference.accounts import models as _accounts_models  # noqa: F401 - the users table
+    from conference.accounts.commands import accounts_commands
+    from conference.accounts.routes import blueprint as accounts
     from conference.agenda.routes import blueprint as agenda
     from conference.demo.commands import demo_data_command
     from conference.mail.commands import mail_commands
+    from conference.events.manage import blueprint as events_manage
     from conference.events.routes import blueprint as events
     from conference.organisations.routes import blueprint as organisations
     from conference.people.routes import blueprint as people
+    from conference.registration.manage import blueprint as registration_manage
     from conference.registration.routes import blueprint as registration
     from conference.site import errors, filters
     from conference.site.routes import blueprint as site
 
-    for blueprint in (site, events, agenda, people, organisations, registration):
+    for blueprint in (site, events, agenda, people, organisations, registration, accounts, events_manage,
+                      registration_manage):
         app.register_blueprint(blueprint)
     errors.register(app)
     filters.register(app)
     app.cli.add_command(demo_data_command)
     app.cli.add_command(mail_commands)
+    app.cli.add_command(accounts_commands)

@@ -8,14 +8,16 @@ import email
 import email.policy
 import itertools
 import os
+import re
 import socket
 from datetime import timedelta
 
-import flask_babel
 import pytest
 from aiosmtpd.controller import Controller
+from flask import g
 
 from conference import create_app
+from conference.accounts.models import EventAssignment, EventRole, User, UserRole
 from conference.agenda.models import AgendaItem, AgendaItemKind, AgendaItemPerson, AppearanceRole, Room
 from conference.database import utcnow
 from conference.events.models import Event, EventKind, EventPartner, EventStatus, PartnerRole
@@ -71,9 +73,9 @@ def app(tmp_path, smtp_server):
         "MAIL_BACKEND": "smtp", "MAIL_SERVER": smtp_server.hostname, "MAIL_PORT": smtp_server.port,
         "PUBLIC_URL": "http://localhost",
     })
-    # Requests share the test's app context (and so its database session), so Flask-Babel's
-    # per-context cache of the locale must be cleared after each one, as a new context would be.
-    app.teardown_request(lambda _error: flask_babel.refresh())
+    # Requests share the test's app context (and so its database session), so what extensions
+    # keep in ``g`` (locale, logged-in user, CSRF token) is cleared after each, as a new context would be.
+    app.teardown_request(lambda _error: [g.pop(key) for key in list(g)])
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -198,3 +200,25 @@ def applicant(**fields) -> Applicant:
     number = next(counter)
     return Applicant(**({"first_name": "Ayşe", "last_name": f"Yılmaz {number}", "email": f"person{number}@example.org",
                         "organisation": "Schweriner Ausbildungszentrum e.V."} | fields))
+
+
+@pytest.fixture
+def make_user(app):
+    def make(password: str = "ein-langes-passwort", role: UserRole = UserRole.ORGANISER, events=(), **fields) -> User:
+        number = next(counter)
+        user = User(email=fields.pop("email", f"orga{number}@example.org"), name=f"Orga {number}", role=role, **fields)
+        user.set_password(password)
+        user.assignments = [EventAssignment(event=event, role=EventRole.ORGANISER) for event in events]
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+def form_token(client, url: str) -> str:
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(url).get_data(as_text=True)).group(1)
+
+
+def log_in(client, user: User, password: str = "ein-langes-passwort"):
+    return client.post("/login", data={"email": user.email, "password": password, "csrf_token": form_token(client, "/login")})

@@ -1,20 +1,26 @@
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from conference.database import UTCDateTime, str_enum, utcnow
+from conference.database import LabelledEnum, UTCDateTime, str_enum, utcnow
 from conference.extensions import db
 
 
-class UserRole(enum.StrEnum):
-    ADMINISTRATOR = "administrator"
-    ORGANISER = "organiser"
+class UserRole(LabelledEnum):
+    ADMINISTRATOR = "administrator", _l("Administrator")
+    ORGANISER = "organiser", _l("Event organiser")
 
 
-class User(db.Model):
+class EventRole(LabelledEnum):
+    ORGANISER = "organiser", _l("Organiser")
+    CHECK_IN = "check_in", _l("Check-in helper")
+
+
+class User(UserMixin, db.Model):
     """An organiser's login. Attendees need no account: they use the secret link of their registration."""
 
     # "user" is a reserved word in PostgreSQL.
@@ -28,6 +34,8 @@ class User(db.Model):
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    assignments: Mapped[list["EventAssignment"]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
     def set_password(self, password: str) -> None:
         # Werkzeug's default is scrypt with a random salt.
         self.password_hash = generate_password_hash(password)
@@ -35,5 +43,32 @@ class User(db.Model):
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == UserRole.ADMINISTRATOR
+
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+
+class EventAssignment(db.Model):
+    """Who may manage (or only check people in at) which event."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    role: Mapped[EventRole] = mapped_column(str_enum(EventRole), default=EventRole.ORGANISER)
+
+    __table_args__ = (sa.UniqueConstraint("user_id", "event_id", name="uq_event_assignment_user_event"),)
+
+    user: Mapped[User] = relationship(back_populates="assignments")
+    event: Mapped["Event"] = relationship()  # noqa: F821 - resolved by name
+
+
+class LoginAttempt(db.Model):
+    """Failed log-ins, counted to slow down password guessing (kept in the database, so every server agrees)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), index=True)
+    address: Mapped[str] = mapped_column(sa.String(64), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

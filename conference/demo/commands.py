@@ -4,7 +4,7 @@ import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
-from conference.accounts.models import User, UserRole
+from conference.accounts.models import EventAssignment, EventRole, User, UserRole
 from conference.agenda.models import AgendaItem, AgendaItemPerson, AppearanceRole, Room
 from conference.database import utcnow
 from conference.demo import data
@@ -22,10 +22,10 @@ def load(today) -> list[str]:
         if parent_slug:
             organisations[slug].parent = organisations[parent_slug]
     people = {key: _person(*fields, organisations) for key, fields in data.PEOPLE.items()}
-    created = [spec["slug"] for spec in data.events(today) if _event(spec, organisations, people)]
-    _demo_organiser()
+    created = [event for spec in data.events(today) if (event := _event(spec, organisations, people))]
+    _demo_organiser(created)
     db.session.commit()
-    return created
+    return [event.slug for event in created]
 
 
 def _organisation(slug, name, short_name, kind, _parent, city, website, description) -> Organisation:
@@ -95,12 +95,15 @@ def _event(spec: dict, organisations: dict, people: dict) -> Event | None:
     return event
 
 
-def _demo_organiser() -> None:
+def _demo_organiser(events: list[Event]) -> None:
+    """The demo organiser account, assigned to the events created now."""
     account = data.DEMO_ORGANISER
-    if db.session.scalar(sa.select(User.id).where(User.email == account["email"])) is None:
+    user = db.session.scalar(sa.select(User).where(User.email == account["email"]))
+    if user is None:
         user = User(email=account["email"], name=account["name"], role=UserRole.ORGANISER)
         user.set_password(account["password"])
         db.session.add(user)
+    user.assignments.extend(EventAssignment(event=event, role=EventRole.ORGANISER) for event in events)
 
 
 @click.command("demo-data")

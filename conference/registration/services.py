@@ -242,6 +242,21 @@ def decide(registration_id: int, approve: bool) -> Registration:
     return registration
 
 
+def promote(registration_id: int) -> Registration:
+    """An organiser moves one person up from the waiting list, out of turn, into a free seat."""
+    registration = db.session.get(Registration, registration_id)
+    with row_locked(Event, registration.event_id) as event:
+        db.session.refresh(registration)
+        if registration.status != RegistrationStatus.WAITLISTED:
+            raise RegistrationError(_("This person is not on the waiting list."))
+        if event.capacity is not None and seats_taken(event.id) >= event.capacity:
+            raise RegistrationError(_("No seat is free. Raise the capacity first."))
+        registration.status = _seat_status(event)
+        queued = [_queue_mail(registration, "promoted")]
+    mail.deliver(queued)
+    return registration
+
+
 def change_capacity(event_id: int, capacity: int | None) -> Event:
     """Set the number of seats; raising it moves people up from the waiting list."""
     if capacity is not None and capacity < 0:

@@ -1,20 +1,9 @@
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, current_app, redirect, request, session
 
 from conference.site.i18n import LOCALE_SESSION_KEY
+from conference.site.urls import local_path
 
 blueprint = Blueprint("site", __name__)
-
-
-def local_path(target: str | None) -> str:
-    """``target`` if it is a path on this site, else the home page (no open redirects)."""
-    if not target or "\\" in target:
-        return "/"
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
-        return "/"
-    return target
 
 
 # A plain link, not a form: choosing a language changes nothing stored on the server, and visitors

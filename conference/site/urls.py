@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from flask import current_app, has_request_context, url_for
 
 
@@ -9,3 +11,13 @@ def absolute_url(endpoint: str, **values) -> str:
         raise RuntimeError("Set PUBLIC_URL (e.g. https://tagung.example.org) to build links outside a request.")
     with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
         return url_for(endpoint, _external=True, **values)
+
+
+def local_path(target: str | None) -> str:
+    """``target`` if it is a path on this site, else the home page (no open redirects)."""
+    if not target or "\\" in target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return "/"
+    return target

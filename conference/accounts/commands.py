@@ -1,0 +1,47 @@
+import click
+import sqlalchemy as sa
+from flask.cli import AppGroup
+
+from conference.accounts import services
+from conference.accounts.models import EventAssignment, EventRole, User, UserRole
+from conference.database import write_transaction
+from conference.events.models import Event
+from conference.extensions import db
+
+accounts_commands = AppGroup("accounts", help="Organiser accounts.")
+
+
+@accounts_commands.command("create")
+@click.argument("email")
+@click.option("--admin", is_flag=True, help="An administrator: manages every event and all accounts.")
+@click.option("--name", default="", help="The name shown in the back office.")
+@click.password_option(help="Asked for when not given.")
+def create_command(email: str, admin: bool, name: str, password: str) -> None:
+    """Create an account; the password is asked for twice and stored hashed."""
+    if db.session.scalar(sa.select(User.id).where(User.email == email.strip().lower())) is not None:
+        raise click.ClickException(f"There is already an account for {email}.")
+    if len(password) < 10:
+        raise click.ClickException("Please choose a password of at least 10 characters.")
+    role = UserRole.ADMINISTRATOR if admin else UserRole.ORGANISER
+    user = services.create_user(email, name or email, password, role)
+    click.echo(f"Created {role.value} account {user.email}.")
+
+
+@accounts_commands.command("assign")
+@click.argument("email")
+@click.argument("event_slug")
+@click.option("--check-in", "check_in", is_flag=True, help="Only the check-in page of that event.")
+def assign_command(email: str, event_slug: str, check_in: bool) -> None:
+    """Let an account manage one event (or only check people in there)."""
+    user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+    event = db.session.scalar(sa.select(Event).where(Event.slug == event_slug))
+    if user is None or event is None:
+        raise click.ClickException("No such account or event.")
+    role = EventRole.CHECK_IN if check_in else EventRole.ORGANISER
+    with write_transaction():
+        assignment = db.session.scalar(
+            sa.select(EventAssignment).where(EventAssignment.user_id == user.id, EventAssignment.event_id == event.id)
+        ) or EventAssignment(user=user, event=event)
+        assignment.role = role
+        db.session.add(assignment)
+    click.echo(f"{user.email} is now {role.value} of {event.slug}.")

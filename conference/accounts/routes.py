@@ -1,0 +1,43 @@
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_login import login_required, login_user, logout_user
+
+from conference.accounts import services
+from conference.accounts.forms import LoginForm
+from conference.accounts.models import User
+from conference.database import utcnow
+from conference.extensions import db, login_manager
+from conference.site.forms import Form
+from conference.site.urls import local_path
+
+blueprint = Blueprint("accounts", __name__)
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.is_active else None
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data, request.remote_addr or "", utcnow())
+        except services.LoginRefused as refused:
+            form.form_errors.append(refused.message)
+        else:
+            session.clear()  # a fresh session at log-in: no fixation of an earlier one
+            login_user(user)
+            return redirect(local_path(form.next.data) if form.next.data else url_for("events_manage.index"), code=303)
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("accounts/login.html", form=form), status
+
+
+@blueprint.post("/logout")
+@login_required
+def logout():
+    if Form().validate_on_submit():
+        logout_user()
+        session.clear()
+    return redirect(url_for("events.home"), code=303)

@@ -1,0 +1,79 @@
+"""Accounts: log-in with a throttle against guessing, and who may manage which event."""
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import abort
+from flask_babel import gettext as _
+from werkzeug.security import generate_password_hash
+
+from conference.accounts.models import EventAssignment, EventRole, LoginAttempt, User, UserRole
+from conference.database import write_transaction
+from conference.events.models import Event
+from conference.extensions import db
+
+THROTTLE_WINDOW = timedelta(minutes=15)
+MAX_FAILURES_PER_EMAIL = 5
+MAX_FAILURES_PER_ADDRESS = 20
+# Compared against when the address is unknown, so both failures take as long.
+_UNKNOWN_USER_HASH = generate_password_hash("no such user")
+
+
+class LoginRefused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def authenticate(email: str, password: str, address: str, now: datetime) -> User:
+    """The active user with this address and password; raises LoginRefused otherwise."""
+    email = email.strip().lower()
+    since = now - THROTTLE_WINDOW
+    failures = sa.select(sa.func.count()).select_from(LoginAttempt).where(LoginAttempt.at > since)
+    if (db.session.scalar(failures.where(LoginAttempt.email == email)) >= MAX_FAILURES_PER_EMAIL
+            or db.session.scalar(failures.where(LoginAttempt.address == address)) >= MAX_FAILURES_PER_ADDRESS):
+        raise LoginRefused(_("Too many failed attempts. Please wait 15 minutes and try again."))
+    user = db.session.scalar(sa.select(User).where(User.email == email))
+    if user is None:
+        User(password_hash=_UNKNOWN_USER_HASH).check_password(password)
+    if user is None or not user.is_active or not user.check_password(password):
+        with write_transaction():
+            db.session.add(LoginAttempt(email=email, address=address, at=now))
+        raise LoginRefused(_("E-mail address or password is wrong."))
+    with write_transaction():
+        db.session.execute(sa.delete(LoginAttempt).where(LoginAttempt.email == email))
+    return user
+
+
+def create_user(email: str, name: str, password: str, role: UserRole) -> User:
+    with write_transaction():
+        user = User(email=email.strip().lower(), name=name, role=role)
+        user.set_password(password)
+        db.session.add(user)
+    return user
+
+
+def event_role(user: User, event: Event) -> EventRole | None:
+    """What ``user`` may do at ``event``: administrators organise every event."""
+    if user.is_administrator:
+        return EventRole.ORGANISER
+    return db.session.scalar(
+        sa.select(EventAssignment.role).where(EventAssignment.user_id == user.id, EventAssignment.event_id == event.id)
+    )
+
+
+def managed_event_or_abort(user: User, event_id: int, allowed=(EventRole.ORGANISER,)) -> Event:
+    """The event, if ``user`` holds one of the ``allowed`` roles there; 404 or 403 otherwise."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        abort(404)
+    if event_role(user, event) not in allowed:
+        abort(403)
+    return event
+
+
+def managed_events(user: User) -> list[Event]:
+    query = sa.select(Event).order_by(Event.starts_at.desc())
+    if not user.is_administrator:
+        query = query.join(EventAssignment).where(EventAssignment.user_id == user.id)
+    return list(db.session.scalars(query))

@@ -1,0 +1,73 @@
+"""Registrations of one event, for its organisers: search, filter, decide, cancel, move up."""
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from conference.accounts.services import managed_event_or_abort
+from conference.database import utcnow
+from conference.extensions import db
+from conference.registration import services
+from conference.registration.models import Registration, RegistrationStatus
+from conference.site.forms import Form
+from conference.site.urls import local_path
+
+blueprint = Blueprint("registration_manage", __name__, url_prefix="/manage/events/<int:event_id>/registrations")
+
+PAGE_SIZE = 50
+SORTS = {
+    "name": (sa.func.lower(Registration.last_name), sa.func.lower(Registration.first_name)),
+    "organisation": (sa.func.lower(Registration.organisation), sa.func.lower(Registration.last_name)),
+    "arrival": (Registration.created_at, Registration.id),
+}
+
+
+def registrations_query(event_id: int, search: str, status: str, sort: str) -> sa.Select:
+    query = sa.select(Registration).where(Registration.event_id == event_id)
+    if search:
+        pattern = f"%{search.lower()}%"
+        query = query.where(sa.or_(*(sa.func.lower(column).like(pattern) for column in (
+            Registration.first_name, Registration.last_name, Registration.email, Registration.organisation))))
+    if status in {member.value for member in RegistrationStatus}:
+        query = query.where(Registration.status == status)
+    return query.order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+@blueprint.get("/")
+@login_required
+def index(event_id: int):
+    event = managed_event_or_abort(current_user, event_id)
+    search, status, sort = request.args.get("q", "")[:100], request.args.get("status", ""), request.args.get("sort", "name")
+    page = db.paginate(registrations_query(event.id, search, status, sort), per_page=PAGE_SIZE, max_per_page=PAGE_SIZE)
+    counts = dict(db.session.execute(
+        sa.select(Registration.status, sa.func.count()).where(Registration.event_id == event.id).group_by(Registration.status)
+    ).all())
+    return render_template("manage/registrations.html", event=event, page=page, counts=counts, search=search,
+                           status=status, sort=sort, statuses=list(RegistrationStatus), form=Form())
+
+
+ACTIONS = {
+    "approve": lambda registration_id: services.decide(registration_id, approve=True),
+    "reject": lambda registration_id: services.decide(registration_id, approve=False),
+    "cancel": lambda registration_id: services.cancel(registration_id, utcnow()),
+    "promote": services.promote,
+}
+
+
+@blueprint.post("/<int:registration_id>/<action>")
+@login_required
+def act(event_id: int, registration_id: int, action: str):
+    event = managed_event_or_abort(current_user, event_id)
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id or action not in ACTIONS:
+        abort(404)
+    if Form().validate_on_submit():
+        try:
+            ACTIONS[action](registration.id)
+        except services.RegistrationError as refused:
+            flash(refused.message, "error")
+        else:
+            flash(_("%(name)s: %(status)s.", name=registration.full_name, status=registration.status.label), "success")
+    back = request.form.get("back")
+    return redirect(local_path(back) if back else url_for(".index", event_id=event.id), code=303)

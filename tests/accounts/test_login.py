@@ -1,0 +1,70 @@
+import pytest
+import sqlalchemy as sa
+
+from conference.accounts.models import EventAssignment, EventRole, User
+from conference.extensions import db
+from tests.conftest import form_token, log_in
+
+
+def test_an_organiser_logs_in_sees_their_events_and_logs_out(client, make_user, make_event):
+    mine, other = make_event(title="Meine Tagung"), make_event(title="Fremde Tagung")
+    user = make_user(events=[mine])
+
+    response = log_in(client, user)
+
+    assert response.status_code == 303 and response.headers["Location"] == "/manage/"
+    html = client.get("/manage/").get_data(as_text=True)
+    assert "Meine Tagung" in html and "Fremde Tagung" not in html
+    client.post("/logout", data={"csrf_token": form_token(client, "/manage/")})
+    assert client.get("/manage/").status_code == 302
+
+
+def test_wrong_passwords_get_one_message_and_are_throttled(client, make_user):
+    user = make_user()
+    for _ in range(5):
+        html = log_in(client, user, password="falsch").get_data(as_text=True)
+        assert "E-Mail-Adresse oder Passwort ist falsch." in html
+    unknown = log_in(client, User(email="niemand@example.org"), password="falsch").get_data(as_text=True)
+    assert "E-Mail-Adresse oder Passwort ist falsch." in unknown  # the same answer for unknown addresses
+
+    throttled = log_in(client, user)  # even the right password, for a while
+    assert throttled.status_code == 422 and "Zu viele fehlgeschlagene Versuche" in throttled.get_data(as_text=True)
+    assert client.get("/manage/").status_code == 302
+
+
+def test_a_deactivated_account_cannot_log_in(client, make_user):
+    user = make_user(is_active=False)
+    assert log_in(client, user).status_code == 422
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example"])
+def test_after_login_only_local_pages(client, make_user, target):
+    user = make_user()
+    response = client.post("/login", data={"email": user.email, "password": "ein-langes-passwort", "next": target,
+                                           "csrf_token": form_token(client, "/login")})
+    assert response.headers["Location"] == "/"
+
+
+def test_a_protected_page_sends_to_login_and_back(client, make_user, make_event):
+    event = make_event()
+    user = make_user(events=[event])
+    response = client.get(f"/manage/events/{event.id}/registrations/")
+    assert response.status_code == 302 and "/login?next=" in response.headers["Location"]
+    next_url = f"/manage/events/{event.id}/registrations/"
+    response = client.post("/login", data={"email": user.email, "password": "ein-langes-passwort", "next": next_url,
+                                           "csrf_token": form_token(client, "/login")})
+    assert response.headers["Location"] == next_url
+
+
+def test_accounts_commands_create_and_assign(runner, make_event):
+    event = make_event()
+    result = runner.invoke(args=["accounts", "create", "--admin", "Chefin@Example.org"], input="ein-sicheres-passwort\nein-sicheres-passwort\n")
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(sa.select(User).where(User.email == "chefin@example.org"))
+    assert user.is_administrator and user.check_password("ein-sicheres-passwort")
+
+    assert runner.invoke(args=["accounts", "create", "chefin@example.org"], input="x" * 12 + "\n" + "x" * 12 + "\n").exit_code != 0
+    assert "at least 10" in runner.invoke(args=["accounts", "create", "kurz@example.org"], input="kurz\nkurz\n").output
+
+    assert runner.invoke(args=["accounts", "assign", "chefin@example.org", event.slug, "--check-in"]).exit_code == 0
+    assert db.session.scalar(sa.select(EventAssignment.role)) == EventRole.CHECK_IN

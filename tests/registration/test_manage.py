@@ -1,0 +1,64 @@
+import sqlalchemy as sa
+
+from conference.database import utcnow
+from conference.extensions import db
+from conference.registration import services
+from conference.registration.models import Registration, RegistrationStatus as S
+from tests.conftest import applicant, form_token, log_in
+
+
+def test_organisers_search_and_filter_registrations(client, make_event, make_user):
+    event = make_event(capacity=1)
+    services.register(event.id, applicant(first_name="Olga", last_name="Melnyk", organisation="AFZ Rostock"), utcnow())
+    services.register(event.id, applicant(first_name="Karim", last_name="Haddad"), utcnow())
+    log_in(client, make_user(events=[event]))
+    url = f"/manage/events/{event.id}/registrations/"
+
+    everyone = client.get(url).get_data(as_text=True)
+    assert "Olga Melnyk" in everyone and "Karim Haddad" in everyone and "Bestätigt: 1" in everyone
+    assert everyone.index("Karim Haddad") < everyone.index("Olga Melnyk")  # by last name
+    found = client.get(url + "?q=rostock").get_data(as_text=True)
+    assert "Olga Melnyk" in found and "Karim Haddad" not in found
+    waiting = client.get(url + "?status=waitlisted").get_data(as_text=True)
+    assert "Karim Haddad" in waiting and "Olga Melnyk" not in waiting
+
+
+def test_approving_a_pending_registration_confirms_and_mails_it(client, make_event, make_user, mailbox):
+    event = make_event(requires_approval=True)
+    pending = services.register(event.id, applicant(), utcnow()).registration
+    log_in(client, make_user(events=[event]))
+    url = f"/manage/events/{event.id}/registrations/"
+
+    response = client.post(url + f"{pending.id}/approve", data={"csrf_token": form_token(client, url)})
+
+    assert response.status_code == 303
+    assert db.session.get(Registration, pending.id).status == S.CONFIRMED
+    assert mailbox.to(pending.email)[-1]["Subject"] == f"Anmeldung bestätigt: {event.title}"
+
+
+def test_moving_up_needs_a_free_seat(client, make_event, make_user):
+    event = make_event(capacity=1)
+    services.register(event.id, applicant(), utcnow())
+    waiting = services.register(event.id, applicant(), utcnow()).registration
+    log_in(client, make_user(events=[event]))
+    url = f"/manage/events/{event.id}/registrations/"
+
+    response = client.post(url + f"{waiting.id}/promote", data={"csrf_token": form_token(client, url)}, follow_redirects=True)
+
+    assert "Kein Platz ist frei" in response.get_data(as_text=True)
+    assert db.session.get(Registration, waiting.id).status == S.WAITLISTED
+
+
+def test_forged_ids_and_missing_tokens_change_nothing(client, make_event, make_user):
+    mine, other = make_event(), make_event()
+    stranger = services.register(other.id, applicant(), utcnow()).registration
+    own = services.register(mine.id, applicant(), utcnow()).registration
+    log_in(client, make_user(events=[mine]))
+    url = f"/manage/events/{mine.id}/registrations/"
+    token = form_token(client, url)
+
+    assert client.post(url + f"{stranger.id}/cancel", data={"csrf_token": token}).status_code == 404
+    assert client.post(url + f"{own.id}/explode", data={"csrf_token": token}).status_code == 404
+    assert client.post(url + f"{own.id}/cancel").status_code == 400
+    statuses = db.session.scalars(sa.select(Registration.status)).all()
+    assert statuses == [S.CONFIRMED, S.CONFIRMED]

@@ -1,0 +1,67 @@
+"""Every URL rule of the app: management pages only for the right people, never for anyone else."""
+
+import pytest
+
+from conference.accounts.models import UserRole
+from conference.database import utcnow
+from conference.registration import services
+from tests.conftest import applicant, log_in
+
+# Pages anyone may open; everything else must be a management page under /manage or the
+# registrant's own pages behind the secret link.
+PUBLIC = {
+    "static", "events.home", "events.detail", "events.event_calendar", "events.feed", "agenda.agenda",
+    "agenda.good_practice", "agenda.speakers", "people.speaker", "organisations.index", "organisations.detail",
+    "site.switch_language", "registration.register", "registration.lost_link", "registration.privacy",
+    "registration.participants", "accounts.login", "accounts.logout",
+}
+BEHIND_SECRET_LINK = {"registration.manage", "registration.edit", "registration.cancel", "registration.ticket",
+                      "registration.participants_for_registrant"}
+
+
+@pytest.fixture
+def protected(app, make_event):
+    event = make_event()
+    registration = services.register(event.id, applicant(), utcnow()).registration
+    values = {"event_id": event.id, "registration_id": registration.id, "action": "cancel"}
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC | BEHIND_SECRET_LINK:
+            continue
+        assert rule.rule.startswith("/manage/"), f"{rule.endpoint} is neither public nor a management page"
+        path = rule.rule
+        for argument in rule.arguments:
+            path = path.replace(f"<int:{argument}>", str(values[argument])).replace(f"<{argument}>", str(values[argument]))
+        urls.extend((method, path) for method in rule.methods - {"HEAD", "OPTIONS"})
+    assert urls, "the sweep found no management page"
+    return event, urls
+
+
+def test_anonymous_visitors_are_sent_to_login(client, protected):
+    _event, urls = protected
+    for method, path in urls:
+        response = client.open(path, method=method)
+        assert response.status_code in (302, 400), (method, path)  # POST without a token stops at CSRF first
+        if response.status_code == 302:
+            assert response.headers["Location"].startswith("/login"), (method, path)
+
+
+def test_organisers_of_another_event_are_refused(client, protected, make_event, make_user):
+    event, urls = protected
+    log_in(client, make_user(events=[make_event()]))
+    from tests.conftest import form_token
+
+    token = form_token(client, "/manage/")
+    for method, path in urls:
+        if path == "/manage/":
+            continue  # their own start page
+        response = client.open(path, method=method, data={"csrf_token": token} if method == "POST" else None)
+        assert response.status_code == 403, (method, path)
+
+
+def test_administrators_may_open_every_management_page(client, protected, make_user):
+    _event, urls = protected
+    log_in(client, make_user(role=UserRole.ADMINISTRATOR))
+    for method, path in urls:
+        if method == "GET":
+            assert client.get(path).status_code == 200, path

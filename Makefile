@@ -65,7 +65,7 @@ translations: $(COMPILED)
 
 # After changing user-facing strings: extract them and merge them into every catalogue.
 translations-update: | $(VENV)/.installed
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --ignore-dirs='.* node_modules' \
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --no-location --sort-output --ignore-dirs='.* node_modules' \
 		--project conference -o conference/translations/messages.pot .
 	$(VENV)/bin/pybabel update -i conference/translations/messages.pot -d conference/translations
 

@@ -72,13 +72,14 @@ def _register_features(app: Flask) -> None:
     from conference.events.routes import blueprint as events
     from conference.organisations.routes import blueprint as organisations
     from conference.people.routes import blueprint as people
+    from conference.registration.check_in import blueprint as check_in
     from conference.registration.manage import blueprint as registration_manage
     from conference.registration.routes import blueprint as registration
     from conference.site import errors, filters
     from conference.site.routes import blueprint as site
 
     for blueprint in (site, events, agenda, people, organisations, registration, accounts, events_manage,
-                      registration_manage):
+                      registration_manage, check_in):
         app.register_blueprint(blueprint)
     errors.register(app)
     filters.register(app)

@@ -1,7 +1,7 @@
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from conference.database import LabelledEnum, UTCDateTime, str_enum, utcnow
@@ -12,7 +12,7 @@ class RegistrationStatus(LabelledEnum):
     PENDING = "pending", _l("Awaiting approval")
     CONFIRMED = "confirmed", _l("Confirmed")
     WAITLISTED = "waitlisted", _l("On the waiting list")
-    CANCELLED = "cancelled", _l("Cancelled")
+    CANCELLED = "cancelled", lazy_pgettext("registration status", "Cancelled")
     REJECTED = "rejected", _l("Not accepted")
 
 
@@ -54,6 +54,7 @@ class Registration(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         # One active registration per address and event, also when two requests race.

@@ -13,7 +13,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import format_time, gettext as _
 
 from conference.agenda.models import AgendaItem, AgendaItemKind
 from conference.agenda.services import TimeSlot, time_slots
@@ -255,6 +255,44 @@ def promote(registration_id: int) -> Registration:
         queued = [_queue_mail(registration, "promoted")]
     mail.deliver(queued)
     return registration
+
+
+@dataclass
+class CheckIn:
+    """What the door sees after entering a code: who it is, and whether to let them in."""
+
+    registration: Registration | None
+    admitted: bool
+    message: str
+
+
+def check_in(event_id: int, code: str, now: datetime) -> CheckIn:
+    """Mark a confirmed registrant as present; anything else is refused with the reason."""
+    normalised = "".join(code.split()).upper()[:16]
+    with write_transaction():
+        registration = db.session.scalar(
+            sa.select(Registration).where(Registration.event_id == event_id, Registration.check_in_code == normalised)
+        )
+        if registration is None:
+            return CheckIn(None, False, _("Unknown code. Please check it or search by name."))
+        if registration.status != RegistrationStatus.CONFIRMED:
+            return CheckIn(registration, False, _("Not admitted: %(status)s.", status=registration.status.label))
+        if registration.checked_in_at is not None:
+            return CheckIn(registration, False, _("Already checked in at %(time)s.", time=format_time(registration.checked_in_at, "short")))
+        registration.checked_in_at = now
+    return CheckIn(registration, True, _("Checked in: welcome!"))
+
+
+def attendance(event_id: int) -> dict[str, int]:
+    """Live counts for the door: confirmed, checked in, waiting."""
+    counts = dict(db.session.execute(
+        sa.select(Registration.status, sa.func.count()).where(Registration.event_id == event_id).group_by(Registration.status)
+    ).all())
+    checked_in = db.session.scalar(
+        sa.select(sa.func.count()).where(Registration.event_id == event_id, Registration.checked_in_at.is_not(None))
+    )
+    return {"confirmed": counts.get(RegistrationStatus.CONFIRMED, 0), "checked_in": checked_in,
+            "waiting": counts.get(RegistrationStatus.WAITLISTED, 0)}
 
 
 def change_capacity(event_id: int, capacity: int | None) -> Event:

@@ -1,0 +1,55 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from conference.demo.data import DEMO_ORGANISER
+from tests.browser.conftest import screenshot, serious_accessibility_violations
+
+pytestmark = pytest.mark.browser
+
+
+def register(page, live_server, first_name: str, email: str) -> None:
+    page.goto(live_server + "/events/schulversagen-schulerfolg/register")
+    page.get_by_label("Vorname", exact=True).fill(first_name)
+    page.get_by_label("Nachname", exact=True).fill("Nowak")
+    page.get_by_label("E-Mail-Adresse", exact=True).fill(email)
+    page.get_by_label("Workshop C").check()
+    page.get_by_label("vegan").check()
+    page.get_by_label("Ich habe die Datenschutzhinweise gelesen").check()
+    page.get_by_role("button", name="Anmelden", exact=True).click()
+    expect(page.get_by_text(f"Vielen Dank für Ihre Anmeldung, {first_name}!")).to_be_visible()
+
+
+def test_the_demo_organiser_checks_in_a_registered_attendee_by_code(page, live_server, mailbox):
+    register(page, live_server, "Marta", "marta.nowak@example.org")
+    code = re.search(r"Check-in-Code: (\w+)", mailbox.to("marta.nowak@example.org")[0].get_body(("plain",)).get_content()).group(1)
+    page.context.clear_cookies()
+
+    page.goto(live_server + "/")
+    page.get_by_role("link", name="Anmeldung für Veranstalter").click()
+    page.get_by_label("E-Mail-Adresse").fill(DEMO_ORGANISER["email"])
+    page.get_by_label("Passwort").fill(DEMO_ORGANISER["password"])
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page.get_by_role("heading", name="Verwaltung", level=1)).to_be_visible()
+    assert serious_accessibility_violations(page) == []
+
+    page.get_by_role("link", name=re.compile(r"^Check-in\s*: Seminar: Schulversagen")).click()
+    page.get_by_label("Check-in-Code").fill(code.lower())
+    page.get_by_role("button", name="Einchecken", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("Eingecheckt: willkommen!")
+    expect(page.get_by_role("alert")).to_contain_text("Marta Nowak")
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "20-check-in")
+
+    page.get_by_label("Check-in-Code").fill(code)
+    page.get_by_role("button", name="Einchecken", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("Bereits eingecheckt")
+
+    page.goto(live_server + "/manage/")
+    page.get_by_role("link", name=re.compile(r"^Anmeldungen\s*: Seminar: Schulversagen")).click()
+    row = page.get_by_role("row", name=re.compile("Marta Nowak"))
+    expect(row).to_contain_text("Bestätigt")
+    expect(row).to_contain_text("eingecheckt")
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "21-registrations")

@@ -65,6 +65,7 @@ def _begin_sqlite(connection) -> None:
 def _register_features(app: Flask) -> None:
     from conference.accounts.commands import accounts_commands
     from conference.accounts.routes import blueprint as accounts
+    from conference.agenda.manage import blueprint as agenda_manage
     from conference.agenda.routes import blueprint as agenda
     from conference.demo.commands import demo_data_command
     from conference.mail.commands import mail_commands
@@ -79,7 +80,7 @@ def _register_features(app: Flask) -> None:
     from conference.site.routes import blueprint as site
 
     for blueprint in (site, events, agenda, people, organisations, registration, accounts, events_manage,
-                      registration_manage, check_in):
+                      registration_manage, check_in, agenda_manage):
         app.register_blueprint(blueprint)
     errors.register(app)
     filters.register(app)

@@ -20,10 +20,11 @@ BEHIND_SECRET_LINK = {"registration.manage", "registration.edit", "registration.
 
 
 @pytest.fixture
-def protected(app, make_event):
+def protected(app, make_event, make_agenda_item):
     event = make_event()
     registration = services.register(event.id, applicant(), utcnow()).registration
-    values = {"event_id": event.id, "registration_id": registration.id, "action": "cancel"}
+    item = make_agenda_item(event)
+    values = {"event_id": event.id, "registration_id": registration.id, "action": "cancel", "item_id": item.id}
     urls = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC | BEHIND_SECRET_LINK:

@@ -60,6 +60,9 @@ class AgendaItem(db.Model):
     # Seats in a forum or workshop that registrants choose; None means as many as the event has.
     capacity: Mapped[int | None] = mapped_column(sa.Integer)
 
+    # Counts edits, so that two organisers editing the same item cannot overwrite each other unseen.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
     __table_args__ = (sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
 
     event: Mapped["Event"] = relationship(back_populates="agenda_items")  # noqa: F821

@@ -53,3 +53,33 @@ def test_the_demo_organiser_checks_in_a_registered_attendee_by_code(page, live_s
     expect(row).to_contain_text("eingecheckt")
     assert serious_accessibility_violations(page) == []
     screenshot(page, "21-registrations")
+
+
+def test_the_demo_organiser_adds_a_good_practice_session_that_appears_on_the_public_agenda(page, live_server):
+    page.goto(live_server + "/login")
+    page.get_by_label("E-Mail-Adresse").fill(DEMO_ORGANISER["email"])
+    page.get_by_label("Passwort").fill(DEMO_ORGANISER["password"])
+    page.get_by_role("button", name="Anmelden").click()
+
+    page.get_by_role("link", name=re.compile(r"^Programm\s*: Seminar: Schulversagen")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Programm bearbeiten")
+    page.get_by_role("link", name="Programmpunkt hinzufügen").click()
+    page.get_by_label("Beginn", exact=True).fill("15:00")
+    page.get_by_label("Ende", exact=True).fill("15:15")
+    page.get_by_label("Raum oder Strang").fill("Hörsaal")
+    page.get_by_label("Art", exact=True).select_option("good_practice")
+    page.get_by_label("Titel", exact=True).fill("Mentoring für Auszubildende mit Migrationsgeschichte")
+    page.get_by_label("Referierende", exact=True).select_option(label="Koordination, INBI gGmbH")
+    page.get_by_label("Vorgestellte Organisation (Good Practice)").select_option(label="INBI gGmbH")
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "22-agenda-item")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_text("Gespeichert: Mentoring für Auszubildende mit Migrationsgeschichte")).to_be_visible()
+
+    page.get_by_role("link", name="Öffentliches Programm").click()
+    session = page.locator(".agenda-item", has_text="Mentoring für Auszubildende mit Migrationsgeschichte")
+    expect(session).to_contain_text("Good-Practice-Beispiel")
+    expect(session).to_contain_text("Koordination")
+    expect(session).to_contain_text("INBI gGmbH")
+    expect(page.locator(".slot", has=session)).to_contain_text("15.00 – 15.15 Uhr")
+    screenshot(page, "23-public-agenda-after-edit")

@@ -53,6 +53,11 @@ def create_user(email: str, name: str, password: str, role: UserRole) -> User:
     return user
 
 
+def assign(user: User, event: Event, role: EventRole = EventRole.ORGANISER) -> None:
+    with write_transaction():
+        db.session.add(EventAssignment(user=user, event=event, role=role))
+
+
 def event_role(user: User, event: Event) -> EventRole | None:
     """What ``user`` may do at ``event``: administrators organise every event."""
     if user.is_administrator:

@@ -1,9 +1,19 @@
-"""The back office's start page: the events an organiser manages."""
+"""The back office's start page, and creating, editing, publishing and duplicating events."""
 
-from flask import Blueprint, render_template
+from datetime import datetime
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
+from wtforms import DateField, StringField
+from wtforms.validators import InputRequired, Length
 
-from conference.accounts.services import managed_events
+from conference.accounts.services import assign, managed_event_or_abort, managed_events
+from conference.events import editing
+from conference.events.forms import berlin, event_form
+from conference.events.models import EventStatus
+from conference.registration import services as registration
+from conference.site.forms import Form
 
 blueprint = Blueprint("events_manage", __name__, url_prefix="/manage")
 
@@ -12,3 +22,84 @@ blueprint = Blueprint("events_manage", __name__, url_prefix="/manage")
 @login_required
 def index():
     return render_template("manage/index.html", events=managed_events(current_user))
+
+
+def show_error(form, error) -> None:
+    target = form[error.field] if error.field and error.field in form else None
+    (target.errors if target is not None else form.form_errors).append(error.message)
+
+
+@blueprint.route("/events/new", methods=["GET", "POST"], defaults={"event_id": None})
+@blueprint.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(event_id: int | None):
+    event = managed_event_or_abort(current_user, event_id) if event_id is not None else None
+    form = event_form(event)
+    if form.validate_on_submit():
+        try:
+            if event is None:
+                event = editing.create_event(form.details())
+                if not current_user.is_administrator:
+                    assign(current_user, event)
+            else:
+                editing.update_event(event.id, form.details())
+            if event.capacity != form.capacity.data:
+                registration.change_capacity(event.id, form.capacity.data)
+        except (editing.EventError, registration.RegistrationError) as refused:
+            show_error(form, refused)
+        else:
+            flash(_("Saved: %(title)s", title=event.title), "success")
+            return redirect(url_for(".index"), code=303)
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("manage/event.html", event=event, form=form), status
+
+
+@blueprint.route("/events/<int:event_id>/status/<action>", methods=["GET", "POST"])
+@login_required
+def change_status(event_id: int, action: str):
+    event = managed_event_or_abort(current_user, event_id)
+    changes = {"publish": EventStatus.PUBLISHED, "unpublish": EventStatus.DRAFT, "cancel": EventStatus.CANCELLED}
+    if action not in changes:
+        return redirect(url_for(".index"), code=303)
+    form = Form()
+    if form.validate_on_submit():
+        if action == "cancel":
+            registration.cancel_event(event.id)
+        else:
+            editing.set_status(event.id, changes[action])
+        flash(_("%(title)s: %(status)s.", title=event.title, status=STATUS_LABELS[changes[action]]), "success")
+        return redirect(url_for(".index"), code=303)
+    return render_template("manage/event_status.html", event=event, action=action, form=form)
+
+
+STATUS_LABELS = {
+    EventStatus.PUBLISHED: _l("published"),
+    EventStatus.DRAFT: _l("no longer public (draft)"),
+    EventStatus.CANCELLED: _l("cancelled, registrants informed"),
+}
+
+
+class DuplicateForm(Form):
+    title = StringField(_l("Title of the new event"), [InputRequired(_l("Please enter a title.")), Length(max=250)])
+    day = DateField(_l("Day of the new event"), [InputRequired(_l("Please enter the day."))])
+
+
+@blueprint.route("/events/<int:event_id>/duplicate", methods=["GET", "POST"])
+@login_required
+def duplicate(event_id: int):
+    event = managed_event_or_abort(current_user, event_id)
+    form = DuplicateForm(data={"title": event.title})
+    if form.validate_on_submit():
+        local_start = event.starts_at.astimezone(berlin())
+        starts_at = datetime.combine(form.day.data, local_start.time(), tzinfo=berlin())
+        try:
+            copy = editing.duplicate(event.id, form.title.data.strip(), editing.slugify(f"{form.title.data}-{form.day.data}"), starts_at)
+        except editing.EventError as refused:
+            form.form_errors.append(refused.message)
+        else:
+            registration.copy_questions(event.id, copy.id)
+            if not current_user.is_administrator:
+                assign(current_user, copy)
+            flash(_("Copied as a draft: %(title)s", title=copy.title), "success")
+            return redirect(url_for(".edit", event_id=copy.id), code=303)
+    return render_template("manage/event_duplicate.html", event=event, form=form), 422 if form.errors or form.form_errors else 200

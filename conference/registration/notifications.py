@@ -47,6 +47,10 @@ def headline(reason: str, registration: Registration) -> tuple[str, str]:
     if reason == "rejected":
         return (_("Registration not accepted: %(title)s", title=title),
                 _("We are sorry: the organisers could not accept your registration for this event."))
+    if reason == "event_cancelled":
+        return (_("Event cancelled: %(title)s", title=title),
+                _("We are sorry: the event has been cancelled. Your registration is void; there is nothing more "
+                  "you need to do."))
     if reason == "cancelled":
         return (_("Registration cancelled: %(title)s", title=title),
                 _("Your registration has been cancelled. Thank you for letting us know."))
@@ -66,10 +70,11 @@ def build(context: dict):
             "intro": intro,
             "forum_dropped": context.get("forum_dropped", False),
             "link": absolute_url("registration.manage", token=link_token(registration)) if registration.is_active else None,
+            "show_details": registration.is_active and not registration.event.is_cancelled,
             "forums": [choice.agenda_item for choice in registration.forum_choices],
             "has_forums": bool(forum_slots(registration.event)),
-            "show_code": registration.status == RegistrationStatus.CONFIRMED,
         }
+        page["show_code"] = page["show_details"] and registration.status == RegistrationStatus.CONFIRMED
         message = mail.new_message(registration.email, subject)
         message.set_content(render_template("registration/mail/notification.txt", **page))
         message.add_alternative(render_template("registration/mail/notification.html", **page), subtype="html")
@@ -77,7 +82,7 @@ def build(context: dict):
             qr = io.BytesIO()
             segno.make(registration.check_in_code, error="m").save(qr, kind="png", scale=6, border=2)
             message.get_payload()[1].add_related(qr.getvalue(), "image", "png", cid="<check-in-code>")
-        if registration.is_active:
+        if page["show_details"]:
             calendar = ical.calendar([registration.event], utcnow(), registration.event.title)
             message.add_attachment(calendar, maintype="text", subtype="calendar", filename="event.ics")
     return message

@@ -18,7 +18,7 @@ from flask_babel import format_time, gettext as _
 from conference.agenda.models import AgendaItem, AgendaItemKind
 from conference.agenda.services import TimeSlot, time_slots
 from conference.database import row_locked, write_transaction
-from conference.events.models import Event, RegistrationState
+from conference.events.models import Event, EventStatus, RegistrationState
 from conference.extensions import db
 from conference.mail import services as mail
 from conference.registration.models import (
@@ -26,6 +26,7 @@ from conference.registration.models import (
     SEAT_HOLDING,
     Answer,
     ForumChoice,
+    Question,
     QuestionKind,
     Registration,
     RegistrationStatus,
@@ -293,6 +294,29 @@ def attendance(event_id: int) -> dict[str, int]:
     )
     return {"confirmed": counts.get(RegistrationStatus.CONFIRMED, 0), "checked_in": checked_in,
             "waiting": counts.get(RegistrationStatus.WAITLISTED, 0)}
+
+
+def copy_questions(source_id: int, target_id: int) -> None:
+    """Give a duplicated event the questions of the one it was copied from."""
+    source, target = db.session.get(Event, source_id), db.session.get(Event, target_id)
+    with write_transaction():
+        target.questions = [
+            Question(label=q.label, help_text=q.help_text, kind=q.kind, required=q.required, options=list(q.options),
+                     position=q.position)
+            for q in source.questions
+        ]
+
+
+def cancel_event(event_id: int) -> Event:
+    """Call the event off and tell everyone registered or waiting."""
+    with row_locked(Event, event_id) as event:
+        event.status = EventStatus.CANCELLED
+        active = db.session.scalars(
+            sa.select(Registration).where(Registration.event_id == event.id, Registration.status.in_(ACTIVE))
+        ).all()
+        queued = [_queue_mail(registration, "event_cancelled") for registration in active]
+    mail.deliver(queued)
+    return event
 
 
 def change_capacity(event_id: int, capacity: int | None) -> Event:

@@ -1,0 +1,99 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField, DateField, DateTimeLocalField, EmailField, IntegerField, SelectChoice, SelectField, StringField,
+    TextAreaField, TimeField,
+)
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+
+from conference.events.editing import EventDetails, slugify
+from conference.events.models import Event, EventKind, ParticipantListMode
+from conference.extensions import db
+from conference.organisations.models import Organisation
+from conference.site.forms import Form
+
+TEXT_FIELDS = ("title", "subtitle", "venue", "street", "postcode", "city", "description", "programme_name",
+               "funding_notice", "privacy_text", "contact_name", "contact_email", "contact_phone")
+
+
+def berlin() -> ZoneInfo:
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+class EventForm(Form):
+    title = StringField(_l("Title"), [InputRequired(_l("Please enter a title.")), Length(max=250)])
+    slug = StringField(_l("Web address"), [Optional(), Length(max=100)],
+                       description=_l("Part of the address: /events/… Left empty, it is made from the title."))
+    subtitle = StringField(_l("Subtitle"), [Optional(), Length(max=250)])
+    kind = SelectField(_l("Format"), choices=[SelectChoice(kind.value, kind.label) for kind in EventKind])
+    language = SelectField(_l("Language of the event"), choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")])
+    start_day = DateField(_l("First day"), [InputRequired(_l("Please enter the day."))])
+    start = TimeField(_l("Start"), [InputRequired(_l("Please enter the start time."))])
+    end_day = DateField(_l("Last day"), [Optional()], description=_l("Only for events over several days."))
+    end = TimeField(_l("End"), [InputRequired(_l("Please enter the end time."))])
+    venue = StringField(_l("Venue"), [Optional(), Length(max=200)])
+    street = StringField(_l("Street"), [Optional(), Length(max=200)])
+    postcode = StringField(_l("Postcode"), [Optional(), Length(max=12)])
+    city = StringField(_l("City"), [Optional(), Length(max=100)])
+    description = TextAreaField(_l("Description"), [Optional(), Length(max=20000)],
+                                description=_l("Plain text; a blank line starts a new paragraph."))
+    programme_name = StringField(_l("Funding programme"), [Optional(), Length(max=200)])
+    funding_notice = TextAreaField(_l("Funding notice"), [Optional(), Length(max=2000)])
+    network_id = SelectField(_l("Network"), coerce=int)
+    capacity = IntegerField(_l("Seats"), [Optional(), NumberRange(min=0, max=100000)],
+                            description=_l("Empty: no limit. Raising it moves people up from the waiting list."))
+    registration_opens_at = DateTimeLocalField(_l("Registration opens"), [Optional()])
+    registration_closes_at = DateTimeLocalField(_l("Registration closes"), [Optional()],
+                                                description=_l("Empty: when the event starts."))
+    requires_approval = BooleanField(_l("Organisers confirm each registration"))
+    participant_list_mode = SelectField(_l("Participant list"),
+                                        choices=[SelectChoice(mode.value, mode.label) for mode in ParticipantListMode])
+    privacy_text = TextAreaField(_l("Privacy notice"), [Optional(), Length(max=20000)],
+                                 description=_l("Empty: a standard notice naming the contact below."))
+    contact_name = StringField(_l("Contact person"), [Optional(), Length(max=200)])
+    contact_email = EmailField(_l("Contact e-mail"), [Optional(), Length(max=254),
+                               Email(_l("Please enter a valid e-mail address, e.g. name@example.org."), check_deliverability=False)])
+    contact_phone = StringField(_l("Contact phone"), [Optional(), Length(max=50)])
+
+    def fill_choices(self) -> None:
+        networks = db.session.scalars(db.select(Organisation).order_by(Organisation.name)).all()
+        self.network_id.choices = [SelectChoice(0, "–")] + [SelectChoice(org.id, org.name) for org in networks]
+
+    def details(self) -> EventDetails:
+        zone = berlin()
+        local = lambda value: value.replace(tzinfo=zone) if value else None  # noqa: E731 - organisers type Berlin time
+        return EventDetails(
+            **{name: (self[name].data or "").strip() for name in TEXT_FIELDS},
+            slug=(self.slug.data or "").strip() or slugify(self.title.data),
+            kind=EventKind(self.kind.data), language=self.language.data,
+            starts_at=datetime.combine(self.start_day.data, self.start.data, tzinfo=zone),
+            ends_at=datetime.combine(self.end_day.data or self.start_day.data, self.end.data, tzinfo=zone),
+            network_id=self.network_id.data or None,
+            registration_opens_at=local(self.registration_opens_at.data),
+            registration_closes_at=local(self.registration_closes_at.data),
+            requires_approval=self.requires_approval.data,
+            participant_list_mode=ParticipantListMode(self.participant_list_mode.data),
+        )
+
+
+def event_form(event: Event | None) -> EventForm:
+    if event is None:
+        form = EventForm()
+    else:
+        zone = berlin()
+        starts, ends = event.starts_at.astimezone(zone), event.ends_at.astimezone(zone)
+        naive = lambda value: value.astimezone(zone).replace(tzinfo=None) if value else None  # noqa: E731
+        form = EventForm(data={
+            **{name: getattr(event, name) for name in TEXT_FIELDS}, "slug": event.slug, "kind": event.kind.value,
+            "language": event.language, "start_day": starts.date(), "start": starts.time(),
+            "end_day": ends.date() if ends.date() != starts.date() else None, "end": ends.time(),
+            "network_id": event.network_id or 0, "capacity": event.capacity,
+            "registration_opens_at": naive(event.registration_opens_at),
+            "registration_closes_at": naive(event.registration_closes_at),
+            "requires_approval": event.requires_approval, "participant_list_mode": event.participant_list_mode.value,
+        })
+    form.fill_choices()
+    return form

@@ -1,0 +1,101 @@
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from conference.agenda.models import AgendaItemKind
+from conference.database import utcnow
+from conference.events.models import Event, EventStatus
+from conference.extensions import db
+from conference.registration import services
+from conference.registration.models import Registration, RegistrationStatus as S
+from tests.conftest import applicant, form_token, log_in
+
+FORM = {"title": "Fachtagung Willkommenskultur", "kind": "conference", "language": "de", "start_day": "2027-03-18",
+        "start": "09:30", "end": "16:00", "city": "Rostock", "participant_list_mode": "hidden", "network_id": "0"}
+
+
+def post_form(client, url, **fields):
+    return client.post(url, data={"csrf_token": form_token(client, url)} | FORM | fields)
+
+
+def test_an_organiser_creates_a_draft_event_and_publishes_it(client, make_user):
+    user = make_user()
+    log_in(client, user)
+
+    response = post_form(client, "/manage/events/new", description="Erster Absatz.\n\nZweiter.")
+
+    assert response.status_code == 303
+    event = db.session.scalar(sa.select(Event))
+    assert (event.slug, event.status, event.city) == ("fachtagung-willkommenskultur", EventStatus.DRAFT, "Rostock")
+    db.session.refresh(event)
+    assert event.starts_at == datetime(2027, 3, 18, 8, 30, tzinfo=UTC)  # 9.30 in Berlin, read back as UTC
+    assert client.get(f"/events/{event.slug}").status_code == 404  # a draft is not public
+    assert "Fachtagung Willkommenskultur" in client.get("/manage/").get_data(as_text=True)  # the creator manages it
+
+    url = f"/manage/events/{event.id}/status/publish"
+    client.post(url, data={"csrf_token": form_token(client, url)})
+    assert client.get(f"/events/{event.slug}").status_code == 200
+
+
+def test_bad_event_input_gets_messages_at_the_fields(client, make_user, make_event):
+    make_event(slug="belegt")
+    log_in(client, make_user())
+    for fields, message in (({"end": "08:00"}, "Das Ende muss nach dem Beginn liegen."),
+                            ({"slug": "belegt"}, "Eine andere Veranstaltung hat diese Adresse schon."),
+                            ({"slug": "Mit Leerzeichen"}, "Nur Kleinbuchstaben, Ziffern und Bindestriche."),
+                            ({"contact_email": "kaputt"}, "gültige E-Mail-Adresse")):
+        response = post_form(client, "/manage/events/new", **fields)
+        assert response.status_code == 422 and message in response.get_data(as_text=True), fields
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Event)) == 1
+
+
+def test_raising_the_capacity_in_the_form_moves_people_up(client, make_user, make_event, mailbox):
+    event = make_event(capacity=1)
+    services.register(event.id, applicant(), utcnow())
+    waiting = services.register(event.id, applicant(), utcnow()).registration
+    log_in(client, make_user(events=[event]))
+    url = f"/manage/events/{event.id}/edit"
+    page = client.get(url).get_data(as_text=True)
+    assert f'value="{event.title}"' in page
+
+    day = event.starts_at.strftime("%Y-%m-%d")
+    post_form(client, url, title=event.title, slug=event.slug, start_day=day, start="08:30", end="15:00", capacity="2")
+
+    assert db.session.get(Registration, waiting.id).status == S.CONFIRMED
+
+
+def test_cancelling_an_event_tells_everyone_registered(client, make_user, make_event, mailbox):
+    event = make_event(capacity=1)
+    seated = services.register(event.id, applicant(), utcnow()).registration
+    waiting = services.register(event.id, applicant(), utcnow()).registration
+    log_in(client, make_user(events=[event]))
+    url = f"/manage/events/{event.id}/status/cancel"
+    assert "Alle Angemeldeten und Wartenden erhalten eine E-Mail" in client.get(url).get_data(as_text=True)
+
+    client.post(url, data={"csrf_token": form_token(client, url)})
+
+    assert db.session.get(Event, event.id).status == EventStatus.CANCELLED
+    for person in (seated, waiting):
+        message = mailbox.to(person.email)[-1]
+        assert message["Subject"] == f"Veranstaltung abgesagt: {event.title}"
+        assert "Check-in" not in message.get_body(("plain",)).get_content()
+
+
+def test_duplicating_copies_the_agenda_to_the_new_day_as_a_draft(client, make_user, make_event, make_agenda_item, make_question):
+    event = make_event()
+    make_agenda_item(event, 60, 45, title="Podium", kind=AgendaItemKind.PANEL, room="Saal")
+    make_question(event, label="Essen")
+    services.register(event.id, applicant(), utcnow())
+    log_in(client, make_user(events=[event]))
+    url = f"/manage/events/{event.id}/duplicate"
+    new_day = (event.starts_at + timedelta(days=365)).date()
+
+    response = client.post(url, data={"csrf_token": form_token(client, url), "title": "Fachtagung 2028", "day": new_day.isoformat()})
+
+    assert response.status_code == 303
+    copy = db.session.scalar(sa.select(Event).where(Event.title == "Fachtagung 2028"))
+    assert copy.status == EventStatus.DRAFT and copy.starts_at.date() == new_day
+    [item] = copy.agenda_items
+    assert (item.title, item.room.name, item.starts_at - copy.starts_at) == ("Podium", "Saal", timedelta(minutes=60))
+    assert [q.label for q in copy.questions] == ["Essen"]
+    assert db.session.scalar(sa.select(sa.func.count()).where(Registration.event_id == copy.id)) == 0

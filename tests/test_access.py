@@ -1,5 +1,7 @@
 """Every URL rule of the app: management pages only for the right people, never for anyone else."""
 
+import re
+
 import pytest
 
 from conference.accounts.models import UserRole
@@ -24,15 +26,14 @@ def protected(app, make_event, make_agenda_item):
     event = make_event()
     registration = services.register(event.id, applicant(), utcnow()).registration
     item = make_agenda_item(event)
-    values = {"event_id": event.id, "registration_id": registration.id, "action": "cancel", "item_id": item.id}
+    values = {"event_id": event.id, "registration_id": registration.id, "action": "cancel", "item_id": item.id,
+              "format": "csv"}
     urls = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC | BEHIND_SECRET_LINK:
             continue
         assert rule.rule.startswith("/manage/"), f"{rule.endpoint} is neither public nor a management page"
-        path = rule.rule
-        for argument in rule.arguments:
-            path = path.replace(f"<int:{argument}>", str(values[argument])).replace(f"<{argument}>", str(values[argument]))
+        path = re.sub(r"<(?:[^:<>]+:)?(\w+)>", lambda match: str(values[match.group(1)]), rule.rule)
         urls.extend((method, path, "<int:event_id>" in rule.rule) for method in rule.methods - {"HEAD", "OPTIONS"})
     assert urls, "the sweep found no management page"
     return event, urls

@@ -1,13 +1,14 @@
 """Registrations of one event, for its organisers: search, filter, decide, cancel, move up."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from conference.accounts.services import managed_event_or_abort
 from conference.database import utcnow
 from conference.extensions import db
+from conference.registration import export as export_table
 from conference.registration import services
 from conference.registration.models import Registration, RegistrationStatus
 from conference.site.forms import Form
@@ -45,6 +46,18 @@ def index(event_id: int):
     ).all())
     return render_template("manage/registrations.html", event=event, page=page, counts=counts, search=search,
                            status=status, sort=sort, statuses=list(RegistrationStatus), form=Form())
+
+
+@blueprint.get("/export.<any(csv, xlsx):format>")
+@login_required
+def export(event_id: int, format: str):
+    event = managed_event_or_abort(current_user, event_id)
+    body, mimetype = (
+        (export_table.as_csv(event), "text/csv") if format == "csv"
+        else (export_table.as_xlsx(event), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    )
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{event.slug}-anmeldungen.{format}"', "Cache-Control": "no-store"})
 
 
 ACTIONS = {

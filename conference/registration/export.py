@@ -1,0 +1,60 @@
+"""Registrations of an event as a table (CSV or XLSX), the custom answers as columns."""
+
+import csv
+import io
+
+import sqlalchemy as sa
+from flask_babel import format_datetime, gettext as _
+
+from conference.events.models import Event
+from conference.extensions import db
+from conference.registration.models import Registration
+from conference.site.filters import answer
+
+# A cell starting like a formula would be run by spreadsheet programs: registrants typed these values.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def rows(event: Event) -> list[list[str]]:
+    registrations = db.session.scalars(
+        sa.select(Registration).where(Registration.event_id == event.id)
+        .order_by(sa.func.lower(Registration.last_name), sa.func.lower(Registration.first_name))
+    ).all()
+    header = [_("Last name"), _("First name"), _("E-mail address"), _("Organisation"), _("Function or role"), _("Phone"),
+              _("Status"), _("Forum"), _("Registered on"), _("Checked in"), _("Participant list"),
+              *(question.label for question in event.questions)]
+    table = [header]
+    for r in registrations:
+        table.append([safe(value) for value in (
+            r.last_name, r.first_name, r.email, r.organisation, r.function, r.phone, r.status.label,
+            "; ".join(choice.agenda_item.title for choice in r.forum_choices),
+            format_datetime(r.created_at, "short"), format_datetime(r.checked_in_at, "short") if r.checked_in_at else "",
+            _("Yes") if r.listed_as_participant else _("No"),
+            *(answer(r.answer_to(question)) for question in event.questions),
+        )])
+    return table
+
+
+def as_csv(event: Event) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";").writerows(rows(event))  # semicolons: what German spreadsheet programs expect
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
+
+
+def as_xlsx(event: Event) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Registrations")[:31]
+    for row in rows(event):
+        sheet.append(row)
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -15,7 +15,8 @@ PUBLIC = {
     "static", "events.home", "events.detail", "events.event_calendar", "events.feed", "agenda.agenda",
     "agenda.good_practice", "agenda.speakers", "people.speaker", "organisations.index", "organisations.detail",
     "site.switch_language", "registration.register", "registration.lost_link", "registration.privacy",
-    "registration.participants", "accounts.login", "accounts.logout",
+    "registration.participants", "accounts.login", "accounts.logout", "accounts.forgot_password",
+    "accounts.reset_password",
 }
 BEHIND_SECRET_LINK = {"registration.manage", "registration.edit", "registration.cancel", "registration.ticket",
                       "registration.participants_for_registrant"}

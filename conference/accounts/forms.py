@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, HiddenField, PasswordField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import EqualTo, InputRequired, Length
 
 from conference.site.forms import Form
 
@@ -9,3 +9,15 @@ class LoginForm(Form):
     email = EmailField(_l("E-mail address"), [InputRequired(_l("Please enter your e-mail address.")), Length(max=254)])
     password = PasswordField(_l("Password"), [InputRequired(_l("Please enter your password.")), Length(max=200)])
     next = HiddenField()
+
+
+class ForgotPasswordForm(Form):
+    email = EmailField(_l("E-mail address"), [InputRequired(_l("Please enter your e-mail address.")), Length(max=254)])
+
+
+class NewPasswordForm(Form):
+    password = PasswordField(_l("New password"), [
+        InputRequired(_l("Please enter a new password.")),
+        Length(min=10, max=200, message=_l("Please choose a password of at least 10 characters.")),
+    ])
+    confirm = PasswordField(_l("New password again"), [EqualTo("password", _l("The two passwords differ."))])

@@ -1,8 +1,9 @@
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 
 from conference.accounts import services
-from conference.accounts.forms import LoginForm
+from conference.accounts.forms import ForgotPasswordForm, LoginForm, NewPasswordForm
 from conference.accounts.models import User
 from conference.database import utcnow
 from conference.extensions import db, login_manager
@@ -41,3 +42,25 @@ def logout():
         logout_user()
         session.clear()
     return redirect(url_for("events.home"), code=303)
+
+
+@blueprint.route("/login/forgot", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    sent = form.validate_on_submit()
+    if sent:
+        services.send_reset_link(form.email.data)
+    return render_template("accounts/forgot.html", form=form, sent=sent)
+
+
+@blueprint.route("/login/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    user = services.user_for_reset_token(token)
+    if user is None:
+        abort(404)
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        services.set_password(user, form.password.data)
+        flash(_("Your password has been changed. Please log in."), "success")
+        return redirect(url_for(".login"), code=303)
+    return render_template("accounts/reset.html", form=form, token=token), 422 if form.errors else 200

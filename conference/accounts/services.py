@@ -3,14 +3,17 @@
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import abort
+from flask import abort, current_app, render_template
 from flask_babel import gettext as _
+from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.security import generate_password_hash
 
 from conference.accounts.models import EventAssignment, EventRole, LoginAttempt, User, UserRole
 from conference.database import write_transaction
 from conference.events.models import Event
 from conference.extensions import db
+from conference.mail import services as mail
+from conference.site.urls import absolute_url
 
 THROTTLE_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_EMAIL = 5
@@ -82,3 +85,49 @@ def managed_events(user: User) -> list[Event]:
     if not user.is_administrator:
         query = query.join(EventAssignment).where(EventAssignment.user_id == user.id)
     return list(db.session.scalars(query))
+
+
+RESET_MAX_AGE = 60 * 60  # seconds a reset link stays valid
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+
+
+def reset_token(user: User) -> str:
+    # Bound to the current password hash: the link stops working once it has been used.
+    return _reset_serializer().dumps({"id": user.id, "hash": user.password_hash[-16:]})
+
+
+def user_for_reset_token(token: str) -> User | None:
+    try:
+        data = _reset_serializer().loads(token[:500], max_age=RESET_MAX_AGE)
+    except BadData:
+        return None
+    user = db.session.get(User, data.get("id")) if isinstance(data, dict) and isinstance(data.get("id"), int) else None
+    if user is None or not user.is_active or user.password_hash[-16:] != data.get("hash"):
+        return None
+    return user
+
+
+def send_reset_link(email: str) -> None:
+    """Mail a reset link to an active account with this address; says nothing either way."""
+    user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower(), User.is_active.is_(True)))
+    if user is not None:
+        with write_transaction():
+            queued = mail.queue("password_reset", user.email, user_id=user.id)
+        mail.deliver([queued.id])
+
+
+def set_password(user: User, password: str) -> None:
+    with write_transaction():
+        user.set_password(password)
+
+
+@mail.builder("password_reset")
+def build_reset_mail(context: dict):
+    user = db.session.get(User, context["user_id"])
+    message = mail.new_message(user.email, _("Reset your password"))
+    link = absolute_url("accounts.reset_password", token=reset_token(user))
+    message.set_content(render_template("accounts/reset_mail.txt", user=user, link=link))
+    return message

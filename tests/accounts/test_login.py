@@ -1,3 +1,5 @@
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -68,3 +70,20 @@ def test_accounts_commands_create_and_assign(runner, make_event):
 
     assert runner.invoke(args=["accounts", "assign", "chefin@example.org", event.slug, "--check-in"]).exit_code == 0
     assert db.session.scalar(sa.select(EventAssignment.role)) == EventRole.CHECK_IN
+
+
+def test_a_forgotten_password_is_reset_through_a_link_that_works_once(client, make_user, mailbox):
+    user = make_user(email="vergessen@example.org")
+    for address in ("vergessen@example.org", "niemand@example.org"):
+        html = client.post("/login/forgot", data={"email": address, "csrf_token": form_token(client, "/login/forgot")}).get_data(as_text=True)
+        assert "Falls diese Adresse ein Konto hat" in html
+    assert mailbox.to("niemand@example.org") == []
+    link = re.search(r"http://localhost(/login/reset/\S+)", mailbox.to(user.email)[0].get_content()).group(1)
+
+    short = client.post(link, data={"password": "kurz", "confirm": "kurz", "csrf_token": form_token(client, link)})
+    assert short.status_code == 422 and "mindestens 10 Zeichen" in short.get_data(as_text=True)
+    client.post(link, data={"password": "ganz-neues-passwort", "confirm": "ganz-neues-passwort", "csrf_token": form_token(client, link)})
+
+    assert log_in(client, user, password="ganz-neues-passwort").status_code == 303
+    assert client.get(link).status_code == 404  # used up
+    assert client.get("/login/reset/forged-token").status_code == 404

@@ -26,7 +26,7 @@ def login():
         try:
             user = services.authenticate(form.email.data, form.password.data, request.remote_addr or "", utcnow())
         except services.LoginRefused as refused:
-            form.form_errors.append(refused.message)
+            form.add_error(refused.message)
         else:
             session.clear()  # a fresh session at log-in: no fixation of an earlier one
             login_user(user)

@@ -101,8 +101,7 @@ def edit(event_id: int, item_id: int | None):
             version = int(form.version.data) if (form.version.data or "").isdigit() else None
             saved = editing.save_item(event.id, form.details(), item_id, version)
         except editing.AgendaError as refused:
-            target = form[refused.field] if refused.field and refused.field in form else None
-            (target.errors if target is not None else form.form_errors).append(refused.message)
+            form.add_error(refused.message, refused.field)
         else:
             flash(_("Saved: %(title)s", title=saved.title), "success")
             return redirect(url_for(".index", event_id=event.id), code=303)

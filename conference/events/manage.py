@@ -24,11 +24,6 @@ def index():
     return render_template("manage/index.html", events=managed_events(current_user))
 
 
-def show_error(form, error) -> None:
-    target = form[error.field] if error.field and error.field in form else None
-    (target.errors if target is not None else form.form_errors).append(error.message)
-
-
 @blueprint.route("/events/new", methods=["GET", "POST"], defaults={"event_id": None})
 @blueprint.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
 @login_required
@@ -46,7 +41,7 @@ def edit(event_id: int | None):
             if event.capacity != form.capacity.data:
                 registration.change_capacity(event.id, form.capacity.data)
         except (editing.EventError, registration.RegistrationError) as refused:
-            show_error(form, refused)
+            form.add_error(refused.message, refused.field)
         else:
             flash(_("Saved: %(title)s", title=event.title), "success")
             return redirect(url_for(".index"), code=303)
@@ -95,7 +90,7 @@ def duplicate(event_id: int):
         try:
             copy = editing.duplicate(event.id, form.title.data.strip(), editing.slugify(f"{form.title.data}-{form.day.data}"), starts_at)
         except editing.EventError as refused:
-            form.form_errors.append(refused.message)
+            form.add_error(refused.message)
         else:
             registration.copy_questions(event.id, copy.id)
             if not current_user.is_administrator:

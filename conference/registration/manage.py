@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 
 from conference.accounts.services import managed_event_or_abort
@@ -10,6 +10,7 @@ from conference.database import utcnow
 from conference.extensions import db
 from conference.registration import export as export_table
 from conference.registration import services
+from conference.registration.forms import registration_form
 from conference.registration.models import Registration, RegistrationStatus
 from conference.site.forms import Form
 from conference.site.urls import local_path
@@ -58,6 +59,28 @@ def export(event_id: int, format: str):
     )
     return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="{event.slug}-anmeldungen.{format}"', "Cache-Control": "no-store"})
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+@login_required
+def add(event_id: int):
+    """A registration on someone's behalf, e.g. taken on the phone; they get the usual mail."""
+    event = managed_event_or_abort(current_user, event_id)
+    form = registration_form(event)
+    form.privacy.label.text = _("The person has agreed to the privacy notice (e.g. on the phone).")
+    if form.validate_on_submit():
+        try:
+            outcome = services.register(event.id, form.applicant(str(get_locale())), utcnow(), by_organiser=True)
+        except services.RegistrationError as refused:
+            form.add_error(refused.message, refused.field)
+        else:
+            message = (_("%(email)s is registered already; the link was sent to it again.", email=outcome.registration.email)
+                       if outcome.already_registered else
+                       _("%(name)s: %(status)s.", name=outcome.registration.full_name, status=outcome.registration.status.label))
+            flash(message, "success")
+            return redirect(url_for(".index", event_id=event.id), code=303)
+    return render_template("manage/registration_add.html", event=event, form=form, forum_full=services.forum_is_full,
+                           registration=None), 422 if form.errors or form.form_errors else 200
 
 
 ACTIONS = {

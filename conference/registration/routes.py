@@ -26,11 +26,6 @@ def keep_private(response: Response) -> Response:
     return response
 
 
-def show_form_errors(form, error: services.RegistrationError) -> None:
-    target = form[error.field] if error.field and error.field in form else None
-    (target.errors if target is not None else form.form_errors).append(error.message)
-
-
 @blueprint.route("/events/<slug>/register", methods=["GET", "POST"])
 def register(slug: str):
     event = public_event_or_404(slug)
@@ -42,7 +37,7 @@ def register(slug: str):
         try:
             outcome = services.register(event.id, form.applicant(str(get_locale())), now)
         except services.RegistrationError as error:
-            show_form_errors(form, error)
+            form.add_error(error.message, error.field)
         else:
             if outcome.already_registered:
                 return render_template("registration/already_registered.html", event=event)
@@ -89,7 +84,7 @@ def edit(token: str):
         try:
             services.update(registration.id, form.applicant(registration.locale), utcnow())
         except services.RegistrationError as error:
-            show_form_errors(form, error)
+            form.add_error(error.message, error.field)
         else:
             return redirect(url_for("registration.manage", token=token, saved=1), code=303)
     status = 422 if form.errors or form.form_errors else 200

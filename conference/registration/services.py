@@ -164,13 +164,17 @@ def _set_answers(registration: Registration, event: Event, answers: dict[int, ob
 
 # --- changes ---------------------------------------------------------------------------------
 
-def register(event_id: int, applicant: Applicant, now: datetime) -> Outcome:
+def register(event_id: int, applicant: Applicant, now: datetime, by_organiser: bool = False) -> Outcome:
     """Register, or put on the waiting list when the event is full.
 
     An address that is registered already gets its link sent again, and nothing else changes.
+    Organisers may add people outside the registration period, but not to a cancelled event.
     """
     with row_locked(Event, event_id) as event:
-        if event is None or event.registration_state(now) != RegistrationState.OPEN:
+        if by_organiser:
+            if event is None or event.is_cancelled:
+                raise RegistrationError(_("This event has been cancelled; registration is not possible."))
+        elif event is None or event.registration_state(now) != RegistrationState.OPEN:
             raise RegistrationError(_("Registration for this event is not open."))
         email = applicant.email.strip().lower()
         existing = db.session.scalar(

@@ -13,6 +13,11 @@ def remove_control_characters(value):
 class Form(FlaskForm):
     """The base of every form: CSRF protection, and typed text cleaned of control characters."""
 
+    def add_error(self, message: str, field: str | None = None) -> None:
+        """Show a refusal from a service at its field, or above the form when it concerns no field."""
+        target = self[field] if field and field in self else None
+        (target.errors if target is not None else self.form_errors).append(message)
+
     class Meta:
         def bind_field(self, form, unbound_field, options):
             filters = unbound_field.kwargs.get("filters", ())

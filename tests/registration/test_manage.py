@@ -62,3 +62,21 @@ def test_forged_ids_and_missing_tokens_change_nothing(client, make_event, make_u
     assert client.post(url + f"{own.id}/cancel").status_code == 400
     statuses = db.session.scalars(sa.select(Registration.status)).all()
     assert statuses == [S.CONFIRMED, S.CONFIRMED]
+
+
+def test_organisers_add_a_phone_registration_even_after_closing(client, make_event, make_user, mailbox):
+    from datetime import timedelta
+
+    event = make_event(registration_closes_at=utcnow() - timedelta(days=1))
+    log_in(client, make_user(events=[event]))
+    url = f"/manage/events/{event.id}/registrations/new"
+    page = client.get(url).get_data(as_text=True)
+    assert "Die Person hat den Datenschutzhinweisen zugestimmt" in page
+
+    response = client.post(url, data={"csrf_token": form_token(client, url), "first_name": "Hamid", "last_name": "Rahimi",
+                                      "email": "hamid@example.org", "privacy": "y"})
+
+    assert response.status_code == 303
+    [registration] = db.session.scalars(sa.select(Registration)).all()
+    assert registration.full_name == "Hamid Rahimi" and registration.status == S.CONFIRMED
+    assert mailbox.to("hamid@example.org")[0]["Subject"] == f"Anmeldung bestätigt: {event.title}"

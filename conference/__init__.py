@@ -71,7 +71,9 @@ def _register_features(app: Flask) -> None:
     from conference.mail.commands import mail_commands
     from conference.events.manage import blueprint as events_manage
     from conference.events.routes import blueprint as events
+    from conference.organisations.manage import blueprint as organisations_manage
     from conference.organisations.routes import blueprint as organisations
+    from conference.people.manage import blueprint as people_manage
     from conference.people.routes import blueprint as people
     from conference.registration.check_in import blueprint as check_in
     from conference.registration.manage import blueprint as registration_manage
@@ -80,7 +82,7 @@ def _register_features(app: Flask) -> None:
     from conference.site.routes import blueprint as site
 
     for blueprint in (site, events, agenda, people, organisations, registration, accounts, events_manage,
-                      registration_manage, check_in, agenda_manage):
+                      registration_manage, check_in, agenda_manage, people_manage, organisations_manage):
         app.register_blueprint(blueprint)
     errors.register(app)
     filters.register(app)

@@ -73,6 +73,7 @@ def app(tmp_path, smtp_server):
         "MAIL_BACKEND": "smtp", "MAIL_SERVER": smtp_server.hostname, "MAIL_PORT": smtp_server.port,
         "PUBLIC_URL": "http://localhost",
     })
+    app.instance_path = str(tmp_path / "instance")  # uploads and files stay out of the working tree
     # Requests share the test's app context (and so its database session), so what extensions
     # keep in ``g`` (locale, logged-in user, CSRF token) is cleared after each, as a new context would be.
     app.teardown_request(lambda _error: [g.pop(key) for key in list(g)])

@@ -16,19 +16,19 @@ PUBLIC = {
     "agenda.good_practice", "agenda.speakers", "people.speaker", "organisations.index", "organisations.detail",
     "site.switch_language", "registration.register", "registration.lost_link", "registration.privacy",
     "registration.participants", "accounts.login", "accounts.logout", "accounts.forgot_password",
-    "accounts.reset_password",
+    "accounts.reset_password", "organisations_manage.logo",
 }
 BEHIND_SECRET_LINK = {"registration.manage", "registration.edit", "registration.cancel", "registration.ticket",
                       "registration.participants_for_registrant"}
 
 
 @pytest.fixture
-def protected(app, make_event, make_agenda_item):
+def protected(app, make_event, make_agenda_item, make_person, make_organisation):
     event = make_event()
     registration = services.register(event.id, applicant(), utcnow()).registration
     item = make_agenda_item(event)
     values = {"event_id": event.id, "registration_id": registration.id, "action": "cancel", "item_id": item.id,
-              "format": "csv"}
+              "format": "csv", "person_id": make_person().id, "organisation_id": make_organisation().id}
     urls = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC | BEHIND_SECRET_LINK:

@@ -34,7 +34,7 @@ class Organisation(db.Model):
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id", ondelete="SET NULL"), index=True)
     city: Mapped[str | None] = mapped_column(sa.String(100))
     website: Mapped[str | None] = mapped_column(sa.String(300))
-    # A path below the static folder (demo and bundled logos) or, later, the upload folder.
+    # The stored name of an uploaded logo (see organisations/logos.py).
     logo: Mapped[str | None] = mapped_column(sa.String(300))
     description: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,101 @@
+"""Organisations in the back office: administrators keep the list and the logos."""
+
+import re
+
+from flask import Blueprint, abort, flash, redirect, render_template, send_from_directory, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf.file import FileField
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField, URLField
+from wtforms.validators import InputRequired, Length, Optional, URL
+
+from conference.database import write_transaction
+from conference.events.editing import slugify
+from conference.extensions import db
+from conference.organisations import logos
+from conference.organisations.models import Organisation, OrganisationKind
+from conference.site.forms import Form
+
+blueprint = Blueprint("organisations_manage", __name__)
+
+
+class OrganisationForm(Form):
+    name = StringField(_l("Name"), [InputRequired(_l("Please enter a name.")), Length(max=200)])
+    short_name = StringField(_l("Short name"), [Optional(), Length(max=60)], description=_l("E.g. “amoN”."))
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(kind.value, kind.label) for kind in OrganisationKind])
+    parent_id = SelectField(_l("Part of"), coerce=int, description=_l("The organisation that runs a project."))
+    city = StringField(_l("City"), [Optional(), Length(max=100)])
+    website = URLField(_l("Website"), [Optional(), Length(max=300),
+                                       URL(message=_l("Please enter a web address starting with https://"))])
+    description = TextAreaField(_l("Description"), [Optional(), Length(max=5000)])
+    logo = FileField(_l("Logo"), description=_l("PNG, JPEG or SVG, at most 512 KB."))
+
+
+def require_administrator() -> None:
+    if not current_user.is_administrator:
+        abort(403)
+
+
+@blueprint.get("/manage/organisations/")
+@login_required
+def index():
+    require_administrator()
+    organisations = db.session.scalars(db.select(Organisation).order_by(Organisation.name)).all()
+    return render_template("manage/organisations.html", organisations=organisations)
+
+
+@blueprint.route("/manage/organisations/new", methods=["GET", "POST"], defaults={"organisation_id": None})
+@blueprint.route("/manage/organisations/<int:organisation_id>", methods=["GET", "POST"])
+@login_required
+def edit(organisation_id: int | None):
+    require_administrator()
+    organisation = db.session.get(Organisation, organisation_id) if organisation_id is not None else None
+    if organisation_id is not None and organisation is None:
+        abort(404)
+    form = OrganisationForm(obj=organisation)
+    others = db.session.scalars(db.select(Organisation).where(Organisation.id != (organisation_id or 0)).order_by(Organisation.name)).all()
+    form.parent_id.choices = [SelectChoice(0, "–")] + [SelectChoice(org.id, org.name) for org in others]
+    if form.validate_on_submit():
+        upload = form.logo.data
+        try:
+            new_logo = logos.store(upload.read(logos.MAX_BYTES + 1)) if upload and upload.filename else None
+        except logos.LogoError as refused:
+            form.add_error(str(refused), "logo")
+        else:
+            old_logo = organisation.logo if organisation and new_logo else None
+            with write_transaction():
+                organisation = organisation or Organisation(slug=unique_slug(form.name.data))
+                organisation.name = form.name.data.strip()
+                organisation.short_name = (form.short_name.data or "").strip() or None
+                organisation.city = (form.city.data or "").strip() or None
+                organisation.website = (form.website.data or "").strip() or None
+                organisation.description = (form.description.data or "").strip()
+                organisation.kind = OrganisationKind(form.kind.data)
+                organisation.parent = db.session.get(Organisation, form.parent_id.data) if form.parent_id.data else None
+                if new_logo:
+                    organisation.logo = new_logo
+                db.session.add(organisation)
+            logos.remove(old_logo)
+            flash(_("Saved: %(title)s", title=organisation.name), "success")
+            return redirect(url_for(".index"), code=303)
+    return render_template("manage/organisation.html", form=form, organisation=organisation), 422 if form.errors or form.form_errors else 200
+
+
+def unique_slug(name: str) -> str:
+    base, number = slugify(name), 1
+    slug = base
+    while db.session.scalar(db.select(Organisation.id).where(Organisation.slug == slug)) is not None:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+@blueprint.get("/logos/<name>")
+def logo(name: str):
+    if not re.fullmatch(logos.NAME_PATTERN, name):
+        abort(404)
+    response = send_from_directory(logos.folder(), name, max_age=86400)
+    # An SVG opened on its own must not run script in the site's name.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

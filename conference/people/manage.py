@@ -1,0 +1,54 @@
+"""Speakers and moderators in the back office (shared by all events)."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import login_required
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from conference.database import write_transaction
+from conference.extensions import db
+from conference.organisations.models import Organisation
+from conference.people.models import Person
+from conference.site.forms import Form
+
+blueprint = Blueprint("people_manage", __name__, url_prefix="/manage/people")
+
+
+class PersonForm(Form):
+    name = StringField(_l("Name"), [InputRequired(_l("Please enter a name.")), Length(max=200)],
+                       description=_l("Or the role, e.g. “Projektleitung”, where no name should appear."))
+    academic_title = StringField(_l("Academic title"), [Optional(), Length(max=60)])
+    function = StringField(_l("Function"), [Optional(), Length(max=200)])
+    organisation_id = SelectField(_l("Organisation"), coerce=int)
+    biography = TextAreaField(_l("Short biography"), [Optional(), Length(max=5000)])
+
+
+@blueprint.get("/")
+@login_required
+def index():
+    people = db.session.scalars(db.select(Person).order_by(Person.name)).all()
+    return render_template("manage/people.html", people=people)
+
+
+@blueprint.route("/new", methods=["GET", "POST"], defaults={"person_id": None})
+@blueprint.route("/<int:person_id>", methods=["GET", "POST"])
+@login_required
+def edit(person_id: int | None):
+    person = db.session.get(Person, person_id) if person_id is not None else None
+    if person_id is not None and person is None:
+        abort(404)
+    form = PersonForm(obj=person)
+    organisations = db.session.scalars(db.select(Organisation).order_by(Organisation.name)).all()
+    form.organisation_id.choices = [SelectChoice(0, "–")] + [SelectChoice(org.id, org.name) for org in organisations]
+    if form.validate_on_submit():
+        with write_transaction():
+            person = person or Person()
+            person.name, person.function = form.name.data.strip(), (form.function.data or "").strip() or None
+            person.academic_title = (form.academic_title.data or "").strip() or None
+            person.organisation = db.session.get(Organisation, form.organisation_id.data) if form.organisation_id.data else None
+            person.biography = (form.biography.data or "").strip()
+            db.session.add(person)
+        flash(_("Saved: %(title)s", title=person.full_name), "success")
+        return redirect(url_for(".index"), code=303)
+    return render_template("manage/person.html", form=form, person=person), 422 if form.errors else 200

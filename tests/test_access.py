@@ -5,6 +5,7 @@ import re
 import pytest
 
 from conference.accounts.models import UserRole
+from conference.events.models import PartnerRole
 from conference.database import utcnow
 from conference.registration import services
 from tests.conftest import applicant, log_in
@@ -24,11 +25,12 @@ BEHIND_SECRET_LINK = {"registration.manage", "registration.edit", "registration.
 
 @pytest.fixture
 def protected(app, make_event, make_agenda_item, make_person, make_organisation):
-    event = make_event()
+    event = make_event(partners=[(PartnerRole.FUNDER, make_organisation())])
     registration = services.register(event.id, applicant(), utcnow()).registration
     item = make_agenda_item(event)
     values = {"event_id": event.id, "registration_id": registration.id, "action": "cancel", "item_id": item.id,
-              "format": "csv", "person_id": make_person().id, "organisation_id": make_organisation().id}
+              "format": "csv", "person_id": make_person().id, "organisation_id": make_organisation().id,
+              "partner_id": event.partners[0].id}
     urls = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC | BEHIND_SECRET_LINK:

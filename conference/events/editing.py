@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from conference.agenda.models import AgendaItem, AgendaItemPerson, Room
 from conference.database import row_locked, write_transaction
-from conference.events.models import Event, EventKind, EventPartner, EventStatus, ParticipantListMode
+from conference.events.models import Event, EventKind, EventPartner, EventStatus, ParticipantListMode, PartnerRole
 from conference.extensions import db
 from conference.organisations.models import Organisation
 
@@ -114,3 +114,20 @@ def duplicate(event_id: int, title: str, slug: str, starts_at: datetime) -> Even
             for item in source.agenda_items
         ]
     return copy
+
+
+def add_partner(event_id: int, organisation_id: int, role: PartnerRole) -> None:
+    with row_locked(Event, event_id) as event:
+        if db.session.get(Organisation, organisation_id) is None:
+            raise EventError(_("Please choose an organisation from the list."), field="organisation_id")
+        if any(p.organisation_id == organisation_id and p.role == role for p in event.partners):
+            raise EventError(_("This organisation already has this role."), field="organisation_id")
+        event.partners.append(EventPartner(organisation_id=organisation_id, role=role, position=len(event.partners)))
+
+
+def remove_partner(event_id: int, partner_id: int) -> None:
+    with row_locked(Event, event_id) as event:
+        partner = db.session.get(EventPartner, partner_id)
+        if partner is None or partner.event_id != event.id:
+            raise EventError(_("This partner entry no longer exists."))
+        db.session.delete(partner)

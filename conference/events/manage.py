@@ -5,13 +5,15 @@ from datetime import datetime
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
-from wtforms import DateField, StringField
+from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
 from conference.accounts.services import assign, managed_event_or_abort, managed_events
 from conference.events import editing
 from conference.events.forms import berlin, event_form
-from conference.events.models import EventStatus
+from conference.events.models import EventStatus, PartnerRole
+from conference.extensions import db
+from conference.organisations.models import Organisation
 from conference.registration import services as registration
 from conference.site.forms import Form
 
@@ -98,3 +100,37 @@ def duplicate(event_id: int):
             flash(_("Copied as a draft: %(title)s", title=copy.title), "success")
             return redirect(url_for(".edit", event_id=copy.id), code=303)
     return render_template("manage/event_duplicate.html", event=event, form=form), 422 if form.errors or form.form_errors else 200
+
+
+class PartnerForm(Form):
+    organisation_id = SelectField(_l("Organisation"), coerce=int)
+    role = SelectField(_l("Role"), choices=[SelectChoice(role.value, role.label) for role in PartnerRole])
+
+
+@blueprint.route("/events/<int:event_id>/partners", methods=["GET", "POST"])
+@login_required
+def partners(event_id: int):
+    event = managed_event_or_abort(current_user, event_id)
+    form = PartnerForm()
+    organisations = db.session.scalars(db.select(Organisation).order_by(Organisation.name)).all()
+    form.organisation_id.choices = [SelectChoice(org.id, org.name) for org in organisations]
+    if form.validate_on_submit():
+        try:
+            editing.add_partner(event.id, form.organisation_id.data, PartnerRole(form.role.data))
+        except editing.EventError as refused:
+            form.add_error(refused.message, refused.field)
+        else:
+            return redirect(url_for(".partners", event_id=event.id), code=303)
+    return render_template("manage/partners.html", event=event, form=form, remove_form=Form()), 422 if form.errors else 200
+
+
+@blueprint.post("/events/<int:event_id>/partners/<int:partner_id>/remove")
+@login_required
+def remove_partner(event_id: int, partner_id: int):
+    event = managed_event_or_abort(current_user, event_id)
+    if Form().validate_on_submit():
+        try:
+            editing.remove_partner(event.id, partner_id)
+        except editing.EventError as refused:
+            flash(refused.message, "error")
+    return redirect(url_for(".partners", event_id=event.id), code=303)

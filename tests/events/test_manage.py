@@ -99,3 +99,21 @@ def test_duplicating_copies_the_agenda_to_the_new_day_as_a_draft(client, make_us
     assert (item.title, item.room.name, item.starts_at - copy.starts_at) == ("Podium", "Saal", timedelta(minutes=60))
     assert [q.label for q in copy.questions] == ["Essen"]
     assert db.session.scalar(sa.select(sa.func.count()).where(Registration.event_id == copy.id)) == 0
+
+
+def test_partners_are_added_and_removed_and_shown_on_the_event_page(client, make_user, make_event, make_organisation):
+    event = make_event()
+    funder = make_organisation(name="Bundesministerium für Bildung und Forschung")
+    log_in(client, make_user(events=[event]))
+    url = f"/manage/events/{event.id}/partners"
+
+    client.post(url, data={"csrf_token": form_token(client, url), "organisation_id": str(funder.id), "role": "funder"})
+    again = client.post(url, data={"csrf_token": form_token(client, url), "organisation_id": str(funder.id), "role": "funder"})
+
+    assert again.status_code == 422 and "hat diese Rolle schon" in again.get_data(as_text=True)
+    page = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert "<h3>Förderung</h3>" in page and "Bundesministerium für Bildung und Forschung" in page
+    [partner] = db.session.get(Event, event.id).partners
+    client.post(f"{url}/{partner.id}/remove", data={"csrf_token": form_token(client, url)})
+    db.session.expire_all()
+    assert db.session.get(Event, event.id).partners == []

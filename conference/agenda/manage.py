@@ -18,6 +18,7 @@ from conference.agenda.models import AgendaItem, AgendaItemKind
 from conference.extensions import db
 from conference.organisations.models import Organisation
 from conference.people.models import Person
+from conference.audit.services import record
 from conference.site.forms import Form
 
 blueprint = Blueprint("agenda_manage", __name__, url_prefix="/manage/events/<int:event_id>/agenda")
@@ -103,6 +104,7 @@ def edit(event_id: int, item_id: int | None):
         except editing.AgendaError as refused:
             form.add_error(refused.message, refused.field)
         else:
+            record("agenda.saved", saved.title, event.id)
             flash(_("Saved: %(title)s", title=saved.title), "success")
             return redirect(url_for(".index", event_id=event.id), code=303)
     return render_template("manage/agenda_item.html", event=event, item=item, form=form), 422 if form.errors or form.form_errors else 200
@@ -119,6 +121,7 @@ def delete(event_id: int, item_id: int):
     if form.validate_on_submit():
         title = item.title
         editing.delete_item(event.id, item.id)
+        record("agenda.deleted", title, event.id)
         flash(_("Deleted: %(title)s", title=title), "success")
         return redirect(url_for(".index", event_id=event.id), code=303)
     return render_template("manage/agenda_delete.html", event=event, item=item, form=form)

@@ -15,6 +15,8 @@ from conference.events.models import EventStatus, PartnerRole
 from conference.extensions import db
 from conference.organisations.models import Organisation
 from conference.registration import services as registration
+from conference.audit import services as audit
+from conference.audit.services import record
 from conference.site.forms import Form
 
 blueprint = Blueprint("events_manage", __name__, url_prefix="/manage")
@@ -38,8 +40,10 @@ def edit(event_id: int | None):
                 event = editing.create_event(form.details())
                 if not current_user.is_administrator:
                     assign(current_user, event)
+                record("event.created", event.title, event.id)
             else:
                 editing.update_event(event.id, form.details())
+                record("event.changed", event.title, event.id)
             if event.capacity != form.capacity.data:
                 registration.change_capacity(event.id, form.capacity.data)
         except (editing.EventError, registration.RegistrationError) as refused:
@@ -64,6 +68,7 @@ def change_status(event_id: int, action: str):
             registration.cancel_event(event.id)
         else:
             editing.set_status(event.id, changes[action])
+        record("event.status", str(STATUS_LABELS[changes[action]]), event.id)
         flash(_("%(title)s: %(status)s.", title=event.title, status=STATUS_LABELS[changes[action]]), "success")
         return redirect(url_for(".index"), code=303)
     return render_template("manage/event_status.html", event=event, action=action, form=form)
@@ -95,6 +100,7 @@ def duplicate(event_id: int):
             form.add_error(refused.message)
         else:
             registration.copy_questions(event.id, copy.id)
+            record("event.duplicated", event.title, copy.id)
             if not current_user.is_administrator:
                 assign(current_user, copy)
             flash(_("Copied as a draft: %(title)s", title=copy.title), "success")
@@ -120,6 +126,7 @@ def partners(event_id: int):
         except editing.EventError as refused:
             form.add_error(refused.message, refused.field)
         else:
+            record("partner.added", f"{db.session.get(Organisation, form.organisation_id.data).name}: {PartnerRole(form.role.data).label}", event.id)
             return redirect(url_for(".partners", event_id=event.id), code=303)
     return render_template("manage/partners.html", event=event, form=form, remove_form=Form()), 422 if form.errors else 200
 
@@ -129,8 +136,18 @@ def partners(event_id: int):
 def remove_partner(event_id: int, partner_id: int):
     event = managed_event_or_abort(current_user, event_id)
     if Form().validate_on_submit():
+        partner = next((p for p in event.partners if p.id == partner_id), None)
         try:
             editing.remove_partner(event.id, partner_id)
         except editing.EventError as refused:
             flash(refused.message, "error")
+        else:
+            record("partner.removed", f"{partner.organisation.name}: {partner.role.label}", event.id)
     return redirect(url_for(".partners", event_id=event.id), code=303)
+
+
+@blueprint.get("/events/<int:event_id>/log")
+@login_required
+def log(event_id: int):
+    event = managed_event_or_abort(current_user, event_id)
+    return render_template("manage/log.html", event=event, entries=audit.entries(event.id), actions=audit.ACTIONS)

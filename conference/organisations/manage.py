@@ -14,6 +14,7 @@ from conference.events.editing import slugify
 from conference.extensions import db
 from conference.organisations import logos
 from conference.organisations.models import Organisation, OrganisationKind
+from conference.audit.services import record
 from conference.site.forms import Form
 
 blueprint = Blueprint("organisations_manage", __name__)
@@ -76,6 +77,7 @@ def edit(organisation_id: int | None):
                     organisation.logo = new_logo
                 db.session.add(organisation)
             logos.remove(old_logo)
+            record("organisation.saved", organisation.name)
             flash(_("Saved: %(title)s", title=organisation.name), "success")
             return redirect(url_for(".index"), code=303)
     return render_template("manage/organisation.html", form=form, organisation=organisation), 422 if form.errors or form.form_errors else 200

@@ -10,6 +10,7 @@ from conference.database import write_transaction
 from conference.extensions import db
 from conference.organisations.models import Organisation
 from conference.people.models import Person
+from conference.audit.services import record
 from conference.site.forms import Form
 
 blueprint = Blueprint("people_manage", __name__, url_prefix="/manage/people")
@@ -49,6 +50,7 @@ def edit(person_id: int | None):
             person.organisation = db.session.get(Organisation, form.organisation_id.data) if form.organisation_id.data else None
             person.biography = (form.biography.data or "").strip()
             db.session.add(person)
+        record("person.saved", person.full_name)
         flash(_("Saved: %(title)s", title=person.full_name), "success")
         return redirect(url_for(".index"), code=303)
     return render_template("manage/person.html", form=form, person=person), 422 if form.errors else 200

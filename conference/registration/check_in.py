@@ -13,6 +13,7 @@ from conference.database import utcnow
 from conference.extensions import db
 from conference.registration import services
 from conference.registration.models import Registration
+from conference.audit.services import record
 from conference.site.forms import Form
 
 blueprint = Blueprint("check_in", __name__, url_prefix="/manage/events/<int:event_id>/check-in")
@@ -32,6 +33,8 @@ def door(event_id: int):
     result = None
     if form.validate_on_submit():
         result = services.check_in(event.id, form.code.data, utcnow())
+        if result.admitted:
+            record("registration.checked_in", result.registration.full_name, event.id)
         form.code.data = ""
     search = request.args.get("q", "").strip()[:100]
     found = []

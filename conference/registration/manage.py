@@ -12,6 +12,7 @@ from conference.registration import export as export_table
 from conference.registration import services
 from conference.registration.forms import registration_form
 from conference.registration.models import Registration, RegistrationStatus
+from conference.audit.services import record
 from conference.site.forms import Form
 from conference.site.urls import local_path
 
@@ -74,6 +75,7 @@ def add(event_id: int):
         except services.RegistrationError as refused:
             form.add_error(refused.message, refused.field)
         else:
+            record("registration.added", outcome.registration.full_name, event.id)
             message = (_("%(email)s is registered already; the link was sent to it again.", email=outcome.registration.email)
                        if outcome.already_registered else
                        _("%(name)s: %(status)s.", name=outcome.registration.full_name, status=outcome.registration.status.label))
@@ -104,6 +106,7 @@ def act(event_id: int, registration_id: int, action: str):
         except services.RegistrationError as refused:
             flash(refused.message, "error")
         else:
+            record(f"registration.{action}", registration.full_name, event.id)
             flash(_("%(name)s: %(status)s.", name=registration.full_name, status=registration.status.label), "success")
     back = request.form.get("back")
     return redirect(local_path(back) if back else url_for(".index", event_id=event.id), code=303)

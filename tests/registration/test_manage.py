@@ -80,3 +80,16 @@ def test_organisers_add_a_phone_registration_even_after_closing(client, make_eve
     [registration] = db.session.scalars(sa.select(Registration)).all()
     assert registration.full_name == "Hamid Rahimi" and registration.status == S.CONFIRMED
     assert mailbox.to("hamid@example.org")[0]["Subject"] == f"Anmeldung bestätigt: {event.title}"
+
+
+def test_changes_in_the_back_office_are_logged_with_who_and_what(client, make_event, make_user):
+    event = make_event(requires_approval=True)
+    pending = services.register(event.id, applicant(first_name="Lina", last_name="Petrova"), utcnow()).registration
+    organiser = make_user(events=[event])
+    log_in(client, organiser)
+    url = f"/manage/events/{event.id}/registrations/"
+    client.post(url + f"{pending.id}/approve", data={"csrf_token": form_token(client, url)})
+
+    html = client.get(f"/manage/events/{event.id}/log").get_data(as_text=True)
+
+    assert organiser.name in html and "Anmeldung bestätigt" in html and "Lina Petrova" in html

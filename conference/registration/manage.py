@@ -50,6 +50,13 @@ def index(event_id: int):
                            status=status, sort=sort, statuses=list(RegistrationStatus), form=Form())
 
 
+@blueprint.get("/dashboard")
+@login_required
+def dashboard(event_id: int):
+    event = managed_event_or_abort(current_user, event_id)
+    return render_template("manage/dashboard.html", event=event, figures=services.dashboard(event))
+
+
 @blueprint.get("/export.<any(csv, xlsx):format>")
 @login_required
 def export(event_id: int, format: str):

@@ -414,3 +414,20 @@ def _queue_mail(registration: Registration, reason: str, **extra) -> int:
     queued = mail.queue("registration", registration.email, reason=reason, registration_id=registration.id, **extra)
     db.session.flush()
     return queued.id
+
+
+def dashboard(event: Event) -> dict:
+    """The figures an organiser watches: seats, waiting list, forums, check-in, registrations per day."""
+    counts = attendance(event.id)
+    seated = seats_taken(event.id)
+    per_day = db.session.execute(
+        sa.select(sa.func.date(Registration.created_at), sa.func.count())
+        .where(Registration.event_id == event.id).group_by(sa.func.date(Registration.created_at))
+        .order_by(sa.func.date(Registration.created_at))
+    ).all()
+    forums = [(item, forum_seats_taken(item)) for slot in forum_slots(event) for item in slot.items]
+    return {
+        **counts, "seated": seated, "capacity": event.capacity,
+        "seats_left": None if event.capacity is None else max(0, event.capacity - seated),
+        "per_day": [(str(day), number) for day, number in per_day], "forums": forums,
+    }

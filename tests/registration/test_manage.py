@@ -93,3 +93,20 @@ def test_changes_in_the_back_office_are_logged_with_who_and_what(client, make_ev
     html = client.get(f"/manage/events/{event.id}/log").get_data(as_text=True)
 
     assert organiser.name in html and "Anmeldung bestätigt" in html and "Lina Petrova" in html
+
+
+def test_the_dashboard_shows_seats_waiting_forums_and_check_in(client, make_event, make_user, make_forums):
+    event = make_event(capacity=2)
+    forum, _ = make_forums(event, 10, 10)
+    first = services.register(event.id, applicant(forums=[forum.id]), utcnow()).registration
+    services.register(event.id, applicant(forums=[forum.id]), utcnow())
+    services.register(event.id, applicant(forums=[forum.id]), utcnow())
+    services.check_in(event.id, first.check_in_code, utcnow())
+    log_in(client, make_user(events=[event]))
+
+    html = client.get(f"/manage/events/{event.id}/registrations/dashboard").get_data(as_text=True)
+
+    assert "<dt>Besetzte Plätze</dt><dd>2 / 2</dd>" in html and "<dt>Freie Plätze</dt><dd>0</dd>" in html
+    assert "<dt>Auf der Warteliste</dt><dd>1</dd>" in html and "<dt>Eingecheckt</dt><dd>1 / 2</dd>" in html
+    assert "<td>2 / 10</td>" in html  # the wish of the person waiting does not count
+    assert f"<td>{utcnow().date()}</td><td>3</td>" in html

@@ -13,7 +13,7 @@ ACTIONS = {
     "registration.added": _l("Registration added"), "registration.approve": _l("Registration approved"),
     "registration.reject": _l("Registration rejected"), "registration.cancel": _l("Registration cancelled"),
     "registration.promote": _l("Moved up from the waiting list"), "registration.checked_in": _l("Checked in"),
-    "person.saved": _l("Person saved"), "organisation.saved": _l("Organisation saved"),
+    "registration.mail": _l("Message sent"), "person.saved": _l("Person saved"), "organisation.saved": _l("Organisation saved"),
 }
 
 

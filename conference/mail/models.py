@@ -18,6 +18,8 @@ class OutgoingMail(db.Model):
     builder: Mapped[str] = mapped_column(sa.String(60))
     context: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     recipient: Mapped[str] = mapped_column(sa.String(254))
+    # Mails sent together (e.g. "bulk-7"), so their progress can be counted.
+    batch: Mapped[str | None] = mapped_column(sa.String(40), index=True)
     status: Mapped[str] = mapped_column(sa.String(16), default="queued", index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(sa.String(500), default="")

@@ -32,6 +32,33 @@ def builder(name: str):
     return register
 
 
+def queue_later(builder_name: str, recipient: str, batch: str, **context) -> OutgoingMail:
+    """Add a mail that ``deliver_due`` (``flask mail send``) sends, for messages to many people."""
+    mail = OutgoingMail(builder=builder_name, recipient=recipient, context=context, batch=batch)
+    db.session.add(mail)
+    return mail
+
+
+def progress(batch: str) -> dict[str, int]:
+    """How many mails of a batch are sent, still queued, or failed."""
+    return dict(db.session.execute(
+        sa.select(OutgoingMail.status, sa.func.count()).where(OutgoingMail.batch == batch).group_by(OutgoingMail.status)
+    ).all())
+
+
+def deliver_batch(batch: str, limit: int) -> None:
+    """Send up to ``limit`` queued mails of a batch now; ``deliver_due`` sends the rest."""
+    with write_transaction():
+        ids = db.session.scalars(
+            sa.select(OutgoingMail.id).where(OutgoingMail.batch == batch, OutgoingMail.status == "queued").limit(limit)
+        ).all()
+        claimed = db.session.scalars(
+            sa.update(OutgoingMail).where(OutgoingMail.id.in_(ids), OutgoingMail.status == "queued")
+            .values(status="sending", next_attempt_at=utcnow() + CLAIM_EXPIRES).returning(OutgoingMail.id)
+        ).all()
+    deliver(list(claimed))
+
+
 def queue(builder_name: str, recipient: str, **context) -> OutgoingMail:
     """Add a mail to the caller's transaction; it exists only if that transaction commits.
 

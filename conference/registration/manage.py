@@ -2,12 +2,15 @@
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length
 from flask_login import current_user, login_required
 
 from conference.accounts.services import managed_event_or_abort
 from conference.database import utcnow
 from conference.extensions import db
+from conference.registration import bulk
 from conference.registration import export as export_table
 from conference.registration import services
 from conference.registration.forms import registration_form
@@ -48,6 +51,32 @@ def index(event_id: int):
     ).all())
     return render_template("manage/registrations.html", event=event, page=page, counts=counts, search=search,
                            status=status, sort=sort, statuses=list(RegistrationStatus), form=Form())
+
+
+class BulkMailForm(Form):
+    audience = SelectField(_l("To"), choices=[SelectChoice(name, label) for name, label in bulk.AUDIENCES.items()])
+    subject = StringField(_l("Subject"), [InputRequired(_l("Please enter a subject.")), Length(max=200)])
+    body = TextAreaField(_l("Message"), [InputRequired(_l("Please write a message.")), Length(max=20000)],
+                         description=_l("Plain text. Each mail starts with a greeting and ends with the person's link."))
+
+
+@blueprint.route("/mail", methods=["GET", "POST"])
+@login_required
+def bulk_mail(event_id: int):
+    event = managed_event_or_abort(current_user, event_id)
+    form = BulkMailForm()
+    preview, recipients = None, []
+    if form.validate_on_submit():
+        recipients = bulk.audience(event.id, form.audience.data)
+        if "send" in request.form and recipients:
+            sent = bulk.send(event.id, current_user.id, form.audience.data, form.subject.data.strip(), form.body.data)
+            record("registration.mail", f"{sent.subject} ({sent.recipients})", event.id)
+            flash(_("Your message is on its way to %(count)s people.", count=sent.recipients), "success")
+            return redirect(url_for(".bulk_mail", event_id=event.id), code=303)
+        if recipients:
+            preview = bulk.render(form.subject.data.strip(), form.body.data, recipients[0])
+    return render_template("manage/bulk_mail.html", event=event, form=form, preview=preview, recipients=recipients,
+                           history=bulk.history(event.id)), 422 if form.errors else 200
 
 
 @blueprint.get("/dashboard")

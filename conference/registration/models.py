@@ -127,3 +127,22 @@ class ForumChoice(db.Model):
 
     registration: Mapped[Registration] = relationship(back_populates="forum_choices")
     agenda_item: Mapped["AgendaItem"] = relationship()  # noqa: F821
+
+
+class BulkMessage(db.Model):
+    """A message an organiser sent to all or some registrants of an event."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    audience: Mapped[str] = mapped_column(sa.String(20))
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[str] = mapped_column(sa.Text)
+    recipients: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped["User | None"] = relationship()  # noqa: F821 - resolved by name
+
+    @property
+    def batch(self) -> str:
+        return f"bulk-{self.id}"

@@ -110,3 +110,28 @@ def test_the_dashboard_shows_seats_waiting_forums_and_check_in(client, make_even
     assert "<dt>Auf der Warteliste</dt><dd>1</dd>" in html and "<dt>Eingecheckt</dt><dd>1 / 2</dd>" in html
     assert "<td>2 / 10</td>" in html  # the wish of the person waiting does not count
     assert f"<td>{utcnow().date()}</td><td>3</td>" in html
+
+
+def test_writing_to_registrants_previews_then_sends_in_batches_and_keeps_a_record(client, make_event, make_user, mailbox, runner, monkeypatch):
+    from conference.registration import bulk
+
+    monkeypatch.setattr(bulk, "IMMEDIATE", 2)
+    event = make_event(capacity=3)
+    people = [services.register(event.id, applicant(first_name=f"Person{i}"), utcnow()).registration for i in range(4)]
+    mailbox.messages.clear()
+    log_in(client, make_user(events=[event]))
+    url = f"/manage/events/{event.id}/registrations/mail"
+    data = {"csrf_token": form_token(client, url), "audience": "confirmed", "subject": "Raumänderung",
+            "body": "Wir tagen im Großen Saal.\n<b>Bitte</b> pünktlich sein."}
+
+    preview = client.post(url, data=data | {"preview": "1"}).get_data(as_text=True)
+    assert "geht an 3 Personen" in preview and "Guten Tag Person0" in preview and "&lt;b&gt;Bitte" in preview
+    assert mailbox.messages == []  # a preview sends nothing
+
+    client.post(url, data=data | {"send": "1"})
+    assert len(mailbox.messages) == 2  # the first batch at once
+    runner.invoke(args=["mail", "send"])
+    assert sorted(m["To"] for m in mailbox.messages) == sorted(p.email for p in people[:3])
+    assert mailbox.messages[0]["Subject"] == "Raumänderung"
+    assert "Wir tagen im Großen Saal." in mailbox.messages[0].get_content()
+    assert "3 / 3" in client.get(url).get_data(as_text=True)

@@ -1,0 +1,67 @@
+"""Messages from organisers to all or some registrants of an event, with a record of each."""
+
+import sqlalchemy as sa
+from flask import render_template
+from flask_babel import force_locale, lazy_gettext as _l
+
+from conference.database import write_transaction
+from conference.extensions import db
+from conference.mail import services as mail
+from conference.registration.models import ACTIVE, BulkMessage, Registration, RegistrationStatus
+from conference.registration.services import link_token
+from conference.site.urls import absolute_url
+
+IMMEDIATE = 50  # sent within the request; the rest by `flask mail send`
+
+# Who a message goes to: all registered and waiting, or one group.
+AUDIENCES = {
+    "active": _l("Everyone registered or waiting"),
+    "confirmed": _l("Confirmed participants"),
+    "checked_in": _l("Participants who checked in"),
+    "waitlisted": _l("Waiting list"),
+    "pending": _l("Awaiting approval"),
+}
+
+
+def audience(event_id: int, name: str) -> list[Registration]:
+    query = sa.select(Registration).where(Registration.event_id == event_id)
+    if name == "checked_in":
+        query = query.where(Registration.checked_in_at.is_not(None))
+    elif name == "active":
+        query = query.where(Registration.status.in_(ACTIVE))
+    else:
+        query = query.where(Registration.status == RegistrationStatus(name))
+    return list(db.session.scalars(query.order_by(Registration.last_name)))
+
+
+def render(subject: str, body: str, registration: Registration):
+    """The message as ``registration`` receives it, in their language; also the preview."""
+    with force_locale(registration.locale):
+        message = mail.new_message(registration.email, subject)
+        link = absolute_url("registration.manage", token=link_token(registration)) if registration.is_active else None
+        message.set_content(render_template("registration/mail/bulk.txt", registration=registration, body=body, link=link))
+    return message
+
+
+def send(event_id: int, user_id: int, audience_name: str, subject: str, body: str) -> BulkMessage:
+    people = audience(event_id, audience_name)
+    with write_transaction():
+        bulk = BulkMessage(event_id=event_id, user_id=user_id, audience=audience_name, subject=subject, body=body,
+                           recipients=len(people))
+        db.session.add(bulk)
+        db.session.flush()
+        for registration in people:
+            mail.queue_later("bulk", registration.email, bulk.batch, bulk_id=bulk.id, registration_id=registration.id)
+    mail.deliver_batch(bulk.batch, IMMEDIATE)
+    return bulk
+
+
+def history(event_id: int) -> list[tuple[BulkMessage, dict[str, int]]]:
+    sent = db.session.scalars(sa.select(BulkMessage).where(BulkMessage.event_id == event_id).order_by(BulkMessage.id.desc()))
+    return [(bulk, mail.progress(bulk.batch)) for bulk in sent]
+
+
+@mail.builder("bulk")
+def build(context: dict):
+    bulk = db.session.get(BulkMessage, context["bulk_id"])
+    return render(bulk.subject, bulk.body, db.session.get(Registration, context["registration_id"]))

@@ -10,7 +10,7 @@ ACTIONS = {
     "event.created": _l("Event created"), "event.changed": _l("Event changed"), "event.status": _l("Event status changed"),
     "event.duplicated": _l("Event duplicated"), "partner.added": _l("Partner added"), "partner.removed": _l("Partner removed"),
     "agenda.saved": _l("Agenda item saved"), "agenda.deleted": _l("Agenda item deleted"),
-    "registration.added": _l("Registration added"), "registration.approve": _l("Registration approved"),
+    "registration.added": _l("Registration added"), "registration.changed": _l("Registration changed"), "registration.approve": _l("Registration approved"),
     "registration.reject": _l("Registration rejected"), "registration.cancel": _l("Registration cancelled"),
     "registration.promote": _l("Moved up from the waiting list"), "registration.checked_in": _l("Checked in"),
     "registration.mail": _l("Message sent"), "person.saved": _l("Person saved"), "organisation.saved": _l("Organisation saved"),

@@ -121,6 +121,27 @@ def add(event_id: int):
                            registration=None), 422 if form.errors or form.form_errors else 200
 
 
+@blueprint.route("/<int:registration_id>", methods=["GET", "POST"])
+@login_required
+def edit(event_id: int, registration_id: int):
+    event = managed_event_or_abort(current_user, event_id)
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        abort(404)
+    form = registration_form(event, registration)
+    if form.validate_on_submit():
+        try:
+            services.update(registration.id, form.applicant(registration.locale), utcnow(), by_organiser=True)
+        except services.RegistrationError as refused:
+            form.add_error(refused.message, refused.field)
+        else:
+            record("registration.changed", registration.full_name, event.id)
+            flash(_("Saved: %(title)s", title=registration.full_name), "success")
+            return redirect(url_for(".index", event_id=event.id), code=303)
+    return render_template("manage/registration_edit.html", event=event, form=form, registration=registration,
+                           forum_full=services.forum_is_full), 422 if form.errors or form.form_errors else 200
+
+
 ACTIONS = {
     "approve": lambda registration_id: services.decide(registration_id, approve=True),
     "reject": lambda registration_id: services.decide(registration_id, approve=False),

@@ -207,12 +207,16 @@ def register(event_id: int, applicant: Applicant, now: datetime, by_organiser: b
     return outcome
 
 
-def update(registration_id: int, applicant: Applicant, now: datetime) -> Registration:
-    """Change a registration's details, answers and forums (not its address) while changes are open."""
+def update(registration_id: int, applicant: Applicant, now: datetime, by_organiser: bool = False) -> Registration:
+    """Change a registration's details, answers and forums (not its address) while changes are open.
+
+    Organisers may change any registration that is not cancelled, also after registration closed.
+    """
     registration = db.session.get(Registration, registration_id)
     with row_locked(Event, registration.event_id) as event:
         db.session.refresh(registration)
-        if not changes_allowed(registration, now):
+        allowed = registration.is_active if by_organiser else changes_allowed(registration, now)
+        if not allowed:
             raise RegistrationError(_("This registration can no longer be changed."))
         _apply(registration, event, applicant)
     return registration

@@ -135,3 +135,23 @@ def test_writing_to_registrants_previews_then_sends_in_batches_and_keeps_a_recor
     assert mailbox.messages[0]["Subject"] == "Raumänderung"
     assert "Wir tagen im Großen Saal." in mailbox.messages[0].get_content()
     assert "3 / 3" in client.get(url).get_data(as_text=True)
+
+
+def test_organisers_edit_a_registration_after_registration_closed(client, make_event, make_user, make_forums):
+    from datetime import timedelta
+
+    event = make_event()
+    first, second = make_forums(event, 10, 10)
+    person = services.register(event.id, applicant(forums=[first.id]), utcnow()).registration
+    event.registration_closes_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    log_in(client, make_user(events=[event]))
+    url = f"/manage/events/{event.id}/registrations/{person.id}"
+    assert f'value="{person.first_name}"' in client.get(url).get_data(as_text=True)
+
+    response = client.post(url, data={"csrf_token": form_token(client, url), "first_name": person.first_name,
+                                      "last_name": "Neu", "forum_0": str(second.id)})
+
+    assert response.status_code == 303
+    db.session.refresh(person)
+    assert person.last_name == "Neu" and [c.agenda_item_id for c in person.forum_choices] == [second.id]

@@ -9,19 +9,22 @@ COMPILED := $(CATALOGS:.po=.mo)
 # What the app needs at run time: WeasyPrint's Pango, the HarfBuzz subsetter (PDFs render about
 # four times slower without it) and fonts covering Latin, Cyrillic, Greek and Arabic.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core
-# What the tests need besides: Debian's browser for Playwright and pdftoppm; npm (for axe-core) is
-# installed from Debian only when no npm is on the PATH, as some images bring Node.js of their own.
+# What the tests need besides: Debian's browser for Playwright and pdftoppm.
 TEST_SYSTEM_PACKAGES := chromium poppler-utils
+# npm (front-end packages) comes from Debian only when none is on the PATH: some images bring their own.
+NPM_PACKAGES := $(if $(shell command -v npm),,nodejs npm)
+VENDOR := conference/static/vendor/qr-scanner
+VENDORED := $(VENDOR)/qr-scanner.umd.min.js $(VENDOR)/qr-scanner-worker.min.js
 
 .PHONY: run test system-packages test-system-packages translations translations-update clean
 
-run: system-packages $(VENV)/.installed $(COMPILED)
+run: system-packages $(VENV)/.installed $(COMPILED) $(VENDORED)
 	CONFERENCE_ENV=development $(FLASK) db upgrade
 	CONFERENCE_ENV=development $(FLASK) demo-data --if-empty
 	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C stops)"
 	CONFERENCE_ENV=development $(FLASK) run --host 127.0.0.1 --port 5000
 
-test: system-packages test-system-packages $(VENV)/.installed-test $(COMPILED) node_modules/.installed
+test: system-packages test-system-packages $(VENV)/.installed-test $(COMPILED) $(VENDORED)
 	$(PYTHON) -m pytest
 
 # Installs only what is missing; without root or sudo it names the packages and stops.
@@ -37,10 +40,10 @@ define install_missing
 endef
 
 system-packages:
-	$(call install_missing,$(SYSTEM_PACKAGES))
+	$(call install_missing,$(SYSTEM_PACKAGES) $(NPM_PACKAGES))
 
 test-system-packages:
-	$(call install_missing,$(TEST_SYSTEM_PACKAGES) $(if $(shell command -v npm),,nodejs npm))
+	$(call install_missing,$(TEST_SYSTEM_PACKAGES))
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -58,6 +61,11 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# The QR scanner of the check-in page, copied from npm; its worker must sit beside it.
+$(VENDOR)/%.js: node_modules/.installed
+	mkdir -p $(VENDOR)
+	cp node_modules/qr-scanner/$*.js $@
+
 %.mo: %.po | $(VENV)/.installed
 	$(VENV)/bin/pybabel compile -i $< -o $@
 
@@ -70,4 +78,4 @@ translations-update: | $(VENV)/.installed
 	$(VENV)/bin/pybabel update -i conference/translations/messages.pot -d conference/translations
 
 clean:
-	rm -rf $(VENV) node_modules build $(COMPILED)
+	rm -rf $(VENV) node_modules build $(COMPILED) conference/static/vendor

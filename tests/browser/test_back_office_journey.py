@@ -34,7 +34,11 @@ def test_the_demo_organiser_checks_in_a_registered_attendee_by_code(page, live_s
     expect(page.get_by_role("heading", name="Verwaltung", level=1)).to_be_visible()
     assert serious_accessibility_violations(page) == []
 
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
     page.get_by_role("link", name=re.compile(r"^Check-in\s*: Seminar: Schulversagen")).click()
+    page.wait_for_function("() => typeof window.QrScanner === 'function'")
+    assert errors == []
     page.get_by_label("Check-in-Code").fill(code.lower())
     page.get_by_role("button", name="Einchecken", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("Eingecheckt: willkommen!")

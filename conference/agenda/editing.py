@@ -51,8 +51,8 @@ def save_item(event_id: int, details: ItemDetails, item_id: int | None = None, v
             if item is None or item.event_id != event.id:
                 raise AgendaError(_("This agenda item no longer exists."))
             if item.version != version:
-                raise AgendaError(_("Someone else changed this item in the meantime. Their version is shown below; "
-                                    "please make your changes again."))
+                raise AgendaError(_("Someone else saved a change in the meantime, so yours was not saved. Your entries are "
+                          "kept below: reload the page to see the other version, then make your changes again."))
             item.version += 1
         with db.session.no_autoflush:  # the item is complete only at the end of this block
             item.starts_at, item.ends_at, item.kind = details.starts_at, details.ends_at, details.kind

@@ -76,12 +76,20 @@ def create_event(details: EventDetails) -> Event:
     return event
 
 
-def update_event(event_id: int, details: EventDetails) -> Event:
+def update_event(event_id: int, details: EventDetails, read_version: str) -> Event:
+    """Change an event, unless someone else changed it since the form showed version ``read_version``."""
     _check(details, event_id)
     with row_locked(Event, event_id) as event:
+        if version(event) != read_version:
+            raise EventError(_("Someone else saved a change in the meantime, so yours was not saved. Your entries are "
+                          "kept below: reload the page to see the other version, then make your changes again."))
         for field in fields(details):
             setattr(event, field.name, getattr(details, field.name))
     return event
+
+
+def version(event: Event) -> str:
+    return event.updated_at.isoformat()
 
 
 def set_status(event_id: int, status: EventStatus) -> Event:

@@ -4,12 +4,13 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    BooleanField, DateField, DateTimeLocalField, EmailField, IntegerField, SelectChoice, SelectField, StringField,
+    BooleanField, DateField, DateTimeLocalField, EmailField, HiddenField, IntegerField, SelectChoice, SelectField,
+    StringField,
     TextAreaField, TimeField,
 )
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
-from conference.events.editing import EventDetails, slugify
+from conference.events.editing import EventDetails, slugify, version
 from conference.events.models import Event, EventKind, ParticipantListMode
 from conference.extensions import db
 from conference.organisations.models import Organisation
@@ -57,6 +58,7 @@ class EventForm(Form):
     contact_email = EmailField(_l("Contact e-mail"), [Optional(), Length(max=254),
                                Email(_l("Please enter a valid e-mail address, e.g. name@example.org."), check_deliverability=False)])
     contact_phone = StringField(_l("Contact phone"), [Optional(), Length(max=50)])
+    version = HiddenField()
 
     def fill_choices(self) -> None:
         networks = db.session.scalars(db.select(Organisation).order_by(Organisation.name)).all()
@@ -94,6 +96,7 @@ def event_form(event: Event | None) -> EventForm:
             "registration_opens_at": naive(event.registration_opens_at),
             "registration_closes_at": naive(event.registration_closes_at),
             "requires_approval": event.requires_approval, "participant_list_mode": event.participant_list_mode.value,
+            "version": version(event),
         })
     form.fill_choices()
     return form

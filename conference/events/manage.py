@@ -42,7 +42,7 @@ def edit(event_id: int | None):
                     assign(current_user, event)
                 record("event.created", event.title, event.id)
             else:
-                editing.update_event(event.id, form.details())
+                editing.update_event(event.id, form.details(), form.version.data or "")
                 record("event.changed", event.title, event.id)
             if event.capacity != form.capacity.data:
                 registration.change_capacity(event.id, form.capacity.data)

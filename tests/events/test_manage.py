@@ -1,5 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
+import re
+
 import sqlalchemy as sa
 
 from conference.agenda.models import AgendaItemKind
@@ -59,7 +61,9 @@ def test_raising_the_capacity_in_the_form_moves_people_up(client, make_user, mak
     assert f'value="{event.title}"' in page
 
     day = event.starts_at.strftime("%Y-%m-%d")
-    post_form(client, url, title=event.title, slug=event.slug, start_day=day, start="08:30", end="15:00", capacity="2")
+    version = re.search(r'name="version" type="hidden" value="([^"]+)"', page).group(1)
+    post_form(client, url, title=event.title, slug=event.slug, start_day=day, start="08:30", end="15:00", capacity="2",
+              version=version)
 
     assert db.session.get(Registration, waiting.id).status == S.CONFIRMED
 
@@ -117,3 +121,21 @@ def test_partners_are_added_and_removed_and_shown_on_the_event_page(client, make
     client.post(f"{url}/{partner.id}/remove", data={"csrf_token": form_token(client, url)})
     db.session.expire_all()
     assert db.session.get(Event, event.id).partners == []
+
+
+def test_two_organisers_editing_the_same_event_lose_nothing(client, make_user, make_event):
+    event = make_event(title="Alte Fassung")
+    log_in(client, make_user(events=[event]))
+    url = f"/manage/events/{event.id}/edit"
+    page = client.get(url).get_data(as_text=True)
+    read = re.search(r'name="version" type="hidden" value="([^"]+)"', page).group(1)
+    day = event.starts_at.strftime("%Y-%m-%d")
+    first = post_form(client, url, title="Fassung der Kollegin", slug=event.slug, start_day=day, start="08:30", end="15:00", version=read)
+    assert first.status_code == 303
+
+    late = post_form(client, url, title="Meine späte Fassung", slug=event.slug, start_day=day, start="08:30", end="15:00", version=read)
+
+    assert late.status_code == 422 and "in der Zwischenzeit" in late.get_data(as_text=True)
+    assert 'value="Meine späte Fassung"' in late.get_data(as_text=True)  # the late entries are kept on screen
+    db.session.expire_all()
+    assert db.session.get(Event, event.id).title == "Fassung der Kollegin"

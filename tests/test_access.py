@@ -27,10 +27,10 @@ BEHIND_SECRET_LINK = {"registration.manage", "registration.edit", "registration.
 def protected(app, make_event, make_agenda_item, make_person, make_organisation):
     event = make_event(partners=[(PartnerRole.FUNDER, make_organisation())])
     registration = services.register(event.id, applicant(), utcnow()).registration
-    item = make_agenda_item(event)
+    item = make_agenda_item(event, room="Saal")
     values = {"event_id": event.id, "registration_id": registration.id, "action": "cancel", "item_id": item.id,
               "format": "csv", "person_id": make_person().id, "organisation_id": make_organisation().id,
-              "partner_id": event.partners[0].id}
+              "partner_id": event.partners[0].id, "room_id": item.room.id}
     urls = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC | BEHIND_SECRET_LINK:

@@ -115,3 +115,14 @@ def warnings(event: Event) -> list[str]:
             found.append(_("%(person)s is booked in “%(first)s” and “%(second)s” at the same time.",
                            person=person.full_name, first=first.title, second=second.title))
     return found
+
+
+def save_room(event_id: int, room_id: int, name: str, capacity: int | None) -> Room:
+    with row_locked(Event, event_id) as event:
+        room = next((room for room in event.rooms if room.id == room_id), None)
+        if room is None:
+            raise AgendaError(_("This room no longer exists."))
+        if any(other.id != room.id and other.name.casefold() == name.casefold() for other in event.rooms):
+            raise AgendaError(_("Another room already has this name."), field="name")
+        room.name, room.capacity = name, capacity
+    return room

@@ -79,11 +79,35 @@ def form_for(item: AgendaItem | None, event) -> AgendaItemForm:
     return form
 
 
+class RoomForm(Form):
+    name = StringField(_l("Name"), [InputRequired(_l("Please enter a name.")), Length(max=120)])
+    capacity = IntegerField(_l("Seats"), [Optional(), NumberRange(min=1, max=100000)])
+
+
 @blueprint.get("/")
 @login_required
 def index(event_id: int):
     event = managed_event_or_abort(current_user, event_id)
-    return render_template("manage/agenda.html", event=event, warnings=editing.warnings(event), form=Form())
+    rooms = [(room, RoomForm(obj=room, prefix=f"room-{room.id}")) for room in event.rooms]
+    return render_template("manage/agenda.html", event=event, warnings=editing.warnings(event), rooms=rooms)
+
+
+@blueprint.post("/rooms/<int:room_id>")
+@login_required
+def room(event_id: int, room_id: int):
+    event = managed_event_or_abort(current_user, event_id)
+    form = RoomForm(prefix=f"room-{room_id}")
+    if form.validate_on_submit():
+        try:
+            saved = editing.save_room(event.id, room_id, form.name.data.strip(), form.capacity.data)
+        except editing.AgendaError as refused:
+            flash(refused.message, "error")
+        else:
+            record("agenda.room", saved.name, event.id)
+            flash(_("Saved: %(title)s", title=saved.name), "success")
+    else:
+        flash(" ".join(message for errors in form.errors.values() for message in errors), "error")
+    return redirect(url_for(".index", event_id=event.id), code=303)
 
 
 @blueprint.route("/new", methods=["GET", "POST"], defaults={"item_id": None})

@@ -9,7 +9,7 @@ from conference.extensions import db
 ACTIONS = {
     "event.created": _l("Event created"), "event.changed": _l("Event changed"), "event.status": _l("Event status changed"),
     "event.duplicated": _l("Event duplicated"), "partner.added": _l("Partner added"), "partner.removed": _l("Partner removed"),
-    "agenda.saved": _l("Agenda item saved"), "agenda.deleted": _l("Agenda item deleted"),
+    "agenda.saved": _l("Agenda item saved"), "agenda.deleted": _l("Agenda item deleted"), "agenda.room": _l("Room changed"),
     "registration.added": _l("Registration added"), "registration.changed": _l("Registration changed"), "registration.approve": _l("Registration approved"),
     "registration.reject": _l("Registration rejected"), "registration.cancel": _l("Registration cancelled"),
     "registration.promote": _l("Moved up from the waiting list"), "registration.checked_in": _l("Checked in"),

@@ -100,3 +100,19 @@ def test_deleting_asks_first(client, make_event, make_user, make_agenda_item):
     client.post(url, data={"csrf_token": form_token(client, url)})
     db.session.expire_all()
     assert db.session.get(AgendaItem, item.id) is None
+
+
+def test_room_seats_are_set_and_feed_the_warnings(client, make_event, make_user, make_agenda_item):
+    event = make_event()
+    make_agenda_item(event, 0, 60, room="Werkstatt", kind=AgendaItemKind.FORUM, capacity=40)
+    room = event.rooms[0]
+    log_in(client, make_user(events=[event]))
+    url = f"/manage/events/{event.id}/agenda/"
+    token = form_token(client, url)
+
+    client.post(f"{url}rooms/{room.id}", data={f"room-{room.id}-csrf_token": token, "csrf_token": token,
+                                                f"room-{room.id}-name": "Werkstatt", f"room-{room.id}-capacity": "30"})
+
+    db.session.expire_all()
+    assert db.session.get(type(room), room.id).capacity == 30
+    assert "hat 40 Plätze, Raum Werkstatt aber nur 30" in client.get(url).get_data(as_text=True)

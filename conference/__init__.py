@@ -64,6 +64,7 @@ def _begin_sqlite(connection) -> None:
 
 def _register_features(app: Flask) -> None:
     from conference.accounts.commands import accounts_commands
+    from conference.accounts.manage import blueprint as accounts_manage
     from conference.accounts.routes import blueprint as accounts
     from conference.agenda.manage import blueprint as agenda_manage
     from conference.audit import models as _audit_models  # noqa: F401 - the audit table
@@ -83,7 +84,8 @@ def _register_features(app: Flask) -> None:
     from conference.site.routes import blueprint as site
 
     for blueprint in (site, events, agenda, people, organisations, registration, accounts, events_manage,
-                      registration_manage, check_in, agenda_manage, people_manage, organisations_manage):
+                      registration_manage, check_in, agenda_manage, people_manage, organisations_manage,
+                      accounts_manage):
         app.register_blueprint(blueprint)
     errors.register(app)
     filters.register(app)

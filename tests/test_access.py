@@ -30,7 +30,7 @@ def protected(app, make_event, make_agenda_item, make_person, make_organisation)
     item = make_agenda_item(event, room="Saal")
     values = {"event_id": event.id, "registration_id": registration.id, "action": "cancel", "item_id": item.id,
               "format": "csv", "person_id": make_person().id, "organisation_id": make_organisation().id,
-              "partner_id": event.partners[0].id, "room_id": item.room.id}
+              "partner_id": event.partners[0].id, "room_id": item.room.id, "user_id": 1, "assignment_id": 1}
     urls = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC | BEHIND_SECRET_LINK:

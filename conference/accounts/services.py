@@ -1,5 +1,6 @@
 """Accounts: log-in with a throttle against guessing, and who may manage which event."""
 
+import secrets
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -110,13 +111,22 @@ def user_for_reset_token(token: str) -> User | None:
     return user
 
 
-def send_reset_link(email: str) -> None:
-    """Mail a reset link to an active account with this address; says nothing either way."""
+def send_reset_link(email: str, welcome: bool = False) -> None:
+    """Mail a link to choose a password to an active account with this address; says nothing either way."""
     user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower(), User.is_active.is_(True)))
     if user is not None:
         with write_transaction():
-            queued = mail.queue("password_reset", user.email, user_id=user.id)
+            queued = mail.queue("password_reset", user.email, user_id=user.id, welcome=welcome)
         mail.deliver([queued.id])
+
+
+def invite(email: str, name: str, role: UserRole) -> User:
+    """A new account whose owner chooses the password through a mailed link (valid one hour)."""
+    if db.session.scalar(sa.select(User.id).where(User.email == email.strip().lower())) is not None:
+        raise LoginRefused(_("There is already an account with this address."))
+    user = create_user(email, name, secrets.token_urlsafe(32), role)
+    send_reset_link(user.email, welcome=True)
+    return user
 
 
 def set_password(user: User, password: str) -> None:
@@ -127,7 +137,8 @@ def set_password(user: User, password: str) -> None:
 @mail.builder("password_reset")
 def build_reset_mail(context: dict):
     user = db.session.get(User, context["user_id"])
-    message = mail.new_message(user.email, _("Reset your password"))
+    welcome = context.get("welcome", False)
+    message = mail.new_message(user.email, _("Your organiser account") if welcome else _("Reset your password"))
     link = absolute_url("accounts.reset_password", token=reset_token(user))
-    message.set_content(render_template("accounts/reset_mail.txt", user=user, link=link))
+    message.set_content(render_template("accounts/reset_mail.txt", user=user, link=link, welcome=welcome))
     return message

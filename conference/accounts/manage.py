@@ -1,0 +1,120 @@
+"""Accounts in the back office: administrators invite people, set roles and assign events."""
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user, login_required
+from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringField
+from wtforms.validators import Email, InputRequired, Length
+
+from conference.accounts import services
+from conference.accounts.models import EventAssignment, EventRole, User, UserRole
+from conference.audit.services import record
+from conference.database import write_transaction
+from conference.events.models import Event
+from conference.extensions import db
+from conference.site.forms import Form
+
+blueprint = Blueprint("accounts_manage", __name__, url_prefix="/manage/accounts")
+
+
+class AccountForm(Form):
+    name = StringField(_l("Name"), [InputRequired(_l("Please enter a name.")), Length(max=200)])
+    role = SelectField(_l("Role"), choices=[SelectChoice(role.value, role.label) for role in UserRole])
+    is_active = BooleanField(_l("Account active"), default=True)
+
+
+class InviteForm(AccountForm):
+    email = EmailField(_l("E-mail address"), [InputRequired(_l("Please enter your e-mail address.")), Length(max=254),
+                       Email(_l("Please enter a valid e-mail address, e.g. name@example.org."), check_deliverability=False)])
+
+
+class AssignmentForm(Form):
+    event_id = SelectField(_l("Event"), coerce=int)
+    role = SelectField(_l("Role"), choices=[SelectChoice(role.value, role.label) for role in EventRole])
+
+
+def administrator_only() -> None:
+    if not current_user.is_administrator:
+        abort(403)
+
+
+@blueprint.get("/")
+@login_required
+def index():
+    administrator_only()
+    return render_template("manage/accounts.html", users=db.session.scalars(sa.select(User).order_by(User.name)).all())
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+@login_required
+def invite():
+    administrator_only()
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            user = services.invite(form.email.data, form.name.data.strip(), UserRole(form.role.data))
+        except services.LoginRefused as refused:
+            form.add_error(refused.message, "email")
+        else:
+            record("account.invited", user.email)
+            flash(_("%(email)s has been sent a link to choose a password.", email=user.email), "success")
+            return redirect(url_for(".index"), code=303)
+    return render_template("manage/account.html", form=form, user=None), 422 if form.errors else 200
+
+
+@blueprint.route("/<int:user_id>", methods=["GET", "POST"])
+@login_required
+def edit(user_id: int):
+    administrator_only()
+    user = db.session.get(User, user_id) or abort(404)
+    form = AccountForm(obj=user, data={"role": user.role.value})
+    assignment_form = AssignmentForm(prefix="assign")
+    assignment_form.event_id.choices = [
+        SelectChoice(event.id, f"{event.starts_at:%d.%m.%Y} {event.title}")
+        for event in db.session.scalars(sa.select(Event).order_by(Event.starts_at.desc()))
+    ]
+    if form.validate_on_submit():
+        if user.id == current_user.id and (not form.is_active.data or form.role.data != UserRole.ADMINISTRATOR.value):
+            form.add_error(_("You cannot take away your own administrator rights or deactivate yourself."))
+        else:
+            with write_transaction():
+                user.name, user.role, user.is_active = form.name.data.strip(), UserRole(form.role.data), form.is_active.data
+            record("account.changed", user.email)
+            flash(_("Saved: %(title)s", title=user.email), "success")
+            return redirect(url_for(".index"), code=303)
+    return render_template("manage/account.html", form=form, user=user, assignment_form=assignment_form,
+                           remove_form=Form()), 422 if form.errors or form.form_errors else 200
+
+
+@blueprint.post("/<int:user_id>/assignments")
+@login_required
+def assign(user_id: int):
+    administrator_only()
+    user = db.session.get(User, user_id) or abort(404)
+    form = AssignmentForm(prefix="assign")
+    form.event_id.choices = [SelectChoice(event_id, "") for event_id in db.session.scalars(sa.select(Event.id))]
+    if form.validate_on_submit():
+        with write_transaction():
+            assignment = db.session.scalar(sa.select(EventAssignment).where(
+                EventAssignment.user_id == user.id, EventAssignment.event_id == form.event_id.data)) \
+                or EventAssignment(user=user, event_id=form.event_id.data)
+            assignment.role = EventRole(form.role.data)
+            db.session.add(assignment)
+        record("account.assigned", user.email, form.event_id.data)
+    return redirect(url_for(".edit", user_id=user.id), code=303)
+
+
+@blueprint.post("/<int:user_id>/assignments/<int:assignment_id>/remove")
+@login_required
+def unassign(user_id: int, assignment_id: int):
+    administrator_only()
+    assignment = db.session.get(EventAssignment, assignment_id)
+    if assignment is None or assignment.user_id != user_id:
+        abort(404)
+    if Form().validate_on_submit():
+        event_id = assignment.event_id
+        with write_transaction():
+            db.session.delete(assignment)
+        record("account.unassigned", str(user_id), event_id)
+    return redirect(url_for(".edit", user_id=user_id), code=303)

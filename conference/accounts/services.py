@@ -14,6 +14,7 @@ from conference.database import write_transaction
 from conference.events.models import Event
 from conference.extensions import db
 from conference.mail import services as mail
+from conference.rules import Refusal
 from conference.site.urls import absolute_url
 
 THROTTLE_WINDOW = timedelta(minutes=15)
@@ -23,10 +24,8 @@ MAX_FAILURES_PER_ADDRESS = 20
 _UNKNOWN_USER_HASH = generate_password_hash("no such user")
 
 
-class LoginRefused(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class LoginRefused(Refusal):
+    pass
 
 
 def authenticate(email: str, password: str, address: str, now: datetime) -> User:

@@ -12,12 +12,11 @@ from conference.events.models import Event
 from conference.extensions import db
 from conference.organisations.models import Organisation
 from conference.people.models import Person
+from conference.rules import Refusal
 
 
-class AgendaError(Exception):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message, self.field = message, field
+class AgendaError(Refusal):
+    pass
 
 
 @dataclass

@@ -13,12 +13,11 @@ from conference.database import row_locked, write_transaction
 from conference.events.models import Event, EventKind, EventPartner, EventStatus, ParticipantListMode, PartnerRole
 from conference.extensions import db
 from conference.organisations.models import Organisation
+from conference.rules import Refusal
 
 
-class EventError(Exception):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message, self.field = message, field
+class EventError(Refusal):
+    pass
 
 
 @dataclass

@@ -31,16 +31,13 @@ from conference.registration.models import (
     Registration,
     RegistrationStatus,
 )
+from conference.rules import Refusal
 
 CHECK_IN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread at the door
 
 
-class RegistrationError(Exception):
-    """A rule refused the change; ``message`` says why in the visitor's language, ``field`` where."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message, self.field = message, field
+class RegistrationError(Refusal):
+    pass
 
 
 @dataclass

@@ -67,6 +67,8 @@ def test_the_demo_organiser_adds_a_good_practice_session_that_appears_on_the_pub
 
     page.get_by_role("link", name=re.compile(r"^Programm\s*: Seminar: Schulversagen")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Programm bearbeiten")
+    expect(page).to_have_title(re.compile(r"^Programm · Seminar: Schulversagen – Schulerfolg · "))
+    assert serious_accessibility_violations(page) == []
     page.get_by_role("link", name="Programmpunkt hinzufügen").click()
     page.get_by_label("Beginn", exact=True).fill("15:00")
     page.get_by_label("Ende", exact=True).fill("15:15")

@@ -13,7 +13,7 @@ from conference.audit.services import record
 from conference.database import write_transaction
 from conference.events.models import Event
 from conference.extensions import db
-from conference.site.forms import Form
+from conference.site.forms import Form, status_of
 
 blueprint = Blueprint("accounts_manage", __name__, url_prefix="/manage/accounts")
 
@@ -60,7 +60,7 @@ def invite():
             record("account.invited", user.email)
             flash(_("%(email)s has been sent a link to choose a password.", email=user.email), "success")
             return redirect(url_for(".index"), code=303)
-    return render_template("manage/account.html", form=form, user=None), 422 if form.errors else 200
+    return render_template("manage/account.html", form=form, user=None), status_of(form)
 
 
 @blueprint.route("/<int:user_id>", methods=["GET", "POST"])
@@ -84,7 +84,7 @@ def edit(user_id: int):
             flash(_("Saved: %(title)s", title=user.email), "success")
             return redirect(url_for(".index"), code=303)
     return render_template("manage/account.html", form=form, user=user, assignment_form=assignment_form,
-                           remove_form=Form()), 422 if form.errors or form.form_errors else 200
+                           remove_form=Form()), status_of(form)
 
 
 @blueprint.post("/<int:user_id>/assignments")

@@ -7,7 +7,7 @@ from conference.accounts.forms import ForgotPasswordForm, LoginForm, NewPassword
 from conference.accounts.models import User
 from conference.database import utcnow
 from conference.extensions import db, login_manager
-from conference.site.forms import Form
+from conference.site.forms import Form, status_of
 from conference.site.urls import local_path
 
 blueprint = Blueprint("accounts", __name__)
@@ -31,8 +31,7 @@ def login():
             session.clear()  # a fresh session at log-in: no fixation of an earlier one
             login_user(user)
             return redirect(local_path(form.next.data) if form.next.data else url_for("events_manage.index"), code=303)
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("accounts/login.html", form=form), status
+    return render_template("accounts/login.html", form=form), status_of(form)
 
 
 @blueprint.post("/logout")
@@ -63,4 +62,4 @@ def reset_password(token: str):
         services.set_password(user, form.password.data)
         flash(_("Your password has been changed. Please log in."), "success")
         return redirect(url_for(".login"), code=303)
-    return render_template("accounts/reset.html", form=form, token=token), 422 if form.errors else 200
+    return render_template("accounts/reset.html", form=form, token=token), status_of(form)

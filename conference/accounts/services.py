@@ -80,6 +80,14 @@ def managed_event_or_abort(user: User, event_id: int, allowed=(EventRole.ORGANIS
     return event
 
 
+def row_of_event_or_404(model, row_id: int, event: Event):
+    """A row that belongs to ``event``: an id from another event (forged or stale) is simply not found."""
+    row = db.session.get(model, row_id)
+    if row is None or row.event_id != event.id:
+        abort(404)
+    return row
+
+
 def managed_events(user: User) -> list[Event]:
     query = sa.select(Event).order_by(Event.starts_at.desc())
     if not user.is_administrator:

@@ -3,7 +3,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms import (
@@ -12,14 +12,14 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from conference.accounts.services import managed_event_or_abort
+from conference.accounts.services import managed_event_or_abort, row_of_event_or_404
 from conference.agenda import editing
 from conference.agenda.models import AgendaItem, AgendaItemKind
 from conference.extensions import db
 from conference.organisations.models import Organisation
 from conference.people.models import Person
 from conference.audit.services import record
-from conference.site.forms import Form
+from conference.site.forms import Form, status_of
 
 blueprint = Blueprint("agenda_manage", __name__, url_prefix="/manage/events/<int:event_id>/agenda")
 
@@ -117,9 +117,7 @@ def edit(event_id: int, item_id: int | None):
     event = managed_event_or_abort(current_user, event_id)
     item = None
     if item_id is not None:
-        item = db.session.get(AgendaItem, item_id)
-        if item is None or item.event_id != event.id:
-            abort(404)
+        item = row_of_event_or_404(AgendaItem, item_id, event)
     form = form_for(item, event)
     if form.validate_on_submit():
         try:
@@ -131,16 +129,14 @@ def edit(event_id: int, item_id: int | None):
             record("agenda.saved", saved.title, event.id)
             flash(_("Saved: %(title)s", title=saved.title), "success")
             return redirect(url_for(".index", event_id=event.id), code=303)
-    return render_template("manage/agenda_item.html", event=event, item=item, form=form), 422 if form.errors or form.form_errors else 200
+    return render_template("manage/agenda_item.html", event=event, item=item, form=form), status_of(form)
 
 
 @blueprint.route("/<int:item_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(event_id: int, item_id: int):
     event = managed_event_or_abort(current_user, event_id)
-    item = db.session.get(AgendaItem, item_id)
-    if item is None or item.event_id != event.id:
-        abort(404)
+    item = row_of_event_or_404(AgendaItem, item_id, event)
     form = Form()
     if form.validate_on_submit():
         title = item.title

@@ -17,7 +17,7 @@ from conference.organisations.models import Organisation
 from conference.registration import services as registration
 from conference.audit import services as audit
 from conference.audit.services import record
-from conference.site.forms import Form
+from conference.site.forms import Form, status_of
 
 blueprint = Blueprint("events_manage", __name__, url_prefix="/manage")
 
@@ -51,8 +51,7 @@ def edit(event_id: int | None):
         else:
             flash(_("Saved: %(title)s", title=event.title), "success")
             return redirect(url_for(".index"), code=303)
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("manage/event.html", event=event, form=form), status
+    return render_template("manage/event.html", event=event, form=form), status_of(form)
 
 
 @blueprint.route("/events/<int:event_id>/status/<action>", methods=["GET", "POST"])
@@ -105,7 +104,7 @@ def duplicate(event_id: int):
                 assign(current_user, copy)
             flash(_("Copied as a draft: %(title)s", title=copy.title), "success")
             return redirect(url_for(".edit", event_id=copy.id), code=303)
-    return render_template("manage/event_duplicate.html", event=event, form=form), 422 if form.errors or form.form_errors else 200
+    return render_template("manage/event_duplicate.html", event=event, form=form), status_of(form)
 
 
 class PartnerForm(Form):
@@ -128,7 +127,7 @@ def partners(event_id: int):
         else:
             record("partner.added", f"{db.session.get(Organisation, form.organisation_id.data).name}: {PartnerRole(form.role.data).label}", event.id)
             return redirect(url_for(".partners", event_id=event.id), code=303)
-    return render_template("manage/partners.html", event=event, form=form, remove_form=Form()), 422 if form.errors else 200
+    return render_template("manage/partners.html", event=event, form=form, remove_form=Form()), status_of(form)
 
 
 @blueprint.post("/events/<int:event_id>/partners/<int:partner_id>/remove")

@@ -15,7 +15,7 @@ from conference.extensions import db
 from conference.organisations import logos
 from conference.organisations.models import Organisation, OrganisationKind
 from conference.audit.services import record
-from conference.site.forms import Form
+from conference.site.forms import Form, status_of
 
 blueprint = Blueprint("organisations_manage", __name__)
 
@@ -80,7 +80,7 @@ def edit(organisation_id: int | None):
             record("organisation.saved", organisation.name)
             flash(_("Saved: %(title)s", title=organisation.name), "success")
             return redirect(url_for(".index"), code=303)
-    return render_template("manage/organisation.html", form=form, organisation=organisation), 422 if form.errors or form.form_errors else 200
+    return render_template("manage/organisation.html", form=form, organisation=organisation), status_of(form)
 
 
 def unique_slug(name: str) -> str:

@@ -11,7 +11,7 @@ from conference.extensions import db
 from conference.organisations.models import Organisation
 from conference.people.models import Person
 from conference.audit.services import record
-from conference.site.forms import Form
+from conference.site.forms import Form, status_of
 
 blueprint = Blueprint("people_manage", __name__, url_prefix="/manage/people")
 
@@ -53,4 +53,4 @@ def edit(person_id: int | None):
         record("person.saved", person.full_name)
         flash(_("Saved: %(title)s", title=person.full_name), "success")
         return redirect(url_for(".index"), code=303)
-    return render_template("manage/person.html", form=form, person=person), 422 if form.errors else 200
+    return render_template("manage/person.html", form=form, person=person), status_of(form)

@@ -7,7 +7,7 @@ from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 from flask_login import current_user, login_required
 
-from conference.accounts.services import managed_event_or_abort
+from conference.accounts.services import managed_event_or_abort, row_of_event_or_404
 from conference.database import utcnow
 from conference.extensions import db
 from conference.registration import bulk
@@ -16,7 +16,7 @@ from conference.registration import services
 from conference.registration.forms import registration_form
 from conference.registration.models import Registration, RegistrationStatus
 from conference.audit.services import record
-from conference.site.forms import Form
+from conference.site.forms import Form, status_of
 from conference.site.urls import local_path
 
 blueprint = Blueprint("registration_manage", __name__, url_prefix="/manage/events/<int:event_id>/registrations")
@@ -76,7 +76,7 @@ def bulk_mail(event_id: int):
         if recipients:
             preview = bulk.render(form.subject.data.strip(), form.body.data, recipients[0])
     return render_template("manage/bulk_mail.html", event=event, form=form, preview=preview, recipients=recipients,
-                           history=bulk.history(event.id)), 422 if form.errors else 200
+                           history=bulk.history(event.id)), status_of(form)
 
 
 @blueprint.get("/dashboard")
@@ -118,16 +118,14 @@ def add(event_id: int):
             flash(message, "success")
             return redirect(url_for(".index", event_id=event.id), code=303)
     return render_template("manage/registration_add.html", event=event, form=form, forum_full=services.forum_is_full,
-                           registration=None), 422 if form.errors or form.form_errors else 200
+                           registration=None), status_of(form)
 
 
 @blueprint.route("/<int:registration_id>", methods=["GET", "POST"])
 @login_required
 def edit(event_id: int, registration_id: int):
     event = managed_event_or_abort(current_user, event_id)
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.event_id != event.id:
-        abort(404)
+    registration = row_of_event_or_404(Registration, registration_id, event)
     form = registration_form(event, registration)
     if form.validate_on_submit():
         try:
@@ -139,7 +137,7 @@ def edit(event_id: int, registration_id: int):
             flash(_("Saved: %(title)s", title=registration.full_name), "success")
             return redirect(url_for(".index", event_id=event.id), code=303)
     return render_template("manage/registration_edit.html", event=event, form=form, registration=registration,
-                           forum_full=services.forum_is_full), 422 if form.errors or form.form_errors else 200
+                           forum_full=services.forum_is_full), status_of(form)
 
 
 ACTIONS = {
@@ -154,8 +152,8 @@ ACTIONS = {
 @login_required
 def act(event_id: int, registration_id: int, action: str):
     event = managed_event_or_abort(current_user, event_id)
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.event_id != event.id or action not in ACTIONS:
+    registration = row_of_event_or_404(Registration, registration_id, event)
+    if action not in ACTIONS:
         abort(404)
     if Form().validate_on_submit():
         try:

@@ -12,7 +12,7 @@ from conference.registration import notifications  # noqa: F401 - registers the 
 from conference.registration import services
 from conference.registration.forms import LostLinkForm, registration_form
 from conference.registration.models import Registration, RegistrationStatus
-from conference.site.forms import Form
+from conference.site.forms import Form, status_of
 
 blueprint = Blueprint("registration", __name__)
 
@@ -43,9 +43,8 @@ def register(slug: str):
                 return render_template("registration/already_registered.html", event=event)
             token = services.link_token(outcome.registration)
             return redirect(url_for("registration.manage", token=token, welcome=1), code=303)
-    status = 422 if form.errors or form.form_errors else 200
     return render_template("registration/form.html", event=event, form=form, full=services.is_full(event),
-                           forum_full=services.forum_is_full, registration=None), status
+                           forum_full=services.forum_is_full, registration=None), status_of(form)
 
 
 def check_in_qr_code(registration: Registration) -> str:
@@ -87,9 +86,8 @@ def edit(token: str):
             form.add_error(error.message, error.field)
         else:
             return redirect(url_for("registration.manage", token=token, saved=1), code=303)
-    status = 422 if form.errors or form.form_errors else 200
     return render_template("registration/edit.html", event=event, form=form, registration=registration, token=token,
-                           forum_full=services.forum_is_full), status
+                           forum_full=services.forum_is_full), status_of(form)
 
 
 @blueprint.route("/registrations/<token>/cancel", methods=["GET", "POST"])

@@ -23,3 +23,8 @@ class Form(FlaskForm):
             filters = unbound_field.kwargs.get("filters", ())
             unbound_field.kwargs["filters"] = [remove_control_characters, *filters]
             return unbound_field.bind(form=form, **options)
+
+
+def status_of(form: FlaskForm) -> int:
+    """422 when a submitted form comes back with errors, so clients and tests can tell; 200 otherwise."""
+    return 422 if form.errors or form.form_errors else 200

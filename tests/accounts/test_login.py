@@ -9,7 +9,8 @@ from tests.conftest import form_token, log_in
 
 
 def test_an_organiser_logs_in_sees_their_events_and_logs_out(client, make_user, make_event):
-    mine, other = make_event(title="Meine Tagung"), make_event(title="Fremde Tagung")
+    mine = make_event(title="Meine Tagung")
+    make_event(title="Fremde Tagung")
     user = make_user(events=[mine])
 
     response = log_in(client, user)

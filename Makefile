@@ -7,10 +7,11 @@ CATALOGS := $(wildcard conference/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
 # What the app needs at run time: WeasyPrint's Pango, the HarfBuzz subsetter (PDFs render about
-# four times slower without it) and fonts covering Latin, Cyrillic, Greek and Arabic.
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core
-# What the tests need besides: Debian's browser for Playwright and pdftoppm.
-TEST_SYSTEM_PACKAGES := chromium poppler-utils
+# four times slower without it), fonts covering Latin, Cyrillic, Greek and Arabic, and pdftoppm
+# (poppler-utils) for the previews of documents.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core poppler-utils
+# What the tests need besides: Debian's browser for Playwright.
+TEST_SYSTEM_PACKAGES := chromium
 # npm (front-end packages) comes from Debian only when none is on the PATH: some images bring their own.
 NPM_PACKAGES := $(if $(shell command -v npm),,nodejs npm)
 VENDOR := conference/static/vendor/qr-scanner

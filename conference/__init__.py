@@ -70,6 +70,9 @@ def _register_features(app: Flask) -> None:
     from conference.audit import models as _audit_models  # noqa: F401 - the audit table
     from conference.agenda.routes import blueprint as agenda
     from conference.demo.commands import demo_data_command
+    from conference.documents.commands import documents_commands
+    from conference.documents.manage import blueprint as documents_manage
+    from conference.documents.routes import blueprint as documents
     from conference.mail.commands import mail_commands
     from conference.events.manage import blueprint as events_manage
     from conference.events.routes import blueprint as events
@@ -85,10 +88,11 @@ def _register_features(app: Flask) -> None:
 
     for blueprint in (site, events, agenda, people, organisations, registration, accounts, events_manage,
                       registration_manage, check_in, agenda_manage, people_manage, organisations_manage,
-                      accounts_manage):
+                      accounts_manage, documents, documents_manage):
         app.register_blueprint(blueprint)
     errors.register(app)
     filters.register(app)
     app.cli.add_command(demo_data_command)
     app.cli.add_command(mail_commands)
     app.cli.add_command(accounts_commands)
+    app.cli.add_command(documents_commands)

@@ -7,6 +7,9 @@ import pytest
 from conference.accounts.models import UserRole
 from conference.events.models import PartnerRole
 from conference.database import utcnow
+from conference.documents import jobs
+from conference.documents.models import DocumentJob
+from conference.extensions import db
 from conference.registration import services
 from tests.conftest import applicant, log_in
 
@@ -17,10 +20,10 @@ PUBLIC = {
     "agenda.good_practice", "agenda.speakers", "people.speaker", "organisations.index", "organisations.detail",
     "site.switch_language", "registration.register", "registration.lost_link", "registration.privacy",
     "registration.participants", "accounts.login", "accounts.logout", "accounts.forgot_password",
-    "accounts.reset_password", "organisations_manage.logo",
+    "accounts.reset_password", "organisations_manage.logo", "agenda.programme", "documents.verify",
 }
 BEHIND_SECRET_LINK = {"registration.manage", "registration.edit", "registration.cancel", "registration.ticket",
-                      "registration.participants_for_registrant"}
+                      "registration.participants_for_registrant", "registration.certificate"}
 
 
 @pytest.fixture
@@ -28,9 +31,15 @@ def protected(app, make_event, make_agenda_item, make_person, make_organisation)
     event = make_event(partners=[(PartnerRole.FUNDER, make_organisation())])
     registration = services.register(event.id, applicant(), utcnow()).registration
     item = make_agenda_item(event, room="Saal")
+    services.check_in(event.id, registration.check_in_code, utcnow())
+    (jobs.folder() / "result.pdf").write_bytes(b"%PDF-1.7")
+    job = DocumentJob(event_id=event.id, kind="certificates.pdf", status="done", stored_name="result.pdf")
+    db.session.add(job)
+    db.session.commit()
     values = {"event_id": event.id, "registration_id": registration.id, "action": "cancel", "item_id": item.id,
               "format": "csv", "person_id": make_person().id, "organisation_id": make_organisation().id,
-              "partner_id": event.partners[0].id, "room_id": item.room.id, "user_id": 1, "assignment_id": 1}
+              "partner_id": event.partners[0].id, "room_id": item.room.id, "user_id": 1, "assignment_id": 1,
+              "job_id": job.id, "name": "programme"}
     urls = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC | BEHIND_SECRET_LINK:
@@ -69,4 +78,5 @@ def test_administrators_may_open_every_management_page(client, protected, make_u
     log_in(client, make_user(role=UserRole.ADMINISTRATOR))
     for method, path, _scoped in urls:
         if method == "GET":
-            assert client.get(path).status_code == 200, path
+            with client.get(path) as response:
+                assert response.status_code == 200, path

@@ -1,6 +1,9 @@
 from flask import Blueprint, render_template
+from flask_babel import gettext as _
 
 from conference.agenda import services
+from conference.documents import lists, printouts
+from conference.documents.render import file_name, pdf_response, render_chunks
 from conference.events.services import public_event_or_404
 
 blueprint = Blueprint("agenda", __name__)
@@ -10,6 +13,14 @@ blueprint = Blueprint("agenda", __name__)
 def agenda(slug: str):
     event = public_event_or_404(slug)
     return render_template("agenda/agenda.html", event=event, slots=services.time_slots(event.agenda_items))
+
+
+@blueprint.get("/events/<slug>/programme.pdf")
+def programme(slug: str):
+    """The agenda as a printed handout."""
+    event = public_event_or_404(slug)
+    return pdf_response(render_chunks([printouts.programme_html(event)], lists.metadata(event, _("Programme"))),
+                        file_name(_("Programme"), event.slug))
 
 
 @blueprint.get("/events/<slug>/good-practice")

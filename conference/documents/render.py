@@ -1,55 +1,64 @@
-"""The one way features turn an HTML template into PDF (WeasyPrint).
+"""The one way features turn templates into PDF.
 
-WeasyPrint is imported and its fonts configured once per process, not per request. Documents may
-load only the app's own static files (and ``data:`` URIs, used for QR codes): the URL fetcher
-refuses ``file:``, ``http(s):`` and everything else, so text typed by users cannot make the
-server read local files or call out to the network.
+Small documents (a ticket, one certificate, a first page for a preview) render in the app
+process. Big ones are rendered as chunks of whole pages, side by side in the process pool, and
+merged: every core is used, and memory stays flat however long the list (WeasyPrint's time and
+memory grow with the pages one document spans).
 """
 
-import logging
-import mimetypes
-from functools import cache
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from flask import current_app, render_template
+from flask import current_app, render_template, send_file
 
-log = logging.getLogger(__name__)
-
-BASE_URL = "app://conference/"
-STYLESHEET = Path(__file__).parent / "styles" / "document.css"
+from conference.documents.pdf import Metadata, merge
 
 
-@cache
-def _weasyprint():
-    import weasyprint  # about a second to import: paid once per process
-    from weasyprint.text.fonts import FontConfiguration
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class StaticOnlyFetcher(URLFetcher):
-        """Serves ``app://conference/static/…`` from the static folder and ``data:`` URIs; refuses the rest."""
-
-        def __init__(self, static_folder: str):
-            super().__init__(allowed_protocols={"data", "app"})
-            self.static_folder = Path(static_folder).resolve()
-
-        def fetch(self, url, headers=None):
-            if url.startswith("data:"):
-                return super().fetch(url, headers)
-            prefix = BASE_URL + "static/"
-            if url.startswith(prefix):
-                path = (self.static_folder / url[len(prefix):].split("?")[0]).resolve()
-                if path.is_relative_to(self.static_folder) and path.is_file():
-                    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                    return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
-            log.warning("document refused to load %s", url[:200])
-            raise ValueError(f"refused: {url[:200]}")
-
-    fonts = FontConfiguration()
-    return weasyprint, StaticOnlyFetcher, fonts, weasyprint.CSS(filename=str(STYLESHEET), font_config=fonts)
+def folders() -> dict[str, str]:
+    """What documents may load: ``/static/…`` and ``/uploads/…`` (logos)."""
+    return {"static": current_app.static_folder, "uploads": str(Path(current_app.instance_path) / "uploads")}
 
 
 def render_pdf(template: str, **context) -> bytes:
-    weasyprint, fetcher, fonts, stylesheet = _weasyprint()
-    html = render_template(template, **context)
-    document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher(current_app.static_folder))
-    return document.write_pdf(stylesheets=[stylesheet], font_config=fonts, pdf_tags=True)
+    from conference.documents import engine
+
+    return engine.html_to_pdf(render_template(template, **context), folders())
+
+
+def render_chunks(html_chunks: list[str], metadata: Metadata,
+                  progress: Callable[[int], None] = lambda done: None) -> bytes:
+    """One PDF from complete HTML documents rendered one by one (``progress`` hears each)."""
+    from conference.documents import engine, pool
+
+    if len(html_chunks) == 1:
+        return engine.html_to_pdf(html_chunks[0], folders())
+    return merge(_counted(pool.render_in_parallel(html_chunks, folders()), progress), metadata)
+
+
+def render_each(html_documents: Iterable[str], progress: Callable[[int], None] = lambda done: None):
+    """A PDF for each complete HTML document, rendered in the pool, in order."""
+    from conference.documents import pool
+
+    return _counted(pool.render_in_parallel(html_documents, folders()), progress)
+
+
+def _counted(pdfs, progress):
+    for done, pdf in enumerate(pdfs, start=1):
+        yield pdf
+        progress(done)
+
+
+def pdf_response(pdf: bytes, download_name: str):
+    """The PDF as a download; private, since most documents carry personal data."""
+    response = send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True, download_name=download_name)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def file_name(*parts: str, extension: str = "pdf") -> str:
+    """A download's name in plain letters (umlauts and accents folded, the rest dashes), e.g. teilnehmerliste-tagung.pdf."""
+    text = unicodedata.normalize("NFKD", "-".join(parts).replace("ß", "ss")).encode("ascii", "ignore").decode()
+    return (re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "document") + f".{extension}"

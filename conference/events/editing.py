@@ -45,6 +45,8 @@ class EventDetails:
     contact_name: str = ""
     contact_email: str = ""
     contact_phone: str = ""
+    certificate_signer_name: str = ""
+    certificate_signer_function: str = ""
 
 
 def slugify(text: str) -> str:

@@ -17,7 +17,8 @@ from conference.organisations.models import Organisation
 from conference.site.forms import Form
 
 TEXT_FIELDS = ("title", "subtitle", "venue", "street", "postcode", "city", "description", "programme_name",
-               "funding_notice", "privacy_text", "contact_name", "contact_email", "contact_phone")
+               "funding_notice", "privacy_text", "contact_name", "contact_email", "contact_phone",
+               "certificate_signer_name", "certificate_signer_function")
 
 
 def berlin() -> ZoneInfo:
@@ -58,6 +59,10 @@ class EventForm(Form):
     contact_email = EmailField(_l("Contact e-mail"), [Optional(), Length(max=254),
                                Email(_l("Please enter a valid e-mail address, e.g. name@example.org."), check_deliverability=False)])
     contact_phone = StringField(_l("Contact phone"), [Optional(), Length(max=50)])
+    certificate_signer_name = StringField(_l("Signed by"), [Optional(), Length(max=200)],
+                                          description=_l("The name under the signature line of the certificates of attendance."))
+    certificate_signer_function = StringField(_l("Function of the signer"), [Optional(), Length(max=200)],
+                                              description=_l("For example: Project management"))
     version = HiddenField()
 
     def fill_choices(self) -> None:

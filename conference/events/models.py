@@ -83,6 +83,9 @@ class Event(db.Model):
     contact_name: Mapped[str] = mapped_column(sa.String(200), default="")
     contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
     contact_phone: Mapped[str] = mapped_column(sa.String(50), default="")
+    # Who signs the certificates of attendance, e.g. "Dr. Jana Beispiel", "Projektleitung NQ-Netz-MV".
+    certificate_signer_name: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    certificate_signer_function: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

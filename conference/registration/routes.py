@@ -1,12 +1,12 @@
 """Public registration: the form, the registrant's own page behind the secret link, lost links."""
 
-import segno
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext as _
 
 from conference.database import utcnow
-from conference.documents.render import render_pdf
-from conference.events.models import ParticipantListMode, RegistrationState
+from conference.documents import certificates, lists
+from conference.documents.render import file_name, pdf_response, render_chunks, render_pdf
+from conference.events.models import Event, ParticipantListMode, RegistrationState
 from conference.events.services import public_event_or_404
 from conference.registration import notifications  # noqa: F401 - registers the mail builder
 from conference.registration import services
@@ -47,11 +47,6 @@ def register(slug: str):
                            forum_full=services.forum_is_full, registration=None), status_of(form)
 
 
-def check_in_qr_code(registration: Registration) -> str:
-    """The check-in code as a QR code, an SVG data URI for pages and PDFs."""
-    return segno.make(registration.check_in_code, error="m").svg_data_uri(scale=4, border=2)
-
-
 def registration_or_404(token: str) -> Registration:
     registration = services.registration_for_token(token)
     if registration is None:
@@ -67,8 +62,8 @@ def manage(token: str):
         "registration/manage.html", registration=registration, event=registration.event, token=token,
         can_change=services.changes_allowed(registration, now),
         can_cancel=services.cancelling_allowed(registration, now),
-        welcome=request.args.get("welcome") == "1",
-        qr_code=check_in_qr_code(registration) if registration.status == RegistrationStatus.CONFIRMED else None,
+        welcome=request.args.get("welcome") == "1", certificate_ready=certificates.available_to_attendee(registration, now),
+        qr_code=services.check_in_qr_code(registration) if registration.status == RegistrationStatus.CONFIRMED else None,
     )
 
 
@@ -122,21 +117,44 @@ def privacy(slug: str):
     return render_template("registration/privacy.html", event=event)
 
 
-@blueprint.get("/events/<slug>/participants")
-def participants(slug: str):
+def participant_list(event: Event, as_pdf: bool):
+    """The people who agreed to be listed, as a page or as a PDF."""
+    people = services.listed_participants(event.id)
+    if not as_pdf:
+        return render_template("registration/participants.html", event=event, people=people, pdf_url=request.path + ".pdf")
+    chunks = lists.chunks(event, lists.rows(people), _("List of participants"), signature=False)
+    return pdf_response(render_chunks(chunks, lists.metadata(event, _("List of participants"))),
+                        file_name(_("List of participants"), event.slug))
+
+
+@blueprint.get("/events/<slug>/participants", defaults={"as_pdf": False})
+@blueprint.get("/events/<slug>/participants.pdf", defaults={"as_pdf": True})
+def participants(slug: str, as_pdf: bool):
     event = public_event_or_404(slug)
     if event.participant_list_mode != ParticipantListMode.PUBLIC:
         abort(404)
-    return render_template("registration/participants.html", event=event, people=services.listed_participants(event.id))
+    return participant_list(event, as_pdf)
 
 
-@blueprint.get("/registrations/<token>/participants")
-def participants_for_registrant(token: str):
+@blueprint.get("/registrations/<token>/participants", defaults={"as_pdf": False})
+@blueprint.get("/registrations/<token>/participants.pdf", defaults={"as_pdf": True})
+def participants_for_registrant(token: str, as_pdf: bool):
     registration = registration_or_404(token)
     event = registration.event
     if event.participant_list_mode == ParticipantListMode.HIDDEN or registration.status != RegistrationStatus.CONFIRMED:
         abort(404)
-    return render_template("registration/participants.html", event=event, people=services.listed_participants(event.id))
+    return participant_list(event, as_pdf)
+
+
+@blueprint.get("/registrations/<token>/certificate.pdf")
+def certificate(token: str):
+    registration = registration_or_404(token)
+    if not certificates.available_to_attendee(registration, utcnow()):
+        abort(404)
+    event = registration.event
+    pdf = render_chunks([certificates.html(event, [registration], certificates.issue([registration]))],
+                        certificates.metadata(event, [registration]))
+    return pdf_response(pdf, file_name(_("Certificate of attendance"), event.slug))
 
 
 @blueprint.get("/registrations/<token>/ticket.pdf")
@@ -145,6 +163,5 @@ def ticket(token: str):
     if registration.status != RegistrationStatus.CONFIRMED:
         abort(404)
     pdf = render_pdf("pdf/ticket.html", registration=registration, event=registration.event,
-                     qr_code=check_in_qr_code(registration))
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="ticket-{registration.event.slug}.pdf"'})
+                     qr_code=services.check_in_qr_code(registration))
+    return pdf_response(pdf, file_name(_("Ticket"), registration.event.slug))

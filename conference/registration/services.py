@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import segno
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import format_time, gettext as _
@@ -69,6 +70,11 @@ class Outcome:
 def link_token(registration: Registration) -> str:
     digest = hmac.new(current_app.config["SECRET_KEY"].encode(), f"registration:{registration.link_nonce}".encode(), hashlib.sha256)
     return digest.hexdigest()
+
+
+def check_in_qr_code(registration: Registration) -> str:
+    """The check-in code as a QR code, an SVG data URI for pages and PDFs."""
+    return segno.make(registration.check_in_code, error="m").svg_data_uri(scale=4, border=2)
 
 
 def _hash(token: str) -> str:

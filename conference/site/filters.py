@@ -4,7 +4,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import Flask
-from flask_babel import format_date, format_time, get_locale, gettext
+from flask_babel import format_date, format_datetime, format_time, get_locale, gettext
 from markupsafe import Markup, escape
 
 
@@ -61,4 +61,5 @@ def register(app: Flask) -> None:
     app.add_template_filter(web_link)
     app.add_template_filter(answer)
     app.add_template_filter(format_date)
+    app.add_template_filter(format_datetime)
     app.add_template_global(get_locale)

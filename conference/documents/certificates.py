@@ -1,0 +1,129 @@
+"""Certificates of attendance: who gets one, their numbers, and their verification."""
+
+import re
+import secrets
+from datetime import datetime
+
+import segno
+import sqlalchemy as sa
+from flask import render_template
+from markupsafe import Markup
+from flask_babel import force_locale, gettext as _
+
+from conference.database import write_transaction
+from conference.documents.models import Certificate
+from conference.documents.pdf import Metadata
+from conference.events.models import Event, PartnerRole
+from conference.extensions import db
+from conference.registration.models import Registration, RegistrationStatus
+from conference.rules import Refusal
+from conference.site.urls import absolute_url
+
+# Twelve characters without look-alikes (0/O, 1/I): 60 random bits, so numbers cannot be guessed
+# to find out who attended what.
+NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+NUMBER_PATTERN = re.compile(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}")
+CERTIFICATES_PER_CHUNK = 25
+
+
+class CertificateRefused(Refusal):
+    pass
+
+
+def new_number() -> str:
+    characters = "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(12))
+    return f"{characters[:4]}-{characters[4:8]}-{characters[8:]}"
+
+
+def normalise_number(typed: str) -> str:
+    """What someone typed from the paper, as stored: upper case, dashes where they belong."""
+    characters = re.sub(r"[^A-Z0-9]", "", typed.upper())[:12]
+    return "-".join(characters[start:start + 4] for start in range(0, len(characters), 4))
+
+
+def attended(registration: Registration) -> bool:
+    return registration.status == RegistrationStatus.CONFIRMED and registration.checked_in_at is not None
+
+
+def available_to_attendee(registration: Registration, now: datetime) -> bool:
+    """Attendees fetch theirs from their link once they were checked in and the event is over."""
+    return attended(registration) and registration.event.has_ended(now)
+
+
+def attendees(event_id: int) -> list[Registration]:
+    """Everyone checked in at the event, by last name."""
+    return list(db.session.scalars(
+        sa.select(Registration)
+        .where(Registration.event_id == event_id, Registration.status == RegistrationStatus.CONFIRMED,
+               Registration.checked_in_at.is_not(None))
+        .order_by(sa.func.lower(Registration.last_name), sa.func.lower(Registration.first_name), Registration.id)
+    ))
+
+
+def issue(registrations: list[Registration]) -> dict[int, Certificate]:
+    """The certificate of each registration (by registration id), numbered on first issue.
+
+    A name corrected after the first issue is printed and verified as corrected; the number stays.
+    """
+    if any(not attended(registration) for registration in registrations):
+        raise CertificateRefused(_("Certificates are issued only to people who were checked in."))
+    ids = [registration.id for registration in registrations]
+    with write_transaction():
+        issued = {certificate.registration_id: certificate for certificate in db.session.scalars(
+            sa.select(Certificate).where(Certificate.registration_id.in_(ids)))}
+        for registration in registrations:
+            certificate = issued.get(registration.id)
+            if certificate is None:
+                certificate = issued[registration.id] = Certificate(
+                    number=new_number(), event_id=registration.event_id, registration_id=registration.id)
+                db.session.add(certificate)
+            certificate.holder_name = registration.full_name
+            certificate.event_title = registration.event.title
+    return issued
+
+
+def verify(typed_number: str) -> Certificate | None:
+    number = normalise_number(typed_number)
+    if not NUMBER_PATTERN.fullmatch(number):
+        return None
+    return db.session.scalar(sa.select(Certificate).where(Certificate.number == number))
+
+
+def verification_url(certificate: Certificate) -> str:
+    return absolute_url("documents.verify", number=certificate.number)
+
+
+def html(event: Event, registrations: list[Registration], certificates: dict[int, Certificate]) -> str:
+    """One HTML document with a page for each registration, each in the language they registered in."""
+    pages = []
+    for registration in registrations:
+        certificate = certificates[registration.id]
+        url = verification_url(certificate)
+        with force_locale(registration.locale):
+            # Each page is a rendered (so escaped) template of our own, joined into one document.
+            pages.append(Markup(render_template(
+                "pdf/_certificate_page.html", event=event, registration=registration, certificate=certificate,
+                verification_url=url, qr_code=segno.make(url, error="m").svg_data_uri(scale=4, border=0),
+                organisers=_organisations(event, PartnerRole.ORGANISER))))
+    language = registrations[0].locale if len(registrations) == 1 else event.language
+    with force_locale(language):
+        return render_template("pdf/certificates.html", event=event, pages=pages, language=language,
+                               metadata=metadata(event, registrations))
+
+
+def metadata(event: Event, registrations: list[Registration]) -> Metadata:
+    holder = f" – {registrations[0].full_name}" if len(registrations) == 1 else ""
+    author = ", ".join(p.organisation.name for p in event.partners if p.role == PartnerRole.ORGANISER) or event.contact_name
+    return Metadata(title=_("Certificate of attendance") + f": {event.title}{holder}", author=author or event.title,
+                    language=event.language)
+
+
+def _organisations(event: Event, role: PartnerRole) -> list:
+    return [partner.organisation for partner in event.partners if partner.role == role]
+
+
+def chunks(event: Event, registrations: list[Registration]) -> list[str]:
+    """The certificates of ``registrations`` as HTML documents of up to CERTIFICATES_PER_CHUNK pages."""
+    certificates = issue(registrations)
+    return [html(event, registrations[start:start + CERTIFICATES_PER_CHUNK], certificates)
+            for start in range(0, len(registrations), CERTIFICATES_PER_CHUNK)]

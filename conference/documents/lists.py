@@ -1,0 +1,86 @@
+"""Attendee lists: the sign-in sheet with a signature column, and the public participant list.
+
+The app cuts the list into pages itself (a fixed number of rows per page; each cell holds at most
+two lines), so every page knows its number and the total before anything is laid out, and the
+pages can be rendered in chunks, side by side, with memory that stays flat however long the list.
+"""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import render_template
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+
+from conference.database import LabelledEnum
+from conference.documents.pdf import Metadata
+from conference.events.models import Event, PartnerRole
+from conference.extensions import db
+from conference.registration.models import ForumChoice, Registration, RegistrationStatus
+
+ROWS_PER_PAGE = 20
+PAGES_PER_CHUNK = 8
+
+
+class SheetVariant(LabelledEnum):
+    CONFIRMED = "confirmed", _l("All confirmed registrations")
+    CHECKED_IN = "checked_in", _l("Checked-in people only")
+    FORUM = "forum", _l("One forum")
+
+
+SORTS = {
+    "name": (sa.func.lower(Registration.last_name), sa.func.lower(Registration.first_name)),
+    "organisation": (sa.func.lower(Registration.organisation), sa.func.lower(Registration.last_name),
+                     sa.func.lower(Registration.first_name)),
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int
+    name: str
+    organisation: str
+    function: str
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int
+    rows: list[Row]
+
+
+def sign_in_people(event_id: int, variant: SheetVariant, sort: str = "name", forum_id: int | None = None) -> list[Registration]:
+    query = sa.select(Registration).where(Registration.event_id == event_id,
+                                          Registration.status == RegistrationStatus.CONFIRMED)
+    if variant == SheetVariant.CHECKED_IN:
+        query = query.where(Registration.checked_in_at.is_not(None))
+    if variant == SheetVariant.FORUM:
+        query = query.join(ForumChoice).where(ForumChoice.agenda_item_id == forum_id)
+    return list(db.session.scalars(query.order_by(*SORTS.get(sort, SORTS["name"]), Registration.id)))
+
+
+def rows(people: list[Registration]) -> list[Row]:
+    return [Row(number, f"{person.last_name}, {person.first_name}", person.organisation, person.function)
+            for number, person in enumerate(people, start=1)]
+
+
+def chunks(event: Event, table: list[Row], heading: str, subheading: str = "", signature: bool = True,
+           pages_per_chunk: int = PAGES_PER_CHUNK) -> list[str]:
+    """The list as complete HTML documents of up to ``pages_per_chunk`` pages each."""
+    pages = [Page(number, table[start:start + ROWS_PER_PAGE])
+             for number, start in enumerate(range(0, max(len(table), 1), ROWS_PER_PAGE), start=1)]
+    data = metadata(event, heading)
+    return [render_template("pdf/list.html", event=event, pages=pages[start:start + pages_per_chunk],
+                            page_count=len(pages), total=len(table), heading=heading, subheading=subheading,
+                            signature=signature, metadata=data)
+            for start in range(0, len(pages), pages_per_chunk)]
+
+
+def metadata(event: Event, heading: str) -> Metadata:
+    author = ", ".join(p.organisation.name for p in event.partners if p.role == PartnerRole.ORGANISER)
+    return Metadata(title=f"{heading}: {event.title}", author=author or event.contact_name or event.title,
+                    language=str(get_locale()))
+
+
+def sign_in_heading(variant: SheetVariant, forum_title: str | None) -> tuple[str, str]:
+    subheading = _("Forum: %(title)s", title=forum_title) if variant == SheetVariant.FORUM else variant.label
+    return _("Attendee list"), str(subheading)

@@ -1,0 +1,168 @@
+"""Printed documents of one event, for its organisers: lists, badges, programme, certificates, previews."""
+
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from conference.accounts.services import managed_event_or_abort, row_of_event_or_404
+from conference.audit.services import record
+from conference.database import utcnow
+from conference.documents import certificates, jobs, lists, notifications  # noqa: F401 - registers the mail builder
+from conference.documents.models import Certificate, DocumentJob
+from conference.documents.pdf import Metadata
+from conference.documents.printouts import BadgeSize, badge_chunks, programme_html
+from conference.documents.render import file_name, pdf_response, render_chunks
+from conference.events.models import Event
+from conference.registration.models import Registration
+from conference.registration.services import forum_slots, listed_participants
+from conference.site.forms import Form
+
+blueprint = Blueprint("documents_manage", __name__, url_prefix="/manage/events/<int:event_id>/documents")
+
+DOCUMENTS = ("sign-in-sheet", "participants", "badges", "programme", "certificate")
+
+
+@dataclass
+class Document:
+    chunks: list[str]
+    metadata: Metadata
+    download_name: str
+
+
+def forums(event: Event) -> list:
+    return [item for slot in forum_slots(event) for item in slot.items]
+
+
+def chosen(enum_class, argument: str, default):
+    """The member of ``enum_class`` named by a query argument, or ``default`` for anything else."""
+    value = request.args.get(argument)
+    return enum_class(value) if value in {member.value for member in enum_class} else default
+
+
+def sign_in_sheet(event: Event) -> Document:
+    variant = chosen(lists.SheetVariant, "variant", lists.SheetVariant.CONFIRMED)
+    forum = None
+    if variant == lists.SheetVariant.FORUM:
+        forum = next((item for item in forums(event) if str(item.id) == request.args.get("forum")), None)
+        if forum is None:
+            abort(404)
+    people = lists.sign_in_people(event.id, variant, request.args.get("sort", "name"), forum.id if forum else None)
+    heading, subheading = lists.sign_in_heading(variant, forum.title if forum else None)
+    return Document(lists.chunks(event, lists.rows(people), heading, subheading), lists.metadata(event, heading),
+                    file_name(heading, event.slug))
+
+
+def document(event: Event, name: str) -> Document:
+    if name == "sign-in-sheet":
+        return sign_in_sheet(event)
+    if name == "participants":
+        heading = _("List of participants")
+        return Document(lists.chunks(event, lists.rows(listed_participants(event.id)), heading, signature=False),
+                        lists.metadata(event, heading), file_name(heading, event.slug))
+    if name == "badges":
+        size = chosen(BadgeSize, "size", BadgeSize.SMALL)
+        people = lists.sign_in_people(event.id, lists.SheetVariant.CONFIRMED)
+        return Document(badge_chunks(event, people, size), lists.metadata(event, _("Name badges")),
+                        file_name(_("Name badges"), event.slug))
+    if name == "programme":
+        return Document([programme_html(event)], lists.metadata(event, _("Programme")), file_name(_("Programme"), event.slug))
+    # The certificate's preview: a sample, so that looking issues no certificate to anybody.
+    sample = Registration(first_name="Erika", last_name="Mustermann", locale=event.language)
+    certificate = Certificate(number="XXXX-XXXX-XXXX", issued_at=utcnow())
+    return Document([certificates.html(event, [sample], {None: certificate})], certificates.metadata(event, [sample]), "")
+
+
+@blueprint.get("/")
+@login_required
+def index(event_id: int):
+    event = managed_event_or_abort(current_user, event_id)
+    return render_template("manage/documents.html", event=event, forums=forums(event), variants=list(lists.SheetVariant),
+                           sizes=list(BadgeSize), attendees=len(certificates.attendees(event.id)),
+                           jobs=jobs.recent(event.id), form=Form())
+
+
+@blueprint.get("/<any('sign-in-sheet', participants, badges, programme):name>.pdf")
+@login_required
+def download(event_id: int, name: str):
+    event = managed_event_or_abort(current_user, event_id)
+    wanted = document(event, name)
+    return pdf_response(render_chunks(wanted.chunks, wanted.metadata), wanted.download_name)
+
+
+@blueprint.get("/preview/<any('sign-in-sheet', participants, badges, programme, certificate):name>.png")
+@login_required
+def preview(event_id: int, name: str):
+    """The first page as a picture, so organisers see what they will get before they download it."""
+    event = managed_event_or_abort(current_user, event_id)
+    wanted = document(event, name)
+    pdf = render_chunks(wanted.chunks[:1], wanted.metadata)
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "document.pdf"
+        source.write_bytes(pdf)
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(source),
+                        str(Path(folder) / "page")], check=True, timeout=30, capture_output=True)
+        image = (Path(folder) / "page.png").read_bytes()
+    return Response(image, mimetype="image/png", headers={"Cache-Control": "private, no-store"})
+
+
+@blueprint.get("/certificates/<int:registration_id>.pdf")
+@login_required
+def certificate(event_id: int, registration_id: int):
+    event = managed_event_or_abort(current_user, event_id)
+    registration = row_of_event_or_404(Registration, registration_id, event)
+    try:
+        issued = certificates.issue([registration])
+    except certificates.CertificateRefused as refused:
+        flash(refused.message, "error")
+        return redirect(url_for("registration_manage.index", event_id=event.id), code=303)
+    pdf = render_chunks([certificates.html(event, [registration], issued)], certificates.metadata(event, [registration]))
+    return pdf_response(pdf, file_name(_("Certificate of attendance"), registration.last_name, registration.first_name))
+
+
+@blueprint.post("/certificates")
+@login_required
+def all_certificates(event_id: int):
+    event = managed_event_or_abort(current_user, event_id)
+    kind = "certificates.zip" if request.form.get("format") == "zip" else "certificates.pdf"
+    try:
+        job = jobs.start(event, current_user.id, kind, request.form.get("send_mail") == "1", request.url_root)
+    except jobs.JobRefused as refused:
+        flash(refused.message, "error")
+        return redirect(url_for(".index", event_id=event.id), code=303)
+    record("documents.certificates", kind + (" + mail" if job.send_mail else ""), event.id)
+    return redirect(url_for(".job", event_id=event.id, job_id=job.id), code=303)
+
+
+@blueprint.get("/jobs/<int:job_id>")
+@login_required
+def job(event_id: int, job_id: int):
+    event = managed_event_or_abort(current_user, event_id)
+    return render_template("manage/document_job.html", event=event, job=row_of_event_or_404(DocumentJob, job_id, event))
+
+
+@blueprint.get("/jobs/<int:job_id>/status")
+@login_required
+def job_status(event_id: int, job_id: int):
+    event = managed_event_or_abort(current_user, event_id)
+    found = row_of_event_or_404(DocumentJob, job_id, event)
+    return jsonify(status=found.status, done=found.done, total=found.total)
+
+
+@blueprint.get("/jobs/<int:job_id>/download")
+@login_required
+def job_download(event_id: int, job_id: int):
+    event = managed_event_or_abort(current_user, event_id)
+    found = row_of_event_or_404(DocumentJob, job_id, event)
+    path = jobs.result_path(found)
+    if path is None:
+        abort(404)
+    jobs.mark_downloaded(found)
+    response = send_file(path, as_attachment=True, download_name=found.download_name,
+                         mimetype="application/zip" if found.kind.endswith(".zip") else "application/pdf")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,28 @@
+"""The mail that brings an attendee their certificate of attendance."""
+
+from flask import render_template
+from flask_babel import force_locale, gettext as _
+
+from conference.documents import certificates
+from conference.documents.render import file_name, render_chunks
+from conference.extensions import db
+from conference.mail import services as mail
+from conference.registration.models import Registration
+from conference.registration.services import link_token
+from conference.site.urls import absolute_url
+
+
+@mail.builder("certificate")
+def build(context: dict):
+    registration = db.session.get(Registration, context["registration_id"])
+    event = registration.event
+    with force_locale(registration.locale):
+        message = mail.new_message(registration.email, _("Your certificate of attendance: %(title)s", title=event.title))
+        message.set_content(render_template(
+            "documents/certificate_mail.txt", registration=registration, event=event,
+            link=absolute_url("registration.manage", token=link_token(registration))))
+        pdf = render_chunks([certificates.html(event, [registration], certificates.issue([registration]))],
+                            certificates.metadata(event, [registration]))
+        message.add_attachment(pdf, maintype="application", subtype="pdf",
+                               filename=file_name(_("Certificate of attendance"), event.slug))
+    return message

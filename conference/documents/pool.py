@@ -1,0 +1,50 @@
+"""Processes that render PDF chunks side by side, so big documents use every core.
+
+The workers fork from a server process that has imported WeasyPrint once (``forkserver``: no
+fork of a process with threads and open database connections); each warms its fonts once and
+renders many chunks. The pool lives as long as the app process; ``shutdown`` ends it.
+"""
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from itertools import repeat
+
+from conference.documents import engine
+
+# A worker is replaced after this many chunks, which bounds what a long-lived process can accumulate.
+CHUNKS_PER_WORKER = 200
+
+_executor: ProcessPoolExecutor | None = None
+_lock = threading.Lock()
+
+
+def _pool() -> ProcessPoolExecutor:
+    global _executor
+    with _lock:
+        if _executor is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["conference.documents.engine"])
+            _executor = ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=context,
+                                            initializer=engine.warm_up, max_tasks_per_child=CHUNKS_PER_WORKER)
+        return _executor
+
+
+def render_in_parallel(html_chunks: Iterable[str], folders: dict[str, str]) -> Iterator[bytes]:
+    """The PDF of each chunk, in the order given, rendered by the pool."""
+    try:
+        yield from _pool().map(engine.html_to_pdf, html_chunks, repeat(folders))
+    except BrokenProcessPool:
+        shutdown()  # a worker died (killed, out of memory): the next call starts a new pool
+        raise
+
+
+def shutdown() -> None:
+    global _executor
+    with _lock:
+        if _executor is not None:
+            _executor.shutdown(cancel_futures=True)
+            _executor = None

@@ -1,0 +1,166 @@
+"""Certificates of attendance: for attendees after the event, for organisers one or all, verifiable by number."""
+
+import io
+import re
+import time
+import zipfile
+from datetime import timedelta
+
+from pypdf import PdfReader
+
+from conference.database import utcnow
+from conference.documents import certificates, jobs
+from conference.documents.models import DocumentJob
+from conference.extensions import db
+from conference.registration import services
+from tests.conftest import form_token, log_in
+from tests.documents.conftest import pdf_pages
+
+NUMBER = re.compile(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}")
+
+
+def past_event(make_event, **fields):
+    """An event that ended yesterday (check-ins are recorded directly, as the door would have)."""
+    start = (utcnow() - timedelta(days=1)).replace(hour=7, minute=30, second=0, microsecond=0)
+    return make_event(starts_at=start, ends_at=start + timedelta(hours=6, minutes=30),
+                      registration_opens_at=start - timedelta(days=30), registration_closes_at=start + timedelta(hours=1),
+                      certificate_signer_name="Dr. Jana Beispiel", certificate_signer_function="Projektleitung", **fields)
+
+
+def test_attendees_get_theirs_from_their_link_once_checked_in_and_the_event_is_over(
+        client, make_event, make_agenda_item, register_people):
+    event = make_event(certificate_signer_name="Dr. Jana Beispiel")
+    make_agenda_item(event, 0, title="Anerkennung ausländischer Abschlüsse")
+    present, absent = register_people(event, 2)
+    services.check_in(event.id, present.check_in_code, utcnow())
+    token = services.link_token(present)
+    assert client.get(f"/registrations/{token}/certificate.pdf").status_code == 404  # not over yet
+
+    event.starts_at, event.ends_at = utcnow() - timedelta(hours=8), utcnow() - timedelta(hours=1)
+    db.session.commit()
+    page = client.get(f"/registrations/{token}").get_data(as_text=True)
+    assert "Teilnahmebescheinigung" in page
+    response = client.get(f"/registrations/{token}/certificate.pdf")
+    [text] = pdf_pages(response.data)
+
+    assert present.full_name in text and event.title in text and "Anerkennung ausländischer Abschlüsse" in text
+    assert "Dr. Jana Beispiel" in text and "Hiermit wird bestätigt" in text
+    number = NUMBER.search(text).group()
+    assert f"/c/{number}" in text.replace("\n", "")
+    assert client.get(f"/registrations/{services.link_token(absent)}/certificate.pdf").status_code == 404
+    # The same number every time it is fetched again.
+    assert NUMBER.search(pdf_pages(client.get(f"/registrations/{token}/certificate.pdf").data)[0]).group() == number
+
+
+def test_the_verification_page_confirms_genuine_numbers_and_nothing_else(client, make_event, register_people):
+    event = past_event(make_event)
+    [person] = register_people(event, 1, checked_in=True)
+    number = certificates.issue([person])[person.id].number
+
+    genuine = client.get(f"/c/{number}")
+    assert genuine.status_code == 200
+    text = genuine.get_data(as_text=True)
+    assert "Diese Bescheinigung ist echt" in text and person.full_name in text and event.title in text
+    assert person.email not in text and person.organisation not in text
+    typed = client.get("/certificates/verify", query_string={"number": number.lower().replace("-", " ")})
+    assert typed.status_code == 303 and typed.headers["Location"].endswith(f"/c/{number}")
+    forged = client.get("/c/ABCD-EFGH-2345")
+    assert forged.status_code == 404 and "Es gibt keine Bescheinigung" in forged.get_data(as_text=True)
+    assert client.get("/c/<script>").status_code == 404
+
+
+def test_numbers_are_unique(make_event, register_people):
+    event = past_event(make_event)
+    people = register_people(event, 60, checked_in=True)
+    numbers = {certificate.number for certificate in certificates.issue(people).values()}
+    assert len(numbers) == 60 and all(NUMBER.fullmatch(number) for number in numbers)
+
+
+def test_only_checked_in_people_get_one(client, make_event, make_user, register_people):
+    event = past_event(make_event)
+    [absent] = register_people(event, 1)
+    log_in(client, make_user(events=[event]))
+    response = client.get(f"/manage/events/{event.id}/documents/certificates/{absent.id}.pdf")
+    assert response.status_code == 303
+
+
+def wait_for(job_id: int) -> DocumentJob:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        db.session.rollback()  # a fresh read: the job commits from its own thread
+        job = db.session.get(DocumentJob, job_id)
+        if job.status in ("done", "failed"):
+            return job
+        time.sleep(0.2)
+    raise AssertionError("the job did not finish")
+
+
+def start_job(client, event, **form):
+    token = form_token(client, f"/manage/events/{event.id}/documents/")
+    response = client.post(f"/manage/events/{event.id}/documents/certificates", data={"csrf_token": token, **form})
+    assert response.status_code == 303
+    return int(response.headers["Location"].rstrip("/").split("/")[-1])
+
+
+def test_all_certificates_as_one_pdf_made_in_the_background_with_progress(
+        client, make_event, make_user, register_people, monkeypatch):
+    monkeypatch.setattr(certificates, "CERTIFICATES_PER_CHUNK", 2)  # several chunks: the pool and the merge
+    event = past_event(make_event)
+    people = register_people(event, 5, checked_in=True)
+    register_people(event, 1)  # not checked in: no certificate
+    log_in(client, make_user(events=[event]))
+
+    job = wait_for(start_job(client, event, format="pdf"))
+    assert job.status == "done", job.error
+    status = client.get(f"/manage/events/{event.id}/documents/jobs/{job.id}/status").get_json()
+    assert status == {"status": "done", "done": 5, "total": 5}
+    assert "5 Bescheinigungen sind fertig" in client.get(f"/manage/events/{event.id}/documents/jobs/{job.id}").get_data(as_text=True)
+    with client.get(f"/manage/events/{event.id}/documents/jobs/{job.id}/download") as download:
+        reader = PdfReader(io.BytesIO(download.data))
+
+    assert len(reader.pages) == 5
+    texts = [page.extract_text() for page in reader.pages]
+    # One page each (the number in each last name is unique; right-to-left names come out reordered).
+    for person in people:
+        assert sum(person.last_name.split()[-1] in text for text in texts) == 1, person.full_name
+    assert len({NUMBER.search(text).group() for text in texts}) == 5
+    assert reader.metadata.title.startswith("Teilnahmebescheinigung") and reader.trailer["/Root"]["/Lang"] == "de"
+
+
+def test_all_certificates_as_zip_and_by_mail(client, make_event, make_user, register_people, mailbox):
+    event = past_event(make_event)
+    people = register_people(event, 3, checked_in=True)
+    log_in(client, make_user(events=[event]))
+
+    job = wait_for(start_job(client, event, format="zip", send_mail="1"))
+    assert job.status == "done", job.error
+    with client.get(f"/manage/events/{event.id}/documents/jobs/{job.id}/download") as download:
+        archive = zipfile.ZipFile(io.BytesIO(download.data))
+
+    assert len(archive.namelist()) == 3 and all(name.endswith(".pdf") for name in archive.namelist())
+    for person in people:
+        [mail] = [mail for mail in mailbox.to(person.email) if mail["Subject"].startswith("Ihre Teilnahmebescheinigung")]
+        [attachment] = [part for part in mail.iter_attachments() if part.get_content_type() == "application/pdf"]
+        assert person.full_name in pdf_pages(attachment.get_content())[0]
+
+
+def test_a_job_left_by_a_dead_process_is_taken_over(app, make_event, register_people):
+    event = past_event(make_event)
+    register_people(event, 2, checked_in=True)
+    job = DocumentJob(event_id=event.id, kind="certificates.pdf", status="running",
+                      heartbeat_at=utcnow() - jobs.STALE_AFTER - timedelta(minutes=1))
+    db.session.add(job)
+    db.session.commit()
+    with app.test_request_context():
+        assert jobs.run_pending() == 1
+    assert db.session.get(DocumentJob, job.id).status == "done"
+    assert jobs.result_path(job).is_file()
+
+
+def test_nobody_checked_in_means_no_job(client, make_event, make_user, register_people):
+    event = past_event(make_event)
+    register_people(event, 1)
+    log_in(client, make_user(events=[event]))
+    token = form_token(client, f"/manage/events/{event.id}/registrations/")
+    response = client.post(f"/manage/events/{event.id}/documents/certificates", data={"csrf_token": token}, follow_redirects=True)
+    assert "Bisher wurde niemand eingecheckt" in response.get_data(as_text=True)

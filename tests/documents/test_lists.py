@@ -1,0 +1,125 @@
+"""Attendee lists and sign-in sheets as organisers and registrants print them."""
+
+import re
+
+from conference.agenda.models import AgendaItemKind
+from conference.database import utcnow
+from conference.documents import lists
+from conference.events.models import ParticipantListMode
+from conference.registration import services
+from tests.conftest import applicant, log_in
+from tests.documents.conftest import NAMES, pdf_pages
+
+
+def sheet(client, event, **arguments):
+    response = client.get(f"/manage/events/{event.id}/documents/sign-in-sheet.pdf", query_string=arguments)
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    return pdf_pages(response.data)
+
+
+def numbers_on(pages: list[str]) -> list[int]:
+    return [int(number) for page in pages for number in re.findall(r"^(\d+)$", page, re.MULTILINE)]
+
+
+def test_the_sign_in_sheet_lists_every_confirmed_person_with_header_and_page_numbers_on_each_page(
+        client, make_event, make_user, register_people):
+    event = make_event(title="Anerkennung durch Anerkennung", capacity=45)
+    register_people(event, 45)
+    waiting = services.register(event.id, applicant(last_name="Wartelistig"), utcnow()).registration
+    cancelled = services.cancel(services.register(event.id, applicant(last_name="Abgemeldet"), utcnow()).registration.id, utcnow())
+    log_in(client, make_user(events=[event]))
+
+    pages = sheet(client, event)
+
+    assert len(pages) == 3  # 20 rows a page
+    for number, page in enumerate(pages, start=1):
+        assert "Anerkennung durch Anerkennung" in page
+        assert "Unterschrift" in page and "Organisation" in page  # the table header on every page
+        assert f"Seite {number} von 3" in page
+    assert numbers_on(pages) == list(range(1, 46))
+    text = "\n".join(pages)
+    for first, last in NAMES:
+        assert f"{last} 001".split()[0] in text and first in text
+    assert waiting.last_name not in text and cancelled.last_name not in text
+    assert "Insgesamt: 45 Personen" in pages[-1] and "Insgesamt" not in pages[0]
+
+
+def test_variants_checked_in_and_one_forum_and_sorting_by_organisation(
+        client, make_event, make_user, make_forums, register_people):
+    event = make_event()
+    forum_a, forum_b = make_forums(event, None, None)
+    present = register_people(event, 3, checked_in=True, forums=[forum_a.id], organisation="Zentrum Süd")
+    register_people(event, 4, forums=[forum_b.id], organisation="Amt Nord")
+    log_in(client, make_user(events=[event]))
+
+    checked_in = sheet(client, event, variant="checked_in")
+    assert numbers_on(checked_in) == [1, 2, 3]
+    assert "Insgesamt: 3 Personen" in checked_in[0]
+    forum = sheet(client, event, variant="forum", forum=forum_b.id)
+    assert numbers_on(forum) == [1, 2, 3, 4] and "Forum: Forum 2" in forum[0] and "Zentrum Süd" not in forum[0]
+    by_organisation = sheet(client, event, sort="organisation")[0]
+    assert by_organisation.index("Amt Nord") < by_organisation.index("Zentrum Süd")
+    assert present[0].last_name in by_organisation
+    assert client.get(f"/manage/events/{event.id}/documents/sign-in-sheet.pdf?variant=forum&forum=999999").status_code == 404
+
+
+def test_long_lists_are_rendered_in_chunks_with_continuous_page_numbers_and_metadata(
+        client, make_event, make_user, register_people, monkeypatch):
+    monkeypatch.setattr(lists, "PAGES_PER_CHUNK", 1)  # three chunks, rendered by the pool and merged
+    event = make_event(title="Fachtagung Größe")
+    register_people(event, 41)
+    log_in(client, make_user(events=[event]))
+
+    response = client.get(f"/manage/events/{event.id}/documents/sign-in-sheet.pdf")
+    pages = pdf_pages(response.data)
+
+    assert [f"Seite {n} von 3" in page for n, page in enumerate(pages, start=1)] == [True, True, True]
+    assert numbers_on(pages) == list(range(1, 42))
+    from pypdf import PdfReader
+    import io
+    reader = PdfReader(io.BytesIO(response.data))
+    assert reader.metadata.title == "Teilnehmerliste: Fachtagung Größe"
+    assert reader.trailer["/Root"]["/Lang"] == "de"
+
+
+def test_the_public_participant_list_as_pdf_shows_only_consenting_people(client, make_event, register_people):
+    event = make_event(participant_list_mode=ParticipantListMode.PUBLIC)
+    listed = register_people(event, 2, listed_as_participant=True)
+    hidden = register_people(event, 1)
+
+    pages = pdf_pages(client.get(f"/events/{event.slug}/participants.pdf").data)
+
+    assert listed[0].last_name in pages[0] and listed[1].last_name in pages[0]
+    assert hidden[0].last_name not in pages[0] and "Unterschrift" not in pages[0]
+    other = make_event(participant_list_mode=ParticipantListMode.HIDDEN)
+    assert client.get(f"/events/{other.slug}/participants.pdf").status_code == 404
+
+
+def test_badges_and_the_printed_programme(client, make_event, make_user, make_agenda_item, register_people):
+    event = make_event()
+    make_agenda_item(event, 0, title="Begrüßung und Einführung")
+    make_agenda_item(event, 60, kind=AgendaItemKind.BREAK, title="Kaffeepause")
+    people = register_people(event, 11)
+    log_in(client, make_user(events=[event]))
+
+    badges = pdf_pages(client.get(f"/manage/events/{event.id}/documents/badges.pdf").data)
+    assert len(badges) == 2  # ten to a sheet
+    assert sorted(code for person in people for code in [person.check_in_code] if code in "".join(badges)) == sorted(
+        person.check_in_code for person in people)
+    assert sum(person.check_in_code in badges[0] for person in people) == 10
+    large = pdf_pages(client.get(f"/manage/events/{event.id}/documents/badges.pdf?size=100x70").data)
+    assert len(large) == 2
+    programme = pdf_pages(client.get(f"/events/{event.slug}/programme.pdf").data)
+    assert "Begrüßung und Einführung" in programme[0] and "Kaffeepause" in programme[0]
+
+
+def test_organisers_see_a_picture_of_each_first_page(client, make_event, make_user, register_people):
+    event = make_event()
+    register_people(event, 2)
+    log_in(client, make_user(events=[event]))
+    page = client.get(f"/manage/events/{event.id}/documents/").get_data(as_text=True)
+    for name in ("sign-in-sheet", "participants", "badges", "programme", "certificate"):
+        assert f"/documents/preview/{name}.png" in page
+        response = client.get(f"/manage/events/{event.id}/documents/preview/{name}.png")
+        assert response.status_code == 200 and response.data.startswith(b"\x89PNG"), name

@@ -1,0 +1,51 @@
+"""The renderer loads only the app's own files: typed text cannot make it read the disk or the network."""
+
+import logging
+
+import pytest
+
+from conference.documents import engine
+from conference.events.models import ParticipantListMode
+from conference.registration import services
+from conference.database import utcnow
+from tests.conftest import applicant, log_in
+from tests.documents.conftest import pdf_pages
+
+HOSTILE = '<img src="file:///etc/passwd"><link rel="stylesheet" href="http://127.0.0.1:9/x.css">'
+
+
+def test_a_hostile_name_is_printed_as_text_and_nothing_is_fetched(client, make_event, make_user, caplog):
+    event = make_event(participant_list_mode=ParticipantListMode.PUBLIC)
+    services.register(event.id, applicant(first_name=HOSTILE, last_name="Böse", listed_as_participant=True), utcnow())
+    log_in(client, make_user(events=[event]))
+
+    with caplog.at_level(logging.WARNING, logger="conference.documents.engine"):
+        for url in (f"/manage/events/{event.id}/documents/sign-in-sheet.pdf", f"/manage/events/{event.id}/documents/badges.pdf",
+                    f"/events/{event.slug}/participants.pdf"):
+            text = "".join(pdf_pages(client.get(url).data)).replace("\n", "")
+            assert 'file:///etc/passwd' in text, url  # shown as typed, not loaded
+            assert "root:" not in text
+    assert not caplog.records  # escaped: the renderer never even tried to load it
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "http://127.0.0.1:9/logo.png", "https://example.org/x.png",
+                                 "app://conference/static/../../../../etc/passwd", "app://conference/uploads/../config.py",
+                                 "ftp://example.org/x"])
+def test_the_fetcher_refuses_everything_but_our_own_files(tmp_path, url):
+    fetcher = engine.OwnFilesOnlyFetcher({"static": str(tmp_path / "static"), "uploads": str(tmp_path / "uploads")})
+    with pytest.raises(ValueError):
+        fetcher.fetch(url)
+
+
+def test_the_fetcher_serves_static_files_and_uploaded_logos(tmp_path):
+    (tmp_path / "uploads" / "logos").mkdir(parents=True)
+    (tmp_path / "uploads" / "logos" / "a.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    fetcher = engine.OwnFilesOnlyFetcher({"uploads": str(tmp_path / "uploads")})
+    assert fetcher.fetch("app://conference/uploads/logos/a.png").headers["Content-Type"] == "image/png"
+
+
+def test_an_injected_local_image_in_a_template_is_refused_and_the_pdf_still_renders(caplog):
+    with caplog.at_level(logging.WARNING, logger="conference.documents.engine"):
+        pdf = engine.html_to_pdf('<p>Ayşe</p><img src="file:///etc/passwd">', {})
+    assert "Ayşe" in pdf_pages(pdf)[0]
+    assert "refused to load file:///etc/passwd" in caplog.text

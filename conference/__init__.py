@@ -29,6 +29,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Batch mode lets later migrations alter tables on SQLite, which lacks most ALTER TABLE forms.
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIRECTORY), render_as_batch=True)
     babel.init_app(app, locale_selector=select_locale)
+    from conference.materials.manage import allow_large_uploads
+
+    allow_large_uploads(app)  # before CSRF protection, which reads the request body
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
@@ -73,6 +76,8 @@ def _register_features(app: Flask) -> None:
     from conference.documents.commands import documents_commands
     from conference.documents.manage import blueprint as documents_manage
     from conference.documents.routes import blueprint as documents
+    from conference.materials.manage import blueprint as materials_manage
+    from conference.materials.routes import blueprint as materials
     from conference.mail.commands import mail_commands
     from conference.events.manage import blueprint as events_manage
     from conference.events.routes import blueprint as events
@@ -88,7 +93,7 @@ def _register_features(app: Flask) -> None:
 
     for blueprint in (site, events, agenda, people, organisations, registration, accounts, events_manage,
                       registration_manage, check_in, agenda_manage, people_manage, organisations_manage,
-                      accounts_manage, documents, documents_manage):
+                      accounts_manage, documents, documents_manage, materials, materials_manage):
         app.register_blueprint(blueprint)
     errors.register(app)
     filters.register(app)

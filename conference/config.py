@@ -17,6 +17,7 @@ ENVIRONMENT_KEYS = (
     "MAIL_DEFAULT_SENDER",
     "MAIL_BACKEND",
     "PUBLIC_URL",
+    "MATERIALS_MAX_BYTES",
 )
 
 DEVELOPMENT_SECRET_KEY = "development-only-not-secret"
@@ -45,6 +46,8 @@ def defaults(instance_path: str) -> dict:
         "MAIL_DEFAULT_SENDER": "tagung@example.org",
         # Forms are small; a larger body is refused with 413 before it is read.
         "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # Uploaded materials (slides, handouts) may be larger: at most this many bytes each.
+        "MATERIALS_MAX_BYTES": 50 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": True,
@@ -55,8 +58,9 @@ def defaults(instance_path: str) -> dict:
 def from_environment(environ=os.environ) -> dict:
     """The recognised environment variables, with numbers and flags converted."""
     found = {key: environ[key] for key in ENVIRONMENT_KEYS if environ.get(key)}
-    if "MAIL_PORT" in found:
-        found["MAIL_PORT"] = int(found["MAIL_PORT"])
+    for number in ("MAIL_PORT", "MATERIALS_MAX_BYTES"):
+        if number in found:
+            found[number] = int(found[number])
     if "MAIL_USE_TLS" in found:
         found["MAIL_USE_TLS"] = found["MAIL_USE_TLS"].lower() in {"1", "true", "yes", "on"}
     return found

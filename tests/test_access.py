@@ -10,6 +10,8 @@ from conference.database import utcnow
 from conference.documents import jobs
 from conference.documents.models import DocumentJob
 from conference.extensions import db
+from conference.materials.models import Material
+from conference.materials.storage import folder as material_folder
 from conference.registration import services
 from tests.conftest import applicant, log_in
 
@@ -21,6 +23,8 @@ PUBLIC = {
     "site.switch_language", "registration.register", "registration.lost_link", "registration.privacy",
     "registration.participants", "accounts.login", "accounts.logout", "accounts.forgot_password",
     "accounts.reset_password", "organisations_manage.logo", "agenda.programme", "documents.verify",
+    # Materials check per file who may fetch it (tests/materials); their pages are public or behind a secret link.
+    "materials.index", "materials.download", "materials.archive",
 }
 BEHIND_SECRET_LINK = {"registration.manage", "registration.edit", "registration.cancel", "registration.ticket",
                       "registration.participants_for_registrant", "registration.certificate"}
@@ -35,11 +39,16 @@ def protected(app, make_event, make_agenda_item, make_person, make_organisation)
     (jobs.folder() / "result.pdf").write_bytes(b"%PDF-1.7")
     job = DocumentJob(event_id=event.id, kind="certificates.pdf", status="done", stored_name="result.pdf")
     db.session.add(job)
+    (material_folder() / "material").write_bytes(b"%PDF-1.7")
+    material = Material(event_id=event.id, title="Folien", stored_name="material", original_name="f.pdf",
+                        content_type="application/pdf", size=8)
+    db.session.add(material)
     db.session.commit()
     values = {"event_id": event.id, "registration_id": registration.id, "action": "cancel", "item_id": item.id,
               "format": "csv", "person_id": make_person().id, "organisation_id": make_organisation().id,
               "partner_id": event.partners[0].id, "room_id": item.room.id, "user_id": 1, "assignment_id": 1,
-              "job_id": job.id, "name": "programme"}
+              "job_id": job.id, "name": "programme",
+              "material_id": material.id}
     urls = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC | BEHIND_SECRET_LINK:

@@ -1,5 +1,8 @@
 """``flask --app conference demo-data``: load the demo world; running it again changes nothing."""
 
+import secrets
+from datetime import timedelta
+
 import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
@@ -12,7 +15,8 @@ from conference.events.models import Event, EventPartner, EventStatus, Participa
 from conference.extensions import db
 from conference.organisations.models import Organisation
 from conference.people.models import Person
-from conference.registration.models import Question
+from conference.registration.models import Question, Registration, RegistrationStatus
+from conference.registration.services import new_check_in_code, new_link
 
 
 def load(today) -> list[str]:
@@ -68,6 +72,7 @@ def _event(spec: dict, organisations: dict, people: dict) -> Event | None:
         contact_name=contact_name, contact_email=contact_email, contact_phone=contact_phone,
         participant_list_mode=spec.get("participant_list_mode", ParticipantListMode.HIDDEN),
     )
+    event.certificate_signer_name, event.certificate_signer_function = spec.get("certificate_signer", ("", ""))
     event.partners = [
         EventPartner(role=role, organisation=organisations[slug], position=position)
         for position, (role, slug) in enumerate(spec["partners"])
@@ -91,8 +96,22 @@ def _event(spec: dict, organisations: dict, people: dict) -> Event | None:
                 ],
             )
         )
+    for first_name, last_name, organisation, function in spec.get("attendees", []):
+        _attendee(event, first_name, last_name, organisation, function)
     db.session.add(event)
     return event
+
+
+def _attendee(event: Event, first_name: str, last_name: str, organisation: str, function: str) -> None:
+    """A confirmed registration checked in at the event's start (added directly: no mail is sent)."""
+    registration = Registration(
+        event=event, status=RegistrationStatus.CONFIRMED, first_name=first_name, last_name=last_name,
+        email=f"{secrets.token_hex(4)}@example.org", organisation=organisation, function=function,
+        privacy_accepted_at=event.starts_at - timedelta(days=14), created_at=event.starts_at - timedelta(days=14),
+        check_in_code=new_check_in_code(), checked_in_at=event.starts_at, listed_as_participant=True,
+    )
+    new_link(registration)
+    db.session.add(registration)
 
 
 def _demo_organiser(events: list[Event]) -> None:

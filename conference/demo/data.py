@@ -15,6 +15,29 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 DEMO_ORGANISER = {"email": "orga@example.org", "name": "Demo-Organisation", "password": "Anerkennung-2011"}
 
+# Who came to Schwerin (invented people): first name, last name, organisation, function. All were
+# checked in, so the sign-in sheet and the certificates of attendance can be tried at once.
+SCHWERIN_ATTENDEES = [
+    ("Olga", "Schmidt", "Jobcenter Schwerin", "Integrationsfachkraft"),
+    ("Mehmet", "Demir", "Handwerkskammer Schwerin", "Ausbildungsberater"),
+    ("Anna", "Kowalska", "Schweriner Ausbildungszentrum e.V.", "Projektmitarbeiterin amoN"),
+    ("Thị Lan", "Nguyễn", "Verein der Vietnamesen in Schwerin e.V.", "Beraterin"),
+    ("Dmitrij", "Iwanow", "Agentur für Arbeit Schwerin", "Arbeitsvermittler"),
+    ("Fatma", "Yıldız", "IHK zu Schwerin", "Referentin Anerkennung"),
+    ("Jürgen", "Krüger", "Landeshauptstadt Schwerin", "Integrationsbeauftragter"),
+    ("Katrin", "Hoffmann", "Bildungswerk der Wirtschaft Mecklenburg-Vorpommern e.V.", "Projektleiterin"),
+    ("Ahmad", "Al-Hassan", "Migrationsberatung für Erwachsene", "Berater"),
+    ("Светлана", "Кузнецова", "Jobcenter Rostock", "Fallmanagerin"),
+    ("Sören", "Größler", "Technologie- und Gewerbezentrum e.V. Schwerin", "Dozent"),
+    ("Agnieszka", "Wiśniewska", "Jobcenter Ludwigslust-Parchim", "Teamleiterin"),
+    ("Ewa", "Nowak", "Schweriner Ausbildungszentrum e.V.", "Sozialpädagogin"),
+    ("Hans-Peter", "Lüdtke", "Ministerium für Arbeit, Gleichstellung und Soziales MV", "Referent"),
+    ("Leyla", "Aydın", "Caritas im Norden", "Migrationsberaterin"),
+    ("Marta", "Horvath", "Bildungszentrum Wismar", "Kursleiterin"),
+    ("Tomasz", "Zieliński", "Kreishandwerkerschaft Schwerin", "Geschäftsführer"),
+    ("Abebe", "Tesfaye", "Flüchtlingsrat Mecklenburg-Vorpommern e.V.", "Projektreferent"),
+]
+
 FUNDING_PERSPEKTIVE = (
     "Das Programm „Perspektive Berufsabschluss“ wird vom Bundesministerium für Bildung und Forschung "
     "und aus Mitteln des Europäischen Sozialfonds der Europäischen Union gefördert."
@@ -109,6 +132,8 @@ def events(today: date) -> list[dict]:
             "capacity": 120,
             "registration": (berlin(date(2011, 8, 1), "08:00"), berlin(date(2011, 9, 22), "23:59")),
             "contact": ("Schweriner Ausbildungszentrum e.V.", "fachtagung@example.org", ""),
+            "certificate_signer": ("Projektkoordination NQ-Netz-MV", "Durchführung: Schweriner Ausbildungszentrum e.V."),
+            "attendees": SCHWERIN_ATTENDEES,
             "funding_notice": FUNDING_PERSPEKTIVE,
             "description": (
                 "Vier Projekte aus Mecklenburg-Vorpommern haben sich zu einem Netzwerk zur beruflichen Nachqualifizierung "

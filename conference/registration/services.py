@@ -72,6 +72,10 @@ def link_token(registration: Registration) -> str:
     return digest.hexdigest()
 
 
+def new_check_in_code() -> str:
+    return "".join(secrets.choice(CHECK_IN_ALPHABET) for _ in range(10))
+
+
 def check_in_qr_code(registration: Registration) -> str:
     """The check-in code as a QR code, an SVG data URI for pages and PDFs."""
     return segno.make(registration.check_in_code, error="m").svg_data_uri(scale=4, border=2)
@@ -87,7 +91,7 @@ def registration_for_token(token: str) -> Registration | None:
     return db.session.scalar(sa.select(Registration).where(Registration.token_hash == _hash(token)))
 
 
-def _new_link(registration: Registration) -> None:
+def new_link(registration: Registration) -> None:
     registration.link_nonce = secrets.token_hex(16)
     registration.token_hash = _hash(link_token(registration))
 
@@ -197,11 +201,11 @@ def register(event_id: int, applicant: Applicant, now: datetime, by_organiser: b
                 status=_seat_status(event) if has_seat else RegistrationStatus.WAITLISTED,
                 email=email,
                 privacy_accepted_at=now,
-                check_in_code="".join(secrets.choice(CHECK_IN_ALPHABET) for _ in range(10)),
+                check_in_code=new_check_in_code(),
                 submission_key=applicant.submission_key,
                 created_at=now,
             )
-            _new_link(registration)
+            new_link(registration)
             _apply(registration, event, applicant)
             db.session.add(registration)
             queued = [_queue_mail(registration, "registered")]

@@ -1,0 +1,127 @@
+"""Materials of one event, for its organisers: upload, change, replace, hide, delete, see what is stored."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf.file import FileField
+from werkzeug.exceptions import RequestEntityTooLarge
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from conference.accounts.services import managed_event_or_abort, row_of_event_or_404
+from conference.audit.services import record
+from conference.materials import services, storage
+from conference.materials.models import Material, Visibility
+from conference.site.errors import render_error
+from conference.site.forms import Form, status_of
+from conference.site.urls import absolute_url
+
+blueprint = Blueprint("materials_manage", __name__, url_prefix="/manage/events/<int:event_id>/materials")
+
+
+class MaterialForm(Form):
+    title = StringField(_l("Title"), [InputRequired(_l("Please enter a title.")), Length(max=200)])
+    description = TextAreaField(_l("Description"), [Optional(), Length(max=5000)])
+    agenda_item_id = SelectField(_l("Agenda item"), coerce=int, description=_l("For example the talk whose slides these are."))
+    visibility = SelectField(_l("Who may download it"), choices=[SelectChoice(v.value, v.label) for v in Visibility])
+    hidden = BooleanField(_l("Hidden (only organisers see it)"))
+    file = FileField(_l("File"), description=_l("PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG or ZIP."))
+
+    def details(self) -> services.MaterialDetails:
+        return services.MaterialDetails(title=self.title.data.strip(), description=(self.description.data or "").strip(),
+                                        visibility=Visibility(self.visibility.data), agenda_item_id=self.agenda_item_id.data or None,
+                                        hidden=self.hidden.data)
+
+
+def material_form(event, material: Material | None) -> MaterialForm:
+    form = MaterialForm(obj=material) if request.method == "GET" and material else MaterialForm()
+    if material and request.method == "GET":
+        form.visibility.data = material.visibility.value
+        form.agenda_item_id.data = material.agenda_item_id or 0
+    form.agenda_item_id.choices = [SelectChoice(0, "–")] + [SelectChoice(item.id, item.title) for item in event.agenda_items]
+    return form
+
+
+def allow_large_uploads(app) -> None:
+    """Let the upload form take a body as large as a material; registered before CSRF protection reads it."""
+
+    @app.before_request
+    def raise_the_limit():
+        if request.endpoint == "materials_manage.edit":
+            request.max_content_length = current_app.config["MATERIALS_MAX_BYTES"] + 64 * 1024
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(_error):
+        message = (storage.too_large_message(current_app.config["MATERIALS_MAX_BYTES"])
+                   if request.endpoint == "materials_manage.edit" else None)
+        return render_error(413, message)
+
+
+@blueprint.get("/")
+@login_required
+def index(event_id: int):
+    event = managed_event_or_abort(current_user, event_id)
+    token = services.partner_token(event.id)
+    return render_template("manage/materials.html", event=event, materials=services.listed(event.id, services.Viewer(organiser=True)),
+                           overview=services.overview(event.id), form=Form(), limit=current_app.config["MATERIALS_MAX_BYTES"],
+                           partner_url=absolute_url("materials.index", slug=event.slug, partner=token) if token else None)
+
+
+@blueprint.route("/new", methods=["GET", "POST"], defaults={"material_id": None})
+@blueprint.route("/<int:material_id>", methods=["GET", "POST"])
+@login_required
+def edit(event_id: int, material_id: int | None):
+    event = managed_event_or_abort(current_user, event_id)
+    material = row_of_event_or_404(Material, material_id, event) if material_id else None
+    form = material_form(event, material)
+    if form.validate_on_submit():
+        upload = form.file.data if form.file.data and form.file.data.filename else None
+        try:
+            if material is None and upload is None:
+                raise storage.UploadRefused(_("Please choose a file."), "file")
+            if material is None:
+                material = services.create(event, form.details(), upload.stream, upload.filename)
+                record("material.added", material.title, event.id)
+            else:
+                services.update(material, form.details(), upload.stream if upload else None, upload.filename if upload else "")
+                record("material.changed", material.title, event.id)
+        except storage.UploadRefused as refused:
+            form.add_error(refused.message, refused.field or "file")
+        else:
+            flash(_("Saved: %(title)s", title=material.title), "success")
+            return redirect(url_for(".index", event_id=event.id), code=303)
+    return render_template("manage/material.html", event=event, form=form, material=material,
+                           limit=current_app.config["MATERIALS_MAX_BYTES"]), status_of(form)
+
+
+@blueprint.get("/<int:material_id>/file")
+@login_required
+def download(event_id: int, material_id: int):
+    event = managed_event_or_abort(current_user, event_id)
+    material = row_of_event_or_404(Material, material_id, event)
+    return send_file(storage.path_of(material.stored_name), mimetype=material.content_type, as_attachment=True,
+                     download_name=material.original_name, conditional=True)
+
+
+@blueprint.route("/<int:material_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(event_id: int, material_id: int):
+    event = managed_event_or_abort(current_user, event_id)
+    material = row_of_event_or_404(Material, material_id, event)
+    form = Form()
+    if form.validate_on_submit():
+        services.delete(material)
+        record("material.deleted", material.title, event.id)
+        flash(_("Deleted: %(title)s", title=material.title), "success")
+        return redirect(url_for(".index", event_id=event.id), code=303)
+    return render_template("manage/material_delete.html", event=event, material=material, form=form)
+
+
+@blueprint.post("/partner-link")
+@login_required
+def partner_link(event_id: int):
+    event = managed_event_or_abort(current_user, event_id)
+    services.renew_partner_link(event.id)
+    record("material.partner_link", event.title, event.id)
+    flash(_("A new link for speakers and partners has been made; the previous one no longer works."), "success")
+    return redirect(url_for(".index", event_id=event.id), code=303)

@@ -1,0 +1,114 @@
+"""Material files on disk: checked by content, stored by a random name, written whole or not at all."""
+
+import os
+import secrets
+import zipfile
+from pathlib import Path
+from typing import IO
+
+from flask import current_app
+from flask_babel import format_decimal, gettext as _
+
+from conference.rules import Refusal
+
+# What may be uploaded: the kind judged from the content, the extensions that kind may carry, its type.
+KINDS = {
+    "pdf": ({".pdf"}, "application/pdf"),
+    "png": ({".png"}, "image/png"),
+    "jpeg": ({".jpg", ".jpeg"}, "image/jpeg"),
+    "zip": ({".zip"}, "application/zip"),
+    "docx": ({".docx"}, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "xlsx": ({".xlsx"}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "pptx": ({".pptx"}, "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+    "odf": ({".odt", ".ods", ".odp"}, None),  # the type is written inside the file
+    "ole": ({".doc", ".xls", ".ppt"}, None),  # older Microsoft Office formats
+}
+OLE_TYPES = {".doc": "application/msword", ".xls": "application/vnd.ms-excel", ".ppt": "application/vnd.ms-powerpoint"}
+OOXML_FOLDERS = {"word/": "docx", "xl/": "xlsx", "ppt/": "pptx"}
+CHUNK = 1024 * 1024
+
+
+class UploadRefused(Refusal):
+    pass
+
+
+def folder() -> Path:
+    path = Path(current_app.instance_path) / "uploads" / "materials"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _kind_of_zip(stream: IO[bytes]) -> tuple[str, str | None]:
+    """A ZIP file may be an office document: tell which from the names inside."""
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            names = archive.namelist()
+            if "mimetype" in names:
+                declared = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
+                if declared.startswith("application/vnd.oasis.opendocument."):
+                    return "odf", declared
+            if "[Content_Types].xml" in names:
+                for prefix, kind in OOXML_FOLDERS.items():
+                    if any(name.startswith(prefix) for name in names):
+                        return kind, KINDS[kind][1]
+    except zipfile.BadZipFile as error:
+        raise UploadRefused(_("This file is damaged or not what its name says.")) from error
+    return "zip", KINDS["zip"][1]
+
+
+def content_type(stream: IO[bytes], filename: str) -> str:
+    """The file's type judged from its content; refused unless it is one we accept and its name agrees."""
+    extension = os.path.splitext(filename)[1].lower()
+    start = stream.read(8)
+    stream.seek(0)
+    if start.startswith(b"%PDF-"):
+        kind, mimetype = "pdf", KINDS["pdf"][1]
+    elif start.startswith(b"\x89PNG\r\n\x1a\n"):
+        kind, mimetype = "png", KINDS["png"][1]
+    elif start.startswith(b"\xff\xd8\xff"):
+        kind, mimetype = "jpeg", KINDS["jpeg"][1]
+    elif start.startswith(b"PK\x03\x04"):
+        kind, mimetype = _kind_of_zip(stream)
+        stream.seek(0)
+    elif start.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        kind, mimetype = "ole", OLE_TYPES.get(extension)
+    else:
+        raise UploadRefused(_("Please upload a PDF, an office document (Word, Excel, PowerPoint, OpenDocument), "
+                              "a PNG or JPEG image, or a ZIP file."))
+    if extension not in KINDS[kind][0] or mimetype is None:
+        raise UploadRefused(_("The file's content does not match its name (%(name)s). Please check the file.",
+                              name=filename))
+    return mimetype
+
+
+def save(stream: IO[bytes], limit: int) -> tuple[str, int]:
+    """Copy an upload into the store; returns its stored name and size. Nothing is left if it fails."""
+    stored_name = secrets.token_hex(16)
+    target = folder() / stored_name
+    partial = target.with_suffix(".part")
+    size = 0
+    try:
+        with open(partial, "xb") as output:
+            while chunk := stream.read(CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise UploadRefused(too_large_message(limit))
+                output.write(chunk)
+        if size == 0:
+            raise UploadRefused(_("The file is empty."))
+        partial.rename(target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return stored_name, size
+
+
+def too_large_message(limit: int) -> str:
+    return _("The file is too large: at most %(size)s MB are allowed.", size=format_decimal(limit / 2**20, "#,##0.##"))
+
+
+def path_of(stored_name: str) -> Path:
+    return folder() / stored_name
+
+
+def remove(stored_name: str) -> None:
+    path_of(stored_name).unlink(missing_ok=True)

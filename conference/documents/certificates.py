@@ -13,6 +13,7 @@ from flask_babel import force_locale, gettext as _
 from conference.database import write_transaction
 from conference.documents.models import Certificate
 from conference.documents.pdf import Metadata
+from conference.documents.render import render_chunks
 from conference.events.models import Event, PartnerRole
 from conference.extensions import db
 from conference.registration.models import Registration, RegistrationStatus
@@ -127,3 +128,9 @@ def chunks(event: Event, registrations: list[Registration]) -> list[str]:
     certificates = issue(registrations)
     return [html(event, registrations[start:start + CERTIFICATES_PER_CHUNK], certificates)
             for start in range(0, len(registrations), CERTIFICATES_PER_CHUNK)]
+
+
+def pdf_of(registration: Registration) -> bytes:
+    """One person's certificate as a PDF (issued on first use)."""
+    event = registration.event
+    return render_chunks([html(event, [registration], issue([registration]))], metadata(event, [registration]))

@@ -116,11 +116,10 @@ def certificate(event_id: int, registration_id: int):
     event = managed_event_or_abort(current_user, event_id)
     registration = row_of_event_or_404(Registration, registration_id, event)
     try:
-        issued = certificates.issue([registration])
+        pdf = certificates.pdf_of(registration)
     except certificates.CertificateRefused as refused:
         flash(refused.message, "error")
         return redirect(url_for("registration_manage.index", event_id=event.id), code=303)
-    pdf = render_chunks([certificates.html(event, [registration], issued)], certificates.metadata(event, [registration]))
     return pdf_response(pdf, file_name(_("Certificate of attendance"), registration.last_name, registration.first_name))
 
 

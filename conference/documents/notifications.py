@@ -4,7 +4,7 @@ from flask import render_template
 from flask_babel import force_locale, gettext as _
 
 from conference.documents import certificates
-from conference.documents.render import file_name, render_chunks
+from conference.documents.render import file_name
 from conference.extensions import db
 from conference.mail import services as mail
 from conference.registration.models import Registration
@@ -21,8 +21,6 @@ def build(context: dict):
         message.set_content(render_template(
             "documents/certificate_mail.txt", registration=registration, event=event,
             link=absolute_url("registration.manage", token=link_token(registration))))
-        pdf = render_chunks([certificates.html(event, [registration], certificates.issue([registration]))],
-                            certificates.metadata(event, [registration]))
-        message.add_attachment(pdf, maintype="application", subtype="pdf",
+        message.add_attachment(certificates.pdf_of(registration), maintype="application", subtype="pdf",
                                filename=file_name(_("Certificate of attendance"), event.slug))
     return message

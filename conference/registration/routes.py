@@ -151,10 +151,7 @@ def certificate(token: str):
     registration = registration_or_404(token)
     if not certificates.available_to_attendee(registration, utcnow()):
         abort(404)
-    event = registration.event
-    pdf = render_chunks([certificates.html(event, [registration], certificates.issue([registration]))],
-                        certificates.metadata(event, [registration]))
-    return pdf_response(pdf, file_name(_("Certificate of attendance"), event.slug))
+    return pdf_response(certificates.pdf_of(registration), file_name(_("Certificate of attendance"), registration.event.slug))
 
 
 @blueprint.get("/registrations/<token>/ticket.pdf")

@@ -17,7 +17,7 @@ NPM_PACKAGES := $(if $(shell command -v npm),,nodejs npm)
 VENDOR := conference/static/vendor/qr-scanner
 VENDORED := $(VENDOR)/qr-scanner.umd.min.js $(VENDOR)/qr-scanner-worker.min.js
 
-.PHONY: run test system-packages test-system-packages translations translations-update clean
+.PHONY: run test audit system-packages test-system-packages translations translations-update clean
 
 run: system-packages $(VENV)/.installed $(COMPILED) $(VENDORED)
 	CONFERENCE_ENV=development $(FLASK) db upgrade
@@ -26,7 +26,11 @@ run: system-packages $(VENV)/.installed $(COMPILED) $(VENDORED)
 	CONFERENCE_ENV=development $(FLASK) run --host 127.0.0.1 --port 5000
 
 test: system-packages test-system-packages $(VENV)/.installed-test $(COMPILED) $(VENDORED)
-	$(PYTHON) -m pytest
+	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+# Known vulnerabilities in the installed Python packages (PyPI's advisory data); fails on any found.
+audit: $(VENV)/.installed-test
+	$(PYTHON) -m pip_audit --skip-editable --progress-spinner off
 
 # Installs only what is missing; without root or sudo it names the packages and stops.
 define install_missing

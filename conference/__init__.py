@@ -23,7 +23,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     config.finalise(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
 
+    from conference.site import observability, security
     from conference.site.i18n import select_locale
+
+    security.init(app)
+    observability.init(app)
 
     db.init_app(app)
     # Batch mode lets later migrations alter tables on SQLite, which lacks most ALTER TABLE forms.

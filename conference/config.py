@@ -18,6 +18,8 @@ ENVIRONMENT_KEYS = (
     "MAIL_BACKEND",
     "PUBLIC_URL",
     "MATERIALS_MAX_BYTES",
+    "TRUSTED_PROXIES",
+    "LOG_FORMAT",
 )
 
 DEVELOPMENT_SECRET_KEY = "development-only-not-secret"
@@ -51,6 +53,13 @@ def defaults(instance_path: str) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": True,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": True,
+        # How many reverse proxies stand before the app (their X-Forwarded-* headers are then trusted).
+        "TRUSTED_PROXIES": 0,
+        # "json": one JSON object per log line (for log collectors); "text": for reading in a terminal.
+        "LOG_FORMAT": None,
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 30,
     }
 
@@ -58,7 +67,7 @@ def defaults(instance_path: str) -> dict:
 def from_environment(environ=os.environ) -> dict:
     """The recognised environment variables, with numbers and flags converted."""
     found = {key: environ[key] for key in ENVIRONMENT_KEYS if environ.get(key)}
-    for number in ("MAIL_PORT", "MATERIALS_MAX_BYTES"):
+    for number in ("MAIL_PORT", "MATERIALS_MAX_BYTES", "TRUSTED_PROXIES"):
         if number in found:
             found[number] = int(found[number])
     if "MAIL_USE_TLS" in found:
@@ -90,9 +99,11 @@ def finalise(config) -> None:
         config["SECRET_KEY"] = DEVELOPMENT_SECRET_KEY
     if mode != "production":
         # Development and tests are served over plain http://127.0.0.1.
-        config["SESSION_COOKIE_SECURE"] = False
+        config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = False
     if mode == "development" and not config["PUBLIC_URL"]:
         config["PUBLIC_URL"] = "http://127.0.0.1:5000"
+    if not config["LOG_FORMAT"]:
+        config["LOG_FORMAT"] = "text" if mode == "development" else "json"
     if not config["MAIL_BACKEND"]:
         config["MAIL_BACKEND"] = "file" if mode == "development" else "smtp"
     config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(config["DATABASE_URL"])

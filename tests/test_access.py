@@ -20,7 +20,7 @@ from tests.conftest import applicant, log_in
 PUBLIC = {
     "static", "events.home", "events.detail", "events.event_calendar", "events.feed", "agenda.agenda",
     "agenda.good_practice", "agenda.speakers", "people.speaker", "organisations.index", "organisations.detail",
-    "site.switch_language", "registration.register", "registration.lost_link", "registration.privacy",
+    "site.switch_language", "site.health", "registration.register", "registration.lost_link", "registration.privacy",
     "registration.participants", "accounts.login", "accounts.logout", "accounts.forgot_password",
     "accounts.reset_password", "organisations_manage.logo", "agenda.programme", "documents.verify",
     # Materials check per file who may fetch it (tests/materials); their pages are public or behind a secret link.
@@ -31,7 +31,7 @@ BEHIND_SECRET_LINK = {"registration.manage", "registration.edit", "registration.
 
 
 @pytest.fixture
-def protected(app, make_event, make_agenda_item, make_person, make_organisation):
+def url_values(app, make_event, make_agenda_item, make_person, make_organisation):
     event = make_event(partners=[(PartnerRole.FUNDER, make_organisation())])
     registration = services.register(event.id, applicant(), utcnow()).registration
     item = make_agenda_item(event, room="Saal")
@@ -48,16 +48,40 @@ def protected(app, make_event, make_agenda_item, make_person, make_organisation)
               "format": "csv", "person_id": make_person().id, "organisation_id": make_organisation().id,
               "partner_id": event.partners[0].id, "room_id": item.room.id, "user_id": 1, "assignment_id": 1,
               "job_id": job.id, "name": "programme",
-              "material_id": material.id}
+              "material_id": material.id, "slug": event.slug, "token": "not-a-real-token", "number": "ABCDEF123456"}
+    return event, values
+
+
+def path_of(rule, values: dict) -> str:
+    return re.sub(r"<(?:[^:<>]+:)?(\w+)>", lambda match: str(values[match.group(1)]), rule.rule)
+
+
+@pytest.fixture
+def protected(app, url_values):
+    event, values = url_values
     urls = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC | BEHIND_SECRET_LINK:
             continue
         assert rule.rule.startswith("/manage/"), f"{rule.endpoint} is neither public nor a management page"
-        path = re.sub(r"<(?:[^:<>]+:)?(\w+)>", lambda match: str(values[match.group(1)]), rule.rule)
-        urls.extend((method, path, "<int:event_id>" in rule.rule) for method in rule.methods - {"HEAD", "OPTIONS"})
+        urls.extend((method, path_of(rule, values), "<int:event_id>" in rule.rule)
+                    for method in rule.methods - {"HEAD", "OPTIONS"})
     assert urls, "the sweep found no management page"
     return event, urls
+
+
+def test_every_state_changing_request_without_a_csrf_token_is_refused(app, client, url_values, make_user):
+    """Public forms, the registrant's own forms and management forms alike, logged in or not."""
+    _event, values = url_values
+    posts = [path_of(rule, values) for rule in app.url_map.iter_rules() if rule.methods & {"POST", "PUT", "PATCH", "DELETE"}]
+    assert len(posts) >= 36, "the walk missed forms"
+    for logged_in in (False, True):
+        if logged_in:
+            log_in(client, make_user(role=UserRole.ADMINISTRATOR))
+        for path in posts:
+            response = client.post(path, data={"title": "x", "email": "x@example.org"})
+            assert response.status_code == 400, path
+            assert "Das Formular war abgelaufen" in response.get_data(as_text=True), path
 
 
 def test_anonymous_visitors_are_sent_to_login(client, protected):

@@ -1,0 +1,65 @@
+import json
+import logging
+
+import sqlalchemy as sa
+
+from conference.extensions import db
+from conference.site.observability import JsonFormatter
+
+
+def test_every_response_carries_a_request_id_and_a_proxys_id_is_kept(client):
+    first, second = client.get("/"), client.get("/")
+    assert len(first.headers["X-Request-ID"]) == 16 and first.headers["X-Request-ID"] != second.headers["X-Request-ID"]
+    assert client.get("/", headers={"X-Request-ID": "proxy-4711-abcdef"}).headers["X-Request-ID"] == "proxy-4711-abcdef"
+    # Anything that does not look like an id is replaced, so it cannot smuggle text into the logs.
+    assert client.get("/", headers={"X-Request-ID": "<script>" * 10}).headers["X-Request-ID"] != "<script>" * 10
+
+
+def test_the_request_log_names_the_route_not_the_secret_in_the_path(client, caplog, make_event):
+    event = make_event()
+    caplog.set_level(logging.INFO, logger="conference.request")
+    response = client.get("/registrations/secret-token-of-a-registrant")
+    [record] = [r for r in caplog.records if r.name == "conference.request"]
+    line = json.loads(JsonFormatter().format(record))
+    assert line["route"] == "/registrations/<token>" and line["status"] == response.status_code == 404
+    assert line["method"] == "GET" and line["duration_ms"] >= 0 and "request_id" not in line  # logged after the request
+    assert "secret-token" not in json.dumps(line)
+    assert event  # an event exists, so the 404 is about the token
+
+
+def test_json_log_lines_carry_the_request_id_inside_a_request(app):
+    record = logging.makeLogRecord({"name": "conference.mail", "levelname": "WARNING", "msg": "mail %s failed",
+                                    "args": (7,), "recipient_count": 3})
+    with app.test_request_context():
+        from flask import g
+        g.request_id = "abc123abc123"
+        line = json.loads(JsonFormatter().format(record))
+    assert line | {"time": None} == {"time": None, "level": "WARNING", "logger": "conference.mail",
+                                     "message": "mail 7 failed", "request_id": "abc123abc123", "recipient_count": 3}
+
+
+def test_the_error_page_shows_the_request_id(app, caplog):
+    @app.get("/__fail")
+    def fail():
+        raise RuntimeError("boom")
+
+    app.config.update(TESTING=False, PROPAGATE_EXCEPTIONS=False)
+    response = app.test_client().get("/__fail", headers={"X-Request-ID": "support-case-0815"})
+    assert response.status_code == 500
+    assert "support-case-0815" in response.get_data(as_text=True)
+    [logged] = [r for r in caplog.records if r.exc_info]
+    assert logged.getMessage() == "Exception on /__fail [GET]"
+
+
+def test_health_check_answers_while_the_database_does(client, app):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json == {"status": "ok", "database": "ok"}
+    db.session.remove()
+    broken = sa.create_engine("sqlite:////nonexistent-folder/x.sqlite3")
+    original = db.engines[None]
+    db.engines[None] = broken
+    try:
+        response = client.get("/healthz")
+    finally:
+        db.engines[None] = original
+    assert response.status_code == 503 and response.json["database"] == "unavailable"

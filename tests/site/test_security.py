@@ -1,0 +1,37 @@
+from conference import create_app
+from conference.site.security import CONTENT_SECURITY_POLICY
+
+
+def test_pages_forbid_inline_scripts_framing_and_sniffing(client, make_event):
+    event = make_event()
+    for path in ("/", f"/events/{event.slug}", "/no/such/page", "/healthz"):
+        headers = client.get(path).headers
+        assert headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY, path
+        assert "'unsafe-inline'" not in CONTENT_SECURITY_POLICY and "frame-ancestors 'none'" in CONTENT_SECURITY_POLICY
+        assert headers["X-Content-Type-Options"] == "nosniff" and headers["Referrer-Policy"] == "same-origin"
+        assert "Strict-Transport-Security" not in headers  # plain http: HSTS would be ignored anyway
+
+
+def test_https_behind_a_trusted_proxy_gets_hsts_and_the_clients_address(tmp_path):
+    app = create_app({"TESTING": True, "CONFERENCE_ENV": "testing", "TRUSTED_PROXIES": 1,
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'proxy.sqlite3'}"})
+
+    @app.get("/__who")
+    def who():
+        from flask import request
+        return request.remote_addr
+
+    client = app.test_client()
+    response = client.get("/__who", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"})
+    assert response.get_data(as_text=True) == "203.0.113.9"
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    # Without a trusted proxy the forwarded headers mean nothing: anyone could send them.
+    assert "Strict-Transport-Security" not in client.get("/healthz").headers
+
+
+def test_cookies_are_secure_and_http_only_in_production(tmp_path):
+    app = create_app({"CONFERENCE_ENV": "production", "SECRET_KEY": "x" * 32,
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}"})
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+    assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["REMEMBER_COOKIE_HTTPONLY"]
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"

@@ -75,13 +75,17 @@ class Sink:
 
 @contextmanager
 def serve(database_url: str, workers: int = 4):
-    """gunicorn with the app on a free loopback port, mail going to a local SMTP sink."""
+    """gunicorn with the app on a free loopback port, mail going to a local SMTP sink.
+
+    It trusts one proxy, as in production: clients send X-Forwarded-For, so each simulated person
+    has an address of their own and the per-address rate limits count them as the real ones would.
+    """
     smtp = Controller(Sink(), hostname="127.0.0.1", port=free_port())
     smtp.start()
     port = free_port()
     env = os.environ | {
         "CONFERENCE_ENV": "testing", "DATABASE_URL": database_url, "MAIL_BACKEND": "smtp",
-        "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp.port),
+        "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp.port), "TRUSTED_PROXIES": "1",
     }
     server = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "--workers", str(workers), "--worker-class", "sync",
@@ -131,7 +135,8 @@ async def rush(url: str, n: int, clients: int, tag: str) -> dict:
                         "organisation": "Bildungszentrum", "privacy": "y"}
                 started = time.perf_counter()
                 try:
-                    async with session.post(form_url, data=data, allow_redirects=False) as response:
+                    async with session.post(form_url, data=data, allow_redirects=False,
+                                            headers={"X-Forwarded-For": client_address(i)}) as response:
                         await response.read()
                 except Exception as error:  # noqa: BLE001 - counted and reported
                     errors[type(error).__name__] = errors.get(type(error).__name__, 0) + 1
@@ -145,6 +150,11 @@ async def rush(url: str, n: int, clients: int, tag: str) -> dict:
     await asyncio.gather(*(client() for _ in range(clients)))
     return {"wall": time.perf_counter() - started, "latencies": sorted(latencies), "statuses": statuses,
             "errors": errors, "acknowledged": acknowledged}
+
+
+def client_address(number: int) -> str:
+    """A distinct address per simulated person, from the private 10.0.0.0/8 range."""
+    return f"10.{number >> 16 & 255}.{number >> 8 & 255}.{number & 255}"
 
 
 def verify(database_url: str, result: dict, n: int) -> dict:

@@ -75,6 +75,7 @@ def _register_features(app: Flask) -> None:
     from conference.accounts.routes import blueprint as accounts
     from conference.agenda.manage import blueprint as agenda_manage
     from conference.audit import models as _audit_models  # noqa: F401 - the audit table
+    from conference.limits import models as _limit_models  # noqa: F401 - the rate limit counters
     from conference.agenda.routes import blueprint as agenda
     from conference.demo.commands import demo_data_command
     from conference.documents.commands import documents_commands

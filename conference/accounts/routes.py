@@ -7,6 +7,7 @@ from conference.accounts.forms import ForgotPasswordForm, LoginForm, NewPassword
 from conference.accounts.models import User
 from conference.database import utcnow
 from conference.extensions import db, login_manager
+from conference.limits.services import limited
 from conference.site.forms import Form, status_of
 from conference.site.urls import local_path
 
@@ -44,6 +45,7 @@ def logout():
 
 
 @blueprint.route("/login/forgot", methods=["GET", "POST"])
+@limited("forgot-password")
 def forgot_password():
     form = ForgotPasswordForm()
     sent = form.validate_on_submit()

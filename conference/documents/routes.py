@@ -3,12 +3,14 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from conference.documents import certificates
+from conference.limits.services import limited
 
 blueprint = Blueprint("documents", __name__)
 
 
 @blueprint.get("/certificates/verify", defaults={"number": None})
 @blueprint.get("/c/<number>")
+@limited("verification", methods=("GET",))
 def verify(number: str | None):
     """The QR code and the short address on a certificate lead here; a number can also be typed in."""
     typed = number or request.args.get("number", "")[:40]

@@ -12,6 +12,7 @@ from conference.registration import notifications  # noqa: F401 - registers the 
 from conference.registration import services
 from conference.registration.forms import LostLinkForm, registration_form
 from conference.registration.models import Registration, RegistrationStatus
+from conference.limits.services import limited
 from conference.site.forms import Form, status_of
 
 blueprint = Blueprint("registration", __name__)
@@ -19,14 +20,16 @@ blueprint = Blueprint("registration", __name__)
 
 @blueprint.after_request
 def keep_private(response: Response) -> Response:
-    # Pages behind a secret link: never cached, and the link never leaks as a referrer.
+    # Pages behind a secret link are never cached. (The link does not leak as a referrer either:
+    # Referrer-Policy "same-origin", see conference.site.security; "no-referrer" would make browsers
+    # omit the Referer that CSRF protection checks on HTTPS, and the page's forms would fail.)
     if request.view_args and "token" in request.view_args:
         response.headers["Cache-Control"] = "no-store"
-        response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
 
 @blueprint.route("/events/<slug>/register", methods=["GET", "POST"])
+@limited("registration")
 def register(slug: str):
     event = public_event_or_404(slug)
     now = utcnow()
@@ -102,6 +105,7 @@ def cancel(token: str):
 
 
 @blueprint.route("/events/<slug>/lost-link", methods=["GET", "POST"])
+@limited("lost-link")
 def lost_link(slug: str):
     event = public_event_or_404(slug)
     form = LostLinkForm()

@@ -14,6 +14,7 @@ MESSAGES = {
     ),
     405: (_l("Not possible here"), _l("This page cannot be used in that way.")),
     413: (_l("Too much at once"), _l("What you sent is too large. Please shorten your entries and try again.")),
+    429: (_l("Too many requests"), _l("Too many attempts from your address in a short time. Please wait a few minutes and try again.")),
     500: (
         _l("Something went wrong"),
         _l("An error occurred on our side. Nothing you entered is your fault; please try again later."),
@@ -37,7 +38,9 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code not in MESSAGES:
             return error
-        return render_error(error.code)
+        page, code = render_error(error.code)
+        # Headers the error carries, such as Allow (405) and Retry-After (429), stay.
+        return page, code, [(name, value) for name, value in error.get_headers() if name != "Content-Type"]
 
     @app.errorhandler(InternalServerError)
     def server_error(_error):

@@ -1,0 +1,15 @@
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from conference.database import UTCDateTime
+from conference.extensions import db
+
+
+class RateLimitCounter(db.Model):
+    """Requests of one kind from one address within one fixed time window."""
+
+    key: Mapped[str] = mapped_column(sa.String(200), primary_key=True)  # "lost-link:203.0.113.9:2891634"
+    hits: Mapped[int] = mapped_column(default=0)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -1,0 +1,56 @@
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from conference.extensions import db
+from conference.limits import services
+from conference.limits.models import RateLimitCounter
+from conference.limits.services import Limit
+from tests.conftest import form_token
+
+
+@pytest.fixture
+def tight(app):
+    app.config["RATE_LIMITS"] = {name: Limit(2, timedelta(minutes=10)) for name in services.DEFAULT_LIMITS}
+    return app
+
+
+def test_the_lost_link_form_is_refused_after_the_limit_with_a_page_saying_when_to_retry(client, tight, make_event):
+    event = make_event()
+    token = form_token(client, f"/events/{event.slug}/lost-link")
+    statuses = [client.post(f"/events/{event.slug}/lost-link", data={"csrf_token": token, "email": "a@example.org"}).status_code
+                for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    refused = client.post(f"/events/{event.slug}/lost-link", data={"csrf_token": token, "email": "a@example.org"})
+    assert "Zu viele Anfragen" in refused.get_data(as_text=True)
+    assert 0 < int(refused.headers["Retry-After"]) <= 600
+    assert client.get(f"/events/{event.slug}/lost-link").status_code == 200  # reading the form is not limited
+
+
+def test_addresses_are_counted_apart_and_limits_apart(tight, client, make_event):
+    event = make_event()
+    token = form_token(client, f"/events/{event.slug}/lost-link")
+    for address in ("198.51.100.1", "198.51.100.1", "198.51.100.2"):
+        response = client.post(f"/events/{event.slug}/lost-link", data={"csrf_token": token, "email": "a@example.org"},
+                               environ_base={"REMOTE_ADDR": address})
+        assert response.status_code == 200
+    assert client.get("/c/NOSUCHNUMBER", environ_base={"REMOTE_ADDR": "198.51.100.1"}).status_code == 404
+
+
+def test_verification_pages_and_registrations_are_limited(tight, client, make_event):
+    assert [client.get("/c/NOSUCHNUMBER").status_code for _ in range(3)] == [404, 404, 429]
+    event = make_event()
+    token = form_token(client, f"/events/{event.slug}/register")
+    statuses = [client.post(f"/events/{event.slug}/register", data={"csrf_token": token}).status_code for _ in range(3)]
+    assert statuses[2] == 429 and statuses[:2] != [429, 429]
+
+
+def test_expired_windows_are_removed(app):
+    with app.test_request_context():
+        services.hit("lost-link", "192.0.2.1")
+    counter = db.session.scalars(sa.select(RateLimitCounter)).one()
+    counter.expires_at -= timedelta(hours=1)
+    db.session.commit()
+    assert services.remove_expired() == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RateLimitCounter)) == 0

@@ -74,7 +74,7 @@ class Sink:
 
 
 @contextmanager
-def serve(database_url: str, workers: int = 4):
+def serve(database_url: str, workers: int = 4, log_path: str = os.devnull):
     """gunicorn with the app on a free loopback port, mail going to a local SMTP sink.
 
     It trusts one proxy, as in production: clients send X-Forwarded-For, so each simulated person
@@ -83,14 +83,17 @@ def serve(database_url: str, workers: int = 4):
     smtp = Controller(Sink(), hostname="127.0.0.1", port=free_port())
     smtp.start()
     port = free_port()
+    log_file = open(log_path, "ab")  # the app's JSON request log, one line per request
     env = os.environ | {
         "CONFERENCE_ENV": "testing", "DATABASE_URL": database_url, "MAIL_BACKEND": "smtp",
         "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp.port), "TRUSTED_PROXIES": "1",
+        "TASK_RUNNER": "thread",  # mail is sent by each worker's background thread, as in production
+        "PUBLIC_URL": "http://127.0.0.1",
     }
     server = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "--workers", str(workers), "--worker-class", "sync",
          "--bind", f"127.0.0.1:{port}", "--no-control-socket", "--log-level", "warning", "wsgi:app"],
-        cwd=ROOT, env=env,
+        cwd=ROOT, env=env, stderr=log_file,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -100,6 +103,7 @@ def serve(database_url: str, workers: int = 4):
         server.terminate()
         server.wait(timeout=30)
         smtp.stop()
+        log_file.close()
 
 
 def _wait_until_up(url: str, server: subprocess.Popen) -> None:

@@ -76,6 +76,9 @@ def _register_features(app: Flask) -> None:
     from conference.agenda.manage import blueprint as agenda_manage
     from conference.audit import models as _audit_models  # noqa: F401 - the audit table
     from conference.limits import models as _limit_models  # noqa: F401 - the rate limit counters
+    from conference.tasks import services as tasks
+    from conference.tasks.commands import worker_command
+    from conference.tasks.manage import blueprint as tasks_manage
     from conference.agenda.routes import blueprint as agenda
     from conference.demo.commands import demo_data_command
     from conference.documents.commands import documents_commands
@@ -98,11 +101,13 @@ def _register_features(app: Flask) -> None:
 
     for blueprint in (site, events, agenda, people, organisations, registration, accounts, events_manage,
                       registration_manage, check_in, agenda_manage, people_manage, organisations_manage,
-                      accounts_manage, documents, documents_manage, materials, materials_manage):
+                      accounts_manage, documents, documents_manage, materials, materials_manage, tasks_manage):
         app.register_blueprint(blueprint)
     errors.register(app)
     filters.register(app)
+    tasks.init(app)
     app.cli.add_command(demo_data_command)
     app.cli.add_command(mail_commands)
     app.cli.add_command(accounts_commands)
     app.cli.add_command(documents_commands)
+    app.cli.add_command(worker_command)

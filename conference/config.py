@@ -20,6 +20,8 @@ ENVIRONMENT_KEYS = (
     "MATERIALS_MAX_BYTES",
     "TRUSTED_PROXIES",
     "LOG_FORMAT",
+    "REDIS_URL",
+    "TASK_RUNNER",
 )
 
 DEVELOPMENT_SECRET_KEY = "development-only-not-secret"
@@ -60,6 +62,11 @@ def defaults(instance_path: str) -> dict:
         "TRUSTED_PROXIES": 0,
         # "json": one JSON object per log line (for log collectors); "text": for reading in a terminal.
         "LOG_FORMAT": None,
+        # Who runs background tasks: "thread" (a thread of each web process, no extra server),
+        # "worker" (`flask --app conference worker`; through RQ when REDIS_URL is set) or
+        # "inline" (at once, in the request: for tests). Unset: "inline" in tests, else "thread".
+        "TASK_RUNNER": None,
+        "REDIS_URL": None,
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 30,
     }
 
@@ -97,6 +104,9 @@ def finalise(config) -> None:
                 "For local development set CONFERENCE_ENV=development instead."
             )
         config["SECRET_KEY"] = DEVELOPMENT_SECRET_KEY
+    if mode == "production" and not config["PUBLIC_URL"]:
+        # Mail is built by background tasks, outside any request: its links need the site's address.
+        raise RuntimeError("PUBLIC_URL is not set. Set it to the site's address, e.g. https://tagung.example.org.")
     if mode != "production":
         # Development and tests are served over plain http://127.0.0.1.
         config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = False
@@ -104,6 +114,10 @@ def finalise(config) -> None:
         config["PUBLIC_URL"] = "http://127.0.0.1:5000"
     if not config["LOG_FORMAT"]:
         config["LOG_FORMAT"] = "text" if mode == "development" else "json"
+    if not config["TASK_RUNNER"]:
+        config["TASK_RUNNER"] = "inline" if mode == "testing" else "thread"
+    if config["TASK_RUNNER"] not in {"inline", "thread", "worker"}:
+        raise RuntimeError(f"TASK_RUNNER must be inline, thread or worker, not {config['TASK_RUNNER']!r}.")
     if not config["MAIL_BACKEND"]:
         config["MAIL_BACKEND"] = "file" if mode == "development" else "smtp"
     config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(config["DATABASE_URL"])

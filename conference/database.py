@@ -74,7 +74,18 @@ def write_transaction() -> Iterator[None]:
         db.session.commit()
     except BaseException:
         db.session.rollback()
+        db.session.info.pop(AFTER_COMMIT, None)
         raise
+    for callback in db.session.info.pop(AFTER_COMMIT, []):
+        callback()
+
+
+AFTER_COMMIT = "after_commit_callbacks"
+
+
+def after_commit(callback) -> None:
+    """Call ``callback`` once the enclosing ``write_transaction`` has committed; never if it rolls back."""
+    db.session.info.setdefault(AFTER_COMMIT, []).append(callback)
 
 
 @contextmanager

@@ -48,7 +48,7 @@ def url_values(app, make_event, make_agenda_item, make_person, make_organisation
               "format": "csv", "person_id": make_person().id, "organisation_id": make_organisation().id,
               "partner_id": event.partners[0].id, "room_id": item.room.id, "user_id": 1, "assignment_id": 1,
               "job_id": job.id, "name": "programme",
-              "material_id": material.id, "slug": event.slug, "token": "not-a-real-token", "number": "ABCDEF123456"}
+              "material_id": material.id, "slug": event.slug, "token": "not-a-real-token", "number": "ABCDEF123456", "task_id": 1}
     return event, values
 
 

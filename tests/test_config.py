@@ -10,6 +10,11 @@ def test_production_without_secret_key_refuses_to_start(monkeypatch, tmp_path):
         create_app({"CONFERENCE_ENV": "production", "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3"})
 
 
+def test_production_without_its_public_address_refuses_to_start(tmp_path):
+    with pytest.raises(RuntimeError, match="PUBLIC_URL is not set"):
+        create_app({"CONFERENCE_ENV": "production", "SECRET_KEY": "x" * 32, "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3"})
+
+
 def test_environment_overrides_instance_config(monkeypatch, tmp_path):
     instance = tmp_path / "instance"
     instance.mkdir()
@@ -18,6 +23,7 @@ def test_environment_overrides_instance_config(monkeypatch, tmp_path):
     monkeypatch.setenv("MAIL_PORT", "2525")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/x.sqlite3")
     monkeypatch.setenv("CONFERENCE_ENV", "production")
+    monkeypatch.setenv("PUBLIC_URL", "https://tagung.example.org")
 
     import conference
 

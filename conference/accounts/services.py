@@ -123,8 +123,7 @@ def send_reset_link(email: str, welcome: bool = False) -> None:
     user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower(), User.is_active.is_(True)))
     if user is not None:
         with write_transaction():
-            queued = mail.queue("password_reset", user.email, user_id=user.id, welcome=welcome)
-        mail.deliver([queued.id])
+            mail.queue("password_reset", user.email, user_id=user.id, welcome=welcome)
 
 
 def invite(email: str, name: str, role: UserRole) -> User:

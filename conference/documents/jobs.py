@@ -1,20 +1,19 @@
 """Big documents made in the background: every certificate of an event, as one PDF or a ZIP.
 
-A job is a database row; a thread of the process that started it does the work, reporting its
+A job is a database row; a background task (``conference.tasks``) does the work, reporting its
 progress (and a heartbeat) to the row, so the organiser's page can follow it and no request has
-to wait. ``flask --app conference documents run`` takes over jobs whose process died.
+to wait. A periodic task takes over jobs whose process died.
 """
 
 import io
 import logging
 import secrets
-import threading
 import zipfile
 from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import current_app, has_request_context
 from flask_babel import gettext as _
 
 from conference.database import utcnow, write_transaction
@@ -25,6 +24,7 @@ from conference.events.models import Event
 from conference.extensions import db
 from conference.mail import services as mail
 from conference.rules import Refusal
+from conference.tasks import services as tasks
 
 log = logging.getLogger(__name__)
 
@@ -44,26 +44,31 @@ def folder() -> Path:
 
 
 def start(event: Event, user_id: int | None, kind: str, send_mail: bool, base_url: str) -> DocumentJob:
-    """Queue a job and start it in a thread of this process; returns at once."""
+    """Queue a job for a background task; returns at once."""
     if kind not in KINDS:
         raise JobRefused(_("Unknown document."))
     if not certificates.attendees(event.id):
         raise JobRefused(_("Nobody has been checked in yet, so there are no certificates to make."))
-    remove_old()
     with write_transaction():
         job = DocumentJob(event_id=event.id, user_id=user_id, kind=kind, send_mail=send_mail)
         db.session.add(job)
-    threading.Thread(target=_run_in_thread, args=(current_app._get_current_object(), job.id, base_url),
-                     name=f"document-job-{job.id}", daemon=True).start()
+        db.session.flush()
+        tasks.enqueue("documents.make", event_id=event.id, max_attempts=1, job_id=job.id, base_url=base_url)
     return job
 
 
-def _run_in_thread(app: Flask, job_id: int, base_url: str) -> None:
-    # Links printed on the certificates point to the site the organiser works on.
-    with app.test_request_context(base_url=base_url):
+@tasks.handler("documents.make")
+def run_for_site(job_id: int, base_url: str) -> None:
+    # Links printed on the certificates point to the site the organiser works on. (A task run
+    # inline, as in the tests, is already inside the organiser's request.)
+    if has_request_context():
+        run(job_id)
+        return
+    with current_app.test_request_context(base_url=base_url):
         run(job_id)
 
 
+@tasks.handler("documents.take_over", every=STALE_AFTER)
 def run_pending() -> int:
     """Run queued jobs and those whose process died (``flask documents run``); returns how many."""
     stale = utcnow() - STALE_AFTER
@@ -108,7 +113,7 @@ def run(job_id: int) -> bool:
             with write_transaction():
                 for person in people:
                     mail.queue_later("certificate", person.email, batch, registration_id=person.id)
-            mail.deliver_batch(batch, len(people))
+            mail.deliver_batch(batch)
         _update(job_id, status="done", done=len(people), stored_name=stored_name, finished_at=utcnow(),
                 download_name=file_name(_("Certificates of attendance"), job.event.slug, extension=extension))
     except Exception as error:  # noqa: BLE001 - whatever failed, the organiser sees that it did
@@ -145,6 +150,7 @@ def mark_downloaded(job: DocumentJob) -> None:
         _update(job.id, downloaded_at=utcnow())
 
 
+@tasks.handler("documents.remove_old", every=timedelta(hours=6))
 def remove_old() -> None:
     """Delete results older than KEEP_FOR; their rows stay as a record."""
     old = db.session.scalars(sa.select(DocumentJob).where(

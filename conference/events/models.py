@@ -86,6 +86,8 @@ class Event(db.Model):
     # Who signs the certificates of attendance, e.g. "Dr. Jana Beispiel", "Projektleitung NQ-Netz-MV".
     certificate_signer_name: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
     certificate_signer_function: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    # When the reminder mail went to everyone confirmed (a periodic task sends it two days before).
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

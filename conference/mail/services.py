@@ -1,4 +1,7 @@
-"""Queue mail inside a transaction; build and deliver it after the commit, retrying on failure."""
+"""Queue mail inside a transaction; a background task builds and delivers it after the commit.
+
+A mail that fails is retried with growing pauses by the periodic task ``mail.deliver_due``.
+"""
 
 import logging
 import smtplib
@@ -11,9 +14,10 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
-from conference.database import utcnow, write_transaction
+from conference.database import after_commit, utcnow, write_transaction
 from conference.extensions import db
 from conference.mail.models import OutgoingMail
+from conference.tasks import services as tasks
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +37,7 @@ def builder(name: str):
 
 
 def queue_later(builder_name: str, recipient: str, batch: str, **context) -> OutgoingMail:
-    """Add a mail that ``deliver_due`` (``flask mail send``) sends, for messages to many people."""
+    """Add a mail to a batch, for messages to many people; ``deliver_batch`` sends them."""
     mail = OutgoingMail(builder=builder_name, recipient=recipient, context=context, batch=batch)
     db.session.add(mail)
     return mail
@@ -46,30 +50,37 @@ def progress(batch: str) -> dict[str, int]:
     ).all())
 
 
-def deliver_batch(batch: str, limit: int) -> None:
-    """Send up to ``limit`` queued mails of a batch now; ``deliver_due`` sends the rest."""
+def send_batch_later(batch: str, event_id: int | None = None) -> None:
+    """Deliver a batch in a background task, once the caller's ``write_transaction`` has committed."""
+    tasks.enqueue("mail.batch", event_id=event_id, batch=batch)
+
+
+@tasks.handler("mail.batch")
+def deliver_batch(batch: str) -> None:
+    """Send every queued mail of a batch."""
     with write_transaction():
-        ids = db.session.scalars(
-            sa.select(OutgoingMail.id).where(OutgoingMail.batch == batch, OutgoingMail.status == "queued").limit(limit)
-        ).all()
         claimed = db.session.scalars(
-            sa.update(OutgoingMail).where(OutgoingMail.id.in_(ids), OutgoingMail.status == "queued")
+            sa.update(OutgoingMail).where(OutgoingMail.batch == batch, OutgoingMail.status == "queued")
             .values(status="sending", next_attempt_at=utcnow() + CLAIM_EXPIRES).returning(OutgoingMail.id)
         ).all()
     deliver(list(claimed))
 
 
 def queue(builder_name: str, recipient: str, **context) -> OutgoingMail:
-    """Add a mail to the caller's transaction; it exists only if that transaction commits.
+    """Add a mail to the caller's ``write_transaction``; it exists only if that transaction commits.
 
-    It is claimed for the caller, who delivers it right after the commit (``deliver``); should
-    that process die first, ``deliver_due`` takes it over once the claim has expired.
+    It is claimed for the task that delivers it right after the commit; should that task never
+    run, ``deliver_due`` takes the mail over once the claim has expired.
     """
     mail = OutgoingMail(
         builder=builder_name, recipient=recipient, context=context,
         status="sending", next_attempt_at=utcnow() + CLAIM_EXPIRES,
     )
     db.session.add(mail)
+    db.session.flush()
+    # The mail row is its own record (claim, attempts, failure), so no task row is written: after the
+    # commit the runner is only told to send it (tasks.call_soon), keeping a registration to one commit.
+    after_commit(lambda: tasks.call_soon("mail.deliver", mail_ids=[mail.id]))
     return mail
 
 
@@ -83,12 +94,17 @@ def new_message(recipient: str, subject: str) -> EmailMessage:
     return message
 
 
+@tasks.handler("mail.deliver")
 def deliver(mail_ids: list[int]) -> None:
-    """Send mails the caller has claimed (queued by it, or claimed by ``deliver_due``)."""
+    """Send mails the caller has claimed (queued by ``queue``, or claimed by ``deliver_due``).
+
+    A failure is recorded on the mail itself, which ``deliver_due`` tries again later.
+    """
     for mail_id in mail_ids:
         _deliver_one(mail_id)
 
 
+@tasks.handler("mail.deliver_due", every=timedelta(minutes=1))
 def deliver_due() -> int:
     """Send every queued mail whose next attempt is due, and those whose claim has expired."""
     now = utcnow()

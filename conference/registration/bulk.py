@@ -11,7 +11,6 @@ from conference.registration.models import ACTIVE, BulkMessage, Registration, Re
 from conference.registration.services import link_token
 from conference.site.urls import absolute_url
 
-IMMEDIATE = 50  # sent within the request; the rest by `flask mail send`
 
 # Who a message goes to: all registered and waiting, or one group.
 AUDIENCES = {
@@ -52,7 +51,7 @@ def send(event_id: int, user_id: int, audience_name: str, subject: str, body: st
         db.session.flush()
         for registration in people:
             mail.queue_later("bulk", registration.email, bulk.batch, bulk_id=bulk.id, registration_id=registration.id)
-    mail.deliver_batch(bulk.batch, IMMEDIATE)
+        mail.send_batch_later(bulk.batch, event_id)
     return bulk
 
 

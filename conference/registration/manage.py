@@ -18,6 +18,7 @@ from conference.registration.models import Registration, RegistrationStatus
 from conference.audit.services import record
 from conference.site.forms import Form, status_of
 from conference.site.urls import local_path
+from conference.tasks.manage import failed as failed_tasks
 
 blueprint = Blueprint("registration_manage", __name__, url_prefix="/manage/events/<int:event_id>/registrations")
 
@@ -83,7 +84,8 @@ def bulk_mail(event_id: int):
 @login_required
 def dashboard(event_id: int):
     event = managed_event_or_abort(current_user, event_id)
-    return render_template("manage/dashboard.html", event=event, figures=services.dashboard(event))
+    return render_template("manage/dashboard.html", event=event, figures=services.dashboard(event),
+                           failed_tasks=failed_tasks(event.id), form=Form())
 
 
 @blueprint.get("/export.<any(csv, xlsx):format>")

@@ -1,19 +1,22 @@
 """The mail a registrant receives about their registration, in the language they registered in."""
 
 import io
+from datetime import timedelta
 
 import segno
 import sqlalchemy as sa
 from flask import render_template
 from flask_babel import force_locale, gettext as _
 
-from conference.database import utcnow
+from conference.database import row_locked, utcnow
 from conference.events import ical
+from conference.events.models import Event, EventStatus
 from conference.extensions import db
 from conference.mail import services as mail
 from conference.registration.models import Registration, RegistrationStatus
 from conference.registration.services import forum_slots, link_token
 from conference.site.urls import absolute_url
+from conference.tasks import services as tasks
 
 
 def waiting_position(registration: Registration) -> int:
@@ -51,6 +54,10 @@ def headline(reason: str, registration: Registration) -> tuple[str, str]:
         return (_("Event cancelled: %(title)s", title=title),
                 _("We are sorry: the event has been cancelled. Your registration is void; there is nothing more "
                   "you need to do."))
+    if reason == "reminder":
+        return (_("Reminder: %(title)s", title=title),
+                _("We look forward to seeing you soon. Here once more are the details, your check-in code and the "
+                  "link to your registration, should your plans have changed."))
     if reason == "cancelled":
         return (_("Registration cancelled: %(title)s", title=title),
                 _("Your registration has been cancelled. Thank you for letting us know."))
@@ -86,3 +93,28 @@ def build(context: dict):
             calendar = ical.calendar([registration.event], utcnow(), registration.event.title)
             message.add_attachment(calendar, maintype="text", subtype="calendar", filename="event.ics")
     return message
+
+
+REMIND_BEFORE = timedelta(days=2)
+
+
+@tasks.handler("registration.send_reminders", every=timedelta(minutes=15))
+def send_reminders() -> int:
+    """Remind everyone confirmed of events starting within two days, once per event; returns how many events."""
+    now = utcnow()
+    due = db.session.scalars(sa.select(Event.id).where(
+        Event.status == EventStatus.PUBLISHED, Event.reminder_sent_at.is_(None),
+        Event.starts_at > now, Event.starts_at <= now + REMIND_BEFORE)).all()
+    for event_id in due:
+        with row_locked(Event, event_id) as event:
+            if event.reminder_sent_at is not None:
+                continue  # another runner was quicker
+            event.reminder_sent_at = now
+            batch = f"reminder-{event.id}"
+            confirmed = db.session.scalars(sa.select(Registration).where(
+                Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED)).all()
+            for registration in confirmed:
+                mail.queue_later("registration", registration.email, batch, reason="reminder",
+                                 registration_id=registration.id)
+            mail.send_batch_later(batch, event.id)
+    return len(due)

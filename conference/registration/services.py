@@ -2,7 +2,7 @@
 
 Every change to who holds a seat runs in one transaction that holds the event's lock
 (``row_locked``): count, decide and write happen together, so no rush can overbook. Mail about
-the change is queued in that same transaction and delivered after it commits.
+the change is queued in that same transaction and delivered by a background task after it commits.
 """
 
 import hashlib
@@ -192,7 +192,7 @@ def register(event_id: int, applicant: Applicant, now: datetime, by_organiser: b
         if existing is not None and applicant.submission_key and existing.submission_key == applicant.submission_key:
             return Outcome(existing, repeated=True)
         if existing is not None:
-            queued = [_queue_mail(existing, "link")]
+            _queue_mail(existing, "link")
             outcome = Outcome(existing, already_registered=True)
         else:
             has_seat = event.capacity is None or seats_taken(event.id) < event.capacity
@@ -208,9 +208,8 @@ def register(event_id: int, applicant: Applicant, now: datetime, by_organiser: b
             new_link(registration)
             _apply(registration, event, applicant)
             db.session.add(registration)
-            queued = [_queue_mail(registration, "registered")]
+            _queue_mail(registration, "registered")
             outcome = Outcome(registration)
-    mail.deliver(queued)
     return outcome
 
 
@@ -238,8 +237,8 @@ def cancel(registration_id: int, now: datetime) -> Registration:
             raise RegistrationError(_("This registration can no longer be cancelled."))
         registration.status = RegistrationStatus.CANCELLED
         registration.cancelled_at = now
-        queued = [_queue_mail(registration, "cancelled"), *_fill_free_seats(event)]
-    mail.deliver(queued)
+        _queue_mail(registration, "cancelled")
+        _fill_free_seats(event)
     return registration
 
 
@@ -251,10 +250,9 @@ def decide(registration_id: int, approve: bool) -> Registration:
         if registration.status != RegistrationStatus.PENDING:
             raise RegistrationError(_("This registration is not awaiting approval."))
         registration.status = RegistrationStatus.CONFIRMED if approve else RegistrationStatus.REJECTED
-        queued = [_queue_mail(registration, "approved" if approve else "rejected")]
+        _queue_mail(registration, "approved" if approve else "rejected")
         if not approve:
-            queued += _fill_free_seats(event)
-    mail.deliver(queued)
+            _fill_free_seats(event)
     return registration
 
 
@@ -268,8 +266,7 @@ def promote(registration_id: int) -> Registration:
         if event.capacity is not None and seats_taken(event.id) >= event.capacity:
             raise RegistrationError(_("No seat is free. Raise the capacity first."))
         registration.status = _seat_status(event)
-        queued = [_queue_mail(registration, "promoted")]
-    mail.deliver(queued)
+        _queue_mail(registration, "promoted")
     return registration
 
 
@@ -329,8 +326,8 @@ def cancel_event(event_id: int) -> Event:
         active = db.session.scalars(
             sa.select(Registration).where(Registration.event_id == event.id, Registration.status.in_(ACTIVE))
         ).all()
-        queued = [_queue_mail(registration, "event_cancelled") for registration in active]
-    mail.deliver(queued)
+        for registration in active:
+            _queue_mail(registration, "event_cancelled")
     return event
 
 
@@ -340,8 +337,7 @@ def change_capacity(event_id: int, capacity: int | None) -> Event:
         raise RegistrationError(_("The capacity cannot be negative."), field="capacity")
     with row_locked(Event, event_id) as event:
         event.capacity = capacity
-        queued = _fill_free_seats(event)
-    mail.deliver(queued)
+        _fill_free_seats(event)
     return event
 
 
@@ -356,8 +352,7 @@ def resend_link(event_id: int, email: str) -> None:
     )
     if registration is not None:
         with write_transaction():
-            queued = [_queue_mail(registration, "link")]
-        mail.deliver(queued)
+            _queue_mail(registration, "link")
 
 
 def listed_participants(event_id: int) -> list[Registration]:
@@ -396,7 +391,7 @@ def _seat_status(event: Event) -> RegistrationStatus:
     return RegistrationStatus.PENDING if event.requires_approval else RegistrationStatus.CONFIRMED
 
 
-def _fill_free_seats(event: Event) -> list[int]:
+def _fill_free_seats(event: Event) -> None:
     """Move people up from the waiting list, first come first served, while seats are free."""
     free = None if event.capacity is None else event.capacity - seats_taken(event.id)
     waiting = (
@@ -406,9 +401,8 @@ def _fill_free_seats(event: Event) -> list[int]:
     )
     if free is not None:
         if free <= 0:
-            return []
+            return
         waiting = waiting.limit(free)
-    queued = []
     for registration in db.session.scalars(waiting).all():
         registration.status = _seat_status(event)
         db.session.flush()
@@ -416,15 +410,12 @@ def _fill_free_seats(event: Event) -> list[int]:
         full = [choice for choice in registration.forum_choices if forum_is_full(choice.agenda_item, besides=registration)]
         for choice in full:
             registration.forum_choices.remove(choice)
-        queued.append(_queue_mail(registration, "promoted", forum_dropped=bool(full)))
-    return queued
+        _queue_mail(registration, "promoted", forum_dropped=bool(full))
 
 
-def _queue_mail(registration: Registration, reason: str, **extra) -> int:
+def _queue_mail(registration: Registration, reason: str, **extra) -> None:
     db.session.flush()  # gives a new registration its id
-    queued = mail.queue("registration", registration.email, reason=reason, registration_id=registration.id, **extra)
-    db.session.flush()
-    return queued.id
+    mail.queue("registration", registration.email, reason=reason, registration_id=registration.id, **extra)
 
 
 def dashboard(event: Event) -> dict:

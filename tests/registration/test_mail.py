@@ -65,3 +65,24 @@ def test_development_writes_mail_to_files_in_the_instance_folder(app, make_event
     assert saved.suffix == ".eml" and registration.email in saved.name
     message = email.message_from_bytes(saved.read_bytes(), policy=email.policy.default)
     assert message["Subject"] == f"Anmeldung bestätigt: {event.title}" and message["To"] == registration.email
+
+
+def test_confirmed_people_are_reminded_once_two_days_before(app, make_event, mailbox):
+    from datetime import timedelta
+
+    from conference.registration import notifications
+
+    soon = make_event(starts_at=utcnow() + timedelta(days=1), ends_at=utcnow() + timedelta(days=1, hours=6),
+                      registration_closes_at=utcnow() + timedelta(hours=12), capacity=1)
+    later = make_event()
+    seated = services.register(soon.id, applicant(), utcnow()).registration
+    waiting = services.register(soon.id, applicant(), utcnow()).registration
+    services.register(later.id, applicant(email=seated.email), utcnow())
+    mailbox.messages.clear()
+
+    assert notifications.send_reminders() == 1
+    assert notifications.send_reminders() == 0  # once only
+    [reminder] = mailbox.messages
+    assert reminder["To"] == seated.email and reminder["Subject"] == f"Erinnerung: {soon.title}"
+    assert seated.check_in_code in reminder.get_body(("plain",)).get_content()
+    assert mailbox.to(waiting.email) == []

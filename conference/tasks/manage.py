@@ -1,0 +1,33 @@
+"""Organisers see the background work of their event that failed for good, and may start it again."""
+
+from flask import Blueprint, flash, redirect, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from conference.accounts.services import managed_event_or_abort, row_of_event_or_404
+from conference.site.forms import Form
+from conference.tasks import services
+from conference.tasks.models import Task
+
+blueprint = Blueprint("tasks_manage", __name__, url_prefix="/manage/events/<int:event_id>/tasks")
+
+LABELS = {
+    "mail.batch": _l("Message to registrants"),
+    "mail.deliver": _l("E-mail"),
+    "documents.make": _l("Certificates of attendance"),
+}
+
+
+def failed(event_id: int) -> list[tuple[Task, str]]:
+    return [(task, LABELS.get(task.name, task.name)) for task in services.failed_for_event(event_id)]
+
+
+@blueprint.post("/<int:task_id>/retry")
+@login_required
+def retry(event_id: int, task_id: int):
+    event = managed_event_or_abort(current_user, event_id)
+    task = row_of_event_or_404(Task, task_id, event)
+    if Form().validate_on_submit():
+        services.retry(task)
+        flash(_("The task will be tried again."), "success")
+    return redirect(url_for("registration_manage.dashboard", event_id=event.id), code=303)

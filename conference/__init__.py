@@ -93,6 +93,9 @@ def _register_features(app: Flask) -> None:
     from conference.organisations.routes import blueprint as organisations
     from conference.people.manage import blueprint as people_manage
     from conference.people.routes import blueprint as people
+    from conference.privacy.commands import privacy_commands
+    from conference.privacy.manage import blueprint as privacy_manage
+    from conference.privacy.routes import blueprint as privacy
     from conference.registration.check_in import blueprint as check_in
     from conference.registration.manage import blueprint as registration_manage
     from conference.registration.routes import blueprint as registration
@@ -101,7 +104,8 @@ def _register_features(app: Flask) -> None:
 
     for blueprint in (site, events, agenda, people, organisations, registration, accounts, events_manage,
                       registration_manage, check_in, agenda_manage, people_manage, organisations_manage,
-                      accounts_manage, documents, documents_manage, materials, materials_manage, tasks_manage):
+                      accounts_manage, documents, documents_manage, materials, materials_manage, tasks_manage,
+                      privacy, privacy_manage):
         app.register_blueprint(blueprint)
     errors.register(app)
     filters.register(app)
@@ -111,3 +115,4 @@ def _register_features(app: Flask) -> None:
     app.cli.add_command(accounts_commands)
     app.cli.add_command(documents_commands)
     app.cli.add_command(worker_command)
+    app.cli.add_command(privacy_commands)

@@ -27,7 +27,8 @@ PUBLIC = {
     "materials.index", "materials.download", "materials.archive",
 }
 BEHIND_SECRET_LINK = {"registration.manage", "registration.edit", "registration.cancel", "registration.ticket",
-                      "registration.participants_for_registrant", "registration.certificate"}
+                      "registration.participants_for_registrant", "registration.certificate",
+                      "privacy.my_data", "privacy.delete"}
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ ACTIONS = {
     "registration.added": _l("Registration added"), "registration.changed": _l("Registration changed"), "registration.approve": _l("Registration approved"),
     "registration.reject": _l("Registration rejected"), "registration.cancel": _l("Registration cancelled"),
     "registration.promote": _l("Moved up from the waiting list"), "registration.checked_in": _l("Checked in"),
-    "registration.mail": _l("Message sent"), "person.saved": _l("Person saved"), "organisation.saved": _l("Organisation saved"),
+    "registration.mail": _l("Message sent"), "registration.deleted": _l("Personal data deleted on request"), "person.saved": _l("Person saved"), "organisation.saved": _l("Organisation saved"),
     "account.invited": _l("Account created"), "account.changed": _l("Account changed"),
     "account.assigned": _l("Account assigned to the event"), "account.unassigned": _l("Account removed from the event"),
 }

@@ -56,7 +56,7 @@ def attendees(event_id: int) -> list[Registration]:
     return list(db.session.scalars(
         sa.select(Registration)
         .where(Registration.event_id == event_id, Registration.status == RegistrationStatus.CONFIRMED,
-               Registration.checked_in_at.is_not(None))
+               Registration.checked_in_at.is_not(None), Registration.anonymised_at.is_(None))
         .order_by(sa.func.lower(Registration.last_name), sa.func.lower(Registration.first_name), Registration.id)
     ))
 

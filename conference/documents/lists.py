@@ -49,7 +49,7 @@ class Page:
 
 
 def sign_in_people(event_id: int, variant: SheetVariant, sort: str = "name", forum_id: int | None = None) -> list[Registration]:
-    query = sa.select(Registration).where(Registration.event_id == event_id,
+    query = sa.select(Registration).where(Registration.event_id == event_id, Registration.anonymised_at.is_(None),
                                           Registration.status == RegistrationStatus.CONFIRMED)
     if variant == SheetVariant.CHECKED_IN:
         query = query.where(Registration.checked_in_at.is_not(None))

@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 
 from conference.agenda.models import AgendaItem, AgendaItemPerson, Room
 from conference.database import row_locked, write_transaction
-from conference.events.models import Event, EventKind, EventPartner, EventStatus, ParticipantListMode, PartnerRole
+from conference.events.models import (DEFAULT_RETENTION_DAYS, Event, EventKind, EventPartner, EventStatus, ParticipantListMode,
+                                       PartnerRole)
 from conference.extensions import db
 from conference.organisations.models import Organisation
 from conference.rules import Refusal
@@ -47,6 +48,7 @@ class EventDetails:
     contact_phone: str = ""
     certificate_signer_name: str = ""
     certificate_signer_function: str = ""
+    retention_days: int = DEFAULT_RETENTION_DAYS
 
 
 def slugify(text: str) -> str:

@@ -11,7 +11,7 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from conference.events.editing import EventDetails, slugify, version
-from conference.events.models import Event, EventKind, ParticipantListMode
+from conference.events.models import DEFAULT_RETENTION_DAYS, Event, EventKind, ParticipantListMode
 from conference.extensions import db
 from conference.organisations.models import Organisation
 from conference.site.forms import Form
@@ -55,6 +55,10 @@ class EventForm(Form):
                                         choices=[SelectChoice(mode.value, mode.label) for mode in ParticipantListMode])
     privacy_text = TextAreaField(_l("Privacy notice"), [Optional(), Length(max=20000)],
                                  description=_l("Empty: a standard notice naming the contact below."))
+    retention_days = IntegerField(
+        _l("Delete personal data after (days)"), [Optional(), NumberRange(min=30, max=3650)],
+        description=_l("Counted from the end of the event (empty: 365); names, addresses and answers are then deleted, the "
+                       "figures stay. Keep them as long as your funder requires proof of participation."))
     contact_name = StringField(_l("Contact person"), [Optional(), Length(max=200)])
     contact_email = EmailField(_l("Contact e-mail"), [Optional(), Length(max=254),
                                Email(_l("Please enter a valid e-mail address, e.g. name@example.org."), check_deliverability=False)])
@@ -83,12 +87,13 @@ class EventForm(Form):
             registration_closes_at=local(self.registration_closes_at.data),
             requires_approval=self.requires_approval.data,
             participant_list_mode=ParticipantListMode(self.participant_list_mode.data),
+            retention_days=self.retention_days.data or DEFAULT_RETENTION_DAYS,
         )
 
 
 def event_form(event: Event | None) -> EventForm:
     if event is None:
-        form = EventForm()
+        form = EventForm(data={"retention_days": DEFAULT_RETENTION_DAYS})
     else:
         zone = berlin()
         starts, ends = event.starts_at.astimezone(zone), event.ends_at.astimezone(zone)
@@ -101,7 +106,7 @@ def event_form(event: Event | None) -> EventForm:
             "registration_opens_at": naive(event.registration_opens_at),
             "registration_closes_at": naive(event.registration_closes_at),
             "requires_approval": event.requires_approval, "participant_list_mode": event.participant_list_mode.value,
-            "version": version(event),
+            "retention_days": event.retention_days, "version": version(event),
         })
     form.fill_choices()
     return form

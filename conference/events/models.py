@@ -51,6 +51,9 @@ class PartnerRole(LabelledEnum):
     FUNDER = "funder", _l("Funding")
 
 
+DEFAULT_RETENTION_DAYS = 365
+
+
 class Event(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
@@ -86,6 +89,8 @@ class Event(db.Model):
     # Who signs the certificates of attendance, e.g. "Dr. Jana Beispiel", "Projektleitung NQ-Netz-MV".
     certificate_signer_name: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
     certificate_signer_function: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    # Personal data of the registrations is deleted this many days after the event (conference.privacy).
+    retention_days: Mapped[int] = mapped_column(default=DEFAULT_RETENTION_DAYS, server_default=str(DEFAULT_RETENTION_DAYS))
     # When the reminder mail went to everyone confirmed (a periodic task sends it two days before).
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -55,6 +55,8 @@ class Registration(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Personal data deleted (after the retention period or on request); the row stays for the figures.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         # One active registration per address and event, also when two requests race.
@@ -77,6 +79,8 @@ class Registration(db.Model):
 
     @property
     def full_name(self) -> str:
+        if self.anonymised_at is not None:
+            return str(_l("(deleted)"))
         return f"{self.first_name} {self.last_name}"
 
     @property

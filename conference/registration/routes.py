@@ -13,6 +13,7 @@ from conference.registration import services
 from conference.registration.forms import LostLinkForm, registration_form
 from conference.registration.models import Registration, RegistrationStatus
 from conference.limits.services import limited
+from conference.privacy.services import delete_after
 from conference.site.forms import Form, status_of
 
 blueprint = Blueprint("registration", __name__)
@@ -67,6 +68,7 @@ def manage(token: str):
         can_cancel=services.cancelling_allowed(registration, now),
         welcome=request.args.get("welcome") == "1", certificate_ready=certificates.available_to_attendee(registration, now),
         qr_code=services.check_in_qr_code(registration) if registration.status == RegistrationStatus.CONFIRMED else None,
+        delete_after=delete_after(registration.event),
     )
 
 

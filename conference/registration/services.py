@@ -238,7 +238,7 @@ def cancel(registration_id: int, now: datetime) -> Registration:
         registration.status = RegistrationStatus.CANCELLED
         registration.cancelled_at = now
         _queue_mail(registration, "cancelled")
-        _fill_free_seats(event)
+        fill_free_seats(event)
     return registration
 
 
@@ -252,7 +252,7 @@ def decide(registration_id: int, approve: bool) -> Registration:
         registration.status = RegistrationStatus.CONFIRMED if approve else RegistrationStatus.REJECTED
         _queue_mail(registration, "approved" if approve else "rejected")
         if not approve:
-            _fill_free_seats(event)
+            fill_free_seats(event)
     return registration
 
 
@@ -337,7 +337,7 @@ def change_capacity(event_id: int, capacity: int | None) -> Event:
         raise RegistrationError(_("The capacity cannot be negative."), field="capacity")
     with row_locked(Event, event_id) as event:
         event.capacity = capacity
-        _fill_free_seats(event)
+        fill_free_seats(event)
     return event
 
 
@@ -391,7 +391,7 @@ def _seat_status(event: Event) -> RegistrationStatus:
     return RegistrationStatus.PENDING if event.requires_approval else RegistrationStatus.CONFIRMED
 
 
-def _fill_free_seats(event: Event) -> None:
+def fill_free_seats(event: Event) -> None:
     """Move people up from the waiting list, first come first served, while seats are free."""
     free = None if event.capacity is None else event.capacity - seats_taken(event.id)
     waiting = (

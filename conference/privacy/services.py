@@ -1,0 +1,124 @@
+"""Deleting personal data of registrations, and handing a person their data.
+
+"Deleting" a registration anonymises it: names, address, phone, function, answers and the links
+are gone, while the row stays with status, organisation, forum choices and check-in, so the
+figures funders ask for (people per organisation, forum, check-in) survive. Certificates stay
+verifiable by their number; the verification page then says the holder's name was deleted.
+"""
+
+import secrets
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from conference.audit.models import AuditEntry
+from conference.database import row_locked, utcnow
+from conference.documents.models import Certificate
+from conference.events.models import Event
+from conference.extensions import db
+from conference.mail.models import OutgoingMail
+from conference.privacy.models import DeletionRecord
+from conference.registration import services as registration_services
+from conference.registration.models import Answer, Registration, RegistrationStatus
+from conference.tasks import services as tasks
+
+
+def export(registration: Registration) -> dict:
+    """Everything stored about one registration, as a person may ask for it (Art. 15 and 20 DSGVO)."""
+    event = registration.event
+    certificate = db.session.scalar(sa.select(Certificate).where(Certificate.registration_id == registration.id))
+    mails = db.session.scalars(sa.select(OutgoingMail).where(OutgoingMail.recipient == registration.email)
+                               .order_by(OutgoingMail.id)).all()
+    return {
+        "event": {"title": event.title, "starts_at": event.starts_at.isoformat(), "ends_at": event.ends_at.isoformat(),
+                  "organiser_contact": event.contact_email or None,
+                  "personal_data_deleted_after": delete_after(event).date().isoformat()},
+        "registration": {
+            "status": registration.status.value,
+            "first_name": registration.first_name, "last_name": registration.last_name,
+            "email": registration.email, "organisation": registration.organisation,
+            "function": registration.function, "phone": registration.phone, "language": registration.locale,
+            "listed_as_participant": registration.listed_as_participant,
+            "privacy_accepted_at": registration.privacy_accepted_at.isoformat(),
+            "created_at": registration.created_at.isoformat(),
+            "updated_at": registration.updated_at.isoformat(),
+            "cancelled_at": registration.cancelled_at.isoformat() if registration.cancelled_at else None,
+            "checked_in_at": registration.checked_in_at.isoformat() if registration.checked_in_at else None,
+        },
+        "answers": [{"question": answer.question.label, "answer": answer.value} for answer in registration.answers],
+        "forums": [choice.agenda_item.title for choice in registration.forum_choices],
+        "certificate": {"number": certificate.number, "issued_at": certificate.issued_at.isoformat()} if certificate else None,
+        "mails": [{"kind": mail.context.get("reason", mail.builder), "status": mail.status,
+                   "created_at": mail.created_at.isoformat(), "sent_at": mail.sent_at.isoformat() if mail.sent_at else None}
+                  for mail in mails if mail.context.get("registration_id") == registration.id],
+    }
+
+
+def delete_after(event: Event) -> datetime:
+    return event.ends_at + timedelta(days=event.retention_days)
+
+
+def delete_on_request(registration_id: int, now: datetime, user_id: int | None = None) -> None:
+    """Delete one person's data now (Art. 17 DSGVO). Before the event, their seat is freed first."""
+    registration = db.session.get(Registration, registration_id)
+    if registration.anonymised_at is not None:
+        return
+    with row_locked(Event, registration.event_id) as event:
+        db.session.refresh(registration)
+        if registration_services.cancelling_allowed(registration, now):
+            registration.status = RegistrationStatus.CANCELLED
+            registration.cancelled_at = now
+            registration_services.fill_free_seats(event)
+        _anonymise([registration], now)
+        db.session.add(DeletionRecord(at=now, event_id=event.id, event_title=event.title, reason="request",
+                                      registrations=1, user_id=user_id))
+
+
+@tasks.handler("privacy.purge", every=timedelta(hours=6))
+def purge(now: datetime | None = None) -> int:
+    """Delete the personal data of every event whose retention period is over; returns how many registrations."""
+    now = now or utcnow()
+    events = db.session.scalars(sa.select(Event).where(sa.exists().where(
+        Registration.event_id == Event.id, Registration.anonymised_at.is_(None)))).all()
+    deleted = 0
+    for event_id in [event.id for event in events if delete_after(event) <= now]:
+        with row_locked(Event, event_id) as event:
+            remaining = db.session.scalars(sa.select(Registration).where(
+                Registration.event_id == event.id, Registration.anonymised_at.is_(None))).all()
+            _anonymise(remaining, now)
+            db.session.add(DeletionRecord(at=now, event_id=event.id, event_title=event.title, reason="retention",
+                                          registrations=len(remaining)))
+        deleted += len(remaining)
+    return deleted
+
+
+def _anonymise(registrations: list[Registration], now: datetime) -> None:
+    if not registrations:
+        return
+    ids = [registration.id for registration in registrations]
+    addresses = {registration.email for registration in registrations}
+    names = {registration.full_name for registration in registrations}
+    event_ids = {registration.event_id for registration in registrations}
+    db.session.execute(sa.delete(Answer).where(Answer.registration_id.in_(ids)))
+    for mail in db.session.scalars(sa.select(OutgoingMail).where(OutgoingMail.recipient.in_(addresses))):
+        if mail.context.get("registration_id") in ids:
+            db.session.delete(mail)
+    # The log of organisers' actions names registrants ("checked in: Amal Haddad").
+    db.session.execute(sa.update(AuditEntry).where(AuditEntry.event_id.in_(event_ids), AuditEntry.action.like("registration.%"),
+                                                    AuditEntry.subject.in_(names)).values(subject=""))
+    db.session.execute(sa.update(Certificate).where(Certificate.registration_id.in_(ids)).values(holder_name=""))
+    for registration in registrations:
+        registration.first_name = registration.last_name = ""
+        registration.email = f"{registration.id}@deleted.invalid"  # unique per event; .invalid never delivers
+        registration.function = registration.phone = registration.submission_key = ""
+        registration.listed_as_participant = False
+        # The links and the check-in code stop working: nobody can reach or be taken for this person.
+        registration.link_nonce = secrets.token_hex(16)
+        registration.token_hash = secrets.token_hex(32)
+        registration.check_in_code = registration_services.new_check_in_code()
+        registration.anonymised_at = now
+
+
+def records(event_id: int) -> list[DeletionRecord]:
+    return list(db.session.scalars(
+        sa.select(DeletionRecord).where(DeletionRecord.event_id == event_id).order_by(DeletionRecord.id.desc())))

@@ -1,0 +1,130 @@
+import json
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from conference.audit.models import AuditEntry
+from conference.database import utcnow
+from conference.documents import certificates
+from conference.extensions import db
+from conference.mail.models import OutgoingMail
+from conference.privacy import services as privacy
+from conference.privacy.models import DeletionRecord
+from conference.registration import services
+from conference.registration.models import QuestionKind, Registration, RegistrationStatus as S
+from tests.conftest import applicant, form_token, log_in
+
+
+def fresh(registration: Registration) -> Registration:
+    db.session.expire_all()
+    return db.session.get(Registration, registration.id)
+
+
+def test_a_registrant_downloads_everything_stored_about_them_as_json(client, make_event, make_forums, make_question):
+    event = make_event()
+    forum, _ = make_forums(event, 10, 10)
+    question = make_question(event, label="Essenswunsch", kind=QuestionKind.TEXT)
+    mine = services.register(event.id, applicant(first_name="Ayşe", forums=[forum.id], answers={question.id: "vegan"}), utcnow())
+    services.register(event.id, applicant(first_name="Someone Else", forums=[forum.id]), utcnow())
+
+    response = client.get(f"/registrations/{services.link_token(mine.registration)}/my-data.json")
+    data = json.loads(response.data)
+    assert response.headers["Content-Disposition"].startswith("attachment;") and response.headers["Cache-Control"] == "no-store"
+    assert data["registration"]["first_name"] == "Ayşe" and data["registration"]["email"] == mine.registration.email
+    assert data["answers"] == [{"question": "Essenswunsch", "answer": "vegan"}] and data["forums"] == [forum.title]
+    assert [mail["kind"] for mail in data["mails"]] == ["registered"] and data["mails"][0]["status"] == "sent"
+    assert "Someone Else" not in response.get_data(as_text=True)
+    assert data["event"]["personal_data_deleted_after"] == (event.ends_at + timedelta(days=365)).date().isoformat()
+
+
+def test_deleting_on_request_frees_the_seat_and_leaves_no_trace_of_the_person(client, make_event, mailbox):
+    event = make_event(capacity=1)
+    leaving = services.register(event.id, applicant(first_name="Lena", last_name="Weg", email="lena.weg@example.org"), utcnow()).registration
+    link = services.link_token(leaving)
+    waiting = services.register(event.id, applicant(), utcnow()).registration
+    mailbox.messages.clear()
+
+    page = client.get(f"/registrations/{link}/delete").get_data(as_text=True)
+    assert "Ihr Platz geht an die nächste Person auf der Warteliste" in page
+    token = form_token(client, f"/registrations/{link}/delete")
+    done = client.post(f"/registrations/{link}/delete", data={"csrf_token": token})
+    assert "Ihre Daten wurden gelöscht" in done.get_data(as_text=True)
+
+    gone = fresh(leaving)
+    assert (gone.first_name, gone.last_name, gone.email, gone.status) == ("", "", f"{gone.id}@deleted.invalid", S.CANCELLED)
+    assert client.get(f"/registrations/{link}").status_code == 404  # the link is dead
+    assert fresh(waiting).status == S.CONFIRMED
+    assert [m["To"] for m in mailbox.messages] == [waiting.email]  # nobody writes to the deleted person
+    assert db.session.scalar(sa.select(OutgoingMail).where(OutgoingMail.recipient == "lena.weg@example.org")) is None
+    [entry] = db.session.scalars(sa.select(DeletionRecord)).all()
+    assert (entry.reason, entry.registrations, entry.event_id) == ("request", 1, event.id)
+
+
+def test_after_the_retention_period_names_go_and_the_figures_stay(app, runner, make_event, make_forums):
+    event = make_event(retention_days=30)
+    event.starts_at, event.ends_at = utcnow() - timedelta(days=40), utcnow() - timedelta(days=40) + timedelta(hours=6)
+    current = make_event()
+    forum, _ = make_forums(event, 10, 10)
+    db.session.commit()
+    people = [services.register(event.id, applicant(first_name=f"Person{i}", organisation="AFZ Rostock", forums=[forum.id]),
+                                utcnow(), by_organiser=True).registration for i in range(3)]
+    for person in people[:2]:
+        services.check_in(event.id, person.check_in_code, utcnow())
+        db.session.add(AuditEntry(event_id=event.id, action="registration.checked_in", subject=person.full_name))
+    db.session.commit()
+    [certificate] = certificates.issue(people[:1]).values()
+    kept = services.register(current.id, applicant(), utcnow()).registration
+
+    result = runner.invoke(args=["privacy", "purge"])
+    assert "Personal data of 3 registration(s) deleted." in result.output
+
+    rows = db.session.scalars(sa.select(Registration).where(Registration.event_id == event.id)).all()
+    assert {(r.first_name, r.last_name, r.phone, r.function) for r in rows} == {("", "", "", "")}
+    assert {r.email for r in rows} == {f"{r.id}@deleted.invalid" for r in rows}
+    assert all(r.anonymised_at for r in rows) and all(r.organisation == "AFZ Rostock" for r in rows)
+    figures = services.dashboard(event)
+    assert figures["checked_in"] == 2 and figures["seated"] == 3
+    assert all(r.forum_choices for r in rows) and not any(r.answers for r in rows)
+    assert not db.session.scalars(sa.select(AuditEntry).where(AuditEntry.subject.like("Person%"))).all()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutgoingMail).where(OutgoingMail.recipient.like("%example.org"))) == 1  # the current event's
+
+    verified = certificates.verify(certificate.number)
+    assert verified is not None and verified.holder_name == ""
+    assert fresh(kept).email  # the other event keeps its registrations
+    assert privacy.purge() == 0  # nothing left to delete
+    [entry] = db.session.scalars(sa.select(DeletionRecord)).all()
+    assert (entry.reason, entry.registrations, entry.event_title) == ("retention", 3, event.title)
+
+
+def test_the_verification_page_of_a_deleted_holder_confirms_the_number_without_a_name(client, make_event):
+    event = make_event()
+    person = services.register(event.id, applicant(first_name="Kerstin", last_name="Verborgen"), utcnow()).registration
+    services.check_in(event.id, person.check_in_code, utcnow())
+    [certificate] = certificates.issue([person]).values()
+    privacy.delete_on_request(person.id, event.ends_at + timedelta(days=1))
+    page = client.get(f"/c/{certificate.number}").get_data(as_text=True)
+    assert "Diese Bescheinigung ist echt" in page and "Der Name wurde nach den Datenschutzregeln gelöscht" in page
+    assert "Verborgen" not in page
+
+
+def test_organisers_export_and_delete_one_persons_data(client, make_event, make_user):
+    event = make_event()
+    person = services.register(event.id, applicant(first_name="Olga"), utcnow()).registration
+    organiser = make_user(events=[event])
+    log_in(client, organiser)
+    exported = json.loads(client.get(f"/manage/events/{event.id}/registrations/{person.id}/data.json").data)
+    assert exported["registration"]["first_name"] == "Olga"
+
+    token = form_token(client, f"/manage/events/{event.id}/registrations/{person.id}")
+    response = client.post(f"/manage/events/{event.id}/registrations/{person.id}/delete", data={"csrf_token": token},
+                           follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Die Daten der Person wurden gelöscht." in page and "Auf Anfrage" in page and organiser.name in page
+    assert fresh(person).anonymised_at is not None
+
+
+def test_the_retention_period_is_set_per_event_within_sensible_bounds(client, make_event, make_user):
+    event = make_event()
+    log_in(client, make_user(events=[event]))
+    page = client.get(f"/manage/events/{event.id}/edit").get_data(as_text=True)
+    assert 'name="retention_days"' in page and 'value="365"' in page

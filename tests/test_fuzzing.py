@@ -1,0 +1,149 @@
+"""Arbitrary input at every public form: never a server error, and nothing stored unless valid.
+
+Hypothesis sends the forms' own fields and made-up ones, with any unicode (control characters,
+right-to-left text, emoji), huge values, numbers where text belongs, several values for one field
+and empty ones, always with a valid CSRF token so that the input reaches the form.
+"""
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, example, given, settings, strategies as st
+
+from conference.database import utcnow
+from conference.extensions import db
+from conference.limits.services import DEFAULT_LIMITS, Limit
+from conference.registration import services
+from conference.registration.models import Answer, ForumChoice, QuestionKind, Registration
+from tests.conftest import applicant, form_token
+
+REGISTRATION_FIELDS = ["first_name", "last_name", "email", "organisation", "function", "phone", "privacy",
+                       "listed_as_participant", "submission_key", "forum_0"]
+
+NASTY = ["", " ", "y", "on", "0", "-1", "1e309", "NaN", "999999999999999999999999", "null", "[]", "a@b",
+         "nadia@example.org", "ä@ö.de", "<script>alert(1)</script>", "' OR 1=1 --", "\x00", "\x1b[31m", "\u202e",
+         "\ufeff", "x" * 5000, "9" * 100_000]
+TEXT_FIELDS = ["first_name", "last_name", "organisation", "function", "phone"]
+
+single_value = st.one_of(
+    st.text(max_size=200),
+    st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=30),
+    st.sampled_from(NASTY),
+    st.integers().map(str),
+    st.floats(allow_nan=True).map(str),
+)
+value = st.one_of(single_value, st.lists(single_value, min_size=2, max_size=3))  # a field sent twice or more
+
+
+def form_data(known_fields: list[str]):
+    return st.dictionaries(st.one_of(st.sampled_from(known_fields), st.text(max_size=20)), value, max_size=len(known_fields) + 3)
+
+
+def valid_registration(base: dict, fields: list[str]) -> st.SearchStrategy[dict]:
+    """Valid registrations with one field replaced, or with odd text inside a name, so the fuzz also
+    reaches the rules behind the form and the database."""
+    valid = st.integers(0, 10**9).map(lambda number: base | {"email": f"p{number}@example.org"})
+    replaced = st.builds(lambda data, field, replacement: data | {field: replacement}, valid, st.sampled_from(fields), value)
+    embedded = st.builds(lambda data, field, odd: data | {field: f"Na{odd}dia"}, valid, st.sampled_from(TEXT_FIELDS),
+                         st.one_of(st.sampled_from(NASTY), st.text(max_size=20)))
+    return st.one_of(replaced, embedded)
+
+
+FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+@pytest.fixture
+def site(app, client, make_event, make_forums, make_question):
+    app.config["RATE_LIMITS"] = {name: Limit(10**6, timedelta(minutes=1)) for name in DEFAULT_LIMITS}
+    event = make_event(capacity=5)
+    registration = services.register(event.id, applicant(), utcnow()).registration  # before forums and questions exist
+    forum, _ = make_forums(event, 2, None)
+    questions = [make_question(event, kind=kind, required=kind == QuestionKind.TEXT, options=["Ja", "Nein", "Vielleicht"])
+                 for kind in QuestionKind]
+    fields = REGISTRATION_FIELDS + [f"question_{question.id}" for question in questions]
+    valid = {"first_name": "Nadia", "last_name": "Haddad", "organisation": "AFZ", "privacy": "y", "forum_0": str(forum.id),
+             f"question_{questions[0].id}": "Antwort"}
+    return event, registration, fields, valid, form_token(client, f"/events/{event.slug}/register")
+
+
+def count(model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def snapshot(registration: Registration) -> tuple:
+    db.session.expire_all()
+    row = db.session.get(Registration, registration.id)
+    return (row.first_name, row.last_name, row.email, row.organisation, row.function, row.phone, row.status,
+            row.listed_as_participant, sorted((a.question_id, str(a.value)) for a in row.answers),
+            sorted(c.agenda_item_id for c in row.forum_choices))
+
+
+def test_the_registration_form_stores_only_valid_registrations(client, site):
+    event, _registration, fields, valid, token = site
+    stored = []
+
+    @settings(FUZZ, max_examples=120)
+    @given(data=st.one_of(form_data(fields), valid_registration(valid, fields)))
+    @example(data=valid | {"email": "nul@example.org", "last_name": "Ha\x00ddad"})
+    def attempt(data):
+        before = count(Registration), count(Answer), count(ForumChoice)
+        response = client.post(f"/events/{event.slug}/register", data=data | {"csrf_token": token})
+        assert response.status_code < 500
+        if response.status_code == 303:
+            newest = db.session.scalars(sa.select(Registration).order_by(Registration.id.desc())).first()
+            assert newest.first_name.strip() and newest.last_name.strip() and "@" in newest.email
+            assert len(newest.first_name) <= 100 and "\x00" not in newest.first_name + newest.last_name
+            stored.append(newest.id)
+        else:
+            assert (count(Registration), count(Answer), count(ForumChoice)) == before
+
+    attempt()
+    assert stored, "no valid registration was ever sent: the test did not reach the rules"
+
+
+def test_changing_a_registration_changes_nothing_unless_valid(client, site):
+    _event, registration, fields, _valid, _token = site
+    link = f"/registrations/{services.link_token(registration)}/edit"
+    token = form_token(client, link)
+
+    @FUZZ
+    @given(data=form_data(fields))
+    def attempt(data):
+        before = snapshot(registration)
+        response = client.post(link, data=data | {"csrf_token": token})
+        assert response.status_code < 500
+        if response.status_code != 303:
+            assert snapshot(registration) == before
+
+    attempt()
+
+
+@pytest.mark.parametrize("path,fields", [
+    ("/login", ["email", "password", "remember", "next"]),
+    ("/login/forgot", ["email"]),
+    ("/login/reset/not-a-token", ["password", "confirm"]),
+    ("lost-link", ["email"]),
+])
+def test_account_and_link_forms_never_fail(client, site, path, fields):
+    event, _registration, _fields, _valid, token = site
+    path = f"/events/{event.slug}/lost-link" if path == "lost-link" else path
+
+    @FUZZ
+    @given(data=form_data(fields))
+    def attempt(data):
+        assert client.post(path, data=data | {"csrf_token": token}).status_code < 500
+
+    attempt()
+
+
+def test_query_strings_of_public_pages_never_fail(client, site):
+    event, _registration, _fields, _valid, _token = site
+
+    @settings(FUZZ, max_examples=40)
+    @given(path=st.sampled_from(["/", "/certificates/verify", "/login", f"/events/{event.slug}", "/language/en"]),
+           query=st.dictionaries(st.sampled_from(["number", "organisation", "next", "q", "page", "welcome"]), single_value, max_size=3))
+    def attempt(path, query):
+        assert client.get(path, query_string=query).status_code < 500
+
+    attempt()

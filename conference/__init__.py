@@ -80,6 +80,7 @@ def _register_features(app: Flask) -> None:
     from conference.tasks.commands import worker_command
     from conference.tasks.manage import blueprint as tasks_manage
     from conference.agenda.routes import blueprint as agenda
+    from conference.backup.commands import backup_command, restore_command
     from conference.demo.commands import demo_data_command
     from conference.documents.commands import documents_commands
     from conference.documents.manage import blueprint as documents_manage
@@ -116,3 +117,5 @@ def _register_features(app: Flask) -> None:
     app.cli.add_command(documents_commands)
     app.cli.add_command(worker_command)
     app.cli.add_command(privacy_commands)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

@@ -1,0 +1,50 @@
+"""A backup taken while the site runs brings back the database and the uploads (SQLite, and
+PostgreSQL when the suite runs on it)."""
+
+import tarfile
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from conference.database import utcnow
+from conference.extensions import db
+from conference.registration import services
+from conference.registration.models import Registration
+from tests.conftest import applicant
+
+
+def test_backup_and_restore_bring_back_registrations_and_uploaded_files(app, runner, make_event, tmp_path):
+    event = make_event()
+    kept = services.register(event.id, applicant(first_name="Gesichert"), utcnow()).registration
+    upload = Path(app.instance_path) / "uploads" / "materials" / "slides"
+    upload.parent.mkdir(parents=True)
+    upload.write_bytes(b"%PDF-1.7 Folien")
+
+    result = runner.invoke(args=["backup", "--to", str(tmp_path / "backups")])
+    assert result.exit_code == 0, result.output
+    [archive] = (tmp_path / "backups").glob("conference-*.tar.gz")
+    assert str(archive) in result.output
+    with tarfile.open(archive) as contents:
+        assert "uploads/materials/slides" in contents.getnames()
+
+    # Something goes wrong after the backup: a registration lost, a file gone, a stranger added.
+    db.session.execute(sa.delete(Registration))
+    db.session.commit()
+    services.register(event.id, applicant(first_name="Danach"), utcnow())
+    upload.unlink()
+
+    result = runner.invoke(args=["restore", "--yes", str(archive)])
+    assert result.exit_code == 0, result.output
+    db.session.remove()
+    names = db.session.scalars(sa.select(Registration.first_name)).all()
+    assert names == ["Gesichert"] and db.session.get(Registration, kept.id).email == kept.email
+    assert upload.read_bytes() == b"%PDF-1.7 Folien"
+
+
+def test_restoring_something_that_is_no_backup_stops_with_a_message(runner, tmp_path):
+    bogus = tmp_path / "bogus.tar.gz"
+    with tarfile.open(bogus, "w:gz") as archive:
+        (tmp_path / "notes.txt").write_text("keine Sicherung")
+        archive.add(tmp_path / "notes.txt", arcname="notes.txt")
+    result = runner.invoke(args=["restore", "--yes", str(bogus)])
+    assert result.exit_code == 1 and "not a backup of this kind of database" in result.output

@@ -17,9 +17,12 @@ NPM_PACKAGES := $(if $(shell command -v npm),,nodejs npm)
 VENDOR := conference/static/vendor/qr-scanner
 VENDORED := $(VENDOR)/qr-scanner.umd.min.js $(VENDOR)/qr-scanner-worker.min.js
 
-.PHONY: run test audit system-packages test-system-packages translations translations-update clean
+.PHONY: install run test audit system-packages test-system-packages translations translations-update clean
 
-run: system-packages $(VENV)/.installed $(COMPILED) $(VENDORED)
+# Everything the app needs to be served (also on a production server), without the demo data.
+install: system-packages $(VENV)/.installed $(COMPILED) $(VENDORED)
+
+run: install
 	CONFERENCE_ENV=development $(FLASK) db upgrade
 	CONFERENCE_ENV=development $(FLASK) demo-data --if-empty
 	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C stops)"

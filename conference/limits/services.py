@@ -6,13 +6,13 @@ Redis is set up; a counter row per address and window works on every deployment.
 
 import functools
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 from flask import abort, current_app, request
 from sqlalchemy.dialects import postgresql, sqlite
 
-from conference.database import utcnow, write_transaction
+from conference.database import before_next_write, has_pending_writes, utcnow, write_transaction
 from conference.extensions import db
 from conference.limits.models import RateLimitCounter
 from conference.tasks import services as tasks
@@ -38,39 +38,52 @@ class TooManyRequests(Exception):
         self.retry_after = retry_after
 
 
-def hit(name: str, client: str) -> None:
-    """Count one request; raises TooManyRequests once the limit of this window is used up."""
+def _window(name: str, client: str) -> tuple[Limit, str, datetime]:
+    """The limit, the counter's key for the current window, and when that window ends."""
     limit = (DEFAULT_LIMITS | current_app.config.get("RATE_LIMITS", {}))[name]
-    now = utcnow()
     seconds = int(limit.per.total_seconds())
-    window = int(now.timestamp()) // seconds
-    expires_at = now.replace(microsecond=0) + timedelta(seconds=seconds - int(now.timestamp()) % seconds)
+    now = int(utcnow().timestamp())
+    return limit, f"{name}:{client}:{now // seconds}"[:200], datetime.fromtimestamp(now - now % seconds + seconds, timezone.utc)
+
+
+def check(name: str, client: str) -> None:
+    """Refuse with TooManyRequests when this window's requests are used up (a plain read, no lock)."""
+    limit, key, ends_at = _window(name, client)
+    if (db.session.scalar(sa.select(RateLimitCounter.hits).where(RateLimitCounter.key == key)) or 0) >= limit.hits:
+        raise TooManyRequests(retry_after=max(1, int((ends_at - utcnow()).total_seconds())))
+
+
+def count(name: str, client: str) -> None:
+    """Add this request to its window, inside the caller's write transaction."""
+    _limit, key, ends_at = _window(name, client)
     insert = (postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert)(RateLimitCounter)
-    statement = insert.values(key=f"{name}:{client}:{window}"[:200], hits=1, expires_at=expires_at)
-    statement = statement.on_conflict_do_update(
-        index_elements=[RateLimitCounter.key], set_={"hits": RateLimitCounter.hits + 1}
-    ).returning(RateLimitCounter.hits)
-    with write_transaction():
-        if db.engine.dialect.name == "postgresql":
-            # A count lost in a crash does no harm: do not wait for the disk (saves a flush per request).
-            db.session.execute(sa.text("SET LOCAL synchronous_commit TO OFF"))
-        hits = db.session.scalar(statement)
-    if hits > limit.hits:
-        raise TooManyRequests(retry_after=max(1, int((expires_at - now).total_seconds())))
+    db.session.execute(insert.values(key=key, hits=1, expires_at=ends_at).on_conflict_do_update(
+        index_elements=[RateLimitCounter.key], set_={"hits": RateLimitCounter.hits + 1}))
 
 
 def limited(name: str, methods=("POST",)):
-    """Route decorator: requests with one of ``methods`` count against the limit ``name``."""
+    """Route decorator: requests with one of ``methods`` count against the limit ``name``.
+
+    The count is written within the view's own write transaction when it has one (a registration),
+    else in a small transaction afterwards: one commit per request, not two.
+    """
 
     def decorate(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            if request.method in methods:
-                try:
-                    hit(name, request.remote_addr or "unknown")
-                except TooManyRequests as refusal:
-                    abort(429, retry_after=refusal.retry_after)
-            return view(*args, **kwargs)
+            if request.method not in methods:
+                return view(*args, **kwargs)
+            client = request.remote_addr or "unknown"
+            try:
+                check(name, client)
+            except TooManyRequests as refusal:
+                abort(429, retry_after=refusal.retry_after)
+            before_next_write(lambda: count(name, client))
+            response = view(*args, **kwargs)
+            if has_pending_writes():
+                with write_transaction():
+                    pass  # runs the count
+            return response
 
         return wrapper
 

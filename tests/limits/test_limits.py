@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from conference.database import write_transaction
 from conference.extensions import db
 from conference.limits import services
 from conference.limits.models import RateLimitCounter
@@ -47,8 +48,8 @@ def test_verification_pages_and_registrations_are_limited(tight, client, make_ev
 
 
 def test_expired_windows_are_removed(app):
-    with app.test_request_context():
-        services.hit("lost-link", "192.0.2.1")
+    with write_transaction():
+        services.count("lost-link", "192.0.2.1")
     counter = db.session.scalars(sa.select(RateLimitCounter)).one()
     counter.expires_at -= timedelta(hours=1)
     db.session.commit()

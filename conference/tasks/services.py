@@ -217,21 +217,29 @@ class EmbeddedRunner:
         self.thread.join()
 
     def _loop(self) -> None:
+        scheduled = failing = False
         with self.app.app_context():
-            ensure_schedule()
             while not self.stopped:
-                self.woken.wait(POLL_SECONDS)
-                self.woken.clear()
                 try:
+                    if not scheduled:
+                        ensure_schedule()
+                        scheduled = True
                     while not self.calls.empty():
                         name, arguments = self.calls.get()
                         call(name, arguments)
                     while run_due():
                         pass
-                except Exception:  # noqa: BLE001 - e.g. the database restarting; try again at the next poll
-                    log.exception("task runner")
+                    if failing:
+                        log.warning("task runner works again")
+                        failing = False
+                except Exception:  # noqa: BLE001 - e.g. the database restarting: logged once, tried at every poll
+                    if not failing:
+                        log.exception("task runner cannot work; trying again every %s s", POLL_SECONDS)
+                    failing = True
                 finally:
                     db.session.remove()
+                self.woken.wait(POLL_SECONDS)
+                self.woken.clear()
 
 
 _runners: dict[tuple[int, int], EmbeddedRunner] = {}

@@ -74,36 +74,40 @@ class Sink:
 
 
 @contextmanager
-def serve(database_url: str, workers: int = 4, log_path: str = os.devnull):
+def serve(database_url: str, workers: int = 4):
     """gunicorn with the app on a free loopback port, mail going to a local SMTP sink.
 
     It trusts one proxy, as in production: clients send X-Forwarded-For, so each simulated person
     has an address of their own and the per-address rate limits count them as the real ones would.
+    Background tasks (mail) run in a thread of each web process, or with BENCH_TASK_RUNNER=worker in
+    one separate `flask worker` process (through Redis if BENCH_REDIS_URL is set).
     """
     smtp = Controller(Sink(), hostname="127.0.0.1", port=free_port())
     smtp.start()
     port = free_port()
-    log_file = open(log_path, "ab")  # the app's JSON request log, one line per request
+    runner = os.environ.get("BENCH_TASK_RUNNER", "thread")
     env = os.environ | {
         "CONFERENCE_ENV": "testing", "DATABASE_URL": database_url, "MAIL_BACKEND": "smtp",
         "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp.port), "TRUSTED_PROXIES": "1",
-        "TASK_RUNNER": "thread",  # mail is sent by each worker's background thread, as in production
-        "PUBLIC_URL": "http://127.0.0.1",
-    }
+        "TASK_RUNNER": runner, "PUBLIC_URL": "http://127.0.0.1",
+    } | ({"REDIS_URL": os.environ["BENCH_REDIS_URL"]} if os.environ.get("BENCH_REDIS_URL") else {})
     server = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "--workers", str(workers), "--worker-class", "sync",
          "--bind", f"127.0.0.1:{port}", "--no-control-socket", "--log-level", "warning", "wsgi:app"],
-        cwd=ROOT, env=env, stderr=log_file,
+        cwd=ROOT, env=env, stderr=subprocess.DEVNULL,  # the app's request log: one line per request
     )
+    worker = subprocess.Popen([str(ROOT / ".venv" / "bin" / "flask"), "--app", "conference", "worker"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) if runner == "worker" else None
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url, server)
         yield url
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for process in (server, worker):
+            if process:
+                process.terminate()
+                process.wait(timeout=30)
         smtp.stop()
-        log_file.close()
 
 
 def _wait_until_up(url: str, server: subprocess.Popen) -> None:

@@ -69,11 +69,7 @@ def dispatch(task_id: int, delay: timedelta | None = None) -> None:
     elif runner == "thread":
         embedded_runner(current_app._get_current_object()).wake()
     elif current_app.config.get("REDIS_URL"):
-        rq_queue = redis_queue()
-        if delay is None:
-            rq_queue.enqueue(run, task_id)
-        else:
-            rq_queue.enqueue_in(delay, run, task_id)
+        _push(run, task_id, delay=delay)
 
 
 def call_soon(name: str, **arguments) -> None:
@@ -81,11 +77,11 @@ def call_soon(name: str, **arguments) -> None:
     durable (a queued mail): if this is lost with its process, a periodic task picks the work up."""
     runner = current_app.config["TASK_RUNNER"]
     if runner == "inline":
-        HANDLERS[name](**arguments)
+        call(name, arguments)
     elif runner == "thread":
         embedded_runner(current_app._get_current_object()).call_soon(name, arguments)
     elif current_app.config.get("REDIS_URL"):
-        redis_queue().enqueue(call, name, arguments)
+        _push(call, name, arguments)
     else:  # a worker that polls the database: give it a row to find
         with write_transaction():
             enqueue(name, max_attempts=1, **arguments)
@@ -94,6 +90,20 @@ def call_soon(name: str, **arguments) -> None:
 def call(name: str, arguments: dict) -> None:
     """What RQ runs for ``call_soon``."""
     HANDLERS[name](**arguments)
+
+
+def _push(function, *arguments, delay: timedelta | None = None) -> None:
+    """Hand work to RQ. If Redis is away the change that asked for it still stands: the database
+    sweep of ``flask worker`` (or the mail's expired claim) brings the work back."""
+    from redis.exceptions import RedisError
+
+    try:
+        if delay is None:
+            redis_queue().enqueue(function, *arguments)
+        else:
+            redis_queue().enqueue_in(delay, function, *arguments)
+    except RedisError:
+        log.warning("Redis unavailable: %s left for the database sweep", function.__name__)
 
 
 def redis_queue():
@@ -183,7 +193,7 @@ def retry(task: Task) -> None:
     """An organiser asks for a failed task to be tried again."""
     with write_transaction():
         db.session.execute(sa.update(Task).where(Task.id == task.id, Task.status == "failed")
-                           .values(status="queued", run_at=utcnow(), attempts=0, max_attempts=task.max_attempts))
+                           .values(status="queued", run_at=utcnow(), attempts=0))
     dispatch(task.id)
 
 

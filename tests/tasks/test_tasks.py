@@ -146,3 +146,18 @@ def test_a_worker_without_redis_sends_the_confirmation_mail(app, runner, make_ev
     assert mailbox.to(registration.email) == []  # not in the request
     runner.invoke(args=["worker", "--burst"])
     assert mailbox.to(registration.email)[0]["Subject"] == f"Anmeldung bestätigt: {event.title}"
+
+
+def test_a_change_stands_when_redis_is_away_and_the_sweep_runs_its_task(app, runner, make_event):
+    from conference.registration import services
+    from tests.conftest import applicant
+
+    app.config.update(TASK_RUNNER="worker", REDIS_URL="redis://127.0.0.1:9/0")  # nothing listens there
+    event = make_event()
+    with write_transaction():
+        task = tasks.enqueue("test.flaky", fail_times=0, label="s")
+    registration = services.register(event.id, applicant(), utcnow()).registration
+    assert fresh(task).status == "queued" and registration.id
+    app.config["REDIS_URL"] = None  # the worker's sweep of the database
+    runner.invoke(args=["worker", "--burst"])
+    assert calls == ["s"] and fresh(task).status == "done"

@@ -1,9 +1,9 @@
 from pathlib import Path
 
 import click
-from flask import current_app
 
 from conference.backup import services
+from conference.files import instance_folder
 
 
 @click.command("backup")
@@ -12,7 +12,7 @@ from conference.backup import services
 def backup_command(folder: Path | None) -> None:
     """Back up the database and the uploaded files into one archive, while the site runs."""
     try:
-        path = services.create(folder or Path(current_app.instance_path) / "backups")
+        path = services.create(folder or instance_folder("backups"))
     except services.BackupError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Backup written: {path}")

@@ -12,9 +12,8 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-from flask import current_app
-
 from conference.extensions import db
+from conference.files import uploads_folder
 
 UPLOADS = "uploads"
 
@@ -44,9 +43,7 @@ def create(folder: Path) -> Path:
         partial = target.with_suffix(".part")
         with tarfile.open(partial, "w:gz") as archive:
             archive.add(dump, arcname=dump.name)
-            uploads = Path(current_app.instance_path) / UPLOADS
-            if uploads.is_dir():
-                archive.add(uploads, arcname=UPLOADS)
+            archive.add(uploads_folder(), arcname=UPLOADS)
         partial.rename(target)  # a backup that broke off never looks complete
     return target
 
@@ -66,9 +63,8 @@ def restore(archive_path: Path) -> None:
         else:
             _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
                   f"--dbname={_database_url()}", str(dump)])
-        uploads = Path(current_app.instance_path) / UPLOADS
-        if uploads.exists():
-            shutil.rmtree(uploads)
+        uploads = uploads_folder()
+        shutil.rmtree(uploads)
         if (Path(work) / UPLOADS).is_dir():
             shutil.copytree(Path(work) / UPLOADS, uploads)
 

@@ -21,6 +21,7 @@ from conference.documents import certificates
 from conference.documents.models import DocumentJob
 from conference.documents.render import file_name, render_chunks, render_each
 from conference.events.models import Event
+from conference.files import instance_folder
 from conference.extensions import db
 from conference.mail import services as mail
 from conference.rules import Refusal
@@ -38,9 +39,7 @@ class JobRefused(Refusal):
 
 
 def folder() -> Path:
-    path = Path(current_app.instance_path) / "documents"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return instance_folder("documents")
 
 
 def start(event: Event, user_id: int | None, kind: str, send_mail: bool, base_url: str) -> DocumentJob:

@@ -10,16 +10,16 @@ import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from pathlib import Path
 
 from flask import current_app, render_template, send_file
 
 from conference.documents.pdf import Metadata, merge
+from conference.files import uploads_folder
 
 
 def folders() -> dict[str, str]:
     """What documents may load: ``/static/…`` and ``/uploads/…`` (logos)."""
-    return {"static": current_app.static_folder, "uploads": str(Path(current_app.instance_path) / "uploads")}
+    return {"static": current_app.static_folder, "uploads": str(uploads_folder())}
 
 
 def render_pdf(template: str, **context) -> bytes:

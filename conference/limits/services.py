@@ -79,11 +79,12 @@ def limited(name: str, methods=("POST",)):
             except TooManyRequests as refusal:
                 abort(429, retry_after=refusal.retry_after)
             before_next_write(lambda: count(name, client))
-            response = view(*args, **kwargs)
-            if has_pending_writes():
-                with write_transaction():
-                    pass  # runs the count
-            return response
+            try:
+                return view(*args, **kwargs)
+            finally:
+                if has_pending_writes():  # the view wrote nothing (or stopped with an error)
+                    with write_transaction():
+                        pass  # runs the count
 
         return wrapper
 

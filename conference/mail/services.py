@@ -9,13 +9,13 @@ from collections.abc import Callable
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
 
 from conference.database import after_commit, utcnow, write_transaction
 from conference.extensions import db
+from conference.files import instance_folder
 from conference.mail.models import OutgoingMail
 from conference.tasks import services as tasks
 
@@ -143,8 +143,7 @@ def _deliver_one(mail_id: int) -> None:
 def _send(message: EmailMessage) -> None:
     config = current_app.config
     if config["MAIL_BACKEND"] == "file":
-        folder = Path(current_app.instance_path) / "mail"
-        folder.mkdir(exist_ok=True)
+        folder = instance_folder("mail")
         name = f"{utcnow():%Y%m%dT%H%M%S%f}-{message['To']}.eml".replace("/", "_")
         (folder / name).write_bytes(bytes(message))
         return

@@ -6,9 +6,9 @@ import zipfile
 from pathlib import Path
 from typing import IO
 
-from flask import current_app
 from flask_babel import format_decimal, gettext as _
 
+from conference.files import uploads_folder
 from conference.rules import Refusal
 
 # What may be uploaded: the kind judged from the content, the extensions that kind may carry, its type.
@@ -33,9 +33,7 @@ class UploadRefused(Refusal):
 
 
 def folder() -> Path:
-    path = Path(current_app.instance_path) / "uploads" / "materials"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return uploads_folder("materials")
 
 
 def _kind_of_zip(stream: IO[bytes]) -> tuple[str, str | None]:

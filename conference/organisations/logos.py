@@ -4,8 +4,9 @@ import secrets
 from pathlib import Path
 from xml.etree import ElementTree
 
-from flask import current_app
 from flask_babel import gettext as _
+
+from conference.files import uploads_folder
 
 MAX_BYTES = 512 * 1024
 SIGNATURES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
@@ -17,9 +18,7 @@ class LogoError(ValueError):
 
 
 def folder() -> Path:
-    path = Path(current_app.instance_path) / "uploads" / "logos"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return uploads_folder("logos")
 
 
 def kind_of(content: bytes) -> str:

@@ -1,4 +1,5 @@
 import json
+import re
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -126,5 +127,14 @@ def test_organisers_export_and_delete_one_persons_data(client, make_event, make_
 def test_the_retention_period_is_set_per_event_within_sensible_bounds(client, make_event, make_user):
     event = make_event()
     log_in(client, make_user(events=[event]))
-    page = client.get(f"/manage/events/{event.id}/edit").get_data(as_text=True)
+    url = f"/manage/events/{event.id}/edit"
+    page = client.get(url).get_data(as_text=True)
     assert 'name="retention_days"' in page and 'value="365"' in page
+    fields = dict(re.findall(r'<input[^>]*name="(\w+)"[^>]*value="([^"]*)"', page))
+    fields |= {"kind": event.kind.value, "language": "de", "network_id": "0", "participant_list_mode": "hidden"}
+
+    too_short = client.post(url, data=fields | {"retention_days": "7"})
+    assert too_short.status_code == 422 and "30" in too_short.get_data(as_text=True)
+    assert client.post(url, data=fields | {"retention_days": "730"}).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(type(event), event.id).retention_days == 730

@@ -15,8 +15,7 @@ def test_every_response_carries_a_request_id_and_a_proxys_id_is_kept(client):
     assert client.get("/", headers={"X-Request-ID": "<script>" * 10}).headers["X-Request-ID"] != "<script>" * 10
 
 
-def test_the_request_log_names_the_route_not_the_secret_in_the_path(client, caplog, make_event):
-    event = make_event()
+def test_the_request_log_names_the_route_not_the_secret_in_the_path(client, caplog):
     caplog.set_level(logging.INFO, logger="conference.request")
     response = client.get("/registrations/secret-token-of-a-registrant")
     [record] = [r for r in caplog.records if r.name == "conference.request"]
@@ -24,7 +23,6 @@ def test_the_request_log_names_the_route_not_the_secret_in_the_path(client, capl
     assert line["route"] == "/registrations/<token>" and line["status"] == response.status_code == 404
     assert line["method"] == "GET" and line["duration_ms"] >= 0 and "request_id" not in line  # logged after the request
     assert "secret-token" not in json.dumps(line)
-    assert event  # an event exists, so the 404 is about the token
 
 
 def test_json_log_lines_carry_the_request_id_inside_a_request(app):

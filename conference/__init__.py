@@ -97,7 +97,7 @@ def _register_features(app: Flask) -> None:
     from conference.privacy.commands import privacy_commands
     from conference.privacy.manage import blueprint as privacy_manage
     from conference.privacy.routes import blueprint as privacy
-    from conference.registration.check_in import blueprint as check_in
+    from conference.check_in.manage import blueprint as check_in
     from conference.registration.manage import blueprint as registration_manage
     from conference.registration.routes import blueprint as registration
     from conference.site import errors, filters

@@ -25,6 +25,7 @@ from conference.extensions import db
 from conference.organisations.models import Organisation, OrganisationKind
 from conference.people.models import Person
 from conference.registration.models import Question, QuestionKind
+from conference.check_in import services as door
 from conference.registration.services import Applicant
 
 counter = itertools.count(1)
@@ -201,6 +202,12 @@ def applicant(**fields) -> Applicant:
     number = next(counter)
     return Applicant(**({"first_name": "Ayşe", "last_name": f"Yılmaz {number}", "email": f"person{number}@example.org",
                         "organisation": "Schweriner Ausbildungszentrum e.V."} | fields))
+
+
+def check_in(registration) -> None:
+    """Check ``registration`` in as the door does at its event's start, whenever the test runs."""
+    event = registration.event
+    assert door.check_in(event, door.Scan(registration.check_in_code), event.starts_at).admitted
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Every URL rule of the app: management pages only for the right people, never for anyone else."""
 
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -13,7 +14,7 @@ from conference.extensions import db
 from conference.materials.models import Material
 from conference.materials.storage import folder as material_folder
 from conference.registration import services
-from tests.conftest import applicant, log_in
+from tests.conftest import applicant, check_in, log_in
 
 # Pages anyone may open; everything else must be a management page under /manage or the
 # registrant's own pages behind the secret link.
@@ -33,10 +34,12 @@ BEHIND_SECRET_LINK = {"registration.manage", "registration.edit", "registration.
 
 @pytest.fixture
 def url_values(app, make_event, make_agenda_item, make_person, make_organisation):
-    event = make_event(partners=[(PartnerRole.FUNDER, make_organisation())])
-    registration = services.register(event.id, applicant(), utcnow()).registration
+    yesterday = utcnow() - timedelta(days=1)  # over, so that every document (certificates too) can be made
+    event = make_event(partners=[(PartnerRole.FUNDER, make_organisation())], starts_at=yesterday,
+                       ends_at=yesterday + timedelta(hours=6))
+    registration = services.register(event.id, applicant(), utcnow(), by_organiser=True).registration
     item = make_agenda_item(event, room="Saal")
-    services.check_in(event.id, registration.check_in_code, utcnow())
+    check_in(registration)
     (jobs.folder() / "result.pdf").write_bytes(b"%PDF-1.7")
     job = DocumentJob(event_id=event.id, kind="certificates.pdf", status="done", stored_name="result.pdf")
     db.session.add(job)

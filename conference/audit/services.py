@@ -12,7 +12,7 @@ ACTIONS = {
     "agenda.saved": _l("Agenda item saved"), "agenda.deleted": _l("Agenda item deleted"), "agenda.room": _l("Room changed"),
     "registration.added": _l("Registration added"), "registration.changed": _l("Registration changed"), "registration.approve": _l("Registration approved"),
     "registration.reject": _l("Registration rejected"), "registration.cancel": _l("Registration cancelled"),
-    "registration.promote": _l("Moved up from the waiting list"), "registration.checked_in": _l("Checked in"),
+    "registration.promote": _l("Moved up from the waiting list"), "registration.checked_in": _l("Checked in"), "registration.check_in_undone": _l("Check-in undone"),
     "registration.mail": _l("Message sent"), "registration.deleted": _l("Personal data deleted on request"), "person.saved": _l("Person saved"), "organisation.saved": _l("Organisation saved"),
     "account.invited": _l("Account created"), "account.changed": _l("Account changed"),
     "account.assigned": _l("Account assigned to the event"), "account.unassigned": _l("Account removed from the event"),

@@ -1,42 +1,63 @@
 """``flask --app conference demo-data``: load the demo world; running it again changes nothing."""
 
+import io
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
+from decimal import Decimal
+from itertools import cycle
 
 import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
 from conference.accounts.models import EventAssignment, EventRole, User, UserRole
+from markupsafe import escape
+
 from conference.agenda.models import AgendaItem, AgendaItemPerson, AppearanceRole, Room
 from conference.database import utcnow
 from conference.demo import data
-from conference.events.models import Event, EventPartner, EventStatus, ParticipantListMode
+from conference.documents.render import render_pdf
+from conference.events.models import Event, EventPartner, EventStatus, ExtentUnit, ParticipantListMode
 from conference.extensions import db
+from conference.materials import storage
+from conference.materials.models import Material
+from conference.organisations import logos
 from conference.organisations.models import Organisation
 from conference.people.models import Person
-from conference.registration.models import Question, Registration, RegistrationStatus
-from conference.registration.services import new_check_in_code, new_link
+from conference.registration.models import ForumChoice, Question, Registration, RegistrationStatus
+from conference.registration.services import forum_slots, new_check_in_code, new_link
 
 
-def load(today) -> list[str]:
-    """Create whatever of the demo world is missing; returns the slugs of the events created."""
+def load(now: datetime) -> list[str]:
+    """Create whatever of the demo world is missing (``now`` in Berlin time); returns the slugs of the events created."""
     organisations = {slug: _organisation(slug, *fields) for slug, fields in data.ORGANISATIONS.items()}
     for slug, (*_, parent_slug, _city, _website, _description) in data.ORGANISATIONS.items():
         if parent_slug:
             organisations[slug].parent = organisations[parent_slug]
     people = {key: _person(*fields, organisations) for key, fields in data.PEOPLE.items()}
-    created = [event for spec in data.events(today) if (event := _event(spec, organisations, people))]
-    _demo_organiser(created)
+    created = [(event, spec) for spec in data.events(now) if (event := _event(spec, organisations, people))]
+    for event, spec in created:
+        _materials(event, spec.get("materials", []))
+    _demo_organiser([event for event, _spec in created])
     db.session.commit()
-    return [event.slug for event in created]
+    return [event.slug for event, _spec in created]
+
+
+def logo(short_name: str, colour: str) -> bytes:
+    """A plain tile with the organisation's short name: a stand-in logo that imitates nobody's trademark."""
+    size = 44 if len(short_name) <= 5 else max(16, 220 // len(short_name))
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="240" height="120" viewBox="0 0 240 120">'
+            f'<rect width="240" height="120" rx="14" fill="{colour}"/>'
+            f'<text x="120" y="{60 + size * 0.35:.0f}" font-family="DejaVu Sans, sans-serif" font-weight="bold" '
+            f'font-size="{size}" fill="#ffffff" text-anchor="middle">{escape(short_name)}</text></svg>').encode()
 
 
 def _organisation(slug, name, short_name, kind, _parent, city, website, description) -> Organisation:
     organisation = db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug))
     if organisation is None:
         organisation = Organisation(
-            slug=slug, name=name, short_name=short_name, kind=kind, city=city, website=website, description=description
+            slug=slug, name=name, short_name=short_name, kind=kind, city=city, website=website, description=description,
+            logo=logos.store(logo(short_name or name[:12], data.LOGO_COLOURS[kind])),
         )
         db.session.add(organisation)
     return organisation
@@ -73,6 +94,12 @@ def _event(spec: dict, organisations: dict, people: dict) -> Event | None:
         participant_list_mode=spec.get("participant_list_mode", ParticipantListMode.HIDDEN),
     )
     event.certificate_signer_name, event.certificate_signer_function = spec.get("certificate_signer", ("", ""))
+    event.grant_number = spec.get("grant_number", "")
+    if "certificate_extent" in spec:
+        amount, unit = spec["certificate_extent"]
+        event.certificate_extent, event.certificate_extent_unit = Decimal(amount), ExtentUnit(unit)
+    if "retention_days" in spec:
+        event.retention_days = spec["retention_days"]
     event.partners = [
         EventPartner(role=role, organisation=organisations[slug], position=position)
         for position, (role, slug) in enumerate(spec["partners"])
@@ -96,22 +123,42 @@ def _event(spec: dict, organisations: dict, people: dict) -> Event | None:
                 ],
             )
         )
-    for first_name, last_name, organisation, function in spec.get("attendees", []):
-        _attendee(event, first_name, last_name, organisation, function)
+    attendees = spec.get("attendees", [])
+    checked_in = spec.get("checked_in", len(attendees))
+    forums = cycle([item for slot in forum_slots(event) for item in slot.items] or [None])
+    for number, (first_name, last_name, organisation, function) in enumerate(attendees):
+        registration = _attendee(event, first_name, last_name, organisation, function, RegistrationStatus.CONFIRMED)
+        registration.checked_in_at = event.starts_at if number < checked_in else None
+        if (forum := next(forums)) is not None:
+            registration.forum_choices = [ForumChoice(agenda_item=forum, checked_in_at=None)]
+    for fields in spec.get("waiting", []):
+        _attendee(event, *fields, RegistrationStatus.WAITLISTED)
     db.session.add(event)
     return event
 
 
-def _attendee(event: Event, first_name: str, last_name: str, organisation: str, function: str) -> None:
-    """A confirmed registration checked in at the event's start (added directly: no mail is sent)."""
+def _attendee(event: Event, first_name: str, last_name: str, organisation: str, function: str,
+              status: RegistrationStatus) -> Registration:
+    """A registration added directly (no mail is sent), made two weeks before the event."""
     registration = Registration(
-        event=event, status=RegistrationStatus.CONFIRMED, first_name=first_name, last_name=last_name,
+        event=event, status=status, first_name=first_name, last_name=last_name,
         email=f"{secrets.token_hex(4)}@example.org", organisation=organisation, function=function,
         privacy_accepted_at=event.starts_at - timedelta(days=14), created_at=event.starts_at - timedelta(days=14),
-        check_in_code=new_check_in_code(), checked_in_at=event.starts_at, listed_as_participant=True,
+        check_in_code=new_check_in_code(), listed_as_participant=True,
     )
     new_link(registration)
     db.session.add(registration)
+    return registration
+
+
+def _materials(event: Event, specs: list) -> None:
+    """Internal downloads drawn by the demo itself: PDFs made from templates of its own."""
+    for title, description, template, visibility in specs:
+        pdf = render_pdf(f"demo/{template}.html", event=event, title=title)
+        stored_name, size = storage.save(io.BytesIO(pdf), len(pdf))
+        db.session.add(Material(event=event, title=title, description=description, visibility=visibility,
+                                stored_name=stored_name, original_name=f"{template}-{event.slug}.pdf",
+                                content_type="application/pdf", size=size))
 
 
 def _demo_organiser(events: list[Event]) -> None:
@@ -133,7 +180,7 @@ def demo_data_command(if_empty: bool) -> None:
     if if_empty and db.session.scalar(sa.select(Event.id).limit(1)) is not None:
         click.echo("Demo data: the database already has events; nothing loaded.")
     else:
-        created = load(utcnow().astimezone(data.BERLIN).date())
+        created = load(utcnow().astimezone(data.BERLIN))
         click.echo(f"Demo data: {len(created)} event(s) created" + (f": {', '.join(created)}" if created else " (all present)."))
     account = data.DEMO_ORGANISER
     click.echo(f"Demo organiser login: {account['email']} / password: {account['password']}")

@@ -1,6 +1,7 @@
 """The demo world: the Schwerin conference of 2011 and events of the other networks in the seeds.
 
-Dates of the upcoming events are computed from today, so the demo never goes stale.
+Dates of the upcoming events are computed from today, so the demo never goes stale; one event
+takes place on the day the demo is loaded, so the door can be tried at once.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -8,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from conference.agenda.models import AgendaItemKind as K
 from conference.events.models import EventKind, ParticipantListMode, PartnerRole
+from conference.materials.models import Visibility
 from conference.organisations.models import OrganisationKind as O
 from conference.registration.models import QuestionKind as Q
 
@@ -37,6 +39,24 @@ SCHWERIN_ATTENDEES = [
     ("Tomasz", "Zieliński", "Kreishandwerkerschaft Schwerin", "Geschäftsführer"),
     ("Abebe", "Tesfaye", "Flüchtlingsrat Mecklenburg-Vorpommern e.V.", "Projektreferent"),
 ]
+
+# Who comes to today's event (invented people): the first five are in already, two are waiting.
+TODAY_ATTENDEES = [
+    ("Nadia", "Rahimi", "Jobcenter Rostock", "Integrationsfachkraft"),
+    ("Paul", "Wendt", "Handwerkskammer Ostmecklenburg-Vorpommern", "Ausbildungsberater"),
+    ("Oksana", "Melnyk", "AFZ Rostock", "Projektmitarbeiterin moNa"),
+    ("Yusuf", "Kaya", "IHK zu Rostock", "Referent Anerkennung"),
+    ("Lena", "Brandt", "Hansestadt Rostock", "Integrationsbeauftragte"),
+    ("Tran", "Van Minh", "Migrantenrat Rostock", "Berater"),
+    ("Grażyna", "Lewandowska", "Agentur für Arbeit Rostock", "Arbeitsvermittlerin"),
+    ("Samir", "Haddad", "Caritas Mecklenburg", "Migrationsberater"),
+    ("Ingrid", "Peters", "BiG – Bildungszentrum Greifswald", "Dozentin"),
+    ("Ivana", "Petrović", "AUZ Schwaan", "Sozialpädagogin"),
+    ("Kwame", "Mensah", "Universität Rostock", "Studienberater"),
+    ("Birgit", "Schulz", "Jobcenter Landkreis Rostock", "Teamleiterin"),
+]
+TODAY_CHECKED_IN = 5
+TODAY_WAITING = [("Emre", "Çelik", "Hochschule Wismar", "Referent"), ("Johanna", "Vogt", "Landkreis Rostock", "Sachbearbeiterin")]
 
 FUNDING_PERSPEKTIVE = (
     "Das Programm „Perspektive Berufsabschluss“ wird vom Bundesministerium für Bildung und Forschung "
@@ -84,6 +104,10 @@ ORGANISATIONS = {
                 "Koordinierende Stelle des BQN Emscher-Lippe."),
 }
 
+# The colours of the logos the demo draws for its organisations (initials on a tile, no real trademarks).
+LOGO_COLOURS = {O.NETWORK: "#0b4f7c", O.PROJECT: "#1d5e2a", O.EDUCATION_PROVIDER: "#6a3d9a", O.PUBLIC_AUTHORITY: "#8a3b00",
+                O.RESEARCH: "#00606b", O.ASSOCIATION: "#9b2251", O.COMPANY: "#4b5866", O.OTHER: "#4b5866"}
+
 # key: name, academic title, function, organisation slug, biography. Speakers are described by their
 # role at their organisation rather than by invented names.
 PEOPLE = {
@@ -114,11 +138,22 @@ def next_weekday(day: date, weekday: int) -> date:
     return day + timedelta(days=(weekday - day.weekday()) % 7)
 
 
-def events(today: date) -> list[dict]:
-    """Every demo event; agenda rows are (start, end, kind, title, room, speakers, moderators, extra)."""
+def clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def events(now: datetime) -> list[dict]:
+    """Every demo event; agenda rows are (start, end, kind, title, room, speakers, moderators, extra).
+
+    ``now`` is Berlin time: today's event starts at the full hour before it (at 17.00 at the latest,
+    so that its six and a half hours end the same day).
+    """
+    today = now.date()
     seminar_day = next_weekday(today + timedelta(weeks=6), 4)  # a Friday six weeks ahead
     evening_day = next_weekday(today + timedelta(weeks=10), 2)  # a Wednesday ten weeks ahead
     schwerin = date(2011, 9, 29)
+    begin = min(max(now.hour - 1, 0), 17) * 60
+    at = lambda minutes: clock(begin + minutes)  # noqa: E731 - the times of today's programme
     return [
         {
             "slug": "anerkennung-durch-anerkennung-2011",
@@ -134,6 +169,15 @@ def events(today: date) -> list[dict]:
             "contact": ("Schweriner Ausbildungszentrum e.V.", "fachtagung@example.org", ""),
             "certificate_signer": ("Projektkoordination NQ-Netz-MV", "Durchführung: Schweriner Ausbildungszentrum e.V."),
             "attendees": SCHWERIN_ATTENDEES,
+            # The demo keeps its invented attendees for a year from the day it is loaded, not from 2011.
+            "retention_days": (today - schwerin).days + 365,
+            "grant_number": "BMBF 01 NQ 1107",
+            "certificate_extent": ("6", "hours"),
+            "materials": [
+                ("Dokumentation der Fachtagung", "Ergebnisse der Foren, Vorträge und Podium in Kürze.", "documentation",
+                 Visibility.REGISTERED),
+                ("Einladung und Programm (Flyer)", "Zum Weitergeben.", "flyer", Visibility.PUBLIC),
+            ],
             "funding_notice": FUNDING_PERSPEKTIVE,
             "description": (
                 "Vier Projekte aus Mecklenburg-Vorpommern haben sich zu einem Netzwerk zur beruflichen Nachqualifizierung "
@@ -189,6 +233,48 @@ def events(today: date) -> list[dict]:
                 ("15:00", "15:45", K.PANEL, "Podium: Anerkennung durch Anerkennung – was braucht Mecklenburg-Vorpommern?", "Großer Saal",
                  ["ifdm", "amon", "mona", "pronaq", "anna"], ["mozaik"], {}),
                 ("15:45", "16:00", K.CLOSING, "Ausblick und Verabschiedung", "Großer Saal", ["saz-lead"], [], {}),
+            ],
+        },
+        {
+            "slug": f"fachtag-anerkennung-in-der-praxis-{today.isoformat()}",
+            "title": "Fachtag: Anerkennung in der Praxis",
+            "subtitle": "Was das Anerkennungsgesetz in Mecklenburg-Vorpommern bewegt hat – Erfahrungen aus Beratung und Betrieben",
+            "kind": EventKind.CONFERENCE,
+            "day": today, "start": at(0), "end": at(390),
+            "venue": "AFZ Rostock", "street": "", "postcode": "", "city": "Rostock",
+            "programme_name": "Perspektive Berufsabschluss",
+            "network": "nq-netz-mv",
+            "capacity": len(TODAY_ATTENDEES),
+            "registration": (berlin(today - timedelta(days=30), "08:00"), berlin(today - timedelta(days=2), "23:59")),
+            "contact": ("AFZ Rostock, Projekt moNa", "fachtag@example.org", ""),
+            "certificate_signer": ("Projektleitung moNa", "AFZ Rostock"),
+            "attendees": TODAY_ATTENDEES, "checked_in": TODAY_CHECKED_IN, "waiting": TODAY_WAITING,
+            "certificate_extent": ("8", "teaching_units"),
+            "grant_number": "BMBF 01 NQ 1108",
+            "funding_notice": FUNDING_PERSPEKTIVE,
+            "description": (
+                "Ein Jahr nach der Fachtagung in Schwerin ziehen die Projekte des NQ-Netz-MV Bilanz: Wie verlaufen "
+                "Anerkennungsverfahren in der Praxis, was brauchen Betriebe, und wo hilft Nachqualifizierung weiter?\n\n"
+                "Am Nachmittag arbeiten die Teilnehmenden in zwei parallelen Foren mit begrenzten Plätzen."
+            ),
+            "partners": [
+                (PartnerRole.ORGANISER, "afz-rostock"), (PartnerRole.NETWORK_PROJECT, "mona"),
+                (PartnerRole.NETWORK_PROJECT, "amon"), (PartnerRole.STRATEGIC_PARTNER, "ifd-migration-mv"),
+                (PartnerRole.FUNDER, "bmbf"), (PartnerRole.FUNDER, "esf"),
+            ],
+            "rooms": [("Saal", 60), ("Seminarraum 1", 8), ("Seminarraum 2", 8)],
+            "agenda": [
+                (at(0), at(30), K.WELCOME, "Begrüßung", "Saal", ["mona"], [], {}),
+                (at(30), at(90), K.TALK, "Anerkennung in Zahlen: Verfahren, Bescheide, Nachqualifizierung", "Saal", ["ifdm"], [], {}),
+                (at(90), at(105), K.BREAK, "Kaffeepause", None, [], [], {}),
+                (at(105), at(150), K.GOOD_PRACTICE, "Teilanerkennung – und dann? Wege zum vollen Abschluss", "Saal",
+                 ["amon"], [], {"project_name": "amoN", "organisation": "amon"}),
+                (at(150), at(210), K.LUNCH, "Mittagspause", None, [], [], {}),
+                (at(210), at(330), K.FORUM, "Forum A: Kompetenzen im Betrieb feststellen", "Seminarraum 1", ["mona"], [],
+                 {"capacity": 8, "project_name": "moNa", "organisation": "mona"}),
+                (at(210), at(330), K.FORUM, "Forum B: Beratung zur Anerkennung im Jobcenter", "Seminarraum 2", ["ifdm"], [],
+                 {"capacity": 8}),
+                (at(330), at(390), K.PANEL, "Ergebnisse und Ausblick", "Saal", ["mona", "amon", "ifdm"], [], {}),
             ],
         },
         {

@@ -4,20 +4,24 @@ import re
 import secrets
 from datetime import datetime
 
-import segno
 import sqlalchemy as sa
 from flask import render_template
 from markupsafe import Markup
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale, format_date, format_decimal, gettext as _, ngettext
+
+from conference.agenda.models import AgendaItem
 
 from conference.database import write_transaction
 from conference.documents.models import Certificate
 from conference.documents.pdf import Metadata
 from conference.documents.render import render_chunks
-from conference.events.models import Event, PartnerRole
+from conference.events.models import Event, ExtentUnit, PartnerRole
 from conference.extensions import db
 from conference.registration.models import Registration, RegistrationStatus
+from conference.registration.services import forum_slots
 from conference.rules import Refusal
+from conference.site import qr
+from conference.site.filters import clock
 from conference.site.urls import absolute_url
 
 # Twelve characters without look-alikes (0/O, 1/I): 60 random bits, so numbers cannot be guessed
@@ -46,13 +50,23 @@ def attended(registration: Registration) -> bool:
     return registration.status == RegistrationStatus.CONFIRMED and registration.checked_in_at is not None
 
 
+def entitled(registration: Registration) -> bool:
+    """Checked in, and still named: a certificate saying "(deleted)" attended proves nothing."""
+    return attended(registration) and registration.anonymised_at is None
+
+
 def available_to_attendee(registration: Registration, now: datetime) -> bool:
     """Attendees fetch theirs from their link once they were checked in and the event is over."""
-    return attended(registration) and registration.event.has_ended(now)
+    return entitled(registration) and registration.event.has_ended(now)
+
+
+def not_yet_message(event: Event) -> str:
+    return _("Certificates of attendance can be made once the event is over, from %(time)s on %(date)s.",
+             time=clock(event.ends_at), date=format_date(event.ends_at, "long"))
 
 
 def attendees(event_id: int) -> list[Registration]:
-    """Everyone checked in at the event, by last name."""
+    """Everyone checked in at the event who gets a certificate (not those whose data was deleted), by last name."""
     return list(db.session.scalars(
         sa.select(Registration)
         .where(Registration.event_id == event_id, Registration.status == RegistrationStatus.CONFIRMED,
@@ -61,13 +75,18 @@ def attendees(event_id: int) -> list[Registration]:
     ))
 
 
-def issue(registrations: list[Registration]) -> dict[int, Certificate]:
+def issue(registrations: list[Registration], now: datetime) -> dict[int, Certificate]:
     """The certificate of each registration (by registration id), numbered on first issue.
 
+    Only after the event, and only to people who were checked in and whose data is not deleted.
     A name corrected after the first issue is printed and verified as corrected; the number stays.
     """
+    if any(not registration.event.has_ended(now) for registration in registrations):
+        raise CertificateRefused(not_yet_message(registrations[0].event))
     if any(not attended(registration) for registration in registrations):
         raise CertificateRefused(_("Certificates are issued only to people who were checked in."))
+    if any(registration.anonymised_at is not None for registration in registrations):
+        raise CertificateRefused(_("This person's data has been deleted, so no certificate can name them."))
     ids = [registration.id for registration in registrations]
     with write_transaction():
         issued = {certificate.registration_id: certificate for certificate in db.session.scalars(
@@ -76,7 +95,7 @@ def issue(registrations: list[Registration]) -> dict[int, Certificate]:
             certificate = issued.get(registration.id)
             if certificate is None:
                 certificate = issued[registration.id] = Certificate(
-                    number=new_number(), event_id=registration.event_id, registration_id=registration.id)
+                    number=new_number(), event_id=registration.event_id, registration_id=registration.id, issued_at=now)
                 db.session.add(certificate)
             certificate.holder_name = registration.full_name
             certificate.event_title = registration.event.title
@@ -84,10 +103,16 @@ def issue(registrations: list[Registration]) -> dict[int, Certificate]:
 
 
 def verify(typed_number: str) -> Certificate | None:
+    """The certificate with this number, if it is true: issued after the event, to someone still counted as there."""
     number = normalise_number(typed_number)
     if not NUMBER_PATTERN.fullmatch(number):
         return None
-    return db.session.scalar(sa.select(Certificate).where(Certificate.number == number))
+    certificate = db.session.scalar(sa.select(Certificate).where(Certificate.number == number))
+    if certificate is None or certificate.issued_at < certificate.event.ends_at:
+        return None
+    if certificate.registration is not None and not attended(certificate.registration):
+        return None  # the check-in was taken back
+    return certificate
 
 
 def verification_url(certificate: Certificate) -> str:
@@ -104,8 +129,8 @@ def html(event: Event, registrations: list[Registration], certificates: dict[int
             # Each page is a rendered (so escaped) template of our own, joined into one document.
             pages.append(Markup(render_template(
                 "pdf/_certificate_page.html", event=event, registration=registration, certificate=certificate,
-                verification_url=url, qr_code=segno.make(url, error="m").svg_data_uri(scale=4, border=0),
-                organisers=_organisations(event, PartnerRole.ORGANISER))))
+                verification_url=url, qr_code=qr.svg_data_uri(url), topics=topics(event, registration),
+                extent=extent(event), organisers=_organisations(event, PartnerRole.ORGANISER))))
     language = registrations[0].locale if len(registrations) == 1 else event.language
     with force_locale(language):
         return render_template("pdf/certificates.html", event=event, pages=pages, language=language,
@@ -119,18 +144,36 @@ def metadata(event: Event, registrations: list[Registration]) -> Metadata:
                     language=event.language)
 
 
+def topics(event: Event, registration: Registration) -> list[AgendaItem]:
+    """The programme as this person had it: everything but breaks, and of parallel forums only the one they chose."""
+    chosen = {choice.agenda_item_id for choice in registration.forum_choices}
+    parallel = {item.id for slot in forum_slots(event) for item in slot.items}
+    return [item for item in event.agenda_items
+            if not item.kind.is_pause and (item.id not in parallel or item.id in chosen)]
+
+
+def extent(event: Event) -> str:
+    """ "6 Zeitstunden", "8 Unterrichtseinheiten à 45 Minuten", or "" when the event sets none."""
+    if event.certificate_extent is None:
+        return ""
+    amount, plural = format_decimal(event.certificate_extent.normalize()), 1 if event.certificate_extent == 1 else 2
+    if event.certificate_extent_unit == ExtentUnit.TEACHING_UNITS:
+        return ngettext("%(amount)s teaching unit of 45 minutes", "%(amount)s teaching units of 45 minutes", plural, amount=amount)
+    return ngettext("%(amount)s hour", "%(amount)s hours", plural, amount=amount)
+
+
 def _organisations(event: Event, role: PartnerRole) -> list:
     return [partner.organisation for partner in event.partners if partner.role == role]
 
 
-def chunks(event: Event, registrations: list[Registration]) -> list[str]:
+def chunks(event: Event, registrations: list[Registration], now: datetime) -> list[str]:
     """The certificates of ``registrations`` as HTML documents of up to CERTIFICATES_PER_CHUNK pages."""
-    certificates = issue(registrations)
+    certificates = issue(registrations, now)
     return [html(event, registrations[start:start + CERTIFICATES_PER_CHUNK], certificates)
             for start in range(0, len(registrations), CERTIFICATES_PER_CHUNK)]
 
 
-def pdf_of(registration: Registration) -> bytes:
+def pdf_of(registration: Registration, now: datetime) -> bytes:
     """One person's certificate as a PDF (issued on first use)."""
     event = registration.event
-    return render_chunks([html(event, [registration], issue([registration]))], metadata(event, [registration]))
+    return render_chunks([html(event, [registration], issue([registration], now))], metadata(event, [registration]))

@@ -4,8 +4,8 @@ The app process and the processes of the rendering pool (``pool.py``) both rende
 ``html_to_pdf``. Importing this module imports WeasyPrint (about a second), so the app imports
 it only when it renders; the pool's server process imports it once and forks workers from it.
 
-Documents may load only files under the folders they are given (the app's static files and
-uploaded logos) and ``data:`` URIs (QR codes): ``file:``, ``http(s):`` and everything else are
+Documents may load only files under the folders they are given (the uploaded logos, as
+``app://conference/logos/<name>``) and ``data:`` URIs (QR codes): ``file:``, ``http(s):`` and everything else are
 refused, so text typed by users cannot make the server read local files or call out.
 """
 

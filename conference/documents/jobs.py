@@ -46,6 +46,8 @@ def start(event: Event, user_id: int | None, kind: str, send_mail: bool, base_ur
     """Queue a job for a background task; returns at once."""
     if kind not in KINDS:
         raise JobRefused(_("Unknown document."))
+    if not event.has_ended(utcnow()):
+        raise JobRefused(certificates.not_yet_message(event))
     if not certificates.attendees(event.id):
         raise JobRefused(_("Nobody has been checked in yet, so there are no certificates to make."))
     with write_transaction():
@@ -124,11 +126,11 @@ def run(job_id: int) -> bool:
 def _make(job: DocumentJob, people: list) -> tuple[bytes, str]:
     event = job.event
     if job.kind == "certificates.pdf":
-        chunks = certificates.chunks(event, people)
+        chunks = certificates.chunks(event, people, utcnow())
         per_chunk = certificates.CERTIFICATES_PER_CHUNK
         progress = lambda chunks_done: _update(job.id, done=min(chunks_done * per_chunk, len(people)))  # noqa: E731
         return render_chunks(chunks, certificates.metadata(event, people), progress), "pdf"
-    issued = certificates.issue(people)
+    issued = certificates.issue(people, utcnow())
     documents = (certificates.html(event, [person], issued) for person in people)
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zip_file:

@@ -18,6 +18,8 @@ from conference.extensions import db
 from conference.registration.models import ForumChoice, Registration, RegistrationStatus
 
 ROWS_PER_PAGE = 20
+# The last page of a sign-in sheet also carries the totals and the organiser's confirmation.
+ROWS_ON_LAST_SIGNED_PAGE = ROWS_PER_PAGE - 3
 PAGES_PER_CHUNK = 8
 
 
@@ -66,8 +68,10 @@ def rows(people: list[Registration]) -> list[Row]:
 def chunks(event: Event, table: list[Row], heading: str, subheading: str = "", signature: bool = True,
            pages_per_chunk: int = PAGES_PER_CHUNK) -> list[str]:
     """The list as complete HTML documents of up to ``pages_per_chunk`` pages each."""
-    pages = [Page(number, table[start:start + ROWS_PER_PAGE])
-             for number, start in enumerate(range(0, max(len(table), 1), ROWS_PER_PAGE), start=1)]
+    pieces = [table[start:start + ROWS_PER_PAGE] for start in range(0, max(len(table), 1), ROWS_PER_PAGE)]
+    if signature and len(pieces[-1]) > ROWS_ON_LAST_SIGNED_PAGE:
+        pieces[-1:] = [pieces[-1][:ROWS_ON_LAST_SIGNED_PAGE], pieces[-1][ROWS_ON_LAST_SIGNED_PAGE:]]
+    pages = [Page(number, rows) for number, rows in enumerate(pieces, start=1)]
     data = metadata(event, heading)
     return [render_template("pdf/list.html", event=event, pages=pages[start:start + pages_per_chunk],
                             page_count=len(pages), total=len(table), heading=heading, subheading=subheading,

@@ -19,7 +19,7 @@ from conference.documents.printouts import BadgeSize, badge_chunks, programme_ht
 from conference.documents.render import file_name, pdf_response, render_chunks
 from conference.events.models import Event
 from conference.registration.models import Registration
-from conference.registration.services import forum_slots, listed_participants
+from conference.registration.services import attendance, forum_slots, listed_participants
 from conference.site.forms import Form
 
 blueprint = Blueprint("documents_manage", __name__, url_prefix="/manage/events/<int:event_id>/documents")
@@ -82,8 +82,9 @@ def document(event: Event, name: str) -> Document:
 def index(event_id: int):
     event = managed_event_or_abort(current_user, event_id)
     return render_template("manage/documents.html", event=event, forums=forums(event), variants=list(lists.SheetVariant),
-                           sizes=list(BadgeSize), attendees=len(certificates.attendees(event.id)),
-                           jobs=jobs.recent(event.id), form=Form())
+                           sizes=list(BadgeSize), checked_in=attendance(event.id)["checked_in"],
+                           entitled=len(certificates.attendees(event.id)), ended=event.has_ended(utcnow()),
+                           not_yet=certificates.not_yet_message(event), jobs=jobs.recent(event.id), form=Form())
 
 
 @blueprint.get("/<any('sign-in-sheet', participants, badges, programme):name>.pdf")
@@ -116,7 +117,7 @@ def certificate(event_id: int, registration_id: int):
     event = managed_event_or_abort(current_user, event_id)
     registration = row_of_event_or_404(Registration, registration_id, event)
     try:
-        pdf = certificates.pdf_of(registration)
+        pdf = certificates.pdf_of(registration, utcnow())
     except certificates.CertificateRefused as refused:
         flash(refused.message, "error")
         return redirect(url_for("registration_manage.index", event_id=event.id), code=303)

@@ -11,15 +11,15 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 
-from flask import current_app, render_template, send_file
+from flask import render_template, send_file
 
 from conference.documents.pdf import Metadata, merge
 from conference.files import uploads_folder
 
 
 def folders() -> dict[str, str]:
-    """What documents may load: ``/static/…`` and ``/uploads/…`` (logos)."""
-    return {"static": current_app.static_folder, "uploads": str(uploads_folder())}
+    """What documents may load: the organisations' logos, and nothing else of the uploads (materials are private)."""
+    return {"logos": str(uploads_folder("logos"))}
 
 
 def render_pdf(template: str, **context) -> bytes:

@@ -4,14 +4,15 @@ import re
 import unicodedata
 from dataclasses import dataclass, fields
 from datetime import datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from conference.agenda.models import AgendaItem, AgendaItemPerson, Room
 from conference.database import row_locked, write_transaction
-from conference.events.models import (DEFAULT_RETENTION_DAYS, Event, EventKind, EventPartner, EventStatus, ParticipantListMode,
-                                       PartnerRole)
+from conference.events.models import (DEFAULT_RETENTION_DAYS, Event, EventKind, EventPartner, EventStatus, ExtentUnit,
+                                       ParticipantListMode, PartnerRole)
 from conference.extensions import db
 from conference.organisations.models import Organisation
 from conference.rules import Refusal
@@ -48,6 +49,9 @@ class EventDetails:
     contact_phone: str = ""
     certificate_signer_name: str = ""
     certificate_signer_function: str = ""
+    certificate_extent: Decimal | None = None
+    certificate_extent_unit: ExtentUnit = ExtentUnit.HOURS
+    grant_number: str = ""
     retention_days: int = DEFAULT_RETENTION_DAYS
 
 

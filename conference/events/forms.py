@@ -4,21 +4,29 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    BooleanField, DateField, DateTimeLocalField, EmailField, HiddenField, IntegerField, SelectChoice, SelectField,
-    StringField,
-    TextAreaField, TimeField,
+    BooleanField, DateField, DateTimeLocalField, DecimalField, EmailField, HiddenField, IntegerField, SelectChoice, SelectField,
+    StringField, TextAreaField, TimeField,
 )
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from conference.events.editing import EventDetails, slugify, version
-from conference.events.models import DEFAULT_RETENTION_DAYS, Event, EventKind, ParticipantListMode
+from conference.events.models import DEFAULT_RETENTION_DAYS, Event, EventKind, ExtentUnit, ParticipantListMode
 from conference.extensions import db
 from conference.organisations.models import Organisation
 from conference.site.forms import Form
 
 TEXT_FIELDS = ("title", "subtitle", "venue", "street", "postcode", "city", "description", "programme_name",
                "funding_notice", "privacy_text", "contact_name", "contact_email", "contact_phone",
-               "certificate_signer_name", "certificate_signer_function")
+               "certificate_signer_name", "certificate_signer_function", "grant_number")
+# Funders may ask for proof of participation for years after their programme ends.
+MAX_RETENTION_DAYS = 20 * 365
+
+
+class CommaDecimalField(DecimalField):
+    """A decimal number typed the German way ("6,5") or with a point."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata([value.replace(",", ".") for value in valuelist])
 
 
 def berlin() -> ZoneInfo:
@@ -44,6 +52,8 @@ class EventForm(Form):
                                 description=_l("Plain text; a blank line starts a new paragraph."))
     programme_name = StringField(_l("Funding programme"), [Optional(), Length(max=200)])
     funding_notice = TextAreaField(_l("Funding notice"), [Optional(), Length(max=2000)])
+    grant_number = StringField(_l("Grant number"), [Optional(), Length(max=100)],
+                               description=_l("The funder's reference (Förderkennzeichen), printed on the attendee lists."))
     network_id = SelectField(_l("Network"), coerce=int)
     capacity = IntegerField(_l("Seats"), [Optional(), NumberRange(min=0, max=100000)],
                             description=_l("Empty: no limit. Raising it moves people up from the waiting list."))
@@ -56,7 +66,7 @@ class EventForm(Form):
     privacy_text = TextAreaField(_l("Privacy notice"), [Optional(), Length(max=20000)],
                                  description=_l("Empty: a standard notice naming the contact below."))
     retention_days = IntegerField(
-        _l("Delete personal data after (days)"), [Optional(), NumberRange(min=30, max=3650)],
+        _l("Delete personal data after (days)"), [Optional(), NumberRange(min=30, max=MAX_RETENTION_DAYS)],
         description=_l("Counted from the end of the event (empty: 365); names, addresses and answers are then deleted, the "
                        "figures stay. Keep them as long as your funder requires proof of participation."))
     contact_name = StringField(_l("Contact person"), [Optional(), Length(max=200)])
@@ -67,6 +77,11 @@ class EventForm(Form):
                                           description=_l("The name under the signature line of the certificates of attendance."))
     certificate_signer_function = StringField(_l("Function of the signer"), [Optional(), Length(max=200)],
                                               description=_l("For example: Project management"))
+    certificate_extent = CommaDecimalField(
+        _l("Extent"), [Optional(), NumberRange(min=0.5, max=999, message=_l("Please enter a number between 0.5 and 999."))],
+        places=1, description=_l("Printed on the certificates, e.g. 6 hours or 8 teaching units. Empty: not printed."))
+    certificate_extent_unit = SelectField(_l("Counted in"), choices=[SelectChoice(unit.value, unit.label) for unit in ExtentUnit],
+                                          default=ExtentUnit.HOURS.value)
     version = HiddenField()
 
     def fill_choices(self) -> None:
@@ -88,6 +103,8 @@ class EventForm(Form):
             requires_approval=self.requires_approval.data,
             participant_list_mode=ParticipantListMode(self.participant_list_mode.data),
             retention_days=self.retention_days.data or DEFAULT_RETENTION_DAYS,
+            certificate_extent=self.certificate_extent.data,
+            certificate_extent_unit=ExtentUnit(self.certificate_extent_unit.data),
         )
 
 
@@ -107,6 +124,7 @@ def event_form(event: Event | None) -> EventForm:
             "registration_closes_at": naive(event.registration_closes_at),
             "requires_approval": event.requires_approval, "participant_list_mode": event.participant_list_mode.value,
             "retention_days": event.retention_days, "version": version(event),
+            "certificate_extent": event.certificate_extent, "certificate_extent_unit": event.certificate_extent_unit.value,
         })
     form.fill_choices()
     return form

@@ -1,5 +1,6 @@
 import enum
 from datetime import datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -51,6 +52,13 @@ class PartnerRole(LabelledEnum):
     FUNDER = "funder", _l("Funding")
 
 
+class ExtentUnit(LabelledEnum):
+    """What the extent printed on certificates of attendance counts."""
+
+    HOURS = "hours", _l("Hours")
+    TEACHING_UNITS = "teaching_units", _l("Teaching units of 45 minutes")
+
+
 DEFAULT_RETENTION_DAYS = 365
 
 
@@ -89,6 +97,12 @@ class Event(db.Model):
     # Who signs the certificates of attendance, e.g. "Dr. Jana Beispiel", "Projektleitung NQ-Netz-MV".
     certificate_signer_name: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
     certificate_signer_function: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    # The extent printed on certificates ("Umfang: 6 Zeitstunden"); not printed when empty.
+    certificate_extent: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 1))
+    certificate_extent_unit: Mapped[ExtentUnit] = mapped_column(
+        str_enum(ExtentUnit), default=ExtentUnit.HOURS, server_default=ExtentUnit.HOURS.value)
+    # The funder's reference of the grant (Förderkennzeichen), printed on the sign-in sheets funders ask for.
+    grant_number: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
     # Personal data of the registrations is deleted this many days after the event (conference.privacy).
     retention_days: Mapped[int] = mapped_column(default=DEFAULT_RETENTION_DAYS, server_default=str(DEFAULT_RETENTION_DAYS))
     # When the reminder mail went to everyone confirmed (a periodic task sends it two days before).

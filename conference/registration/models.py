@@ -126,6 +126,8 @@ class ForumChoice(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registration.id", ondelete="CASCADE"), index=True)
     agenda_item_id: Mapped[int] = mapped_column(sa.ForeignKey("agenda_item.id", ondelete="CASCADE"), index=True)
+    # Checked in at the forum's own door (forums with their own check-in), not only at the entrance.
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (sa.UniqueConstraint("registration_id", "agenda_item_id", name="uq_forum_choice_registration_item"),)
 

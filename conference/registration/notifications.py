@@ -1,9 +1,7 @@
 """The mail a registrant receives about their registration, in the language they registered in."""
 
-import io
 from datetime import timedelta
 
-import segno
 import sqlalchemy as sa
 from flask import render_template
 from flask_babel import force_locale, gettext as _
@@ -15,6 +13,7 @@ from conference.extensions import db
 from conference.mail import services as mail
 from conference.registration.models import Registration, RegistrationStatus
 from conference.registration.services import forum_slots, link_token
+from conference.site import qr
 from conference.site.urls import absolute_url
 from conference.tasks import services as tasks
 
@@ -86,9 +85,7 @@ def build(context: dict):
         message.set_content(render_template("registration/mail/notification.txt", **page))
         message.add_alternative(render_template("registration/mail/notification.html", **page), subtype="html")
         if page["show_code"]:
-            qr = io.BytesIO()
-            segno.make(registration.check_in_code, error="m").save(qr, kind="png", scale=6, border=2)
-            message.get_payload()[1].add_related(qr.getvalue(), "image", "png", cid="<check-in-code>")
+            message.get_payload()[1].add_related(qr.png(registration.check_in_code), "image", "png", cid="<check-in-code>")
         if page["show_details"]:
             calendar = ical.calendar([registration.event], utcnow(), registration.event.title)
             message.add_attachment(calendar, maintype="text", subtype="calendar", filename="event.ics")

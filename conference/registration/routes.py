@@ -157,7 +157,7 @@ def certificate(token: str):
     registration = registration_or_404(token)
     if not certificates.available_to_attendee(registration, utcnow()):
         abort(404)
-    return pdf_response(certificates.pdf_of(registration), file_name(_("Certificate of attendance"), registration.event.slug))
+    return pdf_response(certificates.pdf_of(registration, utcnow()), file_name(_("Certificate of attendance"), registration.event.slug))
 
 
 @blueprint.get("/registrations/<token>/ticket.pdf")

@@ -11,10 +11,9 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import segno
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import format_time, gettext as _
+from flask_babel import gettext as _
 
 from conference.agenda.models import AgendaItem, AgendaItemKind
 from conference.agenda.services import TimeSlot, time_slots
@@ -33,6 +32,7 @@ from conference.registration.models import (
     RegistrationStatus,
 )
 from conference.rules import Refusal
+from conference.site import qr
 
 CHECK_IN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread at the door
 
@@ -78,7 +78,7 @@ def new_check_in_code() -> str:
 
 def check_in_qr_code(registration: Registration) -> str:
     """The check-in code as a QR code, an SVG data URI for pages and PDFs."""
-    return segno.make(registration.check_in_code, error="m").svg_data_uri(scale=4, border=2)
+    return qr.svg_data_uri(registration.check_in_code)
 
 
 def _hash(token: str) -> str:
@@ -268,32 +268,6 @@ def promote(registration_id: int) -> Registration:
         registration.status = _seat_status(event)
         _queue_mail(registration, "promoted")
     return registration
-
-
-@dataclass
-class CheckIn:
-    """What the door sees after entering a code: who it is, and whether to let them in."""
-
-    registration: Registration | None
-    admitted: bool
-    message: str
-
-
-def check_in(event_id: int, code: str, now: datetime) -> CheckIn:
-    """Mark a confirmed registrant as present; anything else is refused with the reason."""
-    normalised = "".join(code.split()).upper()[:16]
-    with write_transaction():
-        registration = db.session.scalar(
-            sa.select(Registration).where(Registration.event_id == event_id, Registration.check_in_code == normalised)
-        )
-        if registration is None:
-            return CheckIn(None, False, _("Unknown code. Please check it or search by name."))
-        if registration.status != RegistrationStatus.CONFIRMED:
-            return CheckIn(registration, False, _("Not admitted: %(status)s.", status=registration.status.label))
-        if registration.checked_in_at is not None:
-            return CheckIn(registration, False, _("Already checked in at %(time)s.", time=format_time(registration.checked_in_at, "short")))
-        registration.checked_in_at = now
-    return CheckIn(registration, True, _("Checked in: welcome!"))
 
 
 def attendance(event_id: int) -> dict[str, int]:

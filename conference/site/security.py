@@ -1,6 +1,6 @@
 """HTTP headers that make browsers enforce what the app promises, and trust in the reverse proxy."""
 
-from flask import Flask, request
+from flask import Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # Every script and style is a file of the app's own; images may also be inline (QR codes as data: URLs).
@@ -14,6 +14,9 @@ CONTENT_SECURITY_POLICY = "; ".join((
     "form-action 'self'",
     "frame-ancestors 'none'",
 ))
+# The check-in page's QR scanner (qr-scanner) decodes camera frames in a Web Worker that it starts
+# from a blob: URL; only that page allows it. Making a blob needs script, which stays 'self' only.
+SCANNER_POLICY = CONTENT_SECURITY_POLICY + "; worker-src blob:"
 HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
@@ -40,3 +43,8 @@ def init(app: Flask) -> None:
         if request.is_secure:
             response.headers["Strict-Transport-Security"] = HSTS
         return response
+
+
+def allow_blob_workers(response: Response) -> Response:
+    response.headers["Content-Security-Policy"] = SCANNER_POLICY
+    return response

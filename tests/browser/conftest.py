@@ -28,24 +28,31 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory, smtp_server):
-    database = tmp_path_factory.mktemp("live") / "live.sqlite3"
+def live_app(tmp_path_factory, smtp_server):
+    """The app behind the live server; tests use it to read what the server stored (``with live_app.app_context()``)."""
+    folder = tmp_path_factory.mktemp("live")
     app = create_app({
-        "CONFERENCE_ENV": "testing", "DATABASE_URL": f"sqlite:///{database}",
+        "CONFERENCE_ENV": "testing", "DATABASE_URL": f"sqlite:///{folder / 'live.sqlite3'}",
         "MAIL_BACKEND": "smtp", "MAIL_SERVER": smtp_server.hostname, "MAIL_PORT": smtp_server.port,
     })
+    app.instance_path = str(folder / "instance")
     with app.app_context():
         upgrade()
-        demo.load(utcnow().astimezone(BERLIN).date())
+        demo.load(utcnow().astimezone(BERLIN))
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join()
-    with app.app_context():
-        db.engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -32,6 +32,7 @@ def test_internal_downloads_for_a_registered_participant_and_a_lock_for_everyone
     assert serious_accessibility_violations(page) == []
     page.get_by_role("button", name="Speichern").click()
     expect(page.get_by_role("cell", name="Folien Schulerfolg.pdf")).to_be_visible()
+    material_id = re.search(r"/materials/(\d+)/", page.get_by_role("link", name="Folien Schulerfolg.pdf").get_attribute("href")).group(1)
     screenshot(page, "30-materials-back-office")
     page.context.clear_cookies()
 
@@ -42,7 +43,7 @@ def test_internal_downloads_for_a_registered_participant_and_a_lock_for_everyone
     expect(page.get_by_text("Einträge mit Schloss sind für Teilnehmende")).to_be_visible()
     assert serious_accessibility_violations(page) == []
     screenshot(page, "31-materials-locked")
-    refused = page.request.get(live_server + "/events/schulversagen-schulerfolg/materials/1")  # the file itself
+    refused = page.request.get(live_server + f"/events/schulversagen-schulerfolg/materials/{material_id}")  # the file itself
     assert refused.status == 403
 
     register(page, live_server, "Ewa", "ewa.nowak@example.org")

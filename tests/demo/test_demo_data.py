@@ -1,11 +1,20 @@
 import sqlalchemy as sa
 
+from datetime import datetime
+
 from conference.accounts.models import User
 from conference.agenda.models import AgendaItem, AgendaItemKind
+from conference.check_in import services as door
 from conference.database import utcnow
+from conference.demo.data import BERLIN
 from conference.events.models import Event, EventPartner, PartnerRole, RegistrationState
 from conference.extensions import db
+from conference.materials import storage
+from conference.materials.models import Material, Visibility
+from conference.organisations import logos
 from conference.organisations.models import Organisation
+from conference.privacy import services as privacy
+from conference.registration.models import Registration, RegistrationStatus
 
 
 def count(model) -> int:
@@ -18,7 +27,7 @@ def test_demo_data_loads_the_schwerin_conference_and_is_idempotent(runner):
     second = runner.invoke(args=["demo-data"])
 
     assert first.exit_code == 0 and second.exit_code == 0
-    assert "4 event(s) created" in first.output and "0 event(s) created" in second.output
+    assert "5 event(s) created" in first.output and "0 event(s) created" in second.output
     assert {model: count(model) for model in counts} == counts
     assert "Demo organiser login: orga@example.org / password: " in second.output
 
@@ -55,3 +64,46 @@ def test_if_empty_leaves_a_database_with_events_alone(runner, make_event):
     result = runner.invoke(args=["demo-data", "--if-empty"])
     assert "nothing loaded" in result.output
     assert count(Event) == 1
+
+
+def test_one_demo_event_takes_place_today_with_people_expected_at_the_door_and_its_forums(runner):
+    runner.invoke(args=["demo-data"])
+    today = utcnow().astimezone(BERLIN).date()
+    event = db.session.scalar(sa.select(Event).where(Event.slug == f"fachtag-anerkennung-in-der-praxis-{today.isoformat()}"))
+    assert event.starts_at.astimezone(BERLIN).date() == today
+    assert door.door_state(event, utcnow(), may_correct=True) in (door.DoorState.OPEN, door.DoorState.CORRECTING)
+    expected, checked_in = door.counts(event, None)
+    assert expected > 0 and checked_in > 0
+    assert any(registration.status == RegistrationStatus.WAITLISTED for registration in db.session.scalars(
+        sa.select(Registration).where(Registration.event_id == event.id)))
+    forum = door.forums(event)[0]
+    assert forum.capacity and sum(door.counts(event, forum.id)) > 0
+
+
+def test_the_demo_starts_today_s_event_an_hour_before_it_is_loaded_and_ends_it_the_same_day():
+    from conference.demo.data import events
+
+    for hour in (0, 9, 18, 23):
+        now = datetime(2026, 11, 29, hour, 20, tzinfo=BERLIN)
+        spec = next(spec for spec in events(now) if spec["slug"].startswith("fachtag-"))
+        assert spec["start"] == f"{min(max(hour - 1, 0), 17):02d}:00" and spec["end"] > spec["start"]
+
+
+def test_demo_organisations_have_drawn_logos_and_schwerin_has_internal_downloads(runner):
+    runner.invoke(args=["demo-data"])
+    for organisation in db.session.scalars(sa.select(Organisation)):
+        drawn = (logos.folder() / organisation.logo).read_bytes()
+        assert drawn.startswith(b"<svg") and logos.kind_of(drawn) == "svg"
+    schwerin = db.session.scalar(sa.select(Event).where(Event.slug == "anerkennung-durch-anerkennung-2011"))
+    materials = db.session.scalars(sa.select(Material).where(Material.event_id == schwerin.id)).all()
+    assert {(material.visibility, material.content_type) for material in materials} == {
+        (Visibility.REGISTERED, "application/pdf"), (Visibility.PUBLIC, "application/pdf")}
+    assert all((storage.folder() / material.stored_name).read_bytes().startswith(b"%PDF-") for material in materials)
+
+
+def test_the_retention_purge_right_after_loading_leaves_the_schwerin_attendees_named(runner):
+    runner.invoke(args=["demo-data"])
+    privacy.purge()
+    schwerin = db.session.scalar(sa.select(Event).where(Event.slug == "anerkennung-durch-anerkennung-2011"))
+    attendees = db.session.scalars(sa.select(Registration).where(Registration.event_id == schwerin.id)).all()
+    assert len(attendees) == 18 and all(registration.anonymised_at is None for registration in attendees)

@@ -6,7 +6,7 @@ from pypdf import PdfReader
 
 from conference.database import utcnow
 from conference.registration import services
-from tests.conftest import applicant
+from tests.conftest import applicant, check_in
 
 # Names from everywhere: every one of them must come out of the PDF as typed.
 NAMES = [("Ayşe", "Yılmaz"), ("Jürgen", "Größe"), ("Иван", "Петров"), ("محمد", "العلي"), ("Ζωή", "Παπαδοπούλου"),
@@ -31,7 +31,7 @@ def register_people():
                                                             function="Beraterin", **fields), utcnow(), by_organiser=True)
             people.append(outcome.registration)
             if checked_in:
-                services.check_in(event.id, outcome.registration.check_in_code, utcnow())
+                check_in(outcome.registration)
         return people
 
     return register

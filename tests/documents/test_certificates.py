@@ -6,14 +6,22 @@ import time
 import zipfile
 from datetime import timedelta
 
+import sqlalchemy as sa
 from pypdf import PdfReader
 
+from decimal import Decimal
+
+import pytest
+
+from conference.check_in import services as door
 from conference.database import utcnow
 from conference.documents import certificates, jobs
-from conference.documents.models import DocumentJob
+from conference.documents.models import Certificate, DocumentJob
+from conference.events.models import ExtentUnit
 from conference.extensions import db
+from conference.privacy import services as privacy
 from conference.registration import services
-from tests.conftest import form_token, log_in
+from tests.conftest import check_in, form_token, log_in
 from tests.documents.conftest import pdf_pages
 
 NUMBER = re.compile(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}")
@@ -32,7 +40,7 @@ def test_attendees_get_theirs_from_their_link_once_checked_in_and_the_event_is_o
     event = make_event(certificate_signer_name="Dr. Jana Beispiel")
     make_agenda_item(event, 0, title="Anerkennung ausländischer Abschlüsse")
     present, absent = register_people(event, 2)
-    services.check_in(event.id, present.check_in_code, utcnow())
+    check_in(present)
     token = services.link_token(present)
     assert client.get(f"/registrations/{token}/certificate.pdf").status_code == 404  # not over yet
 
@@ -55,7 +63,7 @@ def test_attendees_get_theirs_from_their_link_once_checked_in_and_the_event_is_o
 def test_the_verification_page_confirms_genuine_numbers_and_nothing_else(client, make_event, register_people):
     event = past_event(make_event)
     [person] = register_people(event, 1, checked_in=True)
-    number = certificates.issue([person])[person.id].number
+    number = certificates.issue([person], utcnow())[person.id].number
 
     genuine = client.get(f"/c/{number}")
     assert genuine.status_code == 200
@@ -72,7 +80,7 @@ def test_the_verification_page_confirms_genuine_numbers_and_nothing_else(client,
 def test_numbers_are_unique(make_event, register_people):
     event = past_event(make_event)
     people = register_people(event, 60, checked_in=True)
-    numbers = {certificate.number for certificate in certificates.issue(people).values()}
+    numbers = {certificate.number for certificate in certificates.issue(people, utcnow()).values()}
     assert len(numbers) == 60 and all(NUMBER.fullmatch(number) for number in numbers)
 
 
@@ -164,3 +172,63 @@ def test_nobody_checked_in_means_no_job(client, make_event, make_user, register_
     token = form_token(client, f"/manage/events/{event.id}/registrations/")
     response = client.post(f"/manage/events/{event.id}/documents/certificates", data={"csrf_token": token}, follow_redirects=True)
     assert "Bisher wurde niemand eingecheckt" in response.get_data(as_text=True)
+
+
+def test_no_certificate_before_the_event_is_over_not_for_the_organiser_either(client, make_event, make_user, register_people):
+    event = make_event()
+    [person] = register_people(event, 1, checked_in=True)
+    log_in(client, make_user(events=[event]))
+    with pytest.raises(certificates.CertificateRefused, match="erst nach der Veranstaltung"):
+        certificates.issue([person], utcnow())
+    single = client.get(f"/manage/events/{event.id}/documents/certificates/{person.id}.pdf", follow_redirects=True)
+    assert "Teilnahmebescheinigungen gibt es erst nach der Veranstaltung" in single.get_data(as_text=True)
+    token = form_token(client, f"/manage/events/{event.id}/documents/")
+    response = client.post(f"/manage/events/{event.id}/documents/certificates", data={"csrf_token": token}, follow_redirects=True)
+    assert "erst nach der Veranstaltung" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Certificate)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(DocumentJob)) == 0
+
+
+def test_a_certificate_shows_only_the_forum_chosen_the_extent_and_a_place_of_any_name(
+        client, make_event, make_forums, make_agenda_item, register_people):
+    event = past_event(make_event, venue="Schweriner Ausbildungszentrum e.V.", city="Schwerin",
+                       certificate_extent=Decimal("6.5"), certificate_extent_unit=ExtentUnit.HOURS)
+    make_agenda_item(event, 0, title="Begrüßung")
+    forum_a, forum_b = make_forums(event, 10, 10)
+    [person] = register_people(event, 1, checked_in=True, forums=[forum_b.id])
+    [text] = pdf_pages(certificates.pdf_of(person, utcnow()))
+    flat = " ".join(text.split())
+
+    assert "Begrüßung" in flat and forum_b.title in flat and forum_a.title not in flat
+    assert "Umfang 6,5 Zeitstunden" in flat
+    assert "Ort Schweriner Ausbildungszentrum e.V., Schwerin" in flat and "in Schweriner" not in flat
+    assert "an der Veranstaltung" in flat and "teilgenommen hat." in flat
+
+
+def test_anonymised_people_get_no_certificate_and_the_documents_page_counts_as_the_dashboard(
+        client, make_event, make_user, register_people):
+    event = past_event(make_event)
+    kept, deleted = register_people(event, 2, checked_in=True)
+    privacy.delete_on_request(deleted.id, utcnow())
+    with pytest.raises(certificates.CertificateRefused, match="gelöscht"):
+        certificates.issue([db.session.get(type(deleted), deleted.id)], utcnow())
+    assert certificates.attendees(event.id) == [kept]
+    log_in(client, make_user(events=[event]))
+
+    dashboard = " ".join(client.get(f"/manage/events/{event.id}/registrations/dashboard").get_data(as_text=True).split())
+    documents = " ".join(client.get(f"/manage/events/{event.id}/documents/").get_data(as_text=True).split())
+    assert "2 / 2" in dashboard
+    assert "2 Personen wurden eingecheckt" in documents and "1 Person bekommt eine Bescheinigung" in documents
+
+
+def test_the_verification_page_denies_certificates_issued_before_the_end_or_after_an_undone_check_in(
+        client, make_event, register_people):
+    event = past_event(make_event)
+    early, undone = register_people(event, 2, checked_in=True)
+    issued = certificates.issue([early, undone], utcnow())
+    issued[early.id].issued_at = event.starts_at  # as the old version allowed
+    db.session.commit()
+    door.undo(event, undone.id, None, utcnow(), may_correct=True)
+
+    for certificate in issued.values():
+        assert client.get(f"/c/{certificate.number}").status_code == 404

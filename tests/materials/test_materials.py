@@ -12,7 +12,7 @@ from conference.materials import services, storage
 from conference.materials.models import Material, Visibility
 from conference.registration import services as registration
 from conference.extensions import db
-from tests.conftest import applicant, form_token, log_in
+from tests.conftest import applicant, check_in, form_token, log_in
 
 PDF = b"%PDF-1.7\n" + b"x" * 5000 + b"\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 100
@@ -152,7 +152,7 @@ def world(app, client, make_event, make_user):
     db.session.commit()
     register = lambda: registration.register(event.id, applicant(), utcnow()).registration  # noqa: E731
     confirmed, checked_in, cancelled = register(), register(), register()
-    registration.check_in(event.id, checked_in.check_in_code, utcnow())
+    check_in(checked_in)
     registration.cancel(cancelled.id, utcnow())
     waiting = register(), register()
     return event, materials, {

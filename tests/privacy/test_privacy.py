@@ -13,7 +13,7 @@ from conference.privacy import services as privacy
 from conference.privacy.models import DeletionRecord
 from conference.registration import services
 from conference.registration.models import QuestionKind, Registration, RegistrationStatus as S
-from tests.conftest import applicant, form_token, log_in
+from tests.conftest import applicant, check_in, form_token, log_in
 
 
 def fresh(registration: Registration) -> Registration:
@@ -70,10 +70,10 @@ def test_after_the_retention_period_names_go_and_the_figures_stay(app, runner, m
     people = [services.register(event.id, applicant(first_name=f"Person{i}", organisation="AFZ Rostock", forums=[forum.id]),
                                 utcnow(), by_organiser=True).registration for i in range(3)]
     for person in people[:2]:
-        services.check_in(event.id, person.check_in_code, utcnow())
+        check_in(person)
         db.session.add(AuditEntry(event_id=event.id, action="registration.checked_in", subject=person.full_name))
     db.session.commit()
-    [certificate] = certificates.issue(people[:1]).values()
+    [certificate] = certificates.issue(people[:1], utcnow()).values()
     kept = services.register(current.id, applicant(), utcnow()).registration
 
     result = runner.invoke(args=["privacy", "purge"])
@@ -100,8 +100,8 @@ def test_after_the_retention_period_names_go_and_the_figures_stay(app, runner, m
 def test_the_verification_page_of_a_deleted_holder_confirms_the_number_without_a_name(client, make_event):
     event = make_event()
     person = services.register(event.id, applicant(first_name="Kerstin", last_name="Verborgen"), utcnow()).registration
-    services.check_in(event.id, person.check_in_code, utcnow())
-    [certificate] = certificates.issue([person]).values()
+    check_in(person)
+    [certificate] = certificates.issue([person], event.ends_at + timedelta(hours=1)).values()
     privacy.delete_on_request(person.id, event.ends_at + timedelta(days=1))
     page = client.get(f"/c/{certificate.number}").get_data(as_text=True)
     assert "Diese Bescheinigung ist echt" in page and "Der Name wurde nach den Datenschutzregeln gelöscht" in page

@@ -4,7 +4,7 @@ from conference.database import utcnow
 from conference.extensions import db
 from conference.registration import services
 from conference.registration.models import Registration, RegistrationStatus as S
-from tests.conftest import applicant, form_token, log_in
+from tests.conftest import applicant, check_in, form_token, log_in
 
 
 def test_organisers_search_and_filter_registrations(client, make_event, make_user):
@@ -101,7 +101,7 @@ def test_the_dashboard_shows_seats_waiting_forums_and_check_in(client, make_even
     first = services.register(event.id, applicant(forums=[forum.id]), utcnow()).registration
     services.register(event.id, applicant(forums=[forum.id]), utcnow())
     services.register(event.id, applicant(forums=[forum.id]), utcnow())
-    services.check_in(event.id, first.check_in_code, utcnow())
+    check_in(first)
     log_in(client, make_user(events=[event]))
 
     html = client.get(f"/manage/events/{event.id}/registrations/dashboard").get_data(as_text=True)

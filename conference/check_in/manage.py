@@ -1,0 +1,138 @@
+"""The check-in page at the door: a code scanned by camera or hand scanner, typed, or found by name.
+
+The page works without script (forms post and the page comes back). With script, scans go to
+``scans`` as JSON and the page stays put; scans made while the network is down wait on the phone
+and are sent when it is back.
+"""
+
+from datetime import datetime
+
+from flask import Blueprint, abort, flash, jsonify, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
+from wtforms import StringField
+from wtforms.validators import InputRequired, Length
+
+from conference.accounts.models import EventRole
+from conference.accounts.services import event_role, managed_event_or_abort
+from conference.audit.services import record
+from conference.check_in import services
+from conference.check_in.services import DoorClosed, DoorState, Scan
+from conference.database import utcnow
+from conference.events.models import Event
+from conference.site.forms import Form, status_of
+from conference.site.security import allow_blob_workers
+
+blueprint = Blueprint("check_in", __name__, url_prefix="/manage/events/<int:event_id>/check-in")
+DOOR_ROLES = (EventRole.ORGANISER, EventRole.CHECK_IN)
+MAX_SCANS_PER_REQUEST = 100
+
+
+class CheckInForm(Form):
+    code = StringField(_l("Check-in code"), [InputRequired(_l("Please enter or scan a code.")), Length(max=40)],
+                       description=_l("Type the code, or scan the QR code with the camera or a scanner that types it."))
+
+
+def door_of(event_id: int) -> tuple[Event, bool, int | None]:
+    """The event, whether the user may correct after the event (organisers), and the forum whose door this is."""
+    event = managed_event_or_abort(current_user, event_id, allowed=DOOR_ROLES)
+    forum_id = request.values.get("forum", type=int)
+    if forum_id is not None and forum_id not in {forum.id for forum in services.forums(event)}:
+        abort(404)
+    return event, event_role(current_user, event) == EventRole.ORGANISER, forum_id
+
+
+def scan(event: Event, code: str, at: datetime | None, forum_id: int | None, may_correct: bool) -> services.Outcome:
+    try:
+        outcome = services.check_in(event, Scan(code, at, forum_id), utcnow(), may_correct)
+    except DoorClosed as closed:
+        return services.Outcome(None, False, closed.message)
+    if outcome.admitted and not outcome.repeated:
+        record("registration.checked_in", outcome.registration.full_name, event.id)
+    return outcome
+
+
+def detail(outcome: services.Outcome) -> str:
+    """Who it is, and for a refusal their status ("On the waiting list")."""
+    registration = outcome.registration
+    if registration is None:
+        return ""
+    return " · ".join(filter(None, (registration.organisation, "" if outcome.admitted else str(registration.status.label))))
+
+
+@blueprint.route("/", methods=["GET", "POST"])
+@login_required
+def door(event_id: int):
+    event, may_correct, forum_id = door_of(event_id)
+    form = CheckInForm()
+    outcome = None
+    if form.validate_on_submit():
+        outcome = scan(event, form.code.data, None, forum_id, may_correct)
+        form.code.data = ""
+    search = request.args.get("q", "").strip()[:100]
+    state = services.door_state(event, utcnow(), may_correct)
+    response = make_response(render_template(
+        "manage/check_in.html", event=event, form=form, outcome=outcome, search=search, forum_id=forum_id,
+        forums=services.forums(event), people=services.people_at(event, forum_id, search), detail=detail(outcome) if outcome else "",
+        state=state, door_message=services.door_message(event, state), open_states=(DoorState.OPEN, DoorState.CORRECTING)), status_of(form))
+    return allow_blob_workers(response)
+
+
+def _scan_of(item) -> tuple[str, datetime | None, int | None] | None:
+    """A scan as the page sends it: {"code": "…", "at": "2011-09-29T07:31:02.120Z", "forum": 12 or null}."""
+    if not isinstance(item, dict) or not isinstance(item.get("code"), str) or not isinstance(item.get("forum"), int | None):
+        return None
+    try:
+        at = datetime.fromisoformat(item["at"]) if isinstance(item.get("at"), str) else None
+    except ValueError:
+        at = None
+    return item["code"][:40], at if at and at.tzinfo else None, item.get("forum")
+
+
+@blueprint.post("/scans")
+@login_required
+def scans(event_id: int):
+    """Scans sent by the page's script, one at a time or a queue kept while offline; answers each in order."""
+    event, may_correct, _forum = door_of(event_id)
+    body = request.get_json(silent=True)
+    items = body.get("scans") if isinstance(body, dict) else None
+    parsed = [_scan_of(item) for item in items] if isinstance(items, list) else []
+    if not parsed or len(parsed) > MAX_SCANS_PER_REQUEST or None in parsed:
+        return jsonify(error="Send {\"scans\": [{\"code\": …, \"at\": …, \"forum\": …}]}, at most 100."), 400
+    forums = {forum.id for forum in services.forums(event)}
+    results = []
+    for code, at, forum_id in parsed:
+        outcome = scan(event, code, at, forum_id if forum_id in forums else None, may_correct)
+        registration = outcome.registration
+        results.append({
+            "code": code, "admitted": outcome.admitted, "message": outcome.message,
+            "name": registration.full_name if registration else "",
+            "detail": detail(outcome),
+        })
+    return jsonify(results=results, csrf_token=generate_csrf())
+
+
+@blueprint.get("/scans")
+@login_required
+def state(event_id: int):
+    """A fresh CSRF token for the page's script (the page may stay open all day), and the counts."""
+    event, _may_correct, forum_id = door_of(event_id)
+    expected, checked_in = services.counts(event, forum_id)
+    return jsonify(csrf_token=generate_csrf(), expected=expected, checked_in=checked_in)
+
+
+@blueprint.post("/<int:registration_id>/undo")
+@login_required
+def undo(event_id: int, registration_id: int):
+    event, may_correct, forum_id = door_of(event_id)
+    if not Form().validate_on_submit():
+        abort(400)
+    try:
+        registration = services.undo(event, registration_id, forum_id, utcnow(), may_correct)
+    except DoorClosed as closed:
+        flash(closed.message, "error")
+    else:
+        record("registration.check_in_undone", registration.full_name, event.id)
+        flash(_("Check-in of %(name)s undone.", name=registration.full_name), "success")
+    return redirect(url_for(".door", event_id=event.id, forum=forum_id, q=request.form.get("q") or None), code=303)

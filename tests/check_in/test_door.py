@@ -1,0 +1,173 @@
+import json
+import re
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from conference.accounts.models import EventAssignment, EventRole
+from conference.audit.models import AuditEntry
+from conference.check_in import services as door
+from conference.check_in.services import DoorClosed, Scan
+from conference.database import utcnow
+from conference.extensions import db
+from conference.registration import services
+from conference.registration.models import ForumChoice, Registration
+from tests.conftest import applicant, form_token, log_in
+
+
+@pytest.fixture
+def today(make_event):
+    """An event that started an hour ago and ends in five."""
+    now = utcnow()
+    return make_event(starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=5), capacity=2)
+
+
+def register(event, **fields) -> Registration:
+    return services.register(event.id, applicant(**fields), utcnow(), by_organiser=True).registration
+
+
+def helper_for(event, make_user):
+    helper = make_user()
+    db.session.add(EventAssignment(user=helper, event=event, role=EventRole.CHECK_IN))
+    db.session.commit()
+    return helper
+
+
+def test_the_door_admits_confirmed_people_once_and_says_why_it_refuses(today, make_event):
+    seated, other_seated = register(today), register(today)
+    waiting = register(today)
+    now = utcnow()
+    spaced = " " + seated.check_in_code.lower()[:5] + " " + seated.check_in_code.lower()[5:]
+
+    first = door.check_in(today, Scan(spaced), now)
+    assert first.admitted and first.registration.id == seated.id and first.registration.checked_in_at == now
+    again = door.check_in(today, Scan(seated.check_in_code), now)
+    assert not again.admitted and "Bereits eingecheckt" in again.message
+    assert "Warteliste" in door.check_in(today, Scan(waiting.check_in_code), now).message
+    services.cancel(other_seated.id, today.starts_at - timedelta(minutes=1))
+    assert "Storniert" in door.check_in(today, Scan(other_seated.check_in_code), now).message
+    assert "Unbekannter Code" in door.check_in(today, Scan("ABCDEFGHJK"), now).message
+    assert "kein Check-in-Code" in door.check_in(today, Scan("https://example.org/c/ABCD"), now).message
+    elsewhere = make_event(starts_at=today.starts_at, ends_at=today.ends_at)
+    assert "anderen Veranstaltung" in door.check_in(elsewhere, Scan(seated.check_in_code), now).message
+    assert services.attendance(today.id) == {"confirmed": 2, "checked_in": 1, "waiting": 0}  # the waiting one moved up
+
+
+def test_check_in_opens_hours_before_the_start_and_only_organisers_correct_after_the_end(today):
+    person = register(today)
+    with pytest.raises(DoorClosed, match="Der Check-in öffnet am"):
+        door.check_in(today, Scan(person.check_in_code), today.starts_at - door.OPENS_BEFORE - timedelta(minutes=1))
+    after = today.ends_at + timedelta(hours=1)
+    with pytest.raises(DoorClosed, match="vorbei"):
+        door.check_in(today, Scan(person.check_in_code), after)
+    assert door.check_in(today, Scan(person.check_in_code), after, may_correct=True).admitted
+    with pytest.raises(DoorClosed):
+        door.undo(today, person.id, None, after)
+    assert door.undo(today, person.id, None, after, may_correct=True).checked_in_at is None
+    assert door.check_in(today, Scan(person.check_in_code), today.starts_at - door.OPENS_BEFORE).admitted
+
+
+def test_a_scan_sent_again_counts_once_and_keeps_the_time_it_was_made(today):
+    person = register(today)
+    made = utcnow() - timedelta(minutes=20)
+    first = door.check_in(today, Scan(person.check_in_code, at=made), utcnow())
+    replay = door.check_in(today, Scan(person.check_in_code, at=made), utcnow())
+    assert first.admitted and not first.repeated
+    assert replay.admitted and replay.repeated
+    assert db.session.get(Registration, person.id).checked_in_at == made
+    stale = door.check_in(today, Scan(register(today).check_in_code, at=utcnow() - timedelta(days=2)), utcnow())
+    assert stale.admitted and stale.registration.checked_in_at > utcnow() - timedelta(minutes=1)  # dated on arrival
+
+
+def test_a_forum_door_admits_only_who_chose_that_forum(today, make_forums):
+    forum_a, forum_b = make_forums(today, 5, 5)
+    chose_a = register(today, forums=[forum_a.id])
+    chose_b = register(today, forums=[forum_b.id])
+
+    admitted = door.check_in(today, Scan(chose_a.check_in_code, forum_id=forum_a.id), utcnow())
+    assert admitted.admitted and admitted.registration.checked_in_at is not None  # in at the entrance too
+    refused = door.check_in(today, Scan(chose_b.check_in_code, forum_id=forum_a.id), utcnow())
+    assert not refused.admitted and refused.message == "Angemeldet für ein anderes Forum: Forum 2."
+    assert door.counts(today, forum_a.id) == (0, 1)
+    assert door.counts(today, None) == (1, 1)
+
+    door.undo(today, chose_a.id, forum_a.id, utcnow())
+    assert db.session.scalar(sa.select(ForumChoice.checked_in_at).where(ForumChoice.registration_id == chose_a.id)) is None
+    assert db.session.get(Registration, chose_a.id).checked_in_at is not None  # still in the building
+
+
+def test_a_check_in_helper_uses_the_door_page_but_sees_no_registration_list(client, today, make_user):
+    person = register(today, first_name="Amina", last_name="Said")
+    register(today, first_name="Jonas", last_name="Berg", organisation="IHK Schwerin")
+    log_in(client, helper_for(today, make_user))
+    page = f"/manage/events/{today.id}/check-in/"
+
+    assert client.get(f"/manage/events/{today.id}/registrations/").status_code == 403
+    found = client.get(page + "?q=ihk").get_data(as_text=True)
+    assert "Jonas Berg" in found and "Amina Said" not in found
+
+    html = client.post(page, data={"code": person.check_in_code, "csrf_token": form_token(client, page)}).get_data(as_text=True)
+    assert "Eingecheckt: willkommen!" in html and "Amina Said" in html
+    assert re.search(r'id="count-in">1<', html) and re.search(r'id="count-expected">1<', html)
+    assert db.session.scalar(sa.select(Registration.checked_in_at).where(Registration.id == person.id)) is not None
+    assert "worker-src blob:" in client.get(page).headers["Content-Security-Policy"]
+    assert "worker-src" not in client.get("/").headers["Content-Security-Policy"]
+
+
+def test_undo_is_logged_and_the_person_is_expected_again(client, today, make_user):
+    person = register(today, first_name="Amina", last_name="Said")
+    door.check_in(today, Scan(person.check_in_code), utcnow())
+    log_in(client, helper_for(today, make_user))
+    page = f"/manage/events/{today.id}/check-in/"
+
+    response = client.post(f"/manage/events/{today.id}/check-in/{person.id}/undo", data={"csrf_token": form_token(client, page)})
+    assert response.status_code == 303
+    html = client.get(response.location).get_data(as_text=True)
+    assert "Check-in von Amina Said rückgängig gemacht." in html
+    assert db.session.get(Registration, person.id).checked_in_at is None
+    assert db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.event_id == today.id)).all() == [
+        "registration.check_in_undone"]
+
+
+def test_scans_kept_offline_arrive_in_one_request_and_a_replay_changes_nothing(client, today, make_user):
+    people = [register(today) for _ in range(2)]
+    log_in(client, helper_for(today, make_user))
+    page = f"/manage/events/{today.id}/check-in/"
+    token = form_token(client, page)
+    made = (utcnow() - timedelta(minutes=5)).isoformat()
+    queue = {"scans": [{"code": person.check_in_code, "at": made, "forum": None} for person in people]
+             + [{"code": "NOPE", "at": made, "forum": None}]}
+
+    def send():
+        response = client.post(page + "scans", data=json.dumps(queue), content_type="application/json",
+                               headers={"X-CSRFToken": token})
+        assert response.status_code == 200
+        return [(result["admitted"], result["message"]) for result in response.json["results"]]
+
+    expected = [(True, "Eingecheckt: willkommen!")] * 2 + [(False, "Das ist kein Check-in-Code. Bitte noch einmal scannen oder nach dem Namen suchen.")]
+    assert send() == expected
+    assert send() == expected  # the answer was lost, the phone sends the queue again
+    assert db.session.scalar(sa.select(sa.func.count()).where(AuditEntry.action == "registration.checked_in")) == 2
+    assert client.get(page + "scans").json["checked_in"] == 2
+
+
+@pytest.mark.parametrize("body", ['{"scans": []}', '{"scans": [{"code": 5}]}', '[1, 2]', "nonsense",
+                                  '{"scans": [{"code": "X", "forum": "a"}]}', json.dumps({"scans": [{"code": "A"}] * 101})])
+def test_malformed_scans_are_refused_and_change_nothing(client, today, make_user, body):
+    log_in(client, helper_for(today, make_user))
+    page = f"/manage/events/{today.id}/check-in/"
+    response = client.post(page + "scans", data=body, content_type="application/json", headers={"X-CSRFToken": form_token(client, page)})
+    assert response.status_code == 400
+
+
+def test_scans_need_the_form_token_and_a_door_role(client, today, make_user):
+    person = register(today)
+    log_in(client, helper_for(today, make_user))
+    body = json.dumps({"scans": [{"code": person.check_in_code, "forum": None}]})
+    assert client.post(f"/manage/events/{today.id}/check-in/scans", data=body, content_type="application/json").status_code == 400
+    client.post("/logout", data={"csrf_token": form_token(client, "/manage/")})
+    log_in(client, make_user())  # an organiser of other events
+    page = f"/manage/events/{today.id}/check-in/"
+    assert client.get(page).status_code == 403
+    assert db.session.get(Registration, person.id).checked_in_at is None

@@ -53,14 +53,6 @@ def scan(event: Event, code: str, at: datetime | None, forum_id: int | None, may
     return outcome
 
 
-def detail(outcome: services.Outcome) -> str:
-    """Who it is, and for a refusal their status ("On the waiting list")."""
-    registration = outcome.registration
-    if registration is None:
-        return ""
-    return " · ".join(filter(None, (registration.organisation, "" if outcome.admitted else str(registration.status.label))))
-
-
 @blueprint.route("/", methods=["GET", "POST"])
 @login_required
 def door(event_id: int):
@@ -74,7 +66,7 @@ def door(event_id: int):
     state = services.door_state(event, utcnow(), may_correct)
     response = make_response(render_template(
         "manage/check_in.html", event=event, form=form, outcome=outcome, search=search, forum_id=forum_id,
-        forums=services.forums(event), people=services.people_at(event, forum_id, search), detail=detail(outcome) if outcome else "",
+        forums=services.forums(event), people=services.people_at(event, forum_id, search),
         state=state, door_message=services.door_message(event, state), open_states=(DoorState.OPEN, DoorState.CORRECTING)), status_of(form))
     return allow_blob_workers(response)
 
@@ -95,7 +87,10 @@ def _scan_of(item) -> tuple[str, datetime | None, int | None] | None:
 def scans(event_id: int):
     """Scans sent by the page's script, one at a time or a queue kept while offline; answers each in order."""
     event, may_correct, _forum = door_of(event_id)
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than the JSON parser goes
+        body = None
     items = body.get("scans") if isinstance(body, dict) else None
     parsed = [_scan_of(item) for item in items] if isinstance(items, list) else []
     if not parsed or len(parsed) > MAX_SCANS_PER_REQUEST or None in parsed:
@@ -103,12 +98,13 @@ def scans(event_id: int):
     forums = {forum.id for forum in services.forums(event)}
     results = []
     for code, at, forum_id in parsed:
+        # A forum removed since the scan was made: the person was there, so the entrance counts them.
         outcome = scan(event, code, at, forum_id if forum_id in forums else None, may_correct)
         registration = outcome.registration
         results.append({
             "code": code, "admitted": outcome.admitted, "message": outcome.message,
             "name": registration.full_name if registration else "",
-            "detail": detail(outcome),
+            "detail": registration.organisation if registration else "",
         })
     return jsonify(results=results, csrf_token=generate_csrf())
 

@@ -7,7 +7,8 @@ chose that forum.
 
 A scan can reach the server late: made while the venue's network was down, it waited on the
 phone. It carries the time it was made, which becomes the check-in time, so the same scan
-sent twice is recognised and counted once.
+sent twice is recognised and counted once. Whether the door is open is judged on arrival, so a
+phone's clock cannot reopen it.
 """
 
 import enum
@@ -16,19 +17,21 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask_babel import format_date, format_time, gettext as _
+from flask_babel import format_date, gettext as _
 
 from conference.agenda.models import AgendaItem
 from conference.database import write_transaction
 from conference.events.models import Event
 from conference.extensions import db
 from conference.registration.models import ForumChoice, Registration, RegistrationStatus
-from conference.registration.services import CHECK_IN_ALPHABET, forum_slots
+from conference.registration.services import CHECK_IN_ALPHABET, forum_slots, typed_search
 from conference.rules import Refusal
+from conference.site.filters import clock
 
 OPENS_BEFORE = timedelta(hours=3)
 # A scan kept on a phone is accepted with its own time for this long; older ones are dated on arrival.
 OFFLINE_FOR_AT_MOST = timedelta(hours=6)
+CLOCK_SKEW = timedelta(minutes=10)  # how far ahead a phone's clock may be
 CODE_PATTERN = re.compile(f"[{CHECK_IN_ALPHABET}]{{10}}")
 LIST_LIMIT = 200  # people per list on the door page; beyond that the search narrows it down
 
@@ -61,8 +64,7 @@ def opens_at(event: Event) -> datetime:
 def door_message(event: Event, state: DoorState) -> str:
     """Why the door is not simply open, or "" when it is."""
     if state == DoorState.NOT_YET_OPEN:
-        return _("Check-in opens on %(date)s at %(time)s.", date=format_date(opens_at(event), "full"),
-                 time=format_time(opens_at(event), "short"))
+        return _("Check-in opens on %(date)s at %(time)s.", date=format_date(opens_at(event), "full"), time=clock(opens_at(event)))
     if state == DoorState.CORRECTING:
         return _("The event is over. You can still correct the check-in; every change is recorded in the log.")
     if state == DoorState.CLOSED:
@@ -101,10 +103,11 @@ def normalise(code: str) -> str:
 
 def check_in(event: Event, scan: Scan, now: datetime, may_correct: bool = False) -> Outcome:
     """Admit a confirmed registrant once, at the entrance or at the door of their forum; refuse anything else, saying why."""
-    at = scan.at if scan.at is not None and now - OFFLINE_FOR_AT_MOST <= scan.at <= now + timedelta(minutes=10) else now
-    state = door_state(event, at, may_correct)
+    state = door_state(event, now, may_correct)
     if state not in (DoorState.OPEN, DoorState.CORRECTING):
         raise DoorClosed(door_message(event, state))
+    earliest = max(now - OFFLINE_FOR_AT_MOST, opens_at(event))
+    at = scan.at if scan.at is not None and earliest <= scan.at <= now + CLOCK_SKEW else now
     code = normalise(scan.code)
     if not CODE_PATTERN.fullmatch(code):
         return Outcome(None, False, _("This is not a check-in code. Please scan again or search by name."))
@@ -123,7 +126,7 @@ def check_in(event: Event, scan: Scan, now: datetime, may_correct: bool = False)
         if target.checked_in_at is not None:
             if scan.at is not None and target.checked_in_at == scan.at:
                 return Outcome(registration, True, _("Checked in: welcome!"), repeated=True)
-            return Outcome(registration, False, _("Already checked in at %(time)s.", time=format_time(target.checked_in_at, "short")))
+            return Outcome(registration, False, _("Already checked in at %(time)s.", time=clock(target.checked_in_at)))
         # Only if nobody checked them in meanwhile (two helpers, two phones): admitted once.
         model = type(target)
         if not db.session.execute(sa.update(model).where(model.id == target.id, model.checked_in_at.is_(None))
@@ -194,9 +197,7 @@ def people_at(event: Event, forum_id: int | None, search: str = "") -> Door:
     """The door's two lists, filtered by name or organisation, with the counts of everyone."""
     query, checked_in_at = _confirmed_at(event, forum_id)
     if search:
-        pattern = f"%{search.lower()}%"
-        query = query.where(sa.or_(*(sa.func.lower(column).like(pattern) for column in (
-            Registration.first_name, Registration.last_name, Registration.organisation))))
+        query = query.where(typed_search(search, Registration.first_name, Registration.last_name, Registration.organisation))
     by_name = (sa.func.lower(Registration.last_name), sa.func.lower(Registration.first_name), Registration.id)
     expected = db.session.scalars(query.where(checked_in_at.is_(None)).order_by(*by_name).limit(LIST_LIMIT)).all()
     checked_in = db.session.execute(

@@ -102,17 +102,18 @@ def issue(registrations: list[Registration], now: datetime) -> dict[int, Certifi
     return issued
 
 
-def verify(typed_number: str) -> Certificate | None:
-    """The certificate with this number, if it is true: issued after the event, to someone still counted as there."""
+def find(typed_number: str) -> Certificate | None:
     number = normalise_number(typed_number)
     if not NUMBER_PATTERN.fullmatch(number):
         return None
-    certificate = db.session.scalar(sa.select(Certificate).where(Certificate.number == number))
-    if certificate is None or certificate.issued_at < certificate.event.ends_at:
-        return None
-    if certificate.registration is not None and not attended(certificate.registration):
-        return None  # the check-in was taken back
-    return certificate
+    return db.session.scalar(sa.select(Certificate).where(Certificate.number == number))
+
+
+def is_true(certificate: Certificate) -> bool:
+    """Issued after the event, to someone still counted as there (a check-in can be taken back)."""
+    if certificate.issued_at < certificate.event.ends_at:
+        return False
+    return certificate.registration is None or attended(certificate.registration)
 
 
 def verification_url(certificate: Certificate) -> str:

@@ -13,8 +13,10 @@ blueprint = Blueprint("documents", __name__)
 @limited("verification", methods=("GET",))
 def verify(number: str | None):
     """The QR code and the short address on a certificate lead here; a number can also be typed in."""
-    typed = number or request.args.get("number", "")[:40]
+    typed = (number or request.args.get("number", ""))[:40]
     if number is None and typed:
         return redirect(url_for(".verify", number=certificates.normalise_number(typed) or "-"), code=303)
-    certificate = certificates.verify(typed) if typed else None
-    return render_template("documents/verify.html", number=typed, certificate=certificate), 404 if typed and not certificate else 200
+    certificate = certificates.find(typed) if typed else None
+    genuine = certificate is not None and certificates.is_true(certificate)
+    return (render_template("documents/verify.html", number=typed, certificate=certificate, genuine=genuine),
+            404 if typed and not genuine else 200)

@@ -33,9 +33,8 @@ SORTS = {
 def registrations_query(event_id: int, search: str, status: str, sort: str) -> sa.Select:
     query = sa.select(Registration).where(Registration.event_id == event_id)
     if search:
-        pattern = f"%{search.lower()}%"
-        query = query.where(sa.or_(*(sa.func.lower(column).like(pattern) for column in (
-            Registration.first_name, Registration.last_name, Registration.email, Registration.organisation))))
+        query = query.where(services.typed_search(
+            search, Registration.first_name, Registration.last_name, Registration.email, Registration.organisation))
     if status in {member.value for member in RegistrationStatus}:
         query = query.where(Registration.status == status)
     return query.order_by(*SORTS.get(sort, SORTS["name"]))

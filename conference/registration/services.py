@@ -104,6 +104,11 @@ def seats_taken(event_id: int) -> int:
     )
 
 
+def typed_search(search: str, *columns) -> sa.ColumnElement[bool]:
+    """Rows where any of ``columns`` contains what was typed, case-insensitively; "%" and "_" are plain characters."""
+    return sa.or_(*(sa.func.lower(column).contains(search.lower(), autoescape=True) for column in columns))
+
+
 def is_full(event: Event) -> bool:
     return event.capacity is not None and seats_taken(event.id) >= event.capacity
 

@@ -79,6 +79,12 @@ def test_the_door_fits_a_phone_lists_who_is_in_and_takes_a_check_in_back(page, l
     assert registration_of(live_app, "Haddad")["checked_in"]
     fits(page, 360)
 
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name=re.compile(r"^Rückgängig\s*: Samir Haddad")).click()
+    expect(page.get_by_role("button", name=re.compile(r"^Rückgängig\s*: Samir Haddad"))).to_be_visible()
+    assert asked == ["Check-in von Samir Haddad rückgängig machen?"] and registration_of(live_app, "Haddad")["checked_in"]
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name=re.compile(r"^Rückgängig\s*: Samir Haddad")).click()
     expect(page.get_by_text("Check-in von Samir Haddad rückgängig gemacht.")).to_be_visible()
     expect(page.get_by_role("button", name=re.compile(r"^Einchecken\s*: Samir Haddad"))).to_be_visible()
@@ -91,23 +97,38 @@ def test_a_scan_while_the_network_is_down_waits_on_the_phone_and_is_stored_once_
     open_door(page, live_server)
     page.set_viewport_size({"width": 390, "height": 800})
 
+    waiting = registration_of(live_app, "Vogt")  # on the waiting list: not to be let in
     page.context.set_offline(True)
-    page.get_by_label("Check-in-Code").fill(person["code"])
-    page.get_by_role("button", name="Einchecken", exact=True).click()
-    expect(page.get_by_role("alert")).to_contain_text("Keine Verbindung")
+    for code in (person["code"], waiting["code"]):
+        page.get_by_label("Check-in-Code").fill(code)
+        page.get_by_role("button", name="Einchecken", exact=True).click()
+        expect(page.get_by_role("alert")).to_contain_text("Keine Verbindung")
     expect(page.get_by_role("heading", name="Scans, die auf das Netz warten")).to_be_visible()
-    expect(page.locator("#queue-list li")).to_have_count(1)
+    expect(page.locator("#queue-list li")).to_have_count(2)
     assert not registration_of(live_app, "Peters")["checked_in"]
     screenshot(page, "42-door-offline")
 
     page.context.set_offline(False)
-    expect(page.get_by_role("alert")).to_contain_text("Eingecheckt: willkommen!", timeout=20000)
-    expect(page.get_by_role("alert")).to_contain_text(person["name"])
+    expect(page.get_by_role("alert")).to_contain_text("1 eingecheckt, 1 nicht eingelassen", timeout=20000)
+    expect(page.locator("#sent-list li")).to_have_text([
+        re.compile(f"{person['name']} · Eingecheckt: willkommen!"), re.compile(f"^{waiting['name']} · Kein Einlass: Auf der Warteliste. · Landkreis Rostock$")])
     expect(page.locator("#queue")).to_be_hidden()
     assert registration_of(live_app, "Peters")["checked_in"] and check_ins_logged(live_app, person["name"]) == 1
     page.reload()
     expect(page.locator("#queue")).to_be_hidden()  # the phone forgot the scan once it was stored
     expect(page.get_by_role("button", name=re.compile(rf"^Rückgängig\s*: {person['name']}"))).to_be_visible()
+
+
+def test_a_long_queue_from_a_long_outage_is_sent_in_batches(page, live_server, live_app):
+    open_door(page, live_server)
+    made = "2000-01-01T10:00:00.000Z"  # long ago: dated on arrival
+    queue = [{"code": f"NOPE{number:06d}", "at": made, "forum": None} for number in range(120)]
+    page.evaluate("([key, queue]) => localStorage.setItem(key, JSON.stringify(queue))",
+                  [f"check-in-queue-{registration_of(live_app, 'Haddad')['event_id']}", queue])
+    page.reload()
+    expect(page.get_by_role("alert")).to_contain_text("0 eingecheckt, 120 nicht eingelassen", timeout=30000)
+    expect(page.locator("#sent-list li")).to_have_count(120)
+    expect(page.locator("#queue")).to_be_hidden()
 
 
 def fake_camera_video(picture: Image.Image, path) -> None:
@@ -135,8 +156,15 @@ def test_the_camera_checks_a_registrant_in_by_the_qr_code_on_their_page(browser,
     fake_camera_video(shown, video)
 
     camera = browser.browser_type.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + [
-        "--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={video}", "--use-fake-ui-for-media-stream"])
+        "--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={video}"])
     try:
+        refusing = camera.new_context(viewport={"width": 390, "height": 844}, locale="de-DE")
+        page = refusing.new_page()
+        open_door(page, live_server)
+        page.get_by_role("button", name="Mit der Kamera scannen").click()
+        expect(page.get_by_text("Die Kamera darf nicht benutzt werden")).to_be_visible()
+        refusing.close()
+
         context = camera.new_context(viewport={"width": 390, "height": 844}, locale="de-DE")
         context.grant_permissions(["camera"], origin=live_server)
         page = context.new_page()
@@ -147,6 +175,8 @@ def test_the_camera_checks_a_registrant_in_by_the_qr_code_on_their_page(browser,
         expect(page.get_by_role("alert")).to_contain_text("Eingecheckt: willkommen!", timeout=30000)
         expect(page.get_by_role("alert")).to_contain_text(person["name"])
         screenshot(page, "43-door-camera")
+        page.wait_for_timeout(6000)  # the badge stays in front of the lens
+        expect(page.get_by_role("alert")).to_contain_text("Eingecheckt: willkommen!")
         page.get_by_role("button", name="Kamera ausschalten").click()
         assert registration_of(live_app, "Mensah")["checked_in"]
         assert [text for text in console if "Content Security Policy" in text] == []

@@ -171,3 +171,40 @@ def test_scans_need_the_form_token_and_a_door_role(client, today, make_user):
     page = f"/manage/events/{today.id}/check-in/"
     assert client.get(page).status_code == 403
     assert db.session.get(Registration, person.id).checked_in_at is None
+
+
+def test_a_helper_s_phone_clock_cannot_reopen_the_door_after_the_end(client, make_event, make_user):
+    now = utcnow()
+    event = make_event(starts_at=now - timedelta(hours=6), ends_at=now - timedelta(minutes=1))
+    person = register(event)
+    log_in(client, helper_for(event, make_user))
+    page = f"/manage/events/{event.id}/check-in/"
+    backdated = {"scans": [{"code": person.check_in_code, "at": (now - timedelta(minutes=5)).isoformat(), "forum": None}]}
+    response = client.post(page + "scans", data=json.dumps(backdated), content_type="application/json",
+                           headers={"X-CSRFToken": form_token(client, page)})
+    assert "vorbei" in response.json["results"][0]["message"]
+    assert db.session.get(Registration, person.id).checked_in_at is None
+
+
+def test_a_scan_cannot_be_dated_before_the_door_opened(today):
+    person = register(today)
+    outcome = door.check_in(today, Scan(person.check_in_code, at=door.opens_at(today) - timedelta(minutes=1)), utcnow())
+    assert outcome.admitted and outcome.registration.checked_in_at > utcnow() - timedelta(minutes=1)
+
+
+def test_a_scan_body_nested_too_deep_is_refused_not_a_server_error(client, today, make_user):
+    log_in(client, helper_for(today, make_user))
+    page = f"/manage/events/{today.id}/check-in/"
+    body = '{"scans": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    response = client.post(page + "scans", data=body, content_type="application/json", headers={"X-CSRFToken": form_token(client, page)})
+    assert response.status_code == 400
+
+
+def test_search_takes_percent_and_underscore_as_typed(client, today, make_user):
+    register(today, first_name="Anna", last_name="Berg")
+    register(today, first_name="Jo_rg", last_name="Klein")
+    log_in(client, make_user(events=[today]))
+    door_page = client.get(f"/manage/events/{today.id}/check-in/?q=_").get_data(as_text=True)
+    assert "Jo_rg Klein" in door_page and "Anna Berg" not in door_page
+    registrations = client.get(f"/manage/events/{today.id}/registrations/?q=%25").get_data(as_text=True)
+    assert "Anna Berg" not in registrations and "Jo_rg Klein" not in registrations

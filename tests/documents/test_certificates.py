@@ -231,4 +231,7 @@ def test_the_verification_page_denies_certificates_issued_before_the_end_or_afte
     door.undo(event, undone.id, None, utcnow(), may_correct=True)
 
     for certificate in issued.values():
-        assert client.get(f"/c/{certificate.number}").status_code == 404
+        response = client.get(f"/c/{certificate.number}")
+        assert response.status_code == 404 and "ist nicht gültig" in response.get_data(as_text=True)
+    echoed = client.get("/c/" + "A" * 5000).get_data(as_text=True)
+    assert f"Nummer {'A' * 40}." in echoed  # the message repeats what may be a number, not any length

@@ -10,7 +10,10 @@ document.addEventListener("DOMContentLoaded", () => {
   const result = document.getElementById("scan-result");
   const queueSection = document.getElementById("queue");
   const queueList = document.getElementById("queue-list");
+  const sentSection = document.getElementById("sent");
+  const sentList = document.getElementById("sent-list");
   const storageKey = `check-in-queue-${door.dataset.event}`;
+  const BATCH = 50; // scans per request (the server takes at most 100)
   let csrfToken = door.dataset.csrf;
   let sending = false;
 
@@ -49,56 +52,86 @@ document.addEventListener("DOMContentLoaded", () => {
 
   const post = (scans) => fetch(door.dataset.scansUrl, {
     method: "POST",
-    headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken },
+    headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken },
     body: JSON.stringify({ scans }),
   });
+  const isJson = (response) => response.ok && !response.redirected
+    && (response.headers.get("Content-Type") || "").startsWith("application/json");
 
-  // Sends scans; resolves to the server's answers, or null when the network is down.
+  // Sends scans: {results}, {offline: true} when the network is down, or {problem} when the server refused them.
   const send = async (scans) => {
     try {
       let response = await post(scans);
       if (response.status === 400) {
         // The page was open longer than its form token lives: fetch a fresh one and try once more.
         const state = await fetch(door.dataset.scansUrl, { headers: { Accept: "application/json" } });
-        if (state.ok) csrfToken = (await state.json()).csrf_token;
+        if (isJson(state)) csrfToken = (await state.json()).csrf_token;
         response = await post(scans);
       }
-      if (!response.ok) return null;
+      if (response.redirected && new URL(response.url).pathname.startsWith("/login")) {
+        return { problem: queueSection.dataset.loggedOut };
+      }
+      if (!isJson(response)) return { problem: queueSection.dataset.refused };
       const answer = await response.json();
       csrfToken = answer.csrf_token;
-      return answer.results;
+      return { results: answer.results };
     } catch (error) {
-      return null; // no network
+      return { offline: true };
     }
   };
 
-  // Sends what waited on this device, oldest first; shows the last answer.
+  const showSent = (scans, results) => {
+    sentSection.hidden = false;
+    sentList.replaceChildren(...results.map((outcome, index) => {
+      const item = document.createElement("li");
+      item.className = outcome.admitted ? "door__sent-ok" : "door__sent-refused";
+      item.textContent = [outcome.name || scans[index].code, outcome.message, outcome.detail].filter(Boolean).join(" · ");
+      return item;
+    }));
+    const admitted = results.filter((outcome) => outcome.admitted).length;
+    show({
+      admitted: admitted === results.length,
+      message: sentSection.dataset.summary.replace("{admitted}", admitted).replace("{refused}", results.length - admitted),
+    });
+  };
+
+  // Sends what waited on this device, oldest first, in batches; lists every answer.
   const flush = async () => {
-    const queue = loadQueue();
-    if (sending || queue.length === 0 || !navigator.onLine) return;
+    if (sending || loadQueue().length === 0 || !navigator.onLine) return;
     sending = true;
-    const results = await send(queue);
-    sending = false;
-    if (results === null) return;
-    saveQueue(loadQueue().slice(queue.length));
+    const sent = [];
+    const answers = [];
+    try {
+      for (let batch = loadQueue().slice(0, BATCH); batch.length; batch = loadQueue().slice(0, BATCH)) {
+        const answer = await send(batch);
+        if (answer.problem) show({ message: answer.problem });
+        if (!answer.results) break;
+        saveQueue(loadQueue().slice(batch.length));
+        sent.push(...batch);
+        answers.push(...answer.results);
+      }
+    } finally {
+      sending = false;
+    }
     showQueue();
-    show(results[results.length - 1]);
+    if (answers.length === 0) return;
+    showSent(sent, answers);
     await refresh();
   };
 
   const scan = async (code) => {
     const entry = { code: code.trim(), at: new Date().toISOString(), forum: door.dataset.forum ? Number(door.dataset.forum) : null };
     if (!entry.code) return;
-    const queued = loadQueue();
-    const results = queued.length === 0 && navigator.onLine ? await send([entry]) : null;
-    if (results === null) {
-      saveQueue([...loadQueue(), entry]);
-      showQueue();
-      show({ queued: true, message: queueSection.dataset.offline, name: entry.code });
+    const answer = loadQueue().length === 0 && navigator.onLine ? await send([entry]) : { offline: true };
+    if (answer.results) {
+      show(answer.results[0]);
+      await refresh();
       return;
     }
-    show(results[0]);
-    await refresh();
+    // Offline, or refused as a whole (log-in ended): the scan waits on this device.
+    saveQueue([...loadQueue(), entry]);
+    showQueue();
+    show({ queued: true, message: answer.problem || queueSection.dataset.offline, name: entry.code });
   };
 
   form.addEventListener("submit", (submitted) => {
@@ -116,6 +149,11 @@ document.addEventListener("DOMContentLoaded", () => {
         scan(listForm.querySelector("input[name=code]").value);
       });
     }
+    for (const undoForm of document.querySelectorAll("form.js-confirm")) {
+      undoForm.addEventListener("submit", (submitted) => {
+        if (!window.confirm(undoForm.dataset.confirm)) submitted.preventDefault();
+      });
+    }
   };
   bindListForms();
 
@@ -124,7 +162,8 @@ document.addEventListener("DOMContentLoaded", () => {
   showQueue();
   flush();
 
-  // The camera: scans continuously; the same code is taken once within a few seconds.
+  // The camera: scans continuously; a code seen again within half a minute of its last sight (the
+  // badge still in front of the lens) is not sent again.
   const button = document.getElementById("scan-button");
   const video = document.getElementById("scan-video");
   const cameraMessage = document.getElementById("camera-message");
@@ -132,9 +171,9 @@ document.addEventListener("DOMContentLoaded", () => {
   if (!window.isSecureContext || !navigator.mediaDevices) { tell(cameraMessage.dataset.insecure); return; }
   if (!window.QrScanner) return;
 
+  const REPEAT_MS = 30000;
+  const lastSeen = new Map();
   let scanner = null;
-  let lastCode = "";
-  let lastAt = 0;
   const stop = () => {
     if (scanner) scanner.destroy();
     scanner = null;
@@ -145,22 +184,25 @@ document.addEventListener("DOMContentLoaded", () => {
     button.hidden = !hasCamera;
     if (!hasCamera) tell(cameraMessage.dataset.noCamera);
   });
-  button.addEventListener("click", () => {
+  button.addEventListener("click", async () => {
     if (scanner) { stop(); return; }
     cameraMessage.hidden = true;
+    try {
+      // Asked here, not by qr-scanner, which reports every failure as "Camera not found".
+      const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
+      stream.getTracks().forEach((track) => track.stop());
+    } catch (error) {
+      tell(error.name === "NotAllowedError" || error.name === "SecurityError" ? cameraMessage.dataset.refused : cameraMessage.dataset.noCamera);
+      return;
+    }
     video.hidden = false;
     button.textContent = button.dataset.stop;
     scanner = new QrScanner(video, (decoded) => {
       const now = Date.now();
-      if (decoded.data === lastCode && now - lastAt < 4000) return;
-      lastCode = decoded.data;
-      lastAt = now;
-      scan(decoded.data);
+      const previous = lastSeen.get(decoded.data) || 0;
+      lastSeen.set(decoded.data, now); // a code held in view stays quiet until it has been away a while
+      if (now - previous >= REPEAT_MS) scan(decoded.data);
     }, { returnDetailedScanResult: true });
-    scanner.start().catch((error) => {
-      stop();
-      const refused = error && (error.name === "NotAllowedError" || /denied|not allowed/i.test(String(error)));
-      tell(refused ? cameraMessage.dataset.refused : cameraMessage.dataset.noCamera);
-    });
+    scanner.start().catch(() => { stop(); tell(cameraMessage.dataset.noCamera); });
   });
 });

@@ -119,13 +119,29 @@ def test_a_scan_while_the_network_is_down_waits_on_the_phone_and_is_stored_once_
     expect(page.get_by_role("button", name=re.compile(rf"^Rückgängig\s*: {person['name']}"))).to_be_visible()
 
 
+def test_a_scan_waiting_when_the_log_in_has_ended_stays_and_the_door_says_why(page, live_server, live_app):
+    person = registration_of(live_app, "Petrović")
+    open_door(page, live_server)
+    page.context.set_offline(True)
+    page.get_by_label("Check-in-Code").fill(person["code"])
+    page.get_by_role("button", name="Einchecken", exact=True).click()
+    page.context.clear_cookies()  # the log-in ends while the phone is offline
+    page.context.set_offline(False)
+    expect(page.get_by_role("alert")).to_contain_text("Ihre Anmeldung ist abgelaufen", timeout=20000)
+    expect(page.locator("#queue-list li")).to_have_count(1)
+    assert not registration_of(live_app, "Petrović")["checked_in"]
+    page.context.clear_cookies()
+
+
 def test_a_long_queue_from_a_long_outage_is_sent_in_batches(page, live_server, live_app):
     open_door(page, live_server)
+    door_page = page.url
+    page.goto(live_server + "/manage/")  # away from the door, whose script would start sending at once
     made = "2000-01-01T10:00:00.000Z"  # long ago: dated on arrival
     queue = [{"code": f"NOPE{number:06d}", "at": made, "forum": None} for number in range(120)]
     page.evaluate("([key, queue]) => localStorage.setItem(key, JSON.stringify(queue))",
                   [f"check-in-queue-{registration_of(live_app, 'Haddad')['event_id']}", queue])
-    page.reload()
+    page.goto(door_page)
     expect(page.get_by_role("alert")).to_contain_text("0 eingecheckt, 120 nicht eingelassen", timeout=30000)
     expect(page.locator("#sent-list li")).to_have_count(120)
     expect(page.locator("#queue")).to_be_hidden()

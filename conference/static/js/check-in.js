@@ -10,6 +10,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const result = document.getElementById("scan-result");
   const queueSection = document.getElementById("queue");
   const queueList = document.getElementById("queue-list");
+  const recentList = document.getElementById("recent-list");
   const sentSection = document.getElementById("sent");
   const sentList = document.getElementById("sent-list");
   const storageKey = `check-in-queue-${door.dataset.event}`;
@@ -25,12 +26,20 @@ document.addEventListener("DOMContentLoaded", () => {
     queueSection.hidden = queue.length === 0;
     queueList.replaceChildren(...queue.map((scan) => {
       const item = document.createElement("li");
-      item.textContent = `${scan.code} · ${new Date(scan.at).toLocaleTimeString()} · ${queueSection.dataset.waiting}`;
+      const time = new Date(scan.at).toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" });
+      item.textContent = `${scan.code} · ${time} · ${queueSection.dataset.waiting}`;
       return item;
     }));
   };
 
+  // The answer in large type, and the last few below it, so a quick second scan hides nothing.
   const show = (outcome) => {
+    const line = document.createElement("li");
+    line.className = outcome.admitted ? "door__sent-ok" : "door__sent-refused";
+    line.textContent = [outcome.name, outcome.message].filter(Boolean).join(" · ");
+    recentList.prepend(line);
+    while (recentList.children.length > 5) recentList.lastElementChild.remove();
+    recentList.parentElement.hidden = false;
     result.hidden = false;
     result.className = `check-in-result check-in-result--${outcome.admitted ? "ok" : outcome.queued ? "queued" : "refused"}`;
     result.querySelector(".check-in-result__message").textContent = outcome.message;
@@ -65,6 +74,7 @@ document.addEventListener("DOMContentLoaded", () => {
       if (response.status === 400) {
         // The page was open longer than its form token lives: fetch a fresh one and try once more.
         const state = await fetch(door.dataset.scansUrl, { headers: { Accept: "application/json" } });
+        if (state.redirected && new URL(state.url).pathname.startsWith("/login")) return { problem: queueSection.dataset.loggedOut };
         if (isJson(state)) csrfToken = (await state.json()).csrf_token;
         response = await post(scans);
       }
@@ -119,20 +129,29 @@ document.addEventListener("DOMContentLoaded", () => {
     await refresh();
   };
 
-  const scan = async (code) => {
-    const entry = { code: code.trim(), at: new Date().toISOString(), forum: door.dataset.forum ? Number(door.dataset.forum) : null };
-    if (!entry.code) return;
-    const answer = loadQueue().length === 0 && navigator.onLine ? await send([entry]) : { offline: true };
-    if (answer.results) {
-      show(answer.results[0]);
-      await refresh();
-      return;
-    }
-    // Offline, or refused as a whole (log-in ended): the scan waits on this device.
+  const wait = (entry, message) => {
     saveQueue([...loadQueue(), entry]);
     showQueue();
-    show({ queued: true, message: answer.problem || queueSection.dataset.offline, name: entry.code });
+    show({ queued: true, message, name: entry.code });
   };
+
+  const scanNow = async (code) => {
+    const entry = { code: code.trim(), at: new Date().toISOString(), forum: door.dataset.forum ? Number(door.dataset.forum) : null };
+    if (!entry.code) return;
+    if (!navigator.onLine) { wait(entry, queueSection.dataset.offline); return; }
+    if (loadQueue().length > 0) { // earlier scans still wait: this one goes after them
+      wait(entry, queueSection.dataset.behind);
+      await flush();
+      return;
+    }
+    const answer = await send([entry]);
+    if (!answer.results) { wait(entry, answer.problem || queueSection.dataset.offline); return; }
+    show(answer.results[0]);
+    await refresh();
+  };
+  // One scan after the other, so that answers arrive in the order the codes were read.
+  let scanning = Promise.resolve();
+  const scan = (code) => { scanning = scanning.then(() => scanNow(code)); };
 
   form.addEventListener("submit", (submitted) => {
     submitted.preventDefault();

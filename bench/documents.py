@@ -77,6 +77,7 @@ def measure(database_url: str, case: str, mode: str, size: int) -> dict:
 
     from conference import create_app
     from conference.documents import certificates, engine, lists, pool
+    from conference.database import utcnow
     from conference.documents.render import render_chunks
     from conference.extensions import db
     from conference.events.models import Event
@@ -89,7 +90,7 @@ def measure(database_url: str, case: str, mode: str, size: int) -> dict:
         engine.warm_up()  # the import and first render are paid once per process, outside the timing
         if mode == "plain":
             if case == "certificates":
-                html = certificates.html(event, people, certificates.issue(people))
+                html = certificates.html(event, people, certificates.issue(people, utcnow()))
             else:
                 [html] = lists.chunks(event, lists.rows(people), "Teilnehmerliste", pages_per_chunk=10**9)
             started = time.perf_counter()
@@ -101,7 +102,7 @@ def measure(database_url: str, case: str, mode: str, size: int) -> dict:
             list(pool.render_in_parallel(["<p>warm</p>"] * (os.cpu_count() or 1), {}))  # a started pool, as in a server
             started = time.perf_counter()
             if case == "certificates":
-                pdf = render_chunks(certificates.chunks(event, people), certificates.metadata(event, people))
+                pdf = render_chunks(certificates.chunks(event, people, utcnow()), certificates.metadata(event, people))
             else:
                 pdf = render_chunks(lists.chunks(event, lists.rows(people), "Teilnehmerliste"), lists.metadata(event, "x"))
             seconds = time.perf_counter() - started

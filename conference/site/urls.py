@@ -14,10 +14,17 @@ def absolute_url(endpoint: str, **values) -> str:
 
 
 def local_path(target: str | None) -> str:
-    """``target`` if it is a path on this site, else the home page (no open redirects)."""
-    if not target or "\\" in target:
+    """``target`` if it is a path on this site, else the home page (no open redirects).
+
+    Browsers read "//host", "/\\host" and "/<tab>/host" as another site, and Werkzeug turns "////host"
+    into "//host": a path must start with exactly one slash and hold no backslash, space or control
+    character.
+    """
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    if any(character.isspace() or ord(character) < 32 or ord(character) == 127 for character in target):
         return "/"
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+    if parts.scheme or parts.netloc:
         return "/"
     return target

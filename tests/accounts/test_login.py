@@ -40,7 +40,8 @@ def test_a_deactivated_account_cannot_log_in(client, make_user):
     assert log_in(client, user).status_code == 422
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example"])
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example", "////evil.example", "/\\evil.example",
+                                    "/\n/evil.example"])
 def test_after_login_only_local_pages(client, make_user, target):
     user = make_user()
     response = client.post("/login", data={"email": user.email, "password": "ein-langes-passwort", "next": target,

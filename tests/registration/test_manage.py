@@ -150,3 +150,13 @@ def test_organisers_edit_a_registration_after_registration_closed(client, make_e
     assert response.status_code == 303
     db.session.refresh(person)
     assert person.last_name == "Neu" and [c.agenda_item_id for c in person.forum_choices] == [second.id]
+
+
+def test_going_back_after_an_action_stays_on_the_site(client, make_event, make_user):
+    event = make_event(requires_approval=True)
+    pending = services.register(event.id, applicant(), utcnow()).registration
+    log_in(client, make_user(events=[event]))
+    url = f"/manage/events/{event.id}/registrations/"
+    for back, location in (("////evil.example", "/"), (f"{url}?q=x", f"{url}?q=x")):
+        response = client.post(url + f"{pending.id}/reject", data={"csrf_token": form_token(client, url), "back": back})
+        assert response.headers["Location"] == location

@@ -47,7 +47,8 @@ def test_english_times_use_the_twelve_hour_clock(client, make_event):
     assert "9:30\u202fAM – 4:00\u202fPM" in html or "9:30 AM – 4:00 PM" in html
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "\\\\evil.example", "javascript:alert(1)", ""])
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "\\\\evil.example", "javascript:alert(1)", "",
+                                    "////evil.example", "///evil.example", "/\\evil.example", "/\t/evil.example", " //evil.example"])
 def test_language_switch_never_redirects_off_site(client, target):
     assert switch_language(client, "en", target).headers["Location"] == "/"
 

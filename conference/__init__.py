@@ -70,6 +70,7 @@ def _begin_sqlite(connection) -> None:
 
 
 def _register_features(app: Flask) -> None:
+    from conference.accounts import access
     from conference.accounts.commands import accounts_commands
     from conference.accounts.manage import blueprint as accounts_manage
     from conference.accounts.routes import blueprint as accounts
@@ -103,6 +104,7 @@ def _register_features(app: Flask) -> None:
     from conference.site import errors, filters
     from conference.site.routes import blueprint as site
 
+    access.init(app)  # after CSRF protection, before any view
     for blueprint in (site, events, agenda, people, organisations, registration, accounts, events_manage,
                       registration_manage, check_in, agenda_manage, people_manage, organisations_manage,
                       accounts_manage, documents, documents_manage, materials, materials_manage, tasks_manage,

@@ -204,6 +204,11 @@ def applicant(**fields) -> Applicant:
                         "organisation": "Schweriner Ausbildungszentrum e.V."} | fields))
 
 
+def open_page(app, path: str, view) -> None:
+    """A page of the test's own, open to anyone: app-level endpoints are refused unless declared (accounts/access.py)."""
+    app.add_url_rule(path, endpoint=f"site.{view.__name__}", view_func=view)
+
+
 def check_in(registration) -> None:
     """Check ``registration`` in as the door does at its event's start, whenever the test runs."""
     event = registration.event

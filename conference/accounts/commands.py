@@ -14,15 +14,16 @@ accounts_commands = AppGroup("accounts", help="Organiser accounts.")
 @accounts_commands.command("create")
 @click.argument("email")
 @click.option("--admin", is_flag=True, help="An administrator: manages every event and all accounts.")
+@click.option("--check-in", "check_in", is_flag=True, help="A check-in helper: only the door of the events assigned.")
 @click.option("--name", default="", help="The name shown in the back office.")
 @click.password_option(help="Asked for when not given.")
-def create_command(email: str, admin: bool, name: str, password: str) -> None:
+def create_command(email: str, admin: bool, check_in: bool, name: str, password: str) -> None:
     """Create an account; the password is asked for twice and stored hashed."""
     if db.session.scalar(sa.select(User.id).where(User.email == email.strip().lower())) is not None:
         raise click.ClickException(f"There is already an account for {email}.")
     if len(password) < 10:
         raise click.ClickException("Please choose a password of at least 10 characters.")
-    role = UserRole.ADMINISTRATOR if admin else UserRole.ORGANISER
+    role = UserRole.ADMINISTRATOR if admin else UserRole.CHECK_IN if check_in else UserRole.ORGANISER
     user = services.create_user(email, name or email, password, role)
     click.echo(f"Created {role.value} account {user.email}.")
 
@@ -37,7 +38,7 @@ def assign_command(email: str, event_slug: str, check_in: bool) -> None:
     event = db.session.scalar(sa.select(Event).where(Event.slug == event_slug))
     if user is None or event is None:
         raise click.ClickException("No such account or event.")
-    role = EventRole.CHECK_IN if check_in else EventRole.ORGANISER
+    role = EventRole.CHECK_IN if check_in or user.role == UserRole.CHECK_IN else EventRole.ORGANISER
     with write_transaction():
         assignment = db.session.scalar(
             sa.select(EventAssignment).where(EventAssignment.user_id == user.id, EventAssignment.event_id == event.id)

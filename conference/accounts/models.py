@@ -11,8 +11,11 @@ from conference.extensions import db
 
 
 class UserRole(LabelledEnum):
+    """What an account may do outside the events assigned to it (accounts/access.py has the table)."""
+
     ADMINISTRATOR = "administrator", _l("Administrator")
     ORGANISER = "organiser", _l("Event organiser")
+    CHECK_IN = "check_in", _l("Check-in helper (only the door of the events assigned)")
 
 
 class EventRole(LabelledEnum):

@@ -61,25 +61,6 @@ def assign(user: User, event: Event, role: EventRole = EventRole.ORGANISER) -> N
         db.session.add(EventAssignment(user=user, event=event, role=role))
 
 
-def event_role(user: User, event: Event) -> EventRole | None:
-    """What ``user`` may do at ``event``: administrators organise every event."""
-    if user.is_administrator:
-        return EventRole.ORGANISER
-    return db.session.scalar(
-        sa.select(EventAssignment.role).where(EventAssignment.user_id == user.id, EventAssignment.event_id == event.id)
-    )
-
-
-def managed_event_or_abort(user: User, event_id: int, allowed=(EventRole.ORGANISER,)) -> Event:
-    """The event, if ``user`` holds one of the ``allowed`` roles there; 404 or 403 otherwise."""
-    event = db.session.get(Event, event_id)
-    if event is None:
-        abort(404)
-    if event_role(user, event) not in allowed:
-        abort(403)
-    return event
-
-
 def row_of_event_or_404(model, row_id: int, event: Event):
     """A row that belongs to ``event``: an id from another event (forged or stale) is simply not found."""
     row = db.session.get(model, row_id)

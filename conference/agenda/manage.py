@@ -3,16 +3,15 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
-from flask_login import current_user, login_required
 from wtforms import (
     DateField, HiddenField, IntegerField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField,
     TimeField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from conference.accounts.services import managed_event_or_abort, row_of_event_or_404
+from conference.accounts.services import row_of_event_or_404
 from conference.agenda import editing
 from conference.agenda.models import AgendaItem, AgendaItemKind
 from conference.extensions import db
@@ -85,17 +84,15 @@ class RoomForm(Form):
 
 
 @blueprint.get("/")
-@login_required
 def index(event_id: int):
-    event = managed_event_or_abort(current_user, event_id)
+    event = g.event
     rooms = [(room, RoomForm(obj=room, prefix=f"room-{room.id}")) for room in event.rooms]
     return render_template("manage/agenda.html", event=event, warnings=editing.warnings(event), rooms=rooms)
 
 
 @blueprint.post("/rooms/<int:room_id>")
-@login_required
 def room(event_id: int, room_id: int):
-    event = managed_event_or_abort(current_user, event_id)
+    event = g.event
     form = RoomForm(prefix=f"room-{room_id}")
     if form.validate_on_submit():
         try:
@@ -106,15 +103,14 @@ def room(event_id: int, room_id: int):
             record("agenda.room", saved.name, event.id)
             flash(_("Saved: %(title)s", title=saved.name), "success")
     else:
-        flash(" ".join(message for errors in form.errors.values() for message in errors), "error")
+        flash(" ".join(str(message) for errors in form.errors.values() for message in errors), "error")
     return redirect(url_for(".index", event_id=event.id), code=303)
 
 
 @blueprint.route("/new", methods=["GET", "POST"], defaults={"item_id": None})
 @blueprint.route("/<int:item_id>", methods=["GET", "POST"])
-@login_required
 def edit(event_id: int, item_id: int | None):
-    event = managed_event_or_abort(current_user, event_id)
+    event = g.event
     item = None
     if item_id is not None:
         item = row_of_event_or_404(AgendaItem, item_id, event)
@@ -133,9 +129,8 @@ def edit(event_id: int, item_id: int | None):
 
 
 @blueprint.route("/<int:item_id>/delete", methods=["GET", "POST"])
-@login_required
 def delete(event_id: int, item_id: int):
-    event = managed_event_or_abort(current_user, event_id)
+    event = g.event
     item = row_of_event_or_404(AgendaItem, item_id, event)
     form = Form()
     if form.validate_on_submit():

@@ -7,15 +7,14 @@ and are sent when it is back.
 
 from datetime import datetime
 
-from flask import Blueprint, abort, flash, jsonify, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
-from conference.accounts.models import EventRole
-from conference.accounts.services import event_role, managed_event_or_abort
+from conference.accounts.access import Action, may
 from conference.audit.services import record
 from conference.check_in import services
 from conference.check_in.services import DoorClosed, DoorState, Scan
@@ -25,7 +24,6 @@ from conference.site.forms import Form, status_of
 from conference.site.security import allow_blob_workers
 
 blueprint = Blueprint("check_in", __name__, url_prefix="/manage/events/<int:event_id>/check-in")
-DOOR_ROLES = (EventRole.ORGANISER, EventRole.CHECK_IN)
 MAX_SCANS_PER_REQUEST = 100
 
 
@@ -36,11 +34,11 @@ class CheckInForm(Form):
 
 def door_of(event_id: int) -> tuple[Event, bool, int | None]:
     """The event, whether the user may correct after the event (organisers), and the forum whose door this is."""
-    event = managed_event_or_abort(current_user, event_id, allowed=DOOR_ROLES)
+    event = g.event
     forum_id = request.values.get("forum", type=int)
     if forum_id is not None and forum_id not in {forum.id for forum in services.forums(event)}:
         abort(404)
-    return event, event_role(current_user, event) == EventRole.ORGANISER, forum_id
+    return event, may(current_user, Action.ORGANISE, event), forum_id
 
 
 def scan(event: Event, code: str, at: datetime | None, forum_id: int | None, may_correct: bool) -> services.Outcome:
@@ -54,7 +52,6 @@ def scan(event: Event, code: str, at: datetime | None, forum_id: int | None, may
 
 
 @blueprint.route("/", methods=["GET", "POST"])
-@login_required
 def door(event_id: int):
     event, may_correct, forum_id = door_of(event_id)
     form = CheckInForm()
@@ -83,7 +80,6 @@ def _scan_of(item) -> tuple[str, datetime | None, int | None] | None:
 
 
 @blueprint.post("/scans")
-@login_required
 def scans(event_id: int):
     """Scans sent by the page's script, one at a time or a queue kept while offline; answers each in order."""
     event, may_correct, _forum = door_of(event_id)
@@ -110,7 +106,6 @@ def scans(event_id: int):
 
 
 @blueprint.get("/scans")
-@login_required
 def state(event_id: int):
     """A fresh CSRF token for the page's script (the page may stay open all day), and the counts."""
     event, _may_correct, forum_id = door_of(event_id)
@@ -119,7 +114,6 @@ def state(event_id: int):
 
 
 @blueprint.post("/<int:registration_id>/undo")
-@login_required
 def undo(event_id: int, registration_id: int):
     event, may_correct, forum_id = door_of(event_id)
     if not Form().validate_on_submit():

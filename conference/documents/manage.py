@@ -5,11 +5,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, flash, g, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from conference.accounts.services import managed_event_or_abort, row_of_event_or_404
+from conference.accounts.services import row_of_event_or_404
 from conference.audit.services import record
 from conference.database import utcnow
 from conference.documents import certificates, jobs, lists, notifications  # noqa: F401 - registers the mail builder
@@ -78,9 +78,8 @@ def document(event: Event, name: str) -> Document:
 
 
 @blueprint.get("/")
-@login_required
 def index(event_id: int):
-    event = managed_event_or_abort(current_user, event_id)
+    event = g.event
     return render_template("manage/documents.html", event=event, forums=forums(event), variants=list(lists.SheetVariant),
                            sizes=list(BadgeSize), checked_in=attendance(event.id)["checked_in"],
                            entitled=len(certificates.attendees(event.id)), ended=event.has_ended(utcnow()),
@@ -88,18 +87,16 @@ def index(event_id: int):
 
 
 @blueprint.get("/<any('sign-in-sheet', participants, badges, programme):name>.pdf")
-@login_required
 def download(event_id: int, name: str):
-    event = managed_event_or_abort(current_user, event_id)
+    event = g.event
     wanted = document(event, name)
     return pdf_response(render_chunks(wanted.chunks, wanted.metadata), wanted.download_name)
 
 
 @blueprint.get("/preview/<any('sign-in-sheet', participants, badges, programme, certificate):name>.png")
-@login_required
 def preview(event_id: int, name: str):
     """The first page as a picture, so organisers see what they will get before they download it."""
-    event = managed_event_or_abort(current_user, event_id)
+    event = g.event
     wanted = document(event, name)
     pdf = render_chunks(wanted.chunks[:1], wanted.metadata)
     with tempfile.TemporaryDirectory() as folder:
@@ -112,9 +109,8 @@ def preview(event_id: int, name: str):
 
 
 @blueprint.get("/certificates/<int:registration_id>.pdf")
-@login_required
 def certificate(event_id: int, registration_id: int):
-    event = managed_event_or_abort(current_user, event_id)
+    event = g.event
     registration = row_of_event_or_404(Registration, registration_id, event)
     try:
         pdf = certificates.pdf_of(registration, utcnow())
@@ -125,9 +121,8 @@ def certificate(event_id: int, registration_id: int):
 
 
 @blueprint.post("/certificates")
-@login_required
 def all_certificates(event_id: int):
-    event = managed_event_or_abort(current_user, event_id)
+    event = g.event
     kind = "certificates.zip" if request.form.get("format") == "zip" else "certificates.pdf"
     try:
         job = jobs.start(event, current_user.id, kind, request.form.get("send_mail") == "1", request.url_root)
@@ -139,24 +134,21 @@ def all_certificates(event_id: int):
 
 
 @blueprint.get("/jobs/<int:job_id>")
-@login_required
 def job(event_id: int, job_id: int):
-    event = managed_event_or_abort(current_user, event_id)
+    event = g.event
     return render_template("manage/document_job.html", event=event, job=row_of_event_or_404(DocumentJob, job_id, event))
 
 
 @blueprint.get("/jobs/<int:job_id>/status")
-@login_required
 def job_status(event_id: int, job_id: int):
-    event = managed_event_or_abort(current_user, event_id)
+    event = g.event
     found = row_of_event_or_404(DocumentJob, job_id, event)
     return jsonify(status=found.status, done=found.done, total=found.total)
 
 
 @blueprint.get("/jobs/<int:job_id>/download")
-@login_required
 def job_download(event_id: int, job_id: int):
-    event = managed_event_or_abort(current_user, event_id)
+    event = g.event
     found = row_of_event_or_404(DocumentJob, job_id, event)
     path = jobs.result_path(found)
     if path is None:

@@ -2,13 +2,13 @@
 
 from datetime import datetime
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
-from conference.accounts.services import assign, managed_event_or_abort, managed_events
+from conference.accounts.services import assign, managed_events
 from conference.events import editing
 from conference.events.forms import berlin, event_form
 from conference.events.models import EventStatus, PartnerRole
@@ -23,16 +23,14 @@ blueprint = Blueprint("events_manage", __name__, url_prefix="/manage")
 
 
 @blueprint.get("/")
-@login_required
 def index():
     return render_template("manage/index.html", events=managed_events(current_user))
 
 
-@blueprint.route("/events/new", methods=["GET", "POST"], defaults={"event_id": None})
+@blueprint.route("/events/new", methods=["GET", "POST"], defaults={"event_id": None}, endpoint="new")
 @blueprint.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
-@login_required
 def edit(event_id: int | None):
-    event = managed_event_or_abort(current_user, event_id) if event_id is not None else None
+    event = g.event
     form = event_form(event)
     if form.validate_on_submit():
         try:
@@ -55,9 +53,8 @@ def edit(event_id: int | None):
 
 
 @blueprint.route("/events/<int:event_id>/status/<action>", methods=["GET", "POST"])
-@login_required
 def change_status(event_id: int, action: str):
-    event = managed_event_or_abort(current_user, event_id)
+    event = g.event
     changes = {"publish": EventStatus.PUBLISHED, "unpublish": EventStatus.DRAFT, "cancel": EventStatus.CANCELLED}
     if action not in changes:
         return redirect(url_for(".index"), code=303)
@@ -86,9 +83,8 @@ class DuplicateForm(Form):
 
 
 @blueprint.route("/events/<int:event_id>/duplicate", methods=["GET", "POST"])
-@login_required
 def duplicate(event_id: int):
-    event = managed_event_or_abort(current_user, event_id)
+    event = g.event
     form = DuplicateForm(data={"title": event.title})
     if form.validate_on_submit():
         local_start = event.starts_at.astimezone(berlin())
@@ -113,9 +109,8 @@ class PartnerForm(Form):
 
 
 @blueprint.route("/events/<int:event_id>/partners", methods=["GET", "POST"])
-@login_required
 def partners(event_id: int):
-    event = managed_event_or_abort(current_user, event_id)
+    event = g.event
     form = PartnerForm()
     organisations = db.session.scalars(db.select(Organisation).order_by(Organisation.name)).all()
     form.organisation_id.choices = [SelectChoice(org.id, org.name) for org in organisations]
@@ -131,9 +126,8 @@ def partners(event_id: int):
 
 
 @blueprint.post("/events/<int:event_id>/partners/<int:partner_id>/remove")
-@login_required
 def remove_partner(event_id: int, partner_id: int):
-    event = managed_event_or_abort(current_user, event_id)
+    event = g.event
     if Form().validate_on_submit():
         partner = next((p for p in event.partners if p.id == partner_id), None)
         try:
@@ -146,7 +140,6 @@ def remove_partner(event_id: int, partner_id: int):
 
 
 @blueprint.get("/events/<int:event_id>/log")
-@login_required
 def log(event_id: int):
-    event = managed_event_or_abort(current_user, event_id)
+    event = g.event
     return render_template("manage/log.html", event=event, entries=audit.entries(event.id), actions=audit.ACTIONS)

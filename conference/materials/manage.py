@@ -1,14 +1,13 @@
 """Materials of one event, for its organisers: upload, change, replace, hide, delete, see what is stored."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
-from flask_login import current_user, login_required
 from flask_wtf.file import FileField
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from conference.accounts.services import managed_event_or_abort, row_of_event_or_404
+from conference.accounts.services import row_of_event_or_404
 from conference.audit.services import record
 from conference.materials import services, storage
 from conference.materials.models import Material, Visibility
@@ -58,9 +57,8 @@ def allow_large_uploads(app) -> None:
 
 
 @blueprint.get("/")
-@login_required
 def index(event_id: int):
-    event = managed_event_or_abort(current_user, event_id)
+    event = g.event
     token = services.partner_token(event.id)
     return render_template("manage/materials.html", event=event, materials=services.listed(event.id, services.Viewer(organiser=True)),
                            overview=services.overview(event.id), form=Form(), limit=current_app.config["MATERIALS_MAX_BYTES"],
@@ -69,9 +67,8 @@ def index(event_id: int):
 
 @blueprint.route("/new", methods=["GET", "POST"], defaults={"material_id": None})
 @blueprint.route("/<int:material_id>", methods=["GET", "POST"])
-@login_required
 def edit(event_id: int, material_id: int | None):
-    event = managed_event_or_abort(current_user, event_id)
+    event = g.event
     material = row_of_event_or_404(Material, material_id, event) if material_id else None
     form = material_form(event, material)
     if form.validate_on_submit():
@@ -95,18 +92,16 @@ def edit(event_id: int, material_id: int | None):
 
 
 @blueprint.get("/<int:material_id>/file")
-@login_required
 def download(event_id: int, material_id: int):
-    event = managed_event_or_abort(current_user, event_id)
+    event = g.event
     material = row_of_event_or_404(Material, material_id, event)
     return send_file(storage.path_of(material.stored_name), mimetype=material.content_type, as_attachment=True,
                      download_name=material.original_name, conditional=True)
 
 
 @blueprint.route("/<int:material_id>/delete", methods=["GET", "POST"])
-@login_required
 def delete(event_id: int, material_id: int):
-    event = managed_event_or_abort(current_user, event_id)
+    event = g.event
     material = row_of_event_or_404(Material, material_id, event)
     form = Form()
     if form.validate_on_submit():
@@ -118,9 +113,8 @@ def delete(event_id: int, material_id: int):
 
 
 @blueprint.post("/partner-link")
-@login_required
 def partner_link(event_id: int):
-    event = managed_event_or_abort(current_user, event_id)
+    event = g.event
     services.renew_partner_link(event.id)
     record("material.partner_link", event.title, event.id)
     flash(_("A new link for speakers and partners has been made; the previous one no longer works."), "success")

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from flask import Blueprint, Response, abort, render_template, request, send_file, stream_with_context
 from flask_login import current_user
 
-from conference.accounts.services import event_role, row_of_event_or_404
+from conference.accounts.access import Action, may
+from conference.accounts.services import row_of_event_or_404
 from conference.events.models import Event
 from conference.events.services import public_event_or_404
 from conference.materials import services, storage
@@ -36,7 +37,7 @@ def event_and_viewer(slug: str | None, token: str | None, partner: str | None) -
         if partner is not None and not services.is_partner_token(event.id, partner):
             abort(404)
         viewer = services.Viewer(partner=partner is not None)
-    if current_user.is_authenticated and event_role(current_user, event) is not None:
+    if may(current_user, Action.ORGANISE, event):  # check-in helpers see what participants see
         viewer = services.Viewer(registration=viewer.registration, partner=viewer.partner, organiser=True)
     return event, viewer
 

@@ -1,10 +1,7 @@
 """Organisations in the back office: administrators keep the list and the logos."""
 
-import re
-
-from flask import Blueprint, abort, flash, redirect, render_template, send_from_directory, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
-from flask_login import current_user, login_required
 from flask_wtf.file import FileField
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import InputRequired, Length, Optional, URL
@@ -32,24 +29,15 @@ class OrganisationForm(Form):
     logo = FileField(_l("Logo"), description=_l("PNG, JPEG or SVG, at most 512 KB."))
 
 
-def require_administrator() -> None:
-    if not current_user.is_administrator:
-        abort(403)
-
-
 @blueprint.get("/manage/organisations/")
-@login_required
 def index():
-    require_administrator()
     organisations = db.session.scalars(db.select(Organisation).order_by(Organisation.name)).all()
     return render_template("manage/organisations.html", organisations=organisations)
 
 
 @blueprint.route("/manage/organisations/new", methods=["GET", "POST"], defaults={"organisation_id": None})
 @blueprint.route("/manage/organisations/<int:organisation_id>", methods=["GET", "POST"])
-@login_required
 def edit(organisation_id: int | None):
-    require_administrator()
     organisation = db.session.get(Organisation, organisation_id) if organisation_id is not None else None
     if organisation_id is not None and organisation is None:
         abort(404)
@@ -90,14 +78,3 @@ def unique_slug(name: str) -> str:
         number += 1
         slug = f"{base}-{number}"
     return slug
-
-
-@blueprint.get("/logos/<name>")
-def logo(name: str):
-    if not re.fullmatch(logos.NAME_PATTERN, name):
-        abort(404)
-    response = send_from_directory(logos.folder(), name, max_age=86400)
-    # An SVG opened on its own must not run script in the site's name.
-    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response

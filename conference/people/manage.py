@@ -1,11 +1,16 @@
-"""Speakers and moderators in the back office (shared by all events)."""
+"""Speakers and moderators in the back office (shared by all events).
+
+A person who appears in events may be changed by administrators and by those who organise every
+one of those events, and the change is logged in each; a person in no event yet by any organiser.
+"""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
 from flask_babel import gettext as _, lazy_gettext as _l
-from flask_login import login_required
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from conference.accounts.access import Action, may
 from conference.database import write_transaction
 from conference.extensions import db
 from conference.organisations.models import Organisation
@@ -25,20 +30,28 @@ class PersonForm(Form):
     biography = TextAreaField(_l("Short biography"), [Optional(), Length(max=5000)])
 
 
+def events_of(person: Person) -> set:
+    return {appearance.agenda_item.event for appearance in person.appearances}
+
+
+def editable_by(user, person: Person) -> bool:
+    return all(may(user, Action.ORGANISE, event) for event in events_of(person))
+
+
 @blueprint.get("/")
-@login_required
 def index():
     people = db.session.scalars(db.select(Person).order_by(Person.name)).all()
-    return render_template("manage/people.html", people=people)
+    return render_template("manage/people.html", people=[(person, editable_by(current_user, person)) for person in people])
 
 
 @blueprint.route("/new", methods=["GET", "POST"], defaults={"person_id": None})
 @blueprint.route("/<int:person_id>", methods=["GET", "POST"])
-@login_required
 def edit(person_id: int | None):
     person = db.session.get(Person, person_id) if person_id is not None else None
     if person_id is not None and person is None:
         abort(404)
+    if person is not None and not editable_by(current_user, person):
+        abort(403)
     form = PersonForm(obj=person)
     organisations = db.session.scalars(db.select(Organisation).order_by(Organisation.name)).all()
     form.organisation_id.choices = [SelectChoice(0, "–")] + [SelectChoice(org.id, org.name) for org in organisations]
@@ -50,7 +63,8 @@ def edit(person_id: int | None):
             person.organisation = db.session.get(Organisation, form.organisation_id.data) if form.organisation_id.data else None
             person.biography = (form.biography.data or "").strip()
             db.session.add(person)
-        record("person.saved", person.full_name)
+        for event in events_of(person) or {None}:
+            record("person.saved", person.full_name, event.id if event else None)
         flash(_("Saved: %(title)s", title=person.full_name), "success")
         return redirect(url_for(".index"), code=303)
     return render_template("manage/person.html", form=form, person=person), status_of(form)

@@ -1,13 +1,13 @@
 """Registrations of one event, for its organisers: search, filter, decide, cancel, move up."""
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from conference.accounts.services import managed_event_or_abort, row_of_event_or_404
+from conference.accounts.services import row_of_event_or_404
 from conference.database import utcnow
 from conference.extensions import db
 from conference.registration import bulk
@@ -41,9 +41,8 @@ def registrations_query(event_id: int, search: str, status: str, sort: str) -> s
 
 
 @blueprint.get("/")
-@login_required
 def index(event_id: int):
-    event = managed_event_or_abort(current_user, event_id)
+    event = g.event
     search, status, sort = request.args.get("q", "")[:100], request.args.get("status", ""), request.args.get("sort", "name")
     page = db.paginate(registrations_query(event.id, search, status, sort), per_page=PAGE_SIZE, max_per_page=PAGE_SIZE)
     counts = dict(db.session.execute(
@@ -61,9 +60,8 @@ class BulkMailForm(Form):
 
 
 @blueprint.route("/mail", methods=["GET", "POST"])
-@login_required
 def bulk_mail(event_id: int):
-    event = managed_event_or_abort(current_user, event_id)
+    event = g.event
     form = BulkMailForm()
     preview, recipients = None, []
     if form.validate_on_submit():
@@ -80,17 +78,15 @@ def bulk_mail(event_id: int):
 
 
 @blueprint.get("/dashboard")
-@login_required
 def dashboard(event_id: int):
-    event = managed_event_or_abort(current_user, event_id)
+    event = g.event
     return render_template("manage/dashboard.html", event=event, figures=services.dashboard(event),
                            failed_tasks=failed_tasks(event.id), form=Form())
 
 
 @blueprint.get("/export.<any(csv, xlsx):format>")
-@login_required
 def export(event_id: int, format: str):
-    event = managed_event_or_abort(current_user, event_id)
+    event = g.event
     body, mimetype = (
         (export_table.as_csv(event), "text/csv") if format == "csv"
         else (export_table.as_xlsx(event), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -100,10 +96,9 @@ def export(event_id: int, format: str):
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
-@login_required
 def add(event_id: int):
     """A registration on someone's behalf, e.g. taken on the phone; they get the usual mail."""
-    event = managed_event_or_abort(current_user, event_id)
+    event = g.event
     form = registration_form(event)
     form.privacy.label.text = _("The person has agreed to the privacy notice (e.g. on the phone).")
     if form.validate_on_submit():
@@ -123,9 +118,8 @@ def add(event_id: int):
 
 
 @blueprint.route("/<int:registration_id>", methods=["GET", "POST"])
-@login_required
 def edit(event_id: int, registration_id: int):
-    event = managed_event_or_abort(current_user, event_id)
+    event = g.event
     registration = row_of_event_or_404(Registration, registration_id, event)
     form = registration_form(event, registration)
     if form.validate_on_submit():
@@ -150,9 +144,8 @@ ACTIONS = {
 
 
 @blueprint.post("/<int:registration_id>/<action>")
-@login_required
 def act(event_id: int, registration_id: int, action: str):
-    event = managed_event_or_abort(current_user, event_id)
+    event = g.event
     registration = row_of_event_or_404(Registration, registration_id, event)
     if action not in ACTIONS:
         abort(404)

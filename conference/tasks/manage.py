@@ -1,10 +1,9 @@
 """Organisers see the background work of their event that failed for good, and may start it again."""
 
-from flask import Blueprint, flash, redirect, url_for
+from flask import Blueprint, flash, g, redirect, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
-from flask_login import current_user, login_required
 
-from conference.accounts.services import managed_event_or_abort, row_of_event_or_404
+from conference.accounts.services import row_of_event_or_404
 from conference.site.forms import Form
 from conference.tasks import services
 from conference.tasks.models import Task
@@ -23,9 +22,8 @@ def failed(event_id: int) -> list[tuple[Task, str]]:
 
 
 @blueprint.post("/<int:task_id>/retry")
-@login_required
 def retry(event_id: int, task_id: int):
-    event = managed_event_or_abort(current_user, event_id)
+    event = g.event
     task = row_of_event_or_404(Task, task_id, event)
     if Form().validate_on_submit():
         services.retry(task)

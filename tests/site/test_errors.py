@@ -1,5 +1,7 @@
 import pytest
 
+from tests.conftest import open_page
+
 
 def test_not_found_page_is_in_the_site_style(client):
     response = client.get("/no/such/page")
@@ -17,10 +19,10 @@ def test_wrong_method_gets_a_page_not_a_stack_trace(client):
 
 @pytest.fixture
 def failing_app(app):
-    @app.get("/__fail")
     def fail():
         raise RuntimeError("boom")
 
+    open_page(app, "/__fail", fail)
     app.config["TESTING"] = False  # let Flask turn the exception into a 500 page
     app.config["PROPAGATE_EXCEPTIONS"] = False
     return app

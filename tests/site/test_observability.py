@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from conference.extensions import db
 from conference.site.observability import JsonFormatter
+from tests.conftest import open_page
 
 
 def test_every_response_carries_a_request_id_and_a_proxys_id_is_kept(client):
@@ -37,9 +38,10 @@ def test_json_log_lines_carry_the_request_id_inside_a_request(app):
 
 
 def test_the_error_page_shows_the_request_id(app, caplog):
-    @app.get("/__fail")
     def fail():
         raise RuntimeError("boom")
+
+    open_page(app, "/__fail", fail)
 
     app.config.update(TESTING=False, PROPAGATE_EXCEPTIONS=False)
     response = app.test_client().get("/__fail", headers={"X-Request-ID": "support-case-0815"})

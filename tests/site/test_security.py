@@ -1,5 +1,6 @@
 from conference import create_app
 from conference.site.security import CONTENT_SECURITY_POLICY
+from tests.conftest import open_page
 
 
 def test_pages_forbid_inline_scripts_framing_and_sniffing(client, make_event):
@@ -16,10 +17,11 @@ def test_https_behind_a_trusted_proxy_gets_hsts_and_the_clients_address(tmp_path
     app = create_app({"TESTING": True, "CONFERENCE_ENV": "testing", "TRUSTED_PROXIES": 1,
                       "DATABASE_URL": f"sqlite:///{tmp_path / 'proxy.sqlite3'}"})
 
-    @app.get("/__who")
     def who():
         from flask import request
         return request.remote_addr
+
+    open_page(app, "/__who", who)
 
     client = app.test_client()
     response = client.get("/__who", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"})

@@ -1,0 +1,100 @@
+"""Who may do what in the back office: one table, checked once per request before any view runs.
+
+Every back-office endpoint needs one action. An account's role grants actions everywhere
+(administrators: all); an assignment to an event grants actions at that event only. Pages
+outside the back office (the public site, and the registrant's and partners' pages behind their
+secret links, which check the link themselves) need none: their blueprints are listed as open.
+The check loads the event of ``/manage/events/<event_id>/…`` once and leaves it in ``g.event``.
+"""
+
+import enum
+
+from flask import Flask, abort, g, request
+from flask_login import current_user
+
+from conference.accounts.models import EventAssignment, EventRole, User, UserRole
+from conference.events.models import Event
+from conference.extensions import db, login_manager
+
+
+class Action(enum.StrEnum):
+    BACK_OFFICE = "back_office"  # the start page of the back office
+    CREATE_EVENT = "create_event"
+    EDIT_PEOPLE = "edit_people"  # speakers and moderators (each one further: people/services.editable_by)
+    MANAGE_ORGANISATIONS = "manage_organisations"
+    MANAGE_ACCOUNTS = "manage_accounts"
+    ORGANISE = "organise"  # every page of one event's back office
+    CHECK_IN = "check_in"  # the door of one event
+
+
+EVENT_ACTIONS = {Action.ORGANISE, Action.CHECK_IN}
+# What a role may do everywhere.
+BY_ROLE = {
+    UserRole.ADMINISTRATOR: set(Action),
+    UserRole.ORGANISER: {Action.BACK_OFFICE, Action.CREATE_EVENT, Action.EDIT_PEOPLE},
+    UserRole.CHECK_IN: {Action.BACK_OFFICE},
+}
+# What an assignment lets its holder do at that event, and the most an account of each role can be given there.
+AT_EVENT = {EventRole.ORGANISER: {Action.ORGANISE, Action.CHECK_IN}, EventRole.CHECK_IN: {Action.CHECK_IN}}
+CEILING = {UserRole.ORGANISER: EVENT_ACTIONS, UserRole.CHECK_IN: {Action.CHECK_IN}}
+
+# The action each back-office blueprint needs, and the endpoints that need another.
+BLUEPRINTS = {
+    "events_manage": Action.ORGANISE, "registration_manage": Action.ORGANISE, "agenda_manage": Action.ORGANISE,
+    "documents_manage": Action.ORGANISE, "materials_manage": Action.ORGANISE, "tasks_manage": Action.ORGANISE,
+    "privacy_manage": Action.ORGANISE, "check_in": Action.CHECK_IN, "people_manage": Action.EDIT_PEOPLE,
+    "organisations_manage": Action.MANAGE_ORGANISATIONS, "accounts_manage": Action.MANAGE_ACCOUNTS,
+}
+ENDPOINTS = {"events_manage.index": Action.BACK_OFFICE, "events_manage.new": Action.CREATE_EVENT}
+# Open to anyone: the public site, log-in, and the pages behind a registrant's or partner's secret link.
+OPEN_BLUEPRINTS = {"site", "events", "agenda", "people", "organisations", "registration", "accounts", "documents",
+                   "materials", "privacy"}
+
+
+def required(endpoint: str | None) -> Action | None:
+    """The action an endpoint needs; None for open pages; KeyError for an endpoint nobody declared."""
+    if endpoint is None or endpoint == "static":
+        return None
+    if endpoint in ENDPOINTS:
+        return ENDPOINTS[endpoint]
+    blueprint = endpoint.rpartition(".")[0]
+    if blueprint in OPEN_BLUEPRINTS:
+        return None
+    return BLUEPRINTS[blueprint]
+
+
+def event_role(user: User, event: Event) -> EventRole | None:
+    return db.session.scalar(
+        db.select(EventAssignment.role).where(EventAssignment.user_id == user.id, EventAssignment.event_id == event.id))
+
+
+def may(user, action: Action, event: Event | None = None) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if action in BY_ROLE[user.role]:
+        return True
+    if action not in EVENT_ACTIONS or event is None:
+        return False
+    return action in AT_EVENT.get(event_role(user, event), set()) & CEILING.get(user.role, set())
+
+
+def init(app: Flask) -> None:
+    app.jinja_env.globals.update(may=may, Action=Action)  # pages offer only what the user may do
+
+    @app.before_request
+    def check_access():
+        try:
+            action = required(request.endpoint)
+        except KeyError:
+            abort(403)  # undeclared: nobody (tests/test_access.py fails on it first)
+        if action is None:
+            return None
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        event_id = (request.view_args or {}).get("event_id")
+        g.event = db.session.get(Event, event_id) if event_id is not None else None
+        if event_id is not None and g.event is None:
+            abort(404)
+        if (action in EVENT_ACTIONS and g.event is None) or not may(current_user, action, g.event):
+            abort(403)
+        return None

@@ -18,13 +18,13 @@ from conference.extensions import db
 from conference.organisations.models import Organisation
 from conference.people.models import Person
 from conference.audit.services import record
-from conference.site.forms import Form, status_of
+from conference.site.forms import Form, PlausibleDate, status_of
 
 blueprint = Blueprint("agenda_manage", __name__, url_prefix="/manage/events/<int:event_id>/agenda")
 
 
 class AgendaItemForm(Form):
-    day = DateField(_l("Day"), [InputRequired(_l("Please enter the day."))])
+    day = DateField(_l("Day"), [InputRequired(_l("Please enter the day.")), PlausibleDate()])
     start = TimeField(_l("Start"), [InputRequired(_l("Please enter the start time."))])
     end = TimeField(_l("End"), [InputRequired(_l("Please enter the end time."))])
     kind = SelectField(_l("Kind"), choices=[SelectChoice(kind.value, kind.label) for kind in AgendaItemKind])

@@ -13,7 +13,7 @@ from conference.events.editing import EventDetails, slugify, version
 from conference.events.models import DEFAULT_RETENTION_DAYS, Event, EventKind, ExtentUnit, ParticipantListMode
 from conference.extensions import db
 from conference.organisations.models import Organisation
-from conference.site.forms import Form
+from conference.site.forms import Form, PlausibleDate
 
 TEXT_FIELDS = ("title", "subtitle", "venue", "street", "postcode", "city", "description", "programme_name",
                "funding_notice", "privacy_text", "contact_name", "contact_email", "contact_phone",
@@ -40,9 +40,9 @@ class EventForm(Form):
     subtitle = StringField(_l("Subtitle"), [Optional(), Length(max=250)])
     kind = SelectField(_l("Format"), choices=[SelectChoice(kind.value, kind.label) for kind in EventKind])
     language = SelectField(_l("Language of the event"), choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")])
-    start_day = DateField(_l("First day"), [InputRequired(_l("Please enter the day."))])
+    start_day = DateField(_l("First day"), [InputRequired(_l("Please enter the day.")), PlausibleDate()])
     start = TimeField(_l("Start"), [InputRequired(_l("Please enter the start time."))])
-    end_day = DateField(_l("Last day"), [Optional()], description=_l("Only for events over several days."))
+    end_day = DateField(_l("Last day"), [Optional(), PlausibleDate()], description=_l("Only for events over several days."))
     end = TimeField(_l("End"), [InputRequired(_l("Please enter the end time."))])
     venue = StringField(_l("Venue"), [Optional(), Length(max=200)])
     street = StringField(_l("Street"), [Optional(), Length(max=200)])
@@ -57,8 +57,8 @@ class EventForm(Form):
     network_id = SelectField(_l("Network"), coerce=int)
     capacity = IntegerField(_l("Seats"), [Optional(), NumberRange(min=0, max=100000)],
                             description=_l("Empty: no limit. Raising it moves people up from the waiting list."))
-    registration_opens_at = DateTimeLocalField(_l("Registration opens"), [Optional()])
-    registration_closes_at = DateTimeLocalField(_l("Registration closes"), [Optional()],
+    registration_opens_at = DateTimeLocalField(_l("Registration opens"), [Optional(), PlausibleDate()])
+    registration_closes_at = DateTimeLocalField(_l("Registration closes"), [Optional(), PlausibleDate()],
                                                 description=_l("Empty: when the event starts."))
     requires_approval = BooleanField(_l("Organisers confirm each registration"))
     participant_list_mode = SelectField(_l("Participant list"),

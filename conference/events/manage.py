@@ -17,7 +17,7 @@ from conference.organisations.models import Organisation
 from conference.registration import services as registration
 from conference.audit import services as audit
 from conference.audit.services import record
-from conference.site.forms import Form, status_of
+from conference.site.forms import Form, PlausibleDate, status_of
 
 blueprint = Blueprint("events_manage", __name__, url_prefix="/manage")
 
@@ -79,7 +79,7 @@ STATUS_LABELS = {
 
 class DuplicateForm(Form):
     title = StringField(_l("Title of the new event"), [InputRequired(_l("Please enter a title.")), Length(max=250)])
-    day = DateField(_l("Day of the new event"), [InputRequired(_l("Please enter the day."))])
+    day = DateField(_l("Day of the new event"), [InputRequired(_l("Please enter the day.")), PlausibleDate()])
 
 
 @blueprint.route("/events/<int:event_id>/duplicate", methods=["GET", "POST"])

@@ -7,7 +7,7 @@ verifiable by their number; the verification page then says the holder's name wa
 """
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -55,7 +55,10 @@ def export(registration: Registration) -> dict:
 
 
 def delete_after(event: Event) -> datetime:
-    return event.ends_at + timedelta(days=event.retention_days)
+    try:
+        return event.ends_at + timedelta(days=event.retention_days)
+    except OverflowError:  # an event at the calendar's end: kept to the last day every time zone can show
+        return datetime(9999, 12, 30, tzinfo=UTC)
 
 
 def delete_on_request(registration_id: int, now: datetime, user_id: int | None = None) -> None:

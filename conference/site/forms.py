@@ -1,6 +1,8 @@
 import re
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms.validators import ValidationError
 
 # Control characters other than tab and line breaks: invisible, and PostgreSQL refuses NUL in text.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -8,6 +10,15 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def remove_control_characters(value):
     return CONTROL_CHARACTERS.sub("", value) if isinstance(value, str) else value
+
+
+class PlausibleDate:
+    """A date (or date and time) of an event between 1990 and 2100: "0001-01-01" is a typing slip, and
+    dates at the calendar's ends cannot be shifted into another time zone without overflowing."""
+
+    def __call__(self, form, field):
+        if field.data is not None and not 1990 <= field.data.year <= 2100:
+            raise ValidationError(_l("Please enter a date between 1990 and 2100."))
 
 
 class Form(FlaskForm):

@@ -1,3 +1,4 @@
+import pytest
 from datetime import UTC, datetime, timedelta
 
 import re
@@ -139,3 +140,17 @@ def test_two_organisers_editing_the_same_event_lose_nothing(client, make_user, m
     assert 'value="Meine späte Fassung"' in late.get_data(as_text=True)  # the late entries are kept on screen
     db.session.expire_all()
     assert db.session.get(Event, event.id).title == "Fassung der Kollegin"
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1899-05-01"])
+def test_a_date_at_the_calendar_s_ends_is_refused_with_a_message(client, make_user, make_event, day):
+    event = make_event()
+    log_in(client, make_user(events=[event]))
+    for url, fields in (("/manage/events/new", {"start_day": day}), ("/manage/events/new", {"registration_opens_at": f"{day}T08:00"}),
+                        (f"/manage/events/{event.id}/duplicate", {"day": day})):
+        response = post_form(client, url, **fields)
+        assert response.status_code == 422 and "zwischen 1990 und 2100" in response.get_data(as_text=True), url
+    agenda = f"/manage/events/{event.id}/agenda/new"
+    response = client.post(agenda, data={"csrf_token": form_token(client, agenda), "title": "Vortrag", "kind": "talk",
+                                         "day": day, "start": "10:00", "end": "11:00"})
+    assert response.status_code == 422 and "zwischen 1990 und 2100" in response.get_data(as_text=True)

@@ -1,6 +1,6 @@
 import json
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -138,3 +138,20 @@ def test_the_retention_period_is_set_per_event_within_sensible_bounds(client, ma
     assert client.post(url, data=fields | {"retention_days": "730"}).status_code == 303
     db.session.expire_all()
     assert db.session.get(type(event), event.id).retention_days == 730
+
+
+def test_an_event_at_the_end_of_the_calendar_stops_no_purge_and_no_page(app, client, make_event, make_user):
+    far = make_event(starts_at=datetime(9999, 12, 31, 8, tzinfo=UTC), ends_at=datetime(9999, 12, 31, 15, tzinfo=UTC))
+    over = make_event(retention_days=30)
+    over.starts_at, over.ends_at = utcnow() - timedelta(days=40), utcnow() - timedelta(days=40) + timedelta(hours=6)
+    db.session.commit()
+    person = services.register(far.id, applicant(), utcnow(), by_organiser=True).registration
+    gone = services.register(over.id, applicant(), utcnow(), by_organiser=True).registration
+
+    assert privacy.purge() == 1
+    assert db.session.get(Registration, gone.id).anonymised_at is not None
+    token = services.link_token(person)
+    log_in(client, make_user(events=[far]))
+    for url in (f"/registrations/{token}", f"/registrations/{token}/my-data.json", f"/manage/events/{far.id}/privacy",
+                f"/events/{far.slug}", f"/events/{far.slug}/event.ics"):
+        assert client.get(url).status_code == 200, url

@@ -75,7 +75,8 @@ def download(slug: str | None, token: str | None, partner: str | None, material_
         abort(404)
     if request.range is None or request.range.ranges[0][0] == 0:
         services.count_download(found.id)  # a resumed download (a later range) is the same download
-    response = send_file(path, mimetype=found.content_type, as_attachment=True, download_name=found.original_name,
+    response = send_file(path, mimetype=storage.served_type(found.content_type), as_attachment=True,
+                         download_name=storage.clean_name(found.original_name),
                          conditional=True, etag=True, last_modified=found.updated_at, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
@@ -115,7 +116,7 @@ def _zip(materials: list[Material]) -> Iterator[bytes]:
     used: set[str] = set()
     with zipfile.ZipFile(stream, "w", zipfile.ZIP_STORED) as archive:
         for material in materials:
-            name = material.original_name
+            name = storage.clean_name(material.original_name)  # also names stored before they were cleaned
             while name in used:  # two files of the same name: number the later ones
                 name = f"{material.id}-{name}"
             used.add(name)

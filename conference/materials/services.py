@@ -80,7 +80,7 @@ class MaterialDetails:
 def _store(upload: IO[bytes], filename: str) -> dict:
     mimetype = storage.content_type(upload, filename)
     stored_name, size = storage.save(upload, current_app.config["MATERIALS_MAX_BYTES"])
-    return {"stored_name": stored_name, "size": size, "content_type": mimetype, "original_name": filename[-255:]}
+    return {"stored_name": stored_name, "size": size, "content_type": mimetype, "original_name": storage.clean_name(filename)}
 
 
 def create(event: Event, details: MaterialDetails, upload: IO[bytes], filename: str) -> Material:

@@ -1,7 +1,9 @@
 """Material files on disk: checked by content, stored by a random name, written whole or not at all."""
 
 import os
+import re
 import secrets
+import unicodedata
 import zipfile
 from pathlib import Path
 from typing import IO
@@ -20,10 +22,15 @@ KINDS = {
     "docx": ({".docx"}, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     "xlsx": ({".xlsx"}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     "pptx": ({".pptx"}, "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
-    "odf": ({".odt", ".ods", ".odp"}, None),  # the type is written inside the file
+    "odf": ({".odt", ".ods", ".odp"}, None),  # the type is written inside the file, and must be the extension's
     "ole": ({".doc", ".xls", ".ppt"}, None),  # older Microsoft Office formats
 }
 OLE_TYPES = {".doc": "application/msword", ".xls": "application/vnd.ms-excel", ".ppt": "application/vnd.ms-powerpoint"}
+ODF_TYPES = {".odt": "application/vnd.oasis.opendocument.text", ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+             ".odp": "application/vnd.oasis.opendocument.presentation"}
+SERVED_TYPES = {mimetype for _extensions, mimetype in KINDS.values() if mimetype} | set(OLE_TYPES.values()) | set(ODF_TYPES.values())
+# Characters a file name does not keep: path separators, those Windows refuses, and quotes.
+UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|]')
 OOXML_FOLDERS = {"word/": "docx", "xl/": "xlsx", "ppt/": "pptx"}
 CHUNK = 1024 * 1024
 
@@ -42,8 +49,9 @@ def _kind_of_zip(stream: IO[bytes]) -> tuple[str, str | None]:
         with zipfile.ZipFile(stream) as archive:
             names = archive.namelist()
             if "mimetype" in names:
-                declared = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
-                if declared.startswith("application/vnd.oasis.opendocument."):
+                with archive.open("mimetype") as entry:  # only its start: the entry may inflate to gigabytes
+                    declared = entry.read(100).decode("ascii", "replace").strip()
+                if declared in ODF_TYPES.values():
                     return "odf", declared
             if "[Content_Types].xml" in names:
                 for prefix, kind in OOXML_FOLDERS.items():
@@ -73,6 +81,8 @@ def content_type(stream: IO[bytes], filename: str) -> str:
     else:
         raise UploadRefused(_("Please upload a PDF, an office document (Word, Excel, PowerPoint, OpenDocument), "
                               "a PNG or JPEG image, or a ZIP file."))
+    if kind == "odf" and mimetype != ODF_TYPES.get(extension):
+        mimetype = None  # an .odt must say it is a text document
     if extension not in KINDS[kind][0] or mimetype is None:
         raise UploadRefused(_("The file's content does not match its name (%(name)s). Please check the file.",
                               name=filename))
@@ -102,6 +112,20 @@ def save(stream: IO[bytes], limit: int) -> tuple[str, int]:
 
 def too_large_message(limit: int) -> str:
     return _("The file is too large: at most %(size)s MB are allowed.", size=format_decimal(limit / 2**20, "#,##0.##"))
+
+
+def clean_name(filename: str) -> str:
+    """An uploaded file's name as it may be given back: no folders, no control or direction characters, no quotes."""
+    name = re.split(r"[\\/]", filename)[-1]
+    name = "".join(character for character in name if unicodedata.category(character) not in ("Cc", "Cf"))
+    name = UNSAFE_IN_NAMES.sub("_", unicodedata.normalize("NFC", name)).strip(" .")
+    stem, extension = os.path.splitext(name)
+    return (stem[:200] or "datei") + extension[:20]
+
+
+def served_type(content_type: str) -> str:
+    """The type a download is sent with: one of ours, whatever a row says."""
+    return content_type if content_type in SERVED_TYPES else "application/octet-stream"
 
 
 def path_of(stored_name: str) -> Path:

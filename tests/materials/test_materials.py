@@ -1,6 +1,7 @@
 """Internal downloads: who may fetch what, uploads that are refused, downloads as browsers expect them."""
 
 import io
+import tracemalloc
 import zipfile
 from datetime import timedelta
 from urllib.parse import quote
@@ -79,6 +80,72 @@ def test_files_that_lie_about_their_type_are_refused_and_nothing_is_kept(app, cl
 def test_office_documents_are_recognised_by_their_content(app, client, make_event, upload):
     assert upload(make_event(), docx(), "Dokumentation.docx").status_code == 303
     assert db.session.scalar(db.select(Material)).content_type.endswith("wordprocessingml.document")
+
+
+def odf(declared: str, filler_mb: int = 0) -> bytes:
+    """An OpenDocument file whose "mimetype" entry says ``declared``, then ``filler_mb`` MB that compress to almost nothing."""
+    content = io.BytesIO()
+    with zipfile.ZipFile(content, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("mimetype", "w") as entry:
+            entry.write(declared.encode())
+            for _ in range(filler_mb):
+                entry.write(b" " * 2**20)
+        archive.writestr("content.xml", "<office:document-content/>")
+    return content.getvalue()
+
+
+def test_an_opendocument_whose_type_entry_inflates_to_a_flood_is_read_only_at_its_start(app):
+    bomb = odf("application/vnd.oasis.opendocument.text", filler_mb=200)
+    assert len(bomb) < 500_000
+    tracemalloc.start()
+    try:
+        stream = io.BytesIO(bomb)
+        mimetype = storage.content_type(stream, "protokoll.odt")
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert mimetype == "application/vnd.oasis.opendocument.text"
+    assert peak < 5 * 2**20, f"{peak / 2**20:.0f} MB read to judge the type"
+
+
+@pytest.mark.parametrize("declared, filename", [
+    ("application/vnd.oasis.opendocument.text\r\nX-Evil: 1", "a.odt"), ("application/vnd.oasis.opendocument.text; charset=utf-7, text/html", "a.odt"),
+    ("application/vnd.oasis.opendocument.spreadsheet", "a.odt"), ("text/html", "a.odt")])
+def test_an_opendocument_must_declare_the_type_its_name_says(app, client, make_event, upload, declared, filename):
+    assert upload(make_event(), odf(declared), filename).status_code == 422
+    assert stored_files(app) == []
+
+
+@pytest.mark.parametrize("typed, kept", [("../../etc/Folien.pdf", "Folien.pdf"), ("Rechnung\u202egpj.pdf", "Rechnunggpj.pdf"),
+                                         ("Fo|li<en>.pdf", "Fo_li_en_.pdf")])
+def test_upload_names_lose_folders_control_and_direction_characters_and_quotes(app, client, make_event, upload, typed, kept):
+    event = make_event()
+    assert upload(event, PDF, typed, visibility="public").status_code == 303
+    material = db.session.scalar(db.select(Material))
+    assert material.original_name == kept
+    with client.get(f"/events/{event.slug}/materials.zip") as archive:
+        assert zipfile.ZipFile(io.BytesIO(archive.data)).namelist() == [kept]
+
+
+def test_a_windows_path_quotes_and_line_breaks_are_not_kept_in_a_name():
+    # (Test uploads lose backslashes and quotes on the way; browsers send neither in a name.)
+    assert storage.clean_name("C:\\Users\\x\\Folien.pdf") == "Folien.pdf"
+    assert storage.clean_name('"Folien".pdf') == "_Folien_.pdf"
+    assert storage.clean_name("Zeile\r\nX-Header: 1.pdf") == "ZeileX-Header_ 1.pdf"
+
+
+def test_a_stored_row_with_a_hostile_type_or_name_is_still_served_safely(app, client, make_event):
+    event = make_event()
+    (storage.folder() / "old").write_bytes(PDF)
+    material = Material(event_id=event.id, title="Alt", stored_name="old", original_name="../../x\u202e.pdf", size=len(PDF),
+                        content_type="application/pdf\r\nX-Evil: 1", visibility=Visibility.PUBLIC)
+    db.session.add(material)
+    db.session.commit()
+    with client.get(f"/events/{event.slug}/materials/{material.id}") as download:
+        assert download.status_code == 200 and download.mimetype == "application/octet-stream"
+        assert "X-Evil" not in download.headers and "x.pdf" in download.headers["Content-Disposition"]
+    with client.get(f"/events/{event.slug}/materials.zip") as archive:
+        assert zipfile.ZipFile(io.BytesIO(archive.data)).namelist() == ["x.pdf"]
 
 
 def test_an_oversize_upload_gets_a_clear_message_and_leaves_nothing(app, client, make_event, upload):

@@ -9,12 +9,14 @@ from sqlalchemy import event
 
 from conference import config
 from conference.extensions import babel, csrf, db, login_manager, migrate
+from conference.site.urls import IdConverter
 
 MIGRATIONS_DIRECTORY = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = IdConverter
     app.config.from_mapping(config.defaults(app.instance_path))
     app.config.from_pyfile("config.py", silent=True)
     app.config.update(config.from_environment())

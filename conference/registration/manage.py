@@ -44,7 +44,9 @@ def registrations_query(event_id: int, search: str, status: str, sort: str) -> s
 def index(event_id: int):
     event = g.event
     search, status, sort = request.args.get("q", "")[:100], request.args.get("status", ""), request.args.get("sort", "name")
-    page = db.paginate(registrations_query(event.id, search, status, sort), per_page=PAGE_SIZE, max_per_page=PAGE_SIZE)
+    page_number = min(max(request.args.get("page", 1, type=int), 1), 10**6)  # a typed 10**30 is no page
+    page = db.paginate(registrations_query(event.id, search, status, sort), page=page_number, per_page=PAGE_SIZE,
+                       max_per_page=PAGE_SIZE)
     counts = dict(db.session.execute(
         sa.select(Registration.status, sa.func.count()).where(Registration.event_id == event.id).group_by(Registration.status)
     ).all())

@@ -2,14 +2,21 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import TextAreaField
 from wtforms.validators import ValidationError
 
 # Control characters other than tab and line breaks: invisible, and PostgreSQL refuses NUL in text.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
 
 
 def remove_control_characters(value):
     return CONTROL_CHARACTERS.sub("", value) if isinstance(value, str) else value
+
+
+def join_lines(value):
+    """One-line fields (titles, subjects, names) keep no line break: in a mail header one would break every later mail."""
+    return LINE_BREAKS.sub(" ", value) if isinstance(value, str) else value
 
 
 class PlausibleDate:
@@ -32,7 +39,8 @@ class Form(FlaskForm):
     class Meta:
         def bind_field(self, form, unbound_field, options):
             filters = unbound_field.kwargs.get("filters", ())
-            unbound_field.kwargs["filters"] = [remove_control_characters, *filters]
+            one_line = [] if issubclass(unbound_field.field_class, TextAreaField) else [join_lines]
+            unbound_field.kwargs["filters"] = [remove_control_characters, *one_line, *filters]
             return unbound_field.bind(form=form, **options)
 
 

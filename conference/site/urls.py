@@ -1,6 +1,15 @@
 from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, url_for
+from werkzeug.routing import IntegerConverter
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in paths: a number beyond what an id column holds is simply not found, not a database error."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def absolute_url(endpoint: str, **values) -> str:

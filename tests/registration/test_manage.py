@@ -160,3 +160,17 @@ def test_going_back_after_an_action_stays_on_the_site(client, make_event, make_u
     for back, location in (("////evil.example", "/"), (f"{url}?q=x", f"{url}?q=x")):
         response = client.post(url + f"{pending.id}/reject", data={"csrf_token": form_token(client, url), "back": back})
         assert response.headers["Location"] == location
+
+
+def test_line_breaks_in_one_line_fields_cannot_break_later_mails(client, make_event, make_user, mailbox):
+    event = make_event()
+    person = services.register(event.id, applicant(), utcnow()).registration
+    mailbox.messages.clear()
+    log_in(client, make_user(events=[event]))
+    url = f"/manage/events/{event.id}/registrations/mail"
+    data = {"csrf_token": form_token(client, url), "audience": "confirmed", "subject": "Raum\r\nBcc: alle@example.org",
+            "body": "Zeile eins\nZeile zwei", "send": "1"}
+    assert client.post(url, data=data).status_code == 303
+    [message] = mailbox.to(person.email)
+    assert message["Subject"] == "Raum Bcc: alle@example.org" and message["Bcc"] is None
+    assert "Zeile eins\r\nZeile zwei" in message.get_content()  # a text area keeps its lines

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.conftest import open_page
+from tests.conftest import log_in, open_page
 
 
 def test_not_found_page_is_in_the_site_style(client):
@@ -51,3 +51,16 @@ def test_an_oversized_form_gets_a_clear_page(client, make_event):
     response = client.post(f"/events/{event.slug}/register", data={"first_name": "x" * 2_000_000})
     assert response.status_code == 413
     assert "zu groß" in response.get_data(as_text=True)
+
+
+HUGE = "9" * 30
+
+
+def test_numbers_too_big_for_an_id_are_not_found_not_a_server_error(client, make_event, make_user):
+    event = make_event()
+    log_in(client, make_user(events=[event]))
+    for url in (f"/speakers/{HUGE}", f"/events/{event.slug}/materials/{HUGE}", f"/manage/events/{HUGE}/agenda/",
+                f"/manage/events/{event.id}/registrations/{HUGE}", f"/manage/people/{HUGE}"):
+        assert client.get(url).status_code == 404, url
+    assert client.get(f"/manage/events/{event.id}/registrations/?page={HUGE}").status_code in (200, 404)
+    assert client.get(f"/manage/events/{event.id}/registrations/?page=-5").status_code == 200

@@ -70,8 +70,6 @@ def write_transaction() -> Iterator[None]:
     db.session.commit()
     db.session.connection(execution_options={"write_lock": True})
     try:
-        for callback in db.session.info.pop(BEFORE_WRITE, []):
-            callback()
         yield
         db.session.commit()
     except BaseException:
@@ -83,17 +81,6 @@ def write_transaction() -> Iterator[None]:
 
 
 AFTER_COMMIT = "after_commit_callbacks"
-BEFORE_WRITE = "before_write_callbacks"
-
-
-def before_next_write(callback) -> None:
-    """Run ``callback`` first inside the next ``write_transaction``: a small write (a counter) then
-    shares that transaction instead of taking the write lock and committing on its own."""
-    db.session.info.setdefault(BEFORE_WRITE, []).append(callback)
-
-
-def has_pending_writes() -> bool:
-    return bool(db.session.info.get(BEFORE_WRITE))
 
 
 def after_commit(callback) -> None:

@@ -1,7 +1,10 @@
 """Fixed-window rate limits per client address, counted in the database.
 
 Flask-Limiter would keep counts in process memory (every server counting for itself) unless
-Redis is set up; a counter row per address and window works on every deployment.
+Redis is set up; a counter row per address and window works on every deployment. Each request
+is counted before the view runs, in one statement that adds it and returns the new count (an
+upsert): a burst cannot slip between a read and a later write, and a request the view refuses
+still counts.
 """
 
 import functools
@@ -12,7 +15,7 @@ import sqlalchemy as sa
 from flask import abort, current_app, request
 from sqlalchemy.dialects import postgresql, sqlite
 
-from conference.database import before_next_write, has_pending_writes, utcnow, write_transaction
+from conference.database import utcnow, write_transaction
 from conference.extensions import db
 from conference.limits.models import RateLimitCounter
 from conference.tasks import services as tasks
@@ -46,45 +49,29 @@ def _window(name: str, client: str) -> tuple[Limit, str, datetime]:
     return limit, f"{name}:{client}:{now // seconds}"[:200], datetime.fromtimestamp(now - now % seconds + seconds, timezone.utc)
 
 
-def check(name: str, client: str) -> None:
-    """Refuse with TooManyRequests when this window's requests are used up (a plain read, no lock)."""
+def count(name: str, client: str) -> None:
+    """Count this request in its window; TooManyRequests once the window's requests are used up."""
     limit, key, ends_at = _window(name, client)
-    if (db.session.scalar(sa.select(RateLimitCounter.hits).where(RateLimitCounter.key == key)) or 0) >= limit.hits:
+    insert = (postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert)(RateLimitCounter)
+    with write_transaction():
+        hits = db.session.scalar(insert.values(key=key, hits=1, expires_at=ends_at).on_conflict_do_update(
+            index_elements=[RateLimitCounter.key], set_={"hits": RateLimitCounter.hits + 1}).returning(RateLimitCounter.hits))
+    if hits > limit.hits:
         raise TooManyRequests(retry_after=max(1, int((ends_at - utcnow()).total_seconds())))
 
 
-def count(name: str, client: str) -> None:
-    """Add this request to its window, inside the caller's write transaction."""
-    _limit, key, ends_at = _window(name, client)
-    insert = (postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert)(RateLimitCounter)
-    db.session.execute(insert.values(key=key, hits=1, expires_at=ends_at).on_conflict_do_update(
-        index_elements=[RateLimitCounter.key], set_={"hits": RateLimitCounter.hits + 1}))
-
-
 def limited(name: str, methods=("POST",)):
-    """Route decorator: requests with one of ``methods`` count against the limit ``name``.
-
-    The count is written within the view's own write transaction when it has one (a registration),
-    else in a small transaction afterwards: one commit per request, not two.
-    """
+    """Route decorator: requests with one of ``methods`` count against the limit ``name``, before the view runs."""
 
     def decorate(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            if request.method not in methods:
-                return view(*args, **kwargs)
-            client = request.remote_addr or "unknown"
-            try:
-                check(name, client)
-            except TooManyRequests as refusal:
-                abort(429, retry_after=refusal.retry_after)
-            before_next_write(lambda: count(name, client))
-            try:
-                return view(*args, **kwargs)
-            finally:
-                if has_pending_writes():  # the view wrote nothing (or stopped with an error)
-                    with write_transaction():
-                        pass  # runs the count
+            if request.method in methods:
+                try:
+                    count(name, request.remote_addr or "unknown")
+                except TooManyRequests as refusal:
+                    abort(429, retry_after=refusal.retry_after)
+            return view(*args, **kwargs)
 
         return wrapper
 

@@ -1,3 +1,4 @@
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -55,3 +56,28 @@ def test_expired_windows_are_removed(app):
     db.session.commit()
     assert services.remove_expired() == 1
     assert db.session.scalar(sa.select(sa.func.count()).select_from(RateLimitCounter)) == 0
+
+
+def test_a_burst_from_many_threads_gets_exactly_the_limit(tight):
+    def attempt(_number) -> bool:
+        with tight.app_context():
+            try:
+                services.count("lost-link", "203.0.113.7")
+                return True
+            except services.TooManyRequests:
+                return False
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        admitted = list(pool.map(attempt, range(24)))
+    assert admitted.count(True) == 2
+
+
+def test_a_registration_the_rules_refuse_still_counts(tight, client, make_event, make_forums):
+    from tests.registration.test_routes import submit
+
+    event = make_event()
+    full, _other = make_forums(event, 0, 5)
+    statuses = [submit(client, event, forum_0=str(full.id)).status_code for _ in range(3)]
+    assert statuses == [422, 422, 429]

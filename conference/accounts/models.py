@@ -66,12 +66,3 @@ class EventAssignment(db.Model):
 
     user: Mapped[User] = relationship(back_populates="assignments")
     event: Mapped["Event"] = relationship()  # noqa: F821 - resolved by name
-
-
-class LoginAttempt(db.Model):
-    """Failed log-ins, counted to slow down password guessing (kept in the database, so every server agrees)."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(sa.String(254), index=True)
-    address: Mapped[str] = mapped_column(sa.String(64), index=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

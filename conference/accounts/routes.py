@@ -5,7 +5,6 @@ from flask_login import login_required, login_user, logout_user
 from conference.accounts import services
 from conference.accounts.forms import ForgotPasswordForm, LoginForm, NewPasswordForm
 from conference.accounts.models import User
-from conference.database import utcnow
 from conference.extensions import db, login_manager
 from conference.limits.services import limited
 from conference.site.forms import Form, status_of
@@ -25,7 +24,7 @@ def login():
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.email.data, form.password.data, request.remote_addr or "", utcnow())
+            user = services.authenticate(form.email.data, form.password.data, request.remote_addr or "")
         except services.LoginRefused as refused:
             form.add_error(refused.message)
         else:

@@ -1,7 +1,6 @@
 """Accounts: log-in with a throttle against guessing, and who may manage which event."""
 
 import secrets
-from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import abort, current_app, render_template
@@ -9,18 +8,17 @@ from flask_babel import gettext as _
 from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.security import generate_password_hash
 
-from conference.accounts.models import EventAssignment, EventRole, LoginAttempt, User, UserRole
+from conference.accounts.models import EventAssignment, EventRole, User, UserRole
 from conference.database import write_transaction
 from conference.events.models import Event
 from conference.extensions import db
+from conference.limits import services as limits
 from conference.mail import services as mail
 from conference.rules import Refusal
 from conference.site.urls import absolute_url
+from conference.tasks import services as tasks
 
-THROTTLE_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_EMAIL = 5
-MAX_FAILURES_PER_ADDRESS = 20
-# Compared against when the address is unknown, so both failures take as long.
+# Compared against when the address is unknown, so every refusal takes as long as a real check.
 _UNKNOWN_USER_HASH = generate_password_hash("no such user")
 
 
@@ -28,23 +26,26 @@ class LoginRefused(Refusal):
     pass
 
 
-def authenticate(email: str, password: str, address: str, now: datetime) -> User:
-    """The active user with this address and password; raises LoginRefused otherwise."""
+def authenticate(email: str, password: str, address: str) -> User:
+    """The active user with this address and password; raises LoginRefused otherwise.
+
+    Every attempt is counted first, per typed address and per client address, in one atomic step
+    each (limits.count): parallel guesses cannot slip past the count. A success takes its own
+    attempt back. The password is checked whether or not the account exists or is active, so
+    the answer takes as long either way.
+    """
     email = email.strip().lower()
-    since = now - THROTTLE_WINDOW
-    failures = sa.select(sa.func.count()).select_from(LoginAttempt).where(LoginAttempt.at > since)
-    if (db.session.scalar(failures.where(LoginAttempt.email == email)) >= MAX_FAILURES_PER_EMAIL
-            or db.session.scalar(failures.where(LoginAttempt.address == address)) >= MAX_FAILURES_PER_ADDRESS):
-        raise LoginRefused(_("Too many failed attempts. Please wait 15 minutes and try again."))
+    try:
+        limits.count("login-email", email)
+        limits.count("login-address", address)
+    except limits.TooManyRequests:
+        raise LoginRefused(_("Too many failed attempts. Please wait 15 minutes and try again.")) from None
     user = db.session.scalar(sa.select(User).where(User.email == email))
-    if user is None:
-        User(password_hash=_UNKNOWN_USER_HASH).check_password(password)
-    if user is None or not user.is_active or not user.check_password(password):
-        with write_transaction():
-            db.session.add(LoginAttempt(email=email, address=address, at=now))
+    correct = (user or User(password_hash=_UNKNOWN_USER_HASH)).check_password(password)
+    if user is None or not user.is_active or not correct:
         raise LoginRefused(_("E-mail address or password is wrong."))
-    with write_transaction():
-        db.session.execute(sa.delete(LoginAttempt).where(LoginAttempt.email == email))
+    limits.forget("login-email", email)
+    limits.uncount("login-address", address)
     return user
 
 
@@ -100,8 +101,18 @@ def user_for_reset_token(token: str) -> User | None:
 
 
 def send_reset_link(email: str, welcome: bool = False) -> None:
-    """Mail a link to choose a password to an active account with this address; says nothing either way."""
-    user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower(), User.is_active.is_(True)))
+    """Mail a link to choose a password to an active account with this address; says nothing either way.
+
+    Whether the address has an account is looked up by a background task, so the request takes
+    the same time for known and unknown addresses.
+    """
+    with write_transaction():
+        tasks.enqueue("accounts.reset_link", email=email.strip().lower()[:254], welcome=welcome)
+
+
+@tasks.handler("accounts.reset_link")
+def queue_reset_mail(email: str, welcome: bool) -> None:
+    user = db.session.scalar(sa.select(User).where(User.email == email, User.is_active.is_(True)))
     if user is not None:
         with write_transaction():
             mail.queue("password_reset", user.email, user_id=user.id, welcome=welcome)

@@ -33,6 +33,9 @@ DEFAULT_LIMITS = {
     "lost-link": Limit(5, timedelta(minutes=15)),
     "forgot-password": Limit(5, timedelta(minutes=15)),
     "verification": Limit(60, timedelta(minutes=10)),
+    # Log-in attempts per typed address and per client address (accounts.services.authenticate).
+    "login-email": Limit(5, timedelta(minutes=15)),
+    "login-address": Limit(20, timedelta(minutes=15)),
 }
 
 
@@ -58,6 +61,21 @@ def count(name: str, client: str) -> None:
             index_elements=[RateLimitCounter.key], set_={"hits": RateLimitCounter.hits + 1}).returning(RateLimitCounter.hits))
     if hits > limit.hits:
         raise TooManyRequests(retry_after=max(1, int((ends_at - utcnow()).total_seconds())))
+
+
+def uncount(name: str, client: str) -> None:
+    """Take one request back out of its window (a log-in that succeeded was no guess)."""
+    _limit, key, _ends_at = _window(name, client)
+    with write_transaction():
+        db.session.execute(sa.update(RateLimitCounter).where(RateLimitCounter.key == key, RateLimitCounter.hits > 0)
+                           .values(hits=RateLimitCounter.hits - 1))
+
+
+def forget(name: str, client: str) -> None:
+    """Clear a client's window (a log-in succeeded: earlier typing slips are forgiven)."""
+    _limit, key, _ends_at = _window(name, client)
+    with write_transaction():
+        db.session.execute(sa.delete(RateLimitCounter).where(RateLimitCounter.key == key))
 
 
 def limited(name: str, methods=("POST",)):

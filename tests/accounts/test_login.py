@@ -89,3 +89,49 @@ def test_a_forgotten_password_is_reset_through_a_link_that_works_once(client, ma
     assert log_in(client, user, password="ganz-neues-passwort").status_code == 303
     assert client.get(link).status_code == 404  # used up
     assert client.get("/login/reset/forged-token").status_code == 404
+
+
+def test_guesses_sent_at_once_are_throttled_like_guesses_one_after_the_other(app, make_user):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from conference.accounts import services
+
+    user = make_user()
+
+    def guess(_number) -> str:
+        with app.app_context():
+            try:
+                services.authenticate(user.email, "falsch", "203.0.113.9")
+            except services.LoginRefused as refused:
+                return refused.message
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(guess, range(20)))
+    assert answers.count("E-Mail-Adresse oder Passwort ist falsch.") == 5
+
+
+def test_every_refusal_checks_a_password_hash_so_none_answers_faster(make_user, monkeypatch):
+    from conference.accounts import services
+    from conference.accounts.models import User as Account
+
+    checked = []
+    real_check = Account.check_password
+    monkeypatch.setattr(Account, "check_password", lambda self, password: checked.append(password) or real_check(self, password))
+    inactive = make_user(is_active=False)
+    for email in (inactive.email, "niemand@example.org"):
+        with pytest.raises(services.LoginRefused):
+            services.authenticate(email, "ein-langes-passwort", "198.51.100.7")
+    assert checked == ["ein-langes-passwort"] * 2  # the hash is what takes the time (tens of milliseconds)
+
+
+def test_a_forgotten_password_request_does_the_same_work_for_known_and_unknown_addresses(client, make_user, mailbox):
+    from conference.tasks.models import Task
+
+    user = make_user()
+    url = "/login/forgot"
+    for address in (user.email, "niemand@example.org"):
+        client.post(url, data={"csrf_token": form_token(client, url), "email": address})
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Task).where(Task.name == "accounts.reset_link")) == 2
+    assert [message["To"] for message in mailbox.messages] == [user.email]

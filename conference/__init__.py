@@ -23,6 +23,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     config.finalise(app.config)
+    # Whatever the app writes (database, uploads, documents, mail files, backups) may hold personal
+    # data: readable by the app's own user only.
+    os.umask(0o077)
     os.makedirs(app.instance_path, exist_ok=True)
 
     from conference.site import observability, security

@@ -48,8 +48,9 @@ class Registration(db.Model):
     link_nonce: Mapped[str] = mapped_column(sa.String(32))
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     check_in_code: Mapped[str] = mapped_column(sa.String(16), unique=True)
-    # A random value of the form the registration was sent from: a second press of the button
-    # carries the same value and is recognised as the same submission.
+    # The hash of a random value of the form the registration was sent from: a second press of the
+    # button carries the same value and is recognised as the same submission (a copy of the
+    # database alone cannot pose as it).
     submission_key: Mapped[str] = mapped_column(sa.String(64), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

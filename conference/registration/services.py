@@ -194,7 +194,8 @@ def register(event_id: int, applicant: Applicant, now: datetime, by_organiser: b
                 Registration.event_id == event.id, Registration.email == email, Registration.status.in_(ACTIVE)
             )
         )
-        if existing is not None and applicant.submission_key and existing.submission_key == applicant.submission_key:
+        submission = _hash(applicant.submission_key) if applicant.submission_key else ""
+        if existing is not None and submission and hmac.compare_digest(existing.submission_key, submission):
             return Outcome(existing, repeated=True)
         if existing is not None:
             _queue_mail(existing, "link")
@@ -207,7 +208,7 @@ def register(event_id: int, applicant: Applicant, now: datetime, by_organiser: b
                 email=email,
                 privacy_accepted_at=now,
                 check_in_code=new_check_in_code(),
-                submission_key=applicant.submission_key,
+                submission_key=submission,
                 created_at=now,
             )
             new_link(registration)

@@ -163,6 +163,21 @@ def test_a_double_submit_lands_on_the_same_registration(client, make_event, mail
     assert len(registrations(event)) == 1 and len(mailbox.to("nadia@example.org")) == 1
 
 
+def test_the_stored_submission_key_cannot_pose_as_the_form(client, make_event):
+    """Someone with a copy of the database sends the victim's address and the stored key: no way into the victim's page."""
+    event = make_event()
+    page = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
+    victim = client.post(f"/events/{event.slug}/register", data=form_data(page))
+    [stored] = registrations(event)
+    assert stored.submission_key and stored.submission_key not in page
+
+    forged = client.post(f"/events/{event.slug}/register",
+                         data=form_data(client.get(f"/events/{event.slug}/register").get_data(as_text=True))
+                         | {"submission_key": stored.submission_key})
+    assert forged.headers.get("Location") != victim.headers["Location"]
+    assert "/registrations/" not in forged.headers.get("Location", "")
+
+
 def manage_url(client, event, **fields) -> str:
     return submit(client, event, **fields).headers["Location"].split("?")[0]
 

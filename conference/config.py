@@ -22,6 +22,7 @@ ENVIRONMENT_KEYS = (
     "LOG_FORMAT",
     "REDIS_URL",
     "TASK_RUNNER",
+    "SESSION_IDLE_MINUTES",
 )
 
 DEVELOPMENT_SECRET_KEY = "development-only-not-secret"
@@ -68,13 +69,15 @@ def defaults(instance_path: str) -> dict:
         "TASK_RUNNER": None,
         "REDIS_URL": None,
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 30,
+        # A back-office session without a request for this long ends (a phone left at the door, a shared PC).
+        "SESSION_IDLE_MINUTES": 120,
     }
 
 
 def from_environment(environ=os.environ) -> dict:
     """The recognised environment variables, with numbers and flags converted."""
     found = {key: environ[key] for key in ENVIRONMENT_KEYS if environ.get(key)}
-    for number in ("MAIL_PORT", "MATERIALS_MAX_BYTES", "TRUSTED_PROXIES"):
+    for number in ("MAIL_PORT", "MATERIALS_MAX_BYTES", "TRUSTED_PROXIES", "SESSION_IDLE_MINUTES"):
         if number in found:
             found[number] = int(found[number])
     if "MAIL_USE_TLS" in found:

@@ -5,12 +5,15 @@ Every back-office endpoint needs one action. An account's role grants actions ev
 outside the back office (the public site, and the registrant's and partners' pages behind their
 secret links, which check the link themselves) need none: their blueprints are listed as open.
 The check loads the event of ``/manage/events/<event_id>/…`` once and leaves it in ``g.event``.
+Before it, a session left alone too long is ended.
 """
 
 import enum
+import time
 
-from flask import Flask, abort, g, request
-from flask_login import current_user
+from flask import Flask, abort, current_app, flash, g, request, session
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
 
 from conference.accounts.models import EventAssignment, EventRole, User, UserRole
 from conference.events.models import Event
@@ -78,8 +81,22 @@ def may(user, action: Action, event: Event | None = None) -> bool:
     return action in AT_EVENT.get(event_role(user, event), set()) & CEILING.get(user.role, set())
 
 
+def end_idle_session() -> None:
+    """A session left alone for SESSION_IDLE_MINUTES ends: the next request asks to log in again."""
+    if "_user_id" not in session:
+        return
+    now = int(time.time())
+    if now - session.get("seen", now) > current_app.config["SESSION_IDLE_MINUTES"] * 60:
+        logout_user()
+        session.clear()
+        flash(_("You were logged out after a while without activity. Please log in again."), "error")
+    elif now - session.get("seen", 0) > 60:  # the cookie is written again at most once a minute
+        session["seen"] = now
+
+
 def init(app: Flask) -> None:
     app.jinja_env.globals.update(may=may, Action=Action)  # pages offer only what the user may do
+    app.before_request(end_idle_session)
 
     @app.before_request
     def check_access():

@@ -68,6 +68,8 @@ def edit(user_id: int):
             form.add_error(_("You cannot take away your own administrator rights or deactivate yourself."))
         else:
             with write_transaction():
+                if user.is_active and not form.is_active.data:
+                    user.end_sessions()
                 user.name, user.role, user.is_active = form.name.data.strip(), UserRole(form.role.data), form.is_active.data
             record("account.changed", user.email)
             flash(_("Saved: %(title)s", title=user.email), "success")

@@ -35,13 +35,23 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(256))
     role: Mapped[UserRole] = mapped_column(str_enum(UserRole), default=UserRole.ORGANISER)
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Part of what the session cookie names (get_id): raised at log-out, a new password and
+    # deactivation, it ends every session of the account, also copies of its cookie.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     assignments: Mapped[list["EventAssignment"]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    def end_sessions(self) -> None:
+        self.session_version = (self.session_version or 0) + 1
+
     def set_password(self, password: str) -> None:
         # Werkzeug's default is scrypt with a random salt.
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -1,6 +1,6 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from conference.accounts import services
 from conference.accounts.forms import ForgotPasswordForm, LoginForm, NewPasswordForm
@@ -14,9 +14,13 @@ blueprint = Blueprint("accounts", __name__)
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.is_active else None
+def load_user(session_id: str) -> User | None:
+    """The user a session names, if the session is still theirs (see User.session_version)."""
+    user_id, _, version = session_id.partition(":")
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() and len(user_id) < 10 else None
+    if user is None or not user.is_active or version != str(user.session_version):
+        return None
+    return user
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
@@ -38,6 +42,7 @@ def login():
 @login_required
 def logout():
     if Form().validate_on_submit():
+        services.end_sessions(current_user)
         logout_user()
         session.clear()
     return redirect(url_for("events.home"), code=303)

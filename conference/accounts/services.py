@@ -128,8 +128,14 @@ def invite(email: str, name: str, role: UserRole) -> User:
 
 
 def set_password(user: User, password: str) -> None:
+    """A new password; every session of the account ends with the old one."""
     with write_transaction():
         user.set_password(password)
+
+
+def end_sessions(user: User) -> None:
+    with write_transaction():
+        user.end_sessions()
 
 
 @mail.builder("password_reset")

@@ -3,7 +3,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from conference.accounts.models import EventAssignment, EventRole, User
+from conference.accounts.models import EventAssignment, EventRole, User, UserRole
 from conference.extensions import db
 from tests.conftest import form_token, log_in
 
@@ -135,3 +135,46 @@ def test_a_forgotten_password_request_does_the_same_work_for_known_and_unknown_a
         client.post(url, data={"csrf_token": form_token(client, url), "email": address})
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Task).where(Task.name == "accounts.reset_link")) == 2
     assert [message["To"] for message in mailbox.messages] == [user.email]
+
+
+def copy_of_cookie(client, app):
+    """A second browser holding a copy of the first one's session cookie (as a thief would)."""
+    thief = app.test_client()
+    cookie = client.get_cookie("session")
+    thief.set_cookie("session", cookie.value)
+    return thief
+
+
+def test_a_copied_session_cookie_dies_at_log_out(app, client, make_user):
+    log_in(client, make_user())
+    thief = copy_of_cookie(client, app)
+    assert thief.get("/manage/").status_code == 200
+    client.post("/logout", data={"csrf_token": form_token(client, "/manage/")})
+    assert thief.get("/manage/").status_code == 302
+
+
+def test_a_new_password_or_a_deactivation_ends_every_session(app, client, make_user):
+    from conference.accounts import services
+
+    user = make_user()
+    log_in(client, user)
+    services.set_password(db.session.get(User, user.id), "ein-neues-langes-passwort")
+    assert client.get("/manage/").status_code == 302
+    log_in(client, user, password="ein-neues-langes-passwort")
+    admin = make_user(role=UserRole.ADMINISTRATOR)
+    other = app.test_client()
+    log_in(other, admin)
+    url = f"/manage/accounts/{user.id}"
+    other.post(url, data={"csrf_token": form_token(other, url), "name": user.name, "role": "organiser"})  # is_active unticked
+    assert client.get("/manage/").status_code == 302
+
+
+def test_a_session_left_alone_ends(app, client, make_user, monkeypatch):
+    import time
+
+    log_in(client, make_user())
+    assert client.get("/manage/").status_code == 200
+    later = time.time() + app.config["SESSION_IDLE_MINUTES"] * 60 + 5
+    monkeypatch.setattr(time, "time", lambda: later)
+    response = client.get("/manage/")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")

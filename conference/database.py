@@ -88,6 +88,14 @@ def after_commit(callback) -> None:
     db.session.info.setdefault(AFTER_COMMIT, []).append(callback)
 
 
+def forget_old_pages() -> None:
+    """After deleting personal data: SQLite's write-ahead log still holds the old pages until a checkpoint."""
+    if db.engine.dialect.name == "sqlite":
+        db.session.commit()
+        db.session.execute(sa.text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        db.session.commit()
+
+
 @contextmanager
 def row_locked(model, ident) -> Iterator:
     """A write transaction in which nobody else writes ``model`` row ``ident`` until it commits.

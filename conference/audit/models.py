@@ -14,6 +14,8 @@ class AuditEntry(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
     event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    # The registration the entry is about, so deleting a person's data finds every entry naming them.
+    registration_id: Mapped[int | None] = mapped_column(sa.ForeignKey("registration.id", ondelete="SET NULL"), index=True)
     action: Mapped[str] = mapped_column(sa.String(60))
     # What was changed, as the user saw it then ("Agenda item “Podium”"), so the log stays readable
     # after the thing itself is gone.

@@ -19,10 +19,11 @@ ACTIONS = {
 }
 
 
-def record(action: str, subject: str, event_id: int | None = None) -> None:
-    """Note a change made by the logged-in user."""
+def record(action: str, subject: str, event_id: int | None = None, registration_id: int | None = None) -> None:
+    """Note a change made by the logged-in user (about a registration: name it, for deleting the person's data)."""
     with write_transaction():
-        db.session.add(AuditEntry(user_id=current_user.id, event_id=event_id, action=action, subject=subject[:300]))
+        db.session.add(AuditEntry(user_id=current_user.id, event_id=event_id, registration_id=registration_id, action=action,
+                                  subject=subject[:300]))
 
 
 def entries(event_id: int) -> list[AuditEntry]:

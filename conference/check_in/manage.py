@@ -47,7 +47,7 @@ def scan(event: Event, code: str, at: datetime | None, forum_id: int | None, may
     except DoorClosed as closed:
         return services.Outcome(None, False, closed.message)
     if outcome.admitted and not outcome.repeated:
-        record("registration.checked_in", outcome.registration.full_name, event.id)
+        record("registration.checked_in", outcome.registration.full_name, event.id, outcome.registration.id)
     return outcome
 
 
@@ -123,6 +123,6 @@ def undo(event_id: int, registration_id: int):
     except DoorClosed as closed:
         flash(closed.message, "error")
     else:
-        record("registration.check_in_undone", registration.full_name, event.id)
+        record("registration.check_in_undone", registration.full_name, event.id, registration.id)
         flash(_("Check-in of %(name)s undone.", name=registration.full_name), "success")
     return redirect(url_for(".door", event_id=event.id, forum=forum_id, q=request.form.get("q") or None), code=303)

@@ -140,11 +140,23 @@ def _deliver_one(mail_id: int) -> None:
         db.session.execute(sa.update(OutgoingMail).where(OutgoingMail.id == mail_id).values(**outcome))
 
 
+def _file_name(address: str) -> str:
+    return f"-{address}.eml".replace("/", "_")
+
+
+def forget_files(addresses: set[str]) -> None:
+    """Delete the mail the file backend wrote to these addresses (a person's data is deleted)."""
+    endings = tuple(_file_name(address) for address in addresses)
+    for path in instance_folder("mail").iterdir():
+        if path.name.endswith(endings):
+            path.unlink(missing_ok=True)
+
+
 def _send(message: EmailMessage) -> None:
     config = current_app.config
     if config["MAIL_BACKEND"] == "file":
         folder = instance_folder("mail")
-        name = f"{utcnow():%Y%m%dT%H%M%S%f}-{message['To']}.eml".replace("/", "_")
+        name = f"{utcnow():%Y%m%dT%H%M%S%f}{_file_name(message['To'])}"
         (folder / name).write_bytes(bytes(message))
         return
     with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:

@@ -12,14 +12,17 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from conference.audit.models import AuditEntry
-from conference.database import row_locked, utcnow
-from conference.documents.models import Certificate
+from conference.audit.services import ACTIONS
+from conference.database import forget_old_pages, row_locked, utcnow
+from conference.documents import jobs
+from conference.documents.models import Certificate, DocumentJob
 from conference.events.models import Event
 from conference.extensions import db
+from conference.mail.services import forget_files
 from conference.mail.models import OutgoingMail
 from conference.privacy.models import DeletionRecord
 from conference.registration import services as registration_services
-from conference.registration.models import Answer, Registration, RegistrationStatus
+from conference.registration.models import Answer, BulkMessage, Registration, RegistrationStatus
 from conference.tasks import services as tasks
 
 
@@ -44,14 +47,27 @@ def export(registration: Registration) -> dict:
             "updated_at": registration.updated_at.isoformat(),
             "cancelled_at": registration.cancelled_at.isoformat() if registration.cancelled_at else None,
             "checked_in_at": registration.checked_in_at.isoformat() if registration.checked_in_at else None,
+            "check_in_code": registration.check_in_code,
         },
         "answers": [{"question": answer.question.label, "answer": answer.value} for answer in registration.answers],
         "forums": [choice.agenda_item.title for choice in registration.forum_choices],
         "certificate": {"number": certificate.number, "issued_at": certificate.issued_at.isoformat()} if certificate else None,
         "mails": [{"kind": mail.context.get("reason", mail.builder), "status": mail.status,
-                   "created_at": mail.created_at.isoformat(), "sent_at": mail.sent_at.isoformat() if mail.sent_at else None}
+                   "created_at": mail.created_at.isoformat(), "sent_at": mail.sent_at.isoformat() if mail.sent_at else None,
+                   **_bulk_text(mail.context)}
                   for mail in mails if mail.context.get("registration_id") == registration.id],
+        "log": [{"action": str(ACTIONS.get(entry.action, entry.action)), "at": entry.at.isoformat()}
+                for entry in db.session.scalars(sa.select(AuditEntry).where(sa.or_(
+                    AuditEntry.registration_id == registration.id,
+                    sa.and_(AuditEntry.event_id == event.id, AuditEntry.subject == registration.full_name)))
+                    .order_by(AuditEntry.id))],
     }
+
+
+def _bulk_text(context: dict) -> dict:
+    """What a message from the organisers said (other mails are built from the registration itself)."""
+    bulk = db.session.get(BulkMessage, context["bulk_id"]) if "bulk_id" in context else None
+    return {"subject": bulk.subject, "text": bulk.body} if bulk else {}
 
 
 def delete_after(event: Event) -> datetime:
@@ -75,6 +91,7 @@ def delete_on_request(registration_id: int, now: datetime, user_id: int | None =
         _anonymise([registration], now)
         db.session.add(DeletionRecord(at=now, event_id=event.id, event_title=event.title, reason="request",
                                       registrations=1, user_id=user_id))
+    forget_old_pages()
 
 
 @tasks.handler("privacy.purge", every=timedelta(hours=6))
@@ -92,6 +109,8 @@ def purge(now: datetime | None = None) -> int:
             db.session.add(DeletionRecord(at=now, event_id=event.id, event_title=event.title, reason="retention",
                                           registrations=len(remaining)))
         deleted += len(remaining)
+    if deleted:
+        forget_old_pages()
     return deleted
 
 
@@ -106,9 +125,17 @@ def _anonymise(registrations: list[Registration], now: datetime) -> None:
     for mail in db.session.scalars(sa.select(OutgoingMail).where(OutgoingMail.recipient.in_(addresses))):
         if mail.context.get("registration_id") in ids:
             db.session.delete(mail)
-    # The log of organisers' actions names registrants ("checked in: Amal Haddad").
-    db.session.execute(sa.update(AuditEntry).where(AuditEntry.event_id.in_(event_ids), AuditEntry.action.like("registration.%"),
-                                                    AuditEntry.subject.in_(names)).values(subject=""))
+    # The log of organisers' actions names registrants ("checked in: Amal Haddad"), by id (entries
+    # from before entries named their registration: by the current name).
+    db.session.execute(sa.update(AuditEntry).where(sa.or_(
+        AuditEntry.registration_id.in_(ids),
+        sa.and_(AuditEntry.event_id.in_(event_ids), AuditEntry.action.like("registration.%"), AuditEntry.subject.in_(names)),
+    )).values(subject=""))
+    # Finished certificate jobs of these events hold everybody's certificates: they go (they can be made again).
+    for job in db.session.scalars(sa.select(DocumentJob).where(DocumentJob.event_id.in_(event_ids), DocumentJob.stored_name.is_not(None))):
+        (jobs.folder() / job.stored_name).unlink(missing_ok=True)
+        job.stored_name = None
+    forget_files(addresses)
     db.session.execute(sa.update(Certificate).where(Certificate.registration_id.in_(ids)).values(holder_name=""))
     for registration in registrations:
         registration.first_name = registration.last_name = ""

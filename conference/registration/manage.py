@@ -109,7 +109,7 @@ def add(event_id: int):
         except services.RegistrationError as refused:
             form.add_error(refused.message, refused.field)
         else:
-            record("registration.added", outcome.registration.full_name, event.id)
+            record("registration.added", outcome.registration.full_name, event.id, outcome.registration.id)
             message = (_("%(email)s is registered already; the link was sent to it again.", email=outcome.registration.email)
                        if outcome.already_registered else
                        _("%(name)s: %(status)s.", name=outcome.registration.full_name, status=outcome.registration.status.label))
@@ -130,7 +130,7 @@ def edit(event_id: int, registration_id: int):
         except services.RegistrationError as refused:
             form.add_error(refused.message, refused.field)
         else:
-            record("registration.changed", registration.full_name, event.id)
+            record("registration.changed", registration.full_name, event.id, registration.id)
             flash(_("Saved: %(title)s", title=registration.full_name), "success")
             return redirect(url_for(".index", event_id=event.id), code=303)
     return render_template("manage/registration_edit.html", event=event, form=form, registration=registration,
@@ -157,7 +157,7 @@ def act(event_id: int, registration_id: int, action: str):
         except services.RegistrationError as refused:
             flash(refused.message, "error")
         else:
-            record(f"registration.{action}", registration.full_name, event.id)
+            record(f"registration.{action}", registration.full_name, event.id, registration.id)
             flash(_("%(name)s: %(status)s.", name=registration.full_name, status=registration.status.label), "success")
     back = request.form.get("back")
     return redirect(local_path(back) if back else url_for(".index", event_id=event.id), code=303)

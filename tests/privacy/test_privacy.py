@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -6,7 +7,7 @@ import sqlalchemy as sa
 
 from conference.audit.models import AuditEntry
 from conference.database import utcnow
-from conference.documents import certificates
+from conference.documents import certificates, jobs
 from conference.extensions import db
 from conference.mail.models import OutgoingMail
 from conference.privacy import services as privacy
@@ -155,3 +156,55 @@ def test_an_event_at_the_end_of_the_calendar_stops_no_purge_and_no_page(app, cli
     for url in (f"/registrations/{token}", f"/registrations/{token}/my-data.json", f"/manage/events/{far.id}/privacy",
                 f"/events/{far.slug}", f"/events/{far.slug}/event.ics"):
         assert client.get(url).status_code == 200, url
+
+
+def test_the_export_holds_the_check_in_code_the_log_and_what_organisers_wrote(client, make_event, make_user, mailbox):
+    event = make_event()
+    person = services.register(event.id, applicant(first_name="Olga", last_name="Schmidt"), utcnow()).registration
+    log_in(client, make_user(events=[event]))
+    url = f"/manage/events/{event.id}/registrations/"
+    client.post(url + f"{person.id}", data={"csrf_token": form_token(client, url + f"{person.id}"), "first_name": "Olga",
+                                            "last_name": "Schmidt-Nowak", "email": person.email, "organisation": ""})
+    mail_url = url + "mail"
+    client.post(mail_url, data={"csrf_token": form_token(client, mail_url), "audience": "confirmed", "subject": "Raumänderung",
+                                "body": "Wir tagen im Großen Saal.", "send": "1"})
+
+    data = json.loads(client.get(f"/registrations/{services.link_token(person)}/my-data.json").data)
+    assert data["registration"]["check_in_code"] == person.check_in_code
+    assert [entry["action"] for entry in data["log"]] == ["Anmeldung geändert"]
+    assert {"subject": "Raumänderung", "text": "Wir tagen im Großen Saal."}.items() <= data["mails"][-1].items()
+
+
+def test_deleting_a_person_leaves_no_old_name_no_certificate_file_no_mail_file_and_no_old_page(
+        app, client, make_event, make_user):
+    app.config["MAIL_BACKEND"] = "file"
+    start = utcnow() - timedelta(days=2)
+    event = make_event(starts_at=start, ends_at=start + timedelta(hours=6))
+    person = services.register(event.id, applicant(first_name="Ingeborg", last_name="Vormals", email="ingeborg@example.org"),
+                               utcnow(), by_organiser=True).registration
+    check_in(person)
+    organiser = make_user(events=[event])
+    log_in(client, organiser)
+    edit = f"/manage/events/{event.id}/registrations/{person.id}"
+    client.post(edit, data={"csrf_token": form_token(client, edit), "first_name": "Ingeborg", "last_name": "Neumann",
+                            "email": person.email})
+    token = form_token(client, f"/manage/events/{event.id}/documents/")
+    job = client.post(f"/manage/events/{event.id}/documents/certificates", data={"csrf_token": token, "format": "zip"})
+    job_url = job.headers["Location"]
+    with client.get(job_url + "/download") as download:
+        assert download.status_code == 200
+    mail_folder = Path(app.instance_path) / "mail"
+    assert any(path.name.endswith("-ingeborg@example.org.eml") for path in mail_folder.iterdir())
+
+    privacy.delete_on_request(person.id, utcnow(), organiser.id)
+
+    assert not db.session.scalars(sa.select(AuditEntry).where(
+        sa.or_(AuditEntry.subject.like("%Vormals%"), AuditEntry.subject.like("%Neumann%")))).all()
+    assert client.get(job_url + "/download").status_code == 404
+    assert not list(jobs.folder().iterdir())
+    assert not any("ingeborg" in path.name for path in mail_folder.iterdir())
+    database = Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"))
+    if database.is_file():  # SQLite: neither the file nor its write-ahead log keeps the old pages
+        for path in (database, database.with_name(database.name + "-wal")):
+            if path.is_file():
+                assert b"ingeborg@example.org" not in path.read_bytes() and b"Vormals" not in path.read_bytes(), path

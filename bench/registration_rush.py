@@ -53,9 +53,9 @@ def prepare_database(database_url: str, capacity: int) -> None:
 
     app = create_app({"CONFERENCE_ENV": "testing", "DATABASE_URL": database_url})
     with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as connection:
-            connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+        tables = sa.MetaData()
+        tables.reflect(db.engine)  # every table there, also those of models that are gone
+        tables.drop_all(db.engine)
         upgrade()
         now = utcnow()
         db.session.add(Event(

@@ -17,9 +17,9 @@ def empty_app(tmp_path):
     database_url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
     app = create_app({"TESTING": True, "CONFERENCE_ENV": "testing", "DATABASE_URL": database_url})
     with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as connection:
-            connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+        tables = sa.MetaData()
+        tables.reflect(db.engine)  # every table there, also those of models that are gone
+        tables.drop_all(db.engine)
         yield app
         downgrade(revision="base")
         db.engine.dispose()

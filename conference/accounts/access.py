@@ -98,6 +98,13 @@ def init(app: Flask) -> None:
     app.jinja_env.globals.update(may=may, Action=Action)  # pages offer only what the user may do
     app.before_request(end_idle_session)
 
+    @app.after_request
+    def keep_back_office_private(response):
+        # Back-office pages show personal data: no browser or proxy keeps a copy.
+        if request.path.startswith("/manage/"):  # every back-office page (tests/test_access.py)
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
     @app.before_request
     def check_access():
         try:

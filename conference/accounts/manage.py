@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringField
-from wtforms.validators import Email, InputRequired, Length
+from wtforms.validators import InputRequired, Length
 
 from conference.accounts import services
 from conference.accounts.models import EventAssignment, EventRole, User, UserRole
@@ -13,7 +13,7 @@ from conference.audit.services import record
 from conference.database import write_transaction
 from conference.events.models import Event
 from conference.extensions import db
-from conference.site.forms import Form, status_of
+from conference.site.forms import Form, MailAddress, status_of
 
 blueprint = Blueprint("accounts_manage", __name__, url_prefix="/manage/accounts")
 
@@ -26,7 +26,7 @@ class AccountForm(Form):
 
 class InviteForm(AccountForm):
     email = EmailField(_l("E-mail address"), [InputRequired(_l("Please enter your e-mail address.")), Length(max=254),
-                       Email(_l("Please enter a valid e-mail address, e.g. name@example.org."), check_deliverability=False)])
+                       MailAddress()])
 
 
 class AssignmentForm(Form):

@@ -1,9 +1,9 @@
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 
 from conference.agenda import services
 from conference.documents import lists, printouts
-from conference.documents.render import file_name, pdf_response, render_chunks
+from conference.documents.render import file_name, pdf_response, shared_pdf
 from conference.events.services import public_event_or_404
 
 blueprint = Blueprint("agenda", __name__)
@@ -19,8 +19,11 @@ def agenda(slug: str):
 def programme(slug: str):
     """The agenda as a printed handout."""
     event = public_event_or_404(slug)
-    return pdf_response(render_chunks([printouts.programme_html(event)], lists.metadata(event, _("Programme"))),
-                        file_name(_("Programme"), event.slug))
+    pdf, etag = shared_pdf(printouts.programme_html(event), lists.metadata(event, _("Programme")))
+    response = pdf_response(pdf, file_name(_("Programme"), event.slug))
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "no-cache"  # public, but asked again each time: it changes with the agenda
+    return response.make_conditional(request)
 
 
 @blueprint.get("/events/<slug>/good-practice")

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from conference.database import utcnow, write_transaction
 from conference.documents import certificates
 from conference.documents.models import DocumentJob
-from conference.documents.render import file_name, render_chunks, render_each
+from conference.documents.render import file_name, remove_old_shared, render_chunks, render_each
 from conference.events.models import Event
 from conference.files import instance_folder
 from conference.extensions import db
@@ -159,6 +159,7 @@ def remove_old() -> None:
     for job in old:
         (folder() / job.stored_name).unlink(missing_ok=True)
         _update(job.id, stored_name=None)
+    remove_old_shared((utcnow() - KEEP_FOR).timestamp())
 
 
 def recent(event_id: int) -> list[DocumentJob]:

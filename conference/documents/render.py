@@ -6,6 +6,8 @@ merged: every core is used, and memory stays flat however long the list (WeasyPr
 memory grow with the pages one document spans).
 """
 
+import fcntl
+import hashlib
 import io
 import re
 import unicodedata
@@ -14,7 +16,7 @@ from collections.abc import Callable, Iterable
 from flask import render_template, send_file
 
 from conference.documents.pdf import Metadata, merge
-from conference.files import uploads_folder
+from conference.files import instance_folder, uploads_folder
 
 
 def folders() -> dict[str, str]:
@@ -49,6 +51,32 @@ def _counted(pdfs, progress):
     for done, pdf in enumerate(pdfs, start=1):
         yield pdf
         progress(done)
+
+
+def shared_pdf(html: str, metadata: Metadata) -> tuple[bytes, str]:
+    """A public document (no personal data), rendered once per content; returns it and its ETag.
+
+    The PDF of identical HTML is read from disk. While one request renders, others wait for it
+    (a file lock, so also across processes) instead of rendering the same document again.
+    """
+    digest = hashlib.sha256(f"{html}{metadata}".encode()).hexdigest()
+    folder = instance_folder("documents", "shared")
+    path = folder / f"{digest}.pdf"
+    if not path.is_file():
+        with open(folder / "rendering.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not path.is_file():
+                partial = path.with_suffix(".part")
+                partial.write_bytes(render_chunks([html], metadata))
+                partial.rename(path)
+    return path.read_bytes(), digest
+
+
+def remove_old_shared(older_than: float) -> None:
+    """Shared documents not written since ``older_than`` (a timestamp): their events have changed since."""
+    for path in instance_folder("documents", "shared").glob("*.pdf"):
+        if path.stat().st_mtime < older_than:
+            path.unlink(missing_ok=True)
 
 
 def pdf_response(pdf: bytes, download_name: str):

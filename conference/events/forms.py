@@ -7,13 +7,13 @@ from wtforms import (
     BooleanField, DateField, DateTimeLocalField, DecimalField, EmailField, HiddenField, IntegerField, SelectChoice, SelectField,
     StringField, TextAreaField, TimeField,
 )
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from conference.events.editing import EventDetails, slugify, version
 from conference.events.models import DEFAULT_RETENTION_DAYS, Event, EventKind, ExtentUnit, ParticipantListMode
 from conference.extensions import db
 from conference.organisations.models import Organisation
-from conference.site.forms import Form, PlausibleDate
+from conference.site.forms import Form, MailAddress, PlausibleDate
 
 TEXT_FIELDS = ("title", "subtitle", "venue", "street", "postcode", "city", "description", "programme_name",
                "funding_notice", "privacy_text", "contact_name", "contact_email", "contact_phone",
@@ -71,7 +71,7 @@ class EventForm(Form):
                        "figures stay. Keep them as long as your funder requires proof of participation."))
     contact_name = StringField(_l("Contact person"), [Optional(), Length(max=200)])
     contact_email = EmailField(_l("Contact e-mail"), [Optional(), Length(max=254),
-                               Email(_l("Please enter a valid e-mail address, e.g. name@example.org."), check_deliverability=False)])
+                               MailAddress()])
     contact_phone = StringField(_l("Contact phone"), [Optional(), Length(max=50)])
     certificate_signer_name = StringField(_l("Signed by"), [Optional(), Length(max=200)],
                                           description=_l("The name under the signature line of the certificates of attendance."))

@@ -33,6 +33,7 @@ DEFAULT_LIMITS = {
     "lost-link": Limit(5, timedelta(minutes=15)),
     "forgot-password": Limit(5, timedelta(minutes=15)),
     "verification": Limit(60, timedelta(minutes=10)),
+    "participant-list-pdf": Limit(30, timedelta(minutes=10)),  # rendered anew each time: it names people
     # Log-in attempts per typed address and per client address (accounts.services.authenticate).
     "login-email": Limit(5, timedelta(minutes=15)),
     "login-address": Limit(20, timedelta(minutes=15)),
@@ -78,6 +79,14 @@ def forget(name: str, client: str) -> None:
         db.session.execute(sa.delete(RateLimitCounter).where(RateLimitCounter.key == key))
 
 
+def enforce(name: str) -> None:
+    """Count this request against the limit ``name``; the "too many requests" page once it is used up."""
+    try:
+        count(name, request.remote_addr or "unknown")
+    except TooManyRequests as refusal:
+        abort(429, retry_after=refusal.retry_after)
+
+
 def limited(name: str, methods=("POST",)):
     """Route decorator: requests with one of ``methods`` count against the limit ``name``, before the view runs."""
 
@@ -85,10 +94,7 @@ def limited(name: str, methods=("POST",)):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             if request.method in methods:
-                try:
-                    count(name, request.remote_addr or "unknown")
-                except TooManyRequests as refusal:
-                    abort(429, retry_after=refusal.retry_after)
+                enforce(name)
             return view(*args, **kwargs)
 
         return wrapper

@@ -7,13 +7,13 @@ from wtforms import (
     BooleanField, EmailField, HiddenField, RadioField, SelectChoice, SelectMultipleField, StringField, TelField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from conference.events.models import Event
 from conference.registration.models import Question, QuestionKind, Registration
 from conference.registration.services import Applicant, forum_slots
-from conference.site.forms import Form
+from conference.site.forms import Form, MailAddress
 
 
 class CheckboxesField(SelectMultipleField):
@@ -25,7 +25,7 @@ def email_field(**kwargs) -> EmailField:
     return EmailField(
         _l("E-mail address"),
         [InputRequired(_l("Please enter your e-mail address.")), Length(max=254),
-         Email(_l("Please enter a valid e-mail address, e.g. name@example.org."), check_deliverability=False)],
+         MailAddress()],
         **kwargs,
     )
 

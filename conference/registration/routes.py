@@ -12,6 +12,7 @@ from conference.registration import notifications  # noqa: F401 - registers the 
 from conference.registration import services
 from conference.registration.forms import LostLinkForm, registration_form
 from conference.registration.models import Registration, RegistrationStatus
+from conference.limits import services as limits
 from conference.limits.services import limited
 from conference.privacy.services import delete_after
 from conference.site.forms import Form, status_of
@@ -128,6 +129,7 @@ def participant_list(event: Event, as_pdf: bool):
     people = services.listed_participants(event.id)
     if not as_pdf:
         return render_template("registration/participants.html", event=event, people=people, pdf_url=request.path + ".pdf")
+    limits.enforce("participant-list-pdf")
     chunks = lists.chunks(event, lists.rows(people), _("List of participants"), signature=False)
     return pdf_response(render_chunks(chunks, lists.metadata(event, _("List of participants"))),
                         file_name(_("List of participants"), event.slug))

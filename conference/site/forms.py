@@ -1,5 +1,6 @@
 import re
 
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
@@ -26,6 +27,22 @@ class PlausibleDate:
     def __call__(self, form, field):
         if field.data is not None and not 1990 <= field.data.year <= 2100:
             raise ValidationError(_l("Please enter a date between 1990 and 2100."))
+
+
+class MailAddress:
+    """An address mail servers deliver to: checked, with the domain in its ASCII form (müller.de becomes
+    xn--mller-kva.de); umlauts before the @ are refused, as most servers cannot deliver them (no SMTPUTF8)."""
+
+    def __call__(self, form, field):
+        if not field.data:
+            return
+        try:
+            field.data = validate_email(field.data, check_deliverability=False, allow_smtputf8=False).ascii_email
+        except EmailNotValidError as error:
+            if any(ord(character) > 127 for character in field.data.partition("@")[0]):
+                raise ValidationError(_l("Please write the part before the @ without umlauts or accents: mail servers "
+                                         "often cannot deliver such addresses.")) from error
+            raise ValidationError(_l("Please enter a valid e-mail address, e.g. name@example.org.")) from error
 
 
 class Form(FlaskForm):

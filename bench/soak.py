@@ -41,6 +41,7 @@ from conference.events.models import Event  # noqa: E402
 from conference.extensions import db  # noqa: E402
 from conference.materials.models import Material, Visibility  # noqa: E402
 from conference.registration.models import SEAT_HOLDING, Registration, RegistrationStatus  # noqa: E402
+from conference.registration.services import link_token  # noqa: E402
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 HANDOUT = b"%PDF-1.7\n" + b"Handout der Fachtagung\n" * 20_000  # about 460 kB
@@ -70,12 +71,21 @@ def add_handout(database_url: str) -> tuple[int, Path]:
 class Load:
     """Counts of what the clients sent and were told."""
 
-    def __init__(self):
+    def __init__(self, database_url: str):
         self.statuses: Counter = Counter()
         self.dropped: Counter = Counter()  # connection errors, e.g. the killed worker's requests
-        self.registered: dict[str, str] = {}  # acknowledged e-mail -> link path
+        self.registered: set[str] = set()  # acknowledged e-mail addresses
         self.cancelled: set[str] = set()
         self.people = iter(range(10**9))
+        # The link comes by mail (the page after registering names none); the soak reads it from the database.
+        self.app = create_app({"CONFERENCE_ENV": "testing", "DATABASE_URL": database_url})
+
+    def link_of(self, email: str) -> str | None:
+        with self.app.app_context():
+            registration = db.session.scalar(sa.select(Registration).where(Registration.email == email))
+            link = f"/registrations/{link_token(registration)}" if registration else None
+            db.session.remove()
+            return link
 
 
 async def visitor(session, url: str, material_id: int, load: Load, until: float) -> None:
@@ -94,8 +104,8 @@ async def visitor(session, url: str, material_id: int, load: Load, until: float)
                 await fetch(session, "GET", url + "/healthz", load, headers)
             elif action == "register":
                 await register(session, url, person, load, headers)
-            elif load.registered.keys() - load.cancelled:
-                await cancel(session, url, random.choice(sorted(load.registered.keys() - load.cancelled)), load, headers)
+            elif load.registered - load.cancelled:
+                await cancel(session, url, random.choice(sorted(load.registered - load.cancelled)), load, headers)
         except Exception as error:  # noqa: BLE001 - counted; the load goes on
             load.dropped[type(error).__name__] += 1
 
@@ -116,12 +126,15 @@ async def register(session, url: str, person: int, load: Load, headers: dict) ->
     data = {"csrf_token": CSRF.search(page).group(1), "first_name": f"Person{person}", "last_name": "Dauerlast",
             "email": email, "organisation": "Bildungszentrum", "privacy": "y"}
     status, location, _ = await fetch(session, "POST", form, load, headers, data=data)
-    if status == 303 and "/registrations/" in location:
-        load.registered[email] = location.split("?")[0]
+    if status == 303 and location.endswith("/register/thanks"):
+        load.registered.add(email)
 
 
 async def cancel(session, url: str, email: str, load: Load, headers: dict) -> None:
-    link = url + load.registered[email].removeprefix(url)
+    path = await asyncio.to_thread(load.link_of, email)
+    if path is None:
+        return
+    link = url + path
     status, _, page = await fetch(session, "GET", link + "/cancel", load, headers)
     token = CSRF.search(page) if status == 200 else None
     if token is None:
@@ -173,7 +186,7 @@ def check(database_url: str, load: Load) -> dict:
     first_waiting = min(((row.created_at, row.id) for row in waiting), default=None)
     return {
         "rows": len(rows), "seated": len(seated), "waiting": len(waiting), "capacity": capacity,
-        "lost": len(load.registered.keys() - status_of.keys())
+        "lost": len(load.registered - status_of.keys())
                 + sum(1 for email in load.cancelled if status_of.get(email) != RegistrationStatus.CANCELLED),
         "duplicated": len(rows) - len(status_of),
         "overbooked": max(0, len(seated) - capacity),
@@ -195,7 +208,7 @@ def main() -> None:
         database_url = args.database_url or f"sqlite:///{folder}/soak.sqlite3"
         prepare_database(database_url, args.capacity)
         material_id, handout = add_handout(database_url)
-        load, killed = Load(), []
+        load, killed = Load(database_url), []
         started = time.monotonic()
         try:
             with serve(database_url, workers=args.workers) as url:

@@ -1,6 +1,6 @@
 """Public registration: the form, the registrant's own page behind the secret link, lost links."""
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, gettext as _
 
 from conference.database import utcnow
@@ -39,17 +39,24 @@ def register(slug: str):
         return render_template("registration/closed.html", event=event, now=now)
     form = registration_form(event)
     if form.validate_on_submit():
+        applicant = form.applicant(str(get_locale()))
         try:
-            outcome = services.register(event.id, form.applicant(str(get_locale())), now)
+            services.register(event.id, applicant, now)
         except services.RegistrationError as error:
             form.add_error(error.message, error.field)
         else:
-            if outcome.already_registered:
-                return render_template("registration/already_registered.html", event=event)
-            token = services.link_token(outcome.registration)
-            return redirect(url_for("registration.manage", token=token, welcome=1), code=303)
+            # New or already registered, the answer is the same: the link comes by mail, so this page
+            # tells nobody whether an address is registered.
+            session["registered"] = {"first_name": applicant.first_name, "email": applicant.email}
+            return redirect(url_for(".registered", slug=event.slug), code=303)
     return render_template("registration/form.html", event=event, form=form, full=services.is_full(event),
                            forum_full=services.forum_is_full, registration=None), status_of(form)
+
+
+@blueprint.get("/events/<slug>/register/thanks")
+def registered(slug: str):
+    event = public_event_or_404(slug)
+    return render_template("registration/registered.html", event=event, applicant=session.pop("registered", None))
 
 
 def registration_or_404(token: str) -> Registration:
@@ -67,7 +74,7 @@ def manage(token: str):
         "registration/manage.html", registration=registration, event=registration.event, token=token,
         can_change=services.changes_allowed(registration, now),
         can_cancel=services.cancelling_allowed(registration, now),
-        welcome=request.args.get("welcome") == "1", certificate_ready=certificates.available_to_attendee(registration, now),
+        certificate_ready=certificates.available_to_attendee(registration, now),
         qr_code=services.check_in_qr_code(registration) if registration.status == RegistrationStatus.CONFIRMED else None,
         delete_after=delete_after(registration.event),
     )

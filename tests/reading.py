@@ -40,3 +40,11 @@ def codes_in(image: Image.Image | bytes, dpi: float = MM_PER_INCH) -> list[Code]
 def codes_in_pdf(pdf: bytes, dpi: int = 150) -> list[list[Code]]:
     """The codes on each page of a PDF, with their printed size."""
     return [codes_in(page, dpi) for page in pages_as_images(pdf, dpi)]
+
+
+def codes_in_image_uri(data_uri: str) -> list[Code]:
+    """The codes in a picture a page shows as a data: URI (an SVG QR code), drawn 60 mm wide by the PDF renderer."""
+    from conference.documents import engine
+
+    pdf = engine.html_to_pdf(f'<img src="{data_uri}" style="width: 60mm">', {})
+    return [code for page in codes_in_pdf(pdf) for code in page]

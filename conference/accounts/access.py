@@ -11,7 +11,7 @@ Before it, a session left alone too long is ended.
 import enum
 import time
 
-from flask import Flask, abort, current_app, flash, g, request, session
+from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
@@ -48,7 +48,8 @@ BLUEPRINTS = {
     "privacy_manage": Action.ORGANISE, "check_in": Action.CHECK_IN, "people_manage": Action.EDIT_PEOPLE,
     "organisations_manage": Action.MANAGE_ORGANISATIONS, "accounts_manage": Action.MANAGE_ACCOUNTS,
 }
-ENDPOINTS = {"events_manage.index": Action.BACK_OFFICE, "events_manage.new": Action.CREATE_EVENT}
+ENDPOINTS = {"events_manage.index": Action.BACK_OFFICE, "events_manage.new": Action.CREATE_EVENT,
+             "accounts_manage.own_two_factor": Action.BACK_OFFICE}
 # Open to anyone: the public site, log-in, and the pages behind a registrant's or partner's secret link.
 OPEN_BLUEPRINTS = {"site", "events", "agenda", "people", "organisations", "registration", "accounts", "documents",
                    "materials", "privacy"}
@@ -115,6 +116,10 @@ def init(app: Flask) -> None:
             return None
         if not current_user.is_authenticated:
             return login_manager.unauthorized()
+        if current_user.two_factor_required and not current_user.has_two_factor \
+                and request.endpoint != "accounts_manage.own_two_factor":
+            flash(_("Your account needs two-factor log-in: please set it up first."), "error")
+            return redirect(url_for("accounts_manage.own_two_factor"))
         event_id = (request.view_args or {}).get("event_id")
         g.event = db.session.get(Event, event_id) if event_id is not None else None
         if event_id is not None and g.event is None:

@@ -1,18 +1,19 @@
 """Accounts in the back office: administrators invite people, set roles and assign events."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, login_user
 from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
-from conference.accounts import services
+from conference.accounts import services, two_factor
 from conference.accounts.models import EventAssignment, EventRole, User, UserRole
 from conference.audit.services import record
 from conference.database import write_transaction
 from conference.events.models import Event
 from conference.extensions import db
+from conference.site import qr
 from conference.site.forms import Form, MailAddress, status_of
 
 blueprint = Blueprint("accounts_manage", __name__, url_prefix="/manage/accounts")
@@ -22,6 +23,8 @@ class AccountForm(Form):
     name = StringField(_l("Name"), [InputRequired(_l("Please enter a name.")), Length(max=200)])
     role = SelectField(_l("Role"), choices=[SelectChoice(role.value, role.label) for role in UserRole])
     is_active = BooleanField(_l("Account active"), default=True)
+    two_factor_required = BooleanField(_l("Requires two-factor log-in"),
+                                       description=_l("At the next log-in the account must set up an authenticator app."))
 
 
 class InviteForm(AccountForm):
@@ -71,11 +74,60 @@ def edit(user_id: int):
                 if user.is_active and not form.is_active.data:
                     user.end_sessions()
                 user.name, user.role, user.is_active = form.name.data.strip(), UserRole(form.role.data), form.is_active.data
+                user.two_factor_required = form.two_factor_required.data
             record("account.changed", user.email)
             flash(_("Saved: %(title)s", title=user.email), "success")
             return redirect(url_for(".index"), code=303)
     return render_template("manage/account.html", form=form, user=user, assignment_form=assignment_form,
                            remove_form=Form()), status_of(form)
+
+
+@blueprint.post("/<int:user_id>/two-factor/reset")
+def reset_two_factor(user_id: int):
+    """For a lost phone and lost recovery codes: the account logs in with its password and sets it up again."""
+    user = db.session.get(User, user_id) or abort(404)
+    if Form().validate_on_submit():
+        two_factor.disable(user)
+        services.end_sessions(user)
+        record("account.changed", user.email)
+        flash(_("Two-factor log-in of %(email)s is switched off; it can be set up again.", email=user.email), "success")
+    return redirect(url_for(".edit", user_id=user.id), code=303)
+
+
+class TwoFactorForm(Form):
+    code = StringField(_l("Code"), [InputRequired(_l("Please enter the code.")), Length(max=40)],
+                       description=_l("The six digits your authenticator app shows now."))
+
+
+@blueprint.route("/me/two-factor", methods=["GET", "POST"])
+def own_two_factor():
+    """Set up (scan, confirm with a code, keep the recovery codes), renew the recovery codes, or switch it off."""
+    user, form, recovery_codes = current_user._get_current_object(), TwoFactorForm(), None
+    if not user.has_two_factor and "two_factor_secret" not in session:
+        session["two_factor_secret"] = two_factor.new_secret()  # until confirmed, only in this signed session
+    if form.validate_on_submit():
+        try:
+            if not user.has_two_factor:
+                recovery_codes = two_factor.enable(user, session["two_factor_secret"], form.code.data)
+                session.pop("two_factor_secret")
+                login_user(user)  # enabling ended the sessions begun with the password alone, this one goes on
+            elif not two_factor.verify(user.id, form.code.data):
+                raise two_factor.TwoFactorRefused(_("That code is not right (or was used already)."), "code")
+            elif request.form.get("action") == "renew":
+                recovery_codes = two_factor.renew_recovery_codes(user)
+            elif user.two_factor_required:
+                raise two_factor.TwoFactorRefused(_("Your account requires two-factor log-in; it cannot be switched off."))
+            else:
+                two_factor.disable(user)
+                flash(_("Two-factor log-in is switched off."), "success")
+                return redirect(url_for(".own_two_factor"), code=303)
+            record("account.changed", user.email)
+        except two_factor.TwoFactorRefused as refused:
+            form.add_error(refused.message, refused.field)
+        form.code.data = ""
+    secret = None if user.has_two_factor else session["two_factor_secret"]
+    return render_template("manage/two_factor.html", form=form, recovery_codes=recovery_codes, secret=secret,
+                           qr_code=qr.svg_data_uri(two_factor.setup_uri(user, secret)) if secret else None), status_of(form)
 
 
 @blueprint.post("/<int:user_id>/assignments")

@@ -38,6 +38,13 @@ class User(UserMixin, db.Model):
     # Part of what the session cookie names (get_id): raised at log-out, a new password and
     # deactivation, it ends every session of the account, also copies of its cookie.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Two-factor log-in (accounts/two_factor.py): the authenticator's secret, encrypted; hashes of the
+    # unused recovery codes; the last time step whose code was taken (a code works once); and
+    # whether an administrator requires it of this account.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(300))
+    recovery_codes: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]")
+    totp_last_step: Mapped[int] = mapped_column(default=0, server_default="0")
+    two_factor_required: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     assignments: Mapped[list["EventAssignment"]] = relationship(back_populates="user", cascade="all, delete-orphan")
@@ -55,6 +62,10 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_secret is not None
 
     @property
     def is_administrator(self) -> bool:

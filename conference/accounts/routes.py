@@ -1,16 +1,20 @@
+import time
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from conference.accounts import services
-from conference.accounts.forms import ForgotPasswordForm, LoginForm, NewPasswordForm
+from conference.accounts import services, two_factor
+from conference.accounts.forms import CodeForm, ForgotPasswordForm, LoginForm, NewPasswordForm
 from conference.accounts.models import User
 from conference.extensions import db, login_manager
+from conference.limits import services as limits
 from conference.limits.services import limited
 from conference.site.forms import Form, status_of
 from conference.site.urls import local_path
 
 blueprint = Blueprint("accounts", __name__)
+SECOND_STEP_SECONDS = 300  # after the password, the code must follow within this time
 
 
 @login_manager.user_loader
@@ -33,9 +37,34 @@ def login():
             form.add_error(refused.message)
         else:
             session.clear()  # a fresh session at log-in: no fixation of an earlier one
+            if user.has_two_factor:  # the password alone is half of it
+                session["second_step"] = {"user": user.id, "at": int(time.time()), "next": form.next.data or ""}
+                return redirect(url_for(".code"), code=303)
             login_user(user)
             return redirect(local_path(form.next.data) if form.next.data else url_for("events_manage.index"), code=303)
     return render_template("accounts/login.html", form=form), status_of(form)
+
+
+@blueprint.route("/login/code", methods=["GET", "POST"])
+def code():
+    """The second step of a two-factor log-in, within a few minutes of the password."""
+    pending = session.get("second_step")
+    if not pending or time.time() - pending["at"] > SECOND_STEP_SECONDS:
+        session.pop("second_step", None)
+        return redirect(url_for(".login"), code=303)
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            limits.count("login-code", str(pending["user"]))
+        except limits.TooManyRequests:
+            form.add_error(_("Too many failed attempts. Please wait 15 minutes and try again."))
+        else:
+            if two_factor.verify(pending["user"], form.code.data):
+                session.clear()
+                login_user(db.session.get(User, pending["user"]))
+                return redirect(local_path(pending["next"]) if pending["next"] else url_for("events_manage.index"), code=303)
+            form.add_error(_("That code is not right (or was used already)."), "code")
+    return render_template("accounts/code.html", form=form), status_of(form)
 
 
 @blueprint.post("/logout")

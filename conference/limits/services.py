@@ -37,6 +37,7 @@ DEFAULT_LIMITS = {
     # Log-in attempts per typed address and per client address (accounts.services.authenticate).
     "login-email": Limit(5, timedelta(minutes=15)),
     "login-address": Limit(20, timedelta(minutes=15)),
+    "login-code": Limit(5, timedelta(minutes=15)),  # second-step codes per account
 }
 
 

@@ -1,0 +1,114 @@
+"""Two-factor log-in: a code from an authenticator app (TOTP, RFC 6238, through pyotp), or a recovery code.
+
+The app's secret is stored encrypted (Fernet) with a key derived from SECRET_KEY, so a copy of
+the database alone cannot make codes; a new SECRET_KEY means enrolling again (an administrator
+resets it). Each code is taken once: the last time step used is kept. Recovery codes are random
+and stored as hashes, each good for one log-in.
+"""
+
+import base64
+import hashlib
+import hmac
+import secrets
+import time
+
+import pyotp
+from cryptography.fernet import Fernet, InvalidToken
+from flask import current_app
+from flask_babel import gettext as _
+
+from conference.accounts.models import User
+from conference.database import row_locked, write_transaction
+from conference.rules import Refusal
+
+ISSUER = "Tagungen"
+RECOVERY_CODES = 10
+RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+class TwoFactorRefused(Refusal):
+    pass
+
+
+def _fernet() -> Fernet:
+    key = hashlib.sha256(b"two-factor:" + current_app.config["SECRET_KEY"].encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def new_secret() -> str:
+    return pyotp.random_base32()
+
+
+def setup_uri(user: User, secret: str) -> str:
+    """What the authenticator app scans: otpauth://totp/…"""
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
+
+
+def _secret_of(user: User) -> str | None:
+    try:
+        return _fernet().decrypt(user.totp_secret.encode()).decode()
+    except (InvalidToken, AttributeError):
+        return None  # none set up, or SECRET_KEY changed since
+
+
+def _step_of_code(secret: str, code: str, now: float) -> int | None:
+    """The time step whose code this is (the one before and after count too: clocks drift), or None."""
+    totp = pyotp.TOTP(secret)
+    step = totp.timecode(now)
+    return next((candidate for candidate in (step, step - 1, step + 1)
+                 if hmac.compare_digest(totp.generate_otp(candidate), code)), None)
+
+
+def _hash(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    codes = ["-".join("".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(5)) for _ in range(2))
+             for _ in range(RECOVERY_CODES)]
+    user.recovery_codes = [_hash(code) for code in codes]
+    return codes
+
+
+def enable(user: User, secret: str, code: str) -> list[str]:
+    """Switch it on once the app shows the right code; returns the recovery codes, to be shown once."""
+    step = _step_of_code(secret, "".join(code.split()), time.time())
+    if step is None:
+        raise TwoFactorRefused(_("That code is not right. Check the time on your phone and try the newest code."), "code")
+    with write_transaction():
+        user.totp_secret = _fernet().encrypt(secret.encode()).decode()
+        user.totp_last_step = step
+        codes = _new_recovery_codes(user)
+        user.end_sessions()  # sessions begun with the password alone end
+    return codes
+
+
+def renew_recovery_codes(user: User) -> list[str]:
+    with write_transaction():
+        return _new_recovery_codes(user)
+
+
+def disable(user: User) -> None:
+    """Switch it off (by the account's owner, with a code, or by an administrator for a lost phone)."""
+    with write_transaction():
+        user.totp_secret, user.recovery_codes, user.totp_last_step = None, [], 0
+
+
+def verify(user_id: int, typed: str) -> bool:
+    """A code from the app not used before, or an unused recovery code (which is then used up).
+
+    Checked and marked as used under the account's lock: the same code sent twice at once works once.
+    """
+    code = "".join(typed.split()).lower()[:40]
+    with row_locked(User, user_id) as user:
+        secret = _secret_of(user)
+        if secret is not None and code.isdigit():
+            step = _step_of_code(secret, code, time.time())
+            if step is None or step <= user.totp_last_step:
+                return False
+            user.totp_last_step = step
+            return True
+        if _hash(code) in user.recovery_codes:
+            user.recovery_codes = [kept for kept in user.recovery_codes if kept != _hash(code)]
+            return True
+        return False

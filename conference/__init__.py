@@ -31,8 +31,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from conference.site import observability, security
     from conference.site.i18n import select_locale
 
+    observability.init(app)  # first: request ids exist for whatever answers early
     security.init(app)
-    observability.init(app)
 
     db.init_app(app)
     # Batch mode lets later migrations alter tables on SQLite, which lacks most ALTER TABLE forms.

@@ -235,3 +235,39 @@ def form_token(client, url: str) -> str:
 
 def log_in(client, user: User, password: str = "ein-langes-passwort"):
     return client.post("/login", data={"email": user.email, "password": password, "csrf_token": form_token(client, "/login")})
+
+
+@pytest.fixture
+def url_values(app, make_event, make_agenda_item, make_person, make_organisation):
+    """An event with a row of every kind, and a value for every argument of every URL rule."""
+    from conference.documents import jobs
+    from conference.documents.models import DocumentJob
+    from conference.materials.models import Material
+    from conference.materials.storage import folder as material_folder
+    from conference.registration import services
+
+    yesterday = utcnow() - timedelta(days=1)  # over, so that every document (certificates too) can be made
+    event = make_event(partners=[(PartnerRole.FUNDER, make_organisation())], starts_at=yesterday,
+                       ends_at=yesterday + timedelta(hours=6))
+    registration = services.register(event.id, applicant(), utcnow(), by_organiser=True).registration
+    item = make_agenda_item(event, room="Saal")
+    check_in(registration)
+    (jobs.folder() / "result.pdf").write_bytes(b"%PDF-1.7")
+    job = DocumentJob(event_id=event.id, kind="certificates.pdf", status="done", stored_name="result.pdf")
+    db.session.add(job)
+    (material_folder() / "material").write_bytes(b"%PDF-1.7")
+    material = Material(event_id=event.id, title="Folien", stored_name="material", original_name="f.pdf",
+                        content_type="application/pdf", size=8)
+    db.session.add(material)
+    db.session.commit()
+    values = {"event_id": event.id, "registration_id": registration.id, "action": "cancel", "item_id": item.id,
+              "format": "csv", "person_id": make_person().id, "organisation_id": make_organisation().id,
+              "partner_id": event.partners[0].id, "room_id": item.room.id, "user_id": 1, "assignment_id": 1,
+              "job_id": job.id, "name": "programme",
+              "material_id": material.id, "slug": event.slug, "token": "not-a-real-token", "number": "ABCDEF123456", "task_id": 1,
+              "partner": "not-a-partner-token", "locale": "en"}
+    return event, values
+
+
+def path_of(rule, values: dict) -> str:
+    return re.sub(r"<(?:[^:<>]+:)?(\w+)>", lambda match: str(values[match.group(1)]), rule.rule)

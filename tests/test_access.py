@@ -5,51 +5,15 @@ an organiser of another event, the event's organiser and an administrator, and c
 happens with what the table allows; a rule the table does not cover fails the sweep.
 """
 
-import re
-from datetime import timedelta
-
 import pytest
 
 from conference.accounts import access
 from conference.accounts.models import EventAssignment, EventRole, UserRole
-from conference.events.models import PartnerRole
-from conference.database import utcnow
-from conference.documents import jobs
-from conference.documents.models import DocumentJob
 from conference.extensions import db
 from conference.materials.models import Material, Visibility
 from conference.materials.storage import folder as material_folder
 from conference.people.models import Person
-from conference.registration import services
-from tests.conftest import applicant, check_in, form_token, log_in
-
-
-@pytest.fixture
-def url_values(app, make_event, make_agenda_item, make_person, make_organisation):
-    yesterday = utcnow() - timedelta(days=1)  # over, so that every document (certificates too) can be made
-    event = make_event(partners=[(PartnerRole.FUNDER, make_organisation())], starts_at=yesterday,
-                       ends_at=yesterday + timedelta(hours=6))
-    registration = services.register(event.id, applicant(), utcnow(), by_organiser=True).registration
-    item = make_agenda_item(event, room="Saal")
-    check_in(registration)
-    (jobs.folder() / "result.pdf").write_bytes(b"%PDF-1.7")
-    job = DocumentJob(event_id=event.id, kind="certificates.pdf", status="done", stored_name="result.pdf")
-    db.session.add(job)
-    (material_folder() / "material").write_bytes(b"%PDF-1.7")
-    material = Material(event_id=event.id, title="Folien", stored_name="material", original_name="f.pdf",
-                        content_type="application/pdf", size=8)
-    db.session.add(material)
-    db.session.commit()
-    values = {"event_id": event.id, "registration_id": registration.id, "action": "cancel", "item_id": item.id,
-              "format": "csv", "person_id": make_person().id, "organisation_id": make_organisation().id,
-              "partner_id": event.partners[0].id, "room_id": item.room.id, "user_id": 1, "assignment_id": 1,
-              "job_id": job.id, "name": "programme",
-              "material_id": material.id, "slug": event.slug, "token": "not-a-real-token", "number": "ABCDEF123456", "task_id": 1}
-    return event, values
-
-
-def path_of(rule, values: dict) -> str:
-    return re.sub(r"<(?:[^:<>]+:)?(\w+)>", lambda match: str(values[match.group(1)]), rule.rule)
+from tests.conftest import form_token, log_in, path_of
 
 
 def test_every_rule_is_declared_and_only_back_office_pages_need_a_role(app):

@@ -1,22 +1,26 @@
-"""Arbitrary input at every public form: never a server error, and nothing stored unless valid.
+"""Arbitrary input at every form, public and organisers', and in every path argument: never a server error,
+and nothing stored unless valid.
 
 Hypothesis sends the forms' own fields and made-up ones, with any unicode (control characters,
 right-to-left text, emoji), huge values, numbers where text belongs, several values for one field
 and empty ones, always with a valid CSRF token so that the input reaches the form.
 """
 
+import re
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
+from conference.accounts.models import UserRole
 from conference.database import utcnow
 from conference.extensions import db
 from conference.limits.services import DEFAULT_LIMITS, Limit
 from conference.registration import services
 from conference.registration.models import Answer, ForumChoice, QuestionKind, Registration
-from tests.conftest import applicant, form_token
+from tests.conftest import applicant, form_token, log_in, path_of
 
 REGISTRATION_FIELDS = ["first_name", "last_name", "email", "organisation", "function", "phone", "privacy",
                        "listed_as_participant", "submission_key", "forum_0"]
@@ -147,3 +151,51 @@ def test_query_strings_of_public_pages_never_fail(client, site):
         assert client.get(path, query_string=query).status_code < 500
 
     attempt()
+
+
+FIELD_NAMES = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"')
+
+
+def organiser_posts(app) -> list:
+    """Every back-office rule that takes a POST."""
+    return [rule for rule in app.url_map.iter_rules() if "POST" in rule.methods and rule.rule.startswith("/manage/")]
+
+
+def test_every_organiser_form_takes_any_input_without_a_server_error(app, client, url_values, make_user):
+    _event, values = url_values
+    log_in(client, make_user(role=UserRole.ADMINISTRATOR))
+    token = form_token(client, "/manage/")
+    rules = organiser_posts(app)
+    assert len(rules) >= 25, "the walk missed forms"
+    for rule in rules:
+        path = path_of(rule, values)
+        page = client.get(path) if "GET" in rule.methods else None
+        fields = sorted(set(FIELD_NAMES.findall(page.get_data(as_text=True))) - {"csrf_token"}) if page else []
+
+        @settings(FUZZ, max_examples=8)
+        @given(data=form_data(fields or ["title", "name", "code", "email", "role", "event_id"]))
+        def attempt(data):
+            with client.post(path, data=data | {"csrf_token": token}) as response:
+                assert response.status_code < 500, (path, data)
+
+        attempt()
+
+
+PATH_VALUES = ["0", "-1", str(2**31), "9" * 40, "ä", "%00", "..", "x" * 500, "\u202e", "<script>"]
+
+
+def test_every_path_argument_takes_any_value_without_a_server_error(app, client, url_values, make_user):
+    """Anonymous and administrator alike: a number too big for a column, text where an id belongs, traversal, controls."""
+    _event, values = url_values
+    rules = [rule for rule in app.url_map.iter_rules() if rule.arguments and rule.endpoint != "static"]
+    for logged_in in (False, True):
+        if logged_in:
+            log_in(client, make_user(role=UserRole.ADMINISTRATOR))
+        token = form_token(client, "/login")
+        for rule in rules:
+            for argument in sorted(rule.arguments):
+                for odd in PATH_VALUES:
+                    path = path_of(rule, values | {argument: quote(odd, safe="%")})
+                    for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                        with client.open(path, method=method, data={"csrf_token": token} if method == "POST" else None) as response:
+                            assert response.status_code < 500, (method, path)

@@ -53,6 +53,8 @@ def _secret_of(user: User) -> str | None:
 
 def _step_of_code(secret: str, code: str, now: float) -> int | None:
     """The time step whose code this is (the one before and after count too: clocks drift), or None."""
+    if not (code.isascii() and code.isdigit() and len(code) == 6):
+        return None
     totp = pyotp.TOTP(secret)
     step = totp.timecode(now)
     return next((candidate for candidate in (step, step - 1, step + 1)
@@ -102,7 +104,7 @@ def verify(user_id: int, typed: str) -> bool:
     code = "".join(typed.split()).lower()[:40]
     with row_locked(User, user_id) as user:
         secret = _secret_of(user)
-        if secret is not None and code.isdigit():
+        if secret is not None and code.isascii() and code.isdigit():
             step = _step_of_code(secret, code, time.time())
             if step is None or step <= user.totp_last_step:
                 return False

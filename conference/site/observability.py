@@ -24,7 +24,15 @@ def request_id() -> str | None:
     return g.get("request_id") if has_request_context() else None
 
 
-class JsonFormatter(logging.Formatter):
+class PrivateFormatter(logging.Formatter):
+    """Tracebacks without row data: PostgreSQL's error DETAIL lines quote the failing row ("Failing row
+    contains (…, name@example.org, …)"); SQLAlchemy's own parameters are hidden by hide_parameters."""
+
+    def formatException(self, exc_info) -> str:
+        return "\n".join(line for line in super().formatException(exc_info).splitlines() if not line.startswith("DETAIL:"))
+
+
+class JsonFormatter(PrivateFormatter):
     """One JSON object per line: time, level, logger, message, request id and any ``extra`` fields."""
 
     STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
@@ -50,7 +58,7 @@ JsonFormatter.converter = time.gmtime
 def init(app: Flask) -> None:
     if not app.testing and not logging.getLogger("conference").handlers:
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(JsonFormatter() if app.config["LOG_FORMAT"] == "json" else logging.Formatter(
+        handler.setFormatter(JsonFormatter() if app.config["LOG_FORMAT"] == "json" else PrivateFormatter(
             "%(asctime)s %(levelname)s %(name)s: %(message)s"))
         logger = logging.getLogger("conference")
         logger.addHandler(handler)

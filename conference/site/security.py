@@ -1,6 +1,6 @@
 """HTTP headers that make browsers enforce what the app promises, and trust in the reverse proxy."""
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # Every script and style is a file of the app's own; images may also be inline (QR codes as data: URLs).
@@ -30,11 +30,21 @@ HEADERS = {
 HSTS = "max-age=31536000; includeSubDomains"
 
 
+def refuse_control_characters() -> None:
+    """A path or query with NUL or another control character is no address anyone typed; PostgreSQL
+    refuses NUL in text, so such a value must never reach a query."""
+    if any(ord(character) < 32 or ord(character) == 127
+           for character in request.path + "".join(request.args.keys()) + "".join(request.args.values())):
+        abort(400)
+
+
 def init(app: Flask) -> None:
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:
         # Behind N reverse proxies: the client's address, scheme and host come from their X-Forwarded-* headers.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+    app.before_request(refuse_control_characters)
 
     @app.after_request
     def add_headers(response):

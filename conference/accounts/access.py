@@ -13,7 +13,7 @@ import time
 
 from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, logout_user
+from flask_login import current_user, logout_user, user_logged_in
 
 from conference.accounts.models import EventAssignment, EventRole, User, UserRole
 from conference.events.models import Event
@@ -87,7 +87,7 @@ def end_idle_session() -> None:
     if "_user_id" not in session:
         return
     now = int(time.time())
-    if now - session.get("seen", now) > current_app.config["SESSION_IDLE_MINUTES"] * 60:
+    if now - session.get("seen", 0) > current_app.config["SESSION_IDLE_MINUTES"] * 60:  # (no time: ended)
         logout_user()
         session.clear()
         flash(_("You were logged out after a while without activity. Please log in again."), "error")
@@ -95,15 +95,20 @@ def end_idle_session() -> None:
         session["seen"] = now
 
 
+def mark_seen(_app, **_extra) -> None:
+    session["seen"] = int(time.time())
+
+
 def init(app: Flask) -> None:
     app.jinja_env.globals.update(may=may, Action=Action)  # pages offer only what the user may do
+    user_logged_in.connect(mark_seen, app)  # a session's idle time counts from its log-in
     app.before_request(end_idle_session)
 
     @app.after_request
     def keep_back_office_private(response):
         # Back-office pages show personal data: no browser or proxy keeps a copy.
-        if request.path.startswith("/manage/"):  # every back-office page (tests/test_access.py)
-            response.headers.setdefault("Cache-Control", "no-store")
+        if request.path.startswith("/manage/"):  # every back-office page and file (tests/test_access.py)
+            response.headers["Cache-Control"] = "no-store"
         return response
 
     @app.before_request

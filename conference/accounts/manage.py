@@ -103,8 +103,8 @@ class TwoFactorForm(Form):
 def own_two_factor():
     """Set up (scan, confirm with a code, keep the recovery codes), renew the recovery codes, or switch it off."""
     user, form, recovery_codes = current_user._get_current_object(), TwoFactorForm(), None
-    if not user.has_two_factor and "two_factor_secret" not in session:
-        session["two_factor_secret"] = two_factor.new_secret()  # until confirmed, only in this signed session
+    if not user.has_two_factor and two_factor.unseal(session.get("two_factor_secret")) is None:
+        session["two_factor_secret"] = two_factor.new_secret()  # sealed; until confirmed it lives in the session
     if form.validate_on_submit():
         try:
             if not user.has_two_factor:
@@ -125,7 +125,7 @@ def own_two_factor():
         except two_factor.TwoFactorRefused as refused:
             form.add_error(refused.message, refused.field)
         form.code.data = ""
-    secret = None if user.has_two_factor else session["two_factor_secret"]
+    secret = None if user.has_two_factor else two_factor.unseal(session["two_factor_secret"])
     return render_template("manage/two_factor.html", form=form, recovery_codes=recovery_codes, secret=secret,
                            qr_code=qr.svg_data_uri(two_factor.setup_uri(user, secret)) if secret else None), status_of(form)
 

@@ -60,6 +60,7 @@ def code():
             form.add_error(_("Too many failed attempts. Please wait 15 minutes and try again."))
         else:
             if two_factor.verify(pending["user"], form.code.data):
+                limits.uncount("login-code", str(pending["user"]))  # only wrong codes count against the owner
                 session.clear()
                 login_user(db.session.get(User, pending["user"]))
                 return redirect(local_path(pending["next"]) if pending["next"] else url_for("events_manage.index"), code=303)

@@ -36,19 +36,24 @@ def _fernet() -> Fernet:
 
 
 def new_secret() -> str:
-    return pyotp.random_base32()
+    """A new secret, sealed: while it waits in the session cookie for the first code, nobody can read it there."""
+    return seal(pyotp.random_base32())
+
+
+def seal(secret: str) -> str:
+    return _fernet().encrypt(secret.encode()).decode()
+
+
+def unseal(sealed: str | None) -> str | None:
+    try:
+        return _fernet().decrypt(sealed.encode()).decode()
+    except (InvalidToken, AttributeError):
+        return None  # none, or sealed under another SECRET_KEY
 
 
 def setup_uri(user: User, secret: str) -> str:
     """What the authenticator app scans: otpauth://totp/…"""
     return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
-
-
-def _secret_of(user: User) -> str | None:
-    try:
-        return _fernet().decrypt(user.totp_secret.encode()).decode()
-    except (InvalidToken, AttributeError):
-        return None  # none set up, or SECRET_KEY changed since
 
 
 def _step_of_code(secret: str, code: str, now: float) -> int | None:
@@ -72,13 +77,14 @@ def _new_recovery_codes(user: User) -> list[str]:
     return codes
 
 
-def enable(user: User, secret: str, code: str) -> list[str]:
+def enable(user: User, sealed_secret: str, code: str) -> list[str]:
     """Switch it on once the app shows the right code; returns the recovery codes, to be shown once."""
-    step = _step_of_code(secret, "".join(code.split()), time.time())
+    secret = unseal(sealed_secret)
+    step = _step_of_code(secret, "".join(code.split()), time.time()) if secret else None
     if step is None:
         raise TwoFactorRefused(_("That code is not right. Check the time on your phone and try the newest code."), "code")
     with write_transaction():
-        user.totp_secret = _fernet().encrypt(secret.encode()).decode()
+        user.totp_secret = sealed_secret
         user.totp_last_step = step
         codes = _new_recovery_codes(user)
         user.end_sessions()  # sessions begun with the password alone end
@@ -103,7 +109,7 @@ def verify(user_id: int, typed: str) -> bool:
     """
     code = "".join(typed.split()).lower()[:40]
     with row_locked(User, user_id) as user:
-        secret = _secret_of(user)
+        secret = unseal(user.totp_secret)
         if secret is not None and code.isascii() and code.isdigit():
             step = _step_of_code(secret, code, time.time())
             if step is None or step <= user.totp_last_step:

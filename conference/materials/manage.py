@@ -95,6 +95,8 @@ def edit(event_id: int, material_id: int | None):
 def download(event_id: int, material_id: int):
     event = g.event
     material = row_of_event_or_404(Material, material_id, event)
+    if not storage.path_of(material.stored_name).is_file():
+        abort(404)
     return send_file(storage.path_of(material.stored_name), mimetype=storage.served_type(material.content_type),
                      as_attachment=True, download_name=storage.clean_name(material.original_name), conditional=True)
 

@@ -117,7 +117,7 @@ def too_large_message(limit: int) -> str:
 def clean_name(filename: str) -> str:
     """An uploaded file's name as it may be given back: no folders, no control or direction characters, no quotes."""
     name = re.split(r"[\\/]", filename)[-1]
-    name = "".join(character for character in name if unicodedata.category(character) not in ("Cc", "Cf"))
+    name = "".join(character for character in name if unicodedata.category(character) not in ("Cc", "Cf", "Zl", "Zp"))
     name = UNSAFE_IN_NAMES.sub("_", unicodedata.normalize("NFC", name)).strip(" .")
     stem, extension = os.path.splitext(name)
     return (stem[:200] or "datei") + extension[:20]

@@ -197,26 +197,26 @@ def register(event_id: int, applicant: Applicant, now: datetime, by_organiser: b
         submission = _hash(applicant.submission_key) if applicant.submission_key else ""
         if existing is not None and submission and hmac.compare_digest(existing.submission_key, submission):
             return Outcome(existing, repeated=True)
+        has_seat = event.capacity is None or seats_taken(event.id) < event.capacity
+        registration = Registration(
+            event=event,
+            status=_seat_status(event) if has_seat else RegistrationStatus.WAITLISTED,
+            email=email,
+            privacy_accepted_at=now,
+            check_in_code=new_check_in_code(),
+            submission_key=submission,
+            created_at=now,
+        )
+        new_link(registration)
+        # The same checks whether or not the address is registered: a refusal (a full forum, say)
+        # must not tell a stranger which it is.
+        _apply(registration, event, applicant)
         if existing is not None:
             _queue_mail(existing, "link")
-            outcome = Outcome(existing, already_registered=True)
-        else:
-            has_seat = event.capacity is None or seats_taken(event.id) < event.capacity
-            registration = Registration(
-                event=event,
-                status=_seat_status(event) if has_seat else RegistrationStatus.WAITLISTED,
-                email=email,
-                privacy_accepted_at=now,
-                check_in_code=new_check_in_code(),
-                submission_key=submission,
-                created_at=now,
-            )
-            new_link(registration)
-            _apply(registration, event, applicant)
-            db.session.add(registration)
-            _queue_mail(registration, "registered")
-            outcome = Outcome(registration)
-    return outcome
+            return Outcome(existing, already_registered=True)
+        db.session.add(registration)
+        _queue_mail(registration, "registered")
+    return Outcome(registration)
 
 
 def update(registration_id: int, applicant: Applicant, now: datetime, by_organiser: bool = False) -> Registration:

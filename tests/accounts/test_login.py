@@ -169,6 +169,15 @@ def test_a_new_password_or_a_deactivation_ends_every_session(app, client, make_u
     assert client.get("/manage/").status_code == 302
 
 
+def test_a_session_left_alone_right_after_log_in_ends_too(app, client, make_user, monkeypatch):
+    import time
+
+    log_in(client, make_user())
+    later = time.time() + app.config["SESSION_IDLE_MINUTES"] * 60 + 5
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert client.get("/manage/").status_code == 302
+
+
 def test_a_session_left_alone_ends(app, client, make_user, monkeypatch):
     import time
 

@@ -60,8 +60,9 @@ def test_after_setting_it_up_the_password_alone_opens_nothing(app, client, make_
 
 def test_a_code_works_once_also_when_sent_twice_at_once(app, make_user):
     user = make_user()
-    secret = two_factor.new_secret()
-    two_factor.enable(user, secret, pyotp.TOTP(secret).now())
+    sealed = two_factor.new_secret()
+    secret = two_factor.unseal(sealed)
+    two_factor.enable(user, sealed, pyotp.TOTP(secret).now())
     later = next_code(pyotp.TOTP(secret))
 
     def attempt(_number) -> bool:
@@ -73,6 +74,23 @@ def test_a_code_works_once_also_when_sent_twice_at_once(app, make_user):
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         assert list(pool.map(attempt, range(6))).count(True) == 1
+
+
+def test_the_secret_waiting_for_its_first_code_cannot_be_read_from_the_cookie(client, make_user):
+    log_in(client, make_user())
+    page = client.get(SETUP).get_data(as_text=True)
+    shown = re.search(r'<code class="code">([A-Z2-7]+)</code>', page).group(1)
+    with client.session_transaction() as session:
+        assert shown not in str(dict(session))
+
+
+def test_codes_that_worked_do_not_count_against_the_owner(client, make_user):
+    user = make_user()
+    _authenticator, codes = set_up(client, user)
+    for code in codes[:6]:  # more log-ins than the five wrong guesses allowed
+        client.post("/logout", data={"csrf_token": form_token(client, "/manage/")})
+        password_step(client, user)
+        assert code_step(client, code).status_code == 303
 
 
 def test_a_recovery_code_logs_in_once(client, make_user):

@@ -153,6 +153,18 @@ def test_a_second_registration_with_the_same_address_reveals_nothing(client, mak
     assert len(registrations(event)) == 1 and len(mailbox.to("nadia@example.org")) == 2
 
 
+def test_a_refusal_does_not_tell_whether_the_address_is_registered(client, make_event, make_forums):
+    event = make_event()
+    full, other = make_forums(event, 1, 10)
+    services.register(event.id, applicant(forums=[full.id]), utcnow())
+    submit(client, event, email="bekannt@example.org", forum_0=str(other.id))
+
+    answers = [submit(client, event, email=address, forum_0=str(full.id)) for address in ("bekannt@example.org", "neu@example.org")]
+    assert [response.status_code for response in answers] == [422, 422]
+    page = lambda response: re.sub(r'(name="submission_key"[^>]*value=)"[^"]*"', r"\1", response.get_data(as_text=True))  # noqa: E731
+    assert page(answers[0]).replace("bekannt@", "neu@") == page(answers[1])
+
+
 def test_a_double_submit_lands_on_the_same_registration(client, make_event, mailbox):
     event = make_event()
     page = client.get(f"/events/{event.slug}/register").get_data(as_text=True)

@@ -46,11 +46,13 @@ def test_the_public_participant_list_as_pdf_is_limited(app, client, make_event):
     assert client.get(f"/events/{event.slug}/participants").status_code == 200  # the page itself is not limited
 
 
-def test_back_office_pages_are_never_kept_by_browsers_or_proxies(client, make_event, make_user):
-    event = make_event()
+def test_back_office_pages_and_files_are_never_kept_by_browsers_or_proxies(client, url_values, make_user):
+    event, values = url_values
     log_in(client, make_user(events=[event]))
-    for url in ("/manage/", f"/manage/events/{event.id}/registrations/", f"/manage/events/{event.id}/check-in/"):
-        assert "no-store" in client.get(url).headers["Cache-Control"], url
+    for url in ("/manage/", f"/manage/events/{event.id}/registrations/", f"/manage/events/{event.id}/check-in/",
+                f"/manage/events/{event.id}/materials/{values['material_id']}/file"):
+        with client.get(url) as response:
+            assert response.headers["Cache-Control"] == "no-store", url
 
 
 def test_a_database_error_logs_the_statement_but_not_the_row_data(app, make_event):

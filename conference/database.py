@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from flask import abort
 from sqlalchemy.types import TypeDecorator
 
 from conference.extensions import db
@@ -94,6 +95,14 @@ def forget_old_pages() -> None:
         db.session.commit()
         db.session.execute(sa.text("PRAGMA wal_checkpoint(TRUNCATE)"))
         db.session.commit()
+
+
+def row_of_event_or_404(model, row_id: int, event):
+    """A row that belongs to ``event``: an id from another event (forged or stale) is simply not found."""
+    row = db.session.get(model, row_id)
+    if row is None or row.event_id != event.id:
+        abort(404)
+    return row
 
 
 @contextmanager

@@ -3,7 +3,7 @@
 import secrets
 
 import sqlalchemy as sa
-from flask import abort, current_app, render_template
+from flask import current_app, render_template
 from flask_babel import gettext as _
 from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.security import generate_password_hash
@@ -60,14 +60,6 @@ def create_user(email: str, name: str, password: str, role: UserRole) -> User:
 def assign(user: User, event: Event, role: EventRole = EventRole.ORGANISER) -> None:
     with write_transaction():
         db.session.add(EventAssignment(user=user, event=event, role=role))
-
-
-def row_of_event_or_404(model, row_id: int, event: Event):
-    """A row that belongs to ``event``: an id from another event (forged or stale) is simply not found."""
-    row = db.session.get(model, row_id)
-    if row is None or row.event_id != event.id:
-        abort(404)
-    return row
 
 
 def managed_events(user: User) -> list[Event]:

@@ -11,13 +11,13 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from conference.accounts.services import row_of_event_or_404
 from conference.agenda import editing
 from conference.agenda.models import AgendaItem, AgendaItemKind
+from conference.audit.services import record
+from conference.database import row_of_event_or_404
 from conference.extensions import db
 from conference.organisations.models import Organisation
 from conference.people.models import Person
-from conference.audit.services import record
 from conference.site.forms import Form, PlausibleDate, status_of
 
 blueprint = Blueprint("agenda_manage", __name__, url_prefix="/manage/events/<int:event_id>/agenda")

@@ -9,9 +9,8 @@ from flask import Blueprint, Response, abort, flash, g, jsonify, redirect, rende
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from conference.accounts.services import row_of_event_or_404
 from conference.audit.services import record
-from conference.database import utcnow
+from conference.database import row_of_event_or_404, utcnow
 from conference.documents import certificates, jobs, lists, notifications  # noqa: F401 - registers the mail builder
 from conference.documents.models import Certificate, DocumentJob
 from conference.documents.pdf import Metadata

@@ -7,8 +7,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from conference.accounts.services import row_of_event_or_404
 from conference.audit.services import record
+from conference.database import row_of_event_or_404
 from conference.materials import services, storage
 from conference.materials.models import Material, Visibility
 from conference.site.errors import render_error

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, abort, render_template, request, send_fil
 from flask_login import current_user
 
 from conference.accounts.access import Action, may
-from conference.accounts.services import row_of_event_or_404
+from conference.database import row_of_event_or_404
 from conference.events.models import Event
 from conference.events.services import public_event_or_404
 from conference.materials import services, storage

@@ -4,9 +4,8 @@ from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from conference.accounts.services import row_of_event_or_404
 from conference.audit.services import record
-from conference.database import utcnow
+from conference.database import row_of_event_or_404, utcnow
 from conference.privacy import services
 from conference.privacy.routes import json_download
 from conference.registration.models import Registration

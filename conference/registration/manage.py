@@ -7,8 +7,7 @@ from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 from flask_login import current_user
 
-from conference.accounts.services import row_of_event_or_404
-from conference.database import utcnow
+from conference.database import row_of_event_or_404, utcnow
 from conference.extensions import db
 from conference.registration import bulk
 from conference.registration import export as export_table

@@ -3,7 +3,7 @@
 from flask import Blueprint, flash, g, redirect, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 
-from conference.accounts.services import row_of_event_or_404
+from conference.database import row_of_event_or_404
 from conference.site.forms import Form
 from conference.tasks import services
 from conference.tasks.models import Task

@@ -112,3 +112,13 @@ def test_what_each_person_may_do_at_the_event_written_out(url_values, people):
     helper.assignments[0].role = EventRole.ORGANISER
     db.session.commit()
     assert not access.may(helper, a.ORGANISE, event) and access.may(helper, a.CHECK_IN, event)
+
+
+def test_every_page_behind_a_secret_link_is_kept_by_nobody_and_leaks_no_link(app, client, url_values):
+    _event, values = url_values
+    secret = [rule for rule in app.url_map.iter_rules() if {"token", "partner"} & rule.arguments and "GET" in rule.methods]
+    assert len(secret) >= 10, "the walk missed pages behind a secret link"
+    for rule in secret:
+        with client.get(path_of(rule, values)) as response:
+            assert response.headers["Cache-Control"] == "private, no-store", rule.rule
+            assert response.headers["Referrer-Policy"] == "same-origin", rule.rule

@@ -1,11 +1,29 @@
-"""Public pages of printed documents: is this certificate of attendance genuine?"""
+"""Documents outside the back office: the public programme and participant list, a registrant's ticket and
+certificate behind their link, and whether a certificate of attendance is genuine."""
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from datetime import datetime
 
-from conference.documents import certificates
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from conference.database import utcnow
+from conference.documents import certificates, lists, printouts
+from conference.documents.render import file_name, pdf_response, render_chunks, render_pdf, shared_pdf
+from conference.events.models import Event
+from conference.events.services import public_event_or_404
+from conference.limits import services as limits
 from conference.limits.services import limited
+from conference.registration import services as registration_services
+from conference.registration.models import Registration, RegistrationStatus
+from conference.registration.routes import page_part
+from conference.registration.services import registration_or_404
 
 blueprint = Blueprint("documents", __name__)
+
+
+@page_part
+def certificate_on_registrant_page(registration: Registration, now: datetime) -> dict:
+    return {"certificate_ready": certificates.available_to_attendee(registration, now)}
 
 
 @blueprint.get("/certificates/verify", defaults={"number": None})
@@ -20,3 +38,57 @@ def verify(number: str | None):
     genuine = certificate is not None and certificates.is_true(certificate)
     return (render_template("documents/verify.html", number=typed, certificate=certificate, genuine=genuine),
             404 if typed and not genuine else 200)
+
+
+@blueprint.get("/events/<slug>/programme.pdf")
+def programme(slug: str):
+    """The agenda as a printed handout."""
+    event = public_event_or_404(slug)
+    pdf, etag = shared_pdf(printouts.programme_html(event), lists.metadata(event, _("Programme")))
+    response = pdf_response(pdf, file_name(_("Programme"), event.slug))
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "no-cache"  # public, but asked again each time: it changes with the agenda
+    return response.make_conditional(request)
+
+
+def participant_list_pdf(event: Event):
+    limits.enforce("participant-list-pdf")  # rendered anew each time: it names people
+    people = registration_services.listed_participants(event.id)
+    chunks = lists.chunks(event, lists.rows(people), _("List of participants"), signature=False)
+    return pdf_response(render_chunks(chunks, lists.metadata(event, _("List of participants"))),
+                        file_name(_("List of participants"), event.slug))
+
+
+@blueprint.get("/events/<slug>/participants.pdf")
+def participants(slug: str):
+    event = public_event_or_404(slug)
+    if not registration_services.public_list_of(event):
+        abort(404)
+    return participant_list_pdf(event)
+
+
+@blueprint.get("/registrations/<token>/participants.pdf")
+def participants_for_registrant(token: str):
+    registration = registration_or_404(token)
+    if not registration_services.list_shown_to(registration):
+        abort(404)
+    return participant_list_pdf(registration.event)
+
+
+@blueprint.get("/registrations/<token>/ticket.pdf")
+def ticket(token: str):
+    registration = registration_or_404(token)
+    if registration.status != RegistrationStatus.CONFIRMED:
+        abort(404)
+    pdf = render_pdf("pdf/ticket.html", registration=registration, event=registration.event,
+                     qr_code=registration_services.check_in_qr_code(registration))
+    return pdf_response(pdf, file_name(_("Ticket"), registration.event.slug))
+
+
+@blueprint.get("/registrations/<token>/certificate.pdf")
+def certificate(token: str):
+    registration = registration_or_404(token)
+    if not certificates.available_to_attendee(registration, utcnow()):
+        abort(404)
+    return pdf_response(certificates.pdf_of(registration, utcnow()),
+                        file_name(_("Certificate of attendance"), registration.event.slug))

@@ -12,7 +12,7 @@ from conference.events.models import Event
 from conference.events.services import public_event_or_404
 from conference.materials import services, storage
 from conference.materials.models import Material
-from conference.registration.routes import registration_or_404
+from conference.registration.services import registration_or_404
 
 blueprint = Blueprint("materials", __name__)
 
@@ -46,15 +46,6 @@ def event_and_viewer(slug: str | None, token: str | None, partner: str | None) -
 def has_materials(event_id: int) -> bool:
     """Whether the event page shows its "internal downloads" section."""
     return bool(services.listed(event_id, services.Viewer()))
-
-
-@blueprint.after_request
-def keep_private(response: Response) -> Response:
-    # Behind a secret link: never cached by others, and the link never leaks as a referrer.
-    if request.view_args and (request.view_args.get("token") or request.view_args.get("partner")):
-        response.headers["Cache-Control"] = "private, no-store"
-        response.headers["Referrer-Policy"] = "no-referrer"
-    return response
 
 
 @_rules("")

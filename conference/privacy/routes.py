@@ -7,7 +7,8 @@ from flask import Blueprint, Response, render_template
 from conference.database import utcnow
 from conference.documents.render import file_name
 from conference.privacy import services
-from conference.registration.routes import registration_or_404
+from conference.registration.routes import page_part
+from conference.registration.services import registration_or_404
 from conference.site.forms import Form
 
 blueprint = Blueprint("privacy", __name__)
@@ -16,8 +17,12 @@ blueprint = Blueprint("privacy", __name__)
 def json_download(data: dict, *name_parts: str) -> Response:
     response = Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json")
     response.headers["Content-Disposition"] = f'attachment; filename="{file_name(*name_parts, extension="json")}"'
-    response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@page_part
+def deletion_on_registrant_page(registration, _now) -> dict:
+    return {"delete_after": services.delete_after(registration.event)}
 
 
 @blueprint.get("/registrations/<token>/my-data.json")

@@ -1,33 +1,32 @@
 """Public registration: the form, the registrant's own page behind the secret link, lost links."""
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
-from flask_babel import get_locale, gettext as _
+from collections.abc import Callable
+from datetime import datetime
+
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 
 from conference.database import utcnow
-from conference.documents import certificates, lists
-from conference.documents.render import file_name, pdf_response, render_chunks, render_pdf
-from conference.events.models import Event, ParticipantListMode, RegistrationState
+from conference.events.models import Event, RegistrationState
 from conference.events.services import public_event_or_404
 from conference.registration import notifications  # noqa: F401 - registers the mail builder
 from conference.registration import services
 from conference.registration.forms import LostLinkForm, registration_form
 from conference.registration.models import Registration, RegistrationStatus
-from conference.limits import services as limits
+from conference.registration.services import registration_or_404
 from conference.limits.services import limited
-from conference.privacy.services import delete_after
 from conference.site.forms import Form, status_of
 
 blueprint = Blueprint("registration", __name__)
 
+# What features above registration add to the registrant's own page (a certificate to fetch, when the
+# data will be deleted): each gives template variables for a registration at a time.
+PAGE_PARTS: list[Callable[[Registration, datetime], dict]] = []
 
-@blueprint.after_request
-def keep_private(response: Response) -> Response:
-    # Pages behind a secret link are never cached. (The link does not leak as a referrer either:
-    # Referrer-Policy "same-origin", see conference.site.security; "no-referrer" would make browsers
-    # omit the Referer that CSRF protection checks on HTTPS, and the page's forms would fail.)
-    if request.view_args and "token" in request.view_args:
-        response.headers["Cache-Control"] = "no-store"
-    return response
+
+def page_part(part: Callable[[Registration, datetime], dict]) -> Callable:
+    PAGE_PARTS.append(part)
+    return part
 
 
 @blueprint.route("/events/<slug>/register", methods=["GET", "POST"])
@@ -59,13 +58,6 @@ def registered(slug: str):
     return render_template("registration/registered.html", event=event, applicant=session.pop("registered", None))
 
 
-def registration_or_404(token: str) -> Registration:
-    registration = services.registration_for_token(token)
-    if registration is None:
-        abort(404)
-    return registration
-
-
 @blueprint.get("/registrations/<token>")
 def manage(token: str):
     registration = registration_or_404(token)
@@ -74,9 +66,8 @@ def manage(token: str):
         "registration/manage.html", registration=registration, event=registration.event, token=token,
         can_change=services.changes_allowed(registration, now),
         can_cancel=services.cancelling_allowed(registration, now),
-        certificate_ready=certificates.available_to_attendee(registration, now),
         qr_code=services.check_in_qr_code(registration) if registration.status == RegistrationStatus.CONFIRMED else None,
-        delete_after=delete_after(registration.event),
+        **{name: value for part in PAGE_PARTS for name, value in part(registration, now).items()},
     )
 
 
@@ -131,49 +122,23 @@ def privacy(slug: str):
     return render_template("registration/privacy.html", event=event)
 
 
-def participant_list(event: Event, as_pdf: bool):
-    """The people who agreed to be listed, as a page or as a PDF."""
-    people = services.listed_participants(event.id)
-    if not as_pdf:
-        return render_template("registration/participants.html", event=event, people=people, pdf_url=request.path + ".pdf")
-    limits.enforce("participant-list-pdf")
-    chunks = lists.chunks(event, lists.rows(people), _("List of participants"), signature=False)
-    return pdf_response(render_chunks(chunks, lists.metadata(event, _("List of participants"))),
-                        file_name(_("List of participants"), event.slug))
+def participant_list(event: Event):
+    """The people who agreed to be listed (the PDF of it: documents/routes.py)."""
+    return render_template("registration/participants.html", event=event, people=services.listed_participants(event.id),
+                           pdf_url=request.path + ".pdf")
 
 
-@blueprint.get("/events/<slug>/participants", defaults={"as_pdf": False})
-@blueprint.get("/events/<slug>/participants.pdf", defaults={"as_pdf": True})
-def participants(slug: str, as_pdf: bool):
+@blueprint.get("/events/<slug>/participants")
+def participants(slug: str):
     event = public_event_or_404(slug)
-    if event.participant_list_mode != ParticipantListMode.PUBLIC:
+    if not services.public_list_of(event):
         abort(404)
-    return participant_list(event, as_pdf)
+    return participant_list(event)
 
 
-@blueprint.get("/registrations/<token>/participants", defaults={"as_pdf": False})
-@blueprint.get("/registrations/<token>/participants.pdf", defaults={"as_pdf": True})
-def participants_for_registrant(token: str, as_pdf: bool):
+@blueprint.get("/registrations/<token>/participants")
+def participants_for_registrant(token: str):
     registration = registration_or_404(token)
-    event = registration.event
-    if event.participant_list_mode == ParticipantListMode.HIDDEN or registration.status != RegistrationStatus.CONFIRMED:
+    if not services.list_shown_to(registration):
         abort(404)
-    return participant_list(event, as_pdf)
-
-
-@blueprint.get("/registrations/<token>/certificate.pdf")
-def certificate(token: str):
-    registration = registration_or_404(token)
-    if not certificates.available_to_attendee(registration, utcnow()):
-        abort(404)
-    return pdf_response(certificates.pdf_of(registration, utcnow()), file_name(_("Certificate of attendance"), registration.event.slug))
-
-
-@blueprint.get("/registrations/<token>/ticket.pdf")
-def ticket(token: str):
-    registration = registration_or_404(token)
-    if registration.status != RegistrationStatus.CONFIRMED:
-        abort(404)
-    pdf = render_pdf("pdf/ticket.html", registration=registration, event=registration.event,
-                     qr_code=services.check_in_qr_code(registration))
-    return pdf_response(pdf, file_name(_("Ticket"), registration.event.slug))
+    return participant_list(registration.event)

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import abort, current_app
 from flask_babel import gettext as _
 
 from conference.agenda.models import AgendaItem, AgendaItemKind
 from conference.agenda.services import TimeSlot, time_slots
 from conference.database import row_locked, write_transaction
-from conference.events.models import Event, EventStatus, RegistrationState
+from conference.events.models import Event, EventStatus, ParticipantListMode, RegistrationState
 from conference.extensions import db
 from conference.mail import services as mail
 from conference.registration.models import (
@@ -89,6 +89,25 @@ def registration_for_token(token: str) -> Registration | None:
     if not token or len(token) > 128:
         return None
     return db.session.scalar(sa.select(Registration).where(Registration.token_hash == _hash(token)))
+
+
+def registration_or_404(token: str) -> Registration:
+    """The registration a secret link opens; a wrong or dead link is simply not found."""
+    registration = registration_for_token(token)
+    if registration is None:
+        abort(404)
+    return registration
+
+
+def public_list_of(event: Event) -> bool:
+    """Whether anyone may see who takes part (those who agreed to be listed)."""
+    return event.participant_list_mode == ParticipantListMode.PUBLIC
+
+
+def list_shown_to(registration: Registration) -> bool:
+    """Whether this registrant may see who else takes part."""
+    return (registration.event.participant_list_mode != ParticipantListMode.HIDDEN
+            and registration.status == RegistrationStatus.CONFIRMED)
 
 
 def new_link(registration: Registration) -> None:

@@ -50,6 +50,11 @@ def init(app: Flask) -> None:
     def add_headers(response):
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
+        if request.view_args and {"token", "partner"} & request.view_args.keys():
+            # Behind a secret link (a registrant's or the partners'): nobody else keeps a copy. The link
+            # does not leak as a referrer either: Referrer-Policy "same-origin" (above); "no-referrer" would
+            # make browsers omit the Referer that CSRF protection checks on HTTPS.
+            response.headers["Cache-Control"] = "private, no-store"
         if request.is_secure:
             response.headers["Strict-Transport-Security"] = HSTS
         return response

@@ -31,7 +31,7 @@ def test_a_registrant_downloads_everything_stored_about_them_as_json(client, mak
 
     response = client.get(f"/registrations/{services.link_token(mine.registration)}/my-data.json")
     data = json.loads(response.data)
-    assert response.headers["Content-Disposition"].startswith("attachment;") and response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Content-Disposition"].startswith("attachment;") and "no-store" in response.headers["Cache-Control"]
     assert data["registration"]["first_name"] == "Ayşe" and data["registration"]["email"] == mine.registration.email
     assert data["answers"] == [{"question": "Essenswunsch", "answer": "vegan"}] and data["forums"] == [forum.title]
     assert [mail["kind"] for mail in data["mails"]] == ["registered"] and data["mails"][0]["status"] == "sent"

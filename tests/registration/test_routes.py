@@ -209,7 +209,7 @@ def test_the_personal_page_shows_answers_and_is_private(client, make_event, make
     html = response.get_data(as_text=True)
     assert "Barrierefreiheit" in html and "Gebärdensprache" in html and "nadia@example.org" in html
     # Never cached; the link goes to no other site as a referrer ("same-origin" keeps CSRF checks on HTTPS working).
-    assert response.headers["Cache-Control"] == "no-store" and response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["Cache-Control"] == "private, no-store" and response.headers["Referrer-Policy"] == "same-origin"
     assert client.get("/registrations/" + "0" * 64).status_code == 404
     assert client.get("/registrations/../admin").status_code == 404
 

@@ -79,7 +79,7 @@ def _begin_sqlite(connection) -> None:
 def _register_features(app: Flask) -> None:
     from conference.accounts import access
     from conference.accounts.commands import accounts_commands
-    from conference.accounts.manage import blueprint as accounts_manage
+    from conference.accounts.manage import blueprint as accounts_manage, start as back_office
     from conference.accounts.routes import blueprint as accounts
     from conference.agenda.manage import blueprint as agenda_manage
     from conference.audit import models as _audit_models  # noqa: F401 - the audit table
@@ -115,7 +115,7 @@ def _register_features(app: Flask) -> None:
     for blueprint in (site, events, agenda, people, organisations, registration, accounts, events_manage,
                       registration_manage, check_in, agenda_manage, people_manage, organisations_manage,
                       accounts_manage, documents, documents_manage, materials, materials_manage, tasks_manage,
-                      privacy, privacy_manage):
+                      privacy, privacy_manage, back_office):
         app.register_blueprint(blueprint)
     errors.register(app)
     filters.register(app)

@@ -2,7 +2,7 @@
 
 import enum
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -61,26 +61,38 @@ def str_enum(enum_class: type[enum.Enum]) -> sa.Enum:
 
 
 @contextmanager
-def write_transaction() -> Iterator[None]:
-    """A fresh transaction that may write; commits at the end, rolls back on any exception.
+def write_transaction(savepoint: bool = False) -> Iterator[None]:
+    """A transaction that may write: one unit of work, committed at the end, rolled back on any exception.
 
-    On SQLite it starts with the write lock (``BEGIN IMMEDIATE``, see ``create_app``): a
-    transaction that reads first and writes later cannot wait for the lock and fails with
-    "database is locked" under load. Whatever was open before is committed first.
+    Re-entrant: inside another ``write_transaction`` it joins that one, so a use case made of several
+    steps commits once or not at all; with ``savepoint`` a step that may fail on its own rolls back
+    just itself. On SQLite the outermost one starts with the write lock (``BEGIN IMMEDIATE``, see
+    ``create_app``): a transaction that reads first and writes later cannot wait for the lock and
+    fails with "database is locked" under load. Reads done before it are ended first.
     """
-    db.session.commit()
-    db.session.connection(execution_options={"write_lock": True})
+    depth = db.session.info.get(DEPTH, 0)
+    db.session.info[DEPTH] = depth + 1
     try:
-        yield
+        if depth:
+            with db.session.begin_nested() if savepoint else nullcontext():
+                yield
+            return
         db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        db.session.info.pop(AFTER_COMMIT, None)
-        raise
+        db.session.connection(execution_options={"write_lock": True})
+        try:
+            yield
+            db.session.commit()
+        except BaseException:
+            db.session.rollback()
+            db.session.info.pop(AFTER_COMMIT, None)
+            raise
+    finally:
+        db.session.info[DEPTH] = depth
     for callback in db.session.info.pop(AFTER_COMMIT, []):
         callback()
 
 
+DEPTH = "write_transaction_depth"
 AFTER_COMMIT = "after_commit_callbacks"
 
 

@@ -46,9 +46,9 @@ BLUEPRINTS = {
     "events_manage": Action.ORGANISE, "registration_manage": Action.ORGANISE, "agenda_manage": Action.ORGANISE,
     "documents_manage": Action.ORGANISE, "materials_manage": Action.ORGANISE, "tasks_manage": Action.ORGANISE,
     "privacy_manage": Action.ORGANISE, "check_in": Action.CHECK_IN, "people_manage": Action.EDIT_PEOPLE,
-    "organisations_manage": Action.MANAGE_ORGANISATIONS, "accounts_manage": Action.MANAGE_ACCOUNTS,
+    "organisations_manage": Action.MANAGE_ORGANISATIONS, "accounts_manage": Action.MANAGE_ACCOUNTS, "back_office": Action.BACK_OFFICE,
 }
-ENDPOINTS = {"events_manage.index": Action.BACK_OFFICE, "events_manage.new": Action.CREATE_EVENT,
+ENDPOINTS = {"back_office.start_page": Action.BACK_OFFICE, "events_manage.new": Action.CREATE_EVENT,
              "accounts_manage.own_two_factor": Action.BACK_OFFICE}
 # Open to anyone: the public site, log-in, and the pages behind a registrant's or partner's secret link.
 OPEN_BLUEPRINTS = {"site", "events", "agenda", "people", "organisations", "registration", "accounts", "documents",

@@ -17,6 +17,13 @@ from conference.site import qr
 from conference.site.forms import Form, MailAddress, status_of
 
 blueprint = Blueprint("accounts_manage", __name__, url_prefix="/manage/accounts")
+start = Blueprint("back_office", __name__, url_prefix="/manage")
+
+
+@start.get("/")
+def start_page():
+    """The back office's start page: the events the account works on."""
+    return render_template("manage/index.html", events=services.managed_events(current_user))
 
 
 class AccountForm(Form):

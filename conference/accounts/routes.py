@@ -41,7 +41,7 @@ def login():
                 session["second_step"] = {"user": user.id, "at": int(time.time()), "next": form.next.data or ""}
                 return redirect(url_for(".code"), code=303)
             login_user(user)
-            return redirect(local_path(form.next.data) if form.next.data else url_for("events_manage.index"), code=303)
+            return redirect(local_path(form.next.data) if form.next.data else url_for("back_office.start_page"), code=303)
     return render_template("accounts/login.html", form=form), status_of(form)
 
 
@@ -63,7 +63,7 @@ def code():
                 limits.uncount("login-code", str(pending["user"]))  # only wrong codes count against the owner
                 session.clear()
                 login_user(db.session.get(User, pending["user"]))
-                return redirect(local_path(pending["next"]) if pending["next"] else url_for("events_manage.index"), code=303)
+                return redirect(local_path(pending["next"]) if pending["next"] else url_for("back_office.start_page"), code=303)
             form.add_error(_("That code is not right (or was used already)."), "code")
     return render_template("accounts/code.html", form=form), status_of(form)
 

@@ -10,6 +10,7 @@ from werkzeug.security import generate_password_hash
 
 from conference.accounts.models import EventAssignment, EventRole, User, UserRole
 from conference.database import write_transaction
+from conference.events import signals as event_signals
 from conference.events.models import Event
 from conference.extensions import db
 from conference.limits import services as limits
@@ -55,6 +56,13 @@ def create_user(email: str, name: str, password: str, role: UserRole) -> User:
         user.set_password(password)
         db.session.add(user)
     return user
+
+
+@event_signals.created.connect
+def assign_the_creator(event: Event, by: User | None = None) -> None:
+    """Who makes an event organises it (administrators organise every event anyway)."""
+    if by is not None and not by.is_administrator:
+        db.session.add(EventAssignment(user_id=by.id, event=event, role=EventRole.ORGANISER))
 
 
 def assign(user: User, event: Event, role: EventRole = EventRole.ORGANISER) -> None:

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from conference.agenda.models import AgendaItem, AgendaItemKind, AgendaItemPerson, AppearanceRole, Room
 from conference.database import row_locked
+from conference.events import signals as event_signals
 from conference.events.models import Event
 from conference.extensions import db
 from conference.organisations.models import Organisation
@@ -125,3 +126,19 @@ def save_room(event_id: int, room_id: int, name: str, capacity: int | None) -> R
             raise AgendaError(_("Another room already has this name."), field="name")
         room.name, room.capacity = name, capacity
     return room
+
+
+@event_signals.duplicated.connect
+def copy_the_agenda(copy: Event, source: Event, shift) -> None:
+    """A duplicated event gets the rooms and the agenda of the one it was copied from, moved in time."""
+    rooms = {room.id: Room(name=room.name, capacity=room.capacity, position=room.position) for room in source.rooms}
+    copy.rooms = list(rooms.values())
+    copy.agenda_items = [
+        AgendaItem(
+            starts_at=item.starts_at + shift, ends_at=item.ends_at + shift, kind=item.kind, title=item.title,
+            description=item.description, room=rooms.get(item.room_id), capacity=item.capacity,
+            project_name=item.project_name, presenting_organisation=item.presenting_organisation,
+            appearances=[AgendaItemPerson(person=a.person, role=a.role, position=a.position) for a in item.appearances],
+        )
+        for item in source.agenda_items
+    ]

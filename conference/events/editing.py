@@ -1,7 +1,6 @@
 """Creating, changing, publishing and duplicating events (capacity changes go through registration)."""
 
 import re
-import unicodedata
 from dataclasses import dataclass, fields
 from datetime import datetime
 from decimal import Decimal
@@ -9,8 +8,8 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from conference.agenda.models import AgendaItem, AgendaItemPerson, Room
 from conference.database import row_locked, write_transaction
+from conference.events import signals
 from conference.events.models import (DEFAULT_RETENTION_DAYS, Event, EventKind, EventPartner, EventStatus, ExtentUnit,
                                        ParticipantListMode, PartnerRole)
 from conference.extensions import db
@@ -53,11 +52,9 @@ class EventDetails:
     certificate_extent_unit: ExtentUnit = ExtentUnit.HOURS
     grant_number: str = ""
     retention_days: int = DEFAULT_RETENTION_DAYS
+    capacity: int | None = None
 
 
-def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text.replace("ß", "ss")).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:100] or "veranstaltung"
 
 
 def _check(details: EventDetails, event_id: int | None) -> None:
@@ -72,14 +69,18 @@ def _check(details: EventDetails, event_id: int | None) -> None:
         raise EventError(_("Another event already has this address."), field="slug")
     if details.network_id is not None and db.session.get(Organisation, details.network_id) is None:
         raise EventError(_("Please choose an organisation from the list."), field="network_id")
+    if details.capacity is not None and details.capacity < 0:
+        raise EventError(_("The capacity cannot be negative."), field="capacity")
 
 
-def create_event(details: EventDetails) -> Event:
-    """A new draft event."""
+def create_event(details: EventDetails, by=None) -> Event:
+    """A new draft event (``by``: the user who makes it, who will organise it)."""
     _check(details, None)
     with write_transaction():
         event = Event(status=EventStatus.DRAFT, **{field.name: getattr(details, field.name) for field in fields(details)})
         db.session.add(event)
+        db.session.flush()
+        signals.created.send(event, by=by)
     return event
 
 
@@ -90,8 +91,11 @@ def update_event(event_id: int, details: EventDetails, read_version: str) -> Eve
         if version(event) != read_version:
             raise EventError(_("Someone else saved a change in the meantime, so yours was not saved. Your entries are "
                           "kept below: reload the page to see the other version, then make your changes again."))
+        capacity_before = event.capacity
         for field in fields(details):
             setattr(event, field.name, getattr(details, field.name))
+        if event.capacity != capacity_before:
+            signals.capacity_changed.send(event)  # raised: people move up from the waiting list
     return event
 
 
@@ -102,32 +106,24 @@ def version(event: Event) -> str:
 def set_status(event_id: int, status: EventStatus) -> Event:
     with row_locked(Event, event_id) as event:
         event.status = status
+        if status == EventStatus.CANCELLED:
+            signals.cancelled.send(event)  # everyone registered or waiting is told
     return event
 
 
-def duplicate(event_id: int, title: str, slug: str, starts_at: datetime) -> Event:
-    """A draft copy for a new date: agenda, rooms and partners come along, shifted in time."""
+def duplicate(event_id: int, title: str, slug: str, starts_at: datetime, by=None) -> Event:
+    """A draft copy for a new date, partners included; the features above copy their parts (agenda, rooms,
+    questions) in the same transaction: the copy is whole or not there at all."""
     source = db.session.get(Event, event_id)
     shift = starts_at - source.starts_at
     details = EventDetails(**{field.name: getattr(source, field.name) for field in fields(EventDetails)})
     details.title, details.slug = title, slug
     details.starts_at, details.ends_at = source.starts_at + shift, source.ends_at + shift
     details.registration_opens_at = details.registration_closes_at = None
-    copy = create_event(details)
     with write_transaction():
-        copy.capacity = source.capacity
-        rooms = {room.id: Room(name=room.name, capacity=room.capacity, position=room.position) for room in source.rooms}
-        copy.rooms = list(rooms.values())
+        copy = create_event(details, by=by)
         copy.partners = [EventPartner(organisation=p.organisation, role=p.role, position=p.position) for p in source.partners]
-        copy.agenda_items = [
-            AgendaItem(
-                starts_at=item.starts_at + shift, ends_at=item.ends_at + shift, kind=item.kind, title=item.title,
-                description=item.description, room=rooms.get(item.room_id), capacity=item.capacity,
-                project_name=item.project_name, presenting_organisation=item.presenting_organisation,
-                appearances=[AgendaItemPerson(person=a.person, role=a.role, position=a.position) for a in item.appearances],
-            )
-            for item in source.agenda_items
-        ]
+        signals.duplicated.send(copy, source=source, shift=shift)
     return copy
 
 

@@ -9,7 +9,8 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from conference.events.editing import EventDetails, slugify, version
+from conference.events.editing import EventDetails, version
+from conference.site.urls import slugify
 from conference.events.models import DEFAULT_RETENTION_DAYS, Event, EventKind, ExtentUnit, ParticipantListMode
 from conference.extensions import db
 from conference.organisations.models import Organisation
@@ -102,7 +103,7 @@ class EventForm(Form):
             registration_closes_at=local(self.registration_closes_at.data),
             requires_approval=self.requires_approval.data,
             participant_list_mode=ParticipantListMode(self.participant_list_mode.data),
-            retention_days=self.retention_days.data or DEFAULT_RETENTION_DAYS,
+            retention_days=self.retention_days.data or DEFAULT_RETENTION_DAYS, capacity=self.capacity.data,
             certificate_extent=self.certificate_extent.data,
             certificate_extent_unit=ExtentUnit(self.certificate_extent_unit.data),
         )

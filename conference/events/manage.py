@@ -1,4 +1,4 @@
-"""The back office's start page, and creating, editing, publishing and duplicating events."""
+"""Creating, editing, publishing, cancelling and duplicating events, their partners and their log."""
 
 from datetime import datetime
 
@@ -8,23 +8,17 @@ from flask_login import current_user
 from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
-from conference.accounts.services import assign, managed_events
 from conference.events import editing
 from conference.events.forms import berlin, event_form
 from conference.events.models import EventStatus, PartnerRole
 from conference.extensions import db
 from conference.organisations.models import Organisation
-from conference.registration import services as registration
 from conference.audit import services as audit
 from conference.audit.services import record
 from conference.site.forms import Form, PlausibleDate, status_of
+from conference.site.urls import slugify
 
 blueprint = Blueprint("events_manage", __name__, url_prefix="/manage")
-
-
-@blueprint.get("/")
-def index():
-    return render_template("manage/index.html", events=managed_events(current_user))
 
 
 @blueprint.route("/events/new", methods=["GET", "POST"], defaults={"event_id": None}, endpoint="new")
@@ -35,20 +29,16 @@ def edit(event_id: int | None):
     if form.validate_on_submit():
         try:
             if event is None:
-                event = editing.create_event(form.details())
-                if not current_user.is_administrator:
-                    assign(current_user, event)
+                event = editing.create_event(form.details(), by=current_user._get_current_object())
                 record("event.created", event.title, event.id)
             else:
                 editing.update_event(event.id, form.details(), form.version.data or "")
                 record("event.changed", event.title, event.id)
-            if event.capacity != form.capacity.data:
-                registration.change_capacity(event.id, form.capacity.data)
-        except (editing.EventError, registration.RegistrationError) as refused:
+        except editing.EventError as refused:
             form.add_error(refused.message, refused.field)
         else:
             flash(_("Saved: %(title)s", title=event.title), "success")
-            return redirect(url_for(".index"), code=303)
+            return redirect(url_for("back_office.start_page"), code=303)
     return render_template("manage/event.html", event=event, form=form), status_of(form)
 
 
@@ -57,16 +47,13 @@ def change_status(event_id: int, action: str):
     event = g.event
     changes = {"publish": EventStatus.PUBLISHED, "unpublish": EventStatus.DRAFT, "cancel": EventStatus.CANCELLED}
     if action not in changes:
-        return redirect(url_for(".index"), code=303)
+        return redirect(url_for("back_office.start_page"), code=303)
     form = Form()
     if form.validate_on_submit():
-        if action == "cancel":
-            registration.cancel_event(event.id)
-        else:
-            editing.set_status(event.id, changes[action])
+        editing.set_status(event.id, changes[action])
         record("event.status", str(STATUS_LABELS[changes[action]]), event.id)
         flash(_("%(title)s: %(status)s.", title=event.title, status=STATUS_LABELS[changes[action]]), "success")
-        return redirect(url_for(".index"), code=303)
+        return redirect(url_for("back_office.start_page"), code=303)
     return render_template("manage/event_status.html", event=event, action=action, form=form)
 
 
@@ -90,14 +77,12 @@ def duplicate(event_id: int):
         local_start = event.starts_at.astimezone(berlin())
         starts_at = datetime.combine(form.day.data, local_start.time(), tzinfo=berlin())
         try:
-            copy = editing.duplicate(event.id, form.title.data.strip(), editing.slugify(f"{form.title.data}-{form.day.data}"), starts_at)
+            copy = editing.duplicate(event.id, form.title.data.strip(), slugify(f"{form.title.data}-{form.day.data}"), starts_at,
+                                     by=current_user._get_current_object())
         except editing.EventError as refused:
             form.add_error(refused.message)
         else:
-            registration.copy_questions(event.id, copy.id)
             record("event.duplicated", event.title, copy.id)
-            if not current_user.is_administrator:
-                assign(current_user, copy)
             flash(_("Copied as a draft: %(title)s", title=copy.title), "success")
             return redirect(url_for(".edit", event_id=copy.id), code=303)
     return render_template("manage/event_duplicate.html", event=event, form=form), status_of(form)

@@ -1,10 +1,11 @@
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext
 
 from conference.database import utcnow
 from conference.events import ical, services
 from conference.events.models import Event
 from conference.extensions import db
+from conference.organisations.models import Organisation
 
 blueprint = Blueprint("events", __name__)
 
@@ -42,3 +43,16 @@ def feed():
     events = db.session.scalars(services.public_events().order_by(Event.starts_at)).all()
     return Response(ical.calendar(events, utcnow(), gettext("Conferences and events")), mimetype="text/calendar")
 
+
+@blueprint.get("/organisations")
+def organisations():
+    """The organisations taking part in public events, by kind."""
+    return render_template("organisations/index.html", groups=services.taking_part_by_kind())
+
+
+@blueprint.get("/organisations/<slug>")
+def organisation(slug: str):
+    found = db.session.scalar(db.select(Organisation).where(Organisation.slug == slug))
+    if found is None:
+        abort(404)
+    return render_template("organisations/detail.html", organisation=found, roles=services.public_roles(found))

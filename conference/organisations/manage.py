@@ -7,12 +7,12 @@ from wtforms import SelectChoice, SelectField, StringField, TextAreaField, URLFi
 from wtforms.validators import InputRequired, Length, Optional, URL
 
 from conference.database import write_transaction
-from conference.events.editing import slugify
 from conference.extensions import db
 from conference.organisations import logos
 from conference.organisations.models import Organisation, OrganisationKind
 from conference.audit.services import record
 from conference.site.forms import Form, status_of
+from conference.site.urls import slugify
 
 blueprint = Blueprint("organisations_manage", __name__)
 

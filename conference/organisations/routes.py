@@ -1,27 +1,12 @@
+"""The organisations' logos, served so that they cannot run script (their pages: events/routes.py)."""
+
 import re
 
-from flask import Blueprint, abort, render_template, send_from_directory
+from flask import Blueprint, abort, send_from_directory
 
-from conference.extensions import db
-from conference.organisations import logos, services
-from conference.organisations.models import Organisation
+from conference.organisations import logos
 
 blueprint = Blueprint("organisations", __name__)
-
-
-@blueprint.get("/organisations")
-def index():
-    return render_template("organisations/index.html", groups=services.taking_part_by_kind())
-
-
-@blueprint.get("/organisations/<slug>")
-def detail(slug: str):
-    organisation = db.session.scalar(db.select(Organisation).where(Organisation.slug == slug))
-    if organisation is None:
-        abort(404)
-    return render_template(
-        "organisations/detail.html", organisation=organisation, roles=services.public_roles(organisation)
-    )
 
 
 @blueprint.get("/logos/<name>")

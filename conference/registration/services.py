@@ -18,7 +18,8 @@ from flask_babel import gettext as _
 from conference.agenda.models import AgendaItem, AgendaItemKind
 from conference.agenda.services import TimeSlot, time_slots
 from conference.database import row_locked, write_transaction
-from conference.events.models import Event, EventStatus, ParticipantListMode, RegistrationState
+from conference.events import signals as event_signals
+from conference.events.models import Event, ParticipantListMode, RegistrationState
 from conference.extensions import db
 from conference.mail import services as mail
 from conference.registration.models import (
@@ -307,37 +308,29 @@ def attendance(event_id: int) -> dict[str, int]:
             "waiting": counts.get(RegistrationStatus.WAITLISTED, 0)}
 
 
-def copy_questions(source_id: int, target_id: int) -> None:
-    """Give a duplicated event the questions of the one it was copied from."""
-    source, target = db.session.get(Event, source_id), db.session.get(Event, target_id)
-    with write_transaction():
-        target.questions = [
-            Question(label=q.label, help_text=q.help_text, kind=q.kind, required=q.required, options=list(q.options),
-                     position=q.position)
-            for q in source.questions
-        ]
+@event_signals.duplicated.connect
+def copy_questions(copy: Event, source: Event, **_details) -> None:
+    """A duplicated event asks the questions of the one it was copied from."""
+    copy.questions = [
+        Question(label=q.label, help_text=q.help_text, kind=q.kind, required=q.required, options=list(q.options),
+                 position=q.position)
+        for q in source.questions
+    ]
 
 
-def cancel_event(event_id: int) -> Event:
-    """Call the event off and tell everyone registered or waiting."""
-    with row_locked(Event, event_id) as event:
-        event.status = EventStatus.CANCELLED
-        active = db.session.scalars(
-            sa.select(Registration).where(Registration.event_id == event.id, Registration.status.in_(ACTIVE))
-        ).all()
-        for registration in active:
-            _queue_mail(registration, "event_cancelled")
-    return event
+@event_signals.cancelled.connect
+def tell_everyone_of_the_cancellation(event: Event) -> None:
+    active = db.session.scalars(
+        sa.select(Registration).where(Registration.event_id == event.id, Registration.status.in_(ACTIVE))
+    ).all()
+    for registration in active:
+        _queue_mail(registration, "event_cancelled")
 
 
-def change_capacity(event_id: int, capacity: int | None) -> Event:
-    """Set the number of seats; raising it moves people up from the waiting list."""
-    if capacity is not None and capacity < 0:
-        raise RegistrationError(_("The capacity cannot be negative."), field="capacity")
-    with row_locked(Event, event_id) as event:
-        event.capacity = capacity
-        fill_free_seats(event)
-    return event
+@event_signals.capacity_changed.connect
+def seat_the_waiting(event: Event) -> None:
+    """More seats: people move up from the waiting list."""
+    fill_free_seats(event)
 
 
 def resend_link(event_id: int, email: str) -> None:

@@ -1,3 +1,5 @@
+import re
+import unicodedata
 from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, url_for
@@ -37,3 +39,8 @@ def local_path(target: str | None) -> str:
     if parts.scheme or parts.netloc:
         return "/"
     return target
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text.replace("ß", "ss")).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:100] or "veranstaltung"

@@ -106,6 +106,30 @@ def test_duplicating_copies_the_agenda_to_the_new_day_as_a_draft(client, make_us
     assert db.session.scalar(sa.select(sa.func.count()).where(Registration.event_id == copy.id)) == 0
 
 
+def test_a_duplication_that_fails_half_way_leaves_nothing(client, make_user, make_event, make_agenda_item, make_question):
+    from conference.accounts.models import EventAssignment
+    from conference.agenda.models import AgendaItem
+    from conference.events import signals
+    from conference.registration.models import Question
+
+    event = make_event()
+    make_agenda_item(event, 60, 45, title="Podium", room="Saal")
+    make_question(event, label="Essen")
+    organiser = make_user(events=[event])
+    log_in(client, organiser)
+    before = {model: db.session.scalar(sa.select(sa.func.count()).select_from(model))
+              for model in (Event, AgendaItem, Question, EventAssignment)}
+    url = f"/manage/events/{event.id}/duplicate"
+
+    def crash(*_args, **_kwargs):
+        raise RuntimeError("the server dies half-way")
+
+    with signals.duplicated.connected_to(crash), pytest.raises(RuntimeError):
+        client.post(url, data={"csrf_token": form_token(client, url), "title": "Halbe Kopie", "day": "2030-05-01"})
+    db.session.rollback()
+    assert {model: db.session.scalar(sa.select(sa.func.count()).select_from(model)) for model in before} == before
+
+
 def test_partners_are_added_and_removed_and_shown_on_the_event_page(client, make_user, make_event, make_organisation):
     event = make_event()
     funder = make_organisation(name="Bundesministerium für Bildung und Forschung")

@@ -1,9 +1,12 @@
+from dataclasses import fields
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from conference.database import utcnow
+from conference.events import editing
+from conference.events.editing import EventDetails
 from conference.events.models import EventStatus
 from conference.extensions import db
 from conference.mail.models import OutgoingMail
@@ -44,16 +47,23 @@ def test_a_cancellation_promotes_the_first_on_the_waiting_list_and_tells_them(ma
     assert mailbox.to(first.email)[-1]["Subject"] == f"Anmeldung storniert: {event.title}"
 
 
+def change_capacity(event, capacity: int | None) -> None:
+    """As the organiser's event form does it."""
+    details = EventDetails(**{field.name: getattr(event, field.name) for field in fields(EventDetails)})
+    details.capacity = capacity
+    editing.update_event(event.id, details, editing.version(event))
+
+
 def test_raising_the_capacity_promotes_as_many_as_seats_freed(make_event):
     event = make_event(capacity=1)
     for _ in range(4):
         register(event)
 
-    services.change_capacity(event.id, 3)
+    change_capacity(event, 3)
 
     assert statuses(event) == [S.CONFIRMED, S.CONFIRMED, S.CONFIRMED, S.WAITLISTED]
-    with pytest.raises(RegistrationError):
-        services.change_capacity(event.id, -1)
+    with pytest.raises(editing.EventError):
+        change_capacity(event, -1)
 
 
 def test_an_address_registers_once_and_a_second_attempt_only_resends_the_link(make_event, mailbox):
@@ -141,7 +151,7 @@ def test_a_promoted_person_whose_forum_filled_up_is_asked_to_choose_again(make_e
     forum, other = make_forums(event, 1, None)
     seated = register(event, forums=[forum.id])
     waiting = register(event, forums=[forum.id])  # a wish: not checked while waiting
-    services.change_capacity(event.id, 2)
+    change_capacity(event, 2)
 
     promoted = db.session.get(Registration, waiting.id)
     assert promoted.status == S.CONFIRMED and promoted.forum_choices == []

@@ -83,6 +83,9 @@ def _register_features(app: Flask) -> None:
     from conference.accounts.routes import blueprint as accounts
     from conference.agenda.manage import blueprint as agenda_manage
     from conference.audit import models as _audit_models  # noqa: F401 - the audit table
+    # The mails each feature writes: their builders register with conference.mail here, not when a page is imported.
+    from conference.documents import notifications as _certificate_mail  # noqa: F401
+    from conference.registration import bulk as _bulk_mail, notifications as _registration_mail  # noqa: F401
     from conference.limits import models as _limit_models  # noqa: F401 - the rate limit counters
     from conference.tasks import services as tasks
     from conference.tasks.commands import worker_command

@@ -11,7 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from conference.agenda import editing
+from conference.agenda import services
 from conference.agenda.models import AgendaItem, AgendaItemKind
 from conference.audit.services import record
 from conference.database import row_of_event_or_404
@@ -47,9 +47,9 @@ class AgendaItemForm(Form):
         organisations = db.session.scalars(db.select(Organisation).order_by(Organisation.name)).all()
         self.presenting_organisation_id.choices = [SelectChoice(0, "–")] + [SelectChoice(org.id, org.name) for org in organisations]
 
-    def details(self) -> editing.ItemDetails:
+    def details(self) -> services.ItemDetails:
         zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])  # organisers type Berlin time
-        return editing.ItemDetails(
+        return services.ItemDetails(
             starts_at=datetime.combine(self.day.data, self.start.data, tzinfo=zone),
             ends_at=datetime.combine(self.day.data, self.end.data, tzinfo=zone),
             kind=AgendaItemKind(self.kind.data), title=self.title.data, description=self.description.data or "",
@@ -87,7 +87,7 @@ class RoomForm(Form):
 def index(event_id: int):
     event = g.event
     rooms = [(room, RoomForm(obj=room, prefix=f"room-{room.id}")) for room in event.rooms]
-    return render_template("manage/agenda.html", event=event, warnings=editing.warnings(event), rooms=rooms)
+    return render_template("manage/agenda.html", event=event, warnings=services.warnings(event), rooms=rooms)
 
 
 @blueprint.post("/rooms/<int:room_id>")
@@ -96,8 +96,8 @@ def room(event_id: int, room_id: int):
     form = RoomForm(prefix=f"room-{room_id}")
     if form.validate_on_submit():
         try:
-            saved = editing.save_room(event.id, room_id, form.name.data.strip(), form.capacity.data)
-        except editing.AgendaError as refused:
+            saved = services.save_room(event.id, room_id, form.name.data.strip(), form.capacity.data)
+        except services.AgendaError as refused:
             flash(refused.message, "error")
         else:
             record("agenda.room", saved.name, event.id)
@@ -118,8 +118,8 @@ def edit(event_id: int, item_id: int | None):
     if form.validate_on_submit():
         try:
             version = int(form.version.data) if (form.version.data or "").isdigit() else None
-            saved = editing.save_item(event.id, form.details(), item_id, version)
-        except editing.AgendaError as refused:
+            saved = services.save_item(event.id, form.details(), item_id, version)
+        except services.AgendaError as refused:
             form.add_error(refused.message, refused.field)
         else:
             record("agenda.saved", saved.title, event.id)
@@ -135,7 +135,7 @@ def delete(event_id: int, item_id: int):
     form = Form()
     if form.validate_on_submit():
         title = item.title
-        editing.delete_item(event.id, item.id)
+        services.delete_item(event.id, item.id)
         record("agenda.deleted", title, event.id)
         flash(_("Deleted: %(title)s", title=title), "success")
         return redirect(url_for(".index", event_id=event.id), code=303)

@@ -1,7 +1,7 @@
 import click
 from flask.cli import AppGroup
 
-from conference.documents import jobs, notifications  # noqa: F401 - registers the certificate mail
+from conference.documents import jobs
 
 documents_commands = AppGroup("documents", help="Documents made in the background.")
 

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from conference.audit.services import record
 from conference.database import row_of_event_or_404, utcnow
-from conference.documents import certificates, jobs, lists, notifications  # noqa: F401 - registers the mail builder
+from conference.documents import certificates, jobs, lists
 from conference.documents.models import Certificate, DocumentJob
 from conference.documents.pdf import Metadata
 from conference.documents.printouts import BadgeSize, badge_chunks, programme_html

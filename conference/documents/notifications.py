@@ -21,7 +21,7 @@ def build(context: dict):
         message = mail.new_message(registration.email, _("Your certificate of attendance: %(title)s", title=event.title))
         message.set_content(render_template(
             "documents/certificate_mail.txt", registration=registration, event=event,
-            link=absolute_url("registration.manage", token=link_token(registration))))
+            link=absolute_url("registration.own_page", token=link_token(registration))))
         message.add_attachment(certificates.pdf_of(registration, utcnow()), maintype="application", subtype="pdf",
                                filename=file_name(_("Certificate of attendance"), event.slug))
     return message

@@ -9,7 +9,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from conference.events.editing import EventDetails, version
+from conference.events.services import EventDetails, version
 from conference.site.urls import slugify
 from conference.events.models import DEFAULT_RETENTION_DAYS, Event, EventKind, ExtentUnit, ParticipantListMode
 from conference.extensions import db

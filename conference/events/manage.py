@@ -8,7 +8,7 @@ from flask_login import current_user
 from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
-from conference.events import editing
+from conference.events import services
 from conference.events.forms import berlin, event_form
 from conference.events.models import EventStatus, PartnerRole
 from conference.extensions import db
@@ -29,12 +29,12 @@ def edit(event_id: int | None):
     if form.validate_on_submit():
         try:
             if event is None:
-                event = editing.create_event(form.details(), by=current_user._get_current_object())
+                event = services.create_event(form.details(), by=current_user._get_current_object())
                 record("event.created", event.title, event.id)
             else:
-                editing.update_event(event.id, form.details(), form.version.data or "")
+                services.update_event(event.id, form.details(), form.version.data or "")
                 record("event.changed", event.title, event.id)
-        except editing.EventError as refused:
+        except services.EventError as refused:
             form.add_error(refused.message, refused.field)
         else:
             flash(_("Saved: %(title)s", title=event.title), "success")
@@ -50,7 +50,7 @@ def change_status(event_id: int, action: str):
         return redirect(url_for("back_office.start_page"), code=303)
     form = Form()
     if form.validate_on_submit():
-        editing.set_status(event.id, changes[action])
+        services.set_status(event.id, changes[action])
         record("event.status", str(STATUS_LABELS[changes[action]]), event.id)
         flash(_("%(title)s: %(status)s.", title=event.title, status=STATUS_LABELS[changes[action]]), "success")
         return redirect(url_for("back_office.start_page"), code=303)
@@ -77,9 +77,9 @@ def duplicate(event_id: int):
         local_start = event.starts_at.astimezone(berlin())
         starts_at = datetime.combine(form.day.data, local_start.time(), tzinfo=berlin())
         try:
-            copy = editing.duplicate(event.id, form.title.data.strip(), slugify(f"{form.title.data}-{form.day.data}"), starts_at,
+            copy = services.duplicate(event.id, form.title.data.strip(), slugify(f"{form.title.data}-{form.day.data}"), starts_at,
                                      by=current_user._get_current_object())
-        except editing.EventError as refused:
+        except services.EventError as refused:
             form.add_error(refused.message)
         else:
             record("event.duplicated", event.title, copy.id)
@@ -101,8 +101,8 @@ def partners(event_id: int):
     form.organisation_id.choices = [SelectChoice(org.id, org.name) for org in organisations]
     if form.validate_on_submit():
         try:
-            editing.add_partner(event.id, form.organisation_id.data, PartnerRole(form.role.data))
-        except editing.EventError as refused:
+            services.add_partner(event.id, form.organisation_id.data, PartnerRole(form.role.data))
+        except services.EventError as refused:
             form.add_error(refused.message, refused.field)
         else:
             record("partner.added", f"{db.session.get(Organisation, form.organisation_id.data).name}: {PartnerRole(form.role.data).label}", event.id)
@@ -116,8 +116,8 @@ def remove_partner(event_id: int, partner_id: int):
     if Form().validate_on_submit():
         partner = next((p for p in event.partners if p.id == partner_id), None)
         try:
-            editing.remove_partner(event.id, partner_id)
-        except editing.EventError as refused:
+            services.remove_partner(event.id, partner_id)
+        except services.EventError as refused:
             flash(refused.message, "error")
         else:
             record("partner.removed", f"{partner.organisation.name}: {partner.role.label}", event.id)

@@ -1,14 +1,150 @@
-"""Queries behind the public event pages."""
+"""The rules of events – creating, changing, publishing, cancelling, duplicating – and the queries behind the public pages."""
 
+import re
+from dataclasses import dataclass, fields
 from datetime import datetime
+from decimal import Decimal
 from itertools import groupby
 
 import sqlalchemy as sa
 from flask import abort
+from flask_babel import gettext as _
 
-from conference.events.models import Event, EventPartner, EventStatus, PartnerRole
+from conference.database import row_locked, write_transaction
+from conference.events import signals
+from conference.events.models import (DEFAULT_RETENTION_DAYS, Event, EventKind, EventPartner, EventStatus, ExtentUnit,
+                                       ParticipantListMode, PartnerRole)
 from conference.extensions import db
 from conference.organisations.models import Organisation, OrganisationKind
+from conference.rules import Refusal
+
+
+class EventError(Refusal):
+    pass
+
+
+@dataclass
+class EventDetails:
+    title: str
+    slug: str
+    kind: EventKind
+    starts_at: datetime
+    ends_at: datetime
+    subtitle: str = ""
+    language: str = "de"
+    venue: str = ""
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
+    description: str = ""
+    programme_name: str = ""
+    funding_notice: str = ""
+    network_id: int | None = None
+    registration_opens_at: datetime | None = None
+    registration_closes_at: datetime | None = None
+    requires_approval: bool = False
+    participant_list_mode: ParticipantListMode = ParticipantListMode.HIDDEN
+    privacy_text: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+    certificate_signer_name: str = ""
+    certificate_signer_function: str = ""
+    certificate_extent: Decimal | None = None
+    certificate_extent_unit: ExtentUnit = ExtentUnit.HOURS
+    grant_number: str = ""
+    retention_days: int = DEFAULT_RETENTION_DAYS
+    capacity: int | None = None
+
+
+
+
+def _check(details: EventDetails, event_id: int | None) -> None:
+    if details.ends_at <= details.starts_at:
+        raise EventError(_("The end must be after the start."), field="end")
+    if details.registration_opens_at and details.registration_closes_at and details.registration_closes_at <= details.registration_opens_at:
+        raise EventError(_("Registration must close after it opens."), field="registration_closes_at")
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", details.slug):
+        raise EventError(_("Use only lower-case letters, digits and hyphens."), field="slug")
+    taken = db.session.scalar(sa.select(Event.id).where(Event.slug == details.slug, Event.id != (event_id or 0)))
+    if taken is not None:
+        raise EventError(_("Another event already has this address."), field="slug")
+    if details.network_id is not None and db.session.get(Organisation, details.network_id) is None:
+        raise EventError(_("Please choose an organisation from the list."), field="network_id")
+    if details.capacity is not None and details.capacity < 0:
+        raise EventError(_("The capacity cannot be negative."), field="capacity")
+
+
+def create_event(details: EventDetails, by=None) -> Event:
+    """A new draft event (``by``: the user who makes it, who will organise it)."""
+    _check(details, None)
+    with write_transaction():
+        event = Event(status=EventStatus.DRAFT, **{field.name: getattr(details, field.name) for field in fields(details)})
+        db.session.add(event)
+        db.session.flush()
+        signals.created.send(event, by=by)
+    return event
+
+
+def update_event(event_id: int, details: EventDetails, read_version: str) -> Event:
+    """Change an event, unless someone else changed it since the form showed version ``read_version``."""
+    _check(details, event_id)
+    with row_locked(Event, event_id) as event:
+        if version(event) != read_version:
+            raise EventError(_("Someone else saved a change in the meantime, so yours was not saved. Your entries are "
+                          "kept below: reload the page to see the other version, then make your changes again."))
+        capacity_before = event.capacity
+        for field in fields(details):
+            setattr(event, field.name, getattr(details, field.name))
+        if event.capacity != capacity_before:
+            signals.capacity_changed.send(event)  # raised: people move up from the waiting list
+    return event
+
+
+def version(event: Event) -> str:
+    return event.updated_at.isoformat()
+
+
+def set_status(event_id: int, status: EventStatus) -> Event:
+    with row_locked(Event, event_id) as event:
+        event.status = status
+        if status == EventStatus.CANCELLED:
+            signals.cancelled.send(event)  # everyone registered or waiting is told
+    return event
+
+
+def duplicate(event_id: int, title: str, slug: str, starts_at: datetime, by=None) -> Event:
+    """A draft copy for a new date, partners included; the features above copy their parts (agenda, rooms,
+    questions) in the same transaction: the copy is whole or not there at all."""
+    source = db.session.get(Event, event_id)
+    shift = starts_at - source.starts_at
+    details = EventDetails(**{field.name: getattr(source, field.name) for field in fields(EventDetails)})
+    details.title, details.slug = title, slug
+    details.starts_at, details.ends_at = source.starts_at + shift, source.ends_at + shift
+    details.registration_opens_at = details.registration_closes_at = None
+    with write_transaction():
+        copy = create_event(details, by=by)
+        copy.partners = [EventPartner(organisation=p.organisation, role=p.role, position=p.position) for p in source.partners]
+        signals.duplicated.send(copy, source=source, shift=shift)
+    return copy
+
+
+def add_partner(event_id: int, organisation_id: int, role: PartnerRole) -> None:
+    with row_locked(Event, event_id) as event:
+        if db.session.get(Organisation, organisation_id) is None:
+            raise EventError(_("Please choose an organisation from the list."), field="organisation_id")
+        if any(p.organisation_id == organisation_id and p.role == role for p in event.partners):
+            raise EventError(_("This organisation already has this role."), field="organisation_id")
+        event.partners.append(EventPartner(organisation_id=organisation_id, role=role, position=len(event.partners)))
+
+
+def remove_partner(event_id: int, partner_id: int) -> None:
+    with row_locked(Event, event_id) as event:
+        partner = db.session.get(EventPartner, partner_id)
+        if partner is None or partner.event_id != event.id:
+            raise EventError(_("This partner entry no longer exists."))
+        db.session.delete(partner)
+
 
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
 

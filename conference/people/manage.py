@@ -11,9 +11,9 @@ from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from conference.accounts.access import Action, may
-from conference.database import write_transaction
 from conference.extensions import db
 from conference.organisations.models import Organisation
+from conference.people import services
 from conference.people.models import Person
 from conference.audit.services import record
 from conference.site.forms import Form, status_of
@@ -30,12 +30,8 @@ class PersonForm(Form):
     biography = TextAreaField(_l("Short biography"), [Optional(), Length(max=5000)])
 
 
-def events_of(person: Person) -> set:
-    return {appearance.agenda_item.event for appearance in person.appearances}
-
-
 def editable_by(user, person: Person) -> bool:
-    return all(may(user, Action.ORGANISE, event) for event in events_of(person))
+    return all(may(user, Action.ORGANISE, event) for event in services.events_of(person))
 
 
 @blueprint.get("/")
@@ -56,14 +52,10 @@ def edit(person_id: int | None):
     organisations = db.session.scalars(db.select(Organisation).order_by(Organisation.name)).all()
     form.organisation_id.choices = [SelectChoice(0, "–")] + [SelectChoice(org.id, org.name) for org in organisations]
     if form.validate_on_submit():
-        with write_transaction():
-            person = person or Person()
-            person.name, person.function = form.name.data.strip(), (form.function.data or "").strip() or None
-            person.academic_title = (form.academic_title.data or "").strip() or None
-            person.organisation = db.session.get(Organisation, form.organisation_id.data) if form.organisation_id.data else None
-            person.biography = (form.biography.data or "").strip()
-            db.session.add(person)
-        for event in events_of(person) or {None}:
+        person = services.save(person, services.PersonDetails(
+            form.name.data, form.academic_title.data or "", form.function.data or "", form.organisation_id.data or None,
+            form.biography.data or ""))
+        for event in services.events_of(person) or {None}:
             record("person.saved", person.full_name, event.id if event else None)
         flash(_("Saved: %(title)s", title=person.full_name), "success")
         return redirect(url_for(".index"), code=303)

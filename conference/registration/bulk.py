@@ -37,7 +37,7 @@ def render(subject: str, body: str, registration: Registration):
     """The message as ``registration`` receives it, in their language; also the preview."""
     with force_locale(registration.locale):
         message = mail.new_message(registration.email, subject)
-        link = absolute_url("registration.manage", token=link_token(registration)) if registration.is_active else None
+        link = absolute_url("registration.own_page", token=link_token(registration)) if registration.is_active else None
         message.set_content(render_template("registration/mail/bulk.txt", registration=registration, body=body, link=link))
     return message
 

@@ -75,7 +75,7 @@ def build(context: dict):
             "event": registration.event,
             "intro": intro,
             "forum_dropped": context.get("forum_dropped", False),
-            "link": absolute_url("registration.manage", token=link_token(registration)) if registration.is_active else None,
+            "link": absolute_url("registration.own_page", token=link_token(registration)) if registration.is_active else None,
             "show_details": registration.is_active and not registration.event.is_cancelled,
             "forums": [choice.agenda_item for choice in registration.forum_choices],
             "has_forums": bool(forum_slots(registration.event)),

@@ -9,7 +9,6 @@ from flask_babel import get_locale
 from conference.database import utcnow
 from conference.events.models import Event, RegistrationState
 from conference.events.services import public_event_or_404
-from conference.registration import notifications  # noqa: F401 - registers the mail builder
 from conference.registration import services
 from conference.registration.forms import LostLinkForm, registration_form
 from conference.registration.models import Registration, RegistrationStatus
@@ -59,11 +58,12 @@ def registered(slug: str):
 
 
 @blueprint.get("/registrations/<token>")
-def manage(token: str):
+def own_page(token: str):
+    """The registrant's own page, opened by the secret link from their mail."""
     registration = registration_or_404(token)
     now = utcnow()
     return render_template(
-        "registration/manage.html", registration=registration, event=registration.event, token=token,
+        "registration/own_page.html", registration=registration, event=registration.event, token=token,
         can_change=services.changes_allowed(registration, now),
         can_cancel=services.cancelling_allowed(registration, now),
         qr_code=services.check_in_qr_code(registration) if registration.status == RegistrationStatus.CONFIRMED else None,
@@ -75,7 +75,7 @@ def manage(token: str):
 def edit(token: str):
     registration = registration_or_404(token)
     if not services.changes_allowed(registration, utcnow()):
-        return redirect(url_for("registration.manage", token=token), code=303)
+        return redirect(url_for("registration.own_page", token=token), code=303)
     event = registration.event
     form = registration_form(event, registration)
     if form.validate_on_submit():
@@ -84,7 +84,7 @@ def edit(token: str):
         except services.RegistrationError as error:
             form.add_error(error.message, error.field)
         else:
-            return redirect(url_for("registration.manage", token=token, saved=1), code=303)
+            return redirect(url_for("registration.own_page", token=token, saved=1), code=303)
     return render_template("registration/edit.html", event=event, form=form, registration=registration, token=token,
                            forum_full=services.forum_is_full), status_of(form)
 
@@ -100,7 +100,7 @@ def cancel(token: str):
         except services.RegistrationError as refused:
             error = refused.message
         else:
-            return redirect(url_for("registration.manage", token=token), code=303)
+            return redirect(url_for("registration.own_page", token=token), code=303)
     return render_template("registration/cancel.html", registration=registration, event=registration.event,
                            token=token, form=form, error=error)
 

@@ -2,15 +2,15 @@ from datetime import timedelta
 
 import pytest
 
-from conference.agenda import editing
+from conference.agenda import services
 from conference.agenda.models import AgendaItem, AgendaItemKind
 from conference.extensions import db
 from tests.conftest import form_token, log_in
 
 
-def details(event, minutes=0, length=30, **fields) -> editing.ItemDetails:
+def details(event, minutes=0, length=30, **fields) -> services.ItemDetails:
     starts_at = event.starts_at + timedelta(minutes=minutes)
-    return editing.ItemDetails(**({"starts_at": starts_at, "ends_at": starts_at + timedelta(minutes=length),
+    return services.ItemDetails(**({"starts_at": starts_at, "ends_at": starts_at + timedelta(minutes=length),
                                    "kind": AgendaItemKind.TALK, "title": "Vortrag"} | fields))
 
 
@@ -19,49 +19,49 @@ def test_an_item_with_speakers_and_a_new_room_is_saved(make_event, make_person, 
     speaker, moderator = make_person(name="Projektleitung amoN"), make_person(name="Moderation")
     project = make_organisation(name="amoN")
 
-    item = editing.save_item(event.id, details(event, kind=AgendaItemKind.GOOD_PRACTICE, title="Praxisbeispiel",
+    item = services.save_item(event.id, details(event, kind=AgendaItemKind.GOOD_PRACTICE, title="Praxisbeispiel",
                                                room_name="Saal", presenting_organisation_id=project.id,
                                                speaker_ids=[speaker.id], moderator_ids=[moderator.id]))
 
     assert item.speakers == [speaker] and item.moderators == [moderator]
     assert item.room.name == "Saal" and item.presenting_organisation == project and item.version == 1
-    again = editing.save_item(event.id, details(event, 60, room_name="saal"))
+    again = services.save_item(event.id, details(event, 60, room_name="saal"))
     assert again.room is item.room  # the same room, whatever the case
 
 
 def test_a_stale_edit_is_refused_and_loses_nothing(make_event):
     event = make_event()
-    item = editing.save_item(event.id, details(event, title="Erste Fassung"))
-    editing.save_item(event.id, details(event, title="Von Kollegin geändert"), item.id, version=1)
+    item = services.save_item(event.id, details(event, title="Erste Fassung"))
+    services.save_item(event.id, details(event, title="Von Kollegin geändert"), item.id, version=1)
 
-    with pytest.raises(editing.AgendaError, match="in der Zwischenzeit"):
-        editing.save_item(event.id, details(event, title="Meine späte Änderung"), item.id, version=1)
+    with pytest.raises(services.AgendaError, match="in der Zwischenzeit"):
+        services.save_item(event.id, details(event, title="Meine späte Änderung"), item.id, version=1)
     assert db.session.get(AgendaItem, item.id).title == "Von Kollegin geändert"
 
 
 def test_forged_ids_and_impossible_times_are_refused(make_event):
     event, other = make_event(), make_event()
-    foreign = editing.save_item(other.id, details(other))
+    foreign = services.save_item(other.id, details(other))
     for bad in (details(event, presenting_organisation_id=999999), details(event, speaker_ids=[999999]),
                 details(event, length=-10)):
-        with pytest.raises(editing.AgendaError):
-            editing.save_item(event.id, bad)
-    with pytest.raises(editing.AgendaError):
-        editing.save_item(event.id, details(event), foreign.id, version=foreign.version)
-    with pytest.raises(editing.AgendaError):
-        editing.delete_item(event.id, foreign.id)
+        with pytest.raises(services.AgendaError):
+            services.save_item(event.id, bad)
+    with pytest.raises(services.AgendaError):
+        services.save_item(event.id, details(event), foreign.id, version=foreign.version)
+    with pytest.raises(services.AgendaError):
+        services.delete_item(event.id, foreign.id)
     assert event.agenda_items == [] and db.session.get(AgendaItem, foreign.id) is not None
 
 
 def test_warnings_for_overlaps_double_bookings_hours_and_room_size(make_event, make_person):
     event = make_event()
     person = make_person(name="Leitung IFDM")
-    editing.save_item(event.id, details(event, 0, 60, title="Forum 1", room_name="Raum A", capacity=50, speaker_ids=[person.id]))
-    editing.save_item(event.id, details(event, 30, 60, title="Forum 2", room_name="Raum A", moderator_ids=[person.id]))
-    editing.save_item(event.id, details(event, -60, 30, title="Frühstück"))
+    services.save_item(event.id, details(event, 0, 60, title="Forum 1", room_name="Raum A", capacity=50, speaker_ids=[person.id]))
+    services.save_item(event.id, details(event, 30, 60, title="Forum 2", room_name="Raum A", moderator_ids=[person.id]))
+    services.save_item(event.id, details(event, -60, 30, title="Frühstück"))
     event.rooms[0].capacity = 30
 
-    found = editing.warnings(event)
+    found = services.warnings(event)
 
     assert "„Forum 1“ und „Forum 2“ überschneiden sich in Raum Raum A." in found
     assert "Leitung IFDM ist zur selben Zeit in „Forum 1“ und „Forum 2“ eingeplant." in found

@@ -5,8 +5,8 @@ import pytest
 import sqlalchemy as sa
 
 from conference.database import utcnow
-from conference.events import editing
-from conference.events.editing import EventDetails
+from conference.events import services as events
+from conference.events.services import EventDetails
 from conference.events.models import EventStatus
 from conference.extensions import db
 from conference.mail.models import OutgoingMail
@@ -51,7 +51,7 @@ def change_capacity(event, capacity: int | None) -> None:
     """As the organiser's event form does it."""
     details = EventDetails(**{field.name: getattr(event, field.name) for field in fields(EventDetails)})
     details.capacity = capacity
-    editing.update_event(event.id, details, editing.version(event))
+    events.update_event(event.id, details, events.version(event))
 
 
 def test_raising_the_capacity_promotes_as_many_as_seats_freed(make_event):
@@ -62,7 +62,7 @@ def test_raising_the_capacity_promotes_as_many_as_seats_freed(make_event):
     change_capacity(event, 3)
 
     assert statuses(event) == [S.CONFIRMED, S.CONFIRMED, S.CONFIRMED, S.WAITLISTED]
-    with pytest.raises(editing.EventError):
+    with pytest.raises(events.EventError):
         change_capacity(event, -1)
 
 

@@ -1,0 +1,34 @@
+"""The rules of speakers and moderators (shared by all events)."""
+
+from dataclasses import dataclass
+
+from conference.database import write_transaction
+from conference.extensions import db
+from conference.organisations.models import Organisation
+from conference.people.models import Person
+
+
+@dataclass
+class PersonDetails:
+    name: str
+    academic_title: str = ""
+    function: str = ""
+    organisation_id: int | None = None
+    biography: str = ""
+
+
+def events_of(person: Person) -> set:
+    """The events the person appears in (as speaker or moderator)."""
+    return {appearance.agenda_item.event for appearance in person.appearances}
+
+
+def save(person: Person | None, details: PersonDetails) -> Person:
+    """A new person, or the changes to one; empty optional texts are stored as none."""
+    with write_transaction():
+        person = person or Person()
+        person.name, person.function = details.name.strip(), details.function.strip() or None
+        person.academic_title = details.academic_title.strip() or None
+        person.organisation = db.session.get(Organisation, details.organisation_id) if details.organisation_id else None
+        person.biography = details.biography.strip()
+        db.session.add(person)
+    return person

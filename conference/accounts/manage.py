@@ -9,6 +9,7 @@ from wtforms.validators import InputRequired, Length
 
 from conference.accounts import services, two_factor
 from conference.accounts.models import EventAssignment, EventRole, User, UserRole
+from conference.audit.models import AuditAction
 from conference.audit.services import record
 from conference.database import write_transaction
 from conference.events.models import Event
@@ -58,7 +59,7 @@ def invite():
         except services.LoginRefused as refused:
             form.add_error(refused.message, "email")
         else:
-            record("account.invited", user.email)
+            record(AuditAction.ACCOUNT_INVITED, user.email)
             flash(_("%(email)s has been sent a link to choose a password.", email=user.email), "success")
             return redirect(url_for(".index"), code=303)
     return render_template("manage/account.html", form=form, user=None), status_of(form)
@@ -82,7 +83,7 @@ def edit(user_id: int):
                     user.end_sessions()
                 user.name, user.role, user.is_active = form.name.data.strip(), UserRole(form.role.data), form.is_active.data
                 user.two_factor_required = form.two_factor_required.data
-            record("account.changed", user.email)
+            record(AuditAction.ACCOUNT_CHANGED, user.email)
             flash(_("Saved: %(title)s", title=user.email), "success")
             return redirect(url_for(".index"), code=303)
     return render_template("manage/account.html", form=form, user=user, assignment_form=assignment_form,
@@ -96,7 +97,7 @@ def reset_two_factor(user_id: int):
     if Form().validate_on_submit():
         two_factor.disable(user)
         services.end_sessions(user)
-        record("account.changed", user.email)
+        record(AuditAction.ACCOUNT_CHANGED, user.email)
         flash(_("Two-factor log-in of %(email)s is switched off; it can be set up again.", email=user.email), "success")
     return redirect(url_for(".edit", user_id=user.id), code=303)
 
@@ -128,7 +129,7 @@ def own_two_factor():
                 two_factor.disable(user)
                 flash(_("Two-factor log-in is switched off."), "success")
                 return redirect(url_for(".own_two_factor"), code=303)
-            record("account.changed", user.email)
+            record(AuditAction.ACCOUNT_CHANGED, user.email)
         except two_factor.TwoFactorRefused as refused:
             form.add_error(refused.message, refused.field)
         form.code.data = ""
@@ -151,7 +152,7 @@ def assign(user_id: int):
                 or EventAssignment(user=user, event_id=form.event_id.data)
             assignment.role = EventRole(form.role.data)
             db.session.add(assignment)
-        record("account.assigned", user.email, form.event_id.data)
+        record(AuditAction.ACCOUNT_ASSIGNED, user.email, form.event_id.data)
     return redirect(url_for(".edit", user_id=user.id), code=303)
 
 
@@ -164,5 +165,5 @@ def unassign(user_id: int, assignment_id: int):
         event_id = assignment.event_id
         with write_transaction():
             db.session.delete(assignment)
-        record("account.unassigned", str(user_id), event_id)
+        record(AuditAction.ACCOUNT_UNASSIGNED, str(user_id), event_id)
     return redirect(url_for(".edit", user_id=user_id), code=303)

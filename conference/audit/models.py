@@ -1,14 +1,50 @@
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from conference.database import UTCDateTime, utcnow
+from conference.database import LabelledEnum, UTCDateTime, str_enum, utcnow
 from conference.extensions import db
 
 
+class AuditAction(LabelledEnum):
+    """What the back office records, with the words the log shows."""
+
+    EVENT_CREATED = "event.created", _l("Event created")
+    EVENT_CHANGED = "event.changed", _l("Event changed")
+    EVENT_STATUS = "event.status", _l("Event status changed")
+    EVENT_DUPLICATED = "event.duplicated", _l("Event duplicated")
+    PARTNER_ADDED = "partner.added", _l("Partner added")
+    PARTNER_REMOVED = "partner.removed", _l("Partner removed")
+    AGENDA_SAVED = "agenda.saved", _l("Agenda item saved")
+    AGENDA_DELETED = "agenda.deleted", _l("Agenda item deleted")
+    ROOM_CHANGED = "agenda.room", _l("Room changed")
+    REGISTRATION_ADDED = "registration.added", _l("Registration added")
+    REGISTRATION_CHANGED = "registration.changed", _l("Registration changed")
+    REGISTRATION_APPROVED = "registration.approve", _l("Registration approved")
+    REGISTRATION_REJECTED = "registration.reject", _l("Registration rejected")
+    REGISTRATION_CANCELLED = "registration.cancel", _l("Registration cancelled")
+    REGISTRATION_PROMOTED = "registration.promote", _l("Moved up from the waiting list")
+    CHECKED_IN = "registration.checked_in", _l("Checked in")
+    CHECK_IN_UNDONE = "registration.check_in_undone", _l("Check-in undone")
+    MESSAGE_SENT = "registration.mail", _l("Message sent")
+    DATA_DELETED = "registration.deleted", _l("Personal data deleted on request")
+    CERTIFICATES_MADE = "documents.certificates", _l("Certificates of attendance made")
+    MATERIAL_ADDED = "material.added", _l("Material added")
+    MATERIAL_CHANGED = "material.changed", _l("Material changed")
+    MATERIAL_DELETED = "material.deleted", _l("Material deleted")
+    PARTNER_LINK_RENEWED = "material.partner_link", _l("Link for speakers and partners renewed")
+    PERSON_SAVED = "person.saved", _l("Person saved")
+    ORGANISATION_SAVED = "organisation.saved", _l("Organisation saved")
+    ACCOUNT_INVITED = "account.invited", _l("Account created")
+    ACCOUNT_CHANGED = "account.changed", _l("Account changed")
+    ACCOUNT_ASSIGNED = "account.assigned", _l("Account assigned to the event")
+    ACCOUNT_UNASSIGNED = "account.unassigned", _l("Account removed from the event")
+
+
 class AuditEntry(db.Model):
-    """One change made in the back office: who, when, what, at which event."""
+    """One change made in the back office: who, when, what, at which event, about which registration, which fields."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
@@ -16,9 +52,11 @@ class AuditEntry(db.Model):
     event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
     # The registration the entry is about, so deleting a person's data finds every entry naming them.
     registration_id: Mapped[int | None] = mapped_column(sa.ForeignKey("registration.id", ondelete="SET NULL"), index=True)
-    action: Mapped[str] = mapped_column(sa.String(60))
+    action: Mapped[AuditAction] = mapped_column(str_enum(AuditAction))
     # What was changed, as the user saw it then ("Agenda item “Podium”"), so the log stays readable
     # after the thing itself is gone.
     subject: Mapped[str] = mapped_column(sa.String(300), default="")
+    # The names of the fields a change touched (never their values, which may be personal data).
+    changed_fields: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]")
 
     user: Mapped["User | None"] = relationship()  # noqa: F821 - resolved by name

@@ -15,6 +15,7 @@ from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
 from conference.accounts.access import Action, may
+from conference.audit.models import AuditAction
 from conference.audit.services import record
 from conference.check_in import services
 from conference.check_in.services import DoorClosed, DoorState, Scan
@@ -47,7 +48,7 @@ def scan(event: Event, code: str, at: datetime | None, forum_id: int | None, may
     except DoorClosed as closed:
         return services.Outcome(None, False, closed.message)
     if outcome.admitted and not outcome.repeated:
-        record("registration.checked_in", outcome.registration.full_name, event.id, outcome.registration.id)
+        record(AuditAction.CHECKED_IN, outcome.registration.full_name, event.id, outcome.registration.id)
     return outcome
 
 
@@ -123,6 +124,6 @@ def undo(event_id: int, registration_id: int):
     except DoorClosed as closed:
         flash(closed.message, "error")
     else:
-        record("registration.check_in_undone", registration.full_name, event.id, registration.id)
+        record(AuditAction.CHECK_IN_UNDONE, registration.full_name, event.id, registration.id)
         flash(_("Check-in of %(name)s undone.", name=registration.full_name), "success")
     return redirect(url_for(".door", event_id=event.id, forum=forum_id, q=request.form.get("q") or None), code=303)

@@ -86,19 +86,21 @@ def create_event(details: EventDetails, by=None) -> Event:
     return event
 
 
-def update_event(event_id: int, details: EventDetails, read_version: str) -> Event:
-    """Change an event, unless someone else changed it since the form showed version ``read_version``."""
+def update_event(event_id: int, details: EventDetails, read_version: str) -> list[str]:
+    """Change an event, unless someone else changed it since the form showed version ``read_version``;
+    returns the names of the fields that changed."""
     _check(details, event_id)
     with row_locked(Event, event_id) as event:
         if version(event) != read_version:
             raise EventError(_("Someone else saved a change in the meantime, so yours was not saved. Your entries are "
                           "kept below: reload the page to see the other version, then make your changes again."))
-        capacity_before = event.capacity
-        for field in fields(details):
-            setattr(event, field.name, getattr(details, field.name))
-        if event.capacity != capacity_before:
+        changed = [field.name for field in fields(details)
+                   if (getattr(event, field.name) or None) != (getattr(details, field.name) or None)]  # "" is no text either
+        for name in changed:
+            setattr(event, name, getattr(details, name))
+        if "capacity" in changed:
             signals.capacity_changed.send(event)  # raised: people move up from the waiting list
-    return event
+    return changed
 
 
 def version(event: Event) -> str:

@@ -7,6 +7,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from conference.audit.models import AuditAction
 from conference.audit.services import record
 from conference.database import row_of_event_or_404
 from conference.materials import services, storage
@@ -78,10 +79,10 @@ def edit(event_id: int, material_id: int | None):
                 raise storage.UploadRefused(_("Please choose a file."), "file")
             if material is None:
                 material = services.create(event, form.details(), upload.stream, upload.filename)
-                record("material.added", material.title, event.id)
+                record(AuditAction.MATERIAL_ADDED, material.title, event.id)
             else:
                 services.update(material, form.details(), upload.stream if upload else None, upload.filename if upload else "")
-                record("material.changed", material.title, event.id)
+                record(AuditAction.MATERIAL_CHANGED, material.title, event.id)
         except storage.UploadRefused as refused:
             form.add_error(refused.message, refused.field or "file")
         else:
@@ -108,7 +109,7 @@ def delete(event_id: int, material_id: int):
     form = Form()
     if form.validate_on_submit():
         services.delete(material)
-        record("material.deleted", material.title, event.id)
+        record(AuditAction.MATERIAL_DELETED, material.title, event.id)
         flash(_("Deleted: %(title)s", title=material.title), "success")
         return redirect(url_for(".index", event_id=event.id), code=303)
     return render_template("manage/material_delete.html", event=event, material=material, form=form)
@@ -118,6 +119,6 @@ def delete(event_id: int, material_id: int):
 def partner_link(event_id: int):
     event = g.event
     services.renew_partner_link(event.id)
-    record("material.partner_link", event.title, event.id)
+    record(AuditAction.PARTNER_LINK_RENEWED, event.title, event.id)
     flash(_("A new link for speakers and partners has been made; the previous one no longer works."), "success")
     return redirect(url_for(".index", event_id=event.id), code=303)

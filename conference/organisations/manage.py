@@ -10,6 +10,7 @@ from conference.database import write_transaction
 from conference.extensions import db
 from conference.organisations import logos
 from conference.organisations.models import Organisation, OrganisationKind
+from conference.audit.models import AuditAction
 from conference.audit.services import record
 from conference.site.forms import Form, status_of
 from conference.site.urls import slugify
@@ -65,7 +66,7 @@ def edit(organisation_id: int | None):
                     organisation.logo = new_logo
                 db.session.add(organisation)
             logos.remove(old_logo)
-            record("organisation.saved", organisation.name)
+            record(AuditAction.ORGANISATION_SAVED, organisation.name)
             flash(_("Saved: %(title)s", title=organisation.name), "success")
             return redirect(url_for(".index"), code=303)
     return render_template("manage/organisation.html", form=form, organisation=organisation), status_of(form)

@@ -15,6 +15,7 @@ from conference.extensions import db
 from conference.organisations.models import Organisation
 from conference.people import services
 from conference.people.models import Person
+from conference.audit.models import AuditAction
 from conference.audit.services import record
 from conference.site.forms import Form, status_of
 
@@ -56,7 +57,7 @@ def edit(person_id: int | None):
             form.name.data, form.academic_title.data or "", form.function.data or "", form.organisation_id.data or None,
             form.biography.data or ""))
         for event in services.events_of(person) or {None}:
-            record("person.saved", person.full_name, event.id if event else None)
+            record(AuditAction.PERSON_SAVED, person.full_name, event.id if event else None)
         flash(_("Saved: %(title)s", title=person.full_name), "success")
         return redirect(url_for(".index"), code=303)
     return render_template("manage/person.html", form=form, person=person), status_of(form)

@@ -11,8 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-from conference.audit.models import AuditEntry
-from conference.audit.services import ACTIONS
+from conference.audit.models import AuditAction, AuditEntry
 from conference.database import forget_old_pages, row_locked, utcnow
 from conference.documents import jobs
 from conference.documents.models import Certificate, DocumentJob
@@ -56,7 +55,7 @@ def export(registration: Registration) -> dict:
                    "created_at": mail.created_at.isoformat(), "sent_at": mail.sent_at.isoformat() if mail.sent_at else None,
                    **_bulk_text(mail.context)}
                   for mail in mails if mail.context.get("registration_id") == registration.id],
-        "log": [{"action": str(ACTIONS.get(entry.action, entry.action)), "at": entry.at.isoformat()}
+        "log": [{"action": str(entry.action.label), "at": entry.at.isoformat()}
                 for entry in db.session.scalars(sa.select(AuditEntry).where(sa.or_(
                     AuditEntry.registration_id == registration.id,
                     sa.and_(AuditEntry.event_id == event.id, AuditEntry.subject == registration.full_name)))
@@ -129,8 +128,8 @@ def _anonymise(registrations: list[Registration], now: datetime) -> None:
     # from before entries named their registration: by the current name).
     db.session.execute(sa.update(AuditEntry).where(sa.or_(
         AuditEntry.registration_id.in_(ids),
-        sa.and_(AuditEntry.event_id.in_(event_ids), AuditEntry.action.like("registration.%"), AuditEntry.subject.in_(names)),
-    )).values(subject=""))
+        sa.and_(AuditEntry.event_id.in_(event_ids), AuditEntry.action.in_([action for action in AuditAction if action.startswith("registration.")]), AuditEntry.subject.in_(names)),
+    )).values(subject="", changed_fields=[]))
     # Finished certificate jobs of these events hold everybody's certificates: they go (they can be made again).
     for job in db.session.scalars(sa.select(DocumentJob).where(DocumentJob.event_id.in_(event_ids), DocumentJob.stored_name.is_not(None))):
         (jobs.folder() / job.stored_name).unlink(missing_ok=True)

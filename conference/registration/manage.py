@@ -14,6 +14,7 @@ from conference.registration import export as export_table
 from conference.registration import services
 from conference.registration.forms import registration_form
 from conference.registration.models import Registration, RegistrationStatus
+from conference.audit.models import AuditAction
 from conference.audit.services import record
 from conference.site.forms import Form, status_of
 from conference.site.urls import local_path
@@ -69,7 +70,7 @@ def bulk_mail(event_id: int):
         recipients = bulk.audience(event.id, form.audience.data)
         if "send" in request.form and recipients:
             sent = bulk.send(event.id, current_user.id, form.audience.data, form.subject.data.strip(), form.body.data)
-            record("registration.mail", f"{sent.subject} ({sent.recipients})", event.id)
+            record(AuditAction.MESSAGE_SENT, f"{sent.subject} ({sent.recipients})", event.id)
             flash(_("Your message is on its way to %(count)s people.", count=sent.recipients), "success")
             return redirect(url_for(".bulk_mail", event_id=event.id), code=303)
         if recipients:
@@ -108,7 +109,7 @@ def add(event_id: int):
         except services.RegistrationError as refused:
             form.add_error(refused.message, refused.field)
         else:
-            record("registration.added", outcome.registration.full_name, event.id, outcome.registration.id)
+            record(AuditAction.REGISTRATION_ADDED, outcome.registration.full_name, event.id, outcome.registration.id)
             message = (_("%(email)s is registered already; the link was sent to it again.", email=outcome.registration.email)
                        if outcome.already_registered else
                        _("%(name)s: %(status)s.", name=outcome.registration.full_name, status=outcome.registration.status.label))
@@ -129,7 +130,7 @@ def edit(event_id: int, registration_id: int):
         except services.RegistrationError as refused:
             form.add_error(refused.message, refused.field)
         else:
-            record("registration.changed", registration.full_name, event.id, registration.id)
+            record(AuditAction.REGISTRATION_CHANGED, registration.full_name, event.id, registration.id)
             flash(_("Saved: %(title)s", title=registration.full_name), "success")
             return redirect(url_for(".index", event_id=event.id), code=303)
     return render_template("manage/registration_edit.html", event=event, form=form, registration=registration,
@@ -156,7 +157,7 @@ def act(event_id: int, registration_id: int, action: str):
         except services.RegistrationError as refused:
             flash(refused.message, "error")
         else:
-            record(f"registration.{action}", registration.full_name, event.id, registration.id)
+            record(AuditAction(f"registration.{action}"), registration.full_name, event.id, registration.id)
             flash(_("%(name)s: %(status)s.", name=registration.full_name, status=registration.status.label), "success")
     back = request.form.get("back")
     return redirect(local_path(back) if back else url_for(".index", event_id=event.id), code=303)

@@ -178,3 +178,19 @@ def test_a_date_at_the_calendar_s_ends_is_refused_with_a_message(client, make_us
     response = client.post(agenda, data={"csrf_token": form_token(client, agenda), "title": "Vortrag", "kind": "talk",
                                          "day": day, "start": "10:00", "end": "11:00"})
     assert response.status_code == 422 and "zwischen 1990 und 2100" in response.get_data(as_text=True)
+
+
+def test_the_log_says_in_words_what_was_done_and_which_fields_changed(client, make_user, make_event):
+    opens = utcnow().replace(second=0, microsecond=0) - timedelta(days=1)  # as the form shows it: to the minute
+    event = make_event(registration_opens_at=opens)
+    log_in(client, make_user(events=[event]))
+    url = f"/manage/events/{event.id}/edit"
+    page = client.get(url).get_data(as_text=True)
+    fields = {name: value for name, value in re.findall(r'<input[^>]*name="([a-z_]+)"[^>]*value="([^"]*)"', page)
+              if name != "requires_approval"}  # an unticked box is not sent
+    fields |= {"kind": "conference", "language": "de", "participant_list_mode": "hidden", "network_id": "0",
+               "certificate_extent_unit": "hours", "title": "Neuer Titel", "city": "Rostock"}
+    assert client.post(url, data=fields).status_code == 303
+    log = client.get(f"/manage/events/{event.id}/log").get_data(as_text=True)
+    assert "Veranstaltung geändert" in log and "Titel, Ort" in log
+    assert "event.changed" not in log

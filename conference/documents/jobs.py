@@ -14,7 +14,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from conference.database import utcnow, write_transaction
 from conference.documents import certificates
@@ -25,7 +25,7 @@ from conference.files import instance_folder
 from conference.extensions import db
 from conference.mail import services as mail
 from conference.rules import Refusal
-from conference.tasks import services as tasks
+from conference.tasks import lease, services as tasks
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ def start(event: Event, user_id: int | None, kind: str, send_mail: bool, base_ur
     return job
 
 
-@tasks.handler("documents.make")
+@tasks.handler("documents.make", label=_l("Certificates of attendance"))
 def run_for_site(job_id: int, base_url: str) -> None:
     # Links printed on the certificates point to the site the organiser works on. (A task run
     # inline, as in the tests, is already inside the organiser's request.)
@@ -72,40 +72,24 @@ def run_for_site(job_id: int, base_url: str) -> None:
 @tasks.handler("documents.take_over", every=STALE_AFTER)
 def run_pending() -> int:
     """Run queued jobs and those whose process died (``flask documents run``); returns how many."""
-    stale = utcnow() - STALE_AFTER
-    ids = db.session.scalars(sa.select(DocumentJob.id).where(sa.or_(
-        DocumentJob.status == "queued", sa.and_(DocumentJob.status == "running", DocumentJob.heartbeat_at < stale))
-    ).order_by(DocumentJob.id)).all()
+    ids = db.session.scalars(sa.select(DocumentJob.id).where(lease.due(DocumentJob)).order_by(DocumentJob.id)).all()
     return sum(run(job_id) for job_id in ids)
 
 
-def _claim(job_id: int) -> bool:
-    stale = utcnow() - STALE_AFTER
-    with write_transaction():
-        # One statement, so two processes never run the same job.
-        claimed = db.session.scalars(
-            sa.update(DocumentJob).where(DocumentJob.id == job_id, sa.or_(
-                DocumentJob.status == "queued",
-                sa.and_(DocumentJob.status == "running", DocumentJob.heartbeat_at < stale)))
-            .values(status="running", heartbeat_at=utcnow(), done=0).returning(DocumentJob.id)
-        ).all()
-    return bool(claimed)
-
-
 def _update(job_id: int, **values) -> None:
-    with write_transaction():
-        db.session.execute(sa.update(DocumentJob).where(DocumentJob.id == job_id).values(heartbeat_at=utcnow(), **values))
+    """Progress, which also keeps the job's lease: a job whose updates stop was left by a dead process."""
+    lease.heartbeat(DocumentJob, job_id, STALE_AFTER, **values)
 
 
 def run(job_id: int) -> bool:
     """Do the job if nobody else is doing it; False if it was not free to take."""
-    if not _claim(job_id):
+    if not lease.claim(DocumentJob, DocumentJob.id == job_id, hold=STALE_AFTER):
         return False
     job = db.session.get(DocumentJob, job_id)
     db.session.refresh(job)
     try:
         people = certificates.attendees(job.event_id)
-        _update(job_id, total=len(people))
+        _update(job_id, total=len(people), done=0)
         content, extension = _make(job, people)
         stored_name = f"{secrets.token_hex(16)}.{extension}"
         (folder() / stored_name).write_bytes(content)
@@ -115,11 +99,13 @@ def run(job_id: int) -> bool:
                 for person in people:
                     mail.queue_later("certificate", person.email, batch, registration_id=person.id)
             mail.deliver_batch(batch)
-        _update(job_id, status="done", done=len(people), stored_name=stored_name, finished_at=utcnow(),
-                download_name=file_name(_("Certificates of attendance"), job.event.slug, extension=extension))
+        lease.release(DocumentJob, job_id, None, 1, tasks.backoff, done=len(people), stored_name=stored_name,
+                      finished_at=utcnow(), download_name=file_name(_("Certificates of attendance"), job.event.slug,
+                                                                    extension=extension))
     except Exception as error:  # noqa: BLE001 - whatever failed, the organiser sees that it did
         log.exception("document job %s failed", job_id)
-        _update(job_id, status="failed", finished_at=utcnow(), error=f"{type(error).__name__}: {error}"[:500])
+        db.session.rollback()
+        lease.release(DocumentJob, job_id, error, 1, tasks.backoff, finished_at=utcnow())
     return True
 
 
@@ -140,7 +126,7 @@ def _make(job: DocumentJob, people: list) -> tuple[bytes, str]:
 
 
 def result_path(job: DocumentJob) -> Path | None:
-    if job.status != "done" or not job.stored_name:
+    if job.status != lease.WorkStatus.DONE or not job.stored_name:
         return None
     path = folder() / job.stored_name
     return path if path.is_file() else None
@@ -148,7 +134,8 @@ def result_path(job: DocumentJob) -> Path | None:
 
 def mark_downloaded(job: DocumentJob) -> None:
     if job.downloaded_at is None:
-        _update(job.id, downloaded_at=utcnow())
+        with write_transaction():
+            job.downloaded_at = utcnow()
 
 
 @tasks.handler("documents.remove_old", every=timedelta(hours=6))
@@ -156,9 +143,10 @@ def remove_old() -> None:
     """Delete results older than KEEP_FOR; their rows stay as a record."""
     old = db.session.scalars(sa.select(DocumentJob).where(
         DocumentJob.finished_at < utcnow() - KEEP_FOR, DocumentJob.stored_name.is_not(None))).all()
-    for job in old:
-        (folder() / job.stored_name).unlink(missing_ok=True)
-        _update(job.id, stored_name=None)
+    with write_transaction():
+        for job in old:
+            (folder() / job.stored_name).unlink(missing_ok=True)
+            job.stored_name = None
     remove_old_shared((utcnow() - KEEP_FOR).timestamp())
 
 

@@ -5,6 +5,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from conference.database import UTCDateTime, utcnow
 from conference.extensions import db
+from conference.tasks.lease import Leased
 
 
 class Certificate(db.Model):
@@ -27,7 +28,7 @@ class Certificate(db.Model):
     registration: Mapped["Registration | None"] = relationship()  # noqa: F821
 
 
-class DocumentJob(db.Model):
+class DocumentJob(Leased, db.Model):
     """A big document made in the background (all certificates of an event), kept until fetched."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,16 +36,12 @@ class DocumentJob(db.Model):
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(sa.String(30))  # "certificates.pdf" or "certificates.zip"
     send_mail: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[str] = mapped_column(sa.String(16), default="queued")  # queued, running, done, failed
     total: Mapped[int] = mapped_column(default=0)
     done: Mapped[int] = mapped_column(default=0)
     # Where the result lies under instance/documents (a random name), and the name it is downloaded as.
     stored_name: Mapped[str | None] = mapped_column(sa.String(80))
     download_name: Mapped[str] = mapped_column(sa.String(200), default="")
-    error: Mapped[str] = mapped_column(sa.String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # Updated while it runs: a running job whose heartbeat stopped was left by a dead process.
-    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     downloaded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

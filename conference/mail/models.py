@@ -5,9 +5,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from conference.database import UTCDateTime, utcnow
 from conference.extensions import db
+from conference.tasks.lease import Leased
 
 
-class OutgoingMail(db.Model):
+class OutgoingMail(Leased, db.Model):
     """A message to send, written in the same transaction as the change it reports.
 
     It holds what its builder needs (``builder`` and ``context``, e.g. a registration's id), not the
@@ -20,9 +21,5 @@ class OutgoingMail(db.Model):
     recipient: Mapped[str] = mapped_column(sa.String(254))
     # Mails sent together (e.g. "bulk-7"), so their progress can be counted.
     batch: Mapped[str | None] = mapped_column(sa.String(40), index=True)
-    status: Mapped[str] = mapped_column(sa.String(16), default="queued", index=True)
-    attempts: Mapped[int] = mapped_column(default=0)
-    last_error: Mapped[str] = mapped_column(sa.String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

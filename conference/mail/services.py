@@ -1,6 +1,7 @@
 """Queue mail inside a transaction; a background task builds and delivers it after the commit.
 
-A mail that fails is retried with growing pauses by the periodic task ``mail.deliver_due``.
+Each mail holds its own lease (``tasks/lease.py``): a mail that fails is tried again with growing
+pauses by the periodic task ``mail.deliver_due``, which also takes over mails whose sender died.
 """
 
 import logging
@@ -12,17 +13,23 @@ from email.utils import formatdate, make_msgid
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
-from conference.database import after_commit, utcnow, write_transaction
+from conference.database import after_commit, utcnow
 from conference.extensions import db
 from conference.files import instance_folder
 from conference.mail.models import OutgoingMail
-from conference.tasks import services as tasks
+from conference.tasks import lease, services as tasks
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6  # with the backoff below: retried over about two hours, then marked failed
-CLAIM_EXPIRES = timedelta(minutes=10)  # a claimed mail not sent by then was left by a dead process
+HOLD = timedelta(minutes=10)  # a claimed mail not sent by then was left by a dead process
+
+
+def backoff(attempts: int) -> timedelta:
+    """2, 4, 8, … minutes."""
+    return timedelta(minutes=2**attempts)
 BUILDERS: dict[str, Callable[[dict], EmailMessage]] = {}
 
 
@@ -55,15 +62,10 @@ def send_batch_later(batch: str, event_id: int | None = None) -> None:
     tasks.enqueue("mail.batch", event_id=event_id, batch=batch)
 
 
-@tasks.handler("mail.batch")
+@tasks.handler("mail.batch", label=_l("Message to registrants"))
 def deliver_batch(batch: str) -> None:
     """Send every queued mail of a batch."""
-    with write_transaction():
-        claimed = db.session.scalars(
-            sa.update(OutgoingMail).where(OutgoingMail.batch == batch, OutgoingMail.status == "queued")
-            .values(status="sending", next_attempt_at=utcnow() + CLAIM_EXPIRES).returning(OutgoingMail.id)
-        ).all()
-    deliver(list(claimed))
+    deliver(lease.claim(OutgoingMail, OutgoingMail.batch == batch, hold=HOLD))
 
 
 def queue(builder_name: str, recipient: str, **context) -> OutgoingMail:
@@ -72,9 +74,9 @@ def queue(builder_name: str, recipient: str, **context) -> OutgoingMail:
     It is claimed for the task that delivers it right after the commit; should that task never
     run, ``deliver_due`` takes the mail over once the claim has expired.
     """
-    mail = OutgoingMail(
+    mail = OutgoingMail(  # claimed already, for the sender called after the commit
         builder=builder_name, recipient=recipient, context=context,
-        status="sending", next_attempt_at=utcnow() + CLAIM_EXPIRES,
+        status=lease.WorkStatus.RUNNING, attempts=1, held_until=utcnow() + HOLD,
     )
     db.session.add(mail)
     db.session.flush()
@@ -94,7 +96,7 @@ def new_message(recipient: str, subject: str) -> EmailMessage:
     return message
 
 
-@tasks.handler("mail.deliver")
+@tasks.handler("mail.deliver", label=_l("E-mail"))
 def deliver(mail_ids: list[int]) -> None:
     """Send mails the caller has claimed (queued by ``queue``, or claimed by ``deliver_due``).
 
@@ -106,38 +108,21 @@ def deliver(mail_ids: list[int]) -> None:
 
 @tasks.handler("mail.deliver_due", every=timedelta(minutes=1))
 def deliver_due() -> int:
-    """Send every queued mail whose next attempt is due, and those whose claim has expired."""
-    now = utcnow()
-    due = sa.and_(OutgoingMail.status.in_(("queued", "sending")), OutgoingMail.next_attempt_at <= now)
-    with write_transaction():
-        # Claimed in one statement, so two senders running at once never send a mail twice.
-        claimed = db.session.scalars(
-            sa.update(OutgoingMail).where(due)
-            .values(status="sending", next_attempt_at=now + CLAIM_EXPIRES)
-            .returning(OutgoingMail.id)
-        ).all()
-    deliver(list(claimed))
+    """Send every queued mail whose next attempt is due, and those whose sender died."""
+    claimed = lease.claim(OutgoingMail, hold=HOLD)
+    deliver(claimed)
     return len(claimed)
 
 
 def _deliver_one(mail_id: int) -> None:
     mail = db.session.get(OutgoingMail, mail_id)
     try:
-        message = BUILDERS[mail.builder](mail.context)
-        _send(message)
+        _send(BUILDERS[mail.builder](mail.context))
     except Exception as error:  # noqa: BLE001 - any failure keeps the mail for a later attempt
         log.warning("mail %s to be retried: %s", mail_id, type(error).__name__)
-        attempts = mail.attempts + 1
-        outcome = {
-            "attempts": attempts,
-            "last_error": f"{type(error).__name__}: {error}"[:500],
-            "status": "failed" if attempts >= MAX_ATTEMPTS else "queued",
-            "next_attempt_at": utcnow() + timedelta(minutes=2**attempts),
-        }
+        lease.release(OutgoingMail, mail_id, error, MAX_ATTEMPTS, backoff)
     else:
-        outcome = {"status": "sent", "sent_at": utcnow(), "last_error": ""}
-    with write_transaction():
-        db.session.execute(sa.update(OutgoingMail).where(OutgoingMail.id == mail_id).values(**outcome))
+        lease.release(OutgoingMail, mail_id, None, MAX_ATTEMPTS, backoff, sent_at=utcnow(), last_error="")
 
 
 def _file_name(address: str) -> str:

@@ -1,7 +1,7 @@
 """Organisers see the background work of their event that failed for good, and may start it again."""
 
 from flask import Blueprint, flash, g, redirect, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 
 from conference.database import row_of_event_or_404
 from conference.site.forms import Form
@@ -10,15 +10,8 @@ from conference.tasks.models import Task
 
 blueprint = Blueprint("tasks_manage", __name__, url_prefix="/manage/events/<int:event_id>/tasks")
 
-LABELS = {
-    "mail.batch": _l("Message to registrants"),
-    "mail.deliver": _l("E-mail"),
-    "documents.make": _l("Certificates of attendance"),
-}
-
-
 def failed(event_id: int) -> list[tuple[Task, str]]:
-    return [(task, LABELS.get(task.name, task.name)) for task in services.failed_for_event(event_id)]
+    return [(task, services.label_of(task)) for task in services.failed_for_event(event_id)]
 
 
 @blueprint.post("/<int:task_id>/retry")

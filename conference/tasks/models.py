@@ -5,9 +5,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from conference.database import UTCDateTime, utcnow
 from conference.extensions import db
+from conference.tasks.lease import Leased
 
 
-class Task(db.Model):
+class Task(Leased, db.Model):
     """One piece of background work, retried with growing pauses until it succeeds or gives up.
 
     Periodic tasks (``every_seconds`` set) are one row each, queued again after every run;
@@ -19,13 +20,7 @@ class Task(db.Model):
     arguments: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     # The event the work is for, so its organisers see when it failed.
     event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(sa.String(16), default="queued")  # queued, running, done, failed
-    attempts: Mapped[int] = mapped_column(default=0)
     max_attempts: Mapped[int] = mapped_column(default=5)
-    run_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    # A running task whose claim has expired was left by a process that died; it is run again.
-    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_error: Mapped[str] = mapped_column(sa.String(500), default="")
     every_seconds: Mapped[int | None] = mapped_column()
     schedule_key: Mapped[str | None] = mapped_column(sa.String(60), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -7,7 +7,7 @@ change that asked for it was committed. After the commit the task is handed on (
 * ``"thread"`` (default): a background thread of this process runs it, and polls for due tasks;
 * ``"worker"``: left to ``flask --app conference worker``; with ``REDIS_URL`` it is pushed to RQ.
 
-Whatever runs a task first claims it in one UPDATE, so two runners never run it twice.
+Whatever runs a task first claims its lease (``tasks/lease.py``), so two runners never run it twice.
 """
 
 import logging
@@ -22,24 +22,29 @@ from flask import Flask, current_app
 
 from conference.database import after_commit, utcnow, write_transaction
 from conference.extensions import db
+from conference.tasks import lease
 from conference.tasks.models import Task
 
 log = logging.getLogger(__name__)
 
 HANDLERS: dict[str, Callable[..., None]] = {}
 PERIODIC: dict[str, timedelta] = {}
+LABELS: dict[str, str] = {}  # what organisers see of a task that failed, by name
 CLAIM_FOR = timedelta(minutes=15)  # longer than any task takes; a claim older than this was left by a dead process
 POLL_SECONDS = 2
 QUEUE_NAME = "conference"
 
 
-def handler(name: str, every: timedelta | None = None):
-    """Register the function that does task ``name``; with ``every``, it also runs periodically."""
+def handler(name: str, every: timedelta | None = None, label=None):
+    """Register the function that does task ``name``; with ``every``, it also runs periodically;
+    ``label`` names it for organisers when it failed for good."""
 
     def register(function: Callable[..., None]):
         HANDLERS[name] = function
         if every:
             PERIODIC[name] = every
+        if label:
+            LABELS[name] = label
         return function
 
     return register
@@ -54,7 +59,7 @@ def enqueue(name: str, *, event_id: int | None = None, max_attempts: int = 5, **
     """Add a task to the caller's ``write_transaction``; it is dispatched once that commits."""
     if name not in HANDLERS:
         raise KeyError(f"no task handler {name!r}")
-    task = Task(name=name, arguments=arguments, event_id=event_id, max_attempts=max_attempts, run_at=utcnow())
+    task = Task(name=name, arguments=arguments, event_id=event_id, max_attempts=max_attempts, due_at=utcnow())
     db.session.add(task)
     db.session.flush()
     after_commit(lambda: dispatch(task.id))
@@ -113,26 +118,9 @@ def redis_queue():
     return Queue(QUEUE_NAME, connection=Redis.from_url(current_app.config["REDIS_URL"]))
 
 
-def _due():
-    now = utcnow()
-    return sa.or_(sa.and_(Task.status == "queued", Task.run_at <= now),
-                  sa.and_(Task.status == "running", Task.claimed_until < now))
-
-
-def _claim(task_id: int) -> bool:
-    with write_transaction():
-        # One statement with the condition repeated: of two runners only one gets the row.
-        claimed = db.session.scalars(
-            sa.update(Task).where(Task.id == task_id, _due())
-            .values(status="running", claimed_until=utcnow() + CLAIM_FOR, attempts=Task.attempts + 1)
-            .returning(Task.id)
-        ).all()
-    return bool(claimed)
-
-
 def run(task_id: int) -> bool:
     """Run a task if it is due and nobody else runs it; False if it was not free to take."""
-    if not _claim(task_id):
+    if not lease.claim(Task, Task.id == task_id, hold=CLAIM_FOR):
         return False
     task = db.session.get(Task, task_id)
     db.session.refresh(task)
@@ -148,29 +136,15 @@ def run(task_id: int) -> bool:
 
 
 def _finish(task: Task, error: Exception | None) -> None:
-    now = utcnow()
-    retry = error is not None and task.attempts < task.max_attempts
-    values = {"claimed_until": None}
-    if error is not None:
-        values["last_error"] = f"{type(error).__name__}: {error}"[:500]
-    if task.every_seconds:  # periodic: the next run, whatever happened to this one
-        delay = backoff(task.attempts) if retry else timedelta(seconds=task.every_seconds)
-        values |= {"status": "queued", "run_at": now + delay, "finished_at": now, "attempts": 0 if not retry else task.attempts}
-    elif retry:
-        delay = backoff(task.attempts)
-        values |= {"status": "queued", "run_at": now + delay}
-    else:
-        delay = None
-        values |= {"status": "failed" if error else "done", "finished_at": now}
-    with write_transaction():
-        db.session.execute(sa.update(Task).where(Task.id == task.id).values(**values))
-    if delay is not None:
-        dispatch(task.id, delay)
+    every = timedelta(seconds=task.every_seconds) if task.every_seconds else None  # periodic: runs again
+    status = lease.release(Task, task.id, error, task.max_attempts, backoff, again_after=every, finished_at=utcnow())
+    if status == lease.WorkStatus.QUEUED:
+        dispatch(task.id, db.session.scalar(sa.select(Task.due_at).where(Task.id == task.id)) - utcnow())
 
 
 def run_due(limit: int = 20) -> int:
     """Run tasks that are due (and those left by dead processes); returns how many ran."""
-    ids = db.session.scalars(sa.select(Task.id).where(_due()).order_by(Task.run_at).limit(limit)).all()
+    ids = db.session.scalars(sa.select(Task.id).where(lease.due(Task)).order_by(Task.due_at).limit(limit)).all()
     db.session.commit()
     return sum(run(task_id) for task_id in ids)
 
@@ -184,7 +158,7 @@ def ensure_schedule() -> None:
         try:
             with write_transaction():
                 db.session.add(Task(name=name, schedule_key=name, every_seconds=int(every.total_seconds()),
-                                    run_at=utcnow(), max_attempts=3))
+                                    due_at=utcnow(), max_attempts=3))
         except sa.exc.IntegrityError:
             pass  # another process created it at the same moment
 
@@ -192,14 +166,18 @@ def ensure_schedule() -> None:
 def retry(task: Task) -> None:
     """An organiser asks for a failed task to be tried again."""
     with write_transaction():
-        db.session.execute(sa.update(Task).where(Task.id == task.id, Task.status == "failed")
-                           .values(status="queued", run_at=utcnow(), attempts=0))
+        db.session.execute(sa.update(Task).where(Task.id == task.id, Task.status == lease.WorkStatus.FAILED)
+                           .values(status=lease.WorkStatus.QUEUED, due_at=utcnow(), attempts=0))
     dispatch(task.id)
 
 
 def failed_for_event(event_id: int) -> list[Task]:
     return list(db.session.scalars(
-        sa.select(Task).where(Task.event_id == event_id, Task.status == "failed").order_by(Task.id.desc())))
+        sa.select(Task).where(Task.event_id == event_id, Task.status == lease.WorkStatus.FAILED).order_by(Task.id.desc())))
+
+
+def label_of(task: Task) -> str:
+    return str(LABELS.get(task.name, task.name))
 
 
 class EmbeddedRunner:

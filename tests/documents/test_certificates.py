@@ -119,7 +119,7 @@ def test_all_certificates_as_one_pdf_made_in_the_background_with_progress(
     log_in(client, make_user(events=[event]))
 
     job = wait_for(start_job(client, event, format="pdf"))
-    assert job.status == "done", job.error
+    assert job.status == "done", job.last_error
     status = client.get(f"/manage/events/{event.id}/documents/jobs/{job.id}/status").get_json()
     assert status == {"status": "done", "done": 5, "total": 5}
     assert "5 Bescheinigungen sind fertig" in client.get(f"/manage/events/{event.id}/documents/jobs/{job.id}").get_data(as_text=True)
@@ -141,7 +141,7 @@ def test_all_certificates_as_zip_and_by_mail(client, make_event, make_user, regi
     log_in(client, make_user(events=[event]))
 
     job = wait_for(start_job(client, event, format="zip", send_mail="1"))
-    assert job.status == "done", job.error
+    assert job.status == "done", job.last_error
     with client.get(f"/manage/events/{event.id}/documents/jobs/{job.id}/download") as download:
         archive = zipfile.ZipFile(io.BytesIO(download.data))
 
@@ -156,7 +156,7 @@ def test_a_job_left_by_a_dead_process_is_taken_over(app, make_event, register_pe
     event = past_event(make_event)
     register_people(event, 2, checked_in=True)
     job = DocumentJob(event_id=event.id, kind="certificates.pdf", status="running",
-                      heartbeat_at=utcnow() - jobs.STALE_AFTER - timedelta(minutes=1))
+                      held_until=utcnow() - timedelta(minutes=1))
     db.session.add(job)
     db.session.commit()
     with app.test_request_context():

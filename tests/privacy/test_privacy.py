@@ -34,7 +34,7 @@ def test_a_registrant_downloads_everything_stored_about_them_as_json(client, mak
     assert response.headers["Content-Disposition"].startswith("attachment;") and "no-store" in response.headers["Cache-Control"]
     assert data["registration"]["first_name"] == "Ayşe" and data["registration"]["email"] == mine.registration.email
     assert data["answers"] == [{"question": "Essenswunsch", "answer": "vegan"}] and data["forums"] == [forum.title]
-    assert [mail["kind"] for mail in data["mails"]] == ["registered"] and data["mails"][0]["status"] == "sent"
+    assert [mail["kind"] for mail in data["mails"]] == ["registered"] and data["mails"][0]["status"] == "done"
     assert "Someone Else" not in response.get_data(as_text=True)
     assert data["event"]["personal_data_deleted_after"] == (event.ends_at + timedelta(days=365)).date().isoformat()
 

@@ -222,11 +222,11 @@ def test_a_failing_mail_server_loses_no_registration_and_the_mail_is_retried(app
     assert queued.status == "queued" and queued.attempts == 1 and "ConnectionRefusedError" in queued.last_error
 
     app.config["MAIL_PORT"] = smtp_server.port
-    queued.next_attempt_at = utcnow()
+    queued.due_at = utcnow()
     db.session.commit()
     result = runner.invoke(args=["mail", "send"])
 
     assert "1 mail(s) tried" in result.output
-    assert db.session.get(OutgoingMail, queued.id).status == "sent"
+    assert db.session.get(OutgoingMail, queued.id).status == "done"
     assert mailbox.to(registration.email)[0]["Subject"] == f"Anmeldung bestätigt: {event.title}"
 

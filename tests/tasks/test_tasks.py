@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from conference.database import utcnow, write_transaction
 from conference.extensions import db
-from conference.tasks import services as tasks
+from conference.tasks import lease, services as tasks
 from conference.tasks.models import Task
 from tests.conftest import form_token, log_in
 
@@ -32,7 +32,7 @@ def enqueue(**arguments) -> Task:
 
 
 def make_due(task: Task) -> None:
-    db.session.execute(sa.update(Task).where(Task.id == task.id).values(run_at=utcnow()))
+    db.session.execute(sa.update(Task).where(Task.id == task.id).values(due_at=utcnow()))
     db.session.commit()
 
 
@@ -47,12 +47,12 @@ def test_a_failing_task_is_retried_with_growing_pauses_until_it_succeeds(app):
     first = fresh(task)
     assert calls == ["x"] and first.status == "queued" and first.attempts == 1
     assert first.last_error == "ConnectionError: mail server away"
-    assert timedelta(seconds=25) < first.run_at - utcnow() <= timedelta(seconds=30)
+    assert timedelta(seconds=25) < first.due_at - utcnow() <= timedelta(seconds=30)
     assert tasks.run_due() == 0  # not due yet
 
     make_due(task)
     assert tasks.run_due() == 1
-    assert timedelta(minutes=1, seconds=55) < fresh(task).run_at - utcnow() <= timedelta(minutes=2)
+    assert timedelta(minutes=1, seconds=55) < fresh(task).due_at - utcnow() <= timedelta(minutes=2)
     make_due(task)
     tasks.run_due()
     assert calls == ["x", "x", "x"] and fresh(task).status == "done" and fresh(task).attempts == 3
@@ -84,9 +84,10 @@ def test_nothing_is_queued_when_the_transaction_rolls_back(app):
 def test_a_task_is_claimed_once_and_a_dead_runners_claim_expires(app):
     app.config["TASK_RUNNER"] = "worker"  # nobody runs it on commit
     task = enqueue(fail_times=0, label="w")
-    assert tasks._claim(task.id) and not tasks._claim(task.id)
+    claim = lambda: lease.claim(Task, Task.id == task.id, hold=tasks.CLAIM_FOR)  # noqa: E731
+    assert claim() == [task.id] and claim() == []
     assert tasks.run_due() == 0  # running elsewhere
-    db.session.execute(sa.update(Task).where(Task.id == task.id).values(claimed_until=utcnow() - timedelta(seconds=1)))
+    db.session.execute(sa.update(Task).where(Task.id == task.id).values(held_until=utcnow() - timedelta(seconds=1)))
     db.session.commit()
     assert tasks.run_due() == 1 and fresh(task).status == "done" and calls == ["w"]
 
@@ -108,7 +109,7 @@ def test_periodic_duties_have_one_row_each_queued_again_after_every_run(app):
     assert {"mail.deliver_due", "limits.remove_expired", "documents.take_over"} <= set(tasks.PERIODIC)
     tasks.run_due()
     mail_row = fresh(next(row for row in rows if row.name == "mail.deliver_due"))
-    assert mail_row.status == "queued" and timedelta(seconds=55) < mail_row.run_at - utcnow() <= timedelta(minutes=1)
+    assert mail_row.status == "queued" and timedelta(seconds=55) < mail_row.due_at - utcnow() <= timedelta(minutes=1)
 
 
 def test_the_thread_of_the_web_process_runs_tasks_without_any_other_server(app):
@@ -161,3 +162,11 @@ def test_a_change_stands_when_redis_is_away_and_the_sweep_runs_its_task(app, run
     app.config["REDIS_URL"] = None  # the worker's sweep of the database
     runner.invoke(args=["worker", "--burst"])
     assert calls == ["s"] and fresh(task).status == "done"
+
+
+def test_tasks_mail_and_document_jobs_hold_one_kind_of_lease(app):
+    from conference.documents.models import DocumentJob
+    from conference.mail.models import OutgoingMail
+
+    assert all(issubclass(model, lease.Leased) for model in (Task, OutgoingMail, DocumentJob))
+    assert tasks.label_of(Task(name="documents.make")) == "Teilnahmebescheinigungen"  # labels come from the registry

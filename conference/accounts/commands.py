@@ -3,8 +3,7 @@ import sqlalchemy as sa
 from flask.cli import AppGroup
 
 from conference.accounts import services
-from conference.accounts.models import EventAssignment, EventRole, User, UserRole
-from conference.database import write_transaction
+from conference.accounts.models import EventRole, User, UserRole
 from conference.events.models import Event
 from conference.extensions import db
 
@@ -39,10 +38,5 @@ def assign_command(email: str, event_slug: str, check_in: bool) -> None:
     if user is None or event is None:
         raise click.ClickException("No such account or event.")
     role = EventRole.CHECK_IN if check_in or user.role == UserRole.CHECK_IN else EventRole.ORGANISER
-    with write_transaction():
-        assignment = db.session.scalar(
-            sa.select(EventAssignment).where(EventAssignment.user_id == user.id, EventAssignment.event_id == event.id)
-        ) or EventAssignment(user=user, event=event)
-        assignment.role = role
-        db.session.add(assignment)
+    services.assign(user, event.id, role)
     click.echo(f"{user.email} is now {role.value} of {event.slug}.")

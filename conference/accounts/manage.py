@@ -8,10 +8,7 @@ from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringF
 from wtforms.validators import InputRequired, Length
 
 from conference.accounts import services, two_factor
-from conference.accounts.models import EventAssignment, EventRole, User, UserRole
-from conference.audit.models import AuditAction
-from conference.audit.services import record
-from conference.database import write_transaction
+from conference.accounts.models import EventRole, User, UserRole
 from conference.events.models import Event
 from conference.extensions import db
 from conference.site import qr
@@ -56,10 +53,9 @@ def invite():
     if form.validate_on_submit():
         try:
             user = services.invite(form.email.data, form.name.data.strip(), UserRole(form.role.data))
-        except services.LoginRefused as refused:
-            form.add_error(refused.message, "email")
+        except services.AccountError as refused:
+            form.add_error(refused.message, refused.field)
         else:
-            record(AuditAction.ACCOUNT_INVITED, user.email)
             flash(_("%(email)s has been sent a link to choose a password.", email=user.email), "success")
             return redirect(url_for(".index"), code=303)
     return render_template("manage/account.html", form=form, user=None), status_of(form)
@@ -75,15 +71,12 @@ def edit(user_id: int):
         for event in db.session.scalars(sa.select(Event).order_by(Event.starts_at.desc()))
     ]
     if form.validate_on_submit():
-        if user.id == current_user.id and (not form.is_active.data or form.role.data != UserRole.ADMINISTRATOR.value):
-            form.add_error(_("You cannot take away your own administrator rights or deactivate yourself."))
+        try:
+            services.change(user, current_user, form.name.data.strip(), UserRole(form.role.data), form.is_active.data,
+                            form.two_factor_required.data)
+        except services.AccountError as refused:
+            form.add_error(refused.message)
         else:
-            with write_transaction():
-                if user.is_active and not form.is_active.data:
-                    user.end_sessions()
-                user.name, user.role, user.is_active = form.name.data.strip(), UserRole(form.role.data), form.is_active.data
-                user.two_factor_required = form.two_factor_required.data
-            record(AuditAction.ACCOUNT_CHANGED, user.email)
             flash(_("Saved: %(title)s", title=user.email), "success")
             return redirect(url_for(".index"), code=303)
     return render_template("manage/account.html", form=form, user=user, assignment_form=assignment_form,
@@ -95,9 +88,7 @@ def reset_two_factor(user_id: int):
     """For a lost phone and lost recovery codes: the account logs in with its password and sets it up again."""
     user = db.session.get(User, user_id) or abort(404)
     if Form().validate_on_submit():
-        two_factor.disable(user)
-        services.end_sessions(user)
-        record(AuditAction.ACCOUNT_CHANGED, user.email)
+        two_factor.disable(user, end_sessions=True)
         flash(_("Two-factor log-in of %(email)s is switched off; it can be set up again.", email=user.email), "success")
     return redirect(url_for(".edit", user_id=user.id), code=303)
 
@@ -129,7 +120,6 @@ def own_two_factor():
                 two_factor.disable(user)
                 flash(_("Two-factor log-in is switched off."), "success")
                 return redirect(url_for(".own_two_factor"), code=303)
-            record(AuditAction.ACCOUNT_CHANGED, user.email)
         except two_factor.TwoFactorRefused as refused:
             form.add_error(refused.message, refused.field)
         form.code.data = ""
@@ -143,27 +133,19 @@ def assign(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = AssignmentForm(prefix="assign")
     form.event_id.choices = [SelectChoice(event_id, "") for event_id in db.session.scalars(sa.select(Event.id))]
-    if form.validate_on_submit() and user.role == UserRole.CHECK_IN and form.role.data != EventRole.CHECK_IN.value:
-        flash(_("A check-in helper's account can only be given the door of an event."), "error")
-    elif form.validate_on_submit():
-        with write_transaction():
-            assignment = db.session.scalar(sa.select(EventAssignment).where(
-                EventAssignment.user_id == user.id, EventAssignment.event_id == form.event_id.data)) \
-                or EventAssignment(user=user, event_id=form.event_id.data)
-            assignment.role = EventRole(form.role.data)
-            db.session.add(assignment)
-        record(AuditAction.ACCOUNT_ASSIGNED, user.email, form.event_id.data)
+    if form.validate_on_submit():
+        try:
+            services.assign(user, form.event_id.data, EventRole(form.role.data))
+        except services.AccountError as refused:
+            flash(refused.message, "error")
     return redirect(url_for(".edit", user_id=user.id), code=303)
 
 
 @blueprint.post("/<int:user_id>/assignments/<int:assignment_id>/remove")
 def unassign(user_id: int, assignment_id: int):
-    assignment = db.session.get(EventAssignment, assignment_id)
-    if assignment is None or assignment.user_id != user_id:
-        abort(404)
     if Form().validate_on_submit():
-        event_id = assignment.event_id
-        with write_transaction():
-            db.session.delete(assignment)
-        record(AuditAction.ACCOUNT_UNASSIGNED, str(user_id), event_id)
+        try:
+            services.unassign(user_id, assignment_id)
+        except services.AccountError:
+            abort(404)
     return redirect(url_for(".edit", user_id=user_id), code=303)

@@ -9,6 +9,8 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.security import generate_password_hash
 
 from conference.accounts.models import EventAssignment, EventRole, User, UserRole
+from conference.audit.models import AuditAction
+from conference.audit.services import record
 from conference.database import write_transaction
 from conference.events import signals as event_signals
 from conference.events.models import Event
@@ -24,6 +26,10 @@ _UNKNOWN_USER_HASH = generate_password_hash("no such user")
 
 
 class LoginRefused(Refusal):
+    pass
+
+
+class AccountError(Refusal):
     pass
 
 
@@ -65,9 +71,37 @@ def assign_the_creator(event: Event, by: User | None = None) -> None:
         db.session.add(EventAssignment(user_id=by.id, event=event, role=EventRole.ORGANISER))
 
 
-def assign(user: User, event: Event, role: EventRole = EventRole.ORGANISER) -> None:
+def assign(user: User, event_id: int, role: EventRole) -> None:
+    """Give an account a role at an event (or another role than it had)."""
+    if user.role == UserRole.CHECK_IN and role != EventRole.CHECK_IN:
+        raise AccountError(_("A check-in helper's account can only be given the door of an event."))
     with write_transaction():
-        db.session.add(EventAssignment(user=user, event=event, role=role))
+        assignment = db.session.scalar(sa.select(EventAssignment).where(
+            EventAssignment.user_id == user.id, EventAssignment.event_id == event_id)) \
+            or EventAssignment(user=user, event_id=event_id)
+        assignment.role = role
+        db.session.add(assignment)
+        record(AuditAction.ACCOUNT_ASSIGNED, user.email, event_id)
+
+
+def unassign(user_id: int, assignment_id: int) -> None:
+    with write_transaction():
+        assignment = db.session.get(EventAssignment, assignment_id)
+        if assignment is None or assignment.user_id != user_id:
+            raise AccountError(_("This assignment no longer exists."))
+        db.session.delete(assignment)
+        record(AuditAction.ACCOUNT_UNASSIGNED, assignment.user.email, assignment.event_id)
+
+
+def change(user: User, by: User, name: str, role: UserRole, is_active: bool, two_factor_required: bool) -> None:
+    """An administrator changes an account; deactivating it ends its sessions."""
+    if user.id == by.id and (not is_active or role != UserRole.ADMINISTRATOR):
+        raise AccountError(_("You cannot take away your own administrator rights or deactivate yourself."))
+    with write_transaction():
+        if user.is_active and not is_active:
+            user.end_sessions()
+        user.name, user.role, user.is_active, user.two_factor_required = name, role, is_active, two_factor_required
+        record(AuditAction.ACCOUNT_CHANGED, user.email)
 
 
 def managed_events(user: User) -> list[Event]:
@@ -121,9 +155,11 @@ def queue_reset_mail(email: str, welcome: bool) -> None:
 def invite(email: str, name: str, role: UserRole) -> User:
     """A new account whose owner chooses the password through a mailed link (valid one hour)."""
     if db.session.scalar(sa.select(User.id).where(User.email == email.strip().lower())) is not None:
-        raise LoginRefused(_("There is already an account with this address."))
-    user = create_user(email, name, secrets.token_urlsafe(32), role)
-    send_reset_link(user.email, welcome=True)
+        raise AccountError(_("There is already an account with this address."), "email")
+    with write_transaction():
+        user = create_user(email, name, secrets.token_urlsafe(32), role)
+        send_reset_link(user.email, welcome=True)
+        record(AuditAction.ACCOUNT_INVITED, user.email)
     return user
 
 

@@ -13,8 +13,6 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from conference.agenda import services
 from conference.agenda.models import AgendaItem, AgendaItemKind
-from conference.audit.models import AuditAction
-from conference.audit.services import record
 from conference.database import row_of_event_or_404
 from conference.extensions import db
 from conference.organisations.models import Organisation
@@ -101,7 +99,6 @@ def room(event_id: int, room_id: int):
         except services.AgendaError as refused:
             flash(refused.message, "error")
         else:
-            record(AuditAction.ROOM_CHANGED, saved.name, event.id)
             flash(_("Saved: %(title)s", title=saved.name), "success")
     else:
         flash(" ".join(str(message) for errors in form.errors.values() for message in errors), "error")
@@ -123,7 +120,6 @@ def edit(event_id: int, item_id: int | None):
         except services.AgendaError as refused:
             form.add_error(refused.message, refused.field)
         else:
-            record(AuditAction.AGENDA_SAVED, saved.title, event.id)
             flash(_("Saved: %(title)s", title=saved.title), "success")
             return redirect(url_for(".index", event_id=event.id), code=303)
     return render_template("manage/agenda_item.html", event=event, item=item, form=form), status_of(form)
@@ -137,7 +133,6 @@ def delete(event_id: int, item_id: int):
     if form.validate_on_submit():
         title = item.title
         services.delete_item(event.id, item.id)
-        record(AuditAction.AGENDA_DELETED, title, event.id)
         flash(_("Deleted: %(title)s", title=title), "success")
         return redirect(url_for(".index", event_id=event.id), code=303)
     return render_template("manage/agenda_delete.html", event=event, item=item, form=form)

@@ -7,6 +7,8 @@ from itertools import combinations
 from flask_babel import gettext as _
 
 from conference.agenda.models import AgendaItem, AgendaItemKind, AgendaItemPerson, AppearanceRole, Room
+from conference.audit.models import AuditAction
+from conference.audit.services import record
 from conference.database import row_locked
 from conference.events import signals as event_signals
 from conference.events.models import Event
@@ -69,6 +71,7 @@ def save_item(event_id: int, details: ItemDetails, item_id: int | None = None, v
             for position, appearance in enumerate(item.appearances):
                 appearance.position = position
         db.session.add(item)
+        record(AuditAction.AGENDA_SAVED, item.title, event.id)
     return item
 
 
@@ -78,6 +81,7 @@ def delete_item(event_id: int, item_id: int) -> None:
         if item is None or item.event_id != event.id:
             raise AgendaError(_("This agenda item no longer exists."))
         db.session.delete(item)
+        record(AuditAction.AGENDA_DELETED, item.title, event.id)
 
 
 def _people(ids: list[int]) -> list[Person]:
@@ -125,6 +129,7 @@ def save_room(event_id: int, room_id: int, name: str, capacity: int | None) -> R
         if any(other.id != room.id and other.name.casefold() == name.casefold() for other in event.rooms):
             raise AgendaError(_("Another room already has this name."), field="name")
         room.name, room.capacity = name, capacity
+        record(AuditAction.ROOM_CHANGED, name, event.id)
     return room
 
 

@@ -13,7 +13,10 @@ class AuditAction(LabelledEnum):
 
     EVENT_CREATED = "event.created", _l("Event created")
     EVENT_CHANGED = "event.changed", _l("Event changed")
-    EVENT_STATUS = "event.status", _l("Event status changed")
+    EVENT_STATUS = "event.status", _l("Event status changed")  # before the three below were told apart
+    EVENT_PUBLISHED = "event.published", _l("Event published")
+    EVENT_UNPUBLISHED = "event.unpublished", _l("Event no longer public (draft)")
+    EVENT_CANCELLED = "event.cancelled", _l("Event cancelled, registrants informed")
     EVENT_DUPLICATED = "event.duplicated", _l("Event duplicated")
     PARTNER_ADDED = "partner.added", _l("Partner added")
     PARTNER_REMOVED = "partner.removed", _l("Partner removed")
@@ -39,6 +42,9 @@ class AuditAction(LabelledEnum):
     ORGANISATION_SAVED = "organisation.saved", _l("Organisation saved")
     ACCOUNT_INVITED = "account.invited", _l("Account created")
     ACCOUNT_CHANGED = "account.changed", _l("Account changed")
+    TWO_FACTOR_ON = "account.two_factor_on", _l("Two-factor log-in switched on")
+    TWO_FACTOR_OFF = "account.two_factor_off", _l("Two-factor log-in switched off")
+    RECOVERY_CODES_RENEWED = "account.recovery_codes", _l("Recovery codes renewed")
     ACCOUNT_ASSIGNED = "account.assigned", _l("Account assigned to the event")
     ACCOUNT_UNASSIGNED = "account.unassigned", _l("Account removed from the event")
 

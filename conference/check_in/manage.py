@@ -15,8 +15,6 @@ from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
 from conference.accounts.access import Action, may
-from conference.audit.models import AuditAction
-from conference.audit.services import record
 from conference.check_in import services
 from conference.check_in.services import DoorClosed, DoorState, Scan
 from conference.database import utcnow
@@ -44,12 +42,9 @@ def door_of(event_id: int) -> tuple[Event, bool, int | None]:
 
 def scan(event: Event, code: str, at: datetime | None, forum_id: int | None, may_correct: bool) -> services.Outcome:
     try:
-        outcome = services.check_in(event, Scan(code, at, forum_id), utcnow(), may_correct)
+        return services.check_in(event, Scan(code, at, forum_id), utcnow(), may_correct)
     except DoorClosed as closed:
         return services.Outcome(None, False, closed.message)
-    if outcome.admitted and not outcome.repeated:
-        record(AuditAction.CHECKED_IN, outcome.registration.full_name, event.id, outcome.registration.id)
-    return outcome
 
 
 @blueprint.route("/", methods=["GET", "POST"])
@@ -124,6 +119,5 @@ def undo(event_id: int, registration_id: int):
     except DoorClosed as closed:
         flash(closed.message, "error")
     else:
-        record(AuditAction.CHECK_IN_UNDONE, registration.full_name, event.id, registration.id)
         flash(_("Check-in of %(name)s undone.", name=registration.full_name), "success")
     return redirect(url_for(".door", event_id=event.id, forum=forum_id, q=request.form.get("q") or None), code=303)

@@ -20,6 +20,8 @@ import sqlalchemy as sa
 from flask_babel import format_date, gettext as _
 
 from conference.agenda.models import AgendaItem
+from conference.audit.models import AuditAction
+from conference.audit.services import record
 from conference.database import write_transaction
 from conference.events.models import Event
 from conference.extensions import db
@@ -135,6 +137,7 @@ def check_in(event: Event, scan: Scan, now: datetime, may_correct: bool = False)
         db.session.refresh(target)
         if registration.checked_in_at is None:
             registration.checked_in_at = at  # who is at a forum's door has come in
+        record(AuditAction.CHECKED_IN, registration.full_name, event.id, registration.id)
     return Outcome(registration, True, _("Checked in: welcome!"))
 
 
@@ -161,6 +164,7 @@ def undo(event: Event, registration_id: int, forum_id: int | None, now: datetime
             choice.checked_in_at = None
         if forum_id is None:
             registration.checked_in_at = None
+        record(AuditAction.CHECK_IN_UNDONE, registration.full_name, event.id, registration.id)
     return registration
 
 

@@ -16,6 +16,8 @@ import sqlalchemy as sa
 from flask import current_app, has_request_context
 from flask_babel import gettext as _, lazy_gettext as _l
 
+from conference.audit.models import AuditAction
+from conference.audit.services import record
 from conference.database import utcnow, write_transaction
 from conference.documents import certificates
 from conference.documents.models import DocumentJob
@@ -55,6 +57,7 @@ def start(event: Event, user_id: int | None, kind: str, send_mail: bool, base_ur
         db.session.add(job)
         db.session.flush()
         tasks.enqueue("documents.make", event_id=event.id, max_attempts=1, job_id=job.id, base_url=base_url)
+        record(AuditAction.CERTIFICATES_MADE, kind + (" + mail" if send_mail else ""), event.id)
     return job
 
 

@@ -9,8 +9,6 @@ from flask import Blueprint, Response, abort, flash, g, jsonify, redirect, rende
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from conference.audit.models import AuditAction
-from conference.audit.services import record
 from conference.database import row_of_event_or_404, utcnow
 from conference.documents import certificates, jobs, lists
 from conference.documents.models import Certificate, DocumentJob
@@ -129,7 +127,6 @@ def all_certificates(event_id: int):
     except jobs.JobRefused as refused:
         flash(refused.message, "error")
         return redirect(url_for(".index", event_id=event.id), code=303)
-    record(AuditAction.CERTIFICATES_MADE, kind + (" + mail" if job.send_mail else ""), event.id)
     return redirect(url_for(".job", event_id=event.id, job_id=job.id), code=303)
 
 

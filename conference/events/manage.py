@@ -14,8 +14,6 @@ from conference.events.models import EventStatus, PartnerRole
 from conference.extensions import db
 from conference.organisations.models import Organisation
 from conference.audit import services as audit
-from conference.audit.models import AuditAction
-from conference.audit.services import record
 from conference.site.forms import Form, PlausibleDate, status_of
 from conference.site.urls import slugify
 
@@ -35,11 +33,8 @@ def edit(event_id: int | None):
         try:
             if event is None:
                 event = services.create_event(form.details(), by=current_user._get_current_object())
-                record(AuditAction.EVENT_CREATED, event.title, event.id)
             else:
-                changed = services.update_event(event.id, form.details(), form.version.data or "")
-                record(AuditAction.EVENT_CHANGED, event.title, event.id,
-                       changed_fields=[str(form[FORM_FIELDS.get(name, name)].label.text) for name in changed])
+                services.update_event(event.id, form.details(), form.version.data or "")
         except services.EventError as refused:
             form.add_error(refused.message, refused.field)
         else:
@@ -57,7 +52,6 @@ def change_status(event_id: int, action: str):
     form = Form()
     if form.validate_on_submit():
         services.set_status(event.id, changes[action])
-        record(AuditAction.EVENT_STATUS, str(STATUS_LABELS[changes[action]]), event.id)
         flash(_("%(title)s: %(status)s.", title=event.title, status=STATUS_LABELS[changes[action]]), "success")
         return redirect(url_for("back_office.start_page"), code=303)
     return render_template("manage/event_status.html", event=event, action=action, form=form)
@@ -88,7 +82,6 @@ def duplicate(event_id: int):
         except services.EventError as refused:
             form.add_error(refused.message)
         else:
-            record(AuditAction.EVENT_DUPLICATED, event.title, copy.id)
             flash(_("Copied as a draft: %(title)s", title=copy.title), "success")
             return redirect(url_for(".edit", event_id=copy.id), code=303)
     return render_template("manage/event_duplicate.html", event=event, form=form), status_of(form)
@@ -111,7 +104,6 @@ def partners(event_id: int):
         except services.EventError as refused:
             form.add_error(refused.message, refused.field)
         else:
-            record(AuditAction.PARTNER_ADDED, f"{db.session.get(Organisation, form.organisation_id.data).name}: {PartnerRole(form.role.data).label}", event.id)
             return redirect(url_for(".partners", event_id=event.id), code=303)
     return render_template("manage/partners.html", event=event, form=form, remove_form=Form()), status_of(form)
 
@@ -120,17 +112,17 @@ def partners(event_id: int):
 def remove_partner(event_id: int, partner_id: int):
     event = g.event
     if Form().validate_on_submit():
-        partner = next((p for p in event.partners if p.id == partner_id), None)
         try:
             services.remove_partner(event.id, partner_id)
         except services.EventError as refused:
             flash(refused.message, "error")
-        else:
-            record(AuditAction.PARTNER_REMOVED, f"{partner.organisation.name}: {partner.role.label}", event.id)
     return redirect(url_for(".partners", event_id=event.id), code=303)
 
 
 @blueprint.get("/events/<int:event_id>/log")
 def log(event_id: int):
     event = g.event
-    return render_template("manage/log.html", event=event, entries=audit.entries(event.id))
+    form = event_form(event)
+    field_labels = {field.name: field.label.text for field in form} | {
+        attribute: form[field].label.text for attribute, field in FORM_FIELDS.items()}
+    return render_template("manage/log.html", event=event, entries=audit.entries(event.id), field_labels=field_labels)

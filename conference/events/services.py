@@ -10,6 +10,8 @@ import sqlalchemy as sa
 from flask import abort
 from flask_babel import gettext as _
 
+from conference.audit.models import AuditAction
+from conference.audit.services import record
 from conference.database import row_locked, write_transaction
 from conference.events import signals
 from conference.events.models import (DEFAULT_RETENTION_DAYS, Event, EventKind, EventPartner, EventStatus, ExtentUnit,
@@ -83,6 +85,7 @@ def create_event(details: EventDetails, by=None) -> Event:
         db.session.add(event)
         db.session.flush()
         signals.created.send(event, by=by)
+        record(AuditAction.EVENT_CREATED, event.title, event.id)
     return event
 
 
@@ -100,6 +103,7 @@ def update_event(event_id: int, details: EventDetails, read_version: str) -> lis
             setattr(event, name, getattr(details, name))
         if "capacity" in changed:
             signals.capacity_changed.send(event)  # raised: people move up from the waiting list
+        record(AuditAction.EVENT_CHANGED, event.title, event.id, changed_fields=changed)
     return changed
 
 
@@ -107,11 +111,16 @@ def version(event: Event) -> str:
     return event.updated_at.isoformat()
 
 
+STATUS_ACTIONS = {EventStatus.PUBLISHED: AuditAction.EVENT_PUBLISHED, EventStatus.DRAFT: AuditAction.EVENT_UNPUBLISHED,
+                  EventStatus.CANCELLED: AuditAction.EVENT_CANCELLED}
+
+
 def set_status(event_id: int, status: EventStatus) -> Event:
     with row_locked(Event, event_id) as event:
         event.status = status
         if status == EventStatus.CANCELLED:
             signals.cancelled.send(event)  # everyone registered or waiting is told
+        record(STATUS_ACTIONS[status], event.title, event.id)
     return event
 
 
@@ -128,16 +137,19 @@ def duplicate(event_id: int, title: str, slug: str, starts_at: datetime, by=None
         copy = create_event(details, by=by)
         copy.partners = [EventPartner(organisation=p.organisation, role=p.role, position=p.position) for p in source.partners]
         signals.duplicated.send(copy, source=source, shift=shift)
+        record(AuditAction.EVENT_DUPLICATED, source.title, copy.id)
     return copy
 
 
 def add_partner(event_id: int, organisation_id: int, role: PartnerRole) -> None:
     with row_locked(Event, event_id) as event:
-        if db.session.get(Organisation, organisation_id) is None:
+        organisation = db.session.get(Organisation, organisation_id)
+        if organisation is None:
             raise EventError(_("Please choose an organisation from the list."), field="organisation_id")
         if any(p.organisation_id == organisation_id and p.role == role for p in event.partners):
             raise EventError(_("This organisation already has this role."), field="organisation_id")
         event.partners.append(EventPartner(organisation_id=organisation_id, role=role, position=len(event.partners)))
+        record(AuditAction.PARTNER_ADDED, f"{organisation.name}: {role.label}", event.id)
 
 
 def remove_partner(event_id: int, partner_id: int) -> None:
@@ -146,6 +158,7 @@ def remove_partner(event_id: int, partner_id: int) -> None:
         if partner is None or partner.event_id != event.id:
             raise EventError(_("This partner entry no longer exists."))
         db.session.delete(partner)
+        record(AuditAction.PARTNER_REMOVED, f"{partner.organisation.name}: {partner.role.label}", event.id)
 
 
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED)

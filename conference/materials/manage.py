@@ -1,14 +1,12 @@
 """Materials of one event, for its organisers: upload, change, replace, hide, delete, see what is stored."""
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf.file import FileField
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from conference.audit.models import AuditAction
-from conference.audit.services import record
 from conference.database import row_of_event_or_404
 from conference.materials import services, storage
 from conference.materials.models import Material, Visibility
@@ -75,14 +73,11 @@ def edit(event_id: int, material_id: int | None):
     if form.validate_on_submit():
         upload = form.file.data if form.file.data and form.file.data.filename else None
         try:
-            if material is None and upload is None:
-                raise storage.UploadRefused(_("Please choose a file."), "file")
+            stream, filename = (upload.stream, upload.filename) if upload else (None, "")
             if material is None:
-                material = services.create(event, form.details(), upload.stream, upload.filename)
-                record(AuditAction.MATERIAL_ADDED, material.title, event.id)
+                material = services.create(event, form.details(), stream, filename)
             else:
-                services.update(material, form.details(), upload.stream if upload else None, upload.filename if upload else "")
-                record(AuditAction.MATERIAL_CHANGED, material.title, event.id)
+                services.update(material, form.details(), stream, filename)
         except storage.UploadRefused as refused:
             form.add_error(refused.message, refused.field or "file")
         else:
@@ -109,7 +104,6 @@ def delete(event_id: int, material_id: int):
     form = Form()
     if form.validate_on_submit():
         services.delete(material)
-        record(AuditAction.MATERIAL_DELETED, material.title, event.id)
         flash(_("Deleted: %(title)s", title=material.title), "success")
         return redirect(url_for(".index", event_id=event.id), code=303)
     return render_template("manage/material_delete.html", event=event, material=material, form=form)
@@ -119,6 +113,5 @@ def delete(event_id: int, material_id: int):
 def partner_link(event_id: int):
     event = g.event
     services.renew_partner_link(event.id)
-    record(AuditAction.PARTNER_LINK_RENEWED, event.title, event.id)
     flash(_("A new link for speakers and partners has been made; the previous one no longer works."), "success")
     return redirect(url_for(".index", event_id=event.id), code=303)

@@ -8,7 +8,10 @@ from typing import IO
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
+from conference.audit.models import AuditAction
+from conference.audit.services import record
 from conference.database import write_transaction
 from conference.events.models import Event
 from conference.extensions import db
@@ -83,12 +86,15 @@ def _store(upload: IO[bytes], filename: str) -> dict:
     return {"stored_name": stored_name, "size": size, "content_type": mimetype, "original_name": storage.clean_name(filename)}
 
 
-def create(event: Event, details: MaterialDetails, upload: IO[bytes], filename: str) -> Material:
+def create(event: Event, details: MaterialDetails, upload: IO[bytes] | None, filename: str) -> Material:
+    if upload is None:
+        raise storage.UploadRefused(_("Please choose a file."), "file")
     stored = _store(upload, filename)
     try:
         with write_transaction():
             material = Material(event_id=event.id, **vars(details), **stored)
             db.session.add(material)
+            record(AuditAction.MATERIAL_ADDED, material.title, event.id)
     except BaseException:
         storage.remove(stored["stored_name"])
         raise
@@ -102,6 +108,7 @@ def update(material: Material, details: MaterialDetails, upload: IO[bytes] | Non
     with write_transaction():
         for name, value in {**vars(details), **stored}.items():
             setattr(material, name, value)
+        record(AuditAction.MATERIAL_CHANGED, material.title, material.event_id)
     if stored:
         storage.remove(replaced)
     return material
@@ -110,6 +117,7 @@ def update(material: Material, details: MaterialDetails, upload: IO[bytes] | Non
 def delete(material: Material) -> None:
     with write_transaction():
         db.session.delete(material)
+        record(AuditAction.MATERIAL_DELETED, material.title, material.event_id)
     storage.remove(material.stored_name)
 
 
@@ -141,6 +149,7 @@ def renew_partner_link(event_id: int) -> str:
             link = PartnerLink(event_id=event_id)
             db.session.add(link)
         link.nonce = secrets.token_hex(16)
+        record(AuditAction.PARTNER_LINK_RENEWED, "", event_id)
     return _partner_token(event_id, link.nonce)
 
 

@@ -6,14 +6,10 @@ from flask_wtf.file import FileField
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import InputRequired, Length, Optional, URL
 
-from conference.database import write_transaction
 from conference.extensions import db
-from conference.organisations import logos
+from conference.organisations import logos, services
 from conference.organisations.models import Organisation, OrganisationKind
-from conference.audit.models import AuditAction
-from conference.audit.services import record
 from conference.site.forms import Form, status_of
-from conference.site.urls import slugify
 
 blueprint = Blueprint("organisations_manage", __name__)
 
@@ -48,34 +44,13 @@ def edit(organisation_id: int | None):
     if form.validate_on_submit():
         upload = form.logo.data
         try:
-            new_logo = logos.store(upload.read(logos.MAX_BYTES + 1)) if upload and upload.filename else None
+            organisation = services.save(organisation, services.OrganisationDetails(
+                form.name.data, OrganisationKind(form.kind.data), form.short_name.data or "", form.city.data or "",
+                form.website.data or "", form.description.data or "", form.parent_id.data or None),
+                upload.read(logos.MAX_BYTES + 1) if upload and upload.filename else None)
         except logos.LogoError as refused:
             form.add_error(str(refused), "logo")
         else:
-            old_logo = organisation.logo if organisation and new_logo else None
-            with write_transaction():
-                organisation = organisation or Organisation(slug=unique_slug(form.name.data))
-                organisation.name = form.name.data.strip()
-                organisation.short_name = (form.short_name.data or "").strip() or None
-                organisation.city = (form.city.data or "").strip() or None
-                organisation.website = (form.website.data or "").strip() or None
-                organisation.description = (form.description.data or "").strip()
-                organisation.kind = OrganisationKind(form.kind.data)
-                organisation.parent = db.session.get(Organisation, form.parent_id.data) if form.parent_id.data else None
-                if new_logo:
-                    organisation.logo = new_logo
-                db.session.add(organisation)
-            logos.remove(old_logo)
-            record(AuditAction.ORGANISATION_SAVED, organisation.name)
             flash(_("Saved: %(title)s", title=organisation.name), "success")
             return redirect(url_for(".index"), code=303)
     return render_template("manage/organisation.html", form=form, organisation=organisation), status_of(form)
-
-
-def unique_slug(name: str) -> str:
-    base, number = slugify(name), 1
-    slug = base
-    while db.session.scalar(db.select(Organisation.id).where(Organisation.slug == slug)) is not None:
-        number += 1
-        slug = f"{base}-{number}"
-    return slug

@@ -15,8 +15,6 @@ from conference.extensions import db
 from conference.organisations.models import Organisation
 from conference.people import services
 from conference.people.models import Person
-from conference.audit.models import AuditAction
-from conference.audit.services import record
 from conference.site.forms import Form, status_of
 
 blueprint = Blueprint("people_manage", __name__, url_prefix="/manage/people")
@@ -56,8 +54,6 @@ def edit(person_id: int | None):
         person = services.save(person, services.PersonDetails(
             form.name.data, form.academic_title.data or "", form.function.data or "", form.organisation_id.data or None,
             form.biography.data or ""))
-        for event in services.events_of(person) or {None}:
-            record(AuditAction.PERSON_SAVED, person.full_name, event.id if event else None)
         flash(_("Saved: %(title)s", title=person.full_name), "success")
         return redirect(url_for(".index"), code=303)
     return render_template("manage/person.html", form=form, person=person), status_of(form)

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from conference.audit.models import AuditAction
+from conference.audit.services import record
 from conference.database import write_transaction
 from conference.extensions import db
 from conference.organisations.models import Organisation
@@ -31,4 +33,7 @@ def save(person: Person | None, details: PersonDetails) -> Person:
         person.organisation = db.session.get(Organisation, details.organisation_id) if details.organisation_id else None
         person.biography = details.biography.strip()
         db.session.add(person)
+        db.session.flush()
+        for event in events_of(person) or {None}:  # in the log of every event the person appears in
+            record(AuditAction.PERSON_SAVED, person.full_name, event.id if event else None)
     return person

@@ -4,8 +4,6 @@ from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from conference.audit.models import AuditAction
-from conference.audit.services import record
 from conference.database import row_of_event_or_404, utcnow
 from conference.privacy import services
 from conference.privacy.routes import json_download
@@ -35,6 +33,5 @@ def delete(event_id: int, registration_id: int):
     registration = row_of_event_or_404(Registration, registration_id, event)
     if Form().validate_on_submit():
         services.delete_on_request(registration.id, utcnow(), user_id=current_user.id)
-        record(AuditAction.DATA_DELETED, "", event.id)
         flash(_("The person's data has been deleted."), "success")
     return redirect(url_for("privacy_manage.overview", event_id=event.id), code=303)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from conference.audit.models import AuditAction, AuditEntry
+from conference.audit.services import record
 from conference.database import forget_old_pages, row_locked, utcnow
 from conference.documents import jobs
 from conference.documents.models import Certificate, DocumentJob
@@ -90,6 +91,7 @@ def delete_on_request(registration_id: int, now: datetime, user_id: int | None =
         _anonymise([registration], now)
         db.session.add(DeletionRecord(at=now, event_id=event.id, event_title=event.title, reason="request",
                                       registrations=1, user_id=user_id))
+        record(AuditAction.DATA_DELETED, "", event.id)
     forget_old_pages()
 
 

@@ -4,6 +4,8 @@ import sqlalchemy as sa
 from flask import render_template
 from flask_babel import force_locale, lazy_gettext as _l
 
+from conference.audit.models import AuditAction
+from conference.audit.services import record
 from conference.database import write_transaction
 from conference.extensions import db
 from conference.mail import services as mail
@@ -52,6 +54,7 @@ def send(event_id: int, user_id: int, audience_name: str, subject: str, body: st
         for registration in people:
             mail.queue_later("bulk", registration.email, bulk.batch, bulk_id=bulk.id, registration_id=registration.id)
         mail.send_batch_later(bulk.batch, event_id)
+        record(AuditAction.MESSAGE_SENT, f"{subject} ({len(people)})", event_id)
     return bulk
 
 

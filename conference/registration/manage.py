@@ -14,8 +14,6 @@ from conference.registration import export as export_table
 from conference.registration import services
 from conference.registration.forms import registration_form
 from conference.registration.models import Registration, RegistrationStatus
-from conference.audit.models import AuditAction
-from conference.audit.services import record
 from conference.site.forms import Form, status_of
 from conference.site.urls import local_path
 from conference.tasks.manage import failed as failed_tasks
@@ -70,7 +68,6 @@ def bulk_mail(event_id: int):
         recipients = bulk.audience(event.id, form.audience.data)
         if "send" in request.form and recipients:
             sent = bulk.send(event.id, current_user.id, form.audience.data, form.subject.data.strip(), form.body.data)
-            record(AuditAction.MESSAGE_SENT, f"{sent.subject} ({sent.recipients})", event.id)
             flash(_("Your message is on its way to %(count)s people.", count=sent.recipients), "success")
             return redirect(url_for(".bulk_mail", event_id=event.id), code=303)
         if recipients:
@@ -109,7 +106,6 @@ def add(event_id: int):
         except services.RegistrationError as refused:
             form.add_error(refused.message, refused.field)
         else:
-            record(AuditAction.REGISTRATION_ADDED, outcome.registration.full_name, event.id, outcome.registration.id)
             message = (_("%(email)s is registered already; the link was sent to it again.", email=outcome.registration.email)
                        if outcome.already_registered else
                        _("%(name)s: %(status)s.", name=outcome.registration.full_name, status=outcome.registration.status.label))
@@ -130,7 +126,6 @@ def edit(event_id: int, registration_id: int):
         except services.RegistrationError as refused:
             form.add_error(refused.message, refused.field)
         else:
-            record(AuditAction.REGISTRATION_CHANGED, registration.full_name, event.id, registration.id)
             flash(_("Saved: %(title)s", title=registration.full_name), "success")
             return redirect(url_for(".index", event_id=event.id), code=303)
     return render_template("manage/registration_edit.html", event=event, form=form, registration=registration,
@@ -140,7 +135,7 @@ def edit(event_id: int, registration_id: int):
 ACTIONS = {
     "approve": lambda registration_id: services.decide(registration_id, approve=True),
     "reject": lambda registration_id: services.decide(registration_id, approve=False),
-    "cancel": lambda registration_id: services.cancel(registration_id, utcnow()),
+    "cancel": lambda registration_id: services.cancel(registration_id, utcnow(), by_organiser=True),
     "promote": services.promote,
 }
 
@@ -157,7 +152,6 @@ def act(event_id: int, registration_id: int, action: str):
         except services.RegistrationError as refused:
             flash(refused.message, "error")
         else:
-            record(AuditAction(f"registration.{action}"), registration.full_name, event.id, registration.id)
             flash(_("%(name)s: %(status)s.", name=registration.full_name, status=registration.status.label), "success")
     back = request.form.get("back")
     return redirect(local_path(back) if back else url_for(".index", event_id=event.id), code=303)

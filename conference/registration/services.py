@@ -17,6 +17,8 @@ from flask_babel import gettext as _
 
 from conference.agenda.models import AgendaItem, AgendaItemKind
 from conference.agenda.services import TimeSlot, time_slots
+from conference.audit.models import AuditAction
+from conference.audit.services import record
 from conference.database import row_locked, write_transaction
 from conference.events import signals as event_signals
 from conference.events.models import Event, ParticipantListMode, RegistrationState
@@ -236,6 +238,9 @@ def register(event_id: int, applicant: Applicant, now: datetime, by_organiser: b
             return Outcome(existing, already_registered=True)
         db.session.add(registration)
         _queue_mail(registration, "registered")
+        if by_organiser:
+            db.session.flush()
+            record(AuditAction.REGISTRATION_ADDED, registration.full_name, event.id, registration.id)
     return Outcome(registration)
 
 
@@ -251,10 +256,12 @@ def update(registration_id: int, applicant: Applicant, now: datetime, by_organis
         if not allowed:
             raise RegistrationError(_("This registration can no longer be changed."))
         _apply(registration, event, applicant)
+        if by_organiser:
+            record(AuditAction.REGISTRATION_CHANGED, registration.full_name, event.id, registration.id)
     return registration
 
 
-def cancel(registration_id: int, now: datetime) -> Registration:
+def cancel(registration_id: int, now: datetime, by_organiser: bool = False) -> Registration:
     """Cancel; a freed seat goes to the first person on the waiting list."""
     registration = db.session.get(Registration, registration_id)
     with row_locked(Event, registration.event_id) as event:
@@ -265,6 +272,8 @@ def cancel(registration_id: int, now: datetime) -> Registration:
         registration.cancelled_at = now
         _queue_mail(registration, "cancelled")
         fill_free_seats(event)
+        if by_organiser:
+            record(AuditAction.REGISTRATION_CANCELLED, registration.full_name, event.id, registration.id)
     return registration
 
 
@@ -279,6 +288,8 @@ def decide(registration_id: int, approve: bool) -> Registration:
         _queue_mail(registration, "approved" if approve else "rejected")
         if not approve:
             fill_free_seats(event)
+        record(AuditAction.REGISTRATION_APPROVED if approve else AuditAction.REGISTRATION_REJECTED,
+               registration.full_name, event.id, registration.id)
     return registration
 
 
@@ -293,6 +304,7 @@ def promote(registration_id: int) -> Registration:
             raise RegistrationError(_("No seat is free. Raise the capacity first."))
         registration.status = _seat_status(event)
         _queue_mail(registration, "promoted")
+        record(AuditAction.REGISTRATION_PROMOTED, registration.full_name, event.id, registration.id)
     return registration
 
 

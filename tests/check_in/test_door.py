@@ -118,7 +118,8 @@ def test_a_check_in_helper_uses_the_door_page_but_sees_no_registration_list(clie
 def test_undo_is_logged_and_the_person_is_expected_again(client, today, make_user):
     person = register(today, first_name="Amina", last_name="Said")
     door.check_in(today, Scan(person.check_in_code), utcnow())
-    log_in(client, helper_for(today, make_user))
+    helper = helper_for(today, make_user)
+    log_in(client, helper)
     page = f"/manage/events/{today.id}/check-in/"
 
     response = client.post(f"/manage/events/{today.id}/check-in/{person.id}/undo", data={"csrf_token": form_token(client, page)})
@@ -126,8 +127,10 @@ def test_undo_is_logged_and_the_person_is_expected_again(client, today, make_use
     html = client.get(response.location).get_data(as_text=True)
     assert "Check-in von Amina Said rückgängig gemacht." in html
     assert db.session.get(Registration, person.id).checked_in_at is None
-    assert db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.event_id == today.id)).all() == [
-        "registration.check_in_undone"]
+    log = db.session.execute(sa.select(AuditEntry.action, AuditEntry.registration_id, AuditEntry.user_id)
+                             .where(AuditEntry.event_id == today.id).order_by(AuditEntry.id)).all()
+    assert log == [("registration.added", person.id, None), ("registration.checked_in", person.id, None),
+                   ("registration.check_in_undone", person.id, helper.id)]
 
 
 def test_scans_kept_offline_arrive_in_one_request_and_a_replay_changes_nothing(client, today, make_user):

@@ -194,6 +194,15 @@ def test_replacing_keeps_the_link_and_deleting_removes_the_file(app, client, mak
     assert stored_files(app) == [] and client.get(f"/events/{event.slug}/materials/{material.id}").status_code == 404
 
 
+def test_a_file_lost_from_the_disk_is_not_found_for_organisers_either(app, client, make_event, upload):
+    event = make_event()
+    upload(event, PDF, "folien.pdf")
+    material = db.session.scalar(db.select(Material))
+    (storage.path_of(material.stored_name)).unlink()
+
+    assert client.get(f"/manage/events/{event.id}/materials/{material.id}/file").status_code == 404
+
+
 VISITORS = ["anonymous", "waiting", "cancelled", "confirmed", "checked_in", "partner", "organiser", "other_organiser"]
 # Which visitor may fetch which level.
 ALLOWED = {

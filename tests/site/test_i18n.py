@@ -1,10 +1,13 @@
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
 
 
-TRANSLATIONS = Path(__file__).resolve().parents[2] / "conference" / "translations"
+ROOT = Path(__file__).resolve().parents[2]
+TRANSLATIONS = ROOT / "conference" / "translations"
 
 
 def switch_language(client, locale: str, next_url: str = "/"):
@@ -69,3 +72,13 @@ def test_german_catalogue_translates_every_message():
     untranslated = [message.id for message in catalogue if message.id and (not message.string or message.fuzzy)]
     missing = [message.id for message in template if message.id and message.id not in catalogue]
     assert untranslated == [] and missing == []
+
+
+def test_every_message_in_the_code_is_in_the_catalogue(tmp_path):
+    """A string added to the code but never extracted would show in English on German pages."""
+    extracted = tmp_path / "messages.pot"
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "_l",
+                    "-k", "lazy_gettext", "-k", "lazy_pgettext:1c,2", "--no-location", "--ignore-dirs=.* node_modules",
+                    "-o", str(extracted), "."], cwd=ROOT, check=True, capture_output=True)
+    with extracted.open("rb") as pot, (TRANSLATIONS / "messages.pot").open("rb") as kept:
+        assert sorted(str(m.id) for m in read_po(pot) if m.id) == sorted(str(m.id) for m in read_po(kept) if m.id)

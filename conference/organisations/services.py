@@ -1,0 +1,57 @@
+"""The rules of the organisations list: saving one with its logo."""
+
+from dataclasses import dataclass
+
+from conference.audit.models import AuditAction
+from conference.audit.services import record
+from conference.database import write_transaction
+from conference.extensions import db
+from conference.organisations import logos
+from conference.organisations.models import Organisation, OrganisationKind
+from conference.site.urls import slugify
+
+
+@dataclass
+class OrganisationDetails:
+    name: str
+    kind: OrganisationKind
+    short_name: str = ""
+    city: str = ""
+    website: str = ""
+    description: str = ""
+    parent_id: int | None = None
+
+
+def save(organisation: Organisation | None, details: OrganisationDetails, logo: bytes | None = None) -> Organisation:
+    """A new organisation, or the changes to one; ``logo`` replaces its logo (LogoError if it is no image).
+    Empty optional texts are stored as none."""
+    new_logo = logos.store(logo) if logo else None
+    old_logo = organisation.logo if organisation and new_logo else None
+    try:
+        with write_transaction():
+            organisation = organisation or Organisation(slug=unique_slug(details.name))
+            organisation.name = details.name.strip()
+            organisation.short_name = details.short_name.strip() or None
+            organisation.city = details.city.strip() or None
+            organisation.website = details.website.strip() or None
+            organisation.description = details.description.strip()
+            organisation.kind = details.kind
+            organisation.parent = db.session.get(Organisation, details.parent_id) if details.parent_id else None
+            if new_logo:
+                organisation.logo = new_logo
+            db.session.add(organisation)
+            record(AuditAction.ORGANISATION_SAVED, organisation.name)
+    except BaseException:
+        logos.remove(new_logo)
+        raise
+    logos.remove(old_logo)
+    return organisation
+
+
+def unique_slug(name: str) -> str:
+    base, number = slugify(name), 1
+    slug = base
+    while db.session.scalar(db.select(Organisation.id).where(Organisation.slug == slug)) is not None:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug

@@ -1,0 +1,52 @@
+"""The log of changes is written by the operation itself, in the same commit as the change."""
+
+import pytest
+import sqlalchemy as sa
+
+from conference.audit.models import AuditAction, AuditEntry
+from conference.database import utcnow
+from conference.events.models import Event, EventStatus
+from conference.extensions import db
+from conference.registration import services
+from conference.registration.models import Registration, RegistrationStatus
+from tests.conftest import applicant, form_token, log_in
+
+
+@pytest.fixture
+def log_refused(app):
+    """The log cannot be written: every flush that adds an entry fails."""
+    def refuse(session, _context, _instances):
+        if any(isinstance(row, AuditEntry) for row in session.new):
+            raise RuntimeError("the log is not writable")
+    sa.event.listen(db.session, "before_flush", refuse)
+    yield
+    sa.event.remove(db.session, "before_flush", refuse)
+
+
+def test_a_change_whose_log_entry_fails_is_not_made(client, make_user, make_event, log_refused):
+    draft = make_event(status=EventStatus.DRAFT)
+    event = make_event()
+    person = services.register(event.id, applicant(), utcnow()).registration
+    log_in(client, make_user(events=[draft, event]))
+
+    for url in (f"/manage/events/{draft.id}/status/publish", f"/manage/events/{event.id}/registrations/{person.id}/cancel"):
+        with pytest.raises(RuntimeError):
+            client.post(url, data={"csrf_token": form_token(client, f"/manage/events/{event.id}/registrations/")})
+        db.session.rollback()
+
+    assert db.session.get(Event, draft.id).status == EventStatus.DRAFT
+    assert db.session.get(Registration, person.id).status == RegistrationStatus.CONFIRMED
+
+
+def test_the_entry_names_who_did_what_to_which_registration(client, make_user, make_event):
+    event = make_event()
+    person = services.register(event.id, applicant(first_name="Amina", last_name="Said"), utcnow()).registration
+    organiser = make_user(events=[event])
+    log_in(client, organiser)
+    url = f"/manage/events/{event.id}/registrations/{person.id}/cancel"
+
+    client.post(url, data={"csrf_token": form_token(client, f"/manage/events/{event.id}/registrations/")})
+
+    [entry] = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.event_id == event.id)).all()
+    assert (entry.action, entry.user_id, entry.registration_id, entry.subject) == (
+        AuditAction.REGISTRATION_CANCELLED, organiser.id, person.id, "Amina Said")

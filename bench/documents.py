@@ -102,7 +102,7 @@ def measure(database_url: str, case: str, mode: str, size: int) -> dict:
             list(pool.render_in_parallel(["<p>warm</p>"] * (os.cpu_count() or 1), {}))  # a started pool, as in a server
             started = time.perf_counter()
             if case == "certificates":
-                pdf = render_chunks(certificates.chunks(event, people, utcnow()), certificates.metadata(event, people))
+                pdf = render_chunks(certificates.chunks(event, people, certificates.issue(people, utcnow())), certificates.metadata(event, people))
             else:
                 pdf = render_chunks(lists.chunks(event, lists.rows(people), "Teilnehmerliste"), lists.metadata(event, "x"))
             seconds = time.perf_counter() - started

@@ -167,14 +167,13 @@ def _organisations(event: Event, role: PartnerRole) -> list:
     return [partner.organisation for partner in event.partners if partner.role == role]
 
 
-def chunks(event: Event, registrations: list[Registration], now: datetime) -> list[str]:
-    """The certificates of ``registrations`` as HTML documents of up to CERTIFICATES_PER_CHUNK pages."""
-    certificates = issue(registrations, now)
-    return [html(event, registrations[start:start + CERTIFICATES_PER_CHUNK], certificates)
+def chunks(event: Event, registrations: list[Registration], issued: dict[int, Certificate]) -> list[str]:
+    """The ``issued`` certificates of ``registrations`` as HTML documents of up to CERTIFICATES_PER_CHUNK pages."""
+    return [html(event, registrations[start:start + CERTIFICATES_PER_CHUNK], issued)
             for start in range(0, len(registrations), CERTIFICATES_PER_CHUNK)]
 
 
 def pdf_of(registration: Registration, now: datetime) -> bytes:
-    """One person's certificate as a PDF (issued on first use)."""
+    """One person's certificate as a PDF, issued (numbered) first unless it was already."""
     event = registration.event
     return render_chunks([html(event, [registration], issue([registration], now))], metadata(event, [registration]))

@@ -8,6 +8,7 @@ to wait. A periodic task takes over jobs whose process died.
 import io
 import logging
 import secrets
+import shutil
 import zipfile
 from datetime import timedelta
 from pathlib import Path
@@ -21,6 +22,7 @@ from conference.audit.services import record
 from conference.database import utcnow, write_transaction
 from conference.documents import certificates
 from conference.documents.models import DocumentJob
+from conference.documents.pdf import merge
 from conference.documents.render import file_name, remove_old_shared, render_chunks, render_each
 from conference.events.models import Event
 from conference.files import instance_folder
@@ -42,6 +44,15 @@ class JobRefused(Refusal):
 
 def folder() -> Path:
     return instance_folder("documents")
+
+
+def mailed_folder(job_id: int) -> Path:
+    """Where a job that mails the certificates keeps each person's PDF until the mail takes it."""
+    return folder() / f"mail-{job_id}"
+
+
+def mailed_certificate(job_id: int, registration_id: int) -> bytes:
+    return (mailed_folder(job_id) / f"{registration_id}.pdf").read_bytes()
 
 
 def start(event: Event, user_id: int | None, kind: str, send_mail: bool, base_url: str) -> DocumentJob:
@@ -93,14 +104,15 @@ def run(job_id: int) -> bool:
     try:
         people = certificates.attendees(job.event_id)
         _update(job_id, total=len(people), done=0)
-        content, extension = _make(job, people)
+        issued = certificates.issue(people, utcnow())  # numbered and committed before anything is rendered
+        content, extension = _make(job, people, issued)
         stored_name = f"{secrets.token_hex(16)}.{extension}"
         (folder() / stored_name).write_bytes(content)
         if job.send_mail:
             batch = f"certificates-{job.id}"
             with write_transaction():
                 for person in people:
-                    mail.queue_later("certificate", person.email, batch, registration_id=person.id)
+                    mail.queue_later("certificate", person.email, batch, registration_id=person.id, job_id=job.id)
             mail.deliver_batch(batch)
         lease.release(DocumentJob, job_id, None, 1, tasks.backoff, done=len(people), stored_name=stored_name,
                       finished_at=utcnow(), download_name=file_name(_("Certificates of attendance"), job.event.slug,
@@ -112,20 +124,30 @@ def run(job_id: int) -> bool:
     return True
 
 
-def _make(job: DocumentJob, people: list) -> tuple[bytes, str]:
-    event = job.event
-    if job.kind == "certificates.pdf":
-        chunks = certificates.chunks(event, people, utcnow())
+def _make(job: DocumentJob, people: list, issued: dict) -> tuple[bytes, str]:
+    event, progress = job.event, (lambda done: _update(job.id, done=done))
+    if job.kind == "certificates.pdf" and not job.send_mail:
         per_chunk = certificates.CERTIFICATES_PER_CHUNK
-        progress = lambda chunks_done: _update(job.id, done=min(chunks_done * per_chunk, len(people)))  # noqa: E731
-        return render_chunks(chunks, certificates.metadata(event, people), progress), "pdf"
-    issued = certificates.issue(people, utcnow())
-    documents = (certificates.html(event, [person], issued) for person in people)
+        return render_chunks(certificates.chunks(event, people, issued), certificates.metadata(event, people),
+                             lambda chunks_done: progress(min(chunks_done * per_chunk, len(people)))), "pdf"
+    # One PDF per person, zipped or merged; kept for the mails too, which attach them as they are.
+    pdfs = zip(people, render_each((certificates.html(event, [person], issued) for person in people), progress))
+    if job.send_mail:
+        pdfs = _kept_for_mail(job.id, pdfs)
+    if job.kind == "certificates.pdf":
+        return merge((pdf for _person, pdf in pdfs), certificates.metadata(event, people)), "pdf"
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zip_file:
-        for person, pdf in zip(people, render_each(documents, lambda done: _update(job.id, done=done))):
+        for person, pdf in pdfs:
             zip_file.writestr(file_name(person.last_name, person.first_name, issued[person.id].number), pdf)
     return archive.getvalue(), "zip"
+
+
+def _kept_for_mail(job_id: int, pdfs):
+    mailed_folder(job_id).mkdir(exist_ok=True)
+    for person, pdf in pdfs:
+        (mailed_folder(job_id) / f"{person.id}.pdf").write_bytes(pdf)
+        yield person, pdf
 
 
 def result_path(job: DocumentJob) -> Path | None:
@@ -143,14 +165,18 @@ def mark_downloaded(job: DocumentJob) -> None:
 
 @tasks.handler("documents.remove_old", every=timedelta(hours=6))
 def remove_old() -> None:
-    """Delete results older than KEEP_FOR; their rows stay as a record."""
+    """Delete results older than KEEP_FOR, and the PDFs kept for mails; the jobs' rows stay as a record."""
+    cutoff = utcnow() - KEEP_FOR
     old = db.session.scalars(sa.select(DocumentJob).where(
-        DocumentJob.finished_at < utcnow() - KEEP_FOR, DocumentJob.stored_name.is_not(None))).all()
+        DocumentJob.finished_at < cutoff, DocumentJob.stored_name.is_not(None))).all()
     with write_transaction():
         for job in old:
             (folder() / job.stored_name).unlink(missing_ok=True)
             job.stored_name = None
-    remove_old_shared((utcnow() - KEEP_FOR).timestamp())
+    for kept in folder().glob("mail-*"):  # also those of jobs that failed half-way
+        if kept.stat().st_mtime < cutoff.timestamp():
+            shutil.rmtree(kept, ignore_errors=True)
+    remove_old_shared(cutoff.timestamp())
 
 
 def recent(event_id: int) -> list[DocumentJob]:

@@ -106,8 +106,9 @@ def preview(event_id: int, name: str):
     return Response(image, mimetype="image/png", headers={"Cache-Control": "private, no-store"})
 
 
-@blueprint.get("/certificates/<int:registration_id>.pdf")
+@blueprint.post("/certificates/<int:registration_id>.pdf")
 def certificate(event_id: int, registration_id: int):
+    """A POST: the first download issues the certificate's number."""
     event = g.event
     registration = row_of_event_or_404(Registration, registration_id, event)
     try:

@@ -3,8 +3,7 @@
 from flask import render_template
 from flask_babel import force_locale, gettext as _
 
-from conference.database import utcnow
-from conference.documents import certificates
+from conference.documents import jobs
 from conference.documents.render import file_name
 from conference.extensions import db
 from conference.mail import services as mail
@@ -22,6 +21,6 @@ def build(context: dict):
         message.set_content(render_template(
             "documents/certificate_mail.txt", registration=registration, event=event,
             link=absolute_url("registration.own_page", token=link_token(registration))))
-        message.add_attachment(certificates.pdf_of(registration, utcnow()), maintype="application", subtype="pdf",
+        message.add_attachment(jobs.mailed_certificate(context["job_id"], registration.id), maintype="application", subtype="pdf",
                                filename=file_name(_("Certificate of attendance"), event.slug))
     return message

@@ -85,8 +85,9 @@ def ticket(token: str):
     return pdf_response(pdf, file_name(_("Ticket"), registration.event.slug))
 
 
-@blueprint.get("/registrations/<token>/certificate.pdf")
+@blueprint.post("/registrations/<token>/certificate.pdf")
 def certificate(token: str):
+    """A POST: the first download issues the certificate's number."""
     registration = registration_or_404(token)
     if not certificates.available_to_attendee(registration, utcnow()):
         abort(404)

@@ -35,6 +35,11 @@ def past_event(make_event, **fields):
                       certificate_signer_name="Dr. Jana Beispiel", certificate_signer_function="Projektleitung", **fields)
 
 
+def fetch(client, url: str, form_page: str = "/login"):
+    """A certificate is fetched with a form (its first download issues the number)."""
+    return client.post(url, data={"csrf_token": form_token(client, form_page)})
+
+
 def test_attendees_get_theirs_from_their_link_once_checked_in_and_the_event_is_over(
         client, make_event, make_agenda_item, register_people):
     event = make_event(certificate_signer_name="Dr. Jana Beispiel")
@@ -42,22 +47,23 @@ def test_attendees_get_theirs_from_their_link_once_checked_in_and_the_event_is_o
     present, absent = register_people(event, 2)
     check_in(present)
     token = services.link_token(present)
-    assert client.get(f"/registrations/{token}/certificate.pdf").status_code == 404  # not over yet
+    assert fetch(client, f"/registrations/{token}/certificate.pdf").status_code == 404  # not over yet
 
     event.starts_at, event.ends_at = utcnow() - timedelta(hours=8), utcnow() - timedelta(hours=1)
     db.session.commit()
     page = client.get(f"/registrations/{token}").get_data(as_text=True)
     assert "Teilnahmebescheinigung" in page
-    response = client.get(f"/registrations/{token}/certificate.pdf")
+    response = fetch(client, f"/registrations/{token}/certificate.pdf", form_page=f"/registrations/{token}")
     [text] = pdf_pages(response.data)
 
     assert present.full_name in text and event.title in text and "Anerkennung ausländischer Abschlüsse" in text
     assert "Dr. Jana Beispiel" in text and "Hiermit wird bestätigt" in text
     number = NUMBER.search(text).group()
     assert f"/c/{number}" in text.replace("\n", "")
-    assert client.get(f"/registrations/{services.link_token(absent)}/certificate.pdf").status_code == 404
+    assert fetch(client, f"/registrations/{services.link_token(absent)}/certificate.pdf").status_code == 404
+    assert client.get(f"/registrations/{token}/certificate.pdf").status_code == 405  # a link issues nothing
     # The same number every time it is fetched again.
-    assert NUMBER.search(pdf_pages(client.get(f"/registrations/{token}/certificate.pdf").data)[0]).group() == number
+    assert NUMBER.search(pdf_pages(fetch(client, f"/registrations/{token}/certificate.pdf").data)[0]).group() == number
 
 
 def test_the_verification_page_confirms_genuine_numbers_and_nothing_else(client, make_event, register_people):
@@ -88,7 +94,7 @@ def test_only_checked_in_people_get_one(client, make_event, make_user, register_
     event = past_event(make_event)
     [absent] = register_people(event, 1)
     log_in(client, make_user(events=[event]))
-    response = client.get(f"/manage/events/{event.id}/documents/certificates/{absent.id}.pdf")
+    response = fetch(client, f"/manage/events/{event.id}/documents/certificates/{absent.id}.pdf")
     assert response.status_code == 303
 
 
@@ -135,21 +141,36 @@ def test_all_certificates_as_one_pdf_made_in_the_background_with_progress(
     assert reader.metadata.title.startswith("Teilnahmebescheinigung") and reader.trailer["/Root"]["/Lang"] == "de"
 
 
-def test_all_certificates_as_zip_and_by_mail(client, make_event, make_user, register_people, mailbox):
+@pytest.mark.parametrize("format", ["zip", "pdf"])
+def test_all_certificates_by_mail_attach_the_pdfs_made_once(client, make_event, make_user, register_people, mailbox,
+                                                            monkeypatch, format):
     event = past_event(make_event)
     people = register_people(event, 3, checked_in=True)
     log_in(client, make_user(events=[event]))
+    made = []
+    monkeypatch.setattr(certificates, "html", lambda *args, real=certificates.html: made.append(args[1]) or real(*args))
 
-    job = wait_for(start_job(client, event, format="zip", send_mail="1"))
+    job = wait_for(start_job(client, event, format=format, send_mail="1"))
     assert job.status == "done", job.last_error
     with client.get(f"/manage/events/{event.id}/documents/jobs/{job.id}/download") as download:
-        archive = zipfile.ZipFile(io.BytesIO(download.data))
+        result = download.data
 
-    assert len(archive.namelist()) == 3 and all(name.endswith(".pdf") for name in archive.namelist())
+    assert sorted(person.id for [person] in made) == sorted(person.id for person in people)  # each rendered once
+    numbers = {person.id: db.session.scalar(sa.select(Certificate.number).where(Certificate.registration_id == person.id))
+               for person in people}
+    if format == "zip":
+        archive = zipfile.ZipFile(io.BytesIO(result))
+        assert len(archive.namelist()) == 3 and all(name.endswith(".pdf") for name in archive.namelist())
+    else:
+        assert sorted(NUMBER.search(page).group() for page in pdf_pages(result)) == sorted(numbers.values())
     for person in people:
         [mail] = [mail for mail in mailbox.to(person.email) if mail["Subject"].startswith("Ihre Teilnahmebescheinigung")]
         [attachment] = [part for part in mail.iter_attachments() if part.get_content_type() == "application/pdf"]
-        assert person.full_name in pdf_pages(attachment.get_content())[0]
+        [text] = pdf_pages(attachment.get_content())
+        assert person.full_name in text and NUMBER.search(text).group() == numbers[person.id]
+        if format == "zip":
+            [name] = [name for name in archive.namelist() if numbers[person.id].lower() in name]
+            assert archive.read(name) == attachment.get_content()
 
 
 def test_a_job_left_by_a_dead_process_is_taken_over(app, make_event, register_people):
@@ -180,7 +201,8 @@ def test_no_certificate_before_the_event_is_over_not_for_the_organiser_either(cl
     log_in(client, make_user(events=[event]))
     with pytest.raises(certificates.CertificateRefused, match="erst nach der Veranstaltung"):
         certificates.issue([person], utcnow())
-    single = client.get(f"/manage/events/{event.id}/documents/certificates/{person.id}.pdf", follow_redirects=True)
+    single = client.post(f"/manage/events/{event.id}/documents/certificates/{person.id}.pdf", follow_redirects=True,
+                         data={"csrf_token": form_token(client, f"/manage/events/{event.id}/registrations/")})
     assert "Teilnahmebescheinigungen gibt es erst nach der Veranstaltung" in single.get_data(as_text=True)
     token = form_token(client, f"/manage/events/{event.id}/documents/")
     response = client.post(f"/manage/events/{event.id}/documents/certificates", data={"csrf_token": token}, follow_redirects=True)

@@ -36,7 +36,7 @@ def test_each_certificate_leads_to_its_own_verification_page(client, make_event,
     event = make_event(starts_at=start, ends_at=start + timedelta(hours=6))
     people = register_people(event, 3, checked_in=True)
     issued = certificates.issue(people, utcnow())
-    pdf = render_chunks(certificates.chunks(event, people, utcnow()), certificates.metadata(event, people))
+    pdf = render_chunks(certificates.chunks(event, people, certificates.issue(people, utcnow())), certificates.metadata(event, people))
 
     pages = codes_in_pdf(pdf)
     assert [[code.text for code in page] for page in pages] == [

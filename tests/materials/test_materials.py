@@ -3,7 +3,6 @@
 import io
 import tracemalloc
 import zipfile
-from datetime import timedelta
 from urllib.parse import quote
 
 import pytest

@@ -60,7 +60,7 @@ def release(model, row_id: int, error: Exception | None, max_attempts: int,
             backoff: Callable[[int], timedelta], again_after: timedelta | None = None, **values) -> WorkStatus:
     """Done, or failed for good, or due again after ``backoff(attempts)``; work that repeats
     (``again_after``) is due again after that long whatever happened. Returns the new status."""
-    attempts = db.session.scalar(sa.select(model.attempts).where(model.id == row_id))
+    attempts = db.session.scalar(sa.select(model.attempts).where(model.id == row_id)) if error else 0
     retry = error is not None and attempts < max_attempts
     outcome = {"held_until": None} | ({"last_error": f"{type(error).__name__}: {error}"[:500]} if error else {})
     if retry:

@@ -238,7 +238,7 @@ def log_in(client, user: User, password: str = "ein-langes-passwort"):
 
 
 @pytest.fixture
-def url_values(app, make_event, make_agenda_item, make_person, make_organisation):
+def url_values(app, make_event, make_agenda_item, make_person, make_organisation, make_question):
     """An event with a row of every kind, and a value for every argument of every URL rule."""
     from conference.documents import jobs
     from conference.documents.models import DocumentJob
@@ -251,6 +251,7 @@ def url_values(app, make_event, make_agenda_item, make_person, make_organisation
                        ends_at=yesterday + timedelta(hours=6))
     registration = services.register(event.id, applicant(), utcnow(), by_organiser=True).registration
     item = make_agenda_item(event, room="Saal")
+    question = make_question(event, label="Essen")
     check_in(registration)
     (jobs.folder() / "result.pdf").write_bytes(b"%PDF-1.7")
     job = DocumentJob(event_id=event.id, kind="certificates.pdf", status="done", stored_name="result.pdf")
@@ -263,7 +264,7 @@ def url_values(app, make_event, make_agenda_item, make_person, make_organisation
     values = {"event_id": event.id, "registration_id": registration.id, "action": "cancel", "item_id": item.id,
               "format": "csv", "person_id": make_person().id, "organisation_id": make_organisation().id,
               "partner_id": event.partners[0].id, "room_id": item.room.id, "user_id": 1, "assignment_id": 1,
-              "job_id": job.id, "name": "programme",
+              "job_id": job.id, "name": "programme", "question_id": question.id, "direction": "up",
               "material_id": material.id, "slug": event.slug, "token": "not-a-real-token", "number": "ABCDEF123456", "task_id": 1,
               "partner": "not-a-partner-token", "locale": "en"}
     return event, values

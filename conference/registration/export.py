@@ -27,7 +27,8 @@ def rows(event: Event) -> list[list[str]]:
     ).all()
     header = [_("Last name"), _("First name"), _("E-mail address"), _("Organisation"), _("Function or role"), _("Phone"),
               _("Status"), _("Forum"), _("Registered on"), _("Checked in"), _("Participant list"),
-              *(question.label for question in event.questions)]
+              *(question.label if question.is_asked else _("%(question)s (removed)", question=question.label)
+                for question in event.questions)]
     table = [header]
     for r in registrations:
         table.append([safe(value) for value in (

@@ -2,16 +2,17 @@
 
 import secrets
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale, lazy_gettext as _l
 from wtforms import (
     BooleanField, EmailField, HiddenField, RadioField, SelectChoice, SelectMultipleField, StringField, TelField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from conference.events.models import Event
 from conference.registration.models import Question, QuestionKind, Registration
+from conference.registration.questions import asked, is_shown
 from conference.registration.services import Applicant, forum_slots
 from conference.site.forms import Form, MailAddress
 
@@ -71,20 +72,50 @@ class RegistrationForm(Form):
         return [(slot, self[f"forum_{index}"]) for index, slot in enumerate(self.slots)]
 
 
-def question_field(question: Question):
-    presence = InputRequired(_l("Please answer this question.")) if question.required else Optional()
-    common = {"label": question.label, "description": question.help_text}
+def question_field(question: Question, locale: str):
+    if question.shown_if_id is not None:
+        presence = Asked(question.required)
+    elif question.required:
+        presence = InputRequired(_l("Please answer this question."))
+    else:
+        presence = Optional()
+    common = {"label": question.text(locale, "label"), "description": question.text(locale, "help_text")}
     if question.kind == QuestionKind.LONG_TEXT:
         return TextAreaField(validators=[presence, Length(max=4000)], **common)
     if question.kind == QuestionKind.YES_NO:
         choices = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
         return RadioField(choices=choices, validators=[presence], coerce=_yes_no, **common)
+    choices = [SelectChoice(value, shown) for value, shown in question.choices(locale)]
     if question.kind == QuestionKind.SINGLE_CHOICE:
-        return RadioField(choices=[SelectChoice(option) for option in question.options], validators=[presence], **common)
+        return RadioField(choices=choices, validators=[presence], **common)
     if question.kind == QuestionKind.MULTIPLE_CHOICE:
-        validators = [DataRequired(_l("Please choose at least one."))] if question.required else [Optional()]
-        return CheckboxesField(choices=[SelectChoice(option) for option in question.options], validators=validators, **common)
+        return CheckboxesField(choices=choices, validators=[Asked(question.required, _l("Please choose at least one."))]
+                               if question.required or question.shown_if_id is not None else [Optional()], **common)
     return StringField(validators=[presence, Length(max=500)], **common)
+
+
+class Asked:
+    """For a question asked only on a condition: skipped (and emptied) when the condition is not met,
+    else required or not. It sets no HTML ``required``: the browser would refuse to send the form
+    while the question is hidden."""
+
+    field_flags = {"answer_required": True}
+
+    def __init__(self, required: bool, message=_l("Please answer this question.")):
+        self.required, self.message = required, message
+
+    def __call__(self, form, field):
+        answers = {question.id: form[f"question_{question.id}"].data for question in form.questions}
+        question = next(question for question in form.questions if f"question_{question.id}" == field.name)
+        if not is_shown(question, answers):
+            field.data = [] if isinstance(field.data, list) else None
+            field.errors[:] = []
+            raise StopValidation()
+        if field.data in (None, "", []):
+            if self.required:
+                raise StopValidation(str(self.message))
+            field.errors[:] = []
+            raise StopValidation()
 
 
 def _yes_no(value):
@@ -98,8 +129,9 @@ def registration_form(event: Event, registration: Registration | None = None, **
     class EventRegistrationForm(RegistrationForm):
         pass
 
-    for question in event.questions:
-        setattr(EventRegistrationForm, f"question_{question.id}", question_field(question))
+    questions = asked(event)
+    for question in questions:
+        setattr(EventRegistrationForm, f"question_{question.id}", question_field(question, str(get_locale())))
     for index, slot in enumerate(slots):
         field = RadioField(
             _l("Forum"), coerce=int, choices=[SelectChoice(item.id, item.title) for item in slot.items],
@@ -111,7 +143,10 @@ def registration_form(event: Event, registration: Registration | None = None, **
     form = EventRegistrationForm(**kwargs)
     if registration is not None:
         del form["email"], form["privacy"]
-    form.questions, form.slots = list(event.questions), slots
+    form.questions, form.slots = questions, slots
+    for question in questions:
+        if question.shown_if_id is not None:
+            form[f"question_{question.id}"].shown_if = (f"question_{question.shown_if_id}", question.shown_if_answer)
     if not form.submission_key.data:
         form.submission_key.data = secrets.token_hex(16)
     return form

@@ -1,19 +1,19 @@
-"""Registrations of one event, for its organisers: search, filter, decide, cancel, move up."""
+"""Registrations of one event, for its organisers: search, filter, decide, cancel, move up; the registration form's questions."""
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
-from wtforms import SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
 from flask_login import current_user
 
 from conference.database import row_of_event_or_404, utcnow
 from conference.extensions import db
 from conference.registration import bulk
 from conference.registration import export as export_table
-from conference.registration import services
+from conference.registration import questions, services
 from conference.registration.forms import registration_form
-from conference.registration.models import Registration, RegistrationStatus
+from conference.registration.models import Question, QuestionKind, Registration, RegistrationStatus
 from conference.site.forms import Form, status_of
 from conference.site.urls import local_path
 from conference.tasks.manage import failed as failed_tasks
@@ -155,3 +155,113 @@ def act(event_id: int, registration_id: int, action: str):
             flash(_("%(name)s: %(status)s.", name=registration.full_name, status=registration.status.label), "success")
     back = request.form.get("back")
     return redirect(local_path(back) if back else url_for(".index", event_id=event.id), code=303)
+
+
+# --- the registration form: the event's own questions ------------------------------------------
+
+class QuestionForm(Form):
+    label = StringField(_l("Question"), [InputRequired(_l("Please enter the question.")), Length(max=300)])
+    kind = SelectField(_l("Kind of answer"), choices=[SelectChoice(kind.value, kind.label) for kind in QuestionKind])
+    required = BooleanField(_l("An answer is required"))
+    help_text = StringField(_l("Help text"), [Optional(), Length(max=500)])
+    options = TextAreaField(_l("Options"), [Optional(), Length(max=5000)],
+                            description=_l("For choice questions: one option per line."))
+    condition = SelectField(_l("Asked"), description=_l("Only earlier yes/no and choice questions can be chosen."))
+    label_en = StringField(_l("Question in English"), [Optional(), Length(max=300)])
+    help_text_en = StringField(_l("Help text in English"), [Optional(), Length(max=500)])
+    options_en = TextAreaField(_l("Options in English"), [Optional(), Length(max=5000)],
+                               description=_l("As many lines as the options, in the same order."))
+
+    def details(self) -> questions.QuestionDetails:
+        shown_if_id, _colon, shown_if_answer = (self.condition.data or "").partition(":")
+        return questions.QuestionDetails(
+            label=self.label.data, kind=QuestionKind(self.kind.data), required=self.required.data,
+            help_text=self.help_text.data or "", options=lines(self.options.data), label_en=self.label_en.data or "",
+            help_text_en=self.help_text_en.data or "", options_en=lines(self.options_en.data),
+            shown_if_id=int(shown_if_id) if shown_if_id else None, shown_if_answer=shown_if_answer)
+
+
+def lines(text: str | None) -> list[str]:
+    return [line.strip()[:300] for line in (text or "").splitlines() if line.strip()][:100]
+
+
+def question_form(event, question) -> QuestionForm:
+    data = {}
+    if question is not None:
+        data = {name: getattr(question, name) for name in ("label", "required", "help_text", "label_en", "help_text_en")}
+        data |= {"kind": question.kind.value, "options": "\n".join(question.options),
+                 "options_en": "\n".join(question.options_en),
+                 "condition": f"{question.shown_if_id}:{question.shown_if_answer}" if question.shown_if_id else ""}
+    form = QuestionForm(data=data)
+    earlier = [other for other in questions.asked(event) if question is None or other.position < question.position]
+    form.condition.choices = [SelectChoice("", _("Always"))] + [
+        SelectChoice(f"{other.id}:{value}", _("Only when “%(question)s” is answered “%(answer)s”", question=other.label,
+                                                answer={"yes": _("Yes"), "no": _("No")}.get(value, value)))
+        for other in earlier if other.kind in questions.CONDITION_KINDS for value in questions.answer_values(other)]
+    return form
+
+
+@blueprint.get("/form/")
+def form_questions(event_id: int):
+    event = g.event
+    asked = questions.asked(event)
+    return render_template("manage/questions.html", event=event, questions=asked, form=Form(),
+                           answers={question.id: questions.answer_count(question.id) for question in asked})
+
+
+@blueprint.route("/form/new", methods=["GET", "POST"], defaults={"question_id": None})
+@blueprint.route("/form/<int:question_id>", methods=["GET", "POST"])
+def edit_question(event_id: int, question_id: int | None):
+    event = g.event
+    question = row_of_event_or_404(Question, question_id, event) if question_id else None
+    if question is not None and not question.is_asked:
+        abort(404)
+    form = question_form(event, question)
+    if form.validate_on_submit():
+        try:
+            saved = questions.save(event.id, form.details(), question_id)
+        except questions.QuestionError as refused:
+            form.add_error(refused.message, refused.field)
+        else:
+            flash(_("Saved: %(title)s", title=saved.label), "success")
+            return redirect(url_for(".form_questions", event_id=event.id), code=303)
+    return render_template("manage/question.html", event=event, question=question, form=form,
+                           answers=questions.answer_count(question.id) if question else 0), status_of(form)
+
+
+@blueprint.post("/form/<int:question_id>/<any(up, down):direction>")
+def move_question(event_id: int, question_id: int, direction: str):
+    event = g.event
+    if Form().validate_on_submit():
+        try:
+            questions.move(event.id, question_id, -1 if direction == "up" else 1)
+        except questions.QuestionError as refused:
+            flash(refused.message, "error")
+    return redirect(url_for(".form_questions", event_id=event.id), code=303)
+
+
+@blueprint.route("/form/<int:question_id>/remove", methods=["GET", "POST"])
+def remove_question(event_id: int, question_id: int):
+    event = g.event
+    question = row_of_event_or_404(Question, question_id, event)
+    if not question.is_asked:
+        abort(404)
+    form = Form()
+    if form.validate_on_submit():
+        try:
+            questions.remove(event.id, question.id)
+        except questions.QuestionError as refused:
+            flash(refused.message, "error")
+        else:
+            flash(_("Removed from the form: %(title)s", title=question.label), "success")
+        return redirect(url_for(".form_questions", event_id=event.id), code=303)
+    return render_template("manage/question_remove.html", event=event, question=question, form=form,
+                           answers=questions.answer_count(question.id))
+
+
+@blueprint.get("/form/preview")
+def preview_form(event_id: int):
+    """The public form as registrants see it (in the language of this page), also before publishing."""
+    event = g.event
+    return render_template("manage/form_preview.html", event=event, form=registration_form(event),
+                           forum_full=services.forum_is_full)

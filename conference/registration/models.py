@@ -101,11 +101,35 @@ class Question(db.Model):
     help_text: Mapped[str] = mapped_column(sa.String(500), default="")
     kind: Mapped[QuestionKind] = mapped_column(str_enum(QuestionKind), default=QuestionKind.TEXT)
     required: Mapped[bool] = mapped_column(default=False)
-    # The choices of a single or multiple choice question, in order.
+    # The choices of a single or multiple choice question, in order (answers store these texts).
     options: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     position: Mapped[int] = mapped_column(default=0)
+    # The same texts for visitors who read the site in English (empty: the texts above are shown).
+    label_en: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
+    help_text_en: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    options_en: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]")
+    # Asked only when an earlier question got this answer ("yes"/"no", or one of its options).
+    shown_if_id: Mapped[int | None] = mapped_column(sa.ForeignKey("question.id", ondelete="SET NULL"))
+    shown_if_answer: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
+    # Removed from the form; kept while registrations hold answers to it (the export still shows them).
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped["Event"] = relationship(back_populates="questions")  # noqa: F821
+    shown_if: Mapped["Question | None"] = relationship(remote_side=[id])
+
+    @property
+    def is_asked(self) -> bool:
+        return self.removed_at is None
+
+    def text(self, locale: str, name: str) -> str:
+        """``label`` or ``help_text`` in English for an English visitor, when the organiser wrote one."""
+        english = getattr(self, f"{name}_en") if str(locale) == "en" else ""
+        return english or getattr(self, name)
+
+    def choices(self, locale: str) -> list[tuple[str, str]]:
+        """(stored value, what the visitor reads) for each option."""
+        shown = self.options_en if str(locale) == "en" and len(self.options_en) == len(self.options) else self.options
+        return list(zip(self.options, shown))
 
 
 class Answer(db.Model):

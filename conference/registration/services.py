@@ -30,10 +30,10 @@ from conference.registration.models import (
     Answer,
     ForumChoice,
     Question,
-    QuestionKind,
     Registration,
     RegistrationStatus,
 )
+from conference.registration.questions import asked, is_shown
 from conference.rules import Refusal
 from conference.site import qr
 
@@ -179,15 +179,17 @@ def _set_forums(registration: Registration, event: Event, chosen_ids: list[int])
 
 
 def _set_answers(registration: Registration, event: Event, answers: dict[int, object]) -> None:
-    questions = {question.id: question for question in event.questions}
+    questions = {question.id: question for question in asked(event)}
     if any(question_id not in questions for question_id in answers):
         raise RegistrationError(_("The form does not match this event. Please reload the page."))
     existing = {answer.question_id: answer for answer in registration.answers}
-    kept = []
+    # Answers to questions since removed from the form stay, as the export shows them.
+    kept = [answer for answer in registration.answers if answer.question_id not in questions]
     for question in questions.values():
-        value = answers.get(question.id)
-        if value in (None, "", []) or (question.kind == QuestionKind.YES_NO and value is None):
-            if question.required:
+        shown = is_shown(question, answers)
+        value = answers.get(question.id) if shown else None
+        if value in (None, "", []):
+            if question.required and shown:
                 raise RegistrationError(_("Please answer this question."), field=f"question_{question.id}")
             continue
         answer = existing.get(question.id) or Answer(question=question)
@@ -323,11 +325,14 @@ def attendance(event_id: int) -> dict[str, int]:
 @event_signals.duplicated.connect
 def copy_questions(copy: Event, source: Event, **_details) -> None:
     """A duplicated event asks the questions of the one it was copied from."""
-    copy.questions = [
-        Question(label=q.label, help_text=q.help_text, kind=q.kind, required=q.required, options=list(q.options),
-                 position=q.position)
-        for q in source.questions
-    ]
+    copies = {q.id: Question(label=q.label, help_text=q.help_text, kind=q.kind, required=q.required,
+                             options=list(q.options), position=q.position, label_en=q.label_en,
+                             help_text_en=q.help_text_en, options_en=list(q.options_en),
+                             shown_if_answer=q.shown_if_answer)
+              for q in asked(source)}
+    for q in asked(source):
+        copies[q.id].shown_if = copies.get(q.shown_if_id)
+    copy.questions = list(copies.values())
 
 
 @event_signals.cancelled.connect

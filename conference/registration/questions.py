@@ -1,0 +1,137 @@
+"""The rules of an event's registration questions: asking, changing, ordering and removing them.
+
+Answers are stored as the texts the registrant chose, so a question changed or removed after
+people answered it keeps their answers: a removed question leaves the form, but stays in the
+export while any registration holds an answer to it.
+"""
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from conference.audit.models import AuditAction
+from conference.audit.services import record
+from conference.database import row_locked, utcnow
+from conference.events.models import Event
+from conference.extensions import db
+from conference.registration.models import Answer, Question, QuestionKind
+from conference.rules import Refusal
+
+CHOICE_KINDS = (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)
+CONDITION_KINDS = (QuestionKind.YES_NO, *CHOICE_KINDS)
+
+
+class QuestionError(Refusal):
+    pass
+
+
+@dataclass
+class QuestionDetails:
+    label: str
+    kind: QuestionKind
+    required: bool = False
+    help_text: str = ""
+    options: list[str] = field(default_factory=list)
+    label_en: str = ""
+    help_text_en: str = ""
+    options_en: list[str] = field(default_factory=list)
+    shown_if_id: int | None = None
+    shown_if_answer: str = ""
+
+
+def asked(event: Event) -> list[Question]:
+    """The questions on the event's form, in order."""
+    return [question for question in event.questions if question.is_asked]
+
+
+def is_shown(question: Question, answers: dict[int, object]) -> bool:
+    """Whether a question is asked, given the answers so far (a yes/no answer is True or False)."""
+    if question.shown_if_id is None:
+        return True
+    answer = answers.get(question.shown_if_id)
+    given = answer if isinstance(answer, list) else [{True: "yes", False: "no"}.get(answer, answer)]
+    return question.shown_if_answer in given
+
+
+def answer_values(question: Question) -> list[str]:
+    """The answers another question can be made to depend on."""
+    return ["yes", "no"] if question.kind == QuestionKind.YES_NO else list(question.options)
+
+
+def answer_count(question_id: int) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).where(Answer.question_id == question_id))
+
+
+def _check(event: Event, details: QuestionDetails, question: Question | None) -> None:
+    if not details.label.strip():
+        raise QuestionError(_("Please enter the question."), field="label")
+    if details.kind in CHOICE_KINDS:
+        if len(details.options) < 2:
+            raise QuestionError(_("Please enter at least two options, one per line."), field="options")
+        if len(set(details.options)) != len(details.options):
+            raise QuestionError(_("Each option may appear only once."), field="options")
+    if details.options_en and len(details.options_en) != len(details.options):
+        raise QuestionError(_("Please give as many English options as options, in the same order."), field="options_en")
+    if details.shown_if_id is not None:
+        condition = next((other for other in asked(event) if other.id == details.shown_if_id
+                          and (question is None or other.position < question.position)), None)
+        if condition is None or condition.kind not in CONDITION_KINDS:
+            raise QuestionError(_("A question can depend only on an earlier yes/no or choice question."), field="condition")
+        if details.shown_if_answer not in answer_values(condition):
+            raise QuestionError(_("Please choose one of that question's answers."), field="condition")
+
+
+def save(event_id: int, details: QuestionDetails, question_id: int | None = None) -> Question:
+    """Ask a new question at the end of the form, or change one (its stored answers stay as they are)."""
+    with row_locked(Event, event_id) as event:
+        question = None
+        if question_id is not None:
+            question = db.session.get(Question, question_id)
+            if question is None or question.event_id != event.id or not question.is_asked:
+                raise QuestionError(_("This question no longer exists."))
+        _check(event, details, question)
+        if question is None:
+            question = Question(event=event, position=max((q.position for q in event.questions), default=-1) + 1)
+        for name, value in vars(details).items():
+            setattr(question, name, value.strip() if isinstance(value, str) else value)
+        if details.kind not in CHOICE_KINDS:
+            question.options, question.options_en = [], []
+        if details.shown_if_id is None:
+            question.shown_if_answer = ""
+        db.session.add(question)
+        record(AuditAction.QUESTION_SAVED, question.label, event.id)
+    return question
+
+
+def move(event_id: int, question_id: int, step: int) -> None:
+    """Move a question one place up (``step`` -1) or down (+1) on the form."""
+    with row_locked(Event, event_id) as event:
+        order = asked(event)
+        index = next((i for i, question in enumerate(order) if question.id == question_id), None)
+        if index is None:
+            raise QuestionError(_("This question no longer exists."))
+        other = index + step
+        if not 0 <= other < len(order):
+            return
+        if order[index].id == order[other].shown_if_id or order[other].id == order[index].shown_if_id:
+            raise QuestionError(_("A question must stay after the question it depends on."))
+        order[index].position, order[other].position = order[other].position, order[index].position
+        record(AuditAction.QUESTION_MOVED, order[index].label, event.id)
+
+
+def remove(event_id: int, question_id: int) -> None:
+    """Take a question off the form; deleted outright when nobody has answered it yet."""
+    with row_locked(Event, event_id) as event:
+        question = db.session.get(Question, question_id)
+        if question is None or question.event_id != event.id or not question.is_asked:
+            raise QuestionError(_("This question no longer exists."))
+        dependent = next((other for other in asked(event) if other.shown_if_id == question.id), None)
+        if dependent is not None:
+            raise QuestionError(_("“%(title)s” is asked depending on this question; change that one first.",
+                                  title=dependent.label))
+        if answer_count(question.id):
+            question.removed_at = utcnow()
+        else:
+            db.session.delete(question)
+        record(AuditAction.QUESTION_REMOVED, question.label, event.id)

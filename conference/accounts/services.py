@@ -79,6 +79,8 @@ def assign(user: User, event_id: int, role: EventRole) -> None:
         assignment = db.session.scalar(sa.select(EventAssignment).where(
             EventAssignment.user_id == user.id, EventAssignment.event_id == event_id)) \
             or EventAssignment(user=user, event_id=event_id)
+        if assignment.role == role:  # sent twice: nothing changes
+            return
         assignment.role = role
         db.session.add(assignment)
         record(AuditAction.ACCOUNT_ASSIGNED, user.email, event_id)

@@ -36,7 +36,7 @@ class AuditAction(LabelledEnum):
     CHECK_IN_UNDONE = "registration.check_in_undone", _l("Check-in undone")
     MESSAGE_SENT = "registration.mail", _l("Message sent")
     DATA_DELETED = "registration.deleted", _l("Personal data deleted on request")
-    CERTIFICATES_MADE = "documents.certificates", _l("Certificates of attendance made")
+    CERTIFICATES_MADE = "documents.certificates", _l("Certificates of attendance ordered")
     MATERIAL_ADDED = "material.added", _l("Material added")
     MATERIAL_CHANGED = "material.changed", _l("Material changed")
     MATERIAL_DELETED = "material.deleted", _l("Material deleted")

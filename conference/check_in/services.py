@@ -22,7 +22,7 @@ from flask_babel import format_date, gettext as _
 from conference.agenda.models import AgendaItem
 from conference.audit.models import AuditAction
 from conference.audit.services import record
-from conference.database import write_transaction
+from conference.database import row_locked, write_transaction
 from conference.events.models import Event
 from conference.extensions import db
 from conference.registration.models import ForumChoice, Registration, RegistrationStatus
@@ -154,12 +154,15 @@ def undo(event: Event, registration_id: int, forum_id: int | None, now: datetime
     state = door_state(event, now, may_correct)
     if state not in (DoorState.OPEN, DoorState.CORRECTING):
         raise DoorClosed(door_message(event, state))
-    with write_transaction():
-        registration = db.session.get(Registration, registration_id)
+    with row_locked(Event, event.id):  # two phones undoing at once: undone, and logged, once
+        registration = db.session.get(Registration, registration_id, populate_existing=True)
         if registration is None or registration.event_id != event.id:
             raise DoorClosed(_("Unknown registration."))
         choices = registration.forum_choices if forum_id is None else [
             choice for choice in registration.forum_choices if choice.agenda_item_id == forum_id]
+        here = registration if forum_id is None else next(iter(choices), None)
+        if here is None or here.checked_in_at is None:
+            raise DoorClosed(_("%(name)s is not checked in here.", name=registration.full_name))
         for choice in choices:
             choice.checked_in_at = None
         if forum_id is None:

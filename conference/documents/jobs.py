@@ -19,7 +19,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 
 from conference.audit.models import AuditAction
 from conference.audit.services import record
-from conference.database import utcnow, write_transaction
+from conference.database import row_locked, utcnow, write_transaction
 from conference.documents import certificates
 from conference.documents.models import DocumentJob
 from conference.documents.pdf import merge
@@ -63,12 +63,16 @@ def start(event: Event, user_id: int | None, kind: str, send_mail: bool, base_ur
         raise JobRefused(certificates.not_yet_message(event))
     if not certificates.attendees(event.id):
         raise JobRefused(_("Nobody has been checked in yet, so there are no certificates to make."))
-    with write_transaction():
+    with row_locked(Event, event.id):
+        if db.session.scalar(sa.select(DocumentJob.id).where(
+                DocumentJob.event_id == event.id, DocumentJob.status.in_(lease.BUSY))) is not None:
+            raise JobRefused(_("The certificates are being made already; please wait until they are ready."))
         job = DocumentJob(event_id=event.id, user_id=user_id, kind=kind, send_mail=send_mail)
         db.session.add(job)
         db.session.flush()
         tasks.enqueue("documents.make", event_id=event.id, max_attempts=1, job_id=job.id, base_url=base_url)
-        record(AuditAction.CERTIFICATES_MADE, kind + (" + mail" if send_mail else ""), event.id)
+        made_as = "ZIP" if kind == "certificates.zip" else "PDF"
+        record(AuditAction.CERTIFICATES_MADE, made_as + (", " + _("by e-mail") if send_mail else ""), event.id)
     return job
 
 

@@ -84,6 +84,8 @@ def delete_on_request(registration_id: int, now: datetime, user_id: int | None =
         return
     with row_locked(Event, registration.event_id) as event:
         db.session.refresh(registration)
+        if registration.anonymised_at is not None:  # deleted by a request sent at the same time
+            return
         if registration_services.cancelling_allowed(registration, now):
             registration.status = RegistrationStatus.CANCELLED
             registration.cancelled_at = now

@@ -49,7 +49,8 @@ def index(event_id: int):
         sa.select(Registration.status, sa.func.count()).where(Registration.event_id == event.id).group_by(Registration.status)
     ).all())
     return render_template("manage/registrations.html", event=event, page=page, counts=counts, search=search,
-                           status=status, sort=sort, statuses=list(RegistrationStatus), form=Form())
+                           status=status, sort=sort, statuses=list(RegistrationStatus), form=Form(),
+                           event_over=event.has_ended(utcnow()))
 
 
 class BulkMailForm(Form):
@@ -135,7 +136,7 @@ def edit(event_id: int, registration_id: int):
 ACTIONS = {
     "approve": lambda registration_id: services.decide(registration_id, approve=True),
     "reject": lambda registration_id: services.decide(registration_id, approve=False),
-    "cancel": lambda registration_id: services.cancel(registration_id, utcnow(), by_organiser=True),
+    "cancel": lambda registration_id: services.cancel(registration_id, utcnow()),
     "promote": services.promote,
 }
 

@@ -263,7 +263,7 @@ def update(registration_id: int, applicant: Applicant, now: datetime, by_organis
     return registration
 
 
-def cancel(registration_id: int, now: datetime, by_organiser: bool = False) -> Registration:
+def cancel(registration_id: int, now: datetime) -> Registration:
     """Cancel; a freed seat goes to the first person on the waiting list."""
     registration = db.session.get(Registration, registration_id)
     with row_locked(Event, registration.event_id) as event:
@@ -274,8 +274,7 @@ def cancel(registration_id: int, now: datetime, by_organiser: bool = False) -> R
         registration.cancelled_at = now
         _queue_mail(registration, "cancelled")
         fill_free_seats(event)
-        if by_organiser:
-            record(AuditAction.REGISTRATION_CANCELLED, registration.full_name, event.id, registration.id)
+        record(AuditAction.REGISTRATION_CANCELLED, registration.full_name, event.id, registration.id)
     return registration
 
 

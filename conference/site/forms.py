@@ -6,8 +6,9 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import ValidationError
 
-# Control characters other than tab and line breaks: invisible, and PostgreSQL refuses NUL in text.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters other than tab and line breaks: invisible, and PostgreSQL refuses NUL in text;
+# and the bidirectional embeddings, overrides and isolates, which make a name display as another.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
 
 

@@ -24,6 +24,9 @@ class WorkStatus(LabelledEnum):
     FAILED = "failed", _l("failed")
 
 
+BUSY = (WorkStatus.QUEUED, WorkStatus.RUNNING)
+
+
 class Leased:
     """The columns of the lease, shared by every kind of background work."""
 

@@ -50,3 +50,25 @@ def test_the_entry_names_who_did_what_to_which_registration(client, make_user, m
     [entry] = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.event_id == event.id)).all()
     assert (entry.action, entry.user_id, entry.registration_id, entry.subject) == (
         AuditAction.REGISTRATION_CANCELLED, organiser.id, person.id, "Amina Said")
+
+
+def test_a_registrants_own_cancellation_is_logged_without_an_account(client, make_event):
+    event = make_event()
+    person = services.register(event.id, applicant(first_name="Max", last_name="Muster"), utcnow()).registration
+    token = services.link_token(person)
+
+    client.post(f"/registrations/{token}/cancel", data={"csrf_token": form_token(client, f"/registrations/{token}/cancel")})
+
+    [entry] = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.event_id == event.id)).all()
+    assert (entry.action, entry.user_id, entry.registration_id) == (AuditAction.REGISTRATION_CANCELLED, None, person.id)
+
+
+def test_an_assignment_sent_twice_is_logged_once(client, make_user, make_event):
+    from conference.accounts.models import EventRole
+    from conference.accounts import services as accounts
+
+    event = make_event()
+    helper = make_user()
+    for _ in range(2):
+        accounts.assign(helper, event.id, EventRole.CHECK_IN)
+    assert db.session.scalar(sa.select(sa.func.count()).where(AuditEntry.action == AuditAction.ACCOUNT_ASSIGNED)) == 1

@@ -211,3 +211,14 @@ def test_search_takes_percent_and_underscore_as_typed(client, today, make_user):
     assert "Jo_rg Klein" in door_page and "Anna Berg" not in door_page
     registrations = client.get(f"/manage/events/{today.id}/registrations/?q=%25").get_data(as_text=True)
     assert "Anna Berg" not in registrations and "Jo_rg Klein" not in registrations
+
+
+def test_undoing_someone_not_checked_in_says_so_and_logs_nothing(client, today, make_user):
+    person = register(today, first_name="Emre", last_name="Çelik")
+    log_in(client, helper_for(today, make_user))
+    page = f"/manage/events/{today.id}/check-in/"
+
+    response = client.post(f"{page}{person.id}/undo", data={"csrf_token": form_token(client, page)}, follow_redirects=True)
+
+    assert "Emre Çelik ist hier nicht eingecheckt." in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).where(AuditEntry.action == "registration.check_in_undone")) == 0

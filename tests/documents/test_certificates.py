@@ -257,3 +257,21 @@ def test_the_verification_page_denies_certificates_issued_before_the_end_or_afte
         assert response.status_code == 404 and "ist nicht gültig" in response.get_data(as_text=True)
     echoed = client.get("/c/" + "A" * 5000).get_data(as_text=True)
     assert f"Nummer {'A' * 40}." in echoed  # the message repeats what may be a number, not any length
+
+
+def test_one_certificate_job_at_a_time_and_the_button_only_after_the_event(client, make_event, make_user, register_people):
+    event = past_event(make_event)
+    [person] = register_people(event, 1, checked_in=True)
+    waiting = DocumentJob(event_id=event.id, kind="certificates.pdf")
+    db.session.add(waiting)
+    db.session.commit()
+
+    with pytest.raises(jobs.JobRefused, match="werden schon erstellt"):
+        jobs.start(event, None, "certificates.zip", False, "http://localhost/")
+
+    log_in(client, make_user(events=[event]))
+    assert f"certificates/{person.id}.pdf" in client.get(f"/manage/events/{event.id}/registrations/").get_data(as_text=True)
+    upcoming = make_event()
+    [early] = register_people(upcoming, 1, checked_in=True)
+    log_in(client, make_user(events=[upcoming]))
+    assert f"certificates/{early.id}.pdf" not in client.get(f"/manage/events/{upcoming.id}/registrations/").get_data(as_text=True)

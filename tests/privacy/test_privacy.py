@@ -208,3 +208,29 @@ def test_deleting_a_person_leaves_no_old_name_no_certificate_file_no_mail_file_a
         for path in (database, database.with_name(database.name + "-wal")):
             if path.is_file():
                 assert b"ingeborg@example.org" not in path.read_bytes() and b"Vormals" not in path.read_bytes(), path
+
+
+def test_a_deletion_sent_twice_at_once_is_made_and_recorded_once(make_event):
+    event = make_event()
+    person = services.register(event.id, applicant(), utcnow()).registration
+    privacy.delete_on_request(person.id, utcnow())
+    # The second request read the registration before the first one finished.
+    db.session.execute(sa.update(Registration).where(Registration.id == person.id).values(anonymised_at=None))
+    stale = db.session.get(Registration, person.id, populate_existing=True)
+    db.session.execute(sa.update(Registration).where(Registration.id == person.id).values(anonymised_at=utcnow()),
+                       execution_options={"synchronize_session": False})
+    assert stale.anonymised_at is None
+
+    privacy.delete_on_request(person.id, utcnow())
+
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(DeletionRecord)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).where(AuditEntry.action == "registration.deleted")) == 1
+
+
+def test_messages_to_registrants_leave_out_people_whose_data_was_deleted(make_event):
+    from conference.registration import bulk
+
+    event = make_event()
+    kept, deleted = (services.register(event.id, applicant(), utcnow()).registration for _ in range(2))
+    privacy.delete_on_request(deleted.id, utcnow() + timedelta(days=400))  # after the event: the status stays
+    assert [person.id for person in bulk.audience(event.id, "active")] == [kept.id]

@@ -326,7 +326,9 @@ def test_lost_link_form_explains_a_bad_address(client, make_event, mailbox):
 def test_control_characters_in_typed_text_are_refused_or_removed_never_a_server_error(client, make_event, make_question):
     event = make_event()
     question = make_question(event, kind=QuestionKind.TEXT)
-    response = submit(client, event, first_name="Na\x00dia", organisation="AFZ\x07 Rostock", **{f"question_{question.id}": "a\x00b"})
+    response = submit(client, event, first_name="Na\x00dia", last_name="Had\u202edad", organisation="AFZ\x07 Rostock",
+                      **{f"question_{question.id}": "a\x00b"})
     assert response.status_code == 303
     [registration] = registrations(event)
     assert (registration.first_name, registration.organisation, registration.answer_to(question)) == ("Nadia", "AFZ Rostock", "ab")
+    assert registration.last_name == "Haddad"  # no right-to-left override that shows a name as another

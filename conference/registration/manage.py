@@ -265,4 +265,4 @@ def preview_form(event_id: int):
     """The public form as registrants see it (in the language of this page), also before publishing."""
     event = g.event
     return render_template("manage/form_preview.html", event=event, form=registration_form(event),
-                           forum_full=services.forum_is_full)
+                           forum_full=services.forum_is_full, registration=None)

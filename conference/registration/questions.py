@@ -94,7 +94,7 @@ def save(event_id: int, details: QuestionDetails, question_id: int | None = None
         if question is None:
             question = Question(event=event, position=max((q.position for q in event.questions), default=-1) + 1)
         for name, value in vars(details).items():
-            setattr(question, name, value.strip() if isinstance(value, str) else value)
+            setattr(question, name, value.strip() if type(value) is str else value)  # not the kind, a str enum
         if details.kind not in CHOICE_KINDS:
             question.options, question.options_en = [], []
         if details.shown_if_id is None:

@@ -82,3 +82,38 @@ def test_the_demo_organiser_adds_a_good_practice_session_that_appears_on_the_pub
     expect(session).to_contain_text("INBI gGmbH")
     expect(page.locator(".slot", has=session)).to_contain_text("15.00 – 15.15 Uhr")
     screenshot(page, "23-public-agenda-after-edit")
+
+
+def test_the_demo_organiser_adds_a_question_asked_only_on_a_condition(page, live_server):
+    page.goto(live_server + "/login")
+    page.get_by_label("E-Mail-Adresse").fill(DEMO_ORGANISER["email"])
+    page.get_by_label("Passwort").fill(DEMO_ORGANISER["password"])
+    page.get_by_role("button", name="Anmelden").click()
+
+    page.get_by_role("link", name=re.compile(r"^Anmeldeformular\s*: Seminar: Schulversagen")).click()
+    for label, kind, options, condition in [("Benötigen Sie eine Übernachtung?", "yes_no", "", None),
+                                            ("Welches Hotel?", "single_choice", "Hotel am See\nPension Altstadt",
+                                             "Nur wenn „Benötigen Sie eine Übernachtung?“ mit „Ja“ beantwortet wird")]:
+        page.get_by_role("link", name="Frage hinzufügen").click()
+        page.get_by_label("Frage", exact=True).fill(label)
+        page.get_by_label("Art der Antwort").select_option(kind)
+        page.get_by_label("Optionen", exact=True).fill(options)
+        if condition:
+            page.get_by_label("Antwort erforderlich").check()
+            page.get_by_label("Gefragt").select_option(label=condition)
+        assert serious_accessibility_violations(page) == []
+        page.get_by_role("button", name="Speichern").click()
+        expect(page.get_by_text(f"Gespeichert: {label}")).to_be_visible()
+    screenshot(page, "40-registration-form")
+
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.get_by_role("link", name="Vorschau des Formulars").click()
+    hotel = page.get_by_role("group", name="Welches Hotel?")
+    expect(hotel).to_be_hidden()
+    page.get_by_role("group", name="Benötigen Sie eine Übernachtung?").get_by_label("Ja").check()
+    expect(hotel).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "41-registration-form-preview-360")
+    page.get_by_role("group", name="Benötigen Sie eine Übernachtung?").get_by_label("Nein").check()
+    expect(hotel).to_be_hidden()

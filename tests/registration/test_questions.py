@@ -24,8 +24,9 @@ def asked(event) -> list[Question]:
     return questions.asked(db.session.get(type(event), event.id))
 
 
-def test_an_organiser_builds_a_form_with_a_condition_and_english_texts(client, make_event, make_user):
+def test_an_organiser_builds_a_form_with_a_condition_and_english_texts(client, make_event, make_user, make_forums):
     event = make_event()
+    make_forums(event, 10, 10)  # the preview shows the forums too
     log_in(client, make_user(events=[event]))
 
     assert save_question(client, event, label="Benötigen Sie eine Übernachtung?", kind="yes_no", required="y",
@@ -132,3 +133,9 @@ def test_a_duplicated_event_asks_the_same_questions_with_their_conditions(make_e
     assert copied_night.label_en == "Overnight stay?" and copied_night.id != night.id
     assert (copied_hotel.shown_if_id, copied_hotel.shown_if_answer) == (copied_night.id, "yes")
     assert [q.label for q in copy.questions] == ["Übernachtung?", "Hotel?"]
+
+
+def test_a_saved_question_keeps_its_kind_and_loses_stray_spaces(make_event):
+    event = make_event()
+    saved = questions.save(event.id, questions.QuestionDetails(label=" Essen ", kind=QuestionKind.TEXT))
+    assert saved.kind is QuestionKind.TEXT and saved.label == "Essen"

@@ -9,6 +9,7 @@ from wtforms.validators import InputRequired, Length
 
 from conference.accounts import services, two_factor
 from conference.accounts.models import EventRole, User, UserRole
+from conference.database import utcnow
 from conference.events.models import Event
 from conference.extensions import db
 from conference.site import qr
@@ -21,7 +22,7 @@ start = Blueprint("back_office", __name__, url_prefix="/manage")
 @start.get("/")
 def start_page():
     """The back office's start page: the events the account works on."""
-    return render_template("manage/index.html", events=services.managed_events(current_user))
+    return render_template("manage/index.html", events=services.managed_events(current_user), now=utcnow())
 
 
 class AccountForm(Form):

@@ -8,6 +8,7 @@ from flask_login import current_user
 from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
+from conference.database import utcnow
 from conference.events import services
 from conference.events.forms import berlin, event_form
 from conference.events.models import EventStatus, PartnerRole
@@ -51,8 +52,12 @@ def change_status(event_id: int, action: str):
         return redirect(url_for("back_office.start_page"), code=303)
     form = Form()
     if form.validate_on_submit():
-        services.set_status(event.id, changes[action])
-        flash(_("%(title)s: %(status)s.", title=event.title, status=STATUS_LABELS[changes[action]]), "success")
+        try:
+            services.set_status(event.id, changes[action], utcnow())
+        except services.EventError as refused:
+            flash(refused.message, "error")
+        else:
+            flash(_("%(title)s: %(status)s.", title=event.title, status=STATUS_LABELS[changes[action]]), "success")
         return redirect(url_for("back_office.start_page"), code=303)
     return render_template("manage/event_status.html", event=event, action=action, form=form)
 

@@ -115,8 +115,11 @@ STATUS_ACTIONS = {EventStatus.PUBLISHED: AuditAction.EVENT_PUBLISHED, EventStatu
                   EventStatus.CANCELLED: AuditAction.EVENT_CANCELLED}
 
 
-def set_status(event_id: int, status: EventStatus) -> Event:
+def set_status(event_id: int, status: EventStatus, now: datetime) -> Event:
+    """Publish, withdraw or cancel; an event that has taken place cannot be cancelled (nobody is told it was)."""
     with row_locked(Event, event_id) as event:
+        if status == EventStatus.CANCELLED and event.has_ended(now):
+            raise EventError(_("This event has taken place; it can no longer be cancelled."))
         event.status = status
         if status == EventStatus.CANCELLED:
             signals.cancelled.send(event)  # everyone registered or waiting is told

@@ -194,3 +194,19 @@ def test_the_log_says_in_words_what_was_done_and_which_fields_changed(client, ma
     log = client.get(f"/manage/events/{event.id}/log").get_data(as_text=True)
     assert "Veranstaltung geändert" in log and "Titel, Ort" in log
     assert "event.changed" not in log
+
+
+def test_an_event_that_has_taken_place_cannot_be_cancelled(client, make_user, make_event, mailbox):
+    yesterday = utcnow() - timedelta(days=1)
+    event = make_event(starts_at=yesterday, ends_at=yesterday + timedelta(hours=6))
+    person = services.register(event.id, applicant(), utcnow() - timedelta(days=2), by_organiser=True).registration
+    log_in(client, make_user(events=[event]))
+    assert f"/manage/events/{event.id}/status/cancel" not in client.get("/manage/").get_data(as_text=True)
+    url = f"/manage/events/{event.id}/status/cancel"
+
+    response = client.post(url, data={"csrf_token": form_token(client, url)}, follow_redirects=True)
+
+    assert "kann nicht mehr abgesagt werden" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Event, event.id).status == EventStatus.PUBLISHED
+    assert not [mail for mail in mailbox.to(person.email) if "abgesagt" in mail["Subject"]]

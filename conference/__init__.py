@@ -79,7 +79,7 @@ def _begin_sqlite(connection) -> None:
 def _register_features(app: Flask) -> None:
     from conference.accounts import access
     from conference.accounts.commands import accounts_commands
-    from conference.accounts.manage import blueprint as accounts_manage, start as back_office
+    from conference.accounts.manage import blueprint as accounts_manage
     from conference.accounts.routes import blueprint as accounts
     from conference.agenda.manage import blueprint as agenda_manage
     from conference.audit import models as _audit_models  # noqa: F401 - the audit table
@@ -109,8 +109,9 @@ def _register_features(app: Flask) -> None:
     from conference.privacy.manage import blueprint as privacy_manage
     from conference.privacy.routes import blueprint as privacy
     from conference.check_in.manage import blueprint as check_in
-    from conference.registration.manage import blueprint as registration_manage
+    from conference.registration.manage import blueprint as registration_manage, start as back_office
     from conference.registration.routes import blueprint as registration
+    from conference.registration.services import is_full
     from conference.site import errors, filters
     from conference.site.routes import blueprint as site
 
@@ -122,6 +123,7 @@ def _register_features(app: Flask) -> None:
         app.register_blueprint(blueprint)
     errors.register(app)
     filters.register(app)
+    app.add_template_global(is_full)  # the event pages (a lower layer) say when an event is fully booked
     tasks.init(app)
     app.cli.add_command(demo_data_command)
     app.cli.add_command(mail_commands)

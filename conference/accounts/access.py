@@ -99,8 +99,13 @@ def mark_seen(_app, **_extra) -> None:
     session["seen"] = int(time.time())
 
 
+def may_open(endpoint: str) -> bool:
+    """Whether the logged-in user may open a page of the event being worked on (``g.event``)."""
+    return may(current_user, required(endpoint), g.get("event"))
+
+
 def init(app: Flask) -> None:
-    app.jinja_env.globals.update(may=may, Action=Action)  # pages offer only what the user may do
+    app.jinja_env.globals.update(may=may, may_open=may_open, Action=Action)  # pages offer only what the user may do
     user_logged_in.connect(mark_seen, app)  # a session's idle time counts from its log-in
     app.before_request(end_idle_session)
 

@@ -9,22 +9,12 @@ from wtforms.validators import InputRequired, Length
 
 from conference.accounts import services, two_factor
 from conference.accounts.models import EventRole, User, UserRole
-from conference.database import utcnow
 from conference.events.models import Event
 from conference.extensions import db
 from conference.site import qr
 from conference.site.forms import Form, MailAddress, status_of
 
 blueprint = Blueprint("accounts_manage", __name__, url_prefix="/manage/accounts")
-start = Blueprint("back_office", __name__, url_prefix="/manage")
-
-
-@start.get("/")
-def start_page():
-    """The back office's start page: the events the account works on."""
-    return render_template("manage/index.html", events=services.managed_events(current_user), now=utcnow())
-
-
 class AccountForm(Form):
     name = StringField(_l("Name"), [InputRequired(_l("Please enter a name.")), Length(max=200)])
     role = SelectField(_l("Role"), choices=[SelectChoice(role.value, role.label) for role in UserRole])

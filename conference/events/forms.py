@@ -58,7 +58,8 @@ class EventForm(Form):
     network_id = SelectField(_l("Network"), coerce=int)
     capacity = IntegerField(_l("Seats"), [Optional(), NumberRange(min=0, max=100000)],
                             description=_l("Empty: no limit. Raising it moves people up from the waiting list."))
-    registration_opens_at = DateTimeLocalField(_l("Registration opens"), [Optional(), PlausibleDate()])
+    registration_opens_at = DateTimeLocalField(_l("Registration opens"), [Optional(), PlausibleDate()],
+                                               description=_l("Empty: when the event is published."))
     registration_closes_at = DateTimeLocalField(_l("Registration closes"), [Optional(), PlausibleDate()],
                                                 description=_l("Empty: when the event starts."))
     requires_approval = BooleanField(_l("Organisers confirm each registration"))

@@ -120,6 +120,8 @@ def set_status(event_id: int, status: EventStatus, now: datetime) -> Event:
     with row_locked(Event, event_id) as event:
         if status == EventStatus.CANCELLED and event.has_ended(now):
             raise EventError(_("This event has taken place; it can no longer be cancelled."))
+        if status == EventStatus.PUBLISHED and event.registration_opens_at is None:
+            event.registration_opens_at = now  # registration opens with publishing unless set later
         event.status = status
         if status == EventStatus.CANCELLED:
             signals.cancelled.send(event)  # everyone registered or waiting is told

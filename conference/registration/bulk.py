@@ -32,7 +32,7 @@ def audience(event_id: int, name: str) -> list[Registration]:
         query = query.where(Registration.status.in_(ACTIVE))
     else:
         query = query.where(Registration.status == RegistrationStatus(name))
-    return list(db.session.scalars(query.order_by(Registration.last_name)))
+    return list(db.session.scalars(query.order_by(Registration.last_name, Registration.first_name, Registration.id)))
 
 
 def render(subject: str, body: str, registration: Registration):

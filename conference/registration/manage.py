@@ -7,6 +7,7 @@ from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAr
 from wtforms.validators import InputRequired, Length, Optional
 from flask_login import current_user
 
+from conference.accounts.services import managed_events
 from conference.database import row_of_event_or_404, utcnow
 from conference.extensions import db
 from conference.registration import bulk
@@ -19,6 +20,15 @@ from conference.site.urls import local_path
 from conference.tasks.manage import failed as failed_tasks
 
 blueprint = Blueprint("registration_manage", __name__, url_prefix="/manage/events/<int:event_id>/registrations")
+start = Blueprint("back_office", __name__, url_prefix="/manage")
+
+
+@start.get("/")
+def start_page():
+    """The back office's start page: the events the account works on, with their figures."""
+    events = managed_events(current_user)
+    return render_template("manage/index.html", events=events, figures=services.figures_of([e.id for e in events]),
+                           now=utcnow())
 
 PAGE_SIZE = 50
 SORTS = {
@@ -81,6 +91,7 @@ def bulk_mail(event_id: int):
 def dashboard(event_id: int):
     event = g.event
     return render_template("manage/dashboard.html", event=event, figures=services.dashboard(event),
+                           next_steps=services.next_steps(event, utcnow()),
                            failed_tasks=failed_tasks(event.id), form=Form())
 
 

@@ -66,6 +66,7 @@ def own_page(token: str):
         "registration/own_page.html", registration=registration, event=registration.event, token=token,
         can_change=services.changes_allowed(registration, now),
         can_cancel=services.cancelling_allowed(registration, now),
+        waiting_place=services.place_on_waiting_list(registration),
         qr_code=services.check_in_qr_code(registration) if registration.status == RegistrationStatus.CONFIRMED else None,
         **{name: value for part in PAGE_PARTS for name, value in part(registration, now).items()},
     )

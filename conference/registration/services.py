@@ -13,7 +13,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import abort, current_app
-from flask_babel import gettext as _
+from flask_babel import format_date, gettext as _, ngettext
 
 from conference.agenda.models import AgendaItem, AgendaItemKind
 from conference.agenda.services import TimeSlot, time_slots
@@ -21,7 +21,7 @@ from conference.audit.models import AuditAction
 from conference.audit.services import record
 from conference.database import row_locked, write_transaction
 from conference.events import signals as event_signals
-from conference.events.models import Event, ParticipantListMode, RegistrationState
+from conference.events.models import Event, EventStatus, ParticipantListMode, RegistrationState
 from conference.extensions import db
 from conference.mail import services as mail
 from conference.registration.models import (
@@ -36,6 +36,7 @@ from conference.registration.models import (
 from conference.registration.questions import asked, is_shown
 from conference.rules import Refusal
 from conference.site import qr
+from conference.site.filters import clock
 
 CHECK_IN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread at the door
 
@@ -399,6 +400,15 @@ def _seat_status(event: Event) -> RegistrationStatus:
     return RegistrationStatus.PENDING if event.requires_approval else RegistrationStatus.CONFIRMED
 
 
+def place_on_waiting_list(registration: Registration) -> int | None:
+    """1 for the next to move up, as ``fill_free_seats`` takes them; None when not waiting."""
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    return 1 + db.session.scalar(sa.select(sa.func.count()).where(
+        Registration.event_id == registration.event_id, Registration.status == RegistrationStatus.WAITLISTED,
+        sa.tuple_(Registration.created_at, Registration.id) < (registration.created_at, registration.id)))
+
+
 def fill_free_seats(event: Event) -> None:
     """Move people up from the waiting list, first come first served, while seats are free."""
     free = None if event.capacity is None else event.capacity - seats_taken(event.id)
@@ -424,6 +434,40 @@ def fill_free_seats(event: Event) -> None:
 def _queue_mail(registration: Registration, reason: str, **extra) -> None:
     db.session.flush()  # gives a new registration its id
     mail.queue("registration", registration.email, reason=reason, registration_id=registration.id, **extra)
+
+
+def figures_of(event_ids: list[int]) -> dict[int, dict[RegistrationStatus, int]]:
+    """How many registrations of each status the events have, in one query."""
+    figures = {event_id: {} for event_id in event_ids}
+    for event_id, status, count in db.session.execute(
+            sa.select(Registration.event_id, Registration.status, sa.func.count())
+            .where(Registration.event_id.in_(event_ids)).group_by(Registration.event_id, Registration.status)):
+        figures[event_id][status] = count
+    return figures
+
+
+def next_steps(event: Event, now: datetime) -> list[str]:
+    """What an organiser should see to next, in the order the event's life brings it."""
+    steps, state = [], event.registration_state(now)
+    pending = db.session.scalar(sa.select(sa.func.count()).where(
+        Registration.event_id == event.id, Registration.status == RegistrationStatus.PENDING))
+    if event.status == EventStatus.DRAFT:
+        steps.append(_("Not published yet: only the organisers can see it. Registration opens when you publish it, "
+                       "unless you set a later opening in the settings."))
+    if not event.agenda_items:
+        steps.append(_("The programme is still empty."))
+    if state == RegistrationState.NOT_YET_OPEN:
+        steps.append(_("Registration opens on %(date)s at %(time)s.", date=format_date(event.registration_opens_at, "long"),
+                       time=clock(event.registration_opens_at)))
+    if pending:
+        steps.append(ngettext("%(num)s registration awaits your approval.", "%(num)s registrations await your approval.",
+                              pending))
+    if state == RegistrationState.OPEN and is_full(event):
+        steps.append(_("Fully booked: new registrations join the waiting list."))
+    if not event.has_ended(now) and not event.is_cancelled:
+        steps.append(_("Certificates of attendance can be made from %(time)s on %(date)s.", time=clock(event.ends_at),
+                       date=format_date(event.ends_at, "long")))
+    return steps
 
 
 def dashboard(event: Event) -> dict:

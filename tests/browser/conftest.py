@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import make_server
 
 from conference import create_app
@@ -94,3 +94,13 @@ def serious_accessibility_violations(page) -> list[str]:
     ]
 
 
+
+
+def open_workspace(page, live_server, event_title: str, section: str = "Überblick") -> None:
+    """From the back office's start page to one page of an event, as an organiser gets there: the event's
+    title opens its overview, the navigation every page of the event shares leads on."""
+    page.goto(live_server + "/manage/")
+    page.get_by_role("link", name=event_title, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Überblick")
+    if section != "Überblick":
+        page.get_by_role("navigation", name="Seiten dieser Veranstaltung").get_by_role("link", name=section, exact=True).click()

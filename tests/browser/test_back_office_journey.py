@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conference.demo.data import DEMO_ORGANISER
-from tests.browser.conftest import screenshot, serious_accessibility_violations
+from tests.browser.conftest import screenshot, serious_accessibility_violations, open_workspace
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +36,7 @@ def test_the_demo_organiser_sees_a_new_registration_and_a_door_that_opens_on_the
 
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.get_by_role("link", name=re.compile(r"^Check-in\s*: Seminar: Schulversagen")).click()
+    open_workspace(page, live_server, "Seminar: Schulversagen – Schulerfolg", "Check-in")
     expect(page.get_by_text("Der Check-in öffnet am")).to_be_visible()
     expect(page.get_by_label("Check-in-Code")).to_have_count(0)
     expect(page.locator("#door-lists").get_by_text("Marta Nowak")).to_be_visible()  # expected, not yet admitted
@@ -45,7 +45,7 @@ def test_the_demo_organiser_sees_a_new_registration_and_a_door_that_opens_on_the
     screenshot(page, "20-check-in-not-yet")
 
     page.goto(live_server + "/manage/")
-    page.get_by_role("link", name=re.compile(r"^Anmeldungen\s*: Seminar: Schulversagen")).click()
+    open_workspace(page, live_server, "Seminar: Schulversagen – Schulerfolg", "Anmeldungen")
     row = page.get_by_role("row", name=re.compile("Marta Nowak"))
     expect(row).to_contain_text("Bestätigt")
     assert serious_accessibility_violations(page) == []
@@ -58,7 +58,7 @@ def test_the_demo_organiser_adds_a_good_practice_session_that_appears_on_the_pub
     page.get_by_label("Passwort").fill(DEMO_ORGANISER["password"])
     page.get_by_role("button", name="Anmelden").click()
 
-    page.get_by_role("link", name=re.compile(r"^Programm\s*: Seminar: Schulversagen")).click()
+    open_workspace(page, live_server, "Seminar: Schulversagen – Schulerfolg", "Programm")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Programm bearbeiten")
     expect(page).to_have_title(re.compile(r"^Programm · Seminar: Schulversagen – Schulerfolg · "))
     assert serious_accessibility_violations(page) == []
@@ -90,7 +90,7 @@ def test_the_demo_organiser_adds_a_question_asked_only_on_a_condition(page, live
     page.get_by_label("Passwort").fill(DEMO_ORGANISER["password"])
     page.get_by_role("button", name="Anmelden").click()
 
-    page.get_by_role("link", name=re.compile(r"^Anmeldeformular\s*: Seminar: Schulversagen")).click()
+    open_workspace(page, live_server, "Seminar: Schulversagen – Schulerfolg", "Anmeldeformular")
     for label, kind, options, condition in [("Benötigen Sie eine Übernachtung?", "yes_no", "", None),
                                             ("Welches Hotel?", "single_choice", "Hotel am See\nPension Altstadt",
                                              "Nur wenn „Benötigen Sie eine Übernachtung?“ mit „Ja“ beantwortet wird")]:
@@ -117,3 +117,26 @@ def test_the_demo_organiser_adds_a_question_asked_only_on_a_condition(page, live
     screenshot(page, "41-registration-form-preview-360")
     page.get_by_role("group", name="Benötigen Sie eine Übernachtung?").get_by_label("Nein").check()
     expect(hotel).to_be_hidden()
+
+
+def test_every_page_of_the_event_workspace_fits_a_phone_and_leads_to_every_other(page, live_server):
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto(live_server + "/login")
+    page.get_by_label("E-Mail-Adresse").fill(DEMO_ORGANISER["email"])
+    page.get_by_label("Passwort").fill(DEMO_ORGANISER["password"])
+    page.get_by_role("button", name="Anmelden").click()
+    open_workspace(page, live_server, "Seminar: Schulversagen – Schulerfolg")
+    navigation = page.get_by_role("navigation", name="Seiten dieser Veranstaltung")
+    sections = navigation.get_by_role("link").all_inner_texts()
+    assert len(sections) == 12
+
+    too_wide, violations = {}, {}
+    for section in sections:
+        navigation.get_by_role("link", name=section, exact=True).click()
+        expect(navigation.get_by_role("link", name=section, exact=True)).to_have_attribute("aria-current", "page")
+        if (width := page.evaluate("document.documentElement.scrollWidth")) > 360:
+            too_wide[section] = width
+        if found := serious_accessibility_violations(page):
+            violations[section] = found
+        screenshot(page, f"50-workspace-{section.lower()}-360")
+    assert too_wide == {} and violations == {}

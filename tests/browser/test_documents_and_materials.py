@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conference.demo.data import DEMO_ORGANISER
-from tests.browser.conftest import screenshot, serious_accessibility_violations
+from tests.browser.conftest import screenshot, serious_accessibility_violations, open_workspace
 from tests.browser.test_back_office_journey import register
 
 pytestmark = pytest.mark.browser
@@ -24,7 +24,7 @@ def test_internal_downloads_for_a_registered_participant_and_a_lock_for_everyone
     slides = tmp_path / "Folien Schulerfolg.pdf"
     slides.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
     log_in(page, live_server)
-    page.get_by_role("link", name=re.compile(rf"^Materialien\s*: {SEMINAR}")).click()
+    open_workspace(page, live_server, SEMINAR, "Materialien")
     page.get_by_role("link", name="Material hochladen").click()
     page.get_by_label("Titel").fill("Folien zum Einführungsvortrag")
     page.get_by_label("Wer darf es herunterladen").select_option(label="Angemeldete Teilnehmende")
@@ -61,7 +61,7 @@ def test_internal_downloads_for_a_registered_participant_and_a_lock_for_everyone
 
 def test_the_organiser_previews_documents_and_makes_all_certificates(page, live_server):
     log_in(page, live_server)
-    page.get_by_role("link", name=re.compile(rf"^Dokumente\s*: {SCHWERIN}")).click()
+    open_workspace(page, live_server, SCHWERIN, "Dokumente")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Dokumente")
     previews = page.locator("img.document-preview")
     expect(previews).to_have_count(5)

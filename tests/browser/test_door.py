@@ -15,7 +15,7 @@ from conference.audit.models import AuditEntry
 from conference.extensions import db
 from conference.registration.models import Registration
 from conference.registration.services import link_token
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, screenshot, serious_accessibility_violations
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, screenshot, serious_accessibility_violations, open_workspace
 from tests.browser.test_documents_and_materials import log_in
 from tests.reading import codes_in
 
@@ -45,7 +45,7 @@ def check_ins_logged(live_app, name: str) -> int:
 
 def open_door(page, live_server) -> None:
     log_in(page, live_server)
-    page.get_by_role("link", name=re.compile(rf"^Check-in\s*: {TODAY}")).click()
+    open_workspace(page, live_server, TODAY, "Check-in")
     expect(page.get_by_role("heading", level=1)).to_contain_text(TODAY)
 
 

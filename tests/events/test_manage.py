@@ -37,7 +37,8 @@ def test_an_organiser_creates_a_draft_event_and_publishes_it(client, make_user):
 
     url = f"/manage/events/{event.id}/status/publish"
     client.post(url, data={"csrf_token": form_token(client, url)})
-    assert client.get(f"/events/{event.slug}").status_code == 200
+    page = client.get(f"/events/{event.slug}")
+    assert page.status_code == 200 and "Jetzt anmelden" in page.get_data(as_text=True)  # opens with publishing
 
 
 def test_bad_event_input_gets_messages_at_the_fields(client, make_user, make_event):

@@ -1,0 +1,82 @@
+"""An event's back office is one workspace: a navigation on every page, an overview that says what is next,
+and a start page with each event's figures; the public pages say when an event is full."""
+
+import re
+
+from conference.accounts.models import EventAssignment, EventRole, UserRole
+from conference.database import utcnow
+from conference.events.models import EventStatus
+from conference.extensions import db
+from conference.registration import services
+from tests.conftest import applicant, log_in
+
+PAGES = ["Überblick", "Einstellungen", "Programm", "Anmeldeformular", "Partner", "Anmeldungen", "Check-in", "Dokumente",
+         "Materialien", "Mails", "Datenschutz", "Protokoll"]
+
+
+def nav_of(html: str) -> list[tuple[str, bool]]:
+    nav = re.search(r'<nav class="workspace-nav".*?</nav>', html, re.S)
+    return [(label, bool(current)) for current, label in
+            re.findall(r'<a href="[^"]+"( aria-current="page")?>([^<]+)</a>', nav.group(0))] if nav else []
+
+
+def test_every_page_of_an_event_reaches_every_other_and_marks_itself(client, make_event, make_user):
+    event = make_event()
+    log_in(client, make_user(events=[event]))
+    start = client.get("/manage/").get_data(as_text=True)
+    overview = re.search(rf'<a href="([^"]+)">{re.escape(event.title)}</a>', start).group(1)
+    assert overview == f"/manage/events/{event.id}/registrations/dashboard"
+
+    seen = {}
+    for label in PAGES:
+        html = client.get(overview).get_data(as_text=True)
+        link = re.search(rf'<a href="([^"]+)"[^>]*>{label}</a>', html.split('class="workspace-nav"')[1]).group(1)
+        page = client.get(link)
+        assert page.status_code == 200, label
+        seen[label] = nav_of(page.get_data(as_text=True))
+    for label, nav in seen.items():
+        assert [name for name, _current in nav] == PAGES
+        assert [name for name, current in nav if current] == [label]
+    # Sub-pages mark their section too.
+    assert [name for name, current in nav_of(client.get(f"/manage/events/{event.id}/registrations/new").get_data(as_text=True))
+            if current] == ["Anmeldungen"]
+
+
+def test_a_check_in_helper_sees_only_the_door_and_no_workspace(client, make_event, make_user):
+    event = make_event()
+    helper = make_user(role=UserRole.CHECK_IN)
+    db.session.add(EventAssignment(user=helper, event=event, role=EventRole.CHECK_IN))
+    db.session.commit()
+    log_in(client, helper)
+    start = client.get("/manage/").get_data(as_text=True)
+    assert f"/manage/events/{event.id}/check-in/" in start and "registrations/dashboard" not in start
+    assert nav_of(client.get(f"/manage/events/{event.id}/check-in/").get_data(as_text=True)) == []
+
+
+def test_the_start_page_counts_and_the_overview_says_what_is_next(client, make_event, make_user):
+    event = make_event(capacity=2, requires_approval=True)
+    draft = make_event(status=EventStatus.DRAFT)
+    for _ in range(3):
+        services.register(event.id, applicant(), utcnow())
+    log_in(client, make_user(events=[event, draft]))
+
+    start = " ".join(re.sub(r"<[^>]+>", " ", client.get("/manage/").get_data(as_text=True)).split())
+    assert "0 bestätigt / 2 1 auf der Warteliste 2 warten auf Bestätigung" in start
+    overview = client.get(f"/manage/events/{event.id}/registrations/dashboard").get_data(as_text=True)
+    assert "2 Anmeldungen warten auf Ihre Bestätigung." in overview and "Das Programm ist noch leer." in overview
+    assert "Ausgebucht: Neue Anmeldungen kommen auf die Warteliste." in overview
+    assert re.search(r"Teilnahmebescheinigungen gibt es ab \d+\.\d\d Uhr am \d+\. \w+ \d{4}\.", overview)
+    assert "Noch nicht veröffentlicht" in client.get(f"/manage/events/{draft.id}/registrations/dashboard").get_data(as_text=True)
+
+
+def test_a_full_event_says_so_and_people_waiting_see_their_place(client, make_event):
+    event = make_event(capacity=1)
+    first, second, third = (services.register(event.id, applicant(), utcnow()).registration for _ in range(3))
+
+    assert "Ausgebucht – Warteliste" in client.get("/").get_data(as_text=True)
+    page = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert "Ausgebucht – Warteliste" in page and "Auf die Warteliste" in page and "Jetzt anmelden" not in page
+    assert "Platz 2 der Warteliste" in client.get(f"/registrations/{services.link_token(third)}").get_data(as_text=True)
+    services.cancel(second.id, utcnow())
+    assert "Platz 1 der Warteliste" in client.get(f"/registrations/{services.link_token(third)}").get_data(as_text=True)
+    assert "Warteliste" not in client.get(f"/registrations/{services.link_token(first)}").get_data(as_text=True).split("<h2")[1]

@@ -113,7 +113,7 @@ def warnings(event: Event) -> list[str]:
         if first.starts_at >= second.ends_at or second.starts_at >= first.ends_at:
             continue
         if first.room is not None and first.room is second.room:
-            found.append(_("“%(first)s” and “%(second)s” overlap in room %(room)s.",
+            found.append(_("“%(first)s” and “%(second)s” overlap in the same room: %(room)s.",
                            first=first.title, second=second.title, room=first.room.name))
         for person in {a.person for a in first.appearances} & {a.person for a in second.appearances}:
             found.append(_("%(person)s is booked in “%(first)s” and “%(second)s” at the same time.",

@@ -152,12 +152,22 @@ ACTIONS = {
 }
 
 
-@blueprint.post("/<int:registration_id>/<action>")
+# Actions that take a person's place away ask first (the list links to the question, not to the action).
+ASKED_FIRST = {"cancel", "reject"}
+
+
+@blueprint.route("/<int:registration_id>/<action>", methods=["GET", "POST"])
 def act(event_id: int, registration_id: int, action: str):
     event = g.event
     registration = row_of_event_or_404(Registration, registration_id, event)
     if action not in ACTIONS:
         abort(404)
+    if request.method == "GET":
+        if action not in ASKED_FIRST:
+            abort(405)
+        return render_template("manage/registration_action.html", event=event, registration=registration,
+                               action=action, form=Form(), back=local_path(request.args["back"]) if request.args.get("back")
+                               else url_for(".index", event_id=event.id))
     if Form().validate_on_submit():
         try:
             ACTIONS[action](registration.id)

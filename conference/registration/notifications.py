@@ -12,19 +12,10 @@ from conference.events.models import Event, EventStatus
 from conference.extensions import db
 from conference.mail import services as mail
 from conference.registration.models import Registration, RegistrationStatus
-from conference.registration.services import forum_slots, link_token
+from conference.registration.services import forum_slots, link_token, place_on_waiting_list
 from conference.site import qr
 from conference.site.urls import absolute_url
 from conference.tasks import services as tasks
-
-
-def waiting_position(registration: Registration) -> int:
-    earlier = sa.and_(
-        Registration.event_id == registration.event_id,
-        Registration.status == RegistrationStatus.WAITLISTED,
-        sa.tuple_(Registration.created_at, Registration.id) < sa.tuple_(registration.created_at, registration.id),
-    )
-    return db.session.scalar(sa.select(sa.func.count()).where(earlier)) + 1
 
 
 def headline(reason: str, registration: Registration) -> tuple[str, str]:
@@ -33,7 +24,7 @@ def headline(reason: str, registration: Registration) -> tuple[str, str]:
     if reason == "registered" and status == RegistrationStatus.WAITLISTED:
         return (_("Waiting list: %(title)s", title=title),
                 _("The event is fully booked, so you are on the waiting list at position %(position)s. "
-                  "We will write to you as soon as a place becomes free.", position=waiting_position(registration)))
+                  "We will write to you as soon as a place becomes free.", position=place_on_waiting_list(registration)))
     if reason == "registered" and status == RegistrationStatus.PENDING:
         return (_("Registration received: %(title)s", title=title),
                 _("Thank you for registering. The organisers confirm each registration; we will write to you "

@@ -4,7 +4,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_time, get_locale, gettext
+from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale, gettext
 from markupsafe import Markup, escape
 
 
@@ -53,7 +53,19 @@ def web_link(url: str | None) -> str | None:
     return url if url and urlsplit(url.strip()).scheme.lower() in ("http", "https") else None
 
 
+def file_size(size: int) -> str:
+    """ "52,4 MB" in German, "52.4 MB" in English (units of 1,000, as file managers show them)."""
+    for unit in ("B", "kB", "MB"):
+        if size < 1000:
+            break
+        size /= 1000
+    else:
+        unit = "GB"
+    return f"{format_decimal(size, '#,##0.#')} {unit}"
+
+
 def register(app: Flask) -> None:
+    app.add_template_filter(file_size)
     app.add_template_filter(clock)
     app.add_template_filter(time_range)
     app.add_template_filter(date_range)

@@ -1,7 +1,7 @@
 import logging
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, redirect, request, session
+from flask import Blueprint, abort, current_app, redirect, request, session, url_for
 
 from conference.extensions import db
 
@@ -32,3 +32,9 @@ def health():
         log.exception("health check: the database does not answer")
         return {"status": "unavailable", "database": "unavailable"}, 503
     return {"status": "ok", "database": "ok"}
+
+
+@blueprint.get("/favicon.ico")
+def favicon():
+    """Browsers ask for it on every site, whatever the page's own icon link says."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)

@@ -63,7 +63,7 @@ def test_warnings_for_overlaps_double_bookings_hours_and_room_size(make_event, m
 
     found = services.warnings(event)
 
-    assert "„Forum 1“ und „Forum 2“ überschneiden sich in Raum Raum A." in found
+    assert "„Forum 1“ und „Forum 2“ überschneiden sich im selben Raum: Raum A." in found
     assert "Leitung IFDM ist zur selben Zeit in „Forum 1“ und „Forum 2“ eingeplant." in found
     assert "„Frühstück“ liegt außerhalb der Zeiten der Veranstaltung." in found
     assert "„Forum 1“ hat 50 Plätze, Raum Raum A aber nur 30." in found

@@ -1,3 +1,5 @@
+import re
+
 import sqlalchemy as sa
 
 from conference.database import utcnow
@@ -175,3 +177,22 @@ def test_line_breaks_in_one_line_fields_cannot_break_later_mails(client, make_ev
     [message] = mailbox.to(person.email)
     assert message["Subject"] == "Raum Bcc: alle@example.org" and message["Bcc"] is None
     assert "Zeile eins\r\nZeile zwei" in message.get_content()  # a text area keeps its lines
+
+
+def test_cancelling_or_rejecting_in_the_list_asks_first(client, make_event, make_user):
+    event = make_event(requires_approval=True)
+    person = services.register(event.id, applicant(first_name="Amina", last_name="Said"), utcnow()).registration
+    log_in(client, make_user(events=[event]))
+    listing = f"/manage/events/{event.id}/registrations/"
+
+    html = client.get(listing).get_data(as_text=True)
+    question = re.search(rf'href="(/manage/events/{event.id}/registrations/{person.id}/reject[^"]*)"', html).group(1)
+    page = client.get(question.replace("&amp;", "&")).get_data(as_text=True)
+    assert "Die Anmeldung von Amina Said ablehnen?" in page
+    assert db.session.get(Registration, person.id).status == S.PENDING  # asking changed nothing
+    response = client.post(f"/manage/events/{event.id}/registrations/{person.id}/reject",
+                           data={"csrf_token": form_token(client, listing), "back": listing})
+    assert response.status_code == 303 and response.location == listing
+    db.session.expire_all()
+    assert db.session.get(Registration, person.id).status == S.REJECTED
+    assert client.get(f"/manage/events/{event.id}/registrations/{person.id}/approve").status_code == 405

@@ -101,8 +101,8 @@ def test_what_each_person_may_do_at_the_event_written_out(url_values, people):
     a = access.Action
     expected = {
         "check-in helper": {a.BACK_OFFICE, a.CHECK_IN},
-        "organiser of another event": {a.BACK_OFFICE, a.CREATE_EVENT, a.EDIT_PEOPLE},
-        "organiser": {a.BACK_OFFICE, a.CREATE_EVENT, a.EDIT_PEOPLE, a.ORGANISE, a.CHECK_IN},
+        "organiser of another event": {a.BACK_OFFICE, a.CREATE_EVENT, a.EDIT_PEOPLE, a.ADD_ORGANISATION},
+        "organiser": {a.BACK_OFFICE, a.CREATE_EVENT, a.EDIT_PEOPLE, a.ADD_ORGANISATION, a.ORGANISE, a.CHECK_IN},
         "administrator": set(a),
     }
     for who, actions in expected.items():

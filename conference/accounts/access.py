@@ -24,6 +24,7 @@ class Action(enum.StrEnum):
     BACK_OFFICE = "back_office"  # the start page of the back office
     CREATE_EVENT = "create_event"
     EDIT_PEOPLE = "edit_people"  # speakers and moderators (each one further: people/services.editable_by)
+    ADD_ORGANISATION = "add_organisation"  # a new partner for an event; changing the list stays with administrators
     MANAGE_ORGANISATIONS = "manage_organisations"
     MANAGE_ACCOUNTS = "manage_accounts"
     ORGANISE = "organise"  # every page of one event's back office
@@ -34,7 +35,7 @@ EVENT_ACTIONS = {Action.ORGANISE, Action.CHECK_IN}
 # What a role may do everywhere.
 BY_ROLE = {
     UserRole.ADMINISTRATOR: set(Action),
-    UserRole.ORGANISER: {Action.BACK_OFFICE, Action.CREATE_EVENT, Action.EDIT_PEOPLE},
+    UserRole.ORGANISER: {Action.BACK_OFFICE, Action.CREATE_EVENT, Action.EDIT_PEOPLE, Action.ADD_ORGANISATION},
     UserRole.CHECK_IN: {Action.BACK_OFFICE},
 }
 # What an assignment lets its holder do at that event, and the most an account of each role can be given there.
@@ -49,6 +50,7 @@ BLUEPRINTS = {
     "organisations_manage": Action.MANAGE_ORGANISATIONS, "accounts_manage": Action.MANAGE_ACCOUNTS, "back_office": Action.BACK_OFFICE,
 }
 ENDPOINTS = {"back_office.start_page": Action.BACK_OFFICE, "events_manage.new": Action.CREATE_EVENT,
+             "organisations_manage.new": Action.ADD_ORGANISATION,
              "accounts_manage.own_two_factor": Action.BACK_OFFICE}
 # Open to anyone: the public site, log-in, and the pages behind a registrant's or partner's secret link.
 OPEN_BLUEPRINTS = {"site", "events", "agenda", "people", "organisations", "registration", "accounts", "documents",

@@ -1,15 +1,16 @@
 """Organisations in the back office: administrators keep the list and the logos."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import SelectChoice, SelectField, StringField, TextAreaField, URLField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import InputRequired, Length, Optional, URL
 
 from conference.extensions import db
 from conference.organisations import logos, services
 from conference.organisations.models import Organisation, OrganisationKind
 from conference.site.forms import Form, status_of
+from conference.site.urls import local_path
 
 blueprint = Blueprint("organisations_manage", __name__)
 
@@ -24,6 +25,7 @@ class OrganisationForm(Form):
                                        URL(message=_l("Please enter a web address starting with https://"))])
     description = TextAreaField(_l("Description"), [Optional(), Length(max=5000)])
     logo = FileField(_l("Logo"), description=_l("PNG, JPEG or SVG, at most 512 KB."))
+    different = BooleanField(_l("It is none of the similar organisations listed above."))
 
 
 @blueprint.get("/manage/organisations/")
@@ -32,25 +34,33 @@ def index():
     return render_template("manage/organisations.html", organisations=organisations)
 
 
-@blueprint.route("/manage/organisations/new", methods=["GET", "POST"], defaults={"organisation_id": None})
+@blueprint.route("/manage/organisations/new", methods=["GET", "POST"], defaults={"organisation_id": None}, endpoint="new")
 @blueprint.route("/manage/organisations/<int:organisation_id>", methods=["GET", "POST"])
 def edit(organisation_id: int | None):
+    """Administrators keep the list; organisers add a new partner for their event (``back``: where they came from)."""
     organisation = db.session.get(Organisation, organisation_id) if organisation_id is not None else None
     if organisation_id is not None and organisation is None:
         abort(404)
+    back = local_path(request.values["back"]) if request.values.get("back") else url_for(".index")
     form = OrganisationForm(obj=organisation)
     others = db.session.scalars(db.select(Organisation).where(Organisation.id != (organisation_id or 0)).order_by(Organisation.name)).all()
     form.parent_id.choices = [SelectChoice(0, "–")] + [SelectChoice(org.id, org.name) for org in others]
+    similar = []
     if form.validate_on_submit():
-        upload = form.logo.data
-        try:
-            organisation = services.save(organisation, services.OrganisationDetails(
-                form.name.data, OrganisationKind(form.kind.data), form.short_name.data or "", form.city.data or "",
-                form.website.data or "", form.description.data or "", form.parent_id.data or None),
-                upload.read(logos.MAX_BYTES + 1) if upload and upload.filename else None)
-        except logos.LogoError as refused:
-            form.add_error(str(refused), "logo")
+        similar = services.similar(form.name.data, form.short_name.data or "", besides=organisation_id)
+        if similar and not form.different.data:
+            form.add_error(_("There are organisations with a similar name. If yours is another one, tick the box below."))
         else:
-            flash(_("Saved: %(title)s", title=organisation.name), "success")
-            return redirect(url_for(".index"), code=303)
-    return render_template("manage/organisation.html", form=form, organisation=organisation), status_of(form)
+            upload = form.logo.data
+            try:
+                organisation = services.save(organisation, services.OrganisationDetails(
+                    form.name.data, OrganisationKind(form.kind.data), form.short_name.data or "", form.city.data or "",
+                    form.website.data or "", form.description.data or "", form.parent_id.data or None),
+                    upload.read(logos.MAX_BYTES + 1) if upload and upload.filename else None)
+            except logos.LogoError as refused:
+                form.add_error(str(refused), "logo")
+            else:
+                flash(_("Saved: %(title)s", title=organisation.name), "success")
+                return redirect(back, code=303)
+    return render_template("manage/organisation.html", form=form, organisation=organisation, similar=similar,
+                           back=back), status_of(form)

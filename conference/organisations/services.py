@@ -1,6 +1,7 @@
 """The rules of the organisations list: saving one with its logo."""
 
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from conference.audit.models import AuditAction
 from conference.audit.services import record
@@ -46,6 +47,23 @@ def save(organisation: Organisation | None, details: OrganisationDetails, logo: 
         raise
     logos.remove(old_logo)
     return organisation
+
+
+def similar(name: str, short_name: str = "", besides: int | None = None) -> list[Organisation]:
+    """Organisations that may be this one under another spelling: the same short name, one name inside
+    the other, or names that differ by a few letters."""
+    def plain(text: str) -> str:
+        return " ".join(text.casefold().replace("-", " ").split())
+
+    wanted, short = plain(name), plain(short_name)
+    found = []
+    for other in db.session.scalars(db.select(Organisation).where(Organisation.id != (besides or 0))):
+        names = [plain(other.name)] + ([plain(other.short_name)] if other.short_name else [])
+        if (short and short in names) or wanted in names or any(
+                min(len(candidate), len(wanted)) > 3 and (candidate in wanted or wanted in candidate
+                                        or SequenceMatcher(None, wanted, candidate).ratio() > 0.85) for candidate in names):
+            found.append(other)
+    return found[:5]
 
 
 def unique_slug(name: str) -> str:

@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -64,3 +65,29 @@ def test_files_that_are_not_what_they_claim_are_refused(client, admin, monkeypat
 def test_logo_names_cannot_walk_the_file_system(client):
     for name in ("..%2F..%2Fconfig.py", "passwd", "0" * 32 + ".exe"):
         assert client.get(f"/logos/{name}").status_code == 404
+
+
+def test_an_organiser_adds_a_partner_organisation_and_is_warned_of_a_similar_one(client, make_user, make_event, make_organisation):
+    event = make_event()
+    make_organisation(name="Arbeit und Leben Mecklenburg-Vorpommern", short_name="AuL MV")
+    log_in(client, make_user(events=[event]))
+    partners = f"/manage/events/{event.id}/partners"
+    link = re.search(r'href="(/manage/organisations/new\?back=[^"]+)"', client.get(partners).get_data(as_text=True)).group(1)
+    page = link.replace("&amp;", "&")
+    data = {"csrf_token": form_token(client, page), "name": "Arbeit und Leben Mecklenburg Vorpommern e.V.", "kind": "company",
+            "parent_id": "0", "back": partners}
+
+    warned = client.post("/manage/organisations/new", data=data)
+    assert warned.status_code == 422
+    assert "Ist es eine dieser?" in warned.get_data(as_text=True) and "AuL MV" in warned.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Organisation)) == 1
+
+    saved = client.post("/manage/organisations/new", data=data | {"different": "y"})
+    assert saved.status_code == 303 and saved.location == partners
+    assert "Arbeit und Leben Mecklenburg Vorpommern e.V." in client.get(partners).get_data(as_text=True)
+    unrelated = client.post("/manage/organisations/new", data=data | {"name": "Landesamt für Statistik"})
+    assert unrelated.status_code == 303
+    # Changing the list stays with administrators.
+    new = db.session.scalar(sa.select(Organisation).where(Organisation.name == "Landesamt für Statistik"))
+    assert client.get(f"/manage/organisations/{new.id}").status_code == 403
+    assert client.post("/manage/organisations/new", data=data | {"back": "https://evil.example/"}).status_code != 500

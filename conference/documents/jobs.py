@@ -116,7 +116,8 @@ def run(job_id: int) -> bool:
             batch = f"certificates-{job.id}"
             with write_transaction():
                 for person in people:
-                    mail.queue_later("certificate", person.email, batch, registration_id=person.id, job_id=job.id)
+                    if person.email:  # registered on paper, without an address: their certificate is in the file
+                        mail.queue_later("certificate", person.email, batch, registration_id=person.id, job_id=job.id)
             mail.deliver_batch(batch)
         lease.release(DocumentJob, job_id, None, 1, tasks.backoff, done=len(people), stored_name=stored_name,
                       finished_at=utcnow(), download_name=file_name(_("Certificates of attendance"), job.event.slug,

@@ -25,7 +25,8 @@ AUDIENCES = {
 
 
 def audience(event_id: int, name: str) -> list[Registration]:
-    query = sa.select(Registration).where(Registration.event_id == event_id, Registration.anonymised_at.is_(None))
+    query = sa.select(Registration).where(Registration.event_id == event_id, Registration.anonymised_at.is_(None),
+                                          Registration.email.is_not(None))
     if name == "checked_in":
         query = query.where(Registration.checked_in_at.is_not(None))
     elif name == "active":

@@ -122,12 +122,22 @@ def _yes_no(value):
     return {"yes": True, "no": False, True: True, False: False}.get(value)
 
 
-def registration_form(event: Event, registration: Registration | None = None, **kwargs) -> RegistrationForm:
-    """The form for ``event``; with ``registration`` it edits that one (no address, no consent)."""
+def registration_form(event: Event, registration: Registration | None = None, by_organiser: bool = False,
+                      **kwargs) -> RegistrationForm:
+    """The form for ``event``; with ``registration`` it edits that one (no address, no consent).
+    ``by_organiser``: filled in for someone else, who may have no e-mail address."""
     slots = forum_slots(event)
 
     class EventRegistrationForm(RegistrationForm):
         pass
+
+    if by_organiser:
+        EventRegistrationForm.email = EmailField(
+            _l("E-mail address"), [Optional(), Length(max=254), MailAddress()],
+            description=_l("Optional: without one the person gets no mails; lists, badges and certificates still work."))
+        EventRegistrationForm.listed_as_participant = BooleanField(
+            _l("Show the name and organisation on the event's participant list"),
+            description=_l("Only if the person has agreed to it."))
 
     questions = asked(event)
     for question in questions:
@@ -143,7 +153,7 @@ def registration_form(event: Event, registration: Registration | None = None, **
     form = EventRegistrationForm(**kwargs)
     if registration is not None:
         del form["email"], form["privacy"]
-    form.questions, form.slots = questions, slots
+    form.questions, form.slots, form.by_organiser = questions, slots, by_organiser
     for question in questions:
         if question.shown_if_id is not None:
             form[f"question_{question.id}"].shown_if = (f"question_{question.shown_if_id}", question.shown_if_answer)

@@ -110,7 +110,7 @@ def export(event_id: int, format: str):
 def add(event_id: int):
     """A registration on someone's behalf, e.g. taken on the phone; they get the usual mail."""
     event = g.event
-    form = registration_form(event)
+    form = registration_form(event, by_organiser=True)
     form.privacy.label.text = _("The person has agreed to the privacy notice (e.g. on the phone).")
     if form.validate_on_submit():
         try:
@@ -131,7 +131,7 @@ def add(event_id: int):
 def edit(event_id: int, registration_id: int):
     event = g.event
     registration = row_of_event_or_404(Registration, registration_id, event)
-    form = registration_form(event, registration)
+    form = registration_form(event, registration, by_organiser=True)
     if form.validate_on_submit():
         try:
             services.update(registration.id, form.applicant(registration.locale), utcnow(), by_organiser=True)

@@ -35,8 +35,9 @@ class Registration(db.Model):
     status: Mapped[RegistrationStatus] = mapped_column(str_enum(RegistrationStatus))
     first_name: Mapped[str] = mapped_column(sa.String(100))
     last_name: Mapped[str] = mapped_column(sa.String(100))
-    # Stored lower-cased, so one address cannot register twice by changing its case.
-    email: Mapped[str] = mapped_column(sa.String(254))
+    # Stored lower-cased, so one address cannot register twice by changing its case. None for someone
+    # an organiser registered by phone or on paper without one: no mails then, lists and documents still work.
+    email: Mapped[str | None] = mapped_column(sa.String(254))
     organisation: Mapped[str] = mapped_column(sa.String(200), default="")
     function: Mapped[str] = mapped_column(sa.String(200), default="")
     phone: Mapped[str] = mapped_column(sa.String(50), default="")

@@ -100,7 +100,8 @@ def send_reminders() -> int:
             event.reminder_sent_at = now
             batch = f"reminder-{event.id}"
             confirmed = db.session.scalars(sa.select(Registration).where(
-                Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED)).all()
+                Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED,
+                Registration.email.is_not(None))).all()
             for registration in confirmed:
                 mail.queue_later("registration", registration.email, batch, reason="reminder",
                                  registration_id=registration.id)

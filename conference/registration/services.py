@@ -213,8 +213,10 @@ def register(event_id: int, applicant: Applicant, now: datetime, by_organiser: b
                 raise RegistrationError(_("This event has been cancelled; registration is not possible."))
         elif event is None or event.registration_state(now) != RegistrationState.OPEN:
             raise RegistrationError(_("Registration for this event is not open."))
-        email = applicant.email.strip().lower()
-        existing = db.session.scalar(
+        email = applicant.email.strip().lower() or None
+        if email is None and not by_organiser:
+            raise RegistrationError(_("Please enter your e-mail address."), field="email")
+        existing = None if email is None else db.session.scalar(
             sa.select(Registration).where(
                 Registration.event_id == event.id, Registration.email == email, Registration.status.in_(ACTIVE)
             )
@@ -433,7 +435,8 @@ def fill_free_seats(event: Event) -> None:
 
 def _queue_mail(registration: Registration, reason: str, **extra) -> None:
     db.session.flush()  # gives a new registration its id
-    mail.queue("registration", registration.email, reason=reason, registration_id=registration.id, **extra)
+    if registration.email:  # someone registered without an address gets no mail
+        mail.queue("registration", registration.email, reason=reason, registration_id=registration.id, **extra)
 
 
 def figures_of(event_ids: list[int]) -> dict[int, dict[RegistrationStatus, int]]:

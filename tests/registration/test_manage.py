@@ -1,5 +1,7 @@
 import re
 
+import pytest
+
 import sqlalchemy as sa
 
 from conference.database import utcnow
@@ -196,3 +198,34 @@ def test_cancelling_or_rejecting_in_the_list_asks_first(client, make_event, make
     db.session.expire_all()
     assert db.session.get(Registration, person.id).status == S.REJECTED
     assert client.get(f"/manage/events/{event.id}/registrations/{person.id}/approve").status_code == 405
+
+
+def test_a_registration_on_paper_without_an_address_gets_no_mail_but_a_place_a_badge_and_a_certificate(
+        client, make_event, make_user, mailbox):
+    from datetime import timedelta
+    from conference.check_in import services as door
+    from conference.check_in.services import Scan
+    from conference.documents import certificates
+
+    event = make_event()
+    log_in(client, make_user(events=[event]))
+    url = f"/manage/events/{event.id}/registrations/new"
+    page = client.get(url).get_data(as_text=True)
+    assert "Zur Person" in page and "Über Sie" not in page and "später über den Link" not in page
+    mailbox.messages.clear()
+
+    for name in ("Hamid", "Leyla"):  # two without an address: no clash between them
+        response = client.post(url, data={"csrf_token": form_token(client, url), "first_name": name, "last_name": "Rahimi",
+                                          "email": "", "privacy": "y"})
+        assert response.status_code == 303
+    people = db.session.scalars(sa.select(Registration).order_by(Registration.id)).all()
+    assert [(p.first_name, p.email, p.status) for p in people] == [("Hamid", None, S.CONFIRMED), ("Leyla", None, S.CONFIRMED)]
+    assert mailbox.messages == []
+    assert "keine E-Mail-Adresse" in client.get(f"/manage/events/{event.id}/registrations/").get_data(as_text=True)
+    with client.get(f"/manage/events/{event.id}/documents/badges.pdf") as badges:
+        assert badges.status_code == 200
+    door.check_in(event, Scan(people[0].check_in_code), event.starts_at + timedelta(minutes=5), may_correct=True)
+    assert certificates.issue([people[0]], event.ends_at + timedelta(hours=1))[people[0].id].number
+    # Registrants themselves still need one.
+    with pytest.raises(services.RegistrationError):
+        services.register(event.id, applicant(email=""), utcnow())

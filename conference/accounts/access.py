@@ -27,6 +27,7 @@ class Action(enum.StrEnum):
     ADD_ORGANISATION = "add_organisation"  # a new partner for an event; changing the list stays with administrators
     MANAGE_ORGANISATIONS = "manage_organisations"
     MANAGE_ACCOUNTS = "manage_accounts"
+    READ_THE_WHOLE_LOG = "read_the_whole_log"  # the log of changes across every event
     ORGANISE = "organise"  # every page of one event's back office
     CHECK_IN = "check_in"  # the door of one event
 
@@ -50,7 +51,7 @@ BLUEPRINTS = {
     "organisations_manage": Action.MANAGE_ORGANISATIONS, "accounts_manage": Action.MANAGE_ACCOUNTS, "back_office": Action.BACK_OFFICE,
 }
 ENDPOINTS = {"back_office.start_page": Action.BACK_OFFICE, "events_manage.new": Action.CREATE_EVENT,
-             "organisations_manage.new": Action.ADD_ORGANISATION,
+             "organisations_manage.new": Action.ADD_ORGANISATION, "back_office.whole_log": Action.READ_THE_WHOLE_LOG,
              "accounts_manage.own_two_factor": Action.BACK_OFFICE}
 # Open to anyone: the public site, log-in, and the pages behind a registrant's or partner's secret link.
 OPEN_BLUEPRINTS = {"site", "events", "agenda", "people", "organisations", "registration", "accounts", "documents",

@@ -65,7 +65,10 @@ class AuditEntry(db.Model):
     # What was changed, as the user saw it then ("Agenda item “Podium”"), so the log stays readable
     # after the thing itself is gone.
     subject: Mapped[str] = mapped_column(sa.String(300), default="")
-    # The names of the fields a change touched (never their values, which may be personal data).
+    # The names of the fields a change touched; and, for things that hold no personal data (an event's
+    # settings), what each was and became: {"title": ["old", "new"]}.
     changed_fields: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]")
+    changed_values: Mapped[dict[str, list[str]]] = mapped_column(sa.JSON, default=dict, server_default="{}")
 
     user: Mapped["User | None"] = relationship()  # noqa: F821 - resolved by name
+    event: Mapped["Event | None"] = relationship()  # noqa: F821 - resolved by name

@@ -130,3 +130,14 @@ def event_form(event: Event | None) -> EventForm:
         })
     form.fill_choices()
     return form
+
+
+# The form field of an event's attribute, where they are named apart (the log names what changed by its label).
+FORM_FIELDS = {"starts_at": "start", "ends_at": "end"}
+
+
+def field_labels() -> dict[str, str]:
+    """The words the event form uses for each attribute, which the log names changes by."""
+    form = event_form(None)
+    return {field.name: field.label.text for field in form} | {
+        attribute: form[field].label.text for attribute, field in FORM_FIELDS.items()}

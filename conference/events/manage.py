@@ -10,7 +10,7 @@ from wtforms.validators import InputRequired, Length
 
 from conference.database import utcnow
 from conference.events import services
-from conference.events.forms import berlin, event_form
+from conference.events.forms import berlin, event_form, field_labels
 from conference.events.models import EventStatus, PartnerRole
 from conference.extensions import db
 from conference.organisations.models import Organisation
@@ -21,8 +21,6 @@ from conference.site.urls import slugify
 blueprint = Blueprint("events_manage", __name__, url_prefix="/manage")
 
 
-# The form field of an event's attribute, where they are named apart (the log names what changed by its label).
-FORM_FIELDS = {"starts_at": "start", "ends_at": "end"}
 
 
 @blueprint.route("/events/new", methods=["GET", "POST"], defaults={"event_id": None}, endpoint="new")
@@ -127,7 +125,5 @@ def remove_partner(event_id: int, partner_id: int):
 @blueprint.get("/events/<int:event_id>/log")
 def log(event_id: int):
     event = g.event
-    form = event_form(event)
-    field_labels = {field.name: field.label.text for field in form} | {
-        attribute: form[field].label.text for attribute, field in FORM_FIELDS.items()}
-    return render_template("manage/log.html", event=event, entries=audit.entries(event.id), field_labels=field_labels)
+    entries = db.session.scalars(audit.entries(event.id)).all()
+    return render_template("manage/log.html", event=event, entries=entries, field_labels=field_labels())

@@ -99,11 +99,12 @@ def update_event(event_id: int, details: EventDetails, read_version: str) -> lis
                           "kept below: reload the page to see the other version, then make your changes again."))
         changed = [field.name for field in fields(details)
                    if (getattr(event, field.name) or None) != (getattr(details, field.name) or None)]  # "" is no text either
+        values = {name: (getattr(event, name), getattr(details, name)) for name in changed}
         for name in changed:
             setattr(event, name, getattr(details, name))
         if "capacity" in changed:
             signals.capacity_changed.send(event)  # raised: people move up from the waiting list
-        record(AuditAction.EVENT_CHANGED, event.title, event.id, changed_fields=changed)
+        record(AuditAction.EVENT_CHANGED, event.title, event.id, changed_fields=changed, changed_values=values)
     return changed
 
 

@@ -55,7 +55,7 @@ class RegistrationForm(Form):
     def applicant(self, locale: str) -> Applicant:
         return Applicant(
             first_name=self.first_name.data, last_name=self.last_name.data,
-            email=self.email.data if self.email else "",
+            email=(self.email.data or "") if self.email else "",
             organisation=self.organisation.data or "", function=self.function.data or "", phone=self.phone.data or "",
             locale=locale, listed_as_participant=self.listed_as_participant.data,
             submission_key=(self.submission_key.data or "")[:64],

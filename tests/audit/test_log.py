@@ -72,3 +72,33 @@ def test_an_assignment_sent_twice_is_logged_once(client, make_user, make_event):
     for _ in range(2):
         accounts.assign(helper, event.id, EventRole.CHECK_IN)
     assert db.session.scalar(sa.select(sa.func.count()).where(AuditEntry.action == AuditAction.ACCOUNT_ASSIGNED)) == 1
+
+
+def test_an_event_change_shows_before_and_after_and_administrators_read_every_events_log(client, make_user, make_event):
+    from conference.accounts.models import UserRole
+    from conference.events import services as events
+
+    first, second = make_event(title="Fachtagung Vielfalt"), make_event(title="Werkstatt Anerkennung")
+    organiser = make_user(events=[first])
+    log_in(client, organiser)
+    for event in (first, second):
+        services.register(event.id, applicant(first_name="Amina", last_name="Said"), utcnow(), by_organiser=True)
+    details = events.EventDetails(**{name: getattr(first, name) for name in events.EventDetails.__dataclass_fields__})
+    details.city = "Rostock"
+    with client.application.test_request_context():
+        from flask_login import login_user
+        login_user(organiser)
+        events.update_event(first.id, details, events.version(first))
+
+    log = client.get(f"/manage/events/{first.id}/log").get_data(as_text=True)
+    assert "Ort: „Schwerin“ → „Rostock“" in log
+    assert client.get("/manage/log").status_code == 403  # organisers read their own events' logs only
+
+    log_in(client, make_user(role=UserRole.ADMINISTRATOR))
+    everything = client.get("/manage/log").get_data(as_text=True)
+    assert "Fachtagung Vielfalt" in everything and "Werkstatt Anerkennung" in everything
+    only_first = client.get("/manage/log", query_string={"event": first.id, "action": "event.changed"}).get_data(as_text=True)
+    assert "Ort: „Schwerin“ → „Rostock“" in only_first and "Werkstatt Anerkennung</a>" not in only_first
+    by_organiser = client.get("/manage/log", query_string={"user": organiser.id}).get_data(as_text=True)
+    assert "Fachtagung Vielfalt</a>" in by_organiser and "Amina Said" not in by_organiser
+    assert client.get("/manage/log", query_string={"action": "<script>", "event": "x", "page": "-5"}).status_code == 200

@@ -191,10 +191,11 @@ def test_the_log_says_in_words_what_was_done_and_which_fields_changed(client, ma
               if name != "requires_approval"}  # an unticked box is not sent
     fields |= {"kind": "conference", "language": "de", "participant_list_mode": "hidden", "network_id": "0",
                "certificate_extent_unit": "hours", "title": "Neuer Titel", "city": "Rostock"}
+    title = event.title
     assert client.post(url, data=fields).status_code == 303
     log = client.get(f"/manage/events/{event.id}/log").get_data(as_text=True)
-    assert "Veranstaltung geändert" in log and "Titel, Ort" in log
-    assert "event.changed" not in log
+    assert "Veranstaltung geändert" in log and "event.changed" not in log
+    assert f"Titel: „{title}“ → „Neuer Titel“; Ort: „Schwerin“ → „Rostock“" in log
 
 
 def test_an_event_that_has_taken_place_cannot_be_cancelled(client, make_user, make_event, mailbox):

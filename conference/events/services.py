@@ -100,6 +100,8 @@ def update_event(event_id: int, details: EventDetails, read_version: str) -> lis
         changed = [field.name for field in fields(details)
                    if (getattr(event, field.name) or None) != (getattr(details, field.name) or None)]  # "" is no text either
         values = {name: (getattr(event, name), getattr(details, name)) for name in changed}
+        if "network_id" in values:  # the log names the organisation, not its number
+            values["network_id"] = tuple(db.session.get(Organisation, v).name if v else None for v in values["network_id"])
         for name in changed:
             setattr(event, name, getattr(details, name))
         if "capacity" in changed:

@@ -31,7 +31,8 @@ start = Blueprint("back_office", __name__, url_prefix="/manage")
 @start.get("/log")
 def whole_log():
     """For administrators: every event's log in one, filtered by event, kind of change and account."""
-    event_id, user_id = request.args.get("event", type=int), request.args.get("user", type=int)
+    event_id, user_id = (value if value and 0 < value < 2**31 else None
+                         for value in (request.args.get("event", type=int), request.args.get("user", type=int)))
     action = AuditAction(request.args["action"]) if request.args.get("action") in AuditAction._value2member_map_ else None
     page = db.paginate(audit.entries(event_id, action, user_id), per_page=100, max_per_page=100,
                        page=min(max(request.args.get("page", 1, type=int), 1), 10**6))
@@ -79,7 +80,7 @@ def index(event_id: int):
     ).all())
     return render_template("manage/registrations.html", event=event, page=page, counts=counts, search=search,
                            status=status, sort=sort, statuses=list(RegistrationStatus), form=Form(),
-                           event_over=event.has_ended(utcnow()))
+                           event_over=event.has_ended(utcnow()), event_started=utcnow() >= event.starts_at)
 
 
 class BulkMailForm(Form):
@@ -168,6 +169,7 @@ ACTIONS = {
     "reject": lambda registration_id: services.decide(registration_id, approve=False),
     "cancel": lambda registration_id: services.cancel(registration_id, utcnow()),
     "promote": services.promote,
+    "restore": lambda registration_id: services.restore(registration_id, utcnow()),
 }
 
 
@@ -223,7 +225,7 @@ class QuestionForm(Form):
 
 
 def lines(text: str | None) -> list[str]:
-    return [line.strip()[:300] for line in (text or "").splitlines() if line.strip()][:100]
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 def question_form(event, question) -> QuestionForm:

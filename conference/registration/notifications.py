@@ -37,6 +37,10 @@ def headline(reason: str, registration: Registration) -> tuple[str, str]:
         return (_("A place has become free: %(title)s", title=title),
                 _("Good news: a place has become free and you have moved up from the waiting list.")
                 + (" " + _("Your registration now awaits the organisers' confirmation.") if status == RegistrationStatus.PENDING else ""))
+    if reason == "restored":
+        return (_("Your registration is valid again: %(title)s", title=title),
+                _("The organisers have undone the cancellation of your registration. Your place is reserved.") if status != RegistrationStatus.PENDING
+                else _("The organisers are looking at your registration again; we will write to you as soon as they have decided."))
     if reason == "rejected":
         return (_("Registration not accepted: %(title)s", title=title),
                 _("We are sorry: the organisers could not accept your registration for this event."))

@@ -19,6 +19,7 @@ from conference.registration.models import Answer, Question, QuestionKind
 from conference.rules import Refusal
 
 CHOICE_KINDS = (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)
+MAX_OPTIONS = 100
 CONDITION_KINDS = (QuestionKind.YES_NO, *CHOICE_KINDS)
 
 
@@ -54,6 +55,17 @@ def is_shown(question: Question, answers: dict[int, object]) -> bool:
     return question.shown_if_answer in given
 
 
+def fits(question: Question, value) -> bool:
+    """Whether a stored answer is one the question, as it is now, can show in its form."""
+    if question.kind == QuestionKind.YES_NO:
+        return isinstance(value, bool)
+    if question.kind == QuestionKind.SINGLE_CHOICE:
+        return value in question.options
+    if question.kind == QuestionKind.MULTIPLE_CHOICE:
+        return isinstance(value, list) and all(option in question.options for option in value)
+    return isinstance(value, str)
+
+
 def answer_values(question: Question) -> list[str]:
     """The answers another question can be made to depend on."""
     return ["yes", "no"] if question.kind == QuestionKind.YES_NO else list(question.options)
@@ -71,8 +83,17 @@ def _check(event: Event, details: QuestionDetails, question: Question | None) ->
             raise QuestionError(_("Please enter at least two options, one per line."), field="options")
         if len(set(details.options)) != len(details.options):
             raise QuestionError(_("Each option may appear only once."), field="options")
+    if len(details.options) > MAX_OPTIONS or any(len(option) > 300 for option in details.options + details.options_en):
+        raise QuestionError(_("At most %(count)s options of at most 300 characters each.", count=MAX_OPTIONS),
+                            field="options")
     if details.options_en and len(details.options_en) != len(details.options):
         raise QuestionError(_("Please give as many English options as options, in the same order."), field="options_en")
+    waiting = [other for other in asked(event) if question is not None and other.shown_if_id == question.id]
+    answers = ["yes", "no"] if details.kind == QuestionKind.YES_NO else details.options if details.kind in CHOICE_KINDS else []
+    for other in waiting:
+        if other.shown_if_answer not in answers:
+            raise QuestionError(_("“%(title)s” is asked when this question is answered “%(answer)s”; change that one "
+                                  "first.", title=other.label, answer=other.shown_if_answer), field="options")
     if details.shown_if_id is not None:
         condition = next((other for other in asked(event) if other.id == details.shown_if_id
                           and (question is None or other.position < question.position)), None)

@@ -33,7 +33,7 @@ from conference.registration.models import (
     Registration,
     RegistrationStatus,
 )
-from conference.registration.questions import asked, is_shown
+from conference.registration.questions import asked, fits, is_shown
 from conference.rules import Refusal
 from conference.site import qr
 from conference.site.filters import clock
@@ -189,9 +189,12 @@ def _set_answers(registration: Registration, event: Event, answers: dict[int, ob
     for question in questions.values():
         shown = is_shown(question, answers)
         value = answers.get(question.id) if shown else None
+        value = value.strip() if isinstance(value, str) else value  # blanks are no answer
         if value in (None, "", []):
             if question.required and shown:
                 raise RegistrationError(_("Please answer this question."), field=f"question_{question.id}")
+            if question.id in existing and not fits(question, existing[question.id].value):
+                kept.append(existing[question.id])  # given before the question changed: the form could not show it
             continue
         answer = existing.get(question.id) or Answer(question=question)
         answer.value = value
@@ -216,14 +219,17 @@ def register(event_id: int, applicant: Applicant, now: datetime, by_organiser: b
         email = applicant.email.strip().lower() or None
         if email is None and not by_organiser:
             raise RegistrationError(_("Please enter your e-mail address."), field="email")
+        submission = _hash(applicant.submission_key) if applicant.submission_key else ""
+        # The same form sent twice (a double click, a resent request): the first one's registration.
+        repeated = submission and db.session.scalar(sa.select(Registration).where(
+            Registration.event_id == event.id, Registration.submission_key == submission, Registration.status.in_(ACTIVE)))
+        if repeated and (email is None or repeated.email == email):
+            return Outcome(repeated, repeated=True)
         existing = None if email is None else db.session.scalar(
             sa.select(Registration).where(
                 Registration.event_id == event.id, Registration.email == email, Registration.status.in_(ACTIVE)
             )
         )
-        submission = _hash(applicant.submission_key) if applicant.submission_key else ""
-        if existing is not None and submission and hmac.compare_digest(existing.submission_key, submission):
-            return Outcome(existing, repeated=True)
         has_seat = event.capacity is None or seats_taken(event.id) < event.capacity
         registration = Registration(
             event=event,
@@ -294,6 +300,29 @@ def decide(registration_id: int, approve: bool) -> Registration:
             fill_free_seats(event)
         record(AuditAction.REGISTRATION_APPROVED if approve else AuditAction.REGISTRATION_REJECTED,
                registration.full_name, event.id, registration.id)
+    return registration
+
+
+def restore(registration_id: int, now: datetime) -> Registration:
+    """Undo a cancellation (back to a place) or a rejection (back to awaiting approval) made by mistake, while
+    the place is still free; a forum that filled up meanwhile is dropped, as when moving up."""
+    registration = db.session.get(Registration, registration_id)
+    with row_locked(Event, registration.event_id) as event:
+        db.session.refresh(registration)
+        if registration.status not in (RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED) \
+                or registration.anonymised_at is not None or event.has_ended(now) or event.is_cancelled:
+            raise RegistrationError(_("This registration cannot be restored."))
+        if event.capacity is not None and seats_taken(event.id) >= event.capacity:
+            raise RegistrationError(_("The place has been taken meanwhile, so this can no longer be undone."))
+        rejected = registration.status == RegistrationStatus.REJECTED
+        registration.status = RegistrationStatus.PENDING if rejected else RegistrationStatus.CONFIRMED
+        registration.cancelled_at = None
+        db.session.flush()
+        full = [choice for choice in registration.forum_choices if forum_is_full(choice.agenda_item, besides=registration)]
+        for choice in full:
+            registration.forum_choices.remove(choice)
+        _queue_mail(registration, "restored", forum_dropped=bool(full))
+        record(AuditAction.REGISTRATION_RESTORED, registration.full_name, event.id, registration.id)
     return registration
 
 

@@ -229,3 +229,36 @@ def test_a_registration_on_paper_without_an_address_gets_no_mail_but_a_place_a_b
     # Registrants themselves still need one.
     with pytest.raises(services.RegistrationError):
         services.register(event.id, applicant(email=""), utcnow())
+
+
+def test_a_cancellation_made_by_mistake_is_undone_while_the_place_is_free(client, make_event, make_user, mailbox):
+    event = make_event(capacity=1)
+    person = services.register(event.id, applicant(first_name="Amina", last_name="Said"), utcnow()).registration
+    log_in(client, make_user(events=[event]))
+    listing = f"/manage/events/{event.id}/registrations/"
+    client.post(f"{listing}{person.id}/cancel", data={"csrf_token": form_token(client, listing)})
+    mailbox.messages.clear()
+
+    assert f"{person.id}/restore" in client.get(listing).get_data(as_text=True)
+    client.post(f"{listing}{person.id}/restore", data={"csrf_token": form_token(client, listing)})
+
+    db.session.expire_all()
+    assert db.session.get(Registration, person.id).status == S.CONFIRMED
+    assert mailbox.to(person.email)[0]["Subject"] == f"Ihre Anmeldung gilt wieder: {event.title}"
+    # Once someone else has the place, it cannot be undone.
+    client.post(f"{listing}{person.id}/cancel", data={"csrf_token": form_token(client, listing)})
+    services.register(event.id, applicant(), utcnow())
+    refused = client.post(f"{listing}{person.id}/restore", data={"csrf_token": form_token(client, listing)},
+                          follow_redirects=True)
+    assert "Der Platz ist inzwischen vergeben" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Registration, person.id).status == S.CANCELLED
+
+
+def test_an_event_under_way_or_over_offers_no_cancelling_in_the_list(client, make_event, make_user):
+    from datetime import timedelta
+
+    started = make_event(starts_at=utcnow() - timedelta(hours=1), ends_at=utcnow() + timedelta(hours=5))
+    person = services.register(started.id, applicant(), utcnow() - timedelta(days=1), by_organiser=True).registration
+    log_in(client, make_user(events=[started]))
+    assert f"{person.id}/cancel" not in client.get(f"/manage/events/{started.id}/registrations/").get_data(as_text=True)

@@ -139,3 +139,39 @@ def test_a_saved_question_keeps_its_kind_and_loses_stray_spaces(make_event):
     event = make_event()
     saved = questions.save(event.id, questions.QuestionDetails(label=" Essen ", kind=QuestionKind.TEXT))
     assert saved.kind is QuestionKind.TEXT and saved.label == "Essen"
+
+
+def test_a_question_others_wait_for_keeps_their_answer_and_options_have_limits(client, make_event, make_user, make_question):
+    event = make_event()
+    night = make_question(event, label="Übernachtung?", kind=QuestionKind.SINGLE_CHOICE, options=["Hotel", "Pension", "Nein"])
+    make_question(event, label="Welches Hotel?", kind=QuestionKind.TEXT, shown_if_id=night.id, shown_if_answer="Hotel")
+    log_in(client, make_user(events=[event]))
+
+    renamed = save_question(client, event, night.id, label="Übernachtung?", kind="single_choice", options="Hotelzimmer\nNein")
+    assert renamed.status_code == 422 and "„Welches Hotel?“ wird gestellt" in renamed.get_data(as_text=True)
+    retyped = save_question(client, event, night.id, label="Übernachtung?", kind="text")
+    assert retyped.status_code == 422
+    many = save_question(client, event, label="Viele", kind="single_choice", options="\n".join(str(n) for n in range(101)))
+    assert many.status_code == 422 and "Höchstens 100 Optionen" in many.get_data(as_text=True)
+
+
+def test_an_answer_the_changed_question_cannot_show_survives_an_unrelated_save_and_blanks_are_no_answer(make_event, make_question):
+    event = make_event()
+    how = make_question(event, label="Wie erfahren?", kind=QuestionKind.MULTIPLE_CHOICE, options=["Website", "Sonstiges"])
+    note = make_question(event, label="Anmerkung", kind=QuestionKind.TEXT, required=True)
+    person = services.register(event.id, applicant(answers={how.id: ["Website"], note.id: "keine"}), utcnow()).registration
+    questions.save(event.id, questions.QuestionDetails(label="Wie erfahren?", kind=QuestionKind.YES_NO), how.id)
+
+    services.update(person.id, applicant(answers={how.id: None, note.id: "keine"}), utcnow(), by_organiser=True)
+    assert db.session.scalar(sa.select(Answer.value).where(Answer.question_id == how.id)) == ["Website"]
+    import pytest
+    with pytest.raises(services.RegistrationError):
+        services.update(person.id, applicant(answers={how.id: None, note.id: "   "}), utcnow(), by_organiser=True)
+
+
+def test_the_same_form_sent_twice_without_an_address_is_one_registration(make_event):
+    event = make_event()
+    first = services.register(event.id, applicant(email="", submission_key="a" * 32), utcnow(), by_organiser=True)
+    again = services.register(event.id, applicant(email="", submission_key="a" * 32), utcnow(), by_organiser=True)
+    assert again.repeated and again.registration.id == first.registration.id
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 1

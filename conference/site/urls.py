@@ -15,10 +15,17 @@ class IdConverter(IntegerConverter):
 
 
 def absolute_url(endpoint: str, **values) -> str:
-    """A full URL for links that leave the site (mail, calendars): from the request, else PUBLIC_URL."""
+    """A full URL for links that leave the site (mail, calendars, certificates): always from PUBLIC_URL, so a
+    mail built during a request and one built by a background task link to the same address. Without
+    PUBLIC_URL (the tests) from the request."""
+    public = current_app.config["PUBLIC_URL"]
     if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    if not current_app.config["PUBLIC_URL"]:
+        url = url_for(endpoint, _external=True, **values)
+        if not public:
+            return url
+        address = urlsplit(public)
+        return urlsplit(url)._replace(scheme=address.scheme, netloc=address.netloc).geturl()
+    if not public:
         raise RuntimeError("Set PUBLIC_URL (e.g. https://tagung.example.org) to build links outside a request.")
     with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
         return url_for(endpoint, _external=True, **values)

@@ -88,3 +88,16 @@ def test_confirmed_people_are_reminded_once_two_days_before(app, make_event, mai
     assert reminder["To"] == seated.email and reminder["Subject"] == f"Erinnerung: {soon.title}"
     assert seated.check_in_code in reminder.get_body(("plain",)).get_content()
     assert mailbox.to(waiting.email) == []
+
+
+def test_every_mail_links_to_the_public_address_whatever_host_the_request_came_to(client, make_event, mailbox):
+    from tests.registration.test_routes import form_data
+
+    event = make_event()
+    other = "http://127.0.0.1:5077"  # the app asked on another address than PUBLIC_URL names
+    page = client.get(f"/events/{event.slug}/register", base_url=other).get_data(as_text=True)
+    client.post(f"/events/{event.slug}/register", data=form_data(page, email="port@example.org"), base_url=other)
+
+    [mail] = mailbox.to("port@example.org")
+    text = mail.get_body(("plain",)).get_content()
+    assert "http://localhost/registrations/" in text and "5077" not in text

@@ -98,3 +98,22 @@ def test_other_pages_pass_the_accessibility_check(page, live_server, path):
     page.goto(live_server + path)
     assert serious_accessibility_violations(page) == []
     screenshot(page, "06" + path.replace("/", "-"))
+
+
+PUBLIC_PAGES = ["/", "/organisations", "/organisations/amon", "/events/anerkennung-durch-anerkennung-2011",
+                "/events/anerkennung-durch-anerkennung-2011/agenda", "/events/anerkennung-durch-anerkennung-2011/speakers",
+                "/events/anerkennung-durch-anerkennung-2011/good-practice", "/events/schulversagen-schulerfolg",
+                "/events/schulversagen-schulerfolg/register", "/events/schulversagen-schulerfolg/privacy",
+                "/events/schulversagen-schulerfolg/lost-link", "/certificates/verify", "/login", "/gibt-es-nicht"]
+
+
+def test_every_public_page_fits_a_phone_and_passes_the_accessibility_check(page, live_server):
+    page.set_viewport_size({"width": 360, "height": 800})
+    too_wide, violations = {}, {}
+    for path in PUBLIC_PAGES:
+        page.goto(live_server + path)
+        if (width := page.evaluate("document.documentElement.scrollWidth")) > 360:
+            too_wide[path] = width
+        if found := serious_accessibility_violations(page):
+            violations[path] = found
+    assert too_wide == {} and violations == {}

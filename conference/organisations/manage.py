@@ -47,20 +47,19 @@ def edit(organisation_id: int | None):
     form.parent_id.choices = [SelectChoice(0, "–")] + [SelectChoice(org.id, org.name) for org in others]
     similar = []
     if form.validate_on_submit():
-        similar = services.similar(form.name.data, form.short_name.data or "", besides=organisation_id)
-        if similar and not form.different.data:
-            form.add_error(_("There are organisations with a similar name. If yours is another one, tick the box below."))
+        upload = form.logo.data
+        try:
+            organisation = services.save(organisation, services.OrganisationDetails(
+                form.name.data, OrganisationKind(form.kind.data), form.short_name.data or "", form.city.data or "",
+                form.website.data or "", form.description.data or "", form.parent_id.data or None),
+                upload.read(logos.MAX_BYTES + 1) if upload and upload.filename else None, form.different.data)
+        except logos.LogoError as refused:
+            form.add_error(str(refused), "logo")
+        except services.SimilarOrganisations as refused:
+            form.add_error(refused.message)
+            similar = refused.found
         else:
-            upload = form.logo.data
-            try:
-                organisation = services.save(organisation, services.OrganisationDetails(
-                    form.name.data, OrganisationKind(form.kind.data), form.short_name.data or "", form.city.data or "",
-                    form.website.data or "", form.description.data or "", form.parent_id.data or None),
-                    upload.read(logos.MAX_BYTES + 1) if upload and upload.filename else None)
-            except logos.LogoError as refused:
-                form.add_error(str(refused), "logo")
-            else:
-                flash(_("Saved: %(title)s", title=organisation.name), "success")
-                return redirect(back, code=303)
+            flash(_("Saved: %(title)s", title=organisation.name), "success")
+            return redirect(back, code=303)
     return render_template("manage/organisation.html", form=form, organisation=organisation, similar=similar,
                            back=back), status_of(form)

@@ -3,12 +3,16 @@
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
 from conference.audit.models import AuditAction
 from conference.audit.services import record
 from conference.database import write_transaction
 from conference.extensions import db
 from conference.organisations import logos
 from conference.organisations.models import Organisation, OrganisationKind
+from conference.rules import Refusal
 from conference.site.urls import slugify
 
 
@@ -23,13 +27,26 @@ class OrganisationDetails:
     parent_id: int | None = None
 
 
-def save(organisation: Organisation | None, details: OrganisationDetails, logo: bytes | None = None) -> Organisation:
+class SimilarOrganisations(Refusal):
+    def __init__(self, found: list[Organisation]):
+        super().__init__(_("There are organisations with a similar name. If yours is another one, tick the box below."))
+        self.found = found
+
+
+def save(organisation: Organisation | None, details: OrganisationDetails, logo: bytes | None = None,
+         despite_similar: bool = False) -> Organisation:
     """A new organisation, or the changes to one; ``logo`` replaces its logo (LogoError if it is no image).
-    Empty optional texts are stored as none."""
+    Refused with the similar ones (SimilarOrganisations) unless ``despite_similar``. Empty optional texts
+    are stored as none."""
     new_logo = logos.store(logo) if logo else None
     old_logo = organisation.logo if organisation and new_logo else None
     try:
         with write_transaction():
+            if db.engine.dialect.name == "postgresql":  # two saves at once see each other (SQLite: the write lock)
+                db.session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('organisation list'))"))
+            found = similar(details.name, details.short_name, besides=organisation.id if organisation else None)
+            if found and not despite_similar:
+                raise SimilarOrganisations(found)
             organisation = organisation or Organisation(slug=unique_slug(details.name))
             organisation.name = details.name.strip()
             organisation.short_name = details.short_name.strip() or None

@@ -19,6 +19,8 @@ def retry(event_id: int, task_id: int):
     event = g.event
     task = row_of_event_or_404(Task, task_id, event)
     if Form().validate_on_submit():
-        services.retry(task)
-        flash(_("The task will be tried again."), "success")
+        if services.retry(task):
+            flash(_("The task will be tried again."), "success")
+        else:
+            flash(_("This task has not failed, so there is nothing to try again."), "error")
     return redirect(url_for("registration_manage.dashboard", event_id=event.id), code=303)

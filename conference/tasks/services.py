@@ -163,12 +163,14 @@ def ensure_schedule() -> None:
             pass  # another process created it at the same moment
 
 
-def retry(task: Task) -> None:
-    """An organiser asks for a failed task to be tried again."""
+def retry(task: Task) -> bool:
+    """An organiser asks for a failed task to be tried again; False if it had not failed (or was retried already)."""
     with write_transaction():
-        db.session.execute(sa.update(Task).where(Task.id == task.id, Task.status == lease.WorkStatus.FAILED)
-                           .values(status=lease.WorkStatus.QUEUED, due_at=utcnow(), attempts=0))
-    dispatch(task.id)
+        retried = db.session.execute(sa.update(Task).where(Task.id == task.id, Task.status == lease.WorkStatus.FAILED)
+                                     .values(status=lease.WorkStatus.QUEUED, due_at=utcnow(), attempts=0)).rowcount
+    if retried:
+        dispatch(task.id)
+    return bool(retried)
 
 
 def failed_for_event(event_id: int) -> list[Task]:

@@ -72,6 +72,11 @@ def test_a_task_that_keeps_failing_is_shown_to_the_organisers_who_may_start_it_a
     token = form_token(client, f"/manage/events/{event.id}/registrations/dashboard")
     client.post(f"/manage/events/{event.id}/tasks/{task.id}/retry", data={"csrf_token": token})
     assert calls == ["y", "y", "y"] and fresh(task).attempts == 1
+    # Not failed (any more): nothing to try again, and the page says so.
+    fresh(task).status = "done"
+    db.session.commit()
+    again = client.post(f"/manage/events/{event.id}/tasks/{task.id}/retry", data={"csrf_token": token}, follow_redirects=True)
+    assert "nichts noch einmal zu versuchen" in again.get_data(as_text=True) and calls == ["y", "y", "y"]
 
 
 def test_nothing_is_queued_when_the_transaction_rolls_back(app):

@@ -61,18 +61,12 @@ def participant_list_pdf(event: Event):
 
 @blueprint.get("/events/<slug>/participants.pdf")
 def participants(slug: str):
-    event = public_event_or_404(slug)
-    if not registration_services.public_list_of(event):
-        abort(404)
-    return participant_list_pdf(event)
+    return participant_list_pdf(registration_services.event_with_public_list_or_404(slug))
 
 
 @blueprint.get("/registrations/<token>/participants.pdf")
 def participants_for_registrant(token: str):
-    registration = registration_or_404(token)
-    if not registration_services.list_shown_to(registration):
-        abort(404)
-    return participant_list_pdf(registration.event)
+    return participant_list_pdf(registration_services.event_whose_list_is_shown_or_404(token))
 
 
 @blueprint.get("/registrations/<token>/ticket.pdf")

@@ -74,7 +74,7 @@ class RegistrationForm(Form):
 
 def question_field(question: Question, locale: str):
     if question.shown_if_id is not None:
-        presence = Asked(question.required)
+        presence = Asked(question)
     elif question.required:
         presence = InputRequired(_l("Please answer this question."))
     else:
@@ -89,7 +89,7 @@ def question_field(question: Question, locale: str):
     if question.kind == QuestionKind.SINGLE_CHOICE:
         return RadioField(choices=choices, validators=[presence], **common)
     if question.kind == QuestionKind.MULTIPLE_CHOICE:
-        return CheckboxesField(choices=choices, validators=[Asked(question.required, _l("Please choose at least one."))]
+        return CheckboxesField(choices=choices, validators=[Asked(question, _l("Please choose at least one."))]
                                if question.required or question.shown_if_id is not None else [Optional()], **common)
     return StringField(validators=[presence, Length(max=500)], **common)
 
@@ -101,13 +101,12 @@ class Asked:
 
     field_flags = {"answer_required": True}
 
-    def __init__(self, required: bool, message=_l("Please answer this question.")):
-        self.required, self.message = required, message
+    def __init__(self, question: Question, message=_l("Please answer this question.")):
+        self.question, self.required, self.message = question, question.required, message
 
     def __call__(self, form, field):
         answers = {question.id: form[f"question_{question.id}"].data for question in form.questions}
-        question = next(question for question in form.questions if f"question_{question.id}" == field.name)
-        if not is_shown(question, answers):
+        if not is_shown(self.question, answers):
             field.data = [] if isinstance(field.data, list) else None
             field.errors[:] = []
             raise StopValidation()

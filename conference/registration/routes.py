@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from datetime import datetime
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 
 from conference.database import utcnow
@@ -131,15 +131,9 @@ def participant_list(event: Event):
 
 @blueprint.get("/events/<slug>/participants")
 def participants(slug: str):
-    event = public_event_or_404(slug)
-    if not services.public_list_of(event):
-        abort(404)
-    return participant_list(event)
+    return participant_list(services.event_with_public_list_or_404(slug))
 
 
 @blueprint.get("/registrations/<token>/participants")
 def participants_for_registrant(token: str):
-    registration = registration_or_404(token)
-    if not services.list_shown_to(registration):
-        abort(404)
-    return participant_list(registration.event)
+    return participant_list(services.event_whose_list_is_shown_or_404(token))

@@ -22,6 +22,7 @@ from conference.audit.services import record
 from conference.database import row_locked, write_transaction
 from conference.events import signals as event_signals
 from conference.events.models import Event, EventStatus, ParticipantListMode, RegistrationState
+from conference.events.services import public_event_or_404
 from conference.extensions import db
 from conference.mail import services as mail
 from conference.registration.models import (
@@ -106,6 +107,22 @@ def registration_or_404(token: str) -> Registration:
 def public_list_of(event: Event) -> bool:
     """Whether anyone may see who takes part (those who agreed to be listed)."""
     return event.participant_list_mode == ParticipantListMode.PUBLIC
+
+
+def event_with_public_list_or_404(slug: str) -> Event:
+    """The event whose participant list anyone may see (the page and its PDF)."""
+    event = public_event_or_404(slug)
+    if not public_list_of(event):
+        abort(404)
+    return event
+
+
+def event_whose_list_is_shown_or_404(token: str) -> Event:
+    """The event of the registration behind ``token``, if its participant list is shown to them."""
+    registration = registration_or_404(token)
+    if not list_shown_to(registration):
+        abort(404)
+    return registration.event
 
 
 def list_shown_to(registration: Registration) -> bool:

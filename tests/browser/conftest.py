@@ -15,7 +15,7 @@ from werkzeug.serving import make_server
 from conference import create_app
 from conference.database import utcnow
 from conference.demo import commands as demo
-from conference.demo.data import BERLIN
+from conference.demo.data import BERLIN, DEMO_ORGANISER
 from conference.extensions import db
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,6 +94,13 @@ def serious_accessibility_violations(page) -> list[str]:
     ]
 
 
+
+
+def log_in_as_demo_organiser(page, live_server) -> None:
+    page.goto(live_server + "/login")
+    page.get_by_label("E-Mail-Adresse").fill(DEMO_ORGANISER["email"])
+    page.get_by_label("Passwort").fill(DEMO_ORGANISER["password"])
+    page.get_by_role("button", name="Anmelden").click()
 
 
 def open_workspace(page, live_server, event_title: str, section: str = "Überblick") -> None:

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conference.demo.data import DEMO_ORGANISER
-from tests.browser.conftest import screenshot, serious_accessibility_violations, open_workspace
+from tests.browser.conftest import screenshot, serious_accessibility_violations, open_workspace, log_in_as_demo_organiser
 
 pytestmark = pytest.mark.browser
 
@@ -53,10 +53,7 @@ def test_the_demo_organiser_sees_a_new_registration_and_a_door_that_opens_on_the
 
 
 def test_the_demo_organiser_adds_a_good_practice_session_that_appears_on_the_public_agenda(page, live_server):
-    page.goto(live_server + "/login")
-    page.get_by_label("E-Mail-Adresse").fill(DEMO_ORGANISER["email"])
-    page.get_by_label("Passwort").fill(DEMO_ORGANISER["password"])
-    page.get_by_role("button", name="Anmelden").click()
+    log_in_as_demo_organiser(page, live_server)
 
     open_workspace(page, live_server, "Seminar: Schulversagen – Schulerfolg", "Programm")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Programm bearbeiten")
@@ -85,10 +82,7 @@ def test_the_demo_organiser_adds_a_good_practice_session_that_appears_on_the_pub
 
 
 def test_the_demo_organiser_adds_a_question_asked_only_on_a_condition(page, live_server):
-    page.goto(live_server + "/login")
-    page.get_by_label("E-Mail-Adresse").fill(DEMO_ORGANISER["email"])
-    page.get_by_label("Passwort").fill(DEMO_ORGANISER["password"])
-    page.get_by_role("button", name="Anmelden").click()
+    log_in_as_demo_organiser(page, live_server)
 
     open_workspace(page, live_server, "Seminar: Schulversagen – Schulerfolg", "Anmeldeformular")
     for label, kind, options, condition in [("Benötigen Sie eine Übernachtung?", "yes_no", "", None),
@@ -121,10 +115,7 @@ def test_the_demo_organiser_adds_a_question_asked_only_on_a_condition(page, live
 
 def test_every_page_of_the_event_workspace_fits_a_phone_and_leads_to_every_other(page, live_server):
     page.set_viewport_size({"width": 360, "height": 800})
-    page.goto(live_server + "/login")
-    page.get_by_label("E-Mail-Adresse").fill(DEMO_ORGANISER["email"])
-    page.get_by_label("Passwort").fill(DEMO_ORGANISER["password"])
-    page.get_by_role("button", name="Anmelden").click()
+    log_in_as_demo_organiser(page, live_server)
     open_workspace(page, live_server, "Seminar: Schulversagen – Schulerfolg")
     navigation = page.get_by_role("navigation", name="Seiten dieser Veranstaltung")
     sections = navigation.get_by_role("link").all_inner_texts()

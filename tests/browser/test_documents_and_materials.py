@@ -3,8 +3,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conference.demo.data import DEMO_ORGANISER
-from tests.browser.conftest import screenshot, serious_accessibility_violations, open_workspace
+from tests.browser.conftest import screenshot, serious_accessibility_violations, open_workspace, log_in_as_demo_organiser
 from tests.browser.test_back_office_journey import register
 
 pytestmark = pytest.mark.browser
@@ -13,17 +12,10 @@ SEMINAR = "Seminar: Schulversagen – Schulerfolg"
 SCHWERIN = "Fachtagung: Anerkennung durch Anerkennung"
 
 
-def log_in(page, live_server) -> None:
-    page.goto(live_server + "/login")
-    page.get_by_label("E-Mail-Adresse").fill(DEMO_ORGANISER["email"])
-    page.get_by_label("Passwort").fill(DEMO_ORGANISER["password"])
-    page.get_by_role("button", name="Anmelden").click()
-
-
 def test_internal_downloads_for_a_registered_participant_and_a_lock_for_everyone_else(page, live_server, mailbox, tmp_path):
     slides = tmp_path / "Folien Schulerfolg.pdf"
     slides.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
-    log_in(page, live_server)
+    log_in_as_demo_organiser(page, live_server)
     open_workspace(page, live_server, SEMINAR, "Materialien")
     page.get_by_role("link", name="Material hochladen").click()
     page.get_by_label("Titel").fill("Folien zum Einführungsvortrag")
@@ -60,7 +52,7 @@ def test_internal_downloads_for_a_registered_participant_and_a_lock_for_everyone
 
 
 def test_the_organiser_previews_documents_and_makes_all_certificates(page, live_server):
-    log_in(page, live_server)
+    log_in_as_demo_organiser(page, live_server)
     open_workspace(page, live_server, SCHWERIN, "Dokumente")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Dokumente")
     previews = page.locator("img.document-preview")

@@ -15,8 +15,7 @@ from conference.audit.models import AuditEntry
 from conference.extensions import db
 from conference.registration.models import Registration
 from conference.registration.services import link_token
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, screenshot, serious_accessibility_violations, open_workspace
-from tests.browser.test_documents_and_materials import log_in
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, screenshot, serious_accessibility_violations, open_workspace, log_in_as_demo_organiser
 from tests.reading import codes_in
 
 pytestmark = pytest.mark.browser
@@ -44,7 +43,7 @@ def check_ins_logged(live_app, name: str) -> int:
 
 
 def open_door(page, live_server) -> None:
-    log_in(page, live_server)
+    log_in_as_demo_organiser(page, live_server)
     open_workspace(page, live_server, TODAY, "Check-in")
     expect(page.get_by_role("heading", level=1)).to_contain_text(TODAY)
 

@@ -4,8 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conference.demo.data import DEMO_ORGANISER
-from tests.browser.conftest import screenshot, serious_accessibility_violations, open_workspace
+from tests.browser.conftest import screenshot, serious_accessibility_violations, open_workspace, log_in_as_demo_organiser
 from tests.browser.test_back_office_journey import register
 
 pytestmark = pytest.mark.browser
@@ -34,10 +33,7 @@ def test_a_registrant_downloads_their_data_then_deletes_it_and_the_organiser_see
     page.goto(link)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Seite nicht gefunden")
 
-    page.goto(live_server + "/login")
-    page.get_by_label("E-Mail-Adresse").fill(DEMO_ORGANISER["email"])
-    page.get_by_label("Passwort").fill(DEMO_ORGANISER["password"])
-    page.get_by_role("button", name="Anmelden").click()
+    log_in_as_demo_organiser(page, live_server)
     open_workspace(page, live_server, "Seminar: Schulversagen – Schulerfolg", "Anmeldungen")
     page.get_by_role("link", name="Datenschutz und Löschung").click()
     expect(page.get_by_role("cell", name="Auf Anfrage")).to_be_visible()

@@ -266,7 +266,7 @@ def url_values(app, make_event, make_agenda_item, make_person, make_organisation
               "partner_id": event.partners[0].id, "room_id": item.room.id, "user_id": 1, "assignment_id": 1,
               "job_id": job.id, "name": "programme", "question_id": question.id, "direction": "up",
               "material_id": material.id, "slug": event.slug, "token": "not-a-real-token", "number": "ABCDEF123456", "task_id": 1,
-              "partner": "not-a-partner-token", "locale": "en"}
+              "partner": "not-a-partner-token", "locale": "en", "kind": "confirmed"}
     return event, values
 
 

@@ -36,6 +36,8 @@ class AuditAction(LabelledEnum):
     CHECKED_IN = "registration.checked_in", _l("Checked in")
     CHECK_IN_UNDONE = "registration.check_in_undone", _l("Check-in undone")
     MESSAGE_SENT = "registration.mail", _l("Message sent")
+    MAIL_TEXT_SAVED = "registration.mail_text", _l("Mail text changed")
+    MAIL_TEXT_RESET = "registration.mail_text_reset", _l("Mail text back to the default")
     DATA_DELETED = "registration.deleted", _l("Personal data deleted on request")
     CERTIFICATES_MADE = "documents.certificates", _l("Certificates of attendance ordered")
     MATERIAL_ADDED = "material.added", _l("Material added")

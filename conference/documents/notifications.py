@@ -7,6 +7,7 @@ from conference.documents import jobs
 from conference.documents.render import file_name
 from conference.extensions import db
 from conference.mail import services as mail
+from conference.registration import mail_texts
 from conference.registration.models import Registration
 from conference.registration.services import link_token
 from conference.site.urls import absolute_url
@@ -17,10 +18,10 @@ def build(context: dict):
     registration = db.session.get(Registration, context["registration_id"])
     event = registration.event
     with force_locale(registration.locale):
-        message = mail.new_message(registration.email, _("Your certificate of attendance: %(title)s", title=event.title))
-        message.set_content(render_template(
-            "documents/certificate_mail.txt", registration=registration, event=event,
-            link=absolute_url("registration.own_page", token=link_token(registration))))
+        link = absolute_url("registration.own_page", token=link_token(registration))
+        subject, text = mail_texts.compose(registration, "certificate", link)
+        message = mail.new_message(registration.email, subject)
+        message.set_content(render_template("documents/certificate_mail.txt", event=event, text=text, link=link))
         message.add_attachment(jobs.mailed_certificate(context["job_id"], registration.id), maintype="application", subtype="pdf",
                                filename=file_name(_("Certificate of attendance"), event.slug))
     return message

@@ -17,7 +17,7 @@ from conference.events.models import Event
 from conference.extensions import db
 from conference.registration import bulk
 from conference.registration import export as export_table
-from conference.registration import questions, services
+from conference.registration import mail_texts, questions, services
 from conference.registration.forms import registration_form
 from conference.registration.models import Question, QuestionKind, Registration, RegistrationStatus
 from conference.site.forms import Form, status_of
@@ -105,6 +105,53 @@ def bulk_mail(event_id: int):
             preview = bulk.render(form.subject.data.strip(), form.body.data, recipients[0])
     return render_template("manage/bulk_mail.html", event=event, form=form, preview=preview, recipients=recipients,
                            history=bulk.history(event.id)), status_of(form)
+
+
+class MailTextForm(Form):
+    """Subject and text of one kind of mail, in German and in English."""
+
+    subject_de = StringField(_l("Subject (German)"), [InputRequired(_l("Please enter a subject.")), Length(max=mail_texts.MAX_SUBJECT)])
+    text_de = TextAreaField(_l("Text (German)"), [InputRequired(_l("Please write a text.")), Length(max=mail_texts.MAX_TEXT)])
+    subject_en = StringField(_l("Subject (English)"), [InputRequired(_l("Please enter a subject.")), Length(max=mail_texts.MAX_SUBJECT)])
+    text_en = TextAreaField(_l("Text (English)"), [InputRequired(_l("Please write a text.")), Length(max=mail_texts.MAX_TEXT)])
+
+    def texts(self) -> dict[str, tuple[str, str]]:
+        return {locale: (self[f"subject_{locale}"].data, self[f"text_{locale}"].data) for locale in mail_texts.LOCALES}
+
+
+@blueprint.get("/mail-texts/")
+def mail_texts_list(event_id: int):
+    event = g.event
+    return render_template("manage/mail_texts.html", event=event, kinds=mail_texts.KINDS,
+                           own=mail_texts.own_texts(event.id), locales=mail_texts.LOCALES)
+
+
+@blueprint.route("/mail-texts/<kind>", methods=["GET", "POST"])
+def edit_mail_text(event_id: int, kind: str):
+    event = g.event
+    if kind not in mail_texts.KINDS:
+        abort(404)
+    form = MailTextForm(data={f"{part}_{locale}": value for locale in mail_texts.LOCALES
+                              for part, value in zip(("subject", "text"), mail_texts.current(event.id, kind, locale))})
+    previews = None
+    if "reset" in request.form and Form().validate_on_submit():
+        if mail_texts.reset(event.id, kind):
+            flash(_("“%(kind)s” uses the default text again.", kind=mail_texts.KINDS[kind].label), "success")
+        return redirect(url_for(".edit_mail_text", event_id=event.id, kind=kind), code=303)
+    if form.validate_on_submit():
+        try:
+            if "save" in request.form:
+                mail_texts.save(event.id, kind, form.texts())
+                flash(_("Saved: %(title)s", title=mail_texts.KINDS[kind].label), "success")
+                return redirect(url_for(".mail_texts_list", event_id=event.id), code=303)
+            previews = {locale: mail_texts.preview(event, kind, locale, subject, text)
+                        for locale, (subject, text) in form.texts().items()}
+        except mail_texts.MailTextError as refused:
+            form.add_error(refused.message, refused.field)
+    return render_template("manage/mail_text.html", event=event, kind=kind, mail=mail_texts.KINDS[kind], form=form,
+                           placeholders={name: mail_texts.PLACEHOLDERS[name] for name in mail_texts.allowed_placeholders(kind)},
+                           previews=previews, is_own=any(k == kind for k, _locale in mail_texts.own_texts(event.id))), \
+        status_of(form)
 
 
 @blueprint.get("/dashboard")

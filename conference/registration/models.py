@@ -178,3 +178,16 @@ class BulkMessage(db.Model):
     @property
     def batch(self) -> str:
         return f"bulk-{self.id}"
+
+
+class MailText(db.Model):
+    """An organiser's own subject and text of one kind of mail (``mail_texts.KINDS``) in one language."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    locale: Mapped[str] = mapped_column(sa.String(8))
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    body: Mapped[str] = mapped_column(sa.Text)
+
+    __table_args__ = (sa.UniqueConstraint("event_id", "kind", "locale"),)

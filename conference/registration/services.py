@@ -30,6 +30,7 @@ from conference.registration.models import (
     SEAT_HOLDING,
     Answer,
     ForumChoice,
+    MailText,
     Question,
     Registration,
     RegistrationStatus,
@@ -381,6 +382,8 @@ def copy_questions(copy: Event, source: Event, **_details) -> None:
     for q in asked(source):
         copies[q.id].shown_if = copies.get(q.shown_if_id)
     copy.questions = list(copies.values())
+    for text in db.session.scalars(sa.select(MailText).where(MailText.event_id == source.id)):
+        db.session.add(MailText(event_id=copy.id, kind=text.kind, locale=text.locale, subject=text.subject, body=text.body))
 
 
 @event_signals.cancelled.connect

@@ -1,0 +1,235 @@
+"""What the mails to registrants say, per event: the default texts, or the organisers' own.
+
+Organisers write a subject and an opening text with placeholders such as ``{name}``; below the text
+every mail keeps what makes it work (date and place, the person's details, the check-in code, their
+link), so an edited text cannot break a registration. Placeholders are filled by name only – no
+attributes, indexes or format specs, which ``str.format`` would follow – so a text cannot reach into
+the application; an unknown placeholder is refused when saving.
+"""
+
+from dataclasses import dataclass
+from string import Formatter
+
+import sqlalchemy as sa
+from flask_babel import force_locale, format_date, gettext as _, lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+
+from conference.audit.models import AuditAction
+from conference.audit.services import record
+from conference.database import row_locked
+from conference.events.models import Event
+from conference.extensions import db
+from conference.registration.models import MailText, Registration, RegistrationStatus
+from conference.rules import Refusal
+from conference.site.filters import time_range
+from conference.site.urls import absolute_url
+
+LOCALES = ("de", "en")
+MAX_SUBJECT = 200
+MAX_TEXT = 5000
+
+
+@dataclass(frozen=True)
+class MailKind:
+    label: LazyString
+    sent_when: LazyString
+    subject: LazyString
+    text: LazyString
+    placeholders: tuple[str, ...] = ()  # beyond the common ones
+
+
+KINDS = {
+    "confirmed": MailKind(
+        _l("Confirmation"), _l("Someone registers and has a place."),
+        _l("Registration confirmed: {event}"),
+        _l("Hello {name},\n\nthank you for registering. Your place is confirmed.")),
+    "received": MailKind(
+        _l("Registration received"), _l("Someone registers for an event whose registrations you approve."),
+        _l("Registration received: {event}"),
+        _l("Hello {name},\n\nthank you for registering. The organisers confirm each registration; we will write to "
+           "you as soon as they have decided.")),
+    "waitlisted": MailKind(
+        _l("Waiting list"), _l("Someone registers for a fully booked event."),
+        _l("Waiting list: {event}"),
+        _l("Hello {name},\n\nthe event is fully booked, so you are on the waiting list at position {position}. "
+           "We will write to you as soon as a place becomes free."), ("position",)),
+    "promoted": MailKind(
+        _l("Moved up"), _l("A place has become free for someone on the waiting list."),
+        _l("A place has become free: {event}"),
+        _l("Hello {name},\n\ngood news: a place has become free and you have moved up from the waiting list.")),
+    "approved": MailKind(
+        _l("Approved"), _l("You approve a registration."),
+        _l("Registration confirmed: {event}"),
+        _l("Hello {name},\n\nthe organisers have confirmed your registration. Your place is reserved.")),
+    "rejected": MailKind(
+        _l("Rejected"), _l("You reject a registration."),
+        _l("Registration not accepted: {event}"),
+        _l("Hello {name},\n\nwe are sorry: the organisers could not accept your registration for this event.")),
+    "restored": MailKind(
+        _l("Cancellation undone"), _l("You undo a cancellation or rejection."),
+        _l("Your registration is valid again: {event}"),
+        _l("Hello {name},\n\nthe organisers have undone the cancellation of your registration.")),
+    "reminder": MailKind(
+        _l("Reminder"), _l("Two days before the event, to everyone confirmed."),
+        _l("Reminder: {event}"),
+        _l("Hello {name},\n\nwe look forward to seeing you soon. Here once more are the details, your check-in code "
+           "and the link to your registration, should your plans have changed.")),
+    "cancelled": MailKind(
+        _l("Cancellation"), _l("A registration is cancelled, by the person or by you."),
+        _l("Registration cancelled: {event}"),
+        _l("Hello {name},\n\nyour registration has been cancelled. Thank you for letting us know.")),
+    "event_cancelled": MailKind(
+        _l("Event cancelled"), _l("You cancel the event; to everyone registered or waiting."),
+        _l("Event cancelled: {event}"),
+        _l("Hello {name},\n\nwe are sorry: the event has been cancelled. Your registration is void; there is nothing "
+           "more you need to do.")),
+    "link": MailKind(
+        _l("Link sent again"), _l("Someone asks for their link, or registers a second time."),
+        _l("Your registration: {event}"),
+        _l("Hello {name},\n\nyou asked for the link to your registration, or tried to register again with this "
+           "address. You are already registered; the link below opens your registration.")),
+    "certificate": MailKind(
+        _l("Certificate of attendance"), _l("You send the certificates after the event."),
+        _l("Your certificate of attendance: {event}"),
+        _l("Hello {name},\n\nthank you for taking part in “{event}”. Your certificate of attendance is attached to "
+           "this mail.")),
+}
+
+PLACEHOLDERS = {
+    "name": _l("first and last name"),
+    "first_name": _l("first name"),
+    "last_name": _l("last name"),
+    "event": _l("title of the event"),
+    "date": _l("date of the event"),
+    "time": _l("time of the event"),
+    "place": _l("venue and city"),
+    "link": _l("the person's link to their registration"),
+    "contact": _l("the event's contact address"),
+    "position": _l("place on the waiting list"),
+}
+
+
+class MailTextError(Refusal):
+    pass
+
+
+def kind_of(reason: str, status: RegistrationStatus) -> str:
+    """Which text a mail queued for ``reason`` uses, given the registration's status when it is built."""
+    if reason == "registered":
+        return {RegistrationStatus.WAITLISTED: "waitlisted", RegistrationStatus.PENDING: "received"}.get(status, "confirmed")
+    return reason
+
+
+def allowed_placeholders(kind: str) -> list[str]:
+    extra = KINDS[kind].placeholders
+    return [name for name in PLACEHOLDERS if name != "position" or "position" in extra]
+
+
+def check(kind: str, text: str, field: str) -> None:
+    """Refuse a text with a placeholder this mail cannot fill, or a brace that opens nothing."""
+    allowed = allowed_placeholders(kind)
+    try:
+        parts = list(Formatter().parse(text))
+    except ValueError:
+        raise MailTextError(_("A curly brace is not closed. Placeholders look like {name}; for a brace itself "
+                              "write {{ or }}."), field) from None
+    for _literal, name, spec, conversion in parts:
+        if name is not None and (name not in allowed or spec or conversion):
+            shown = "{" + name + ("!" + conversion if conversion else "") + (":" + spec if spec else "") + "}"
+            raise MailTextError(_("%(placeholder)s is not a placeholder of this mail. You can use: %(allowed)s.",
+                                  placeholder=shown, allowed=", ".join("{" + n + "}" for n in allowed)), field)
+
+
+def fill(text: str, values: dict[str, str]) -> str:
+    """The text with its placeholders replaced; only plain names are looked up (checked when saved)."""
+    return "".join(literal + (values.get(name, "") if name is not None else "")
+                   for literal, name, _spec, _conversion in Formatter().parse(text))
+
+
+def values_for(registration: Registration, link: str | None, position: int | None = None) -> dict[str, str]:
+    event = registration.event
+    return {
+        "name": registration.full_name, "first_name": registration.first_name, "last_name": registration.last_name,
+        "event": event.title, "date": format_date(event.starts_at, "long"),
+        "time": time_range(event.starts_at, event.ends_at), "place": ", ".join(filter(None, (event.venue, event.city))),
+        "link": link or "", "contact": event.contact_email or "", "position": str(position or ""),
+    }
+
+
+def own_texts(event_id: int) -> dict[tuple[str, str], MailText]:
+    """The texts the organisers wrote for an event, by kind and language."""
+    texts = db.session.scalars(sa.select(MailText).where(MailText.event_id == event_id))
+    return {(text.kind, text.locale): text for text in texts}
+
+
+def default(kind: str, locale: str) -> tuple[str, str]:
+    with force_locale(locale):
+        return str(KINDS[kind].subject), str(KINDS[kind].text)
+
+
+def current(event_id: int, kind: str, locale: str) -> tuple[str, str]:
+    """Subject and text of a kind of mail in one language, as it is sent now."""
+    own = db.session.scalar(sa.select(MailText).where(
+        MailText.event_id == event_id, MailText.kind == kind, MailText.locale == locale))
+    return (own.subject, own.body) if own else default(kind, locale)
+
+
+def compose(registration: Registration, kind: str, link: str | None, position: int | None = None) -> tuple[str, str]:
+    """Subject and opening text of a mail to ``registration``, in their language (inside ``force_locale``)."""
+    locale = registration.locale if registration.locale in LOCALES else "de"
+    subject, text = current(registration.event_id, kind, locale)
+    values = values_for(registration, link, position)
+    # The subject is one line, whatever a placeholder holds.
+    return " ".join(fill(subject, values).split()), fill(text, values)
+
+
+def preview(event: Event, kind: str, locale: str, subject: str, text: str) -> tuple[str, str]:
+    """Subject and text as a sample registrant would receive them, before they are saved."""
+    check(kind, subject, f"subject_{locale}")
+    check(kind, text, f"text_{locale}")
+    sample = Registration(event=event, first_name="Erika", last_name="Mustermann", locale=locale,
+                          status=RegistrationStatus.CONFIRMED)  # never added to the session
+    with force_locale(locale):
+        values = values_for(sample, absolute_url("registration.own_page", token="beispiel"), position=3)
+    return " ".join(fill(subject, values).split()), fill(_normalised(text), values)
+
+
+def _normalised(text: str) -> str:
+    return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").strip().split("\n"))
+
+
+def save(event_id: int, kind: str, texts: dict[str, tuple[str, str]]) -> None:
+    """Store subject and text per language; a text equal to the default is not stored, so it follows the default."""
+    for locale, (subject, text) in texts.items():
+        check(kind, subject, f"subject_{locale}")
+        check(kind, text, f"text_{locale}")
+    with row_locked(Event, event_id) as event:
+        own = own_texts(event.id)
+        changed = {}
+        for locale, (subject, text) in texts.items():
+            subject, text = " ".join(subject.split()), _normalised(text)
+            stored = own.get((kind, locale))
+            before = (stored.subject, stored.body) if stored else default(kind, locale)
+            if (subject, text) == before:
+                continue
+            changed[f"subject_{locale}"], changed[f"text_{locale}"] = (before[0], subject), (before[1], text)
+            if (subject, text) == default(kind, locale):
+                db.session.delete(stored)
+            elif stored:
+                stored.subject, stored.body = subject, text
+            else:
+                db.session.add(MailText(event_id=event.id, kind=kind, locale=locale, subject=subject, body=text))
+        if changed:
+            record(AuditAction.MAIL_TEXT_SAVED, str(KINDS[kind].label), event.id,
+                   changed_values={name: values for name, values in changed.items() if values[0] != values[1]})
+
+
+def reset(event_id: int, kind: str) -> bool:
+    """Back to the default texts in every language; False when there was nothing of one's own."""
+    with row_locked(Event, event_id) as event:
+        own = [text for (text_kind, _locale), text in own_texts(event.id).items() if text_kind == kind]
+        for text in own:
+            db.session.delete(text)
+        if own:
+            record(AuditAction.MAIL_TEXT_RESET, str(KINDS[kind].label), event.id)
+    return bool(own)

@@ -38,8 +38,8 @@ def edit(event_id: int | None):
             form.add_error(refused.message, refused.field)
         else:
             flash(_("Saved: %(title)s", title=event.title), "success")
-            return redirect(url_for("back_office.start_page"), code=303)
-    return render_template("manage/event.html", event=event, form=form), status_of(form)
+            return redirect(url_for("registration_manage.dashboard", event_id=event.id), code=303)  # its overview
+    return render_template("manage/event.html", event=event, form=form, now=utcnow()), status_of(form)
 
 
 @blueprint.route("/events/<int:event_id>/status/<action>", methods=["GET", "POST"])
@@ -56,7 +56,7 @@ def change_status(event_id: int, action: str):
             flash(refused.message, "error")
         else:
             flash(_("%(title)s: %(status)s.", title=event.title, status=STATUS_LABELS[changes[action]]), "success")
-        return redirect(url_for("back_office.start_page"), code=303)
+        return redirect(url_for("registration_manage.dashboard", event_id=event.id), code=303)
     return render_template("manage/event_status.html", event=event, action=action, form=form)
 
 

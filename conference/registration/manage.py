@@ -111,9 +111,11 @@ class MailTextForm(Form):
     """Subject and text of one kind of mail, in German and in English."""
 
     subject_de = StringField(_l("Subject (German)"), [InputRequired(_l("Please enter a subject.")), Length(max=mail_texts.MAX_SUBJECT)])
-    text_de = TextAreaField(_l("Text (German)"), [InputRequired(_l("Please write a text.")), Length(max=mail_texts.MAX_TEXT)])
+    text_de = TextAreaField(_l("Text (German)"), [InputRequired(_l("Please write a text.")), Length(max=mail_texts.MAX_TEXT)],
+                            render_kw={"rows": 9})
     subject_en = StringField(_l("Subject (English)"), [InputRequired(_l("Please enter a subject.")), Length(max=mail_texts.MAX_SUBJECT)])
-    text_en = TextAreaField(_l("Text (English)"), [InputRequired(_l("Please write a text.")), Length(max=mail_texts.MAX_TEXT)])
+    text_en = TextAreaField(_l("Text (English)"), [InputRequired(_l("Please write a text.")), Length(max=mail_texts.MAX_TEXT)],
+                            render_kw={"rows": 9})
 
     def texts(self) -> dict[str, tuple[str, str]]:
         return {locale: (self[f"subject_{locale}"].data, self[f"text_{locale}"].data) for locale in mail_texts.LOCALES}
@@ -159,7 +161,7 @@ def dashboard(event_id: int):
     event = g.event
     return render_template("manage/dashboard.html", event=event, figures=services.dashboard(event),
                            next_steps=services.next_steps(event, utcnow()),
-                           failed_tasks=failed_tasks(event.id), form=Form())
+                           failed_tasks=failed_tasks(event.id), form=Form(), now=utcnow())
 
 
 @blueprint.get("/export.<any(csv, xlsx):format>")

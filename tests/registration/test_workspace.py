@@ -11,7 +11,7 @@ from conference.registration import services
 from tests.conftest import applicant, log_in
 
 PAGES = ["Überblick", "Einstellungen", "Programm", "Anmeldeformular", "Partner", "Anmeldungen", "Check-in", "Dokumente",
-         "Materialien", "Mails", "Datenschutz", "Protokoll"]
+         "Materialien", "E-Mails", "Datenschutz", "Protokoll"]
 
 
 def nav_of(html: str) -> list[tuple[str, bool]]:
@@ -80,3 +80,22 @@ def test_a_full_event_says_so_and_people_waiting_see_their_place(client, make_ev
     services.cancel(second.id, utcnow())
     assert "Platz 1 der Warteliste" in client.get(f"/registrations/{services.link_token(third)}").get_data(as_text=True)
     assert "Warteliste" not in client.get(f"/registrations/{services.link_token(first)}").get_data(as_text=True).split("<h2")[1]
+
+
+def test_the_overview_and_the_settings_lead_to_publishing_cancelling_and_duplicating(client, make_event, make_user):
+    from datetime import timedelta
+
+    event = make_event(status=EventStatus.DRAFT, starts_at=utcnow() + timedelta(days=9), ends_at=utcnow() + timedelta(days=9, hours=6))
+    log_in(client, make_user(events=[event]))
+    base = f"/manage/events/{event.id}"
+
+    def actions(path: str) -> list[str]:
+        html = client.get(path).get_data(as_text=True)
+        return re.findall(r'<a class="button[^"]*" href="([^"]+)">', html.split('class="event-actions"')[1].split("</section>")[0])
+
+    assert actions(f"{base}/registrations/dashboard") == [f"{base}/status/publish", f"{base}/duplicate"]
+    assert actions(f"{base}/edit") == [f"{base}/status/publish", f"{base}/duplicate"]
+    response = client.post(f"{base}/status/publish", data={"csrf_token": re.search(
+        r'name="csrf_token"[^>]*value="([^"]+)"', client.get(f"{base}/status/publish").get_data(as_text=True)).group(1)})
+    assert response.headers["Location"] == f"{base}/registrations/dashboard"
+    assert actions(f"{base}/registrations/dashboard") == [f"{base}/status/unpublish", f"{base}/status/cancel", f"{base}/duplicate"]

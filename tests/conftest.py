@@ -77,7 +77,9 @@ def app(tmp_path, smtp_server):
     app.instance_path = str(tmp_path / "instance")  # uploads and files stay out of the working tree
     # Requests share the test's app context (and so its database session), so what extensions
     # keep in ``g`` (locale, logged-in user, CSRF token) is cleared after each, as a new context would be.
-    app.teardown_request(lambda _error: [g.pop(key) for key in list(g)])
+    # A locale forced around the request stays: a mail built in a language pushes a request context for its links.
+    app.teardown_request(lambda _error: [g.pop(key) for key in list(g)
+                                         if key != "_flask_babel" or not hasattr(g._flask_babel, "forced_babel_locale")])
     with app.app_context():
         db.drop_all()
         db.create_all()

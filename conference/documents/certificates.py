@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import render_template
 from markupsafe import Markup
-from flask_babel import force_locale, format_date, format_decimal, gettext as _, ngettext
+from flask_babel import format_date, format_decimal, gettext as _, ngettext
 
 from conference.agenda.models import AgendaItem
 
@@ -22,6 +22,7 @@ from conference.registration.services import forum_slots
 from conference.rules import Refusal
 from conference.site import qr
 from conference.site.filters import clock
+from conference.site.i18n import speaking
 from conference.site.urls import absolute_url
 
 # Twelve characters without look-alikes (0/O, 1/I): 60 random bits, so numbers cannot be guessed
@@ -126,14 +127,14 @@ def html(event: Event, registrations: list[Registration], certificates: dict[int
     for registration in registrations:
         certificate = certificates[registration.id]
         url = verification_url(certificate)
-        with force_locale(registration.locale):
+        with speaking(registration.locale):
             # Each page is a rendered (so escaped) template of our own, joined into one document.
             pages.append(Markup(render_template(
                 "pdf/_certificate_page.html", event=event, registration=registration, certificate=certificate,
                 verification_url=url, qr_code=qr.svg_data_uri(url), topics=topics(event, registration),
                 extent=extent(event), organisers=_organisations(event, PartnerRole.ORGANISER))))
     language = registrations[0].locale if len(registrations) == 1 else event.language
-    with force_locale(language):
+    with speaking(language):
         return render_template("pdf/certificates.html", event=event, pages=pages, language=language,
                                metadata=metadata(event, registrations))
 

@@ -82,7 +82,7 @@ def chunks(event: Event, table: list[Row], heading: str, subheading: str = "", s
 def metadata(event: Event, heading: str) -> Metadata:
     author = ", ".join(p.organisation.name for p in event.partners if p.role == PartnerRole.ORGANISER)
     return Metadata(title=f"{heading}: {event.title}", author=author or event.contact_name or event.title,
-                    language=str(get_locale()))
+                    language=get_locale().language)
 
 
 def sign_in_heading(variant: SheetVariant, forum_title: str | None) -> tuple[str, str]:

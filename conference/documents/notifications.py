@@ -1,7 +1,7 @@
 """The mail that brings an attendee their certificate of attendance."""
 
 from flask import render_template
-from flask_babel import force_locale, gettext as _
+from flask_babel import gettext as _
 
 from conference.documents import jobs
 from conference.documents.render import file_name
@@ -10,6 +10,7 @@ from conference.mail import services as mail
 from conference.registration import mail_texts
 from conference.registration.models import Registration
 from conference.registration.services import link_token
+from conference.site.i18n import speaking
 from conference.site.urls import absolute_url
 
 
@@ -17,7 +18,7 @@ from conference.site.urls import absolute_url
 def build(context: dict):
     registration = db.session.get(Registration, context["registration_id"])
     event = registration.event
-    with force_locale(registration.locale):
+    with speaking(registration.locale):
         link = absolute_url("registration.own_page", token=link_token(registration))
         subject, text = mail_texts.compose(registration, "certificate", link)
         message = mail.new_message(registration.email, subject)

@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 from flask import render_template
-from flask_babel import force_locale, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 
 from conference.audit.models import AuditAction
 from conference.audit.services import record
@@ -11,6 +11,7 @@ from conference.extensions import db
 from conference.mail import services as mail
 from conference.registration.models import ACTIVE, BulkMessage, Registration, RegistrationStatus
 from conference.registration.services import link_token
+from conference.site.i18n import speaking
 from conference.site.urls import absolute_url
 
 
@@ -38,7 +39,7 @@ def audience(event_id: int, name: str) -> list[Registration]:
 
 def render(subject: str, body: str, registration: Registration):
     """The message as ``registration`` receives it, in their language; also the preview."""
-    with force_locale(registration.locale):
+    with speaking(registration.locale):
         message = mail.new_message(registration.email, subject)
         link = absolute_url("registration.own_page", token=link_token(registration)) if registration.is_active else None
         message.set_content(render_template("registration/mail/bulk.txt", registration=registration, body=body, link=link))

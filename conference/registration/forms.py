@@ -140,7 +140,7 @@ def registration_form(event: Event, registration: Registration | None = None, by
 
     questions = asked(event)
     for question in questions:
-        setattr(EventRegistrationForm, f"question_{question.id}", question_field(question, str(get_locale())))
+        setattr(EventRegistrationForm, f"question_{question.id}", question_field(question, get_locale().language))
     for index, slot in enumerate(slots):
         field = RadioField(
             _l("Forum"), coerce=int, choices=[SelectChoice(item.id, item.title) for item in slot.items],

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from string import Formatter
 
 import sqlalchemy as sa
-from flask_babel import force_locale, format_date, gettext as _, lazy_gettext as _l
+from flask_babel import format_date, gettext as _, lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
 from conference.audit.models import AuditAction
@@ -22,6 +22,7 @@ from conference.extensions import db
 from conference.registration.models import MailText, Registration, RegistrationStatus
 from conference.rules import Refusal
 from conference.site.filters import time_range
+from conference.site.i18n import speaking
 from conference.site.urls import absolute_url
 
 LOCALES = ("de", "en")
@@ -163,7 +164,7 @@ def own_texts(event_id: int) -> dict[tuple[str, str], MailText]:
 
 
 def default(kind: str, locale: str) -> tuple[str, str]:
-    with force_locale(locale):
+    with speaking(locale):
         return str(KINDS[kind].subject), str(KINDS[kind].text)
 
 
@@ -189,7 +190,7 @@ def preview(event: Event, kind: str, locale: str, subject: str, text: str) -> tu
     check(kind, text, f"text_{locale}")
     sample = Registration(event=event, first_name="Erika", last_name="Mustermann", locale=locale,
                           status=RegistrationStatus.CONFIRMED)  # never added to the session
-    with force_locale(locale):
+    with speaking(locale):
         values = values_for(sample, absolute_url("registration.own_page", token="beispiel"), position=3)
     return " ".join(fill(subject, values).split()), fill(_normalised(text), values)
 

@@ -183,7 +183,7 @@ def add(event_id: int):
     form.privacy.label.text = _("The person has agreed to the privacy notice (e.g. on the phone).")
     if form.validate_on_submit():
         try:
-            outcome = services.register(event.id, form.applicant(str(get_locale())), utcnow(), by_organiser=True)
+            outcome = services.register(event.id, form.applicant(get_locale().language), utcnow(), by_organiser=True)
         except services.RegistrationError as refused:
             form.add_error(refused.message, refused.field)
         else:

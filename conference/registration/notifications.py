@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import render_template
-from flask_babel import force_locale
 
 from conference.database import row_locked, utcnow
 from conference.events import ical
@@ -15,6 +14,7 @@ from conference.registration import mail_texts
 from conference.registration.models import Registration, RegistrationStatus
 from conference.registration.services import forum_slots, link_token, place_on_waiting_list
 from conference.site import qr
+from conference.site.i18n import speaking
 from conference.site.urls import absolute_url
 from conference.tasks import services as tasks
 
@@ -27,7 +27,7 @@ def build(context: dict):
 
 def compose(registration: Registration, reason: str, forum_dropped: bool = False, position: int | None = None):
     """The mail about ``registration`` for ``reason``, in its language; ``position`` stands in for a sample's place."""
-    with force_locale(registration.locale):
+    with speaking(registration.locale):
         link = absolute_url("registration.own_page", token=link_token(registration)) if registration.is_active else None
         kind = mail_texts.kind_of(reason, registration.status)
         subject, text = mail_texts.compose(registration, kind, link, position or place_on_waiting_list(registration))

@@ -37,7 +37,7 @@ def register(slug: str):
         return render_template("registration/closed.html", event=event, now=now)
     form = registration_form(event)
     if form.validate_on_submit():
-        applicant = form.applicant(str(get_locale()))
+        applicant = form.applicant(get_locale().language)
         try:
             services.register(event.id, applicant, now)
         except services.RegistrationError as error:

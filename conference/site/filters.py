@@ -9,13 +9,13 @@ from markupsafe import Markup, escape
 
 
 def clock(moment: datetime) -> str:
-    """A time of day in Berlin time: "9.30" in German, "9:30 AM" in English."""
+    """A time of day in Berlin time: "9.30" in German, "09:30" in (British) English."""
     # Translators: a Babel time pattern; German uses "H.mm" (9.30), the way German programmes print times.
-    return format_time(moment, gettext("h:mm a"))
+    return format_time(moment, gettext("HH:mm"))
 
 
 def time_range(starts_at: datetime, ends_at: datetime) -> str:
-    """ "9.30 – 16.00 Uhr" in German, "9:30 AM – 4:00 PM" in English."""
+    """ "9.30 – 16.00 Uhr" in German, "09:30 – 16:00" in English."""
     # Translators: a span of clock times; German adds "Uhr" after it.
     return gettext("%(start)s – %(end)s", start=clock(starts_at), end=clock(ends_at))
 

@@ -1,6 +1,15 @@
 from flask import current_app, has_request_context, session
+from flask_babel import force_locale
 
 LOCALE_SESSION_KEY = "locale"
+# The interface speaks a language ("de", "en"); dates and times follow a country's customs. English
+# readers of German events get British formats (29 September 2011, 09:30), not American ones.
+FORMATS = {"en": "en_GB"}
+
+
+def speaking(language: str):
+    """Build something (a mail, a PDF) in ``language`` outside the visitor's request: ``force_locale`` with its formats."""
+    return force_locale(FORMATS.get(language, language))
 
 
 def select_locale() -> str:
@@ -9,6 +18,5 @@ def select_locale() -> str:
     Outside a request (commands, mail built later) the default language applies.
     """
     chosen = session.get(LOCALE_SESSION_KEY) if has_request_context() else None
-    if chosen in current_app.config["LANGUAGES"]:
-        return chosen
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    language = chosen if chosen in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+    return FORMATS.get(language, language)

@@ -122,6 +122,11 @@ def test_a_new_organiser_builds_an_event_from_nothing_and_runs_its_registration(
     expect(page.locator(".mail-preview").first).to_contain_text("Liebe/r Erika,")
     assert serious_accessibility_violations(page) == []
     screenshot(page, "62-journey-mail-text-preview")
+    page.set_viewport_size({"width": 360, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "62-journey-mail-text-preview-360")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("button", name="Speichern").click()
     expect(page.get_by_role("row", name=re.compile("Anmeldebestätigung"))).to_contain_text("eigener Text")
 

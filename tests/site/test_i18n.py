@@ -38,7 +38,11 @@ def test_switching_to_english_and_back_keeps_the_visitor_on_the_page(client, mak
     assert "Kommende Veranstaltungen" in client.get("/").get_data(as_text=True)
 
 
-def test_english_times_use_the_twelve_hour_clock(client, make_event):
+def test_english_dates_and_times_are_british(client, make_event, mailbox):
+    from conference.database import utcnow
+    from conference.registration import services
+    from tests.conftest import applicant
+
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
@@ -46,8 +50,13 @@ def test_english_times_use_the_twelve_hour_clock(client, make_event):
     event = make_event(starts_at=datetime(2011, 9, 29, 9, 30, tzinfo=berlin), ends_at=datetime(2011, 9, 29, 16, 0, tzinfo=berlin))
     switch_language(client, "en")
     html = client.get(f"/events/{event.slug}").get_data(as_text=True)
-    assert "Thursday, September 29, 2011" in html
-    assert "9:30\u202fAM – 4:00\u202fPM" in html or "9:30 AM – 4:00 PM" in html
+    assert "Thursday, 29 September 2011" in html and "09:30 – 16:00" in html and "AM" not in html
+    assert 'lang="en"' in html and "en_GB" not in html  # the page's language stays "en"
+
+    registration = services.register(event.id, applicant(locale="en"), utcnow()).registration
+    assert registration.locale == "en"
+    mail = mailbox.to(registration.email)[0].get_body(("plain",)).get_content()
+    assert "29 September 2011" in mail and "09:30 – 16:00" in mail
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "\\\\evil.example", "javascript:alert(1)", "",

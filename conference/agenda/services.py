@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import combinations
 
+import sqlalchemy as sa
+
 from flask_babel import gettext as _
 
 from conference.agenda.models import AgendaItem, AgendaItemKind, AgendaItemPerson, AppearanceRole, Room
@@ -13,6 +15,7 @@ from conference.database import row_locked
 from conference.events import signals as event_signals
 from conference.events.models import Event
 from conference.extensions import db
+from conference.organisations import signals as organisation_signals
 from conference.organisations.models import Organisation
 from conference.people.models import Person
 from conference.rules import Refusal
@@ -187,3 +190,9 @@ def people_of(items: list[AgendaItem]) -> list[Person]:
         for appearance in item.appearances:
             seen.setdefault(appearance.person.id, appearance.person)
     return list(seen.values())
+
+
+@organisation_signals.merging.connect
+def move_examples_to_kept_organisation(kept: Organisation, duplicate: Organisation, **_details) -> None:
+    db.session.execute(sa.update(AgendaItem).where(AgendaItem.presenting_organisation_id == duplicate.id)
+                       .values(presenting_organisation_id=kept.id))

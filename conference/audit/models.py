@@ -46,6 +46,7 @@ class AuditAction(LabelledEnum):
     PARTNER_LINK_RENEWED = "material.partner_link", _l("Link for speakers and partners renewed")
     PERSON_SAVED = "person.saved", _l("Person saved")
     ORGANISATION_SAVED = "organisation.saved", _l("Organisation saved")
+    ORGANISATION_MERGED = "organisation.merged", _l("Duplicate organisation merged")
     ACCOUNT_INVITED = "account.invited", _l("Account created")
     ACCOUNT_CHANGED = "account.changed", _l("Account changed")
     TWO_FACTOR_ON = "account.two_factor_on", _l("Two-factor log-in switched on")

@@ -17,6 +17,7 @@ from conference.events import signals
 from conference.events.models import (DEFAULT_RETENTION_DAYS, Event, EventKind, EventPartner, EventStatus, ExtentUnit,
                                        ParticipantListMode, PartnerRole)
 from conference.extensions import db
+from conference.organisations import signals as organisation_signals
 from conference.organisations.models import Organisation, OrganisationKind
 from conference.rules import Refusal
 
@@ -236,3 +237,16 @@ def public_roles(organisation: Organisation) -> list[tuple[Event, list[PartnerRo
         if partner.event.is_public:
             by_event.setdefault(partner.event.id, (partner.event, []))[1].append(partner.role)
     return sorted(by_event.values(), key=lambda entry: entry[0].starts_at, reverse=True)
+
+
+@organisation_signals.merging.connect
+def move_to_kept_organisation(kept: Organisation, duplicate: Organisation, **_details) -> None:
+    """Events name the organisation kept as network and partner; a role it already holds at an event is not doubled."""
+    db.session.execute(sa.update(Event).where(Event.network_id == duplicate.id).values(network_id=kept.id))
+    held = {(partner.event_id, partner.role) for partner in kept.event_roles}
+    for partner in list(duplicate.event_roles):
+        if (partner.event_id, partner.role) in held:
+            duplicate.event_roles.remove(partner)  # an orphan, deleted
+        else:
+            partner.organisation = kept
+            held.add((partner.event_id, partner.role))

@@ -63,3 +63,31 @@ def edit(organisation_id: int | None):
             return redirect(back, code=303)
     return render_template("manage/organisation.html", form=form, organisation=organisation, similar=similar,
                            back=back), status_of(form)
+
+
+class MergeForm(Form):
+    kept_id = SelectField(_l("The organisation that stays"), coerce=int)
+
+
+@blueprint.route("/manage/organisations/<int:organisation_id>/merge", methods=["GET", "POST"])
+def merge(organisation_id: int):
+    """Administrators fold a duplicate into the organisation that stays, after seeing what will happen."""
+    duplicate = db.session.get(Organisation, organisation_id) or abort(404)
+    form = MergeForm()
+    similar = services.similar(duplicate.name, duplicate.short_name or "", besides=duplicate.id)
+    others = similar + [org for org in db.session.scalars(db.select(Organisation).where(Organisation.id != duplicate.id)
+                                                          .order_by(Organisation.name)) if org not in similar]
+    form.kept_id.choices = [SelectChoice(org.id, org.name + (f" ({org.short_name})" if org.short_name else "")) for org in others]
+    kept = None
+    if form.validate_on_submit():
+        kept = db.session.get(Organisation, form.kept_id.data)
+        if "confirm" in request.form:
+            try:
+                services.merge(duplicate.id, form.kept_id.data)
+            except services.MergeError as refused:
+                form.add_error(refused.message, "kept_id")
+            else:
+                flash(_("%(duplicate)s is merged into %(kept)s.", duplicate=duplicate.name, kept=kept.name), "success")
+                return redirect(url_for(".edit", organisation_id=kept.id), code=303)
+    return render_template("manage/organisation_merge.html", form=form, duplicate=duplicate, kept=kept,
+                           similar=similar), status_of(form)

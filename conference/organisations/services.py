@@ -10,7 +10,7 @@ from conference.audit.models import AuditAction
 from conference.audit.services import record
 from conference.database import write_transaction
 from conference.extensions import db
-from conference.organisations import logos
+from conference.organisations import logos, signals
 from conference.organisations.models import Organisation, OrganisationKind
 from conference.rules import Refusal
 from conference.site.urls import slugify
@@ -64,6 +64,36 @@ def save(organisation: Organisation | None, details: OrganisationDetails, logo: 
         raise
     logos.remove(old_logo)
     return organisation
+
+
+class MergeError(Refusal):
+    pass
+
+
+def merge(duplicate_id: int, kept_id: int) -> Organisation:
+    """Fold a duplicate into the organisation that stays: whatever pointed to the duplicate (events, people,
+    programme items, projects it runs) points to the one kept, which takes over details it lacks; the
+    duplicate is deleted."""
+    with write_transaction():
+        duplicate, kept = db.session.get(Organisation, duplicate_id), db.session.get(Organisation, kept_id)
+        if duplicate is None or kept is None or duplicate.id == kept.id:
+            raise MergeError(_("Please choose another organisation to keep."))
+        for name in ("short_name", "city", "website", "description", "logo"):
+            if not getattr(kept, name):
+                setattr(kept, name, getattr(duplicate, name))
+                if name == "logo":
+                    duplicate.logo = None  # the file now belongs to the one kept
+        if kept.parent_id == duplicate.id:
+            kept.parent_id = duplicate.parent_id if duplicate.parent_id != kept.id else None
+        for child in list(duplicate.children):
+            child.parent = kept if child.id != kept.id else child.parent
+        signals.merging.send(kept, duplicate=duplicate)
+        db.session.flush()
+        old_logo = duplicate.logo
+        db.session.delete(duplicate)
+        record(AuditAction.ORGANISATION_MERGED, f"{duplicate.name} → {kept.name}")
+    logos.remove(old_logo)
+    return kept
 
 
 def similar(name: str, short_name: str = "", besides: int | None = None) -> list[Organisation]:

@@ -2,10 +2,13 @@
 
 from dataclasses import dataclass
 
+import sqlalchemy as sa
+
 from conference.audit.models import AuditAction
 from conference.audit.services import record
 from conference.database import write_transaction
 from conference.extensions import db
+from conference.organisations import signals as organisation_signals
 from conference.organisations.models import Organisation
 from conference.people.models import Person
 
@@ -37,3 +40,8 @@ def save(person: Person | None, details: PersonDetails) -> Person:
         for event in events_of(person) or {None}:  # in the log of every event the person appears in
             record(AuditAction.PERSON_SAVED, person.full_name, event.id if event else None)
     return person
+
+
+@organisation_signals.merging.connect
+def move_people_to_kept_organisation(kept: Organisation, duplicate: Organisation, **_details) -> None:
+    db.session.execute(sa.update(Person).where(Person.organisation_id == duplicate.id).values(organisation_id=kept.id))

@@ -91,3 +91,54 @@ def test_an_organiser_adds_a_partner_organisation_and_is_warned_of_a_similar_one
     new = db.session.scalar(sa.select(Organisation).where(Organisation.name == "Landesamt für Statistik"))
     assert client.get(f"/manage/organisations/{new.id}").status_code == 403
     assert client.post("/manage/organisations/new", data=data | {"back": "https://evil.example/"}).status_code != 500
+
+
+def test_an_administrator_merges_a_duplicate_and_everything_that_named_it_names_the_one_kept(
+        client, admin, make_organisation, make_event, make_person, make_agenda_item):
+    from conference.agenda.models import AgendaItem
+    from conference.audit.models import AuditAction, AuditEntry
+    from conference.events.models import Event, EventPartner, PartnerRole
+    from conference.people.models import Person
+
+    kept = make_organisation(name="Bildungswerk Vielfalt Rostock e. V.", short_name="BVR")
+    (logos.folder() / "dup.png").write_bytes(PNG)
+    duplicate = make_organisation(name="Bildungswerk Vielfalt Rostock", website="https://bvr.example.org", logo="dup.png")
+    project = make_organisation(name="Projekt Brücke", parent_id=duplicate.id)
+    both = make_event(partners=[(PartnerRole.ORGANISER, kept), (PartnerRole.ORGANISER, duplicate), (PartnerRole.FUNDER, duplicate)],
+                      network_id=duplicate.id)
+    person = make_person(organisation_id=duplicate.id)
+    example = make_agenda_item(both, presenting_organisation_id=duplicate.id)
+    url = f"/manage/organisations/{duplicate.id}/merge"
+
+    choice = client.get(url).get_data(as_text=True)
+    assert choice.index("Bildungswerk Vielfalt Rostock e. V. (BVR)") < choice.index("Projekt Brücke")  # the similar one first
+    confirm = client.post(url, data={"csrf_token": form_token(client, url), "kept_id": kept.id}).get_data(as_text=True)
+    assert "kann nicht rückgängig gemacht werden" in confirm
+    assert db.session.get(Organisation, duplicate.id) is not None  # nothing happens before the second yes
+    response = client.post(url, data={"csrf_token": form_token(client, url), "kept_id": kept.id, "confirm": "1"})
+
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Organisation, duplicate.id) is None
+    kept = db.session.get(Organisation, kept.id)
+    assert (kept.website, kept.logo, kept.short_name) == ("https://bvr.example.org", "dup.png", "BVR")
+    assert (logos.folder() / "dup.png").exists()
+    roles = sorted((p.role.value, p.organisation_id) for p in db.session.scalars(sa.select(EventPartner).where(EventPartner.event_id == both.id)))
+    assert roles == sorted([(PartnerRole.ORGANISER.value, kept.id), (PartnerRole.FUNDER.value, kept.id)])  # not twice
+    assert db.session.get(Event, both.id).network_id == kept.id
+    assert db.session.get(Person, person.id).organisation_id == kept.id
+    assert db.session.get(AgendaItem, example.id).presenting_organisation_id == kept.id
+    assert db.session.get(Organisation, project.id).parent_id == kept.id
+    assert db.session.scalar(sa.select(AuditEntry.subject).where(AuditEntry.action == AuditAction.ORGANISATION_MERGED)) \
+        == "Bildungswerk Vielfalt Rostock → Bildungswerk Vielfalt Rostock e. V."
+
+
+def test_an_organisation_is_not_merged_into_itself_and_organisers_merge_nothing(client, make_user, make_organisation):
+    organisation = make_organisation()
+    url = f"/manage/organisations/{organisation.id}/merge"
+    log_in(client, make_user())
+    assert client.get(url).status_code == 403
+    client.post("/logout", data={"csrf_token": form_token(client, "/manage/")})
+    log_in(client, make_user(role=UserRole.ADMINISTRATOR))
+    response = client.post(url, data={"csrf_token": form_token(client, url), "kept_id": organisation.id, "confirm": "1"})
+    assert response.status_code == 422 and db.session.get(Organisation, organisation.id) is not None

@@ -7,6 +7,7 @@ renders many chunks. The pool lives as long as the app process; ``shutdown`` end
 
 import multiprocessing
 import os
+import select
 import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -29,8 +30,28 @@ def _pool() -> ProcessPoolExecutor:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["conference.documents.engine"])
             _executor = ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=context,
-                                            initializer=engine.warm_up, max_tasks_per_child=CHUNKS_PER_WORKER)
+                                            initializer=_start_worker, initargs=(os.getpid(),),
+                                            max_tasks_per_child=CHUNKS_PER_WORKER)
         return _executor
+
+
+def _start_worker(app_pid: int) -> None:
+    engine.warm_up()
+    threading.Thread(target=_exit_with, args=(app_pid,), daemon=True).start()
+
+
+def _exit_with(app_pid: int) -> None:
+    """End this worker when the app process ends, however it ends.
+
+    A killed app leaves its workers waiting on the task queue for ever (they hold its pipe themselves),
+    and with them the forkserver and the resource tracker, which wait for every holder of their pipes.
+    Once the workers are gone, those two see the end of their pipes and exit as well.
+    """
+    try:
+        select.select([os.pidfd_open(app_pid)], [], [])  # a process's pidfd turns readable when it ends
+    except ProcessLookupError:
+        pass  # it has ended already
+    os._exit(0)
 
 
 def render_in_parallel(html_chunks: Iterable[str], folders: dict[str, str]) -> Iterator[bytes]:

@@ -1,9 +1,10 @@
 import re
+from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale, gettext, lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import TextAreaField
+from wtforms import TextAreaField, i18n as wtforms_i18n
 from wtforms.validators import ValidationError
 
 # Control characters other than tab and line breaks: invisible, and PostgreSQL refuses NUL in text;
@@ -60,6 +61,32 @@ class Form(FlaskForm):
             one_line = [] if issubclass(unbound_field.field_class, TextAreaField) else [join_lines]
             unbound_field.kwargs["filters"] = [remove_control_characters, *one_line, *filters]
             return unbound_field.bind(form=form, **options)
+
+        def get_translations(self, form):
+            return BuiltinMessages(get_locale().language)
+
+
+# Messages of WTForms' own that its German catalogue lacks; here so that ours holds them.
+MISSING_FROM_WTFORMS = (_l("Not a valid time value."),)
+
+
+class BuiltinMessages:
+    """WTForms' own messages ("Not a valid integer value.") from the catalogue WTForms ships, ours where it has none."""
+
+    def __init__(self, language: str):
+        self.shipped = shipped_catalogue(language)
+
+    def gettext(self, message: str) -> str:
+        translated = self.shipped.gettext(message)
+        return translated if translated != message else gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.shipped.ngettext(singular, plural, n)
+
+
+@cache
+def shipped_catalogue(language: str):
+    return wtforms_i18n.get_translations([language])
 
 
 def status_of(form: FlaskForm) -> int:

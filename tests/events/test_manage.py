@@ -47,10 +47,14 @@ def test_bad_event_input_gets_messages_at_the_fields(client, make_user, make_eve
     for fields, message in (({"end": "08:00"}, "Das Ende muss nach dem Beginn liegen."),
                             ({"slug": "belegt"}, "Eine andere Veranstaltung hat diese Adresse schon."),
                             ({"slug": "Mit Leerzeichen"}, "Nur Kleinbuchstaben, Ziffern und Bindestriche."),
-                            ({"contact_email": "kaputt"}, "gültige E-Mail-Adresse")):
+                            ({"contact_email": "kaputt"}, "gültige E-Mail-Adresse"),
+                            ({"capacity": "viele"}, "Keine gültige, ganze Zahl."),  # WTForms' own message, in German
+                            ({"start": "halb zehn"}, "Keine gültige Uhrzeit")):
         response = post_form(client, "/manage/events/new", **fields)
         assert response.status_code == 422 and message in response.get_data(as_text=True), fields
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Event)) == 1
+    client.get("/language/en")
+    assert "Not a valid integer value." in post_form(client, "/manage/events/new", capacity="viele").get_data(as_text=True)
 
 
 def test_raising_the_capacity_in_the_form_moves_people_up(client, make_user, make_event, mailbox):

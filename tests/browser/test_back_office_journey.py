@@ -131,3 +131,62 @@ def test_every_page_of_the_event_workspace_fits_a_phone_and_leads_to_every_other
             violations[section] = found
         screenshot(page, f"50-workspace-{section.lower()}-360")
     assert too_wide == {} and violations == {}
+
+
+def test_every_other_back_office_page_and_the_registrant_s_pages_fit_a_phone(page, live_server, live_app):
+    from conference.accounts.models import User, UserRole
+    from conference.agenda.models import AgendaItem
+    from conference.events.models import Event
+    from conference.extensions import db
+    from conference.materials.models import Material
+    from conference.organisations.models import Organisation
+    from conference.people.models import Person
+    from conference.registration.models import Question, Registration
+    from conference.registration.services import link_token
+
+    with live_app.app_context():
+        admin = db.session.scalar(db.select(User).where(User.email == "admin.360@example.org"))
+        if admin is None:
+            admin = User(email="admin.360@example.org", name="Ada Admin", role=UserRole.ADMINISTRATOR)
+            admin.set_password("ein-langes-passwort")
+            db.session.add(admin)
+            db.session.commit()
+        event = db.session.scalar(db.select(Event).where(Event.slug == "schulversagen-schulerfolg"))
+        first = lambda model, *where: db.session.scalar(db.select(model).where(*where).limit(1))  # noqa: E731
+        registration = first(Registration, Registration.event_id == event.id) or first(Registration)
+        base, token = f"/manage/events/{event.id}", link_token(registration)
+        own = f"/manage/events/{registration.event_id}/registrations"
+        item = first(AgendaItem, AgendaItem.event_id == event.id)
+        question = first(Question, Question.event_id == event.id)
+        material = first(Material, Material.event_id == event.id)
+        organisation, person = first(Organisation), first(Person)
+        paths = [
+            "/manage/", "/manage/accounts/", f"/manage/accounts/{admin.id}", "/manage/accounts/me/two-factor",
+            "/manage/accounts/new", "/manage/log", "/manage/organisations/", f"/manage/organisations/{organisation.id}",
+            f"/manage/organisations/{organisation.id}/merge", "/manage/organisations/new", "/manage/people/",
+            f"/manage/people/{person.id}", "/manage/people/new", "/manage/events/new",
+            f"{base}/agenda/{item.id}", f"{base}/agenda/{item.id}/delete", f"{base}/agenda/new", f"{base}/duplicate",
+            f"{base}/status/unpublish", f"{own}/{registration.id}", f"{own}/{registration.id}/cancel",
+            f"{base}/registrations/new", f"{base}/registrations/form/{question.id}", f"{base}/registrations/form/{question.id}/remove",
+            f"{base}/registrations/form/new", f"{base}/registrations/form/preview", f"{base}/registrations/mail-texts/",
+            f"{base}/registrations/mail-texts/confirmed", f"/registrations/{token}", f"/registrations/{token}/edit",
+            f"/registrations/{token}/cancel", f"/registrations/{token}/delete", f"/registrations/{token}/materials",
+        ] + ([f"{base}/materials/{material.id}", f"{base}/materials/{material.id}/delete"] if material else [])
+
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto(live_server + "/login")
+    page.get_by_label("E-Mail-Adresse").fill("admin.360@example.org")
+    page.get_by_label("Passwort").fill("ein-langes-passwort")
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page.get_by_role("heading", name="Verwaltung", level=1)).to_be_visible()
+    too_wide, violations, failed = {}, {}, {}
+    for path in paths:
+        response = page.goto(live_server + path)
+        if response.status != 200:
+            failed[path] = response.status
+        if (width := page.evaluate("document.documentElement.scrollWidth")) > 360:
+            too_wide[path] = width
+            screenshot(page, f"55-too-wide-{len(too_wide)}")
+        if found := serious_accessibility_violations(page):
+            violations[path] = found
+    assert (failed, too_wide, violations) == ({}, {}, {})

@@ -1,6 +1,7 @@
 """Registrations of one event, for its organisers: search, filter, decide, cancel, move up; the registration form's questions."""
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
@@ -19,7 +20,7 @@ from conference.registration import bulk
 from conference.registration import export as export_table
 from conference.registration import mail_texts, questions, services
 from conference.registration.forms import registration_form
-from conference.registration.models import Question, QuestionKind, Registration, RegistrationStatus
+from conference.registration.models import ForumChoice, Question, QuestionKind, Registration, RegistrationStatus
 from conference.site.forms import Form, status_of
 from conference.site.urls import local_path
 from conference.tasks.manage import failed as failed_tasks
@@ -59,7 +60,8 @@ SORTS = {
 
 
 def registrations_query(event_id: int, search: str, status: str, sort: str) -> sa.Select:
-    query = sa.select(Registration).where(Registration.event_id == event_id)
+    query = sa.select(Registration).where(Registration.event_id == event_id).options(
+        selectinload(Registration.forum_choices).joinedload(ForumChoice.agenda_item))  # one query for the page's forums
     if search:
         query = query.where(services.typed_search(
             search, Registration.first_name, Registration.last_name, Registration.email, Registration.organisation))

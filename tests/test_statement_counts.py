@@ -1,0 +1,81 @@
+"""Pages ask the database a fixed number of questions, however many registrations, speakers and items there are."""
+
+import secrets
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from conference.agenda.models import AgendaItemKind
+from conference.database import utcnow
+from conference.extensions import db
+from conference.registration.models import ForumChoice, Registration, RegistrationStatus
+from tests.conftest import log_in
+
+
+def add_registrations(event, count: int) -> None:
+    now = utcnow()
+    db.session.execute(sa.insert(Registration), [{
+        "event_id": event.id, "status": RegistrationStatus.CONFIRMED if i % 5 else RegistrationStatus.WAITLISTED,
+        "first_name": f"Vorname{i}", "last_name": f"Nachname{i}", "email": f"person{event.id}-{i}@example.org",
+        "organisation": "Bildungszentrum", "privacy_accepted_at": now, "link_nonce": secrets.token_hex(16),
+        "token_hash": secrets.token_hex(32), "check_in_code": secrets.token_hex(8).upper(), "created_at": now,
+        "checked_in_at": now if i % 3 == 0 else None,
+    } for i in range(count)])
+    db.session.commit()
+
+
+def statements(client, path: str) -> int:
+    executed = []
+    listener = lambda *_args: executed.append(1)  # noqa: E731
+    sa.event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        response = client.get(path)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", listener)
+    assert response.status_code == 200, path
+    return len(executed)
+
+
+PAGES = {
+    "event page": "/events/{slug}",
+    "agenda": "/events/{slug}/agenda",
+    "registrations": "/manage/events/{id}/registrations/",
+    "documents": "/manage/events/{id}/documents/",
+    "check-in search": "/manage/events/{id}/check-in/?q=Nachname",
+    "overview": "/manage/events/{id}/registrations/dashboard",
+    "home page": "/",
+}
+
+
+@pytest.fixture
+def small_and_big(make_event, make_agenda_item, make_person, make_organisation, make_forums):
+    """Two events alike but for their size: 3 registrations, 2 items; 1,000 registrations, 40 items."""
+    def build(registrations: int, items: int):
+        event = make_event(capacity=registrations, starts_at=utcnow() + timedelta(days=20),
+                           ends_at=utcnow() + timedelta(days=20, hours=6))
+        forum, _other = make_forums(event, registrations, registrations)
+        for number in range(items):
+            make_agenda_item(event, 10 * number, 10, room=f"Raum {number % 3}", kind=AgendaItemKind.GOOD_PRACTICE,
+                             speakers=[make_person(organisation_id=make_organisation().id)],
+                             presenting_organisation_id=make_organisation().id)
+        add_registrations(event, registrations)
+        db.session.execute(sa.insert(ForumChoice), [{"registration_id": registration_id, "agenda_item_id": forum.id}
+                                                   for registration_id in db.session.scalars(
+                                                       sa.select(Registration.id).where(Registration.event_id == event.id))])
+        db.session.commit()
+        return event
+
+    return build(3, 2), build(1000, 40)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_page_asks_as_often_for_a_thousand_registrations_as_for_three(client, make_user, small_and_big, page):
+    small, big = small_and_big
+    log_in(client, make_user(events=[small, big]))
+    paths = [PAGES[page].format(slug=event.slug, id=event.id) for event in (small, big)]
+    for path in paths:  # what is looked up once per process and event (cached) is not the page's
+        client.get(path)
+    counts = [statements(client, path) for path in paths]
+    assert counts[0] == counts[1], f"{page}: {counts[0]} statements for the small event, {counts[1]} for the big one"
+    assert counts[1] <= 25, f"{page}: {counts[1]} statements"

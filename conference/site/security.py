@@ -57,7 +57,19 @@ def init(app: Flask) -> None:
             response.headers["Cache-Control"] = "private, no-store"
         if request.is_secure:
             response.headers["Strict-Transport-Security"] = HSTS
-        return response
+        return revalidated(response)
+
+
+def revalidated(response: Response) -> Response:
+    """A public page carries an ETag of its content: a browser or proxy asking again with it gets
+    "304 Not Modified" until the page (its event, agenda, partners) has changed, and no body."""
+    private = "no-store" in response.headers.get("Cache-Control", "") or request.path.startswith("/manage/")
+    if request.method in ("GET", "HEAD") and response.status_code == 200 and response.mimetype == "text/html" \
+            and not private and not response.is_streamed:
+        response.headers.setdefault("Cache-Control", "no-cache")
+        response.add_etag()
+        response.make_conditional(request)
+    return response
 
 
 def allow_blob_workers(response: Response) -> Response:

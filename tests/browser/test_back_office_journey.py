@@ -125,6 +125,7 @@ def test_every_page_of_the_event_workspace_fits_a_phone_and_leads_to_every_other
     for section in sections:
         navigation.get_by_role("link", name=section, exact=True).click()
         expect(navigation.get_by_role("link", name=section, exact=True)).to_have_attribute("aria-current", "page")
+        page.wait_for_load_state("load")  # measured with its stylesheet applied, also on a busy machine
         if (width := page.evaluate("document.documentElement.scrollWidth")) > 360:
             too_wide[section] = width
         if found := serious_accessibility_violations(page):

@@ -37,3 +37,25 @@ def test_cookies_are_secure_and_http_only_in_production(tmp_path):
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["REMEMBER_COOKIE_HTTPONLY"]
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_a_public_page_is_sent_again_only_when_it_has_changed(client, make_event, make_user):
+    from conference.extensions import db
+    from tests.conftest import log_in
+
+    event = make_event(title="Fachtagung: Vielfalt als Stärke")
+    first = client.get(f"/events/{event.slug}")
+    etag = first.headers["ETag"]
+    assert first.headers["Cache-Control"] == "no-cache"
+
+    again = client.get(f"/events/{event.slug}", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+
+    event.title = "Fachtagung: Vielfalt als Stärke – neuer Termin"
+    db.session.commit()
+    changed = client.get(f"/events/{event.slug}", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and "neuer Termin" in changed.get_data(as_text=True)
+
+    log_in(client, make_user(events=[event]))
+    private = client.get(f"/manage/events/{event.id}/registrations/")
+    assert "ETag" not in private.headers and private.headers["Cache-Control"] == "no-store"

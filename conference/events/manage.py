@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from wtforms import DateField, SelectChoice, SelectField, StringField
@@ -101,12 +101,16 @@ def partners(event_id: int):
     form = PartnerForm()
     organisations = db.session.scalars(db.select(Organisation).order_by(Organisation.name)).all()
     form.organisation_id.choices = [SelectChoice(org.id, org.name) for org in organisations]
+    if not form.is_submitted() and request.args.get("organisation", type=int):
+        form.organisation_id.data = request.args.get("organisation", type=int)  # the one just added, chosen already
     if form.validate_on_submit():
         try:
             services.add_partner(event.id, form.organisation_id.data, PartnerRole(form.role.data))
         except services.EventError as refused:
             form.add_error(refused.message, refused.field)
         else:
+            flash(_("Added: %(name)s, %(role)s", name=db.session.get(Organisation, form.organisation_id.data).name,
+                    role=PartnerRole(form.role.data).label), "success")
             return redirect(url_for(".partners", event_id=event.id), code=303)
     return render_template("manage/partners.html", event=event, form=form, remove_form=Form()), status_of(form)
 

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from conference.audit.models import AuditAction
 from conference.audit.services import record
-from conference.database import row_locked, write_transaction
+from conference.database import row_locked, utcnow, write_transaction
 from conference.events import signals
 from conference.events.models import (DEFAULT_RETENTION_DAYS, Event, EventKind, EventPartner, EventStatus, ExtentUnit,
                                        ParticipantListMode, PartnerRole)
@@ -90,14 +90,18 @@ def create_event(details: EventDetails, by=None) -> Event:
     return event
 
 
-def update_event(event_id: int, details: EventDetails, read_version: str) -> list[str]:
+def update_event(event_id: int, details: EventDetails, read_version: str, now: datetime | None = None) -> list[str]:
     """Change an event, unless someone else changed it since the form showed version ``read_version``;
-    returns the names of the fields that changed."""
+    returns the names of the fields that changed. An emptied opening of a published event means, as the form
+    says, "with publishing": it has been published, so registration is open from ``now``."""
     _check(details, event_id)
     with row_locked(Event, event_id) as event:
         if version(event) != read_version:
             raise EventError(_("Someone else saved a change in the meantime, so yours was not saved. Your entries are "
                           "kept below: reload the page to see the other version, then make your changes again."))
+        if event.status == EventStatus.PUBLISHED and details.registration_opens_at is None:
+            now = _to_the_minute(now or utcnow())
+            details.registration_opens_at = min(event.registration_opens_at or now, now)
         changed = [field.name for field in fields(details)
                    if (getattr(event, field.name) or None) != (getattr(details, field.name) or None)]  # "" is no text either
         values = {name: (getattr(event, name), getattr(details, name)) for name in changed}
@@ -109,6 +113,11 @@ def update_event(event_id: int, details: EventDetails, read_version: str) -> lis
             signals.capacity_changed.send(event)  # raised: people move up from the waiting list
         record(AuditAction.EVENT_CHANGED, event.title, event.id, changed_fields=changed, changed_values=values)
     return changed
+
+
+def _to_the_minute(moment: datetime) -> datetime:
+    """As the form shows a time, so that saving the form unchanged changes nothing."""
+    return moment.replace(second=0, microsecond=0)
 
 
 def version(event: Event) -> str:
@@ -125,7 +134,7 @@ def set_status(event_id: int, status: EventStatus, now: datetime) -> Event:
         if status == EventStatus.CANCELLED and event.has_ended(now):
             raise EventError(_("This event has taken place; it can no longer be cancelled."))
         if status == EventStatus.PUBLISHED and event.registration_opens_at is None:
-            event.registration_opens_at = now  # registration opens with publishing unless set later
+            event.registration_opens_at = _to_the_minute(now)  # registration opens with publishing unless set later
         event.status = status
         if status == EventStatus.CANCELLED:
             signals.cancelled.send(event)  # everyone registered or waiting is told

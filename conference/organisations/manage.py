@@ -58,8 +58,12 @@ def edit(organisation_id: int | None):
         except services.SimilarOrganisations as refused:
             form.add_error(refused.message)
             similar = refused.found
+            if upload and upload.filename:  # a browser never sends a file field again by itself
+                form.add_error(_("Please choose the logo file again."), "logo")
         else:
             flash(_("Saved: %(title)s", title=organisation.name), "success")
+            if organisation_id is None and request.values.get("back"):  # an organiser adding a partner
+                back = f"{back}{'&' if '?' in back else '?'}organisation={organisation.id}"
             return redirect(back, code=303)
     return render_template("manage/organisation.html", form=form, organisation=organisation, similar=similar,
                            back=back), status_of(form)

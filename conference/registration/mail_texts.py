@@ -76,9 +76,14 @@ KINDS = {
         _l("Hello {name},\n\nwe look forward to seeing you soon. Here once more are the details, your check-in code "
            "and the link to your registration, should your plans have changed.")),
     "cancelled": MailKind(
-        _l("Cancellation"), _l("A registration is cancelled, by the person or by you."),
+        _l("Cancellation"), _l("Someone cancels their registration."),
         _l("Registration cancelled: {event}"),
         _l("Hello {name},\n\nyour registration has been cancelled. Thank you for letting us know.")),
+    "cancelled_by_organisers": MailKind(
+        _l("Cancelled by the organisers"), _l("You cancel a registration."),
+        _l("Registration cancelled: {event}"),
+        _l("Hello {name},\n\nthe organisers have cancelled your registration for this event. Should this be a "
+           "mistake, please write to us.")),
     "event_cancelled": MailKind(
         _l("Event cancelled"), _l("You cancel the event; to everyone registered or waiting."),
         _l("Event cancelled: {event}"),

@@ -218,7 +218,7 @@ def edit(event_id: int, registration_id: int):
 ACTIONS = {
     "approve": lambda registration_id: services.decide(registration_id, approve=True),
     "reject": lambda registration_id: services.decide(registration_id, approve=False),
-    "cancel": lambda registration_id: services.cancel(registration_id, utcnow()),
+    "cancel": lambda registration_id: services.cancel(registration_id, utcnow(), by_organiser=True),
     "promote": services.promote,
     "restore": lambda registration_id: services.restore(registration_id, utcnow()),
 }

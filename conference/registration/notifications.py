@@ -36,6 +36,8 @@ def compose(registration: Registration, reason: str, forum_dropped: bool = False
             "event": registration.event,
             "text": text,
             "forum_dropped": forum_dropped,
+            # Moved up or restored into a registration the organisers still have to confirm.
+            "awaiting_approval": reason in ("promoted", "restored") and registration.status == RegistrationStatus.PENDING,
             "link": link,
             "show_details": registration.is_active and not registration.event.is_cancelled,
             "forums": [choice.agenda_item for choice in registration.forum_choices],

@@ -37,7 +37,7 @@ from conference.registration.models import (
 )
 from conference.registration.questions import asked, fits, is_shown
 from conference.rules import Refusal
-from conference.site import qr
+from conference.site import i18n, qr
 from conference.site.filters import clock
 
 CHECK_IN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread at the door
@@ -102,6 +102,7 @@ def registration_or_404(token: str) -> Registration:
     registration = registration_for_token(token)
     if registration is None:
         abort(404)
+    i18n.prefer(registration.locale)
     return registration
 
 
@@ -290,7 +291,7 @@ def update(registration_id: int, applicant: Applicant, now: datetime, by_organis
     return registration
 
 
-def cancel(registration_id: int, now: datetime) -> Registration:
+def cancel(registration_id: int, now: datetime, by_organiser: bool = False) -> Registration:
     """Cancel; a freed seat goes to the first person on the waiting list."""
     registration = db.session.get(Registration, registration_id)
     with row_locked(Event, registration.event_id) as event:
@@ -299,7 +300,7 @@ def cancel(registration_id: int, now: datetime) -> Registration:
             raise RegistrationError(_("This registration can no longer be cancelled."))
         registration.status = RegistrationStatus.CANCELLED
         registration.cancelled_at = now
-        _queue_mail(registration, "cancelled")
+        _queue_mail(registration, "cancelled_by_organisers" if by_organiser else "cancelled")
         fill_free_seats(event)
         record(AuditAction.REGISTRATION_CANCELLED, registration.full_name, event.id, registration.id)
     return registration
@@ -480,6 +481,7 @@ def fill_free_seats(event: Event) -> None:
         for choice in full:
             registration.forum_choices.remove(choice)
         _queue_mail(registration, "promoted", forum_dropped=bool(full))
+        record(AuditAction.REGISTRATION_PROMOTED, registration.full_name, event.id, registration.id)
 
 
 def _queue_mail(registration: Registration, reason: str, **extra) -> None:
@@ -503,9 +505,13 @@ def next_steps(event: Event, now: datetime) -> list[str]:
     steps, state = [], event.registration_state(now)
     pending = db.session.scalar(sa.select(sa.func.count()).where(
         Registration.event_id == event.id, Registration.status == RegistrationStatus.PENDING))
-    if event.status == EventStatus.DRAFT:
+    if event.status == EventStatus.DRAFT and event.registration_opens_at is None:
         steps.append(_("Not published yet: only the organisers can see it. Registration opens when you publish it, "
                        "unless you set a later opening in the settings."))
+    elif event.status == EventStatus.DRAFT:
+        steps.append(_("Not published yet: only the organisers can see it. Registration opens on %(date)s at %(time)s "
+                       "if it is published by then.", date=format_date(event.registration_opens_at, "long"),
+                       time=clock(event.registration_opens_at)))
     if not event.agenda_items:
         steps.append(_("The programme is still empty."))
     if state == RegistrationState.NOT_YET_OPEN:

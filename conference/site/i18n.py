@@ -1,5 +1,5 @@
 from flask import current_app, has_request_context, session
-from flask_babel import force_locale
+from flask_babel import force_locale, refresh
 
 LOCALE_SESSION_KEY = "locale"
 # The interface speaks a language ("de", "en"); dates and times follow a country's customs. English
@@ -20,3 +20,12 @@ def select_locale() -> str:
     chosen = session.get(LOCALE_SESSION_KEY) if has_request_context() else None
     language = chosen if chosen in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
     return FORMATS.get(language, language)
+
+
+def prefer(language: str) -> None:
+    """Speak ``language`` on this page and the next ones, unless the visitor chose one with the switch
+    (a registrant's own pages speak the language they registered in)."""
+    if session.get(LOCALE_SESSION_KEY) is None and language != current_app.config["BABEL_DEFAULT_LOCALE"] \
+            and language in current_app.config["LANGUAGES"]:
+        session[LOCALE_SESSION_KEY] = language
+        refresh()

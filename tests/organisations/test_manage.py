@@ -83,7 +83,7 @@ def test_an_organiser_adds_a_partner_organisation_and_is_warned_of_a_similar_one
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Organisation)) == 1
 
     saved = client.post("/manage/organisations/new", data=data | {"different": "y"})
-    assert saved.status_code == 303 and saved.location == partners
+    assert saved.status_code == 303 and saved.location.startswith(f"{partners}?organisation=")
     assert "Arbeit und Leben Mecklenburg Vorpommern e.V." in client.get(partners).get_data(as_text=True)
     unrelated = client.post("/manage/organisations/new", data=data | {"name": "Landesamt für Statistik"})
     assert unrelated.status_code == 303
@@ -142,3 +142,22 @@ def test_an_organisation_is_not_merged_into_itself_and_organisers_merge_nothing(
     log_in(client, make_user(role=UserRole.ADMINISTRATOR))
     response = client.post(url, data={"csrf_token": form_token(client, url), "kept_id": organisation.id, "confirm": "1"})
     assert response.status_code == 422 and db.session.get(Organisation, organisation.id) is not None
+
+
+def test_an_organiser_adding_a_partner_is_asked_for_the_logo_again_after_the_warning_and_finds_it_chosen(
+        client, make_user, make_event, make_organisation):
+    event = make_event()
+    make_organisation(name="Bildungszentrum Greifswald e. V.")
+    log_in(client, make_user(events=[event]))
+    back = f"/manage/events/{event.id}/partners"
+    url = f"/manage/organisations/new?back={back}"
+    data = {"csrf_token": form_token(client, url), "name": "Bildungszentrum Greifswald", "kind": "association",
+            "parent_id": "0", "back": back, "logo": (io.BytesIO(PNG), "logo.png")}
+    warned = client.post(url, data=data, content_type="multipart/form-data").get_data(as_text=True)
+    assert "Bitte wählen Sie die Logo-Datei noch einmal aus." in warned
+
+    data |= {"different": "y", "logo": (io.BytesIO(PNG), "logo.png")}
+    response = client.post(url, data=data, content_type="multipart/form-data")
+    new = db.session.scalar(sa.select(Organisation).where(Organisation.name == "Bildungszentrum Greifswald"))
+    assert new.logo and response.headers["Location"] == f"{back}?organisation={new.id}"
+    assert f'<option selected value="{new.id}">' in client.get(response.headers["Location"]).get_data(as_text=True)

@@ -99,3 +99,61 @@ def test_the_overview_and_the_settings_lead_to_publishing_cancelling_and_duplica
         r'name="csrf_token"[^>]*value="([^"]+)"', client.get(f"{base}/status/publish").get_data(as_text=True)).group(1)})
     assert response.headers["Location"] == f"{base}/registrations/dashboard"
     assert actions(f"{base}/registrations/dashboard") == [f"{base}/status/unpublish", f"{base}/status/cancel", f"{base}/duplicate"]
+
+
+def test_review_of_the_workspace_what_a_new_organiser_stumbled_over(client, make_event, make_user, mailbox):
+    """Found by trying the workspace as a new organiser: cancelling promotes someone silently, an organiser's
+    cancellation thanked the person for letting us know, undo was offered for a seat that is gone, a person
+    who moved up into an event with approval was told only that a place is free."""
+    from conference.audit.models import AuditAction, AuditEntry
+    from conference.registration.models import Registration
+    import sqlalchemy as sa
+
+    event = make_event(capacity=1, requires_approval=False)
+    log_in(client, make_user(events=[event]))
+    seated = services.register(event.id, applicant(first_name="Anna"), utcnow()).registration
+    waiting = services.register(event.id, applicant(first_name="Carla"), utcnow()).registration
+    url = f"/manage/events/{event.id}/registrations/{seated.id}/cancel"
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(url).get_data(as_text=True)).group(1)
+    client.post(url, data={"csrf_token": token})
+
+    assert "das Organisationsteam hat Ihre Anmeldung zu dieser Veranstaltung storniert" in \
+        mailbox.to(seated.email)[-1].get_body(("plain",)).get_content()
+    [promoted] = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == AuditAction.REGISTRATION_PROMOTED))
+    assert promoted.registration_id == waiting.id
+    listing = client.get(f"/manage/events/{event.id}/registrations/").get_data(as_text=True)
+    assert "Rückgängig" not in listing  # the seat went to Carla
+
+    approval = make_event(capacity=1, requires_approval=True)
+    first = services.register(approval.id, applicant(), utcnow()).registration
+    second = services.register(approval.id, applicant(), utcnow()).registration
+    services.decide(first.id, approve=False)
+    db.session.expire_all()
+    assert db.session.get(Registration, second.id).status.value == "pending"
+    mail = mailbox.to(second.email)[-1].get_body(("plain",)).get_content()
+    assert "Ein Platz ist frei geworden" in mail or "nachgerückt" in mail
+    assert "wartet nun auf die Bestätigung der Veranstalter" in mail
+
+
+def test_emptying_the_opening_of_a_published_event_keeps_registration_open(client, make_event, make_user):
+    from datetime import timedelta
+
+    event = make_event(registration_opens_at=utcnow() - timedelta(days=3))
+    log_in(client, make_user(events=[event]))
+    url = f"/manage/events/{event.id}/edit"
+    html = client.get(url).get_data(as_text=True)
+    data = {name: value for name, value in re.findall(r'<input[^>]*name="(\w+)"[^>]*value="([^"]*)"', html)}
+    data |= {name: value for name, value in re.findall(r'<select[^>]*name="(\w+)".*?<option selected value="([^"]*)"', html, re.S)}
+    data["registration_opens_at"] = ""
+    assert client.post(url, data=data).status_code == 303
+    db.session.expire_all()
+    assert "Jetzt anmelden" in client.get(f"/events/{event.slug}").get_data(as_text=True)
+
+
+def test_a_registrant_s_own_page_speaks_the_language_they_registered_in(client, make_event):
+    event = make_event()
+    registration = services.register(event.id, applicant(locale="en"), utcnow()).registration
+    html = client.get(f"/registrations/{services.link_token(registration)}").get_data(as_text=True)
+    assert '<html lang="en">' in html
+    client.get("/language/de")  # a visitor's own choice wins
+    assert '<html lang="de">' in client.get(f"/registrations/{services.link_token(registration)}").get_data(as_text=True)

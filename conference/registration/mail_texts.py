@@ -218,16 +218,18 @@ def save(event_id: int, kind: str, texts: dict[str, tuple[str, str]]) -> None:
             before = (stored.subject, stored.body) if stored else default(kind, locale)
             if (subject, text) == before:
                 continue
-            changed[f"subject_{locale}"], changed[f"text_{locale}"] = (before[0], subject), (before[1], text)
+            language = {"de": _("German"), "en": _("English")}[locale]
+            changed[f"{_('Subject')} ({language})"], changed[f"{_('Text')} ({language})"] = (before[0], subject), (before[1], text)
             if (subject, text) == default(kind, locale):
                 db.session.delete(stored)
             elif stored:
                 stored.subject, stored.body = subject, text
             else:
                 db.session.add(MailText(event_id=event.id, kind=kind, locale=locale, subject=subject, body=text))
+        changed = {name: values for name, values in changed.items() if values[0] != values[1]}
         if changed:
-            record(AuditAction.MAIL_TEXT_SAVED, str(KINDS[kind].label), event.id,
-                   changed_values={name: values for name, values in changed.items() if values[0] != values[1]})
+            record(AuditAction.MAIL_TEXT_SAVED, str(KINDS[kind].label), event.id, changed_fields=list(changed),
+                   changed_values=changed)
 
 
 def reset(event_id: int, kind: str) -> bool:

@@ -8,7 +8,7 @@ export while any registration holds an answer to it.
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from conference.audit.models import AuditAction
 from conference.audit.services import record
@@ -103,6 +103,18 @@ def _check(event: Event, details: QuestionDetails, question: Question | None) ->
             raise QuestionError(_("Please choose one of that question's answers."), field="condition")
 
 
+# What the log shows of a changed question, by the words of the form (the condition by its answer).
+LOGGED = {"label": _l("Question"), "kind": _l("Kind of answer"), "required": _l("An answer is required"),
+          "help_text": _l("Help text"), "options": _l("Options"), "label_en": _l("Question in English"),
+          "help_text_en": _l("Help text in English"), "options_en": _l("Options in English"), "shown_if_answer": _l("Asked")}
+
+
+def _shown(value) -> str:
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return " · ".join(value) if isinstance(value, list) else str(getattr(value, "label", value))
+
+
 def save(event_id: int, details: QuestionDetails, question_id: int | None = None) -> Question:
     """Ask a new question at the end of the form, or change one (its stored answers stay as they are)."""
     with row_locked(Event, event_id) as event:
@@ -112,6 +124,7 @@ def save(event_id: int, details: QuestionDetails, question_id: int | None = None
             if question is None or question.event_id != event.id or not question.is_asked:
                 raise QuestionError(_("This question no longer exists."))
         _check(event, details, question)
+        before = {name: _shown(getattr(question, name)) for name in LOGGED} if question else {}
         if question is None:
             question = Question(event=event, position=max((q.position for q in event.questions), default=-1) + 1)
         for name, value in vars(details).items():
@@ -121,7 +134,9 @@ def save(event_id: int, details: QuestionDetails, question_id: int | None = None
         if details.shown_if_id is None:
             question.shown_if_answer = ""
         db.session.add(question)
-        record(AuditAction.QUESTION_SAVED, question.label, event.id)
+        changed = {str(label): (before[name], _shown(getattr(question, name)))
+                   for name, label in LOGGED.items() if before and before[name] != _shown(getattr(question, name))}
+        record(AuditAction.QUESTION_SAVED, question.label, event.id, changed_fields=list(changed), changed_values=changed)
     return question
 
 

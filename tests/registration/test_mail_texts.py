@@ -50,8 +50,8 @@ def test_an_organiser_rewrites_the_confirmation_and_registrants_receive_it(clien
     plain = message.get_body(("plain",)).get_content().replace("\r\n", "\n")
     assert plain.startswith("Liebe/r Ayşe,\n\nschön, dass Sie in Rathaus, Rostock dabei sind! {Programm} folgt.\n\nIhr Team")
     assert f"Check-in-Code: {german.check_in_code}" in plain  # what makes the mail work stays below the text
-    html = message.get_body(("html",)).get_content()
-    assert "<p>schön, dass Sie in Rathaus, Rostock dabei sind! {Programm} folgt.</p>" in html
+    html_part = message.get_body(("html",)).get_content()
+    assert "<p>schön, dass Sie in Rathaus, Rostock dabei sind! {Programm} folgt.</p>" in html_part
     [message] = mailbox.to(english.email)  # the English text was left alone
     assert message["Subject"] == f"Registration confirmed: {event.title}"
     assert "thank you for registering. Your place is confirmed." in message.get_body(("plain",)).get_content()
@@ -59,8 +59,10 @@ def test_an_organiser_rewrites_the_confirmation_and_registrants_receive_it(clien
     overview = client.get(f"/manage/events/{event.id}/registrations/mail-texts/").get_data(as_text=True)
     assert overview.count("eigener Text") == 1
     [entry] = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == AuditAction.MAIL_TEXT_SAVED))
-    assert entry.changed_values["subject_de"] == ["Anmeldung bestätigt: {event}", "Bis bald in Rostock – {event}"]
-    assert set(entry.changed_values) == {"subject_de", "text_de"}
+    assert entry.changed_values["Betreff (Deutsch)"] == ["Anmeldung bestätigt: {event}", "Bis bald in Rostock – {event}"]
+    assert set(entry.changed_values) == {"Betreff (Deutsch)", "Text (Deutsch)"}
+    log = html.unescape(client.get(f"/manage/events/{event.id}/log").get_data(as_text=True))
+    assert "Betreff (Deutsch): „Anmeldung bestätigt: {event}“ → „Bis bald in Rostock – {event}“" in log
 
     url = texts_page(event)
     reset = client.post(url, data={"csrf_token": form_token(client, url), "reset": "1"}, follow_redirects=True)

@@ -175,3 +175,17 @@ def test_the_same_form_sent_twice_without_an_address_is_one_registration(make_ev
     again = services.register(event.id, applicant(email="", submission_key="a" * 32), utcnow(), by_organiser=True)
     assert again.repeated and again.registration.id == first.registration.id
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 1
+
+
+def test_the_log_shows_what_changed_in_a_question(client, make_event, make_user):
+    import html
+
+    event = make_event()
+    log_in(client, make_user(events=[event]))
+    save_question(client, event, label="Essenswünsche", kind="single_choice", options="vegetarisch\nvegan")
+    [question] = asked(event)
+    save_question(client, event, question.id, label="Essenswünsche", kind="single_choice", options="vegetarisch\nvegan\nhalal",
+                  required="y")
+    log = html.unescape(client.get(f"/manage/events/{event.id}/log").get_data(as_text=True))
+    assert "Optionen: „vegetarisch · vegan“ → „vegetarisch · vegan · halal“" in log
+    assert "Antwort erforderlich: „Nein“ → „Ja“" in log

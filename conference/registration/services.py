@@ -9,7 +9,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import abort, current_app
@@ -541,5 +541,5 @@ def dashboard(event: Event) -> dict:
     return {
         **counts, "seated": seated, "capacity": event.capacity,
         "seats_left": None if event.capacity is None else max(0, event.capacity - seated),
-        "per_day": [(str(day), number) for day, number in per_day], "forums": forums,
+        "per_day": [(date.fromisoformat(str(day)), number) for day, number in per_day], "forums": forums,
     }

@@ -113,7 +113,7 @@ def test_the_dashboard_shows_seats_waiting_forums_and_check_in(client, make_even
     assert "<dt>Besetzte Plätze</dt><dd>2 / 2</dd>" in html and "<dt>Freie Plätze</dt><dd>0</dd>" in html
     assert "<dt>Auf der Warteliste</dt><dd>1</dd>" in html and "<dt>Eingecheckt</dt><dd>1 / 2</dd>" in html
     assert "<td>2 / 10</td>" in html  # the wish of the person waiting does not count
-    assert f"<td>{utcnow().date()}</td><td>3</td>" in html
+    assert f"<td>{utcnow():%d.%m.%Y}</td><td>3</td>" in html  # a German date
 
 
 def test_writing_to_registrants_previews_then_sends_in_the_background_and_keeps_a_record(client, make_event, make_user, mailbox):

@@ -6,7 +6,6 @@ pauses by the periodic task ``mail.deliver_due``, which also takes over mails wh
 
 import logging
 import smtplib
-import threading
 from collections.abc import Callable
 from datetime import timedelta
 from email.message import EmailMessage
@@ -145,38 +144,9 @@ def _send(message: EmailMessage) -> None:
         name = f"{utcnow():%Y%m%dT%H%M%S%f}{_file_name(message['To'])}"
         (folder / name).write_bytes(bytes(message))
         return
-    try:
-        _connection(config).send_message(message)
-    except smtplib.SMTPServerDisconnected:  # the server closed an idle connection: once more on a new one
-        _close()
-        _connection(config).send_message(message)
-    except (OSError, smtplib.SMTPException):
-        _close()  # the next mail starts afresh
-        raise
-
-
-# Each sending thread keeps its connection to the mail server: opening one (TCP, greeting, EHLO, TLS,
-# log-in) for every mail cost about as much as sending it.
-_open = threading.local()
-
-
-def _connection(config) -> smtplib.SMTP:
-    address = (config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_USE_TLS"], config.get("MAIL_USERNAME"))
-    if getattr(_open, "address", None) != address:
-        _close()
-        smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10)
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
         if config["MAIL_USE_TLS"]:
             smtp.starttls()
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        _open.smtp, _open.address = smtp, address
-    return _open.smtp
-
-
-def _close() -> None:
-    smtp, _open.smtp, _open.address = getattr(_open, "smtp", None), None, None
-    if smtp is not None:
-        try:
-            smtp.quit()
-        except (OSError, smtplib.SMTPException):
-            smtp.close()
+        smtp.send_message(message)

@@ -101,18 +101,3 @@ def test_every_mail_links_to_the_public_address_whatever_host_the_request_came_t
     [mail] = mailbox.to("port@example.org")
     text = mail.get_body(("plain",)).get_content()
     assert "http://localhost/registrations/" in text and "127.0.0.1:5077" not in text  # (a token may hold "5077")
-
-
-def test_mails_share_the_sending_thread_s_connection_and_a_dropped_one_is_opened_again(make_event, mailbox):
-    from conference.mail import services as mail
-
-    event = make_event()
-    first = services.register(event.id, applicant(), utcnow()).registration
-    connection = mail._open.smtp
-    second = services.register(event.id, applicant(), utcnow()).registration
-    assert mail._open.smtp is connection  # not one connection per mail
-    connection.close()  # the server dropped it while idle
-    third = services.register(event.id, applicant(), utcnow()).registration
-
-    assert all(len(mailbox.to(r.email)) == 1 for r in (first, second, third))
-    assert mail._open.smtp is not connection

@@ -123,7 +123,8 @@ def _yes_no(value):
 
 def registration_form(event: Event, registration: Registration | None = None, by_organiser: bool = False,
                       **kwargs) -> RegistrationForm:
-    """The form for ``event``; with ``registration`` it edits that one (no address, no consent).
+    """The form for ``event``; with ``registration`` it edits that one (no consent; an address only where an
+    organiser registered someone without one).
     ``by_organiser``: filled in for someone else, who may have no e-mail address."""
     slots = forum_slots(event)
 
@@ -151,7 +152,9 @@ def registration_form(event: Event, registration: Registration | None = None, by
         kwargs.setdefault("data", _current_values(registration, slots))
     form = EventRegistrationForm(**kwargs)
     if registration is not None:
-        del form["email"], form["privacy"]
+        del form["privacy"]
+        if not (by_organiser and registration.email is None):  # an address can be added later, never changed
+            del form["email"]
     form.questions, form.slots, form.by_organiser = questions, slots, by_organiser
     for question in questions:
         if question.shown_if_id is not None:

@@ -275,7 +275,8 @@ def register(event_id: int, applicant: Applicant, now: datetime, by_organiser: b
 
 
 def update(registration_id: int, applicant: Applicant, now: datetime, by_organiser: bool = False) -> Registration:
-    """Change a registration's details, answers and forums (not its address) while changes are open.
+    """Change a registration's details, answers and forums while changes are open; an address is never changed,
+    only given to someone an organiser registered without one.
 
     Organisers may change any registration that is not cancelled, also after registration closed.
     """
@@ -286,6 +287,13 @@ def update(registration_id: int, applicant: Applicant, now: datetime, by_organis
         if not allowed:
             raise RegistrationError(_("This registration can no longer be changed."))
         _apply(registration, event, applicant)
+        email = applicant.email.strip().lower()
+        if by_organiser and registration.email is None and email:  # given later for someone registered by phone
+            if db.session.scalar(sa.select(Registration.id).where(
+                    Registration.event_id == event.id, Registration.email == email, Registration.status.in_(ACTIVE))):
+                raise RegistrationError(_("Someone is already registered with this e-mail address."), field="email")
+            registration.email = email
+            _queue_mail(registration, "registered")  # their confirmation, with the link, now reaches them
         if by_organiser:
             record(AuditAction.REGISTRATION_CHANGED, registration.full_name, event.id, registration.id)
     return registration

@@ -111,3 +111,22 @@ def open_workspace(page, live_server, event_title: str, section: str = "Überbli
     expect(page.get_by_role("heading", level=1)).to_contain_text("Überblick")
     if section != "Überblick":
         page.get_by_role("navigation", name="Seiten dieser Veranstaltung").get_by_role("link", name=section, exact=True).click()
+
+
+def add_hotel_questions(page, hotels: str, night_required: bool = False) -> None:
+    """On the registration form page: "Benötigen Sie eine Übernachtung?" (yes/no), and "Welches Hotel?"
+    (required, asked only on "yes"), each saved and checked with axe."""
+    condition = "Nur wenn „Benötigen Sie eine Übernachtung?“ mit „Ja“ beantwortet wird"
+    for label, kind, options, required, shown_if in [("Benötigen Sie eine Übernachtung?", "yes_no", "", night_required, None),
+                                                     ("Welches Hotel?", "single_choice", hotels, True, condition)]:
+        page.get_by_role("link", name="Frage hinzufügen").click()
+        page.get_by_label("Frage", exact=True).fill(label)
+        page.get_by_label("Art der Antwort").select_option(kind)
+        page.get_by_label("Optionen", exact=True).fill(options)
+        if required:
+            page.get_by_label("Antwort erforderlich").check()
+        if shown_if:
+            page.get_by_label("Gefragt").select_option(label=shown_if)
+        assert serious_accessibility_violations(page) == []
+        page.get_by_role("button", name="Speichern").click()
+        expect(page.get_by_text(f"Gespeichert: {label}")).to_be_visible()

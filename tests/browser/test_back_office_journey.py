@@ -4,7 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from conference.demo.data import DEMO_ORGANISER
-from tests.browser.conftest import screenshot, serious_accessibility_violations, open_workspace, log_in_as_demo_organiser
+from tests.browser.conftest import (add_hotel_questions, log_in_as_demo_organiser, open_workspace, screenshot,
+                                    serious_accessibility_violations)
 
 pytestmark = pytest.mark.browser
 
@@ -85,19 +86,7 @@ def test_the_demo_organiser_adds_a_question_asked_only_on_a_condition(page, live
     log_in_as_demo_organiser(page, live_server)
 
     open_workspace(page, live_server, "Seminar: Schulversagen – Schulerfolg", "Anmeldeformular")
-    for label, kind, options, condition in [("Benötigen Sie eine Übernachtung?", "yes_no", "", None),
-                                            ("Welches Hotel?", "single_choice", "Hotel am See\nPension Altstadt",
-                                             "Nur wenn „Benötigen Sie eine Übernachtung?“ mit „Ja“ beantwortet wird")]:
-        page.get_by_role("link", name="Frage hinzufügen").click()
-        page.get_by_label("Frage", exact=True).fill(label)
-        page.get_by_label("Art der Antwort").select_option(kind)
-        page.get_by_label("Optionen", exact=True).fill(options)
-        if condition:
-            page.get_by_label("Antwort erforderlich").check()
-            page.get_by_label("Gefragt").select_option(label=condition)
-        assert serious_accessibility_violations(page) == []
-        page.get_by_role("button", name="Speichern").click()
-        expect(page.get_by_text(f"Gespeichert: {label}")).to_be_visible()
+    add_hotel_questions(page, "Hotel am See\nPension Altstadt")
     screenshot(page, "40-registration-form")
 
     page.set_viewport_size({"width": 360, "height": 800})

@@ -10,7 +10,7 @@ from conference.accounts.models import User, UserRole
 from conference.database import utcnow
 from conference.demo.data import BERLIN
 from conference.extensions import db
-from tests.browser.conftest import screenshot, serious_accessibility_violations
+from tests.browser.conftest import add_hotel_questions, screenshot, serious_accessibility_violations
 
 pytestmark = pytest.mark.browser
 
@@ -88,18 +88,7 @@ def test_a_new_organiser_builds_an_event_from_nothing_and_runs_its_registration(
 
     # Questions, one asked only on a condition
     workspace(page, "Anmeldeformular")
-    for label, kind, options, condition in [("Benötigen Sie eine Übernachtung?", "yes_no", "", None),
-                                            ("Welches Hotel?", "single_choice", "Hotel am Hafen\nPension Altstadt",
-                                             "Nur wenn „Benötigen Sie eine Übernachtung?“ mit „Ja“ beantwortet wird")]:
-        page.get_by_role("link", name="Frage hinzufügen").click()
-        page.get_by_label("Frage", exact=True).fill(label)
-        page.get_by_label("Art der Antwort").select_option(kind)
-        page.get_by_label("Optionen", exact=True).fill(options)
-        page.get_by_label("Antwort erforderlich").check()
-        if condition:
-            page.get_by_label("Gefragt").select_option(label=condition)
-        page.get_by_role("button", name="Speichern").click()
-        expect(page.get_by_text(f"Gespeichert: {label}")).to_be_visible()
+    add_hotel_questions(page, "Hotel am Hafen\nPension Altstadt", night_required=True)
 
     # A partner that is not yet in the list of organisations, with its logo
     workspace(page, "Partner")

@@ -262,3 +262,23 @@ def test_an_event_under_way_or_over_offers_no_cancelling_in_the_list(client, mak
     person = services.register(started.id, applicant(), utcnow() - timedelta(days=1), by_organiser=True).registration
     log_in(client, make_user(events=[started]))
     assert f"{person.id}/cancel" not in client.get(f"/manage/events/{started.id}/registrations/").get_data(as_text=True)
+
+
+def test_an_address_can_be_added_later_to_a_registration_taken_by_phone_but_never_changed(client, make_event, make_user, mailbox):
+    event = make_event()
+    taken = services.register(event.id, applicant(email="schon@example.org"), utcnow()).registration
+    by_phone = services.register(event.id, applicant(first_name="Dieter", email=""), utcnow(), by_organiser=True).registration
+    log_in(client, make_user(events=[event]))
+    url = f"/manage/events/{event.id}/registrations/{by_phone.id}"
+    fields = {"csrf_token": form_token(client, url), "first_name": "Dieter", "last_name": "Nachname",
+              "organisation": "Bildungszentrum"}
+
+    refused = client.post(url, data=fields | {"email": "SCHON@example.org"})
+    assert refused.status_code == 422 and "bereits jemand mit dieser E-Mail-Adresse angemeldet" in refused.get_data(as_text=True)
+    assert client.post(url, data=fields | {"email": "Dieter@Example.org"}).status_code == 303
+
+    db.session.expire_all()
+    assert db.session.get(Registration, by_phone.id).email == "dieter@example.org"
+    assert mailbox.to("dieter@example.org")[0]["Subject"] == f"Anmeldung bestätigt: {event.title}"
+    assert 'name="email"' not in client.get(url).get_data(as_text=True)  # now it has one: not to be changed
+    assert 'name="email"' not in client.get(f"/manage/events/{event.id}/registrations/{taken.id}").get_data(as_text=True)

@@ -54,6 +54,8 @@ def test_a_protected_page_sends_to_login_and_back(client, make_user, make_event)
     user = make_user(events=[event])
     response = client.get(f"/manage/events/{event.id}/registrations/")
     assert response.status_code == 302 and "/login?next=" in response.headers["Location"]
+    login_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert '<p class="notice" role="status">Bitte melden Sie sich an' in login_page  # a hint, not a success
     next_url = f"/manage/events/{event.id}/registrations/"
     response = client.post("/login", data={"email": user.email, "password": "ein-langes-passwort", "next": next_url,
                                            "csrf_token": form_token(client, "/login")})

@@ -157,3 +157,13 @@ def test_a_registrant_s_own_page_speaks_the_language_they_registered_in(client, 
     assert '<html lang="en">' in html
     client.get("/language/de")  # a visitor's own choice wins
     assert '<html lang="de">' in client.get(f"/registrations/{services.link_token(registration)}").get_data(as_text=True)
+
+
+def test_an_empty_back_office_tells_an_organiser_to_create_an_event_and_a_helper_to_wait(client, make_user):
+    log_in(client, make_user())
+    assert "Legen Sie eine mit „Neue Veranstaltung“ an" in client.get("/manage/").get_data(as_text=True)
+    client.post("/logout", data={"csrf_token": re.search(r'name="csrf_token"[^>]*value="([^"]+)"',
+                                                          client.get("/manage/").get_data(as_text=True)).group(1)})
+    log_in(client, make_user(role=UserRole.CHECK_IN))
+    helper_page = client.get("/manage/").get_data(as_text=True)
+    assert "Ihnen ist noch keine Veranstaltung zugeordnet" in helper_page and "Neue Veranstaltung" not in helper_page

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask import has_request_context
-from flask_babel import format_datetime
+from flask_babel import format_datetime, gettext
 from flask_login import current_user
 
 from conference.audit.models import AuditAction, AuditEntry
@@ -28,7 +28,8 @@ def _shown(value) -> str:
     if value is None:
         return ""
     text = (format_datetime(value, "short") if isinstance(value, datetime)
-            else str(value.label) if isinstance(value, LabelledEnum) else str(value))
+            else str(value.label) if isinstance(value, LabelledEnum)
+            else (gettext("Yes") if value else gettext("No")) if isinstance(value, bool) else str(value))
     return text if len(text) <= 200 else text[:199] + "…"
 
 

@@ -93,17 +93,17 @@ def create_event(details: EventDetails, by=None) -> Event:
 def update_event(event_id: int, details: EventDetails, read_version: str, now: datetime | None = None) -> list[str]:
     """Change an event, unless someone else changed it since the form showed version ``read_version``;
     returns the names of the fields that changed. An emptied opening of a published event means, as the form
-    says, "with publishing": it has been published, so registration is open from ``now``."""
+    says, "with publishing": it has been published, so registration stays open (from ``now`` at the latest)."""
     _check(details, event_id)
     with row_locked(Event, event_id) as event:
         if version(event) != read_version:
             raise EventError(_("Someone else saved a change in the meantime, so yours was not saved. Your entries are "
                           "kept below: reload the page to see the other version, then make your changes again."))
-        if event.status == EventStatus.PUBLISHED and details.registration_opens_at is None:
+        if event.status == EventStatus.PUBLISHED and details.registration_opens_at is None \
+                and event.registration_opens_at is not None:  # (an event that never had one needs no registration)
             now = _to_the_minute(now or utcnow())
-            details.registration_opens_at = min(event.registration_opens_at or now, now)
-        changed = [field.name for field in fields(details)
-                   if (getattr(event, field.name) or None) != (getattr(details, field.name) or None)]  # "" is no text either
+            details.registration_opens_at = min(event.registration_opens_at, now)
+        changed = [field.name for field in fields(details) if not _same(getattr(event, field.name), getattr(details, field.name))]
         values = {name: (getattr(event, name), getattr(details, name)) for name in changed}
         if "network_id" in values:  # the log names the organisation, not its number
             values["network_id"] = tuple(db.session.get(Organisation, v).name if v else None for v in values["network_id"])
@@ -111,8 +111,16 @@ def update_event(event_id: int, details: EventDetails, read_version: str, now: d
             setattr(event, name, getattr(details, name))
         if "capacity" in changed:
             signals.capacity_changed.send(event)  # raised: people move up from the waiting list
-        record(AuditAction.EVENT_CHANGED, event.title, event.id, changed_fields=changed, changed_values=values)
+        if changed:
+            record(AuditAction.EVENT_CHANGED, event.title, event.id, changed_fields=changed, changed_values=values)
     return changed
+
+
+def _same(stored, given) -> bool:
+    """Whether the form left a value as it was: "" is no text either, and the form shows times to the minute."""
+    if isinstance(stored, datetime) and isinstance(given, datetime):
+        return _to_the_minute(stored) == _to_the_minute(given)
+    return (stored or None) == (given or None)
 
 
 def _to_the_minute(moment: datetime) -> datetime:

@@ -136,7 +136,8 @@ def save(event_id: int, details: QuestionDetails, question_id: int | None = None
         db.session.add(question)
         changed = {str(label): (before[name], _shown(getattr(question, name)))
                    for name, label in LOGGED.items() if before and before[name] != _shown(getattr(question, name))}
-        record(AuditAction.QUESTION_SAVED, question.label, event.id, changed_fields=list(changed), changed_values=changed)
+        if changed or not before:  # a new question, or a changed one: saving it unchanged is no event
+            record(AuditAction.QUESTION_SAVED, question.label, event.id, changed_fields=list(changed), changed_values=changed)
     return question
 
 

@@ -513,7 +513,7 @@ def next_steps(event: Event, now: datetime) -> list[str]:
     steps, state = [], event.registration_state(now)
     pending = db.session.scalar(sa.select(sa.func.count()).where(
         Registration.event_id == event.id, Registration.status == RegistrationStatus.PENDING))
-    if event.status == EventStatus.DRAFT and event.registration_opens_at is None:
+    if event.status == EventStatus.DRAFT and (event.registration_opens_at is None or event.registration_opens_at <= now):
         steps.append(_("Not published yet: only the organisers can see it. Registration opens when you publish it, "
                        "unless you set a later opening in the settings."))
     elif event.status == EventStatus.DRAFT:

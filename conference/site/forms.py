@@ -17,6 +17,11 @@ def remove_control_characters(value):
     return CONTROL_CHARACTERS.sub("", value) if isinstance(value, str) else value
 
 
+def one_kind_of_line_break(value):
+    """Browsers send a text area's line breaks as CRLF; stored as LF, the same text read back is the same text."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
 def join_lines(value):
     """One-line fields (titles, subjects, names) keep no line break: in a mail header one would break every later mail."""
     return LINE_BREAKS.sub(" ", value) if isinstance(value, str) else value
@@ -58,7 +63,7 @@ class Form(FlaskForm):
     class Meta:
         def bind_field(self, form, unbound_field, options):
             filters = unbound_field.kwargs.get("filters", ())
-            one_line = [] if issubclass(unbound_field.field_class, TextAreaField) else [join_lines]
+            one_line = [one_kind_of_line_break] if issubclass(unbound_field.field_class, TextAreaField) else [join_lines]
             unbound_field.kwargs["filters"] = [remove_control_characters, *one_line, *filters]
             return unbound_field.bind(form=form, **options)
 

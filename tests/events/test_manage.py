@@ -216,3 +216,31 @@ def test_an_event_that_has_taken_place_cannot_be_cancelled(client, make_user, ma
     db.session.expire_all()
     assert db.session.get(Event, event.id).status == EventStatus.PUBLISHED
     assert not [mail for mail in mailbox.to(person.email) if "abgesagt" in mail["Subject"]]
+
+
+def test_saving_the_settings_unchanged_changes_and_logs_nothing(client, make_user, make_event):
+    from conference.audit.models import AuditAction, AuditEntry
+
+    with_registration = make_event(description="Erster Absatz.\nZweite Zeile.", requires_approval=False)
+    without = make_event(registration_opens_at=None)  # published, no registration needed
+    log_in(client, make_user(events=[with_registration, without]))
+    for event in (with_registration, without):
+        url = f"/manage/events/{event.id}/edit"
+        for _ in range(2):
+            html = client.get(url).get_data(as_text=True)
+            data = {name: value for tag, name, value in re.findall(r'(<input[^>]*name="(\w+)"[^>]*value="([^"]*)"[^>]*>)', html)
+                    if 'type="checkbox"' not in tag or "checked" in tag}
+            data |= {name: value for name, value in
+                     re.findall(r'<select[^>]*name="(\w+)".*?<option selected value="([^"]*)"', html, re.S)}
+            data |= {name: value.removeprefix("\r\n").removeprefix("\n").replace("\n", "\r\n")  # as a browser sends it
+                     for name, value in re.findall(r'<textarea[^>]*name="(\w+)"[^>]*>(.*?)</textarea>', html, re.S)}
+            assert client.post(url, data=data).status_code == 303
+    logged = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == AuditAction.EVENT_CHANGED)).all()
+    assert [(entry.event_id, entry.changed_values) for entry in logged] == []
+    db.session.expire_all()
+    assert db.session.get(Event, without.id).registration_opens_at is None
+    assert db.session.get(Event, with_registration.id).description == "Erster Absatz.\nZweite Zeile."
+    data["requires_approval"] = "y"
+    client.post(url, data=data | {"version": re.search(r'name="version"[^>]*value="([^"]*)"', client.get(url).get_data(as_text=True)).group(1)})
+    [entry] = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == AuditAction.EVENT_CHANGED)).all()
+    assert entry.changed_values == {"requires_approval": ["Nein", "Ja"]}  # words, not False → True

@@ -167,3 +167,14 @@ def test_an_empty_back_office_tells_an_organiser_to_create_an_event_and_a_helper
     log_in(client, make_user(role=UserRole.CHECK_IN))
     helper_page = client.get("/manage/").get_data(as_text=True)
     assert "Ihnen ist noch keine Veranstaltung zugeordnet" in helper_page and "Neue Veranstaltung" not in helper_page
+
+
+def test_a_draft_s_overview_names_a_set_opening_only_while_it_is_ahead(app, make_event):
+    from datetime import timedelta
+
+    now = utcnow()
+    ahead = make_event(status=EventStatus.DRAFT, registration_opens_at=now + timedelta(days=3))
+    gone = make_event(status=EventStatus.DRAFT, registration_opens_at=now - timedelta(days=3))
+    with app.test_request_context():
+        assert "wenn sie bis dahin veröffentlicht ist" in services.next_steps(ahead, now)[0]
+        assert "öffnet mit der Veröffentlichung" in services.next_steps(gone, now)[0]

@@ -235,6 +235,17 @@ def form_token(client, url: str) -> str:
     return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(url).get_data(as_text=True)).group(1)
 
 
+def form_as_sent(html: str) -> dict[str, str]:
+    """What a browser sends for the (only) form on a page left as it is: inputs, ticked boxes only, the chosen
+    options, and text areas with the CRLF line breaks browsers send. Values stay HTML-escaped, as plain tests need."""
+    data = {name: value for tag, name, value in re.findall(r'(<input[^>]*name="(\w+)"[^>]*value="([^"]*)"[^>]*>)', html)
+            if 'type="checkbox"' not in tag or "checked" in tag}
+    data |= dict(re.findall(r'<select[^>]*name="(\w+)".*?<option selected value="([^"]*)"', html, re.S))
+    data |= {name: value.removeprefix("\r\n").removeprefix("\n").replace("\n", "\r\n")
+             for name, value in re.findall(r'<textarea[^>]*name="(\w+)"[^>]*>(.*?)</textarea>', html, re.S)}
+    return data
+
+
 def log_in(client, user: User, password: str = "ein-langes-passwort"):
     return client.post("/login", data={"email": user.email, "password": password, "csrf_token": form_token(client, "/login")})
 

@@ -344,12 +344,7 @@ def restore(registration_id: int, now: datetime) -> Registration:
         rejected = registration.status == RegistrationStatus.REJECTED
         registration.status = RegistrationStatus.PENDING if rejected else RegistrationStatus.CONFIRMED
         registration.cancelled_at = None
-        db.session.flush()
-        full = [choice for choice in registration.forum_choices if forum_is_full(choice.agenda_item, besides=registration)]
-        for choice in full:
-            registration.forum_choices.remove(choice)
-        _queue_mail(registration, "restored", forum_dropped=bool(full))
-        record(AuditAction.REGISTRATION_RESTORED, registration.full_name, event.id, registration.id)
+        _seated(registration, "restored", AuditAction.REGISTRATION_RESTORED)
     return registration
 
 
@@ -363,8 +358,7 @@ def promote(registration_id: int) -> Registration:
         if event.capacity is not None and seats_taken(event.id) >= event.capacity:
             raise RegistrationError(_("No seat is free. Raise the capacity first."))
         registration.status = _seat_status(event)
-        _queue_mail(registration, "promoted")
-        record(AuditAction.REGISTRATION_PROMOTED, registration.full_name, event.id, registration.id)
+        _seated(registration, "promoted", AuditAction.REGISTRATION_PROMOTED)
     return registration
 
 
@@ -483,13 +477,18 @@ def fill_free_seats(event: Event) -> None:
         waiting = waiting.limit(free)
     for registration in db.session.scalars(waiting).all():
         registration.status = _seat_status(event)
-        db.session.flush()
-        # A wished-for forum that filled up meanwhile is dropped; the mail asks for a new choice.
-        full = [choice for choice in registration.forum_choices if forum_is_full(choice.agenda_item, besides=registration)]
-        for choice in full:
-            registration.forum_choices.remove(choice)
-        _queue_mail(registration, "promoted", forum_dropped=bool(full))
-        record(AuditAction.REGISTRATION_PROMOTED, registration.full_name, event.id, registration.id)
+        _seated(registration, "promoted", AuditAction.REGISTRATION_PROMOTED)
+
+
+def _seated(registration: Registration, reason: str, action: AuditAction) -> None:
+    """Someone back in a seat (moved up, or restored): a wished-for forum that filled up meanwhile is dropped
+    and the mail asks for a new choice; the person is told, and it is logged."""
+    db.session.flush()
+    full = [choice for choice in registration.forum_choices if forum_is_full(choice.agenda_item, besides=registration)]
+    for choice in full:
+        registration.forum_choices.remove(choice)
+    _queue_mail(registration, reason, forum_dropped=bool(full))
+    record(action, registration.full_name, registration.event_id, registration.id)
 
 
 def _queue_mail(registration: Registration, reason: str, **extra) -> None:

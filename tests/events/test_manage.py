@@ -11,7 +11,7 @@ from conference.events.models import Event, EventStatus
 from conference.extensions import db
 from conference.registration import services
 from conference.registration.models import Registration, RegistrationStatus as S
-from tests.conftest import applicant, form_token, log_in
+from tests.conftest import applicant, form_as_sent, form_token, log_in
 
 FORM = {"title": "Fachtagung Willkommenskultur", "kind": "conference", "language": "de", "start_day": "2027-03-18",
         "start": "09:30", "end": "16:00", "city": "Rostock", "participant_list_mode": "hidden", "network_id": "0"}
@@ -227,13 +227,7 @@ def test_saving_the_settings_unchanged_changes_and_logs_nothing(client, make_use
     for event in (with_registration, without):
         url = f"/manage/events/{event.id}/edit"
         for _ in range(2):
-            html = client.get(url).get_data(as_text=True)
-            data = {name: value for tag, name, value in re.findall(r'(<input[^>]*name="(\w+)"[^>]*value="([^"]*)"[^>]*>)', html)
-                    if 'type="checkbox"' not in tag or "checked" in tag}
-            data |= {name: value for name, value in
-                     re.findall(r'<select[^>]*name="(\w+)".*?<option selected value="([^"]*)"', html, re.S)}
-            data |= {name: value.removeprefix("\r\n").removeprefix("\n").replace("\n", "\r\n")  # as a browser sends it
-                     for name, value in re.findall(r'<textarea[^>]*name="(\w+)"[^>]*>(.*?)</textarea>', html, re.S)}
+            data = form_as_sent(client.get(url).get_data(as_text=True))
             assert client.post(url, data=data).status_code == 303
     logged = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == AuditAction.EVENT_CHANGED)).all()
     assert [(entry.event_id, entry.changed_values) for entry in logged] == []

@@ -230,3 +230,20 @@ def test_a_failing_mail_server_loses_no_registration_and_the_mail_is_retried(app
     assert db.session.get(OutgoingMail, queued.id).status == "done"
     assert mailbox.to(registration.email)[0]["Subject"] == f"Anmeldung bestätigt: {event.title}"
 
+
+
+def test_someone_moved_up_keeps_no_forum_that_filled_up_meanwhile_and_is_asked_to_choose_again(make_event, make_forums, mailbox):
+    from conference.registration.models import Registration as Row
+
+    event = make_event(capacity=1)
+    forum_a, forum_b = make_forums(event, 1, 10)
+    services.register(event.id, applicant(forums=[forum_a.id]), utcnow())
+    waiting = services.register(event.id, applicant(forums=[forum_a.id]), utcnow()).registration
+    event.capacity = 2  # a seat free beside the waiting list, as after a cancellation elsewhere
+    db.session.commit()
+
+    services.promote(waiting.id)  # out of turn, by an organiser
+
+    db.session.expire_all()
+    assert db.session.get(Row, waiting.id).forum_choices == []  # forum A is full: no second seat in it
+    assert "Das von Ihnen gewählte Forum ist inzwischen voll" in mailbox.to(waiting.email)[-1].get_body(("plain",)).get_content()

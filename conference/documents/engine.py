@@ -52,10 +52,11 @@ def _fonts_and_stylesheet() -> tuple[FontConfiguration, weasyprint.CSS]:
     return fonts, weasyprint.CSS(filename=str(STYLESHEET), font_config=fonts)
 
 
-def html_to_pdf(html: str, folders: dict[str, str]) -> bytes:
+def html_to_pdf(html: str, folders: dict[str, str], tagged: bool = True) -> bytes:
+    """The PDF of ``html``; ``tagged`` adds the structure tree that screen readers follow."""
     fonts, stylesheet = _fonts_and_stylesheet()
     document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=OwnFilesOnlyFetcher(folders))
-    return document.write_pdf(stylesheets=[stylesheet], font_config=fonts, pdf_tags=True)
+    return document.write_pdf(stylesheets=[stylesheet], font_config=fonts, pdf_tags=tagged)
 
 
 def warm_up() -> None:

@@ -66,8 +66,9 @@ def rows(people: list[Registration]) -> list[Row]:
 
 
 def chunks(event: Event, table: list[Row], heading: str, subheading: str = "", signature: bool = True,
-           pages_per_chunk: int = PAGES_PER_CHUNK) -> list[str]:
-    """The list as complete HTML documents of up to ``pages_per_chunk`` pages each."""
+           pages_per_chunk: int | None = None) -> list[str]:
+    """The list as complete HTML documents of up to ``pages_per_chunk`` (PAGES_PER_CHUNK) pages each."""
+    pages_per_chunk = pages_per_chunk or PAGES_PER_CHUNK
     pieces = [table[start:start + ROWS_PER_PAGE] for start in range(0, max(len(table), 1), ROWS_PER_PAGE)]
     if signature and len(pieces[-1]) > ROWS_ON_LAST_SIGNED_PAGE:
         pieces[-1:] = [pieces[-1][:ROWS_ON_LAST_SIGNED_PAGE], pieces[-1][ROWS_ON_LAST_SIGNED_PAGE:]]

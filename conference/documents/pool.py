@@ -54,10 +54,10 @@ def _exit_with(app_pid: int) -> None:
     os._exit(0)
 
 
-def render_in_parallel(html_chunks: Iterable[str], folders: dict[str, str]) -> Iterator[bytes]:
+def render_in_parallel(html_chunks: Iterable[str], folders: dict[str, str], tagged: bool = True) -> Iterator[bytes]:
     """The PDF of each chunk, in the order given, rendered by the pool."""
     try:
-        yield from _pool().map(engine.html_to_pdf, html_chunks, repeat(folders))
+        yield from _pool().map(engine.html_to_pdf, html_chunks, repeat(folders), repeat(tagged))
     except BrokenProcessPool:
         shutdown()  # a worker died (killed, out of memory): the next call starts a new pool
         raise

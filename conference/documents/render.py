@@ -37,7 +37,11 @@ def render_chunks(html_chunks: list[str], metadata: Metadata,
 
     if len(html_chunks) == 1:
         return engine.html_to_pdf(html_chunks[0], folders())
-    return merge(_counted(pool.render_in_parallel(html_chunks, folders()), progress), metadata)
+    # Merging keeps pages, not structure trees, so chunks are rendered untagged: their trees (thousands of
+    # objects per chunk) would be parsed by the merge only to be dropped, and made the 10,000-row list
+    # take 580 MB and 10 s to merge instead of 50 MB and half a second.
+    chunks = pool.render_in_parallel(html_chunks, folders(), tagged=False)
+    return merge(_counted(chunks, progress), metadata)
 
 
 def render_each(html_documents: Iterable[str], progress: Callable[[int], None] = lambda done: None):

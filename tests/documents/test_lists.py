@@ -81,6 +81,12 @@ def test_long_lists_are_rendered_in_chunks_with_continuous_page_numbers_and_meta
     reader = PdfReader(io.BytesIO(response.data))
     assert reader.metadata.title == "Teilnehmerliste: Fachtagung Größe"
     assert reader.trailer["/Root"]["/Lang"] == "de"
+    # Merging keeps pages, not structure trees: the chunks are rendered without one.
+    assert "/StructTreeRoot" not in reader.trailer["/Root"]
+
+    monkeypatch.setattr(lists, "PAGES_PER_CHUNK", 8)  # one chunk: a tagged PDF, as screen readers need
+    root = PdfReader(io.BytesIO(client.get(f"/manage/events/{event.id}/documents/sign-in-sheet.pdf").data)).trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
 
 
 def test_the_public_participant_list_as_pdf_shows_only_consenting_people(client, make_event, register_people):

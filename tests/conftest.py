@@ -42,9 +42,11 @@ class Mailbox:
 
     def __init__(self):
         self.messages: list[email.message.EmailMessage] = []
+        self.connections: list[tuple] = []  # the client's address and port of each message
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        self.connections.append(session.peer)
         return "250 OK"
 
     def to(self, address: str) -> list[email.message.EmailMessage]:
@@ -63,6 +65,7 @@ def smtp_server():
 @pytest.fixture
 def mailbox(smtp_server) -> Mailbox:
     smtp_server.handler.messages.clear()
+    smtp_server.handler.connections.clear()
     return smtp_server.handler
 
 

@@ -6,7 +6,8 @@ pauses by the periodic task ``mail.deliver_due``, which also takes over mails wh
 
 import logging
 import smtplib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -25,6 +26,9 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6  # with the backoff below: retried over about two hours, then marked failed
 HOLD = timedelta(minutes=10)  # a claimed mail not sent by then was left by a dead process
+# Sent mails are marked in groups: fewer write transactions, and should the process die, at most a
+# group is sent again when its claim runs out (mail is delivered at least once).
+MARKED_SENT_TOGETHER = 20
 
 
 def backoff(attempts: int) -> timedelta:
@@ -96,14 +100,27 @@ def new_message(recipient: str, subject: str) -> EmailMessage:
     return message
 
 
-@tasks.handler("mail.deliver", label=_l("E-mail"))
+@tasks.handler("mail.deliver", label=_l("E-mail"), joins="mail_ids")
 def deliver(mail_ids: list[int]) -> None:
     """Send mails the caller has claimed (queued by ``queue``, or claimed by ``deliver_due``).
 
-    A failure is recorded on the mail itself, which ``deliver_due`` tries again later.
+    They go through one connection to the mail server, and are marked sent a group at a time, in one
+    transaction each (the mails of a rush wait together: see ``joins``). A failure is recorded on the
+    mail itself, which ``deliver_due`` tries again later.
     """
-    for mail_id in mail_ids:
-        _deliver_one(mail_id)
+    with _outbox() as send:
+        for start in range(0, len(mail_ids), MARKED_SENT_TOGETHER):
+            sent = []
+            for mail_id in mail_ids[start:start + MARKED_SENT_TOGETHER]:
+                mail = db.session.get(OutgoingMail, mail_id)
+                try:
+                    send(BUILDERS[mail.builder](mail.context))
+                except Exception as error:  # noqa: BLE001 - any failure keeps the mail for a later attempt
+                    log.warning("mail %s to be retried: %s", mail_id, type(error).__name__)
+                    lease.release(OutgoingMail, mail_id, error, MAX_ATTEMPTS, backoff)
+                else:
+                    sent.append(mail_id)
+            lease.done(OutgoingMail, sent, sent_at=utcnow(), last_error="")
 
 
 @tasks.handler("mail.deliver_due", every=timedelta(minutes=1))
@@ -112,17 +129,6 @@ def deliver_due() -> int:
     claimed = lease.claim(OutgoingMail, hold=HOLD)
     deliver(claimed)
     return len(claimed)
-
-
-def _deliver_one(mail_id: int) -> None:
-    mail = db.session.get(OutgoingMail, mail_id)
-    try:
-        _send(BUILDERS[mail.builder](mail.context))
-    except Exception as error:  # noqa: BLE001 - any failure keeps the mail for a later attempt
-        log.warning("mail %s to be retried: %s", mail_id, type(error).__name__)
-        lease.release(OutgoingMail, mail_id, error, MAX_ATTEMPTS, backoff)
-    else:
-        lease.release(OutgoingMail, mail_id, None, MAX_ATTEMPTS, backoff, sent_at=utcnow(), last_error="")
 
 
 def _file_name(address: str) -> str:
@@ -137,16 +143,56 @@ def forget_files(addresses: set[str]) -> None:
             path.unlink(missing_ok=True)
 
 
-def _send(message: EmailMessage) -> None:
+@contextmanager
+def _outbox() -> Iterator[Callable[[EmailMessage], None]]:
+    """A function that sends a message: to a file, or through one SMTP connection, opened for the first
+    message, opened again after a failure, and closed at the end."""
     config = current_app.config
     if config["MAIL_BACKEND"] == "file":
-        folder = instance_folder("mail")
-        name = f"{utcnow():%Y%m%dT%H%M%S%f}{_file_name(message['To'])}"
-        (folder / name).write_bytes(bytes(message))
+        yield _write_file
         return
-    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
+    connection: smtplib.SMTP | None = None
+
+    def send(message: EmailMessage) -> None:
+        nonlocal connection
+        try:
+            if connection is None:
+                connection = _connect(config)
+            connection.send_message(message)
+        except Exception:
+            _close(connection)
+            connection = None
+            raise
+
+    try:
+        yield send
+    finally:
+        _close(connection)
+
+
+def _write_file(message: EmailMessage) -> None:
+    name = f"{utcnow():%Y%m%dT%H%M%S%f}{_file_name(message['To'])}"
+    (instance_folder("mail") / name).write_bytes(bytes(message))
+
+
+def _connect(config) -> smtplib.SMTP:
+    smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10)
+    try:
         if config["MAIL_USE_TLS"]:
             smtp.starttls()
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        smtp.send_message(message)
+    except Exception:
+        _close(smtp)
+        raise
+    return smtp
+
+
+def _close(connection: smtplib.SMTP | None) -> None:
+    if connection is None:
+        return
+    try:
+        connection.quit()
+    except (smtplib.SMTPException, OSError):
+        pass  # the server went away already
+    connection.close()

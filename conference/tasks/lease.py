@@ -59,6 +59,14 @@ def heartbeat(model, row_id: int, hold: timedelta, **values) -> None:
         db.session.execute(sa.update(model).where(model.id == row_id).values(held_until=utcnow() + hold, **values))
 
 
+def done(model, row_ids: list[int], **values) -> None:
+    """Rows finished without error, released in one statement."""
+    if row_ids:
+        with write_transaction():
+            db.session.execute(sa.update(model).where(model.id.in_(row_ids))
+                               .values(status=WorkStatus.DONE, held_until=None, **values))
+
+
 def release(model, row_id: int, error: Exception | None, max_attempts: int,
             backoff: Callable[[int], timedelta], again_after: timedelta | None = None, **values) -> WorkStatus:
     """Done, or failed for good, or due again after ``backoff(attempts)``; work that repeats

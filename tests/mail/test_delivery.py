@@ -1,0 +1,70 @@
+"""Delivering queued mail: many mails through one connection, marked sent together, failures kept for later."""
+
+import sqlalchemy as sa
+
+from conference.database import utcnow
+from conference.extensions import db
+from conference.mail import services as mail
+from conference.mail.models import OutgoingMail
+from conference.registration import services
+from conference.tasks import services as tasks
+from tests.conftest import applicant
+
+
+def queue_registrations(app, event, count: int) -> list[int]:
+    """``count`` registrations whose confirmations are queued and claimed, not sent yet."""
+    app.config["TASK_RUNNER"] = "worker"  # nobody sends them until the test calls deliver
+    for number in range(count):
+        services.register(event.id, applicant(email=f"person{number}@example.org"), utcnow())
+    return list(db.session.scalars(sa.select(OutgoingMail.id).order_by(OutgoingMail.id)))
+
+
+def statuses() -> list[str]:
+    db.session.rollback()
+    return list(db.session.scalars(sa.select(OutgoingMail.status).order_by(OutgoingMail.id)))
+
+
+def test_mails_waiting_together_go_through_one_connection_and_are_all_marked_sent(app, make_event, mailbox):
+    ids = queue_registrations(app, make_event(), 45)
+
+    mail.deliver(ids)
+
+    assert sorted(message["To"] for message in mailbox.messages) == sorted(f"person{n}@example.org" for n in range(45))
+    assert len(set(mailbox.connections)) == 1
+    assert statuses() == ["done"] * 45
+    assert all(row.sent_at for row in db.session.scalars(sa.select(OutgoingMail)))
+
+
+def test_a_mail_that_fails_is_kept_for_later_and_the_others_are_sent(app, make_event, mailbox, monkeypatch):
+    ids = queue_registrations(app, make_event(), 3)
+    build = mail.BUILDERS["registration"]
+
+    def failing_for_the_second(context):
+        if context["registration_id"] == 2:
+            raise ValueError("cannot build")
+        return build(context)
+
+    monkeypatch.setitem(mail.BUILDERS, "registration", failing_for_the_second)
+    mail.deliver(ids)
+
+    assert statuses() == ["done", "queued", "done"] and len(mailbox.messages) == 2
+    failed = db.session.get(OutgoingMail, ids[1])
+    assert "ValueError" in failed.last_error and failed.due_at > utcnow()
+
+
+def test_when_the_mail_server_is_away_every_mail_waits_for_the_next_attempt(app, make_event, mailbox):
+    ids = queue_registrations(app, make_event(), 3)
+    app.config["MAIL_PORT"] = 1  # nothing listens there
+
+    mail.deliver(ids)
+
+    assert statuses() == ["queued"] * 3 and mailbox.messages == []
+
+
+def test_calls_of_a_joining_handler_waiting_together_are_made_as_one():
+    waiting = [("mail.deliver", {"mail_ids": [1]}), ("other", {"x": 1}), ("mail.deliver", {"mail_ids": [2, 3]})]
+    assert tasks.joined(waiting) == [("mail.deliver", {"mail_ids": [1, 2, 3]}), ("other", {"x": 1})]
+    assert waiting[0] == ("mail.deliver", {"mail_ids": [1]})  # the calls themselves are left as they were
+
+    many = [("mail.deliver", {"mail_ids": [n]}) for n in range(tasks.JOINED_AT_MOST + 5)]
+    assert [len(arguments["mail_ids"]) for _name, arguments in tasks.joined(many)] == [tasks.JOINED_AT_MOST, 5]

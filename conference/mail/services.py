@@ -111,16 +111,20 @@ def deliver(mail_ids: list[int]) -> None:
     with _outbox() as send:
         for start in range(0, len(mail_ids), MARKED_SENT_TOGETHER):
             sent = []
-            for mail_id in mail_ids[start:start + MARKED_SENT_TOGETHER]:
-                mail = db.session.get(OutgoingMail, mail_id)
-                try:
-                    send(BUILDERS[mail.builder](mail.context))
-                except Exception as error:  # noqa: BLE001 - any failure keeps the mail for a later attempt
-                    log.warning("mail %s to be retried: %s", mail_id, type(error).__name__)
-                    lease.release(OutgoingMail, mail_id, error, MAX_ATTEMPTS, backoff)
-                else:
-                    sent.append(mail_id)
-            lease.done(OutgoingMail, sent, sent_at=utcnow(), last_error="")
+            try:
+                for mail_id in mail_ids[start:start + MARKED_SENT_TOGETHER]:
+                    mail = db.session.get(OutgoingMail, mail_id)
+                    if mail is None:
+                        continue  # deleted meanwhile, with the personal data of its recipient
+                    try:
+                        send(BUILDERS[mail.builder](mail.context))
+                    except Exception as error:  # noqa: BLE001 - any failure keeps the mail for a later attempt
+                        log.warning("mail %s to be retried: %s", mail_id, type(error).__name__)
+                        lease.release(OutgoingMail, mail_id, error, MAX_ATTEMPTS, backoff)
+                    else:
+                        sent.append(mail_id)
+            finally:  # what went out is never sent again, whatever stopped the rest
+                lease.done(OutgoingMail, sent, sent_at=utcnow(), last_error="")
 
 
 @tasks.handler("mail.deliver_due", every=timedelta(minutes=1))
@@ -146,18 +150,26 @@ def forget_files(addresses: set[str]) -> None:
 @contextmanager
 def _outbox() -> Iterator[Callable[[EmailMessage], None]]:
     """A function that sends a message: to a file, or through one SMTP connection, opened for the first
-    message, opened again after a failure, and closed at the end."""
+    message, opened again after a failure, and closed at the end. Once the server cannot be reached,
+    the other messages fail at once rather than each waiting for its own timeout."""
     config = current_app.config
     if config["MAIL_BACKEND"] == "file":
         yield _write_file
         return
     connection: smtplib.SMTP | None = None
+    unreachable: Exception | None = None
 
     def send(message: EmailMessage) -> None:
-        nonlocal connection
-        try:
-            if connection is None:
+        nonlocal connection, unreachable
+        if unreachable is not None:
+            raise unreachable.with_traceback(None)
+        if connection is None:
+            try:
                 connection = _connect(config)
+            except Exception as error:
+                unreachable = error
+                raise
+        try:
             connection.send_message(message)
         except Exception:
             _close(connection)

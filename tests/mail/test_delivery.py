@@ -1,5 +1,7 @@
 """Delivering queued mail: many mails through one connection, marked sent together, failures kept for later."""
 
+import smtplib
+
 import sqlalchemy as sa
 
 from conference.database import utcnow
@@ -52,13 +54,18 @@ def test_a_mail_that_fails_is_kept_for_later_and_the_others_are_sent(app, make_e
     assert "ValueError" in failed.last_error and failed.due_at > utcnow()
 
 
-def test_when_the_mail_server_is_away_every_mail_waits_for_the_next_attempt(app, make_event, mailbox):
+def test_when_the_mail_server_is_away_every_mail_waits_for_the_next_attempt(app, make_event, mailbox, monkeypatch):
     ids = queue_registrations(app, make_event(), 3)
     app.config["MAIL_PORT"] = 1  # nothing listens there
+    attempts = []
+    connect = smtplib.SMTP
+    monkeypatch.setattr(smtplib, "SMTP", lambda *arguments, **options: attempts.append(1) or connect(*arguments, **options))
 
     mail.deliver(ids)
 
     assert statuses() == ["queued"] * 3 and mailbox.messages == []
+    assert len(attempts) == 1  # the others did not wait for a timeout each
+    assert all("ConnectionRefusedError" in row.last_error for row in db.session.scalars(sa.select(OutgoingMail)))
 
 
 def test_calls_of_a_joining_handler_waiting_together_are_made_as_one():
@@ -68,3 +75,13 @@ def test_calls_of_a_joining_handler_waiting_together_are_made_as_one():
 
     many = [("mail.deliver", {"mail_ids": [n]}) for n in range(tasks.JOINED_AT_MOST + 5)]
     assert [len(arguments["mail_ids"]) for _name, arguments in tasks.joined(many)] == [tasks.JOINED_AT_MOST, 5]
+
+
+def test_a_mail_deleted_before_it_went_out_is_skipped_and_the_others_are_sent(app, make_event, mailbox):
+    ids = queue_registrations(app, make_event(), 3)
+    db.session.execute(sa.delete(OutgoingMail).where(OutgoingMail.id == ids[0]))  # its person's data was erased
+    db.session.commit()
+
+    mail.deliver(ids)
+
+    assert statuses() == ["done", "done"] and len(mailbox.messages) == 2

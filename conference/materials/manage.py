@@ -2,7 +2,6 @@
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
-from flask_wtf.file import FileField
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
@@ -11,7 +10,7 @@ from conference.database import row_of_event_or_404
 from conference.materials import services, storage
 from conference.materials.models import Material, Visibility
 from conference.site.errors import render_error
-from conference.site.forms import Form, status_of
+from conference.site.forms import Form, UploadField, status_of
 from conference.site.urls import absolute_url
 
 blueprint = Blueprint("materials_manage", __name__, url_prefix="/manage/events/<int:event_id>/materials")
@@ -23,7 +22,7 @@ class MaterialForm(Form):
     agenda_item_id = SelectField(_l("Agenda item"), coerce=int, description=_l("For example the talk whose slides these are."))
     visibility = SelectField(_l("Who may download it"), choices=[SelectChoice(v.value, v.label) for v in Visibility])
     hidden = BooleanField(_l("Hidden (only organisers see it)"))
-    file = FileField(_l("File"), description=_l("PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG or ZIP."))
+    file = UploadField(_l("File"), description=_l("PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG or ZIP."))
 
     def details(self) -> services.MaterialDetails:
         return services.MaterialDetails(title=self.title.data.strip(), description=(self.description.data or "").strip(),

@@ -2,14 +2,13 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
-from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import InputRequired, Length, Optional, URL
 
 from conference.extensions import db
 from conference.organisations import logos, services
 from conference.organisations.models import Organisation, OrganisationKind
-from conference.site.forms import Form, status_of
+from conference.site.forms import Form, UploadField, status_of
 from conference.site.urls import local_path
 
 blueprint = Blueprint("organisations_manage", __name__)
@@ -24,7 +23,7 @@ class OrganisationForm(Form):
     website = URLField(_l("Website"), [Optional(), Length(max=300),
                                        URL(message=_l("Please enter a web address starting with https://"))])
     description = TextAreaField(_l("Description"), [Optional(), Length(max=5000)])
-    logo = FileField(_l("Logo"), description=_l("PNG, JPEG or SVG, at most 512 KB."))
+    logo = UploadField(_l("Logo"), description=_l("PNG, JPEG or SVG, at most 512 KB."))
     different = BooleanField(_l("It is none of the similar organisations listed above."))
 
 

@@ -4,6 +4,7 @@ from functools import cache
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import get_locale, gettext, lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import TextAreaField, i18n as wtforms_i18n
 from wtforms.validators import ValidationError
 
@@ -25,6 +26,14 @@ def one_kind_of_line_break(value):
 def join_lines(value):
     """One-line fields (titles, subjects, names) keep no line break: in a mail header one would break every later mail."""
     return LINE_BREAKS.sub(" ", value) if isinstance(value, str) else value
+
+
+class UploadField(FileField):
+    """A file chosen in this request, or None: never the stored file's name of the row being edited,
+    which ``Form(obj=row)`` would otherwise put in its place when no new file was chosen."""
+
+    def process(self, formdata, data=None, extra_filters=None):
+        super().process(formdata, extra_filters=extra_filters)
 
 
 class PlausibleDate:

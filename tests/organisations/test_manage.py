@@ -40,6 +40,18 @@ def test_a_logo_is_stored_under_a_random_name_and_shown_on_the_site(client, admi
     assert f'src="/logos/{organisation.logo}"' in client.get("/manage/organisations/").get_data(as_text=True)
 
 
+def test_an_organisation_with_a_logo_is_renamed_without_choosing_the_logo_again(client, admin):
+    upload(client, PNG, "logo.png")
+    organisation = db.session.scalar(sa.select(Organisation))
+    url, logo = f"/manage/organisations/{organisation.id}", organisation.logo
+    data = {"csrf_token": form_token(client, url), "name": "MOZAIK gemeinnützige GmbH", "kind": "company", "parent_id": "0",
+            "logo": (io.BytesIO(b""), "")}  # a file input left empty, as a browser sends it
+
+    assert client.post(url, data=data, content_type="multipart/form-data").status_code == 303
+    db.session.refresh(organisation)
+    assert organisation.name == "MOZAIK gemeinnützige GmbH" and organisation.logo == logo
+
+
 def test_an_svg_with_script_cannot_run_it(client, admin):
     upload(client, HOSTILE_SVG, "logo.svg")
     organisation = db.session.scalar(sa.select(Organisation))

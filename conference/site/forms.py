@@ -5,13 +5,15 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import get_locale, gettext, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import TextAreaField, i18n as wtforms_i18n
-from wtforms.validators import ValidationError
+from wtforms import PasswordField, TextAreaField, i18n as wtforms_i18n
+from wtforms.validators import InputRequired, ValidationError
 
 # Control characters other than tab and line breaks: invisible, and PostgreSQL refuses NUL in text;
-# and the bidirectional embeddings, overrides and isolates, which make a name display as another.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
-LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
+# the bidirectional embeddings, overrides and isolates, which make a name display as another; and the
+# characters that show nothing at all (zero-width space, word joiner, byte order mark), which make an
+# empty name look filled in. (Zero-width joiners stay: Persian and Indic scripts need them.)
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+LINE_BREAKS = re.compile(r"[\r\n\t\u2028\u2029]+")
 
 
 def remove_control_characters(value):
@@ -24,8 +26,9 @@ def one_kind_of_line_break(value):
 
 
 def join_lines(value):
-    """One-line fields (titles, subjects, names) keep no line break: in a mail header one would break every later mail."""
-    return LINE_BREAKS.sub(" ", value) if isinstance(value, str) else value
+    """One-line fields (titles, subjects, names) keep no line break or tab, nor spaces at either end: in a mail
+    header a line break would break every later mail, and "  " is no name."""
+    return LINE_BREAKS.sub(" ", value).strip() if isinstance(value, str) else value
 
 
 class UploadField(FileField):
@@ -62,7 +65,17 @@ class MailAddress:
 
 
 class Form(FlaskForm):
-    """The base of every form: CSRF protection, and typed text cleaned of control characters."""
+    """The base of every form: CSRF protection, typed text cleaned of control characters, and a required
+    field left blank (only spaces, or characters that were removed) refused as if nothing was typed."""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if field.flags.required and isinstance(field.data, str) and not field.data.strip() and not field.errors:
+                required = next((v for v in field.validators if isinstance(v, InputRequired)), None)
+                field.errors.append(str(required.message) if required and required.message else gettext("This field is required."))
+                valid = False
+        return valid
 
     def add_error(self, message: str, field: str | None = None) -> None:
         """Show a refusal from a service at its field, or above the form when it concerns no field."""
@@ -73,7 +86,10 @@ class Form(FlaskForm):
         def bind_field(self, form, unbound_field, options):
             # The unbound field belongs to the form's class, shared by every request: left as it is, or its
             # filters would pile up with each form made (they did: 2,000 calls per request after 400).
-            one_line = [one_kind_of_line_break] if issubclass(unbound_field.field_class, TextAreaField) else [join_lines]
+            if issubclass(unbound_field.field_class, TextAreaField):
+                one_line = [one_kind_of_line_break]
+            else:  # a password is taken as typed, spaces and all
+                one_line = [] if issubclass(unbound_field.field_class, PasswordField) else [join_lines]
             filters = [remove_control_characters, *one_line, *unbound_field.kwargs.get("filters", ())]
             return unbound_field.bind(form=form, filters=filters, **options)
 

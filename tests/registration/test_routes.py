@@ -332,3 +332,18 @@ def test_control_characters_in_typed_text_are_refused_or_removed_never_a_server_
     [registration] = registrations(event)
     assert (registration.first_name, registration.organisation, registration.answer_to(question)) == ("Nadia", "AFZ Rostock", "ab")
     assert registration.last_name == "Haddad"  # no right-to-left override that shows a name as another
+
+
+def test_a_name_of_spaces_or_invisible_characters_is_no_name_and_tabs_and_outer_spaces_go(client, make_event, mailbox):
+    event = make_event()
+    for first_name, last_name in (("   ", "Haddad"), ("\u202e", "Haddad"), ("Nadia", "\u200b\ufeff"), ("Nadia", "\t\r\n")):
+        response = submit(client, event, first_name=first_name, last_name=last_name)
+        assert response.status_code == 422, (first_name, last_name)
+        html = response.get_data(as_text=True)
+        assert "Bitte geben Sie Ihren Vornamen ein." in html or "Bitte geben Sie Ihren Nachnamen ein." in html
+    assert registrations(event) == [] and mailbox.messages == []
+
+    assert submit(client, event, first_name="  Nadia\tSara ", last_name=" Haddad ", organisation=" AFZ\u200b Rostock ").status_code == 303
+    [registration] = registrations(event)
+    assert (registration.first_name, registration.last_name, registration.organisation) == ("Nadia Sara", "Haddad", "AFZ Rostock")
+    assert mailbox.messages[0].get_body(("plain",)).get_content().count("Nadia Sara Haddad") >= 1

@@ -51,7 +51,8 @@ def compose(registration: Registration, reason: str, forum_dropped: bool = False
             message.get_payload()[1].add_related(qr.png(registration.check_in_code), "image", "png", cid="<check-in-code>")
         if page["show_details"]:
             calendar = ical.calendar([registration.event], utcnow(), registration.event.title)
-            message.add_attachment(calendar, maintype="text", subtype="calendar", filename="event.ics")
+            message.add_attachment(calendar, maintype="text", subtype="calendar", filename="event.ics",
+                                   params={"charset": "utf-8"})  # without it, programs read umlauts as ASCII
     return message
 
 

@@ -10,10 +10,10 @@ from tests.browser.conftest import (add_hotel_questions, log_in_as_demo_organise
 pytestmark = pytest.mark.browser
 
 
-def register(page, live_server, first_name: str, email: str) -> None:
+def register(page, live_server, first_name: str, email: str, last_name: str = "Nowak") -> None:
     page.goto(live_server + "/events/schulversagen-schulerfolg/register")
     page.get_by_label("Vorname", exact=True).fill(first_name)
-    page.get_by_label("Nachname", exact=True).fill("Nowak")
+    page.get_by_label("Nachname", exact=True).fill(last_name)
     page.get_by_label("E-Mail-Adresse", exact=True).fill(email)
     page.get_by_label("Workshop C").check()
     page.get_by_label("vegan").check()
@@ -180,3 +180,15 @@ def test_every_other_back_office_page_and_the_registrant_s_pages_fit_a_phone(pag
         if found := serious_accessibility_violations(page):
             violations[path] = found
     assert (failed, too_wide, violations) == ({}, {}, {})
+
+
+def test_a_very_long_name_wraps_and_leaves_every_column_and_action_on_the_screen(page, live_server):
+    register(page, live_server, "Lang", "lang@example.org", last_name="Z" * 100)
+    page.context.clear_cookies()
+    log_in_as_demo_organiser(page, live_server)
+    open_workspace(page, live_server, "Seminar: Schulversagen – Schulerfolg", "Anmeldungen")
+
+    cancel = page.get_by_role("row", name=re.compile("Z{100}")).get_by_role("link", name=re.compile("^Stornieren"))
+    box = cancel.bounding_box()
+    assert box["x"] + box["width"] <= 1280 and page.evaluate("document.documentElement.scrollWidth") <= 1280
+    screenshot(page, "22-registrations-long-name")

@@ -12,7 +12,7 @@ from tests.reading import codes_in
 
 
 def test_confirmation_mail_has_details_answers_calendar_qr_code_and_link(client, make_event, make_forums, make_question, mailbox):
-    event = make_event(title="Fachtagung: Anerkennung durch Anerkennung", contact_email="tagung@example.org")
+    event = make_event(title="Fachtagung: Anerkennung durch Anerkennung – Förderung", contact_email="tagung@example.org")
     forum, _ = make_forums(event, 10, 10)
     diet = make_question(event, label="Ernährung", kind=QuestionKind.MULTIPLE_CHOICE, options=["vegetarisch", "glutenfrei"])
     registration = services.register(
@@ -21,7 +21,7 @@ def test_confirmation_mail_has_details_answers_calendar_qr_code_and_link(client,
 
     [message] = mailbox.to(registration.email)
 
-    assert message["Subject"] == "Anmeldung bestätigt: Fachtagung: Anerkennung durch Anerkennung"
+    assert message["Subject"] == "Anmeldung bestätigt: Fachtagung: Anerkennung durch Anerkennung – Förderung"
     text = message.get_body(("plain",)).get_content()
     assert "Guten Tag Ayşe" in text and "Ihr Platz ist bestätigt" in text
     assert "Forum: Forum 1" in text and "Ernährung: vegetarisch, glutenfrei" in text
@@ -34,6 +34,7 @@ def test_confirmation_mail_has_details_answers_calendar_qr_code_and_link(client,
     assert parts["image/png"]["Content-ID"] == "<check-in-code>"
     [code] = codes_in(parts["image/png"].get_content())
     assert code.text == registration.check_in_code and code.standard_qr  # a phone or hand scanner reads it
+    assert parts["text/calendar"].get_content_charset() == "utf-8"  # as mail programs decode it
     [vevent] = icalendar.Calendar.from_ical(parts["text/calendar"].get_content()).walk("VEVENT")
     assert str(vevent["SUMMARY"]) == event.title
 

@@ -91,6 +91,8 @@ def pdf_response(pdf: bytes, download_name: str):
 
 
 def file_name(*parts: str, extension: str = "pdf") -> str:
-    """A download's name in plain letters (umlauts and accents folded, the rest dashes), e.g. teilnehmerliste-tagung.pdf."""
-    text = unicodedata.normalize("NFKD", "-".join(parts).replace("ß", "ss")).encode("ascii", "ignore").decode()
-    return (re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "document") + f".{extension}"
+    """A download's name in letters and digits, the rest dashes, e.g. teilnehmerliste-tagung.pdf: accents and
+    umlauts folded (größe → grosse), other scripts kept as they are (петров), so no name is lost."""
+    text = unicodedata.normalize("NFKD", "-".join(parts).replace("ß", "ss"))
+    text = "".join(character for character in text if not unicodedata.combining(character))
+    return (re.sub(r"[\W_]+", "-", text).strip("-").lower() or "document") + f".{extension}"

@@ -37,11 +37,13 @@ def audience(event_id: int, name: str) -> list[Registration]:
     return list(db.session.scalars(query.order_by(Registration.last_name, Registration.first_name, Registration.id)))
 
 
-def render(subject: str, body: str, registration: Registration):
-    """The message as ``registration`` receives it, in their language; also the preview."""
+def render(subject: str, body: str, registration: Registration, preview: bool = False):
+    """The message as ``registration`` receives it, in their language; the ``preview`` for organisers shows a
+    stand-in for the person's secret link, which is theirs alone (it opens, changes and cancels the registration)."""
     with speaking(registration.locale):
         message = mail.new_message(registration.email, subject)
-        link = absolute_url("registration.own_page", token=link_token(registration)) if registration.is_active else None
+        token = "beispiel" if preview else link_token(registration)
+        link = absolute_url("registration.own_page", token=token) if registration.is_active else None
         message.set_content(render_template("registration/mail/bulk.txt", registration=registration, body=body, link=link))
     return message
 

@@ -104,7 +104,7 @@ def bulk_mail(event_id: int):
             flash(_("Your message is on its way to %(count)s people.", count=sent.recipients), "success")
             return redirect(url_for(".bulk_mail", event_id=event.id), code=303)
         if recipients:
-            preview = bulk.render(form.subject.data.strip(), form.body.data, recipients[0])
+            preview = bulk.render(form.subject.data.strip(), form.body.data, recipients[0], preview=True)
     return render_template("manage/bulk_mail.html", event=event, form=form, preview=preview, recipients=recipients,
                            history=bulk.history(event.id)), status_of(form)
 

@@ -128,6 +128,8 @@ def test_writing_to_registrants_previews_then_sends_in_the_background_and_keeps_
     preview = client.post(url, data=data | {"preview": "1"}).get_data(as_text=True)
     assert "geht an 3 Personen" in preview and "&lt;b&gt;Bitte" in preview
     assert any(f"Guten Tag {person.full_name}," in preview for person in people[:3])
+    assert "/registrations/beispiel" in preview  # a stand-in: the person's secret link is theirs alone
+    assert not any(services.link_token(person) in preview for person in people)
     assert mailbox.messages == []  # a preview sends nothing
 
     client.post(url, data=data | {"send": "1"})  # a background task sends them (in the tests: at once)

@@ -90,9 +90,14 @@ def pdf_response(pdf: bytes, download_name: str):
     return response
 
 
+def _folded(character: str) -> str:
+    """A Latin letter without its accent (é → e, ö → o); letters of other scripts as they are (й stays й)."""
+    base = unicodedata.normalize("NFKD", character)[0]
+    return base if base.isascii() else character
+
+
 def file_name(*parts: str, extension: str = "pdf") -> str:
     """A download's name in letters and digits, the rest dashes, e.g. teilnehmerliste-tagung.pdf: accents and
     umlauts folded (größe → grosse), other scripts kept as they are (петров), so no name is lost."""
-    text = unicodedata.normalize("NFKD", "-".join(parts).replace("ß", "ss"))
-    text = "".join(character for character in text if not unicodedata.combining(character))
+    text = "".join(_folded(character) for character in unicodedata.normalize("NFC", "-".join(parts).replace("ß", "ss")))
     return (re.sub(r"[\W_]+", "-", text).strip("-").lower() or "document") + f".{extension}"

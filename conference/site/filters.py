@@ -53,6 +53,11 @@ def web_link(url: str | None) -> str | None:
     return url if url and urlsplit(url.strip()).scheme.lower() in ("http", "https") else None
 
 
+def unbroken(text: str | None, longest: int = 30) -> bool:
+    """Whether ``text`` has a word of more than ``longest`` characters, which a table cell must break anywhere."""
+    return any(len(word) > longest for word in (text or "").split())
+
+
 def file_size(size: int) -> str:
     """ "52,4 MB" in German, "52.4 MB" in English (units of 1,000, as file managers show them)."""
     for unit in ("B", "kB", "MB"):
@@ -66,6 +71,7 @@ def file_size(size: int) -> str:
 
 def register(app: Flask) -> None:
     app.add_template_filter(file_size)
+    app.add_template_test(unbroken)
     app.add_template_filter(clock)
     app.add_template_filter(time_range)
     app.add_template_filter(date_range)

@@ -1,4 +1,5 @@
 import re
+import unicodedata
 from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
@@ -14,6 +15,16 @@ from wtforms.validators import InputRequired, ValidationError
 # empty name look filled in. (Zero-width joiners stay: Persian and Indic scripts need them.)
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 LINE_BREAKS = re.compile(r"[\r\n\t\u2028\u2029]+")
+
+
+# Letters that are drawn as nothing: the Hangul fillers and the blank braille pattern.
+BLANK_LETTERS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
+
+
+def shows_something(text: str) -> bool:
+    """Whether ``text`` has a character one can see: a letter, digit, punctuation mark or symbol. Marks that
+    only change others (an accent alone, a joiner, a direction mark, a soft hyphen) and spaces are not enough."""
+    return any(unicodedata.category(character)[0] in "LNPS" and character not in BLANK_LETTERS for character in text)
 
 
 def remove_control_characters(value):
@@ -66,12 +77,12 @@ class MailAddress:
 
 class Form(FlaskForm):
     """The base of every form: CSRF protection, typed text cleaned of control characters, and a required
-    field left blank (only spaces, or characters that were removed) refused as if nothing was typed."""
+    field that shows nothing (spaces, invisible marks, characters that were removed) refused as if nothing was typed."""
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         for field in self:
-            if field.flags.required and isinstance(field.data, str) and not field.data.strip() and not field.errors:
+            if field.flags.required and isinstance(field.data, str) and not shows_something(field.data) and not field.errors:
                 required = next((v for v in field.validators if isinstance(v, InputRequired)), None)
                 field.errors.append(str(required.message) if required and required.message else gettext("This field is required."))
                 valid = False

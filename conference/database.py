@@ -101,6 +101,17 @@ def after_commit(callback) -> None:
     db.session.info.setdefault(AFTER_COMMIT, []).append(callback)
 
 
+def after_commit_once(kind: type):
+    """The callback of class ``kind`` waiting for the enclosing transaction's commit, made and added if there is
+    none yet: work that the steps of one transaction add to (the mails it queued) is handed on once."""
+    callbacks = db.session.info.setdefault(AFTER_COMMIT, [])
+    waiting = next((callback for callback in callbacks if isinstance(callback, kind)), None)
+    if waiting is None:
+        waiting = kind()
+        callbacks.append(waiting)
+    return waiting
+
+
 def forget_old_pages() -> None:
     """After deleting personal data: SQLite's write-ahead log still holds the old pages until a checkpoint."""
     if db.engine.dialect.name == "sqlite":

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from conference.database import after_commit, utcnow
+from conference.database import after_commit_once, utcnow
 from conference.extensions import db
 from conference.files import instance_folder
 from conference.mail.models import OutgoingMail
@@ -86,8 +86,19 @@ def queue(builder_name: str, recipient: str, **context) -> OutgoingMail:
     db.session.flush()
     # The mail row is its own record (claim, attempts, failure), so no task row is written: after the
     # commit the runner is only told to send it (tasks.call_soon), keeping a registration to one commit.
-    after_commit(lambda: tasks.call_soon("mail.deliver", mail_ids=[mail.id]))
+    # The mails of one transaction (an event cancelled: one to everyone) go to one delivery.
+    after_commit_once(_DeliveryAfterCommit).mail_ids.append(mail.id)
     return mail
+
+
+class _DeliveryAfterCommit:
+    """The mails queued in one transaction, handed to one delivery once it has committed."""
+
+    def __init__(self):
+        self.mail_ids: list[int] = []
+
+    def __call__(self) -> None:
+        tasks.call_soon("mail.deliver", mail_ids=self.mail_ids)
 
 
 def new_message(recipient: str, subject: str) -> EmailMessage:
@@ -100,13 +111,12 @@ def new_message(recipient: str, subject: str) -> EmailMessage:
     return message
 
 
-@tasks.handler("mail.deliver", label=_l("E-mail"), joins="mail_ids")
+@tasks.handler("mail.deliver", label=_l("E-mail"))
 def deliver(mail_ids: list[int]) -> None:
     """Send mails the caller has claimed (queued by ``queue``, or claimed by ``deliver_due``).
 
     They go through one connection to the mail server, and are marked sent a group at a time, in one
-    transaction each (the mails of a rush wait together: see ``joins``). A failure is recorded on the
-    mail itself, which ``deliver_due`` tries again later.
+    transaction each. A failure is recorded on the mail itself, which ``deliver_due`` tries again later.
     """
     with _outbox() as send:
         for start in range(0, len(mail_ids), MARKED_SENT_TOGETHER):

@@ -30,17 +30,14 @@ log = logging.getLogger(__name__)
 HANDLERS: dict[str, Callable[..., None]] = {}
 PERIODIC: dict[str, timedelta] = {}
 LABELS: dict[str, str] = {}  # what organisers see of a task that failed, by name
-JOINS: dict[str, str] = {}  # handlers whose calls waiting together become one, by the list argument joined
-JOINED_AT_MOST = 100  # items of one joined call
 CLAIM_FOR = timedelta(minutes=15)  # longer than any task takes; a claim older than this was left by a dead process
 POLL_SECONDS = 2
 QUEUE_NAME = "conference"
 
 
-def handler(name: str, every: timedelta | None = None, label=None, joins: str | None = None):
+def handler(name: str, every: timedelta | None = None, label=None):
     """Register the function that does task ``name``; with ``every``, it also runs periodically;
-    ``label`` names it for organisers when it failed for good; calls of ``call_soon`` waiting
-    together in a runner are made as one when ``joins`` names their list argument."""
+    ``label`` names it for organisers when it failed for good."""
 
     def register(function: Callable[..., None]):
         HANDLERS[name] = function
@@ -48,8 +45,6 @@ def handler(name: str, every: timedelta | None = None, label=None, joins: str | 
             PERIODIC[name] = every
         if label:
             LABELS[name] = label
-        if joins:
-            JOINS[name] = joins
         return function
 
     return register
@@ -187,22 +182,6 @@ def label_of(task: Task) -> str:
     return str(LABELS.get(task.name, task.name))
 
 
-def joined(calls: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
-    """The calls, with those of a handler registered with ``joins`` made as one (up to JOINED_AT_MOST items):
-    the mails of one change to many registrations (an event cancelled) go through one connection."""
-    result, growing = [], {}
-    for name, arguments in calls:
-        key = JOINS.get(name)
-        if key is None:
-            result.append((name, arguments))
-        elif name in growing and len(growing[name][key]) + len(arguments[key]) <= JOINED_AT_MOST:
-            growing[name][key] += arguments[key]
-        else:
-            growing[name] = arguments | {key: list(arguments[key])}
-            result.append((name, growing[name]))
-    return result
-
-
 class EmbeddedRunner:
     """A daemon thread per web process: runs tasks as soon as they are dispatched, and polls for
     due ones (retries, periodic duties, tasks of other processes)."""
@@ -222,12 +201,6 @@ class EmbeddedRunner:
         self.calls.put((name, arguments))
         self.wake()
 
-    def _waiting(self) -> list[tuple[str, dict]]:
-        calls = []
-        while not self.calls.empty():
-            calls.append(self.calls.get())
-        return calls
-
     def stop(self) -> None:
         self.stopped = True
         self.wake()
@@ -242,8 +215,8 @@ class EmbeddedRunner:
                         ensure_schedule()
                         scheduled = True
                     while not self.calls.empty():
-                        for name, arguments in joined(self._waiting()):
-                            call(name, arguments)
+                        name, arguments = self.calls.get()
+                        call(name, arguments)
                     while run_due():
                         pass
                     if failing:

@@ -9,7 +9,6 @@ from conference.extensions import db
 from conference.mail import services as mail
 from conference.mail.models import OutgoingMail
 from conference.registration import services
-from conference.tasks import services as tasks
 from tests.conftest import applicant
 
 
@@ -68,13 +67,21 @@ def test_when_the_mail_server_is_away_every_mail_waits_for_the_next_attempt(app,
     assert all("ConnectionRefusedError" in row.last_error for row in db.session.scalars(sa.select(OutgoingMail)))
 
 
-def test_calls_of_a_joining_handler_waiting_together_are_made_as_one():
-    waiting = [("mail.deliver", {"mail_ids": [1]}), ("other", {"x": 1}), ("mail.deliver", {"mail_ids": [2, 3]})]
-    assert tasks.joined(waiting) == [("mail.deliver", {"mail_ids": [1, 2, 3]}), ("other", {"x": 1})]
-    assert waiting[0] == ("mail.deliver", {"mail_ids": [1]})  # the calls themselves are left as they were
+def test_the_mails_of_one_change_go_out_together_through_one_connection(app, make_event, mailbox):
+    from conference.events import services as events
+    from conference.events.models import EventStatus
 
-    many = [("mail.deliver", {"mail_ids": [n]}) for n in range(tasks.JOINED_AT_MOST + 5)]
-    assert [len(arguments["mail_ids"]) for _name, arguments in tasks.joined(many)] == [tasks.JOINED_AT_MOST, 5]
+    event = make_event()
+    people = [services.register(event.id, applicant(email=f"person{n}@example.org"), utcnow()).registration for n in range(5)]
+    assert len(set(mailbox.connections)) == 5  # one registration, one mail, one delivery each
+    mailbox.messages.clear()
+    mailbox.connections.clear()
+
+    events.set_status(event.id, EventStatus.CANCELLED, utcnow())  # one transaction queues a mail to everyone
+
+    assert sorted(message["To"] for message in mailbox.messages) == sorted(person.email for person in people)
+    assert len(set(mailbox.connections)) == 1
+
 
 
 def test_a_mail_deleted_before_it_went_out_is_skipped_and_the_others_are_sent(app, make_event, mailbox):

@@ -29,7 +29,7 @@ def rows(event: Event) -> list[list[str]]:
               _("Status"), _("Forum"), _("Registered on"), _("Checked in"), _("Participant list"),
               *(question.label if question.is_asked else _("%(question)s (removed)", question=question.label)
                 for question in event.questions)]
-    table = [header]
+    table = [[safe(label) for label in header]]  # organisers type question labels too
     for r in registrations:
         table.append([safe(value) for value in (
             r.last_name, r.first_name, r.email, r.organisation, r.function, r.phone, r.status.label,

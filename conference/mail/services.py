@@ -105,7 +105,7 @@ def new_message(recipient: str, subject: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = recipient
-    message["Subject"] = subject
+    message["Subject"] = " ".join(subject.split())  # one line, whatever a stored subject or a placeholder holds
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=current_app.config["MAIL_DEFAULT_SENDER"].rpartition("@")[2] or None)
     return message

@@ -9,12 +9,16 @@ from flask_wtf.file import FileField
 from wtforms import PasswordField, TextAreaField, i18n as wtforms_i18n
 from wtforms.validators import InputRequired, ValidationError
 
-# Control characters other than tab and line breaks: invisible, and PostgreSQL refuses NUL in text;
-# the bidirectional embeddings, overrides and isolates, which make a name display as another; and the
+# Control characters other than tab and line breaks (C0 and C1): invisible, and PostgreSQL refuses NUL in
+# text; the bidirectional embeddings, overrides and isolates, which make a name display as another; and the
 # characters that show nothing at all (zero-width space, word joiner, byte order mark), which make an
 # empty name look filled in. (Zero-width joiners stay: Persian and Indic scripts need them.)
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
-LINE_BREAKS = re.compile(r"[\r\n\t\u2028\u2029]+")
+CONTROL_CHARACTERS = re.compile(
+    r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+# Every character str.splitlines() breaks a line at: LF, CR, VT, FF, the file, group and record separators,
+# NEL and the Unicode line and paragraph separators. In a mail header any of them breaks the mail.
+LINE_BREAKS = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+ONE_LINE_BREAKS = re.compile(r"[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
 
 
 # Letters that are drawn as nothing: the Hangul fillers and the blank braille pattern.
@@ -32,14 +36,15 @@ def remove_control_characters(value):
 
 
 def one_kind_of_line_break(value):
-    """Browsers send a text area's line breaks as CRLF; stored as LF, the same text read back is the same text."""
-    return value.replace("\r\n", "\n") if isinstance(value, str) else value
+    """Browsers send a text area's line breaks as CRLF; stored as LF (whatever kind of line break was typed or
+    pasted), the same text read back is the same text."""
+    return LINE_BREAKS.sub("\n", value) if isinstance(value, str) else value
 
 
 def join_lines(value):
     """One-line fields (titles, subjects, names) keep no line break or tab, nor spaces at either end: in a mail
     header a line break would break every later mail, and "  " is no name."""
-    return LINE_BREAKS.sub(" ", value).strip() if isinstance(value, str) else value
+    return ONE_LINE_BREAKS.sub(" ", value).strip() if isinstance(value, str) else value
 
 
 class UploadField(FileField):

@@ -183,6 +183,40 @@ def test_line_breaks_in_one_line_fields_cannot_break_later_mails(client, make_ev
     assert "Zeile eins\r\nZeile zwei" in message.get_content()  # a text area keeps its lines
 
 
+@pytest.mark.parametrize("line_break", ["\x85", "\u2028", "\u2029", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e"])
+def test_every_kind_of_line_break_in_a_subject_is_previewed_and_sent_on_one_line(client, make_event, make_user, mailbox,
+                                                                              line_break):
+    """What str.splitlines() breaks a line at (NEL, the Unicode separators, VT, FF, FS/GS/RS) made the preview
+    answer 500 and every mail of the message fail."""
+    event = make_event()
+    person = services.register(event.id, applicant(), utcnow()).registration
+    mailbox.messages.clear()
+    log_in(client, make_user(events=[event]))
+    url = f"/manage/events/{event.id}/registrations/mail"
+    data = {"csrf_token": form_token(client, url), "audience": "confirmed", "subject": f"Anreise{line_break}Hinweise",
+            "body": f"Zeile eins{line_break}Zeile zwei"}
+
+    preview = client.post(url, data=data | {"preview": "1"})
+    assert preview.status_code == 200 and "Anreise Hinweise" in preview.get_data(as_text=True)
+    assert client.post(url, data=data | {"send": "1"}).status_code == 303
+    [message] = mailbox.to(person.email)
+    assert message["Subject"] == "Anreise Hinweise"
+    assert "Zeile eins\r\nZeile zwei" in message.get_content()  # in a text area it is a line break
+
+
+def test_a_message_stored_with_a_line_break_in_its_subject_still_goes_out(make_event, mailbox):
+    """Stored before one-line fields lost every kind of line break: the mail is built with a one-line subject."""
+    from conference.registration import bulk
+    from conference.registration.models import BulkMessage
+
+    event = make_event()
+    person = services.register(event.id, applicant(), utcnow()).registration
+    mailbox.messages.clear()
+    sent = bulk.send(event.id, None, "confirmed", "Anreise\x85Hinweise", "Text")
+    assert db.session.get(BulkMessage, sent.id).subject == "Anreise\x85Hinweise"
+    assert [message["Subject"] for message in mailbox.to(person.email)] == ["Anreise Hinweise"]
+
+
 def test_cancelling_or_rejecting_in_the_list_asks_first(client, make_event, make_user):
     event = make_event(requires_approval=True)
     person = services.register(event.id, applicant(first_name="Amina", last_name="Said"), utcnow()).registration

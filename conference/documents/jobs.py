@@ -55,6 +55,15 @@ def mailed_certificate(job_id: int, registration_id: int) -> bytes:
     return (mailed_folder(job_id) / f"{registration_id}.pdf").read_bytes()
 
 
+def forget_mailed_certificates(registration_ids: list[int], job_id: int | None = None) -> None:
+    """Delete the PDFs kept for the mails of these people (of one job, or of every job): once their mail has
+    gone out, or when their data is deleted."""
+    kept = [mailed_folder(job_id)] if job_id is not None else folder().glob("mail-*")
+    for job_folder in kept:
+        for registration_id in registration_ids:
+            (job_folder / f"{registration_id}.pdf").unlink(missing_ok=True)
+
+
 def start(event: Event, user_id: int | None, kind: str, send_mail: bool, base_url: str) -> DocumentJob:
     """Queue a job for a background task; returns at once."""
     if kind not in KINDS:
@@ -151,7 +160,8 @@ def _make(job: DocumentJob, people: list, issued: dict) -> tuple[bytes, str]:
 def _kept_for_mail(job_id: int, pdfs):
     mailed_folder(job_id).mkdir(exist_ok=True)
     for person, pdf in pdfs:
-        (mailed_folder(job_id) / f"{person.id}.pdf").write_bytes(pdf)
+        if person.email:  # someone without an address gets theirs from the organisers' file only
+            (mailed_folder(job_id) / f"{person.id}.pdf").write_bytes(pdf)
         yield person, pdf
 
 

@@ -14,7 +14,8 @@ from conference.site.i18n import speaking
 from conference.site.urls import absolute_url
 
 
-@mail.builder("certificate")
+@mail.builder("certificate", after_sent=lambda context: jobs.forget_mailed_certificates([context["registration_id"]],
+                                                                                  context["job_id"]))
 def build(context: dict):
     registration = db.session.get(Registration, context["registration_id"])
     event = registration.event

@@ -35,13 +35,18 @@ def backoff(attempts: int) -> timedelta:
     """2, 4, 8, … minutes."""
     return timedelta(minutes=2**attempts)
 BUILDERS: dict[str, Callable[[dict], EmailMessage]] = {}
+# What a kind of mail leaves behind until it has gone out (a certificate's PDF), taken away once it has.
+AFTER_SENT: dict[str, Callable[[dict], None]] = {}
 
 
-def builder(name: str):
-    """Register the function that turns a queued mail's context into a message."""
+def builder(name: str, after_sent: Callable[[dict], None] | None = None):
+    """Register the function that turns a queued mail's context into a message; ``after_sent(context)`` runs
+    once the message is marked sent."""
 
     def register(function: Callable[[dict], EmailMessage]):
         BUILDERS[name] = function
+        if after_sent:
+            AFTER_SENT[name] = after_sent
         return function
 
     return register
@@ -120,7 +125,7 @@ def deliver(mail_ids: list[int]) -> None:
     """
     with _outbox() as send:
         for start in range(0, len(mail_ids), MARKED_SENT_TOGETHER):
-            sent = []
+            sent: list[OutgoingMail] = []
             try:
                 for mail_id in mail_ids[start:start + MARKED_SENT_TOGETHER]:
                     mail = db.session.get(OutgoingMail, mail_id)
@@ -132,9 +137,12 @@ def deliver(mail_ids: list[int]) -> None:
                         log.warning("mail %s to be retried: %s", mail_id, type(error).__name__)
                         lease.release(OutgoingMail, mail_id, error, MAX_ATTEMPTS, backoff)
                     else:
-                        sent.append(mail_id)
+                        sent.append(mail)
             finally:  # what went out is never sent again, whatever stopped the rest
-                lease.done(OutgoingMail, sent, sent_at=utcnow(), last_error="")
+                lease.done(OutgoingMail, [mail.id for mail in sent], sent_at=utcnow(), last_error="")
+                for mail in sent:
+                    if mail.builder in AFTER_SENT:
+                        AFTER_SENT[mail.builder](mail.context)
 
 
 @tasks.handler("mail.deliver_due", every=timedelta(minutes=1))

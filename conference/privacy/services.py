@@ -138,6 +138,7 @@ def _anonymise(registrations: list[Registration], now: datetime) -> None:
     for job in db.session.scalars(sa.select(DocumentJob).where(DocumentJob.event_id.in_(event_ids), DocumentJob.stored_name.is_not(None))):
         (jobs.folder() / job.stored_name).unlink(missing_ok=True)
         job.stored_name = None
+    jobs.forget_mailed_certificates(ids)  # each person's certificate, kept until their mail went out
     forget_files(addresses)
     db.session.execute(sa.update(Certificate).where(Certificate.registration_id.in_(ids)).values(holder_name=""))
     for registration in registrations:

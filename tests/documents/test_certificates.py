@@ -173,6 +173,28 @@ def test_all_certificates_by_mail_attach_the_pdfs_made_once(client, make_event, 
         if format == "zip":
             [name] = [name for name in archive.namelist() if numbers[person.id].lower() in name]
             assert archive.read(name) == attachment.get_content()
+    assert list(jobs.mailed_folder(job.id).iterdir()) == []  # each PDF kept for a mail went with it
+
+
+def test_a_certificate_waiting_for_its_mail_goes_with_the_persons_data(app, client, make_event, make_user,
+                                                                      register_people, mailbox):
+    """The PDFs kept for the mails (instance/documents/mail-<job>/<registration>.pdf, with the name) stayed for
+    seven days after the person's data was deleted or the event's retention ran out."""
+    event = past_event(make_event)
+    first, second, third = register_people(event, 3, checked_in=True)
+    app.config["MAIL_PORT"] = 1  # the mail server cannot be reached: the mails wait, and their PDFs with them
+    log_in(client, make_user(events=[event]))
+    job = wait_for(start_job(client, event, format="zip", send_mail="1"))
+    kept = jobs.mailed_folder(job.id)
+    assert sorted(path.name for path in kept.iterdir()) == sorted(f"{p.id}.pdf" for p in (first, second, third))
+
+    privacy.delete_on_request(first.id, utcnow())
+    assert sorted(path.name for path in kept.iterdir()) == sorted(f"{p.id}.pdf" for p in (second, third))
+    event.retention_days = 0
+    db.session.commit()
+    privacy.purge()
+    assert list(kept.iterdir()) == []
+    assert not any("Teilnahmebescheinigung" in message["Subject"] for message in mailbox.messages)
 
 
 def test_a_job_left_by_a_dead_process_is_taken_over(app, make_event, register_people):

@@ -2,11 +2,15 @@
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from conference.accounts.access import Action, may
 from conference.database import row_of_event_or_404
+from conference.events.models import Event
+from conference.extensions import db
 from conference.materials import services, storage
 from conference.materials.models import Material, Visibility
 from conference.site.errors import render_error
@@ -40,17 +44,24 @@ def material_form(event, material: Material | None) -> MaterialForm:
 
 
 def allow_large_uploads(app) -> None:
-    """Let the upload form take a body as large as a material; registered before CSRF protection reads it."""
+    """Let the upload form take a body as large as a material, from a logged-in organiser of the event only:
+    anyone else's body is refused beyond the usual limit before it is read. Registered before CSRF protection
+    reads the body, so the permission is asked here, ahead of the check of every request (accounts/access.py)."""
+
+    def uploads_material() -> bool:
+        if request.endpoint != "materials_manage.edit" or not current_user.is_authenticated:
+            return False
+        event = db.session.get(Event, request.view_args["event_id"])
+        return event is not None and may(current_user, Action.ORGANISE, event)
 
     @app.before_request
     def raise_the_limit():
-        if request.endpoint == "materials_manage.edit":
+        if uploads_material():
             request.max_content_length = current_app.config["MATERIALS_MAX_BYTES"] + 64 * 1024
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(_error):
-        message = (storage.too_large_message(current_app.config["MATERIALS_MAX_BYTES"])
-                   if request.endpoint == "materials_manage.edit" else None)
+        message = storage.too_large_message(current_app.config["MATERIALS_MAX_BYTES"]) if uploads_material() else None
         return render_error(413, message)
 
 

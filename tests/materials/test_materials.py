@@ -6,6 +6,9 @@ import zipfile
 from urllib.parse import quote
 
 import pytest
+import sqlalchemy as sa
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from conference.database import utcnow
 from conference.materials import services, storage
@@ -156,6 +159,25 @@ def test_an_oversize_upload_gets_a_clear_message_and_leaves_nothing(app, client,
     # Just over the limit, but within the form's allowance: refused while copying, no part file left.
     assert upload(make_event(), PDF, "etwas-zu-gross.pdf").status_code == 422
     assert stored_files(app) == []
+
+
+def test_only_an_organiser_of_the_event_may_send_a_body_larger_than_a_form(app, client, make_event, make_user):
+    """Anyone could make the server read 50 MB per request: the limit was raised before the log-in was checked."""
+    event = make_event()
+    url = f"/manage/events/{event.id}/materials/new"
+
+    def send(csrf_token: str = ""):
+        boundary, body = encode_multipart({"csrf_token": csrf_token, "title": "Folien", "visibility": "registered",
+                                           "agenda_item_id": "0", "file": FileStorage(io.BytesIO(PDF + b"y" * 2**21), "gross.pdf")})
+        return client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")
+
+    assert send().status_code == 413  # nobody logged in: refused like any other oversized form, before it is read
+    log_in(client, make_user(events=[make_event()]))
+    assert send(form_token(client, "/manage/")).status_code == 413  # an organiser of another event
+    client.post("/logout", data={"csrf_token": form_token(client, "/manage/")})
+    log_in(client, make_user(events=[event]))
+    assert send(form_token(client, url)).status_code == 303
+    assert db.session.scalar(sa.select(Material.size)) > 2**21
 
 
 # Werkzeug's parser leaves the spooled file of a broken body to the garbage collector.

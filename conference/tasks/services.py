@@ -140,6 +140,23 @@ def _finish(task: Task, error: Exception | None) -> None:
     status = lease.release(Task, task.id, error, task.max_attempts, backoff, again_after=every, finished_at=utcnow())
     if status == lease.WorkStatus.QUEUED:
         dispatch(task.id, db.session.scalar(sa.select(Task.due_at).where(Task.id == task.id)) - utcnow())
+    elif status == lease.WorkStatus.DONE:  # arguments may be personal (an address typed at "forgot password")
+        with write_transaction():
+            db.session.execute(sa.update(Task).where(Task.id == task.id).values(arguments={}))
+
+
+# Finished work is kept a while for the record, failed work for organisers to start it again; then it goes.
+KEEP_DONE, KEEP_FAILED = timedelta(days=1), timedelta(days=7)
+
+
+@handler("tasks.forget_finished", every=timedelta(hours=1))
+def forget_finished() -> int:
+    """Delete tasks done a day ago and tasks that failed a week ago (with their arguments); returns how many."""
+    now = utcnow()
+    with write_transaction():
+        return db.session.execute(sa.delete(Task).where(Task.every_seconds.is_(None), sa.or_(
+            sa.and_(Task.status == lease.WorkStatus.DONE, Task.finished_at < now - KEEP_DONE),
+            sa.and_(Task.status == lease.WorkStatus.FAILED, Task.finished_at < now - KEEP_FAILED)))).rowcount
 
 
 def run_due(limit: int = 20) -> int:

@@ -175,3 +175,20 @@ def test_tasks_mail_and_document_jobs_hold_one_kind_of_lease(app):
 
     assert all(issubclass(model, lease.Leased) for model in (Task, OutgoingMail, DocumentJob))
     assert tasks.label_of(Task(name="documents.make")) == "Teilnahmebescheinigungen"  # labels come from the registry
+
+
+def test_nothing_personal_stays_in_a_finished_task(app, client, mailbox):
+    """"Forgot password" kept every address typed, also those without an account, in a finished task for good."""
+    client.post("/login/forgot", data={"csrf_token": form_token(client, "/login/forgot"), "email": "fremd@example.org"})
+    [done] = db.session.scalars(sa.select(Task).where(Task.name == "accounts.reset_link")).all()
+    assert done.status == "done" and done.arguments == {}
+    assert not any("fremd@example.org" in str(task.arguments) for task in db.session.scalars(sa.select(Task)))
+
+    failed = enqueue(fail_times=9, label="x", max_attempts=1)
+    assert fresh(failed).status == "failed" and fresh(failed).arguments  # kept to be started again
+    assert tasks.forget_finished() == 0
+    db.session.execute(sa.update(Task).where(Task.id == done.id).values(finished_at=utcnow() - timedelta(days=2)))
+    db.session.execute(sa.update(Task).where(Task.id == failed.id).values(finished_at=utcnow() - timedelta(days=8)))
+    db.session.commit()
+    assert tasks.forget_finished() == 2
+    assert db.session.get(Task, done.id) is None and db.session.get(Task, failed.id) is None

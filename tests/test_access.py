@@ -6,6 +6,7 @@ happens with what the table allows; a rule the table does not cover fails the sw
 """
 
 import pytest
+import sqlalchemy as sa
 
 from conference.accounts import access
 from conference.accounts.models import EventAssignment, EventRole, UserRole
@@ -13,6 +14,7 @@ from conference.extensions import db
 from conference.materials.models import Material, Visibility
 from conference.materials.storage import folder as material_folder
 from conference.people.models import Person
+from conference.people.services import editable_by
 from tests.conftest import form_token, log_in, path_of
 
 
@@ -46,6 +48,8 @@ def test_every_rule_answers_each_person_as_the_table_says(app, client, url_value
         if action is None:
             continue
         allowed = user is not None and access.may(user, action, event if "event_id" in rule.arguments else None)
+        if allowed and "person_id" in rule.arguments - set(rule.defaults or ()):  # a speaker: also by their events
+            allowed = editable_by(user, db.session.get(Person, values["person_id"]))
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             path = path_of(rule, values)
             with client.open(path, method=method, data={"csrf_token": token} if method == "POST" else None) as response:
@@ -94,6 +98,32 @@ def test_organisers_change_only_speakers_of_their_own_events_and_it_is_logged_th
                                                           "organisation_id": 0}).status_code == 303
     log = client.get(f"/manage/events/{event.id}/log").get_data(as_text=True)
     assert "Projektleitung moNa" in log
+
+
+def test_a_speaker_in_no_event_is_changed_only_by_whoever_added_them_and_administrators(client, people, make_user):
+    """The rule "organises every event the person appears in" held for everyone when there were none."""
+    first, second = make_user(), make_user()
+    log_in(client, first)
+    token = form_token(client, "/manage/people/")
+    assert client.post("/manage/people/new", data={"csrf_token": token, "name": "Leitung IFDM",
+                                                   "organisation_id": 0}).status_code == 303
+    added = db.session.scalar(sa.select(Person).where(Person.name == "Leitung IFDM"))
+    assert client.post(f"/manage/people/{added.id}", data={"csrf_token": token, "name": "Leitung IFDM MV",
+                                                         "organisation_id": 0}).status_code == 303
+
+    client.post("/logout", data={"csrf_token": token})
+    log_in(client, second)
+    token = form_token(client, "/manage/people/")
+    assert f"/manage/people/{added.id}" not in client.get("/manage/people/").get_data(as_text=True)
+    assert client.get(f"/manage/people/{added.id}").status_code == 403
+    assert client.post(f"/manage/people/{added.id}", data={"csrf_token": token, "name": "Umbenannt"}).status_code == 403
+
+    client.post("/logout", data={"csrf_token": token})
+    log_in(client, people["administrator"])
+    token = form_token(client, "/manage/people/")
+    assert client.post(f"/manage/people/{added.id}", data={"csrf_token": token, "name": "Leitung",
+                                                         "organisation_id": 0}).status_code == 303
+    assert db.session.get(Person, added.id).name == "Leitung"
 
 
 def test_what_each_person_may_do_at_the_event_written_out(url_values, people):

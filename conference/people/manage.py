@@ -1,7 +1,8 @@
 """Speakers and moderators in the back office (shared by all events).
 
 A person who appears in events may be changed by administrators and by those who organise every
-one of those events, and the change is logged in each; a person in no event yet by any organiser.
+one of those events, and the change is logged in each; a person in no event yet by administrators
+and by whoever added them.
 """
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -10,7 +11,6 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from conference.accounts.access import Action, may
 from conference.extensions import db
 from conference.organisations.models import Organisation
 from conference.people import services
@@ -29,14 +29,10 @@ class PersonForm(Form):
     biography = TextAreaField(_l("Short biography"), [Optional(), Length(max=5000)])
 
 
-def editable_by(user, person: Person) -> bool:
-    return all(may(user, Action.ORGANISE, event) for event in services.events_of(person))
-
-
 @blueprint.get("/")
 def index():
     people = db.session.scalars(db.select(Person).order_by(Person.name)).all()
-    return render_template("manage/people.html", people=[(person, editable_by(current_user, person)) for person in people])
+    return render_template("manage/people.html", people=[(person, services.editable_by(current_user, person)) for person in people])
 
 
 @blueprint.route("/new", methods=["GET", "POST"], defaults={"person_id": None})
@@ -45,7 +41,7 @@ def edit(person_id: int | None):
     person = db.session.get(Person, person_id) if person_id is not None else None
     if person_id is not None and person is None:
         abort(404)
-    if person is not None and not editable_by(current_user, person):
+    if person is not None and not services.editable_by(current_user, person):
         abort(403)
     form = PersonForm(obj=person)
     organisations = db.session.scalars(db.select(Organisation).order_by(Organisation.name)).all()
@@ -53,7 +49,7 @@ def edit(person_id: int | None):
     if form.validate_on_submit():
         person = services.save(person, services.PersonDetails(
             form.name.data, form.academic_title.data or "", form.function.data or "", form.organisation_id.data or None,
-            form.biography.data or ""))
+            form.biography.data or ""), by_user_id=current_user.id)
         flash(_("Saved: %(title)s", title=person.full_name), "success")
         return redirect(url_for(".index"), code=303)
     return render_template("manage/person.html", form=form, person=person), status_of(form)

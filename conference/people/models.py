@@ -22,6 +22,8 @@ class Person(db.Model):
         sa.ForeignKey("organisation.id", ondelete="SET NULL"), index=True
     )
     biography: Mapped[str] = mapped_column(sa.Text, default="")
+    # Who added the person: until they appear in an event, only they and administrators may change them.
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organisation: Mapped["Organisation | None"] = relationship()  # noqa: F821 - resolved by name

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from conference.accounts.access import Action, may
 from conference.audit.models import AuditAction
 from conference.audit.services import record
 from conference.database import write_transaction
@@ -27,10 +28,19 @@ def events_of(person: Person) -> set:
     return {appearance.agenda_item.event for appearance in person.appearances}
 
 
-def save(person: Person | None, details: PersonDetails) -> Person:
-    """A new person, or the changes to one; empty optional texts are stored as none."""
+def editable_by(user, person: Person) -> bool:
+    """Administrators, and those who organise every event the person appears in; a person in no event yet
+    only by whoever added them."""
+    if user.is_administrator:
+        return True
+    events = events_of(person)
+    return all(may(user, Action.ORGANISE, event) for event in events) if events else person.created_by_id == user.id
+
+
+def save(person: Person | None, details: PersonDetails, by_user_id: int | None = None) -> Person:
+    """A new person (added by ``by_user_id``), or the changes to one; empty optional texts are stored as none."""
     with write_transaction():
-        person = person or Person()
+        person = person or Person(created_by_id=by_user_id)
         person.name, person.function = details.name.strip(), details.function.strip() or None
         person.academic_title = details.academic_title.strip() or None
         person.organisation = db.session.get(Organisation, details.organisation_id) if details.organisation_id else None

@@ -106,7 +106,7 @@ def measure(database_url: str, case: str, mode: str, size: int) -> dict:
             else:
                 pdf = render_chunks(lists.chunks(event, lists.rows(people), "Teilnehmerliste"), lists.metadata(event, "x"))
             seconds = time.perf_counter() - started
-            workers = list(pool._executor._processes)  # noqa: SLF001 - their memory counts too
+            workers = list(pool._pool()._pool_manager.worker_manager.workers)  # noqa: SLF001 - their memory counts too
             processes = [high_water_mb()] + [high_water_mb(pid) for pid in workers]
             pool.shutdown()
     return {"seconds": seconds, "pages": len(PdfReader(io.BytesIO(pdf)).pages), "peak_mb": max(processes),

@@ -18,6 +18,7 @@ ENVIRONMENT_KEYS = (
     "MAIL_BACKEND",
     "PUBLIC_URL",
     "MATERIALS_MAX_BYTES",
+    "RENDER_SECONDS",
     "TRUSTED_PROXIES",
     "LOG_FORMAT",
     "REDIS_URL",
@@ -52,6 +53,8 @@ def defaults(instance_path: str) -> dict:
         "MAIL_DEFAULT_SENDER": "tagung@example.org",
         # Forms are small; a larger body is refused with 413 before it is read.
         "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # A document (or a chunk of a long one) that takes longer than this to render is stopped and refused.
+        "RENDER_SECONDS": 20,
         # Uploaded materials (slides, handouts) may be larger: at most this many bytes each.
         "MATERIALS_MAX_BYTES": 50 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
@@ -78,7 +81,7 @@ def defaults(instance_path: str) -> dict:
 def from_environment(environ=os.environ) -> dict:
     """The recognised environment variables, with numbers and flags converted."""
     found = {key: environ[key] for key in ENVIRONMENT_KEYS if environ.get(key)}
-    for number in ("MAIL_PORT", "MATERIALS_MAX_BYTES", "TRUSTED_PROXIES", "SESSION_IDLE_MINUTES"):
+    for number in ("MAIL_PORT", "MATERIALS_MAX_BYTES", "RENDER_SECONDS", "TRUSTED_PROXIES", "SESSION_IDLE_MINUTES"):
         if number in found:
             found[number] = int(found[number])
     if "MAIL_USE_TLS" in found:

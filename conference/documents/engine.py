@@ -6,7 +6,8 @@ it only when it renders; the pool's server process imports it once and forks wor
 
 Documents may load only files under the folders they are given (the uploaded logos, as
 ``app://conference/logos/<name>``) and ``data:`` URIs (QR codes): ``file:``, ``http(s):`` and everything else are
-refused, so text typed by users cannot make the server read local files or call out.
+refused, so text typed by users cannot make the server read local files or call out. An SVG is drawn only if
+it passes the logo checks (``organisations.logos.svg_problem``), also one stored before they existed.
 """
 
 import logging
@@ -17,6 +18,8 @@ from pathlib import Path
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from conference.organisations.logos import svg_problem
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +42,11 @@ class OwnFilesOnlyFetcher(URLFetcher):
             if url.startswith(start):
                 path = (folder / url[len(start):].split("?")[0]).resolve()
                 if path.is_relative_to(folder) and path.is_file():
-                    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                    return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+                    content, content_type = path.read_bytes(), mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    if content_type == "image/svg+xml" and (problem := svg_problem(content)):
+                        log.warning("document refused to draw %s: %s", url[:200], problem)
+                        raise ValueError(f"refused: {url[:200]}")
+                    return URLFetcherResponse(url, content, {"Content-Type": content_type})
         log.warning("document refused to load %s", url[:200])
         raise ValueError(f"refused: {url[:200]}")
 

@@ -1,8 +1,9 @@
 """The one way features turn templates into PDF.
 
-Small documents (a ticket, one certificate, a first page for a preview) render in the app
-process. Big ones are rendered as chunks of whole pages, side by side in the process pool, and
-merged: every core is used, and memory stays flat however long the list (WeasyPrint's time and
+Every document renders in the process pool, within a time limit per chunk (``RENDER_SECONDS``): one that
+takes longer (an image too costly to draw, say) is stopped and refused with a message, instead of
+keeping the server busy for minutes. Big documents are rendered as chunks of whole pages, side by side,
+and merged: every core is used, and memory stays flat however long the list (WeasyPrint's time and
 memory grow with the pages one document spans).
 """
 
@@ -13,10 +14,19 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 
-from flask import render_template, send_file
+from flask import current_app, render_template, send_file
+from flask_babel import gettext as _
 
 from conference.documents.pdf import Metadata, merge
 from conference.files import instance_folder, uploads_folder
+from conference.rules import Refusal
+
+
+class TooSlowToRender(Refusal):
+    def __init__(self):
+        super().__init__(_("This document could not be made in time, so making it was stopped. Most often an image "
+                           "is to blame, such as a logo drawn with a great many shapes: please replace it with a PNG "
+                           "file, or tell the administrators."))
 
 
 def folders() -> dict[str, str]:
@@ -24,31 +34,36 @@ def folders() -> dict[str, str]:
     return {"logos": str(uploads_folder("logos"))}
 
 
-def render_pdf(template: str, **context) -> bytes:
-    from conference.documents import engine
+def _rendered(html_documents: Iterable[str], tagged: bool = True):
+    """The PDF of each complete HTML document, rendered in the pool, in order; TooSlowToRender past the limit."""
+    from conference.documents import pool
 
-    return engine.html_to_pdf(render_template(template, **context), folders())
+    try:
+        yield from pool.render_in_parallel(html_documents, folders(), tagged, current_app.config["RENDER_SECONDS"])
+    except pool.TooSlow as error:
+        raise TooSlowToRender() from error
+
+
+def render_pdf(template: str, **context) -> bytes:
+    [pdf] = _rendered([render_template(template, **context)])
+    return pdf
 
 
 def render_chunks(html_chunks: list[str], metadata: Metadata,
                   progress: Callable[[int], None] = lambda done: None) -> bytes:
     """One PDF from complete HTML documents rendered one by one (``progress`` hears each)."""
-    from conference.documents import engine, pool
-
     if len(html_chunks) == 1:
-        return engine.html_to_pdf(html_chunks[0], folders())
+        [pdf] = _rendered(html_chunks)
+        return pdf
     # Merging keeps pages, not structure trees, so chunks are rendered untagged: their trees (thousands of
     # objects per chunk) would be parsed by the merge only to be dropped, and made the 10,000-row list
     # take 580 MB and 10 s to merge instead of 50 MB and half a second.
-    chunks = pool.render_in_parallel(html_chunks, folders(), tagged=False)
-    return merge(_counted(chunks, progress), metadata)
+    return merge(_counted(_rendered(html_chunks, tagged=False), progress), metadata)
 
 
 def render_each(html_documents: Iterable[str], progress: Callable[[int], None] = lambda done: None):
     """A PDF for each complete HTML document, rendered in the pool, in order."""
-    from conference.documents import pool
-
-    return _counted(pool.render_in_parallel(html_documents, folders()), progress)
+    return _counted(_rendered(html_documents), progress)
 
 
 def _counted(pdfs, progress):

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from conference.database import utcnow
 from conference.documents import certificates, lists, printouts
-from conference.documents.render import file_name, pdf_response, render_chunks, render_pdf, shared_pdf
+from conference.documents.render import TooSlowToRender, file_name, pdf_response, render_chunks, render_pdf, shared_pdf
 from conference.events.models import Event
 from conference.events.services import public_event_or_404
 from conference.limits import services as limits
@@ -17,8 +17,15 @@ from conference.registration import services as registration_services
 from conference.registration.models import Registration, RegistrationStatus
 from conference.registration.routes import page_part
 from conference.registration.services import registration_or_404
+from conference.site.errors import render_error
 
 blueprint = Blueprint("documents", __name__)
+
+
+@blueprint.app_errorhandler(TooSlowToRender)
+def too_slow_to_render(refused: TooSlowToRender):
+    """Any page that renders a document: the render was stopped at its time limit."""
+    return render_error(503, refused.message)
 
 
 @page_part

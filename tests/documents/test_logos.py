@@ -16,6 +16,7 @@ from conference.events.models import PartnerRole
 from conference.materials import storage
 from conference.organisations import logos
 from tests.conftest import log_in
+from tests.hostile import entity_bomb
 from tests.reading import pages_as_images
 
 # Colours no stylesheet uses, so finding them on a page means the logo is there.
@@ -90,3 +91,42 @@ def test_a_document_cannot_load_a_restricted_material_only_logos(app, caplog):
     [page] = pages_as_images(pdf, dpi=50)
     assert not has_colour(page, FUNDER_MAGENTA)
     assert caplog.text.count("refused to load") == len(urls)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_a_hostile_svg_logo_stored_before_the_checks_is_not_drawn(app, client, make_event, make_organisation, encoding):
+    """A 1 KB logo of nested entities took the public programme 131 s to render (6 MB); one stored before the
+    upload refused such files is left out of every document, which renders at once."""
+    app.config["RENDER_SECONDS"] = 5  # the four-level bomb alone took 8 s to draw here
+    name = f"{'b' * 32}.svg"
+    (logos.folder() / name).write_bytes(entity_bomb(encoding))
+    funder = make_organisation(name="Gefährlicher Fördergeber", logo=name)
+    event = make_event(partners=[(PartnerRole.FUNDER, funder)])  # funders' logos are in every document's footer
+
+    response = client.get(f"/events/{event.slug}/programme.pdf")
+    assert response.status_code == 200
+    text = pdf_text(response.data)
+    assert event.title in text and "Anerkennung Anerkennung" not in text
+
+
+def test_a_document_that_takes_too_long_is_stopped_with_a_message_and_the_next_one_renders(
+        app, client, make_event, make_user, monkeypatch):
+    from conference.documents import printouts
+
+    app.config["RENDER_SECONDS"] = 1
+    event = make_event()
+    log_in(client, make_user(events=[event]))
+    real = printouts.programme_html
+    monkeypatch.setattr("conference.documents.manage.programme_html", lambda event: "<p>Anerkennung</p>" * 100_000)
+
+    response = client.get(f"/manage/events/{event.id}/documents/programme.pdf")
+    assert response.status_code == 503
+    assert "konnte nicht rechtzeitig erstellt werden" in response.get_data(as_text=True)
+
+    monkeypatch.setattr("conference.documents.manage.programme_html", real)
+    again = client.get(f"/manage/events/{event.id}/documents/programme.pdf")
+    assert again.status_code == 200 and event.title in pdf_text(again.data)
+
+
+def pdf_text(pdf: bytes) -> str:
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)

@@ -9,6 +9,7 @@ from conference.extensions import db
 from conference.organisations import logos
 from conference.organisations.models import Organisation
 from tests.conftest import form_token, log_in
+from tests.hostile import entity_bomb, use_bomb
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 HOSTILE_SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script><rect width="10" height="10"/></svg>'
@@ -173,3 +174,27 @@ def test_an_organiser_adding_a_partner_is_asked_for_the_logo_again_after_the_war
     new = db.session.scalar(sa.select(Organisation).where(Organisation.name == "Bildungszentrum Greifswald"))
     assert new.logo and response.headers["Location"] == f"{back}?organisation={new.id}"
     assert f'<option selected value="{new.id}">' in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("content, message", [
+    (entity_bomb("utf-16"), "nicht erlaubt"),  # the old filter searched the raw bytes, which UTF-16 hides
+    # A DOCTYPE was looked for in the first 2,048 bytes only.
+    (("<!--" + "x" * 3000 + '--><!DOCTYPE svg SYSTEM "http://evil.example/svg.dtd"><svg xmlns="http://www.w3.org/2000/svg">'
+      '<rect width="1" height="1"/></svg>').encode(), "nicht erlaubt"),
+    (entity_bomb("utf-8"), "nicht erlaubt"),
+    (use_bomb(), "zu vielen Formen"),
+    (b'<svg xmlns="http://www.w3.org/2000/svg">' + b"<rect/>" * 5000 + b"</svg>", "zu vielen Formen"),
+    (b'<svg xmlns="http://www.w3.org/2000/svg"><g id="a"><use href="#a"/></g></svg>', "zu vielen Formen"),
+], ids=["utf-16 entities", "doctype after a comment", "utf-8 entities", "nested use", "5000 shapes", "use of itself"])
+def test_an_svg_logo_that_would_take_long_to_draw_is_refused_whatever_its_encoding(client, admin, content, message):
+    response = upload(client, content, "logo.svg")
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(Organisation)) is None and list(logos.folder().iterdir()) == []
+
+
+def test_an_ordinary_svg_logo_with_symbols_is_taken(client, admin):
+    symbols = (b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 40 20">'
+               b'<defs><symbol id="star"><path d="M0 0h4v4z"/></symbol></defs>'
+               + b'<use xlink:href="#star" x="5"/>' * 40 + b"</svg>")
+    assert upload(client, symbols.decode().encode("utf-16"), "logo.svg").status_code == 303
+    assert db.session.scalar(sa.select(Organisation.logo)).endswith(".svg")

@@ -8,8 +8,8 @@ from conference.extensions import db
 
 
 class RateLimitCounter(db.Model):
-    """Requests of one kind from one address within one fixed time window."""
+    """Requests of one kind from one address within one slice of a sliding window (limits/services.py)."""
 
-    key: Mapped[str] = mapped_column(sa.String(200), primary_key=True)  # "lost-link:203.0.113.9:2891634"
+    key: Mapped[str] = mapped_column(sa.String(200), primary_key=True)  # "lost-link:203.0.113.9:28916340"
     hits: Mapped[int] = mapped_column(default=0)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

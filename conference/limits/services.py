@@ -1,13 +1,16 @@
-"""Fixed-window rate limits per client address, counted in the database.
+"""Sliding-window rate limits per client address, counted in the database.
 
 Flask-Limiter would keep counts in process memory (every server counting for itself) unless
 Redis is set up; a counter row per address and window works on every deployment. Each request
 is counted before the view runs, in one statement that adds it and returns the new count (an
 upsert): a burst cannot slip between a read and a later write, and a request the view refuses
-still counts.
+still counts. The window slides: requests are counted in SLICES slices of ``per``, and what counts is the
+sum over the last SLICES of them, so the requests of the last ``per`` (to a slice) count wherever they fall,
+and twice the limit no longer fits around the edge of a fixed window.
 """
 
 import functools
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -46,38 +49,64 @@ class TooManyRequests(Exception):
         self.retry_after = retry_after
 
 
-def _window(name: str, client: str) -> tuple[Limit, str, datetime]:
-    """The limit, the counter's key for the current window, and when that window ends."""
+SLICES = 15  # a limit per 15 minutes slides by the minute
+
+
+@dataclass(frozen=True)
+class _Window:
+    limit: Limit
+    slice_seconds: int
+    current: int  # the number of the slice now
+    keys: dict[int, str]  # the counter of each slice within the window, oldest first
+    now: float
+
+
+def _window(name: str, client: str) -> _Window:
     limit = (DEFAULT_LIMITS | current_app.config.get("RATE_LIMITS", {}))[name]
-    seconds = int(limit.per.total_seconds())
-    now = int(utcnow().timestamp())
-    return limit, f"{name}:{client}:{now // seconds}"[:200], datetime.fromtimestamp(now - now % seconds + seconds, timezone.utc)
+    slice_seconds = max(1, int(limit.per.total_seconds()) // SLICES)
+    now = utcnow().timestamp()
+    current = int(now // slice_seconds)
+    return _Window(limit, slice_seconds, current,
+                   {number: f"{name}:{client[:150]}:{number}" for number in range(current - SLICES + 1, current + 1)}, now)
 
 
 def count(name: str, client: str) -> None:
-    """Count this request in its window; TooManyRequests once the window's requests are used up."""
-    limit, key, ends_at = _window(name, client)
+    """Count this request; TooManyRequests once the requests within the last ``per`` exceed the limit."""
+    window = _window(name, client)
+    slice_ends_at = datetime.fromtimestamp((window.current + 1) * window.slice_seconds, timezone.utc)
     insert = (postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert)(RateLimitCounter)
     with write_transaction():
-        hits = db.session.scalar(insert.values(key=key, hits=1, expires_at=ends_at).on_conflict_do_update(
-            index_elements=[RateLimitCounter.key], set_={"hits": RateLimitCounter.hits + 1}).returning(RateLimitCounter.hits))
-    if hits > limit.hits:
-        raise TooManyRequests(retry_after=max(1, int((ends_at - utcnow()).total_seconds())))
+        hits = db.session.scalar(insert.values(key=window.keys[window.current], hits=1, expires_at=slice_ends_at + window.limit.per)
+                                 .on_conflict_do_update(index_elements=[RateLimitCounter.key],
+                                                        set_={"hits": RateLimitCounter.hits + 1})
+                                 .returning(RateLimitCounter.hits))
+        # The earlier slices are no longer written: their sum stands.
+        earlier = dict(db.session.execute(sa.select(RateLimitCounter.key, RateLimitCounter.hits).where(
+            RateLimitCounter.key.in_([key for number, key in window.keys.items() if number != window.current]))).all())
+    counts = {number: hits if number == window.current else earlier.get(key, 0) for number, key in window.keys.items()}
+    excess = sum(counts.values()) - window.limit.hits
+    if excess > 0:
+        for number, hits_then in counts.items():  # oldest first: wait until the excess has slid out
+            excess -= hits_then
+            if excess <= 0:
+                slid_out_at = (number + SLICES) * window.slice_seconds
+                raise TooManyRequests(retry_after=max(1, math.ceil(slid_out_at - window.now)))
 
 
 def uncount(name: str, client: str) -> None:
     """Take one request back out of its window (a log-in that succeeded was no guess)."""
-    _limit, key, _ends_at = _window(name, client)
+    window = _window(name, client)
     with write_transaction():
-        db.session.execute(sa.update(RateLimitCounter).where(RateLimitCounter.key == key, RateLimitCounter.hits > 0)
+        db.session.execute(sa.update(RateLimitCounter).where(RateLimitCounter.key == window.keys[window.current],
+                                                             RateLimitCounter.hits > 0)
                            .values(hits=RateLimitCounter.hits - 1))
 
 
 def forget(name: str, client: str) -> None:
-    """Clear a client's window (a log-in succeeded: earlier typing slips are forgiven)."""
-    _limit, key, _ends_at = _window(name, client)
+    """Clear a client's count (a log-in succeeded: earlier typing slips are forgiven)."""
+    keys = list(_window(name, client).keys.values())
     with write_transaction():
-        db.session.execute(sa.delete(RateLimitCounter).where(RateLimitCounter.key == key))
+        db.session.execute(sa.delete(RateLimitCounter).where(RateLimitCounter.key.in_(keys)))
 
 
 def enforce(name: str) -> None:

@@ -1,5 +1,5 @@
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -81,3 +81,29 @@ def test_a_registration_the_rules_refuse_still_counts(tight, client, make_event,
     full, _other = make_forums(event, 0, 5)
     statuses = [submit(client, event, forum_0=str(full.id)).status_code for _ in range(3)]
     assert statuses == [422, 422, 429]
+
+
+def test_twice_the_limit_does_not_fit_around_the_edge_of_a_window(app, monkeypatch):
+    """Counted in fixed windows, five guesses in the last minute of one window and five in the first minute of
+    the next all passed: ten in two minutes against a limit of five in fifteen."""
+    app.config["RATE_LIMITS"] = {"login-email": Limit(5, timedelta(minutes=15))}
+    window_start = datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)  # 09:00 begins a window of fifteen minutes
+    clock = [window_start - timedelta(seconds=50)]
+    monkeypatch.setattr(services, "utcnow", lambda: clock[0])
+
+    def attempt() -> bool:
+        try:
+            services.count("login-email", "orga@example.org")
+            return True
+        except services.TooManyRequests as refused:
+            attempt.retry_after = refused.retry_after
+            return False
+
+    assert [attempt() for _ in range(5)] == [True] * 5  # the last minute of one window
+    clock[0] = window_start + timedelta(seconds=10)
+    assert attempt() is False  # the first minute of the next: still five within the last fifteen minutes
+    assert 13 * 60 < attempt.retry_after <= 15 * 60  # until the first of them has slid out (to the minute)
+    clock[0] = window_start + timedelta(minutes=13, seconds=55)
+    assert attempt() is False
+    clock[0] += timedelta(seconds=attempt.retry_after)
+    assert attempt() is True

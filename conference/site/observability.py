@@ -1,7 +1,7 @@
 """Request ids, one structured log line per request, and JSON logs for every record of the app.
 
 A log line names the route pattern (``/registrations/<token>``), never the requested path: registrants'
-links carry their secret in the path, and logs must not hold secrets.
+links carry their secret in the path, and logs must not hold secrets. So does the development server's.
 """
 
 import json
@@ -13,6 +13,7 @@ import time
 
 from flask import Flask, g, has_request_context, request
 from flask_login import current_user
+from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger("conference.request")
 
@@ -55,7 +56,39 @@ class JsonFormatter(PrivateFormatter):
 JsonFormatter.converter = time.gmtime
 
 
+class RoutesNotPaths(logging.Filter):
+    """The development server (werkzeug, ``make run``) logs each request line with its path: this puts the
+    route pattern in its place, as the app's own request log does, and drops the query."""
+
+    REQUEST_LINE = re.compile(r"(?<![A-Z])([A-Z]+) (/\S*) (HTTP/[\d.]+)")  # colours may wrap it
+
+    def __init__(self):
+        super().__init__()
+        self.url_map = None
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.url_map is not None and isinstance(record.args, tuple) and record.args and isinstance(record.args[0], str):
+            record.args = (self.REQUEST_LINE.sub(self._route, record.args[0]), *record.args[1:])
+        return True
+
+    def _route(self, line: re.Match) -> str:
+        method, target, version = line.groups()
+        try:
+            rule, _arguments = self.url_map.bind("localhost").match(target.partition("?")[0], method, return_rule=True)
+            route = rule.rule
+        except HTTPException:
+            route = "(no route)"
+        return f"{method} {route} {version}"
+
+
+DEVELOPMENT_SERVER_LOG = RoutesNotPaths()
+
+
 def init(app: Flask) -> None:
+    DEVELOPMENT_SERVER_LOG.url_map = app.url_map  # (one filter for the process: the app served last)
+    werkzeug_log = logging.getLogger("werkzeug")
+    if DEVELOPMENT_SERVER_LOG not in werkzeug_log.filters:
+        werkzeug_log.addFilter(DEVELOPMENT_SERVER_LOG)
     if not app.testing and not logging.getLogger("conference").handlers:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(JsonFormatter() if app.config["LOG_FORMAT"] == "json" else PrivateFormatter(

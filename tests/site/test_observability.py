@@ -1,5 +1,6 @@
 import json
 import logging
+import re
 
 import sqlalchemy as sa
 
@@ -24,6 +25,40 @@ def test_the_request_log_names_the_route_not_the_secret_in_the_path(client, capl
     assert line["route"] == "/registrations/<token>" and line["status"] == response.status_code == 404
     assert line["method"] == "GET" and line["duration_ms"] >= 0 and "request_id" not in line  # logged after the request
     assert "secret-token" not in json.dumps(line)
+
+
+def test_the_development_servers_request_log_names_the_route_not_the_secret(app, make_event, caplog):
+    """``make run`` serves with werkzeug, whose own log line held each registrant's secret link."""
+    import threading
+    import urllib.error
+    import urllib.request
+
+    from werkzeug.serving import make_server
+
+    from conference.database import utcnow
+    from conference.registration import services
+    from tests.conftest import applicant
+
+    registration = services.register(make_event().id, applicant(), utcnow()).registration
+    token = services.link_token(registration)
+    caplog.set_level(logging.INFO, logger="werkzeug")
+    server = make_server("127.0.0.1", 0, app)  # the server `flask run` starts
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        for path in (f"/registrations/{token}?saved=1", f"/registrations/{token}/edit", "/no/such/page"):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}{path}").close()
+            except urllib.error.HTTPError as error:
+                error.close()
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+    logged = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(r.getMessage() for r in caplog.records if r.name == "werkzeug"))
+    assert token not in logged and "saved" not in logged
+    assert '"GET /registrations/<token> HTTP/1.1" 200' in logged and '"GET /registrations/<token>/edit HTTP/1.1"' in logged
+    assert '"GET (no route) HTTP/1.1" 404' in logged
 
 
 def test_json_log_lines_carry_the_request_id_inside_a_request(app):

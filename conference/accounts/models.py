@@ -45,6 +45,9 @@ class User(UserMixin, db.Model):
     recovery_codes: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]")
     totp_last_step: Mapped[int] = mapped_column(default=0, server_default="0")
     two_factor_required: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # The one-time link that lets the owner log in while guessing has locked the log-in (accounts/services.py);
+    # None once used, or when none was asked for.
+    unlock_nonce: Mapped[str | None] = mapped_column(sa.String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     assignments: Mapped[list["EventAssignment"]] = relationship(back_populates="user", cascade="all, delete-orphan")

@@ -26,33 +26,39 @@ _UNKNOWN_USER_HASH = generate_password_hash("no such user")
 
 
 class LoginRefused(Refusal):
-    pass
+    def __init__(self, message: str, locked: bool = False):
+        super().__init__(message)
+        self.locked = locked  # by the throttle: the owner may ask for a link that lets them past it
 
 
 class AccountError(Refusal):
     pass
 
 
-def authenticate(email: str, password: str, address: str) -> User:
+def authenticate(email: str, password: str, address: str, unlocked_user_id: int | None = None) -> User:
     """The active user with this address and password; raises LoginRefused otherwise.
 
     Every attempt is counted first, per typed address and per client address, in one atomic step
     each (limits.count): parallel guesses cannot slip past the count. A success takes its own
     attempt back. The password is checked whether or not the account exists or is active, so
-    the answer takes as long either way.
+    the answer takes as long either way. The owner who opened a mailed unlock link in this browser
+    (``unlocked_user_id``) is not counted: guessing by others cannot lock them out.
     """
     email = email.strip().lower()
-    try:
-        limits.count("login-email", email)
-        limits.count("login-address", address)
-    except limits.TooManyRequests:
-        raise LoginRefused(_("Too many failed attempts. Please wait 15 minutes and try again.")) from None
     user = db.session.scalar(sa.select(User).where(User.email == email))
+    counted = user is None or user.id != unlocked_user_id
+    if counted:
+        try:
+            limits.count("login-email", email)
+            limits.count("login-address", address)
+        except limits.TooManyRequests:
+            raise LoginRefused(_("Too many failed attempts. Please wait 15 minutes and try again."), locked=True) from None
     correct = (user or User(password_hash=_UNKNOWN_USER_HASH)).check_password(password)
     if user is None or not user.is_active or not correct:
         raise LoginRefused(_("E-mail address or password is wrong."))
-    limits.forget("login-email", email)
-    limits.uncount("login-address", address)
+    if counted:  # (past the lock, the guessers' count stands: they stay locked out)
+        limits.forget("login-email", email)
+        limits.uncount("login-address", address)
     return user
 
 
@@ -152,6 +158,55 @@ def queue_reset_mail(email: str, welcome: bool) -> None:
     if user is not None:
         with write_transaction():
             mail.queue("password_reset", user.email, user_id=user.id, welcome=welcome)
+
+
+UNLOCK_MAX_AGE = 15 * 60  # seconds an unlock link stays valid, and its unlocking in the browser
+
+
+def send_unlock_link(email: str) -> None:
+    """Mail the owner of an active account with this address a one-time link that lets them log in although
+    guessing by others has locked the log-in; says nothing either way (a background task looks the address up)."""
+    with write_transaction():
+        tasks.enqueue("accounts.unlock_link", email=email.strip().lower()[:254])
+
+
+@tasks.handler("accounts.unlock_link")
+def queue_unlock_mail(email: str) -> None:
+    user = db.session.scalar(sa.select(User).where(User.email == email, User.is_active.is_(True)))
+    if user is not None:
+        with write_transaction():
+            user.unlock_nonce = secrets.token_hex(16)  # a link asked for earlier stops working
+            mail.queue("unlock", user.email, user_id=user.id)
+
+
+def _unlock_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="unlock")
+
+
+def user_for_unlock_token(token: str) -> User | None:
+    """The account whose unused unlock link this is, within UNLOCK_MAX_AGE."""
+    try:
+        data = _unlock_serializer().loads(token[:500], max_age=UNLOCK_MAX_AGE)
+    except BadData:
+        return None
+    user = db.session.get(User, data.get("id")) if isinstance(data, dict) and isinstance(data.get("id"), int) else None
+    if user is None or not user.is_active or user.unlock_nonce is None or user.unlock_nonce != data.get("nonce"):
+        return None
+    return user
+
+
+def use_unlock_link(user: User) -> None:
+    with write_transaction():
+        user.unlock_nonce = None
+
+
+@mail.builder("unlock")
+def build_unlock_mail(context: dict):
+    user = db.session.get(User, context["user_id"])
+    message = mail.new_message(user.email, _("A link to log in despite the lock"))
+    link = absolute_url("accounts.unlock", token=_unlock_serializer().dumps({"id": user.id, "nonce": user.unlock_nonce}))
+    message.set_content(render_template("accounts/unlock_mail.txt", user=user, link=link))
+    return message
 
 
 def invite(email: str, name: str, role: UserRole) -> User:

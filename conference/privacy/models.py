@@ -18,6 +18,8 @@ class DeletionRecord(db.Model):
     event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("event.id", ondelete="SET NULL"), index=True)
     event_title: Mapped[str] = mapped_column(sa.String(250))
     reason: Mapped[str] = mapped_column(sa.String(20))  # "retention" or "request"
+    # What the organiser who deleted on request gave as the reason ("Bitte per Mail vom 3.12."), shown with the record.
+    note: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
     registrations: Mapped[int] = mapped_column()
     # The organiser who deleted on request; none for the automatic deletion or the person's own request.
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))

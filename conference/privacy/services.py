@@ -77,8 +77,19 @@ def delete_after(event: Event) -> datetime:
         return datetime(9999, 12, 30, tzinfo=UTC)
 
 
-def delete_on_request(registration_id: int, now: datetime, user_id: int | None = None) -> None:
-    """Delete one person's data now (Art. 17 DSGVO). Before the event, their seat is freed first."""
+def messages_only_to(registration: Registration) -> list[BulkMessage]:
+    """Messages from the organisers that went to this person alone: what was typed into them is about them."""
+    return list(db.session.scalars(
+        sa.select(BulkMessage).where(BulkMessage.event_id == registration.event_id, BulkMessage.recipients == 1,
+                                     sa.exists().where(OutgoingMail.batch == sa.literal("bulk-") + sa.cast(BulkMessage.id, sa.String),
+                                                       OutgoingMail.recipient == registration.email))
+        .order_by(BulkMessage.id)))
+
+
+def delete_on_request(registration_id: int, now: datetime, user_id: int | None = None, note: str = "",
+                      message_ids: list[int] | None = None) -> None:
+    """Delete one person's data now (Art. 17 DSGVO). Before the event, their seat is freed first. ``note``: why (the
+    organiser's words); ``message_ids``: which messages sent to this person alone go too (None: all of them)."""
     registration = db.session.get(Registration, registration_id)
     if registration.anonymised_at is not None:
         return
@@ -90,11 +101,23 @@ def delete_on_request(registration_id: int, now: datetime, user_id: int | None =
             registration.status = RegistrationStatus.CANCELLED
             registration.cancelled_at = now
             registration_services.fill_free_seats(event)
+        _delete_messages([message for message in messages_only_to(registration)
+                          if message_ids is None or message.id in message_ids])
         _anonymise([registration], now)
         db.session.add(DeletionRecord(at=now, event_id=event.id, event_title=event.title, reason="request",
-                                      registrations=1, user_id=user_id))
+                                      registrations=1, user_id=user_id, note=note[:300]))
         record(AuditAction.DATA_DELETED, "", event.id)
     forget_old_pages()
+
+
+def _delete_messages(messages: list[BulkMessage]) -> None:
+    """Messages and their line in the log (which quotes the subject)."""
+    for message in messages:
+        db.session.execute(sa.update(AuditEntry).where(
+            AuditEntry.event_id == message.event_id, AuditEntry.action == AuditAction.MESSAGE_SENT,
+            AuditEntry.subject == f"{message.subject} ({message.recipients})"[:300]).values(subject=""))
+        db.session.execute(sa.delete(OutgoingMail).where(OutgoingMail.batch == message.batch))
+        db.session.delete(message)
 
 
 @tasks.handler("privacy.purge", every=timedelta(hours=6))
@@ -108,6 +131,7 @@ def purge(now: datetime | None = None) -> int:
         with row_locked(Event, event_id) as event:
             remaining = db.session.scalars(sa.select(Registration).where(
                 Registration.event_id == event.id, Registration.anonymised_at.is_(None))).all()
+            _delete_messages([message for registration in remaining for message in messages_only_to(registration)])
             _anonymise(remaining, now)
             db.session.add(DeletionRecord(at=now, event_id=event.id, event_title=event.title, reason="retention",
                                           registrations=len(remaining)))

@@ -13,7 +13,7 @@ from conference.mail.models import OutgoingMail
 from conference.privacy import services as privacy
 from conference.privacy.models import DeletionRecord
 from conference.registration import services
-from conference.registration.models import QuestionKind, Registration, RegistrationStatus as S
+from conference.registration.models import BulkMessage, QuestionKind, Registration, RegistrationStatus as S
 from tests.conftest import applicant, check_in, form_token, log_in
 
 
@@ -117,12 +117,43 @@ def test_organisers_export_and_delete_one_persons_data(client, make_event, make_
     exported = json.loads(client.get(f"/manage/events/{event.id}/registrations/{person.id}/data.json").data)
     assert exported["registration"]["first_name"] == "Olga"
 
-    token = form_token(client, f"/manage/events/{event.id}/registrations/{person.id}")
-    response = client.post(f"/manage/events/{event.id}/registrations/{person.id}/delete", data={"csrf_token": token},
+    edit = client.get(f"/manage/events/{event.id}/registrations/{person.id}").get_data(as_text=True)
+    question = f"/manage/events/{event.id}/registrations/{person.id}/delete"
+    assert f'href="{question}"' in edit  # a link to a question, not a button that deletes
+    page = client.get(question).get_data(as_text=True)
+    assert "Die Daten von Olga" in page and "Das lässt sich nicht rückgängig machen." in page
+    assert "geht an die nächste Person auf der Warteliste" in page and fresh(person).anonymised_at is None
+
+    unexplained = client.post(question, data={"csrf_token": form_token(client, question), "note": " "})
+    assert unexplained.status_code == 422 and fresh(person).anonymised_at is None
+    response = client.post(question, data={"csrf_token": form_token(client, question), "note": "Bitte per Mail vom 3.12."},
                            follow_redirects=True)
     page = response.get_data(as_text=True)
-    assert "Die Daten der Person wurden gelöscht." in page and "Auf Anfrage" in page and organiser.name in page
-    assert fresh(person).anonymised_at is not None
+    assert "Die Daten der Person wurden gelöscht." in page and "Auf Anfrage: Bitte per Mail vom 3.12." in page
+    assert organiser.name in page and fresh(person).anonymised_at is not None
+    assert client.get(question).status_code == 404  # nothing left to delete
+
+
+def test_a_message_sent_to_the_deleted_person_alone_goes_with_their_data_if_the_organiser_says_so(
+        client, make_event, make_user):
+    event = make_event()
+    people = [services.register(event.id, applicant(last_name=name), utcnow()).registration for name in ("Vormals", "Bleibt")]
+    check_in(people[0])  # the only one checked in
+    log_in(client, make_user(events=[event]))
+    mail_url = f"/manage/events/{event.id}/registrations/mail"
+    for audience, subject in (("confirmed", "An alle"), ("checked_in", "Nur an Frau Vormals"), ("checked_in", "Auch an sie")):
+        client.post(mail_url, data={"csrf_token": form_token(client, mail_url), "audience": audience, "subject": subject,
+                                    "body": "Text", "send": "1"})
+    question = f"/manage/events/{event.id}/registrations/{people[0].id}/delete"
+    page = client.get(question).get_data(as_text=True)
+    assert "Nur an Frau Vormals" in page and "Auch an sie" in page and "An alle" not in page
+    assert page.count('type="checkbox"') == 2 and page.count("checked") == 2  # ticked: deleted with the data
+    ticked = re.search(r'value="(\d+)"[^>]*>\s*<label[^>]*>Nur an Frau Vormals', page).group(1)
+
+    client.post(question, data={"csrf_token": form_token(client, question), "note": "Anruf", "messages": [ticked]})
+    assert sorted(db.session.scalars(sa.select(BulkMessage.subject))) == ["An alle", "Auch an sie"]
+    log = [entry.subject for entry in db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "registration.mail"))]
+    assert "Nur an Frau Vormals (1)" not in log and "Auch an sie (1)" in log
 
 
 def test_the_retention_period_is_set_per_event_within_sensible_bounds(client, make_event, make_user):
@@ -196,8 +227,13 @@ def test_deleting_a_person_leaves_no_old_name_no_certificate_file_no_mail_file_a
     mail_folder = Path(app.instance_path) / "mail"
     assert any(path.name.endswith("-ingeborg@example.org.eml") for path in mail_folder.iterdir())
 
+    mail_url = f"/manage/events/{event.id}/registrations/mail"
+    client.post(mail_url, data={"csrf_token": form_token(client, mail_url), "audience": "checked_in", "send": "1",
+                                "subject": "Ihre Bescheinigung, Frau Vormals", "body": "Liebe Frau Neumann, …"})
+
     privacy.delete_on_request(person.id, utcnow(), organiser.id)
 
+    assert db.session.scalar(sa.select(BulkMessage)) is None  # sent to her alone: gone with her data
     assert not db.session.scalars(sa.select(AuditEntry).where(
         sa.or_(AuditEntry.subject.like("%Vormals%"), AuditEntry.subject.like("%Neumann%")))).all()
     assert client.get(job_url + "/download").status_code == 404

@@ -12,6 +12,7 @@ from conference.accounts.models import EventRole, User, UserRole
 from conference.events.models import Event
 from conference.extensions import db
 from conference.site import qr
+from conference.site.confirmation import ask_first, confirmed
 from conference.site.forms import Form, MailAddress, status_of
 
 blueprint = Blueprint("accounts_manage", __name__, url_prefix="/manage/accounts")
@@ -78,6 +79,11 @@ def edit(user_id: int):
 def reset_two_factor(user_id: int):
     """For a lost phone and lost recovery codes: the account logs in with its password and sets it up again."""
     user = db.session.get(User, user_id) or abort(404)
+    if not confirmed():
+        return ask_first(_("Switch off two-factor log-in of %(email)s?", email=user.email),
+                         _("Their authenticator app and recovery codes stop working, and every session of the account "
+                           "ends. They log in with their password alone and set it up again."),
+                         _("Yes, switch it off"), url_for(".edit", user_id=user.id))
     if Form().validate_on_submit():
         two_factor.disable(user, end_sessions=True)
         flash(_("Two-factor log-in of %(email)s is switched off; it can be set up again.", email=user.email), "success")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, flash, g, jsonify, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 
 from conference.database import row_of_event_or_404, utcnow
@@ -18,6 +18,7 @@ from conference.documents.render import file_name, pdf_response, render_chunks
 from conference.events.models import Event
 from conference.registration.models import Registration
 from conference.registration.services import attendance, forum_slots, listed_participants
+from conference.site.confirmation import ask_first, confirmed
 from conference.site.forms import Form
 
 blueprint = Blueprint("documents_manage", __name__, url_prefix="/manage/events/<int:event_id>/documents")
@@ -123,6 +124,13 @@ def certificate(event_id: int, registration_id: int):
 def all_certificates(event_id: int):
     event = g.event
     kind = "certificates.zip" if request.form.get("format") == "zip" else "certificates.pdf"
+    if request.form.get("send_mail") == "1" and not confirmed():
+        return ask_first(_("Send every attendee their certificate by e-mail?"),
+                         ngettext("%(num)s person gets a mail with their certificate attached. A mail that has gone "
+                                  "out cannot be taken back.", "%(num)s people each get a mail with their certificate "
+                                  "attached. A mail that has gone out cannot be taken back.",
+                                  len(certificates.attendees(event.id))),
+                         _("Yes, make and send them"), url_for(".index", event_id=event.id))
     try:
         job = jobs.start(event, current_user.id, kind, request.form.get("send_mail") == "1", request.url_root)
     except jobs.JobRefused as refused:

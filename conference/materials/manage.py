@@ -13,6 +13,7 @@ from conference.events.models import Event
 from conference.extensions import db
 from conference.materials import services, storage
 from conference.materials.models import Material, Visibility
+from conference.site.confirmation import ask_first, confirmed
 from conference.site.errors import render_error
 from conference.site.forms import Form, UploadField, status_of
 from conference.site.urls import absolute_url
@@ -122,6 +123,13 @@ def delete(event_id: int, material_id: int):
 @blueprint.post("/partner-link")
 def partner_link(event_id: int):
     event = g.event
-    services.renew_partner_link(event.id)
-    flash(_("A new link for speakers and partners has been made; the previous one no longer works."), "success")
+    existed = services.partner_token(event.id) is not None
+    if existed and not confirmed():
+        return ask_first(_("Make a new link for speakers and partners?"),
+                         _("The link they have now stops working at once: everyone who should keep their access needs "
+                           "the new one from you."), _("Yes, make a new link"), url_for(".index", event_id=event.id))
+    if Form().validate_on_submit():
+        services.renew_partner_link(event.id)
+        flash(_("A new link for speakers and partners has been made; the previous one no longer works.") if existed
+              else _("The link for speakers and partners has been made."), "success")
     return redirect(url_for(".index", event_id=event.id), code=303)

@@ -21,6 +21,7 @@ from conference.registration import export as export_table
 from conference.registration import mail_texts, questions, services
 from conference.registration.forms import registration_form
 from conference.registration.models import ForumChoice, Question, QuestionKind, Registration, RegistrationStatus
+from conference.site.confirmation import ask_first, confirmed
 from conference.site.forms import Form, status_of
 from conference.site.urls import local_path
 from conference.tasks.manage import failed as failed_tasks
@@ -138,6 +139,11 @@ def edit_mail_text(event_id: int, kind: str):
     form = MailTextForm(data={f"{part}_{locale}": value for locale in mail_texts.LOCALES
                               for part, value in zip(("subject", "text"), mail_texts.current(event.id, kind, locale))})
     previews = None
+    if "reset" in request.form and not confirmed():
+        return ask_first(_("Back to the default text?"),
+                         _("Your own subject and text of “%(kind)s” are deleted, in German and in English.",
+                           kind=mail_texts.KINDS[kind].label), _("Yes, use the default text"),
+                         url_for(".edit_mail_text", event_id=event.id, kind=kind))
     if "reset" in request.form and Form().validate_on_submit():
         if mail_texts.reset(event.id, kind):
             flash(_("“%(kind)s” uses the default text again.", kind=mail_texts.KINDS[kind].label), "success")

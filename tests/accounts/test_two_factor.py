@@ -132,7 +132,10 @@ def test_an_administrator_requires_it_and_resets_it_for_a_lost_phone(app, client
     set_up(client, user)
     assert client.get("/manage/").status_code == 200
 
-    other.post(f"/manage/accounts/{user.id}/two-factor/reset", data={"csrf_token": form_token(other, url)})
+    question = other.post(f"/manage/accounts/{user.id}/two-factor/reset", data={"csrf_token": form_token(other, url)})
+    assert "Zwei-Faktor-Anmeldung von" in question.get_data(as_text=True)  # asked first, nothing switched off
+    assert db.session.get(User, user.id).totp_secret is not None
+    other.post(f"/manage/accounts/{user.id}/two-factor/reset", data={"csrf_token": form_token(other, url), "confirmed": "1"})
     stored = db.session.get(User, user.id)
     assert stored.totp_secret is None and stored.recovery_codes == []
     assert client.get("/manage/").status_code == 302  # the reset ended the account's sessions

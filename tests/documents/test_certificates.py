@@ -111,6 +111,11 @@ def wait_for(job_id: int) -> DocumentJob:
 
 def start_job(client, event, **form):
     token = form_token(client, f"/manage/events/{event.id}/documents/")
+    if form.get("send_mail"):  # mails cannot be taken back: asked first
+        question = client.post(f"/manage/events/{event.id}/documents/certificates", data={"csrf_token": token, **form})
+        assert "Allen Teilnehmenden ihre Bescheinigung per E-Mail schicken?" in question.get_data(as_text=True)
+        assert db.session.scalar(sa.select(DocumentJob)) is None
+        form["confirmed"] = "1"
     response = client.post(f"/manage/events/{event.id}/documents/certificates", data={"csrf_token": token, **form})
     assert response.status_code == 303
     return int(response.headers["Location"].rstrip("/").split("/")[-1])

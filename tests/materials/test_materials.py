@@ -316,3 +316,19 @@ def test_hidden_materials_are_for_organisers_only(client, world, make_user):
     db.session.commit()
     assert client.get(f"{bases['anonymous']}/{material.id}").status_code == 403
     assert "Titel public" not in client.get(bases["anonymous"]).get_data(as_text=True)
+
+
+def test_the_first_link_is_made_at_once_and_a_new_one_asks_first(client, make_event, make_user):
+    """Making a new link ends the old one: asked first, and only when there was one."""
+    event = make_event()
+    log_in(client, make_user(events=[event]))
+    url, page = f"/manage/events/{event.id}/materials/partner-link", f"/manage/events/{event.id}/materials/"
+    assert "Link erstellen" in client.get(page).get_data(as_text=True)
+    first = client.post(url, data={"csrf_token": form_token(client, page)}, follow_redirects=True).get_data(as_text=True)
+    assert "Der Link für Referierende und Partner wurde erstellt." in first  # no word of an old link
+    token = services.partner_token(event.id)
+
+    question = client.post(url, data={"csrf_token": form_token(client, page)}).get_data(as_text=True)
+    assert "Neuen Link für Referierende und Partner erstellen?" in question and services.partner_token(event.id) == token
+    client.post(url, data={"csrf_token": form_token(client, page), "confirmed": "1"})
+    assert services.partner_token(event.id) != token

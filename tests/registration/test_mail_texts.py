@@ -65,7 +65,11 @@ def test_an_organiser_rewrites_the_confirmation_and_registrants_receive_it(clien
     assert "Betreff (Deutsch): „Anmeldung bestätigt: {event}“ → „Bis bald in Rostock – {event}“" in log
 
     url = texts_page(event)
-    reset = client.post(url, data={"csrf_token": form_token(client, url), "reset": "1"}, follow_redirects=True)
+    question = client.post(url, data={"csrf_token": form_token(client, url), "reset": "1"}).get_data(as_text=True)
+    assert "Zurück zum Standardtext?" in question and "werden gelöscht" in question  # asked first, nothing reset
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(MailText)) == 1
+    reset = client.post(url, data={"csrf_token": form_token(client, url), "reset": "1", "confirmed": "1"},
+                        follow_redirects=True)
     assert "verwendet wieder den Standardtext" in reset.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(MailText)) == 0
     again = services.register(event.id, applicant(first_name="Jan"), utcnow()).registration

@@ -5,6 +5,8 @@ PYTHON := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app conference
 CATALOGS := $(wildcard conference/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
+# `make run PORT=5001` serves on another port; links in mail (PUBLIC_URL) follow it unless PUBLIC_URL is set.
+PORT ?= 5000
 
 # What the app needs at run time: WeasyPrint's Pango, the HarfBuzz subsetter (PDFs render about
 # four times slower without it), fonts covering Latin, Cyrillic, Greek and Arabic, and pdftoppm
@@ -25,8 +27,8 @@ install: system-packages $(VENV)/.installed $(COMPILED) $(VENDORED)
 run: install
 	CONFERENCE_ENV=development $(FLASK) db upgrade
 	CONFERENCE_ENV=development $(FLASK) demo-data --if-empty
-	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C stops)"
-	CONFERENCE_ENV=development $(FLASK) run --host 127.0.0.1 --port 5000
+	@echo "Serving on http://127.0.0.1:$(PORT) (Ctrl+C stops)"
+	CONFERENCE_ENV=development FLASK_RUN_PORT=$(PORT) $(FLASK) run --host 127.0.0.1
 
 test: system-packages test-system-packages $(VENV)/.installed-test $(COMPILED) $(VENDORED)
 	$(PYTHON) -m pytest $(PYTEST_ARGS)

@@ -117,8 +117,8 @@ def finalise(config) -> None:
     if mode != "production":
         # Development and tests are served over plain http://127.0.0.1.
         config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = False
-    if mode == "development" and not config["PUBLIC_URL"]:
-        config["PUBLIC_URL"] = "http://127.0.0.1:5000"
+    if mode == "development" and not config["PUBLIC_URL"]:  # `make run PORT=…` sets the port flask run serves on
+        config["PUBLIC_URL"] = f"http://127.0.0.1:{os.environ.get('FLASK_RUN_PORT') or 5000}"
     if not config["LOG_FORMAT"]:
         config["LOG_FORMAT"] = "text" if mode == "development" else "json"
     if not config["TASK_RUNNER"]:

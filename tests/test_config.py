@@ -54,3 +54,17 @@ def test_postgres_urls_get_the_psycopg_driver():
 def test_mail_flags_from_the_environment_are_parsed():
     assert from_environment({"MAIL_USE_TLS": "true", "MAIL_PORT": "587"}) == {"MAIL_USE_TLS": True, "MAIL_PORT": 587}
     assert from_environment({"MAIL_USE_TLS": "no"}) == {"MAIL_USE_TLS": False}
+
+
+def test_make_run_serves_on_the_port_asked_for_and_links_in_mail_follow_it(monkeypatch, tmp_path):
+    import subprocess
+    from pathlib import Path
+
+    commands = subprocess.run(["make", "-n", "run", "PORT=5001"], cwd=Path(__file__).parents[1], check=True,
+                              capture_output=True, text=True).stdout
+    [serve] = [line for line in commands.splitlines() if " run --host" in line]
+    assert "FLASK_RUN_PORT=5001" in serve and "http://127.0.0.1:5001" in commands
+    monkeypatch.setenv("FLASK_RUN_PORT", "5001")  # what flask run is started with
+    monkeypatch.delenv("PUBLIC_URL", raising=False)
+    app = create_app({"CONFERENCE_ENV": "development", "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3"})
+    assert app.config["PUBLIC_URL"] == "http://127.0.0.1:5001"

@@ -25,7 +25,7 @@ from conference.audit.services import record
 from conference.database import row_locked, write_transaction
 from conference.events.models import Event
 from conference.extensions import db
-from conference.registration.models import ForumChoice, Registration, RegistrationStatus
+from conference.registration.models import BY_NAME, ForumChoice, Registration, RegistrationStatus
 from conference.registration.services import CHECK_IN_ALPHABET, forum_slots, typed_search
 from conference.rules import Refusal
 from conference.site.filters import clock
@@ -205,8 +205,7 @@ def people_at(event: Event, forum_id: int | None, search: str = "") -> Door:
     query, checked_in_at = _confirmed_at(event, forum_id)
     if search:
         query = query.where(typed_search(search, Registration.first_name, Registration.last_name, Registration.organisation))
-    by_name = (sa.func.lower(Registration.last_name), sa.func.lower(Registration.first_name), Registration.id)
-    expected = db.session.scalars(query.where(checked_in_at.is_(None)).order_by(*by_name).limit(LIST_LIMIT)).all()
+    expected = db.session.scalars(query.where(checked_in_at.is_(None)).order_by(*BY_NAME).limit(LIST_LIMIT)).all()
     checked_in = db.session.execute(
         query.where(checked_in_at.is_not(None)).order_by(checked_in_at.desc(), Registration.id).limit(LIST_LIMIT)).all()
     return Door(list(expected), [tuple(row) for row in checked_in], *counts(event, forum_id))

@@ -17,7 +17,7 @@ from conference.documents.pdf import Metadata
 from conference.documents.render import render_chunks
 from conference.events.models import Event, ExtentUnit, PartnerRole
 from conference.extensions import db
-from conference.registration.models import Registration, RegistrationStatus
+from conference.registration.models import BY_NAME, Registration, RegistrationStatus
 from conference.registration.services import forum_slots
 from conference.rules import Refusal
 from conference.site import qr
@@ -72,7 +72,7 @@ def attendees(event_id: int) -> list[Registration]:
         sa.select(Registration)
         .where(Registration.event_id == event_id, Registration.status == RegistrationStatus.CONFIRMED,
                Registration.checked_in_at.is_not(None), Registration.anonymised_at.is_(None))
-        .order_by(sa.func.lower(Registration.last_name), sa.func.lower(Registration.first_name), Registration.id)
+        .order_by(*BY_NAME)
     ))
 
 

@@ -15,7 +15,7 @@ from conference.database import LabelledEnum
 from conference.documents.pdf import Metadata
 from conference.events.models import Event, PartnerRole
 from conference.extensions import db
-from conference.registration.models import ForumChoice, Registration, RegistrationStatus
+from conference.registration.models import BY_NAME, BY_ORGANISATION, ForumChoice, Registration, RegistrationStatus
 
 ROWS_PER_PAGE = 20
 # The last page of a sign-in sheet also carries the totals and the organiser's confirmation.
@@ -30,9 +30,8 @@ class SheetVariant(LabelledEnum):
 
 
 SORTS = {
-    "name": (sa.func.lower(Registration.last_name), sa.func.lower(Registration.first_name)),
-    "organisation": (sa.func.lower(Registration.organisation), sa.func.lower(Registration.last_name),
-                     sa.func.lower(Registration.first_name)),
+    "name": BY_NAME,
+    "organisation": BY_ORGANISATION,
 }
 
 
@@ -57,7 +56,7 @@ def sign_in_people(event_id: int, variant: SheetVariant, sort: str = "name", for
         query = query.where(Registration.checked_in_at.is_not(None))
     if variant == SheetVariant.FORUM:
         query = query.join(ForumChoice).where(ForumChoice.agenda_item_id == forum_id)
-    return list(db.session.scalars(query.order_by(*SORTS.get(sort, SORTS["name"]), Registration.id)))
+    return list(db.session.scalars(query.order_by(*SORTS.get(sort, SORTS["name"]))))
 
 
 def rows(people: list[Registration]) -> list[Row]:

@@ -9,7 +9,7 @@ from conference.audit.services import record
 from conference.database import write_transaction
 from conference.extensions import db
 from conference.mail import services as mail
-from conference.registration.models import ACTIVE, BulkMessage, Registration, RegistrationStatus
+from conference.registration.models import ACTIVE, BY_NAME, BulkMessage, Registration, RegistrationStatus
 from conference.registration.services import link_token
 from conference.site.i18n import speaking
 from conference.site.urls import absolute_url
@@ -34,7 +34,7 @@ def audience(event_id: int, name: str) -> list[Registration]:
         query = query.where(Registration.status.in_(ACTIVE))
     else:
         query = query.where(Registration.status == RegistrationStatus(name))
-    return list(db.session.scalars(query.order_by(Registration.last_name, Registration.first_name, Registration.id)))
+    return list(db.session.scalars(query.order_by(*BY_NAME)))
 
 
 def render(subject: str, body: str, registration: Registration, preview: bool = False):

@@ -8,7 +8,7 @@ from flask_babel import format_datetime, gettext as _
 
 from conference.events.models import Event
 from conference.extensions import db
-from conference.registration.models import Registration
+from conference.registration.models import BY_NAME, Registration
 from conference.site.filters import answer
 
 # A cell starting like a formula would be run by spreadsheet programs: registrants typed these values.
@@ -23,7 +23,7 @@ def safe(value) -> str:
 def rows(event: Event) -> list[list[str]]:
     registrations = db.session.scalars(
         sa.select(Registration).where(Registration.event_id == event.id)
-        .order_by(sa.func.lower(Registration.last_name), sa.func.lower(Registration.first_name))
+        .order_by(*BY_NAME)
     ).all()
     header = [_("Last name"), _("First name"), _("E-mail address"), _("Organisation"), _("Function or role"), _("Phone"),
               _("Status"), _("Forum"), _("Registered on"), _("Checked in"), _("Participant list"),

@@ -20,7 +20,8 @@ from conference.registration import bulk
 from conference.registration import export as export_table
 from conference.registration import mail_texts, questions, services
 from conference.registration.forms import registration_form
-from conference.registration.models import ForumChoice, Question, QuestionKind, Registration, RegistrationStatus
+from conference.registration.models import (BY_NAME, BY_ORGANISATION, ForumChoice, Question, QuestionKind, Registration,
+                                             RegistrationStatus)
 from conference.site.confirmation import ask_first, confirmed
 from conference.site.forms import Form, status_of
 from conference.site.urls import local_path
@@ -54,8 +55,8 @@ def start_page():
 
 PAGE_SIZE = 50
 SORTS = {
-    "name": (sa.func.lower(Registration.last_name), sa.func.lower(Registration.first_name)),
-    "organisation": (sa.func.lower(Registration.organisation), sa.func.lower(Registration.last_name)),
+    "name": BY_NAME,
+    "organisation": BY_ORGANISATION,
     "arrival": (Registration.created_at, Registration.id),
 }
 

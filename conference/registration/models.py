@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from conference.database import LabelledEnum, UTCDateTime, str_enum, utcnow
 from conference.extensions import db
+from conference.site.collation import SortKey, sort_key
 
 
 class RegistrationStatus(LabelledEnum):
@@ -59,6 +60,10 @@ class Registration(db.Model):
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Personal data deleted (after the retention period or on request); the row stays for the figures.
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # "Last name, first name" and the organisation as German readers sort them (site/collation.py), kept up to
+    # date whenever the row is written: lists, documents and exports order by these.
+    sort_name: Mapped[str] = mapped_column(SortKey, default="", server_default="")
+    sort_organisation: Mapped[str] = mapped_column(SortKey, default="", server_default="")
 
     __table_args__ = (
         # One active registration per address and event, also when two requests race.
@@ -91,6 +96,17 @@ class Registration(db.Model):
 
     def answer_to(self, question: "Question"):
         return next((answer.value for answer in self.answers if answer.question_id == question.id), None)
+
+
+@sa.event.listens_for(Registration, "before_insert")
+@sa.event.listens_for(Registration, "before_update")
+def _keep_sort_keys(_mapper, _connection, registration: Registration) -> None:
+    registration.sort_name = sort_key(f"{registration.last_name}, {registration.first_name}")
+    registration.sort_organisation = sort_key(registration.organisation or "")
+
+
+BY_NAME = (Registration.sort_name, Registration.id)
+BY_ORGANISATION = (Registration.sort_organisation, Registration.sort_name, Registration.id)
 
 
 class Question(db.Model):

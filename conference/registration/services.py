@@ -27,6 +27,7 @@ from conference.extensions import db
 from conference.mail import services as mail
 from conference.registration.models import (
     ACTIVE,
+    BY_NAME,
     SEAT_HOLDING,
     Answer,
     ForumChoice,
@@ -424,7 +425,7 @@ def listed_participants(event_id: int) -> list[Registration]:
         sa.select(Registration)
         .where(Registration.event_id == event_id, Registration.status == RegistrationStatus.CONFIRMED,
                Registration.listed_as_participant.is_(True))
-        .order_by(sa.func.lower(Registration.last_name), sa.func.lower(Registration.first_name))
+        .order_by(*BY_NAME)
     )
     return list(db.session.scalars(query))
 

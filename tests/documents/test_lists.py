@@ -129,3 +129,34 @@ def test_organisers_see_a_picture_of_each_first_page(client, make_event, make_us
         assert f"/documents/preview/{name}.png" in page
         response = client.get(f"/manage/events/{event.id}/documents/preview/{name}.png")
         assert response.status_code == 200 and response.data.startswith(b"\x89PNG"), name
+
+
+GERMAN_ORDER = ["Ahmed", "Çelik", "Mueller", "Müller", "Oberst", "Özdemir", "Schulz", "Schwarz", "Wendt", "Zimmermann"]
+
+
+def test_names_are_in_the_order_german_readers_expect_in_every_list(client, make_event, make_user):
+    """ "Özdemir" came after "Schulz" and "Çelik" after "Wendt" (the database compared bytes)."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    event = make_event(participant_list_mode=ParticipantListMode.PUBLIC)
+    for number, last_name in enumerate(reversed(GERMAN_ORDER)):
+        services.register(event.id, applicant(last_name=last_name, organisation=f"Träger {last_name}",
+                                              listed_as_participant=True), utcnow())
+    log_in(client, make_user(events=[event]))
+
+    def in_order(text: str) -> list[str]:
+        return sorted(GERMAN_ORDER, key=text.index)
+
+    assert in_order("\n".join(sheet(client, event))) == GERMAN_ORDER
+    assert in_order("\n".join(pdf_pages(client.get(f"/events/{event.slug}/participants.pdf").data))) == GERMAN_ORDER
+    assert in_order(client.get(f"/manage/events/{event.id}/registrations/").get_data(as_text=True)) == GERMAN_ORDER
+    by_organisation = client.get(f"/manage/events/{event.id}/registrations/?sort=organisation").get_data(as_text=True)
+    assert in_order(by_organisation) == GERMAN_ORDER  # "Träger Çelik" before "Träger Mueller"
+    table = list(csv.reader(io.StringIO(client.get(f"/manage/events/{event.id}/registrations/export.csv")
+                                        .data.decode("utf-8-sig")), delimiter=";"))
+    assert [row[0] for row in table[1:]] == GERMAN_ORDER
+    sheet_xlsx = load_workbook(io.BytesIO(client.get(f"/manage/events/{event.id}/registrations/export.xlsx").data)).active
+    assert [row[0].value for row in sheet_xlsx.iter_rows(min_row=2)] == GERMAN_ORDER

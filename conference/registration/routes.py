@@ -39,13 +39,14 @@ def register(slug: str):
     if form.validate_on_submit():
         applicant = form.applicant(get_locale().language)
         try:
-            services.register(event.id, applicant, now)
+            outcome = services.register(event.id, applicant, now)
         except services.RegistrationError as error:
             form.add_error(error.message, error.field)
         else:
             # New or already registered, the answer is the same: the link comes by mail, so this page
             # tells nobody whether an address is registered.
-            session["registered"] = {"first_name": applicant.first_name, "email": applicant.email}
+            session["registered"] = {"first_name": applicant.first_name, "email": applicant.email,
+                                     "status": outcome.status_offered.value}
             return redirect(url_for(".registered", slug=event.slug), code=303)
     return render_template("registration/form.html", event=event, form=form, full=services.is_full(event),
                            forum_full=services.forum_is_full, registration=None), status_of(form)

@@ -70,6 +70,14 @@ class Outcome:
     already_registered: bool = False
     # The same form was sent twice (a double click): the first submission's registration.
     repeated: bool = False
+    # For an address registered already: the status a new registration would have got now.
+    offered: RegistrationStatus | None = None
+
+    @property
+    def status_offered(self) -> RegistrationStatus:
+        """What the thank-you page may say: the status this registration got, or for an address registered
+        already the status a new one would have got (its own is told only by mail, to the address)."""
+        return self.offered if self.already_registered else self.registration.status
 
 
 # --- the secret link -------------------------------------------------------------------------
@@ -266,7 +274,7 @@ def register(event_id: int, applicant: Applicant, now: datetime, by_organiser: b
         _apply(registration, event, applicant)
         if existing is not None:
             _queue_mail(existing, "link")
-            return Outcome(existing, already_registered=True)
+            return Outcome(existing, already_registered=True, offered=registration.status)
         db.session.add(registration)
         _queue_mail(registration, "registered")
         if by_organiser:

@@ -53,6 +53,7 @@ def test_a_valid_registration_thanks_and_mails_the_link_to_the_personal_page(cli
     assert response.status_code == 303 and response.headers["Location"] == f"/events/{event.slug}/register/thanks"
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Vielen Dank für Ihre Anmeldung, Nadia!" in page and "E-Mail an nadia@example.org geschickt" in page
+    assert "Sie haben einen Platz." in page
     link = re.search(r"http://localhost(/registrations/[0-9a-f]{64})", mailbox.to("nadia@example.org")[0].get_body(("plain",)).get_content()).group(1)
     assert "Bestätigt" in client.get(link).get_data(as_text=True)
     [registration] = registrations(event)
@@ -151,6 +152,22 @@ def test_a_second_registration_with_the_same_address_reveals_nothing(client, mak
     assert html == first_page.replace("Nadia", "Eve").replace("nadia@example.org", "NADIA@example.org")
     assert "bereits" not in html and "/registrations/" not in html
     assert len(registrations(event)) == 1 and len(mailbox.to("nadia@example.org")) == 2
+
+
+@pytest.mark.parametrize("fields, said", [
+    ({"capacity": 1}, "ausgebucht, deshalb stehen Sie auf der Warteliste"),
+    ({"requires_approval": True}, "Die Veranstalter bestätigen jede Anmeldung"),
+])
+def test_the_thank_you_page_says_whether_the_person_has_a_place_without_telling_about_an_address(
+        client, make_event, fields, said):
+    """It said only "the mail says whether you have a place". An address registered already gets the answer a new
+    registration would get now, whatever its own status: the page tells nobody whether it is registered."""
+    event = make_event(**fields)
+    services.register(event.id, applicant(email="erste@example.org"), utcnow())  # the one place, or awaiting approval
+    new = client.get(submit(client, event, email="neu@example.org").headers["Location"]).get_data(as_text=True)
+    known = client.get(submit(client, event, email="erste@example.org").headers["Location"]).get_data(as_text=True)
+    assert said in new and "Sie haben einen Platz" not in new
+    assert known.replace("erste@", "neu@") == new
 
 
 def test_a_refusal_does_not_tell_whether_the_address_is_registered(client, make_event, make_forums):

@@ -14,6 +14,7 @@ from conference.extensions import db
 from conference.materials.models import Material, Visibility
 from conference.materials.storage import folder as material_folder
 from conference.people.models import Person
+from conference.organisations.models import Organisation
 from conference.people.services import editable_by
 from tests.conftest import form_token, log_in, path_of
 
@@ -50,6 +51,8 @@ def test_every_rule_answers_each_person_as_the_table_says(app, client, url_value
         allowed = user is not None and access.may(user, action, event if "event_id" in rule.arguments else None)
         if allowed and "person_id" in rule.arguments - set(rule.defaults or ()):  # a speaker: also by their events
             allowed = editable_by(user, db.session.get(Person, values["person_id"]))
+        if allowed and "organisation_id" in rule.arguments - set(rule.defaults or ()):
+            allowed = access.may_edit_organisation(user, db.session.get(Organisation, values["organisation_id"]))
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             path = path_of(rule, values)
             with client.open(path, method=method, data={"csrf_token": token} if method == "POST" else None) as response:
@@ -131,8 +134,8 @@ def test_what_each_person_may_do_at_the_event_written_out(url_values, people):
     a = access.Action
     expected = {
         "check-in helper": {a.BACK_OFFICE, a.CHECK_IN},
-        "organiser of another event": {a.BACK_OFFICE, a.CREATE_EVENT, a.EDIT_PEOPLE, a.ADD_ORGANISATION},
-        "organiser": {a.BACK_OFFICE, a.CREATE_EVENT, a.EDIT_PEOPLE, a.ADD_ORGANISATION, a.ORGANISE, a.CHECK_IN},
+        "organiser of another event": {a.BACK_OFFICE, a.CREATE_EVENT, a.EDIT_PEOPLE, a.EDIT_ORGANISATIONS},
+        "organiser": {a.BACK_OFFICE, a.CREATE_EVENT, a.EDIT_PEOPLE, a.EDIT_ORGANISATIONS, a.ORGANISE, a.CHECK_IN},
         "administrator": set(a),
     }
     for who, actions in expected.items():

@@ -17,6 +17,7 @@ from flask_login import current_user, logout_user, user_logged_in
 
 from conference.accounts.models import EventAssignment, EventRole, User, UserRole
 from conference.events.models import Event
+from conference.organisations.models import Organisation
 from conference.extensions import db, login_manager
 
 
@@ -24,7 +25,9 @@ class Action(enum.StrEnum):
     BACK_OFFICE = "back_office"  # the start page of the back office
     CREATE_EVENT = "create_event"
     EDIT_PEOPLE = "edit_people"  # speakers and moderators (each one further: people/services.editable_by)
-    ADD_ORGANISATION = "add_organisation"  # a new partner for an event; changing the list stays with administrators
+    # New organisations, and those the account added or that are partners of its events (each one further:
+    # organisations/services.editable_by); the rest of the list, and merging, stays with administrators.
+    EDIT_ORGANISATIONS = "edit_organisations"
     MANAGE_ORGANISATIONS = "manage_organisations"
     MANAGE_ACCOUNTS = "manage_accounts"
     READ_THE_WHOLE_LOG = "read_the_whole_log"  # the log of changes across every event
@@ -36,7 +39,7 @@ EVENT_ACTIONS = {Action.ORGANISE, Action.CHECK_IN}
 # What a role may do everywhere.
 BY_ROLE = {
     UserRole.ADMINISTRATOR: set(Action),
-    UserRole.ORGANISER: {Action.BACK_OFFICE, Action.CREATE_EVENT, Action.EDIT_PEOPLE, Action.ADD_ORGANISATION},
+    UserRole.ORGANISER: {Action.BACK_OFFICE, Action.CREATE_EVENT, Action.EDIT_PEOPLE, Action.EDIT_ORGANISATIONS},
     UserRole.CHECK_IN: {Action.BACK_OFFICE},
 }
 # What an assignment lets its holder do at that event, and the most an account of each role can be given there.
@@ -48,10 +51,10 @@ BLUEPRINTS = {
     "events_manage": Action.ORGANISE, "registration_manage": Action.ORGANISE, "agenda_manage": Action.ORGANISE,
     "documents_manage": Action.ORGANISE, "materials_manage": Action.ORGANISE, "tasks_manage": Action.ORGANISE,
     "privacy_manage": Action.ORGANISE, "check_in": Action.CHECK_IN, "people_manage": Action.EDIT_PEOPLE,
-    "organisations_manage": Action.MANAGE_ORGANISATIONS, "accounts_manage": Action.MANAGE_ACCOUNTS, "back_office": Action.BACK_OFFICE,
+    "organisations_manage": Action.EDIT_ORGANISATIONS, "accounts_manage": Action.MANAGE_ACCOUNTS, "back_office": Action.BACK_OFFICE,
 }
 ENDPOINTS = {"back_office.start_page": Action.BACK_OFFICE, "events_manage.new": Action.CREATE_EVENT,
-             "organisations_manage.new": Action.ADD_ORGANISATION, "back_office.whole_log": Action.READ_THE_WHOLE_LOG,
+             "organisations_manage.merge": Action.MANAGE_ORGANISATIONS, "back_office.whole_log": Action.READ_THE_WHOLE_LOG,
              "accounts_manage.own_two_factor": Action.BACK_OFFICE}
 # Open to anyone: the public site, log-in, and the pages behind a registrant's or partner's secret link.
 OPEN_BLUEPRINTS = {"site", "events", "agenda", "people", "organisations", "registration", "accounts", "documents",
@@ -85,6 +88,13 @@ def may(user, action: Action, event: Event | None = None) -> bool:
     return action in AT_EVENT.get(event_role(user, event), set()) & CEILING.get(user.role, set())
 
 
+def may_edit_organisation(user, organisation: Organisation) -> bool:
+    """Administrators keep every organisation; an organiser those they added and the partners of their events."""
+    if user.is_administrator or organisation.created_by_id == user.id:
+        return True
+    return any(may(user, Action.ORGANISE, partner.event) for partner in organisation.event_roles)
+
+
 def end_idle_session() -> None:
     """A session left alone for SESSION_IDLE_MINUTES ends: the next request asks to log in again."""
     if "_user_id" not in session:
@@ -108,7 +118,8 @@ def may_open(endpoint: str) -> bool:
 
 
 def init(app: Flask) -> None:
-    app.jinja_env.globals.update(may=may, may_open=may_open, Action=Action)  # pages offer only what the user may do
+    # Pages offer only what the user may do.
+    app.jinja_env.globals.update(may=may, may_open=may_open, may_edit_organisation=may_edit_organisation, Action=Action)
     user_logged_in.connect(mark_seen, app)  # a session's idle time counts from its log-in
     app.before_request(end_idle_session)
 
@@ -139,4 +150,9 @@ def init(app: Flask) -> None:
             abort(404)
         if (action in EVENT_ACTIONS and g.event is None) or not may(current_user, action, g.event):
             abort(403)
+        organisation_id = (request.view_args or {}).get("organisation_id")
+        if organisation_id is not None:  # an organisation is kept by administrators, and further (see above)
+            organisation = db.session.get(Organisation, organisation_id) or abort(404)
+            if not may_edit_organisation(current_user, organisation):
+                abort(403)
         return None

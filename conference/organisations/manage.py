@@ -1,7 +1,9 @@
-"""Organisations in the back office: administrators keep the list and the logos."""
+"""Organisations in the back office: administrators keep the list; organisers add partners for their events and
+keep the name, website and logo of those they added or that are partners of their events."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import InputRequired, Length, Optional, URL
 
@@ -27,8 +29,14 @@ class OrganisationForm(Form):
     different = BooleanField(_l("It is none of the similar organisations listed above."))
 
 
+# What an organiser may change of an organisation that is not only theirs: its kind and place in a network,
+# which the event lists are filtered by, stay with the administrators.
+ORGANISERS_FIELDS = ("name", "short_name", "website", "logo")
+
+
 @blueprint.get("/manage/organisations/")
 def index():
+    # (which of them the user keeps: accounts/access.may_edit_organisation, asked by the page)
     organisations = db.session.scalars(db.select(Organisation).order_by(Organisation.name)).all()
     return render_template("manage/organisations.html", organisations=organisations)
 
@@ -42,16 +50,20 @@ def edit(organisation_id: int | None):
         abort(404)
     back = local_path(request.values["back"]) if request.values.get("back") else url_for(".index")
     form = OrganisationForm(obj=organisation)
-    others = db.session.scalars(db.select(Organisation).where(Organisation.id != (organisation_id or 0)).order_by(Organisation.name)).all()
-    form.parent_id.choices = [SelectChoice(0, "–")] + [SelectChoice(org.id, org.name) for org in others]
+    if organisation is not None and not current_user.is_administrator:
+        for name in [field.name for field in form if field.name not in ORGANISERS_FIELDS + ("csrf_token", "different")]:
+            del form[name]
+    else:
+        others = db.session.scalars(db.select(Organisation).where(Organisation.id != (organisation_id or 0))
+                                    .order_by(Organisation.name)).all()
+        form.parent_id.choices = [SelectChoice(0, "–")] + [SelectChoice(org.id, org.name) for org in others]
     similar = []
     if form.validate_on_submit():
         upload = form.logo.data
         try:
-            organisation = services.save(organisation, services.OrganisationDetails(
-                form.name.data, OrganisationKind(form.kind.data), form.short_name.data or "", form.city.data or "",
-                form.website.data or "", form.description.data or "", form.parent_id.data or None),
-                upload.read(logos.MAX_BYTES + 1) if upload and upload.filename else None, form.different.data)
+            organisation = services.save(organisation, details_of(form, organisation),
+                                         upload.read(logos.MAX_BYTES + 1) if upload and upload.filename else None,
+                                         form.different.data, by_user_id=current_user.id)
         except logos.LogoError as refused:
             form.add_error(str(refused), "logo")
         except services.SimilarOrganisations as refused:
@@ -66,6 +78,18 @@ def edit(organisation_id: int | None):
             return redirect(back, code=303)
     return render_template("manage/organisation.html", form=form, organisation=organisation, similar=similar,
                            back=back), status_of(form)
+
+
+def details_of(form: OrganisationForm, organisation: Organisation | None) -> services.OrganisationDetails:
+    """What the form says, and what it does not show an organiser kept as it was."""
+    def value(name: str, stored):
+        return (form[name].data or "") if name in form else stored
+
+    return services.OrganisationDetails(
+        form.name.data, OrganisationKind(value("kind", organisation.kind if organisation else None)),
+        form.short_name.data or "", value("city", organisation and organisation.city or ""),
+        form.website.data or "", value("description", organisation and organisation.description or ""),
+        (form.parent_id.data or None) if "parent_id" in form else organisation.parent_id)
 
 
 class MergeForm(Form):

@@ -37,6 +37,8 @@ class Organisation(db.Model):
     # The stored name of an uploaded logo (see organisations/logos.py).
     logo: Mapped[str | None] = mapped_column(sa.String(300))
     description: Mapped[str] = mapped_column(sa.Text, default="")
+    # Who added it: an organiser keeps the organisations they added (and those partnering their events).
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     parent: Mapped["Organisation | None"] = relationship(remote_side=[id], back_populates="children")

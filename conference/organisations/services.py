@@ -34,10 +34,10 @@ class SimilarOrganisations(Refusal):
 
 
 def save(organisation: Organisation | None, details: OrganisationDetails, logo: bytes | None = None,
-         despite_similar: bool = False) -> Organisation:
-    """A new organisation, or the changes to one; ``logo`` replaces its logo (LogoError if it is no image).
-    Refused with the similar ones (SimilarOrganisations) unless ``despite_similar``. Empty optional texts
-    are stored as none."""
+         despite_similar: bool = False, by_user_id: int | None = None) -> Organisation:
+    """A new organisation (added by ``by_user_id``), or the changes to one; ``logo`` replaces its logo (LogoError
+    if it is no image). Refused with the similar ones (SimilarOrganisations) unless ``despite_similar``. Empty
+    optional texts are stored as none."""
     new_logo = logos.store(logo) if logo else None
     old_logo = organisation.logo if organisation and new_logo else None
     try:
@@ -47,7 +47,7 @@ def save(organisation: Organisation | None, details: OrganisationDetails, logo: 
             found = similar(details.name, details.short_name, besides=organisation.id if organisation else None)
             if found and not despite_similar:
                 raise SimilarOrganisations(found)
-            organisation = organisation or Organisation(slug=unique_slug(details.name))
+            organisation = organisation or Organisation(slug=unique_slug(details.name), created_by_id=by_user_id)
             organisation.name = details.name.strip()
             organisation.short_name = details.short_name.strip() or None
             organisation.city = details.city.strip() or None

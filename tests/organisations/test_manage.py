@@ -27,9 +27,41 @@ def admin(client, make_user):
     log_in(client, make_user(role=UserRole.ADMINISTRATOR))
 
 
-def test_only_administrators_keep_the_organisations(client, make_user):
-    log_in(client, make_user())
-    assert client.get("/manage/organisations/").status_code == 403
+def test_an_organiser_keeps_name_website_and_logo_of_the_organisations_they_added_or_that_partner_their_events(
+        client, make_user, make_event, make_organisation):
+    """/manage/organisations/ was 403 for organisers, though the partner page links to "new organisation"."""
+    from conference.events.models import PartnerRole
+
+    funder, elsewhere, unrelated = (make_organisation(name=name, kind="public_authority") for name in
+                                    ("Jobcenter Schwerin", "Jobcenter Rostock", "Agentur Nord"))
+    mine = make_event(partners=[(PartnerRole.FUNDER, funder)])
+    make_event(partners=[(PartnerRole.FUNDER, elsewhere)])  # someone else's event
+    log_in(client, make_user(events=[mine]))
+    upload(client, PNG, "logo.png", name="MOZAIK gGmbH")  # added by this organiser
+    added = db.session.scalar(sa.select(Organisation).where(Organisation.name == "MOZAIK gGmbH"))
+
+    listing = client.get("/manage/organisations/").get_data(as_text=True)
+    assert "Jobcenter Schwerin" in listing and "MOZAIK gGmbH" in listing
+    assert "Jobcenter Rostock" not in listing and "Agentur Nord" not in listing
+    for other in (elsewhere, unrelated):
+        assert client.get(f"/manage/organisations/{other.id}").status_code == 403
+    assert client.get(f"/manage/organisations/{other.id}/merge").status_code == 403
+
+    url = f"/manage/organisations/{funder.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert 'name="kind"' not in page and 'name="parent_id"' not in page  # kept by the administrators
+    response = client.post(url, data={"csrf_token": form_token(client, url), "name": "Jobcenter Landeshauptstadt Schwerin",
+                                      "short_name": "JC SN", "website": "https://jobcenter.example.org", "kind": "company",
+                                      "logo": (io.BytesIO(PNG), "jc.png")}, content_type="multipart/form-data")
+    assert response.status_code == 303
+    db.session.refresh(funder)
+    assert (funder.name, funder.short_name, funder.website) == ("Jobcenter Landeshauptstadt Schwerin", "JC SN",
+                                                                "https://jobcenter.example.org")
+    assert funder.logo.endswith(".png") and funder.kind == "public_authority"  # the kind as it was
+    url = f"/manage/organisations/{added.id}"
+    assert client.post(url, data={"csrf_token": form_token(client, url), "name": "MOZAIK gemeinnützige GmbH",
+                                  "logo": (io.BytesIO(b""), "")}, content_type="multipart/form-data").status_code == 303
+    assert db.session.get(Organisation, added.id).name == "MOZAIK gemeinnützige GmbH"
 
 
 def test_a_logo_is_stored_under_a_random_name_and_shown_on_the_site(client, admin, make_event):
@@ -100,9 +132,11 @@ def test_an_organiser_adds_a_partner_organisation_and_is_warned_of_a_similar_one
     assert "Arbeit und Leben Mecklenburg Vorpommern e.V." in client.get(partners).get_data(as_text=True)
     unrelated = client.post("/manage/organisations/new", data=data | {"name": "Landesamt für Statistik"})
     assert unrelated.status_code == 303
-    # Changing the list stays with administrators.
+    # The organiser keeps what they added; the rest of the list stays with administrators.
     new = db.session.scalar(sa.select(Organisation).where(Organisation.name == "Landesamt für Statistik"))
-    assert client.get(f"/manage/organisations/{new.id}").status_code == 403
+    assert client.get(f"/manage/organisations/{new.id}").status_code == 200
+    existing = db.session.scalar(sa.select(Organisation).where(Organisation.short_name == "AuL MV"))
+    assert client.get(f"/manage/organisations/{existing.id}").status_code == 403
     assert client.post("/manage/organisations/new", data=data | {"back": "https://evil.example/"}).status_code != 500
 
 

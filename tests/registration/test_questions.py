@@ -74,6 +74,9 @@ def test_an_answer_to_a_question_not_asked_is_not_stored_and_a_required_one_aske
                   **{f"question_{night.id}": "yes", f"question_{hotel.id}": "Altstadt"}).status_code == 303
     second = db.session.scalar(sa.select(Registration).where(Registration.email == "zweite@example.org"))
     assert {answer.question_id: answer.value for answer in second.answers} == {night.id: True, hotel.id: "Altstadt"}
+    # Their own page, like their mail, leaves out what they were not asked.
+    page = client.get(f"/registrations/{services.link_token(registration)}").get_data(as_text=True)
+    assert "Übernachtung?" in page and "Hotel?" not in page and "keine Angabe" not in page
 
 
 def test_removing_or_changing_an_answered_question_keeps_the_answers(client, make_event, make_user, make_question):

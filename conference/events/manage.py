@@ -16,7 +16,7 @@ from conference.extensions import db
 from conference.organisations.models import Organisation
 from conference.audit import services as audit
 from conference.site.forms import Form, PlausibleDate, status_of
-from conference.site.urls import slugify
+from conference.site.urls import dated_slug
 
 blueprint = Blueprint("events_manage", __name__, url_prefix="/manage")
 
@@ -80,7 +80,7 @@ def duplicate(event_id: int):
         local_start = event.starts_at.astimezone(berlin())
         starts_at = datetime.combine(form.day.data, local_start.time(), tzinfo=berlin())
         try:
-            copy = services.duplicate(event.id, form.title.data.strip(), slugify(f"{form.title.data}-{form.day.data}"), starts_at,
+            copy = services.duplicate(event.id, form.title.data.strip(), dated_slug(form.title.data, form.day.data), starts_at,
                                      by=current_user._get_current_object())
         except services.EventError as refused:
             form.add_error(refused.message)

@@ -114,7 +114,7 @@ def similar(name: str, short_name: str = "", besides: int | None = None) -> list
 
 
 def unique_slug(name: str) -> str:
-    base, number = slugify(name), 1
+    base, number = slugify(name)[:70].strip("-"), 1  # room for "-2" within the column's 80 characters
     slug = base
     while db.session.scalar(db.select(Organisation.id).where(Organisation.slug == slug)) is not None:
         number += 1

@@ -1,8 +1,8 @@
-import re
-import unicodedata
+from datetime import date
 from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, url_for
+from slugify import slugify as make_slug
 from werkzeug.routing import IntegerConverter
 
 
@@ -48,6 +48,16 @@ def local_path(target: str | None) -> str:
     return target
 
 
+# German umlauts are written out, as German readers expect in an address ("fachkraefte", not "fachkrafte").
+GERMAN_LETTERS = [["Ä", "Ae"], ["Ö", "Oe"], ["Ü", "Ue"], ["ä", "ae"], ["ö", "oe"], ["ü", "ue"], ["ß", "ss"]]
+
+
 def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text.replace("ß", "ss")).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:100] or "veranstaltung"
+    """A web address from a title: other letters transliterated (python-slugify), lower case, hyphens."""
+    return make_slug(text, max_length=100, word_boundary=True, replacements=GERMAN_LETTERS) or "veranstaltung"
+
+
+def dated_slug(title: str, day: date) -> str:
+    """The address of an event copied for a new day: its title and the date, the year only once."""
+    base = "-".join(word for word in slugify(title).split("-") if word != str(day.year))[:89].strip("-")
+    return f"{base}-{day.isoformat()}" if base else day.isoformat()

@@ -100,11 +100,13 @@ def test_duplicating_copies_the_agenda_to_the_new_day_as_a_draft(client, make_us
     url = f"/manage/events/{event.id}/duplicate"
     new_day = (event.starts_at + timedelta(days=365)).date()
 
-    response = client.post(url, data={"csrf_token": form_token(client, url), "title": "Fachtagung 2028", "day": new_day.isoformat()})
+    title = f"Fachkräfte gewinnen {new_day.year}"
+    response = client.post(url, data={"csrf_token": form_token(client, url), "title": title, "day": new_day.isoformat()})
 
     assert response.status_code == 303
-    copy = db.session.scalar(sa.select(Event).where(Event.title == "Fachtagung 2028"))
+    copy = db.session.scalar(sa.select(Event).where(Event.title == title))
     assert copy.status == EventStatus.DRAFT and copy.starts_at.date() == new_day
+    assert copy.slug == f"fachkraefte-gewinnen-{new_day.isoformat()}"  # umlauts written out, the year once
     [item] = copy.agenda_items
     assert (item.title, item.room.name, item.starts_at - copy.starts_at) == ("Podium", "Saal", timedelta(minutes=60))
     assert [q.label for q in copy.questions] == ["Essen"]

@@ -24,10 +24,16 @@ MAX_RETENTION_DAYS = 20 * 365
 
 
 class CommaDecimalField(DecimalField):
-    """A decimal number typed the German way ("6,5") or with a point."""
+    """A decimal number typed the German way ("6,5") or with a point, shown as it was typed: "6", not "6.0"
+    (the number input shows "6.5" as "6,5" to German readers itself)."""
 
     def process_formdata(self, valuelist):
         super().process_formdata([value.replace(",", ".") for value in valuelist])
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else format(self.data.normalize(), "f")
 
 
 def berlin() -> ZoneInfo:

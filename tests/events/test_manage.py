@@ -240,3 +240,20 @@ def test_saving_the_settings_unchanged_changes_and_logs_nothing(client, make_use
     client.post(url, data=data | {"version": re.search(r'name="version"[^>]*value="([^"]*)"', client.get(url).get_data(as_text=True)).group(1)})
     [entry] = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == AuditAction.EVENT_CHANGED)).all()
     assert entry.changed_values == {"requires_approval": ["Nein", "Ja"]}  # words, not False → True
+
+
+def test_the_extent_of_the_certificates_is_shown_as_typed_and_saved_unchanged(client, make_user, make_event):
+    """ "6" showed as "6.0" in the form."""
+    from decimal import Decimal
+
+    event = make_event(certificate_extent=Decimal("6"))
+    other = make_event(certificate_extent=Decimal("6.5"))
+    log_in(client, make_user(events=[event, other]))
+    assert 'name="certificate_extent" step="any" type="number" value="6"' in client.get(
+        f"/manage/events/{event.id}/edit").get_data(as_text=True)
+    page = client.get(f"/manage/events/{other.id}/edit").get_data(as_text=True)
+    assert 'name="certificate_extent" step="any" type="number" value="6.5"' in page  # shown "6,5" to German readers
+    fields = form_as_sent(page)
+    assert client.post(f"/manage/events/{other.id}/edit", data=fields).status_code == 303
+    assert db.session.get(Event, other.id).certificate_extent == Decimal("6.5")
+    assert "Veranstaltung geändert" not in client.get(f"/manage/events/{other.id}/log").get_data(as_text=True)

@@ -1,7 +1,11 @@
 """Template filters and globals: dates, times, the locale and plain text that people typed."""
 
+import re
 from datetime import datetime
+from functools import cache
 from urllib.parse import urlsplit
+
+import pyphen
 
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale, gettext
@@ -58,6 +62,22 @@ def unbroken(text: str | None, longest: int = 30) -> bool:
     return any(len(word) > longest for word in (text or "").split())
 
 
+# Words this long get soft hyphens in headings.
+LONG_WORD = re.compile(r"\w{12,}")
+
+
+@cache
+def _dictionary(language: str) -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang={"de": "de_DE", "en": "en_GB"}.get(language, "de_DE"))
+
+
+def hyphenated(text: str | None, language: str = "de") -> str:
+    """Long words with soft hyphens (pyphen, the dictionaries WeasyPrint hyphenates PDFs with), so that a phone breaks
+    "Teilnahmebescheinigung" with a hyphen where a reader expects it: CSS ``hyphens: auto`` works only where the
+    browser has a dictionary, which Chromium on Linux often lacks; without one it broke the word anywhere."""
+    return LONG_WORD.sub(lambda word: _dictionary(str(language)).inserted(word.group(), hyphen="\u00ad"), text or "")
+
+
 def file_size(size: int) -> str:
     """ "52,4 MB" in German, "52.4 MB" in English (units of 1,000, as file managers show them)."""
     for unit in ("B", "kB", "MB"):
@@ -71,6 +91,7 @@ def file_size(size: int) -> str:
 
 def register(app: Flask) -> None:
     app.add_template_filter(file_size)
+    app.add_template_filter(hyphenated)
     app.add_template_test(unbroken)
     app.add_template_filter(clock)
     app.add_template_filter(time_range)

@@ -117,3 +117,30 @@ def test_every_public_page_fits_a_phone_and_passes_the_accessibility_check(page,
         if found := serious_accessibility_violations(page):
             violations[path] = found
     assert too_wide == {} and violations == {}
+
+
+# Each place where the browser wrapped a line in an element's text: the character before it.
+LINE_ENDS = """(element) => {
+  const text = element.firstChild, range = document.createRange(), ends = [];
+  let top = null;
+  for (let index = 0; index < text.length; index++) {
+    range.setStart(text, index); range.setEnd(text, index + 1);
+    const rects = range.getClientRects(), rect = rects[rects.length - 1];  // a break's first letter: its own line
+    if (!rect || rect.width === 0) continue;  // a soft hyphen not used for a break takes no room
+    if (top !== null && rect.top > top + 2) ends.push(text.data[index - 1]);
+    top = rect.top;
+  }
+  return ends;
+}"""
+
+
+def test_a_long_word_in_a_heading_breaks_with_a_hyphen_on_a_phone(page, live_server):
+    """ "Teilnahmebescheinigung prüfen" broke mid-word at 360 px, without a hyphen."""
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto(live_server + "/c/ABCD-EFGH-2345")
+    heading = page.get_by_role("heading", name="Teilnahmebescheinigung prüfen", level=1)  # as screen readers say it
+    expect(heading).to_be_visible()
+    screenshot(page, "62-verify-360")
+    ends = heading.evaluate(LINE_ENDS)
+    assert ends and set(ends) <= {" ", "\u00ad"}, ends  # it wraps, and only after a space or at a soft hyphen
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360

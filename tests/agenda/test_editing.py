@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -116,3 +117,19 @@ def test_room_seats_are_set_and_feed_the_warnings(client, make_event, make_user,
     db.session.expire_all()
     assert db.session.get(type(room), room.id).capacity == 30
     assert "hat 40 Plätze, Raum Werkstatt aber nur 30" in client.get(url).get_data(as_text=True)
+
+
+def test_the_agenda_list_shows_forum_seats_and_moderators_and_labels_the_rooms_inputs(
+        client, make_event, make_user, make_agenda_item, make_person):
+    """The list showed no forum seat limits or moderators; the inputs of "Räume und Stränge" were tiny and unlabelled."""
+    event = make_event()
+    speaker, moderator = make_person(name="Projektleitung amoN"), make_person(name="Dr. Jana Beispiel")
+    make_agenda_item(event, 0, 60, title="Podium", speakers=[speaker], moderators=[moderator])
+    make_agenda_item(event, 60, 60, room="Werkstatt", kind=AgendaItemKind.FORUM, title="Forum Anerkennung", capacity=40)
+    room = event.rooms[0]
+    log_in(client, make_user(events=[event]))
+    page = client.get(f"/manage/events/{event.id}/agenda/").get_data(as_text=True)
+    assert "höchstens 40 Plätze" in page and "Moderation" in page and "Dr. Jana Beispiel" in page
+    for name, label in (("name", "Name"), ("capacity", "Plätze")):
+        assert re.search(rf'<label for="room-{room.id}-{name}">{label}</label>', page), name  # a visible label each
+    assert 'class="sr-only" for="room-' not in page

@@ -25,7 +25,9 @@ class MaterialForm(Form):
     title = StringField(_l("Title"), [InputRequired(_l("Please enter a title.")), Length(max=200)])
     description = TextAreaField(_l("Description"), [Optional(), Length(max=5000)])
     agenda_item_id = SelectField(_l("Agenda item"), coerce=int, description=_l("For example the talk whose slides these are."))
-    visibility = SelectField(_l("Who may download it"), choices=[SelectChoice(v.value, v.label) for v in Visibility])
+    # "Downloads intern": registered participants unless the organiser says otherwise.
+    visibility = SelectField(_l("Who may download it"), choices=[SelectChoice(v.value, v.label) for v in Visibility],
+                             default=Visibility.REGISTERED.value)
     hidden = BooleanField(_l("Hidden (only organisers see it)"))
     file = UploadField(_l("File"), description=_l("PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG or ZIP."))
 

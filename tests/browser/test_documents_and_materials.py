@@ -32,7 +32,7 @@ def test_internal_downloads_for_a_registered_participant_and_a_lock_for_everyone
     page.get_by_role("link", name="Zu den Downloads").click()
     expect(page.get_by_text("Folien zum Einführungsvortrag")).to_be_visible()
     expect(page.get_by_role("link", name="Folien zum Einführungsvortrag")).to_have_count(0)  # locked: no link
-    expect(page.get_by_text("Einträge mit Schloss sind für Teilnehmende")).to_be_visible()
+    expect(page.get_by_text("Einträge mit Schloss für Teilnehmende öffnen sich mit dem Link")).to_be_visible()
     assert serious_accessibility_violations(page) == []
     screenshot(page, "31-materials-locked")
     refused = page.request.get(live_server + f"/events/schulversagen-schulerfolg/materials/{material_id}")  # the file itself

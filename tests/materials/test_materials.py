@@ -332,3 +332,20 @@ def test_the_first_link_is_made_at_once_and_a_new_one_asks_first(client, make_ev
     assert "Neuen Link für Referierende und Partner erstellen?" in question and services.partner_token(event.id) == token
     client.post(url, data={"csrf_token": form_token(client, page), "confirmed": "1"})
     assert services.partner_token(event.id) != token
+
+
+def test_a_new_material_is_for_registered_participants_and_the_locks_say_whose_link_opens_them(
+        client, make_event, make_user):
+    """A new material defaulted to "everyone" in a section called "Downloads intern"; the page told visitors that
+    every locked item was for participants, also those for speakers."""
+    event = make_event()
+    log_in(client, make_user(events=[event]))
+    form = client.get(f"/manage/events/{event.id}/materials/new").get_data(as_text=True)
+    assert '<option selected value="registered">' in form
+    for title, visibility in (("Folien der Referentin", Visibility.SPEAKERS_PARTNERS),):
+        db.session.add(Material(event_id=event.id, title=title, visibility=visibility, stored_name="x",
+                                original_name="x.pdf", content_type="application/pdf", size=1))
+    db.session.commit()
+    client.post("/logout", data={"csrf_token": form_token(client, "/manage/")})
+    page = client.get(f"/events/{event.slug}/materials").get_data(as_text=True)
+    assert "Referierende und Partner öffnen sich mit dem Link" in page and "Anmeldebestätigung" not in page

@@ -5,6 +5,7 @@ two lines), so every page knows its number and the total before anything is laid
 pages can be rendered in chunks, side by side, with memory that stays flat however long the list.
 """
 
+import math
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -68,15 +69,24 @@ def chunks(event: Event, table: list[Row], heading: str, subheading: str = "", s
            pages_per_chunk: int | None = None) -> list[str]:
     """The list as complete HTML documents of up to ``pages_per_chunk`` (PAGES_PER_CHUNK) pages each."""
     pages_per_chunk = pages_per_chunk or PAGES_PER_CHUNK
-    pieces = [table[start:start + ROWS_PER_PAGE] for start in range(0, max(len(table), 1), ROWS_PER_PAGE)]
-    if signature and len(pieces[-1]) > ROWS_ON_LAST_SIGNED_PAGE:
-        pieces[-1:] = [pieces[-1][:ROWS_ON_LAST_SIGNED_PAGE], pieces[-1][ROWS_ON_LAST_SIGNED_PAGE:]]
-    pages = [Page(number, rows) for number, rows in enumerate(pieces, start=1)]
+    pages = [Page(number, rows) for number, rows in enumerate(_balanced(table, signature), start=1)]
     data = metadata(event, heading)
     return [render_template("pdf/list.html", event=event, pages=pages[start:start + pages_per_chunk],
                             page_count=len(pages), total=len(table), heading=heading, subheading=subheading,
                             signature=signature, metadata=data)
             for start in range(0, len(pages), pages_per_chunk)]
+
+
+def _balanced(table: list[Row], signature: bool) -> list[list[Row]]:
+    """The rows cut into as few pages as hold them, as evenly as they go: no last page with a single row. The last
+    page of a sheet to sign holds fewer (it carries the totals and the organiser's confirmation)."""
+    on_last = ROWS_ON_LAST_SIGNED_PAGE if signature else ROWS_PER_PAGE
+    count = 1 if len(table) <= on_last else 1 + math.ceil((len(table) - on_last) / ROWS_PER_PAGE)
+    last = min(on_last, len(table) // count) if count > 1 else len(table)
+    before, rest = divmod(len(table) - last, count - 1) if count > 1 else (0, 0)
+    sizes = [before + (index < rest) for index in range(count - 1)] + [last]
+    starts = [sum(sizes[:index]) for index in range(count)]
+    return [table[start:start + size] for start, size in zip(starts, sizes)]
 
 
 def metadata(event: Event, heading: str) -> Metadata:

@@ -160,3 +160,14 @@ def test_names_are_in_the_order_german_readers_expect_in_every_list(client, make
     assert [row[0] for row in table[1:]] == GERMAN_ORDER
     sheet_xlsx = load_workbook(io.BytesIO(client.get(f"/manage/events/{event.id}/registrations/export.xlsx").data)).active
     assert [row[0].value for row in sheet_xlsx.iter_rows(min_row=2)] == GERMAN_ORDER
+
+
+def test_a_sign_in_sheet_balances_its_pages_instead_of_leaving_one_row_on_the_last(client, make_event, make_user,
+                                                                                     register_people):
+    event = make_event()
+    register_people(event, 21)  # was 17 rows (the last page carries the totals) and a page with 4, or 20 and 1
+    log_in(client, make_user(events=[event]))
+    pages = sheet(client, event)
+    rows_per_page = [len(numbers_on([page])) for page in pages]
+    assert rows_per_page == [11, 10] and numbers_on(pages) == list(range(1, 22))
+    assert "Insgesamt: 21 Personen" in pages[-1]  # the totals stay on the last page

@@ -304,3 +304,13 @@ def test_one_certificate_job_at_a_time_and_the_button_only_after_the_event(clien
     [early] = register_people(upcoming, 1, checked_in=True)
     log_in(client, make_user(events=[upcoming]))
     assert f"certificates/{early.id}.pdf" not in client.get(f"/manage/events/{upcoming.id}/registrations/").get_data(as_text=True)
+
+
+def test_a_job_that_has_not_started_says_so_instead_of_0_of_0(client, make_event, make_user):
+    event = past_event(make_event)
+    job = DocumentJob(event_id=event.id, kind="certificates.pdf")  # queued: nothing counted yet
+    db.session.add(job)
+    db.session.commit()
+    log_in(client, make_user(events=[event]))
+    page = client.get(f"/manage/events/{event.id}/documents/jobs/{job.id}").get_data(as_text=True)
+    assert "0 / 0" not in page and "Wird vorbereitet …" in page

@@ -15,7 +15,8 @@ document.addEventListener("DOMContentLoaded", () => {
       }
       bar.max = job.total || 1;
       bar.value = job.done;
-      text.textContent = `${job.done} / ${job.total}`;
+      // Before the job has counted the certificates, "0 / 0" would say nothing.
+      text.textContent = job.total ? `${job.done} / ${job.total}` : text.dataset.preparing;
     } catch (error) {
       // A network hiccup: the next poll tries again.
     }

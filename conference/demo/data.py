@@ -108,23 +108,22 @@ ORGANISATIONS = {
 LOGO_COLOURS = {O.NETWORK: "#0b4f7c", O.PROJECT: "#1d5e2a", O.EDUCATION_PROVIDER: "#6a3d9a", O.PUBLIC_AUTHORITY: "#8a3b00",
                 O.RESEARCH: "#00606b", O.ASSOCIATION: "#9b2251", O.COMPANY: "#4b5866", O.OTHER: "#4b5866"}
 
-# key: name, academic title, function, organisation slug, biography. Speakers are described by their
-# role at their organisation rather than by invented names.
+# key: name, academic title, function, organisation slug, biography. Invented people, as the registrants are.
 PEOPLE = {
-    "saz-lead": ("Geschäftsführung", None, None, "saz", ""),
-    "ifdm": ("Leitung", None, None, "ifd-migration-mv",
+    "saz-lead": ("Kerstin Brandt", None, "Geschäftsführung", "saz", ""),
+    "ifdm": ("Martin Kühn", "Dr.", "Leitung", "ifd-migration-mv",
              "Berät Unternehmen und Verwaltungen in Mecklenburg-Vorpommern zur Beschäftigung von Migrantinnen und Migranten."),
-    "mozaik": ("Projektleitung", None, "Begleitprojekt „Mit Migrantinnen für Migrantinnen“", "mozaik",
+    "mozaik": ("Sevgi Arslan", None, "Projektleitung des Begleitprojekts „Mit Migrantinnen für Migrantinnen“", "mozaik",
                "Begleitet die Projekte im Programm „Perspektive Berufsabschluss“ fachlich zu interkultureller Kooperation."),
-    "amon": ("Projektleitung", None, None, "amon", ""),
-    "mona": ("Projektleitung", None, None, "mona", ""),
-    "pronaq": ("Projektleitung", None, None, "pronaq", ""),
-    "anna": ("Projektleitung", None, None, "anna", ""),
-    "ism": ("Projektleitung", None, "BQN Rheinland-Pfalz", "ism", ""),
-    "inbi": ("Koordination", None, "Modellprojekt Mainz", "inbi", ""),
-    "baff": ("Koordination", None, "Modellprojekt Ludwigshafen", "baff", ""),
-    "zww": ("Studiengangskoordination", None, "Studiengang „Europäische Migration“", "jgu-zww", ""),
-    "bqn-ss": ("Netzwerkkoordination", None, None, "bqn-saechsische-schweiz", ""),
+    "amon": ("Anja Lorenz", None, "Projektleitung amoN", "amon", ""),
+    "mona": ("Olga Petrenko", None, "Projektleitung moNa", "mona", ""),
+    "pronaq": ("Thomas Wegner", None, "Projektleitung ProNaQ", "pronaq", ""),
+    "anna": ("Hanna Schreiber", None, "Projektleitung anna", "anna", ""),
+    "ism": ("Miriam Yıldız", "Dr.", "Projektleitung BQN Rheinland-Pfalz", "ism", ""),
+    "inbi": ("Jana Hoffmann", None, "Koordination Modellprojekt Mainz", "inbi", ""),
+    "baff": ("Mehmet Demir", None, "Koordination Modellprojekt Ludwigshafen", "baff", ""),
+    "zww": ("Claudia Weber", "Prof. Dr.", "Studiengangskoordination „Europäische Migration“", "jgu-zww", ""),
+    "bqn-ss": ("Ralf Böhme", None, "Netzwerkkoordination", "bqn-saechsische-schweiz", ""),
 }
 
 

@@ -38,6 +38,8 @@ def test_demo_data_loads_the_schwerin_conference_and_is_idempotent(runner):
     assert {p.organisation.parent.name for p in schwerin.partners if p.role == PartnerRole.NETWORK_PROJECT} == {
         "Schweriner Ausbildungszentrum e.V.", "AFZ Rostock", "AUZ Schwaan", "BiG – Bildungszentrum Greifswald"}
     assert "MOZAIK gGmbH" in {p.organisation.name for p in schwerin.partners if p.role == PartnerRole.PROFESSIONAL_SUPPORT}
+    speakers = {person.full_name: person.function for item in schwerin.agenda_items for person in item.speakers}
+    assert speakers["Dr. Martin Kühn"] == "Leitung"  # speakers have (invented) names, not only their role
     assert any(item.kind == AgendaItemKind.GOOD_PRACTICE for item in schwerin.agenda_items)
 
 

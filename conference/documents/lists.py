@@ -61,7 +61,7 @@ def sign_in_people(event_id: int, variant: SheetVariant, sort: str = "name", for
 
 
 def rows(people: list[Registration]) -> list[Row]:
-    return [Row(number, f"{person.last_name}, {person.first_name}", person.organisation, person.function)
+    return [Row(number, person.listed_name, person.organisation, person.function)
             for number, person in enumerate(people, start=1)]
 
 

@@ -69,6 +69,10 @@ class EventForm(Form):
     registration_closes_at = DateTimeLocalField(_l("Registration closes"), [Optional(), PlausibleDate()],
                                                 description=_l("Empty: when the event starts."))
     requires_approval = BooleanField(_l("Organisers confirm each registration"))
+    asks_salutation = BooleanField(_l("Ask for the form of address (Frau, Herr)"),
+                                   description=_l("Mails then greet formally: “Sehr geehrte Frau Nowak”."))
+    asks_academic_title = BooleanField(_l("Ask for an academic title (Dr., Prof.)"),
+                                       description=_l("Shown in mails, on badges, certificates and lists."))
     participant_list_mode = SelectField(_l("Participant list"),
                                         choices=[SelectChoice(mode.value, mode.label) for mode in ParticipantListMode])
     privacy_text = TextAreaField(_l("Privacy notice"), [Optional(), Length(max=20000)],
@@ -109,6 +113,7 @@ class EventForm(Form):
             registration_opens_at=local(self.registration_opens_at.data),
             registration_closes_at=local(self.registration_closes_at.data),
             requires_approval=self.requires_approval.data,
+            asks_salutation=self.asks_salutation.data, asks_academic_title=self.asks_academic_title.data,
             participant_list_mode=ParticipantListMode(self.participant_list_mode.data),
             retention_days=self.retention_days.data or DEFAULT_RETENTION_DAYS, capacity=self.capacity.data,
             certificate_extent=self.certificate_extent.data,
@@ -118,7 +123,8 @@ class EventForm(Form):
 
 def event_form(event: Event | None) -> EventForm:
     if event is None:
-        form = EventForm(data={"retention_days": DEFAULT_RETENTION_DAYS})
+        form = EventForm(data={"retention_days": DEFAULT_RETENTION_DAYS, "asks_salutation": True,
+                               "asks_academic_title": True})
     else:
         zone = berlin()
         starts, ends = event.starts_at.astimezone(zone), event.ends_at.astimezone(zone)
@@ -131,6 +137,7 @@ def event_form(event: Event | None) -> EventForm:
             "registration_opens_at": naive(event.registration_opens_at),
             "registration_closes_at": naive(event.registration_closes_at),
             "requires_approval": event.requires_approval, "participant_list_mode": event.participant_list_mode.value,
+            "asks_salutation": event.asks_salutation, "asks_academic_title": event.asks_academic_title,
             "retention_days": event.retention_days, "version": version(event),
             "certificate_extent": event.certificate_extent, "certificate_extent_unit": event.certificate_extent_unit.value,
         })

@@ -87,6 +87,10 @@ class Event(db.Model):
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Registrations wait for an organiser's approval before they are confirmed.
     requires_approval: Mapped[bool] = mapped_column(default=False)
+    # The registration form asks for a form of address (Frau, Herr) and an academic title, which mails, badges,
+    # certificates and lists then use ("Sehr geehrte Frau Dr. Nowak").
+    asks_salutation: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    asks_academic_title: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     participant_list_mode: Mapped[ParticipantListMode] = mapped_column(
         str_enum(ParticipantListMode), default=ParticipantListMode.HIDDEN
     )

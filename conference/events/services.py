@@ -46,6 +46,8 @@ class EventDetails:
     registration_opens_at: datetime | None = None
     registration_closes_at: datetime | None = None
     requires_approval: bool = False
+    asks_salutation: bool = True
+    asks_academic_title: bool = True
     participant_list_mode: ParticipantListMode = ParticipantListMode.HIDDEN
     privacy_text: str = ""
     contact_name: str = ""

@@ -22,7 +22,7 @@ from conference.mail.services import forget_files
 from conference.mail.models import OutgoingMail
 from conference.privacy.models import DeletionRecord
 from conference.registration import services as registration_services
-from conference.registration.models import Answer, BulkMessage, Registration, RegistrationStatus
+from conference.registration.models import Answer, BulkMessage, Registration, RegistrationStatus, Salutation
 from conference.tasks import services as tasks
 
 
@@ -38,6 +38,7 @@ def export(registration: Registration) -> dict:
                   "personal_data_deleted_after": delete_after(event).date().isoformat()},
         "registration": {
             "status": registration.status.value,
+            "form_of_address": registration.salutation.value or None, "academic_title": registration.academic_title or None,
             "first_name": registration.first_name, "last_name": registration.last_name,
             "email": registration.email, "organisation": registration.organisation,
             "function": registration.function, "phone": registration.phone, "language": registration.locale,
@@ -168,7 +169,8 @@ def _anonymise(registrations: list[Registration], now: datetime) -> None:
     for registration in registrations:
         registration.first_name = registration.last_name = ""
         registration.email = f"{registration.id}@deleted.invalid"  # unique per event; .invalid never delivers
-        registration.function = registration.phone = registration.submission_key = ""
+        registration.function = registration.phone = registration.submission_key = registration.academic_title = ""
+        registration.salutation = Salutation.NONE
         registration.listed_as_participant = False
         # The links and the check-in code stop working: nobody can reach or be taken for this person.
         registration.link_nonce = secrets.token_hex(16)

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, St
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from conference.events.models import Event
-from conference.registration.models import Question, QuestionKind, Registration
+from conference.registration.models import Question, QuestionKind, Registration, Salutation
 from conference.registration.questions import asked, is_shown
 from conference.registration.services import Applicant, forum_slots
 from conference.site.forms import Form, MailAddress
@@ -36,6 +36,11 @@ class LostLinkForm(Form):
 
 
 class RegistrationForm(Form):
+    salutation = RadioField(_l("Form of address (optional)"), choices=[
+        SelectChoice(salutation.value, salutation.label) for salutation in Salutation], default=Salutation.NONE.value,
+        validators=[Optional()])
+    academic_title = StringField(_l("Academic title (optional)"), [Optional(), Length(max=60)],
+                                 description=_l("For example Dr. or Prof. Dr."))
     first_name = StringField(_l("First name"), [InputRequired(_l("Please enter your first name.")), Length(max=100)])
     last_name = StringField(_l("Last name"), [InputRequired(_l("Please enter your last name.")), Length(max=100)])
     email = email_field(description=_l("We send the confirmation and the link to your registration here."))
@@ -55,6 +60,8 @@ class RegistrationForm(Form):
     def applicant(self, locale: str) -> Applicant:
         return Applicant(
             first_name=self.first_name.data, last_name=self.last_name.data,
+            salutation=(self.salutation.data or "") if self.salutation else "",
+            academic_title=(self.academic_title.data or "") if self.academic_title else "",
             email=(self.email.data or "") if self.email else "",
             organisation=self.organisation.data or "", function=self.function.data or "", phone=self.phone.data or "",
             locale=locale, listed_as_participant=self.listed_as_participant.data,
@@ -155,6 +162,9 @@ def registration_form(event: Event, registration: Registration | None = None, by
         del form["privacy"]
         if not (by_organiser and registration.email is None):  # an address can be added later, never changed
             del form["email"]
+    for name, wanted in (("salutation", event.asks_salutation), ("academic_title", event.asks_academic_title)):
+        if not wanted:
+            del form[name]
     form.questions, form.slots, form.by_organiser = questions, slots, by_organiser
     for question in questions:
         if question.shown_if_id is not None:
@@ -167,8 +177,10 @@ def registration_form(event: Event, registration: Registration | None = None, by
 def _current_values(registration: Registration, slots) -> dict:
     values = {
         name: getattr(registration, name)
-        for name in ("first_name", "last_name", "organisation", "function", "phone", "listed_as_participant")
+        for name in ("first_name", "last_name", "academic_title", "organisation", "function", "phone",
+                     "listed_as_participant")
     }
+    values["salutation"] = registration.salutation.value
     for answer in registration.answers:
         value = answer.value
         values[f"question_{answer.question_id}"] = {True: "yes", False: "no"}.get(value, value) if isinstance(value, bool) else value

@@ -30,6 +30,14 @@ class QuestionKind(LabelledEnum):
     MULTIPLE_CHOICE = "multiple_choice", _l("Multiple choice")
 
 
+class Salutation(LabelledEnum):
+    """The form of address a registrant chose; none: greeted by their full name, never "Sehr geehrte/r"."""
+
+    NONE = "", _l("No form of address")
+    FRAU = "frau", lazy_pgettext("form of address", "Ms")
+    HERR = "herr", lazy_pgettext("form of address", "Mr")
+
+
 class Registration(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"))
@@ -39,6 +47,9 @@ class Registration(db.Model):
     # Stored lower-cased, so one address cannot register twice by changing its case. None for someone
     # an organiser registered by phone or on paper without one: no mails then, lists and documents still work.
     email: Mapped[str | None] = mapped_column(sa.String(254))
+    # Asked where the event asks for them (Event.asks_salutation, asks_academic_title); "" when not given.
+    salutation: Mapped[Salutation] = mapped_column(str_enum(Salutation), default=Salutation.NONE, server_default="")
+    academic_title: Mapped[str] = mapped_column(sa.String(60), default="", server_default="")
     organisation: Mapped[str] = mapped_column(sa.String(200), default="")
     function: Mapped[str] = mapped_column(sa.String(200), default="")
     phone: Mapped[str] = mapped_column(sa.String(50), default="")
@@ -89,6 +100,25 @@ class Registration(db.Model):
         if self.anonymised_at is not None:
             return str(_l("(deleted)"))
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def title(self) -> str:
+        """The academic title, where the event uses titles."""
+        return self.academic_title if self.event.asks_academic_title and self.anonymised_at is None else ""
+
+    @property
+    def form_of_address(self) -> "Salutation":
+        return self.salutation if self.event.asks_salutation and self.anonymised_at is None else Salutation.NONE
+
+    @property
+    def titled_name(self) -> str:
+        """ "Dr. Erika Nowak", for badges, tickets and certificates."""
+        return " ".join(filter(None, (self.title, self.full_name)))
+
+    @property
+    def listed_name(self) -> str:
+        """ "Nowak, Dr. Erika", for lists in order of last names."""
+        return f"{self.last_name}, " + " ".join(filter(None, (self.title, self.first_name)))
 
     @property
     def is_active(self) -> bool:

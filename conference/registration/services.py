@@ -35,6 +35,7 @@ from conference.registration.models import (
     Question,
     Registration,
     RegistrationStatus,
+    Salutation,
 )
 from conference.registration.questions import asked, fits, is_shown
 from conference.rules import Refusal
@@ -56,6 +57,8 @@ class Applicant:
     organisation: str = ""
     function: str = ""
     phone: str = ""
+    salutation: str = ""  # a Salutation's value
+    academic_title: str = ""
     locale: str = "de"
     listed_as_participant: bool = False
     submission_key: str = ""
@@ -450,6 +453,11 @@ def cancelling_allowed(registration: Registration, now: datetime) -> bool:
 def _apply(registration: Registration, event: Event, applicant: Applicant) -> None:
     registration.first_name = applicant.first_name.strip()
     registration.last_name = applicant.last_name.strip()
+    if event.asks_salutation:  # (a form that does not ask leaves what was given before)
+        registration.salutation = Salutation(applicant.salutation) if applicant.salutation in {
+            salutation.value for salutation in Salutation} else Salutation.NONE
+    if event.asks_academic_title:
+        registration.academic_title = applicant.academic_title.strip()
     registration.organisation = applicant.organisation.strip()
     registration.function = applicant.function.strip()
     registration.phone = applicant.phone.strip()

@@ -211,7 +211,8 @@ def test_deleting_a_person_leaves_no_old_name_no_certificate_file_no_mail_file_a
     app.config["MAIL_BACKEND"] = "file"
     start = utcnow() - timedelta(days=2)
     event = make_event(starts_at=start, ends_at=start + timedelta(hours=6))
-    person = services.register(event.id, applicant(first_name="Ingeborg", last_name="Vormals", email="ingeborg@example.org"),
+    person = services.register(event.id, applicant(first_name="Ingeborg", last_name="Vormals", email="ingeborg@example.org",
+                                                    salutation="frau", academic_title="Dr. phil."),
                                utcnow(), by_organiser=True).registration
     check_in(person)
     organiser = make_user(events=[event])
@@ -234,6 +235,7 @@ def test_deleting_a_person_leaves_no_old_name_no_certificate_file_no_mail_file_a
     privacy.delete_on_request(person.id, utcnow(), organiser.id)
 
     assert db.session.scalar(sa.select(BulkMessage)) is None  # sent to her alone: gone with her data
+    assert (fresh(person).salutation, fresh(person).academic_title) == ("", "")
     assert not db.session.scalars(sa.select(AuditEntry).where(
         sa.or_(AuditEntry.subject.like("%Vormals%"), AuditEntry.subject.like("%Neumann%")))).all()
     assert client.get(job_url + "/download").status_code == 404
@@ -244,6 +246,7 @@ def test_deleting_a_person_leaves_no_old_name_no_certificate_file_no_mail_file_a
         for path in (database, database.with_name(database.name + "-wal")):
             if path.is_file():
                 assert b"ingeborg@example.org" not in path.read_bytes() and b"Vormals" not in path.read_bytes(), path
+                assert b"Dr. phil." not in path.read_bytes(), path
 
 
 def test_a_deletion_sent_twice_at_once_is_made_and_recorded_once(make_event):

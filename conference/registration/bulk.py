@@ -9,6 +9,7 @@ from conference.audit.services import record
 from conference.database import write_transaction
 from conference.extensions import db
 from conference.mail import services as mail
+from conference.registration import mail_texts
 from conference.registration.models import ACTIVE, BulkMessage, Registration, RegistrationStatus
 from conference.registration.services import link_token
 from conference.site.i18n import speaking
@@ -41,7 +42,7 @@ def render(subject: str, body: str, registration: Registration, preview: bool = 
     """The message as ``registration`` receives it, in their language; the ``preview`` for organisers shows a
     stand-in for the person's secret link, which is theirs alone (it opens, changes and cancels the registration)."""
     with speaking(registration.locale):
-        message = mail.new_message(registration.email, subject)
+        message = mail_texts.new_message(registration.event, registration.email, subject)
         token = "beispiel" if preview else link_token(registration)
         link = absolute_url("registration.own_page", token=token) if registration.is_active else None
         message.set_content(render_template("registration/mail/bulk.txt", registration=registration, body=body, link=link))

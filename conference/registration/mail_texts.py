@@ -8,6 +8,7 @@ the application; an unknown placeholder is refused when saving.
 """
 
 from dataclasses import dataclass
+from email.message import EmailMessage
 from string import Formatter
 
 import sqlalchemy as sa
@@ -19,6 +20,7 @@ from conference.audit.services import record
 from conference.database import row_locked
 from conference.events.models import Event
 from conference.extensions import db
+from conference.mail import services as mail
 from conference.registration.models import MailText, Registration, RegistrationStatus
 from conference.rules import Refusal
 from conference.site.filters import time_range
@@ -160,6 +162,12 @@ def values_for(registration: Registration, link: str | None, position: int | Non
         "time": time_range(event.starts_at, event.ends_at), "place": ", ".join(filter(None, (event.venue, event.city))),
         "link": link or "", "contact": event.contact_email or "", "position": str(position or ""),
     }
+
+
+def new_message(event: Event, recipient: str, subject: str) -> EmailMessage:
+    """A mail about ``event``: in the name of its contact (or of the event), so that answers reach the contact."""
+    return mail.new_message(recipient, subject, sender_name=event.contact_name or event.title,
+                            reply_to=event.contact_email)
 
 
 def own_texts(event_id: int) -> dict[tuple[str, str], MailText]:

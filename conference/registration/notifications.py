@@ -44,7 +44,7 @@ def compose(registration: Registration, reason: str, forum_dropped: bool = False
             "has_forums": bool(forum_slots(registration.event)),
         }
         page["show_code"] = page["show_details"] and registration.status == RegistrationStatus.CONFIRMED
-        message = mail.new_message(registration.email, subject)
+        message = mail_texts.new_message(registration.event, registration.email, subject)
         message.set_content(render_template("registration/mail/notification.txt", **page))
         message.add_alternative(render_template("registration/mail/notification.html", **page), subtype="html")
         if page["show_code"]:

@@ -102,3 +102,22 @@ def test_every_mail_links_to_the_public_address_whatever_host_the_request_came_t
     [mail] = mailbox.to("port@example.org")
     text = mail.get_body(("plain",)).get_content()
     assert "http://localhost/registrations/" in text and "127.0.0.1:5077" not in text  # (a token may hold "5077")
+
+
+def test_mails_about_an_event_come_in_the_name_of_its_contact_and_answers_reach_the_contact(make_event, mailbox):
+    from conference.registration import bulk
+
+    with_contact = make_event(contact_name="Jana Beispiel, Tagungsbüro", contact_email="tagung@netz.example.org")
+    without = make_event(title="Fachtagung: Vielfalt – Ausbildung in MV")
+    person = services.register(with_contact.id, applicant(), utcnow()).registration
+    other = services.register(without.id, applicant(), utcnow()).registration
+    bulk.send(with_contact.id, None, "confirmed", "Anreise", "Bitte pünktlich.")
+
+    for message in mailbox.to(person.email):  # the confirmation and the message from the organisers
+        [sender] = message["From"].addresses
+        assert (sender.display_name, sender.addr_spec) == ("Jana Beispiel, Tagungsbüro", "tagung@example.org")
+        assert message["Reply-To"] == "tagung@netz.example.org"
+    assert len(mailbox.to(person.email)) == 2
+    [message] = mailbox.to(other.email)  # the title's colon, dash and umlauts arrive whole: encoded as headers need
+    assert message["From"].addresses[0].display_name == "Fachtagung: Vielfalt – Ausbildung in MV"
+    assert message["Reply-To"] is None  # no contact: answers would go to the server's own address

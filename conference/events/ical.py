@@ -14,10 +14,6 @@ from conference.site.urls import absolute_url
 PRODUCT_ID = "-//conference//Fachtagungen//DE"
 
 
-def location(event: Event) -> str:
-    return ", ".join(part for part in (event.venue, event.street, f"{event.postcode} {event.city}".strip()) if part)
-
-
 def agenda_text(event: Event) -> str:
     """The agenda as plain lines ("9.30 – 10.00 Uhr  Begrüßung (Saal)"), for calendar descriptions."""
     lines = []
@@ -46,7 +42,7 @@ def event_component(event: Event, stamp: datetime) -> icalendar.Event:
     component.add("dtend", event.ends_at)
     component.add("summary", event.title)
     component.add("description", description)
-    component.add("location", location(event))
+    component.add("location", event.address)
     component.add("url", page)
     component.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
     if event.contact_email:

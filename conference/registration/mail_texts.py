@@ -23,7 +23,7 @@ from conference.extensions import db
 from conference.mail import services as mail
 from conference.registration.models import MailText, Registration, RegistrationStatus
 from conference.rules import Refusal
-from conference.site.filters import time_range
+from conference.site.filters import clock, time_range
 from conference.site.i18n import speaking
 from conference.site.urls import absolute_url
 
@@ -109,8 +109,11 @@ PLACEHOLDERS = {
     "last_name": _l("last name"),
     "event": _l("title of the event"),
     "date": _l("date of the event"),
-    "time": _l("time of the event"),
+    "time": _l("time of the event, from start to end"),
+    "start": _l("clock time of the start"),
+    "end": _l("clock time of the end"),
     "place": _l("venue and city"),
+    "address": _l("venue, street, postcode and city"),
     "link": _l("the person's link to their registration"),
     "contact": _l("the event's contact address"),
     "position": _l("place on the waiting list"),
@@ -159,7 +162,9 @@ def values_for(registration: Registration, link: str | None, position: int | Non
     return {
         "name": registration.full_name, "first_name": registration.first_name, "last_name": registration.last_name,
         "event": event.title, "date": format_date(event.starts_at, "long"),
-        "time": time_range(event.starts_at, event.ends_at), "place": ", ".join(filter(None, (event.venue, event.city))),
+        "time": time_range(event.starts_at, event.ends_at),
+        "start": clock(event.starts_at), "end": clock(event.ends_at),
+        "place": ", ".join(filter(None, (event.venue, event.city))), "address": event.address,
         "link": link or "", "contact": event.contact_email or "", "position": str(position or ""),
     }
 

@@ -12,7 +12,8 @@ from tests.reading import codes_in
 
 
 def test_confirmation_mail_has_details_answers_calendar_qr_code_and_link(client, make_event, make_forums, make_question, mailbox):
-    event = make_event(title="Fachtagung: Anerkennung durch Anerkennung – Förderung", contact_email="tagung@example.org")
+    event = make_event(title="Fachtagung: Anerkennung durch Anerkennung – Förderung",
+                       contact_email="tagung@example.org", street="Am Markt 1", postcode="19053")
     forum, _ = make_forums(event, 10, 10)
     diet = make_question(event, label="Ernährung", kind=QuestionKind.MULTIPLE_CHOICE, options=["vegetarisch", "glutenfrei"])
     registration = services.register(
@@ -24,6 +25,8 @@ def test_confirmation_mail_has_details_answers_calendar_qr_code_and_link(client,
     assert message["Subject"] == "Anmeldung bestätigt: Fachtagung: Anerkennung durch Anerkennung – Förderung"
     text = message.get_body(("plain",)).get_content()
     assert "Guten Tag Ayşe" in text and "Ihr Platz ist bestätigt" in text
+    assert "Tagungshaus, Am Markt 1, 19053 Schwerin" in text  # the whole address, not only venue and city
+    assert "Tagungshaus, Am Markt 1, 19053 Schwerin" in message.get_body(("html",)).get_content()
     assert "Forum: Forum 1" in text and "Ernährung: vegetarisch, glutenfrei" in text
     assert f"Check-in-Code: {registration.check_in_code}" in text
     link = re.search(r"http://localhost/registrations/[0-9a-f]{64}", text).group(0)
@@ -76,7 +79,8 @@ def test_confirmed_people_are_reminded_once_two_days_before(app, make_event, mai
     from conference.registration import notifications
 
     soon = make_event(starts_at=utcnow() + timedelta(days=1), ends_at=utcnow() + timedelta(days=1, hours=6),
-                      registration_closes_at=utcnow() + timedelta(hours=12), capacity=1)
+                      registration_closes_at=utcnow() + timedelta(hours=12), capacity=1, venue="Rathaus",
+                      street="Neuer Markt 1", postcode="18055", city="Rostock")
     later = make_event()
     seated = services.register(soon.id, applicant(), utcnow()).registration
     waiting = services.register(soon.id, applicant(), utcnow()).registration
@@ -88,6 +92,8 @@ def test_confirmed_people_are_reminded_once_two_days_before(app, make_event, mai
     [reminder] = mailbox.messages
     assert reminder["To"] == seated.email and reminder["Subject"] == f"Erinnerung: {soon.title}"
     assert seated.check_in_code in reminder.get_body(("plain",)).get_content()
+    for part in ("plain", "html"):
+        assert "Rathaus, Neuer Markt 1, 18055 Rostock" in reminder.get_body((part,)).get_content()
     assert mailbox.to(waiting.email) == []
 
 

@@ -1,4 +1,8 @@
-"""Messages from organisers to all or some registrants of an event, with a record of each."""
+"""Messages from organisers to all or some registrants of an event, with a record of each.
+
+A message keeps its placeholders (``{name}``, ``{date}``, …: those of the automatic mails, ``mail_texts``), filled
+for each person as their mail is built.
+"""
 
 import sqlalchemy as sa
 from flask import render_template
@@ -38,18 +42,40 @@ def audience(event_id: int, name: str) -> list[Registration]:
     return list(db.session.scalars(query.order_by(Registration.last_name, Registration.first_name, Registration.id)))
 
 
-def render(subject: str, body: str, registration: Registration, preview: bool = False):
+def check(subject: str, body: str) -> None:
+    """Refuse a placeholder a message cannot fill, as the texts of the automatic mails are refused."""
+    mail_texts.check(None, subject, "subject")
+    mail_texts.check(None, body, "body")
+
+
+def filled(message: BulkMessage, registration: Registration, link: str | None) -> tuple[str, str]:
+    """Subject and text with the placeholders filled for ``registration`` (in the language ``speaking`` sets)."""
+    values = mail_texts.values_for(registration, link)
+    return mail_texts.fill(message.subject, values), mail_texts.fill(message.body, values)
+
+
+def render(message: BulkMessage, registration: Registration, preview: bool = False):
     """The message as ``registration`` receives it, in their language; the ``preview`` for organisers shows a
     stand-in for the person's secret link, which is theirs alone (it opens, changes and cancels the registration)."""
     with speaking(registration.locale):
-        message = mail_texts.new_message(registration.event, registration.email, subject)
         token = "beispiel" if preview else link_token(registration)
         link = absolute_url("registration.own_page", token=token) if registration.is_active else None
-        message.set_content(render_template("registration/mail/bulk.txt", registration=registration, body=body, link=link))
-    return message
+        subject, body = filled(message, registration, link)
+        email = mail_texts.new_message(registration.event, registration.email, subject)
+        email.set_content(render_template("registration/mail/bulk.txt", registration=registration, body=body,
+                                          link=link))
+    return email
+
+
+def preview(people: list[Registration], subject: str, body: str):
+    """The message as the first of ``people`` would receive it (None for nobody); refused like a message sent."""
+    check(subject, body)
+    return render(BulkMessage(subject=subject, body=body), people[0], preview=True) if people else None
 
 
 def send(event_id: int, user_id: int, audience_name: str, subject: str, body: str) -> BulkMessage:
+    """Store the message, placeholders and all, and send it to everyone in the audience in the background."""
+    check(subject, body)
     people = audience(event_id, audience_name)
     with write_transaction():
         bulk = BulkMessage(event_id=event_id, user_id=user_id, audience=audience_name, subject=subject, body=body,
@@ -70,5 +96,5 @@ def history(event_id: int) -> list[tuple[BulkMessage, dict[str, int]]]:
 
 @mail.builder("bulk")
 def build(context: dict):
-    bulk = db.session.get(BulkMessage, context["bulk_id"])
-    return render(bulk.subject, bulk.body, db.session.get(Registration, context["registration_id"]))
+    registration = db.session.get(Registration, context["registration_id"])
+    return render(db.session.get(BulkMessage, context["bulk_id"]), registration)

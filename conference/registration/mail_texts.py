@@ -4,7 +4,8 @@ Organisers write a subject and an opening text with placeholders such as ``{name
 every mail keeps what makes it work (date and place, the person's details, the check-in code, their
 link), so an edited text cannot break a registration. Placeholders are filled by name only – no
 attributes, indexes or format specs, which ``str.format`` would follow – so a text cannot reach into
-the application; an unknown placeholder is refused when saving.
+the application; an unknown placeholder is refused when saving. Messages organisers write to
+registrants (``bulk``) use the same placeholders, checked and filled here.
 """
 
 from dataclasses import dataclass
@@ -131,14 +132,16 @@ def kind_of(reason: str, status: RegistrationStatus) -> str:
     return reason
 
 
-def allowed_placeholders(kind: str) -> list[str]:
-    extra = KINDS[kind].placeholders
-    return [name for name in PLACEHOLDERS if name != "position" or "position" in extra]
+def placeholders(kind: str | None = None) -> dict[str, LazyString]:
+    """The placeholders a mail can fill, with what they stand for: those of every mail and the kind's own (the
+    waiting list's place); without a kind, those of a message organisers write to registrants (``bulk``)."""
+    own = KINDS[kind].placeholders if kind else ()
+    return {name: meaning for name, meaning in PLACEHOLDERS.items() if name != "position" or "position" in own}
 
 
-def check(kind: str, text: str, field: str) -> None:
+def check(kind: str | None, text: str, field: str) -> None:
     """Refuse a text with a placeholder this mail cannot fill, or a brace that opens nothing."""
-    allowed = allowed_placeholders(kind)
+    allowed = list(placeholders(kind))
     try:
         parts = list(Formatter().parse(text))
     except ValueError:

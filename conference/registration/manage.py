@@ -100,14 +100,17 @@ def bulk_mail(event_id: int):
     preview, recipients = None, []
     if form.validate_on_submit():
         recipients = bulk.audience(event.id, form.audience.data)
-        if "send" in request.form and recipients:
-            sent = bulk.send(event.id, current_user.id, form.audience.data, form.subject.data.strip(), form.body.data)
-            flash(_("Your message is on its way to %(count)s people.", count=sent.recipients), "success")
-            return redirect(url_for(".bulk_mail", event_id=event.id), code=303)
-        if recipients:
-            preview = bulk.render(form.subject.data.strip(), form.body.data, recipients[0], preview=True)
+        subject, body = form.subject.data.strip(), form.body.data
+        try:
+            if "send" in request.form and recipients:
+                sent = bulk.send(event.id, current_user.id, form.audience.data, subject, body)
+                flash(_("Your message is on its way to %(count)s people.", count=sent.recipients), "success")
+                return redirect(url_for(".bulk_mail", event_id=event.id), code=303)
+            preview = bulk.preview(recipients, subject, body)
+        except mail_texts.MailTextError as refused:
+            form.add_error(refused.message, refused.field)
     return render_template("manage/bulk_mail.html", event=event, form=form, preview=preview, recipients=recipients,
-                           history=bulk.history(event.id)), status_of(form)
+                           placeholders=mail_texts.placeholders(), history=bulk.history(event.id)), status_of(form)
 
 
 class MailTextForm(Form):
@@ -159,7 +162,7 @@ def edit_mail_text(event_id: int, kind: str):
         except mail_texts.MailTextError as refused:
             form.add_error(refused.message, refused.field)
     return render_template("manage/mail_text.html", event=event, kind=kind, mail=mail_texts.KINDS[kind], form=form,
-                           placeholders={name: mail_texts.PLACEHOLDERS[name] for name in mail_texts.allowed_placeholders(kind)},
+                           placeholders=mail_texts.placeholders(kind),
                            previews=previews, is_own=any(k == kind for k, _locale in mail_texts.own_texts(event.id))), \
         status_of(form)
 

@@ -66,14 +66,15 @@ def export(registration: Registration) -> dict:
 
 
 def _bulk_text(context: dict, registration: Registration) -> dict:
-    """What a message from the organisers said to this person, its placeholders filled as in their mail but for the
-    link to their registration, which stays ``{link}``: organisers download this too. (Other mails are built from
-    the registration itself.)"""
+    """What a message from the organisers said to this person, in the version they received, its placeholders filled
+    as in their mail but for the link to their registration, which stays ``{link}``: organisers download this too.
+    (Other mails are built from the registration itself.)"""
     message = db.session.get(BulkMessage, context["bulk_id"]) if "bulk_id" in context else None
     if message is None:
         return {}
-    with speaking(registration.locale):
-        subject, text = bulk.filled(message, registration, "{link}")
+    language = bulk.language_for(message, registration)
+    with speaking(language):
+        subject, text = bulk.filled(message, registration, language, "{link}")
     return {"subject": subject, "text": text}
 
 

@@ -91,22 +91,30 @@ class BulkMailForm(Form):
     subject = StringField(_l("Subject"), [InputRequired(_l("Please enter a subject.")), Length(max=200)])
     body = TextAreaField(_l("Message"), [InputRequired(_l("Please write a message.")), Length(max=20000)],
                          description=_l("Plain text. Each mail starts with a greeting and ends with the person's link."))
+    subject_en = StringField(_l("Subject in English"), [Optional(), Length(max=200)], render_kw={"lang": "en"},
+                             description=_l("Optional. People who registered in English receive this version, with "
+                                            "the greeting and the link in English. Without it, everyone receives the "
+                                            "message above, with the greeting and the link in German."))
+    body_en = TextAreaField(_l("Message in English"), [Optional(), Length(max=20000)], render_kw={"lang": "en"})
+
+    def texts(self) -> tuple[str, str, str, str]:
+        """German subject and message, English subject and message, as ``bulk.send`` and ``bulk.preview`` take them."""
+        return self.subject.data.strip(), self.body.data, (self.subject_en.data or "").strip(), self.body_en.data or ""
 
 
 @blueprint.route("/mail", methods=["GET", "POST"])
 def bulk_mail(event_id: int):
     event = g.event
     form = BulkMailForm()
-    preview, recipients = None, []
+    preview, recipients = [], []
     if form.validate_on_submit():
         recipients = bulk.audience(event.id, form.audience.data)
-        subject, body = form.subject.data.strip(), form.body.data
         try:
             if "send" in request.form and recipients:
-                sent = bulk.send(event.id, current_user.id, form.audience.data, subject, body)
+                sent = bulk.send(event.id, current_user.id, form.audience.data, *form.texts())
                 flash(_("Your message is on its way to %(count)s people.", count=sent.recipients), "success")
                 return redirect(url_for(".bulk_mail", event_id=event.id), code=303)
-            preview = bulk.preview(recipients, subject, body)
+            preview = bulk.preview(recipients, *form.texts())
         except mail_texts.MailTextError as refused:
             form.add_error(refused.message, refused.field)
     return render_template("manage/bulk_mail.html", event=event, form=form, preview=preview, recipients=recipients,

@@ -170,6 +170,9 @@ class BulkMessage(db.Model):
     audience: Mapped[str] = mapped_column(sa.String(20))
     subject: Mapped[str] = mapped_column(sa.String(200))
     body: Mapped[str] = mapped_column(sa.Text)
+    # The message in English, for those who registered in English (empty: everyone receives the one above).
+    subject_en: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    body_en: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     recipients: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

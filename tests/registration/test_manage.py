@@ -178,6 +178,78 @@ def test_a_message_fills_the_placeholders_of_the_mail_texts_for_each_person_and_
     assert stored.subject == "Wichtige Hinweise zur Anreise am {date}" and "{link}" in stored.body
 
 
+def test_people_who_registered_in_english_get_the_english_version_in_english_and_without_one_all_get_german(
+        client, make_event, make_user, mailbox):
+    from flask_babel import format_date
+
+    from conference.site.i18n import speaking
+
+    event = make_event()
+    german = services.register(event.id, applicant(last_name="Albers"), utcnow()).registration
+    english = services.register(event.id, applicant(last_name="Brown", locale="en"), utcnow()).registration
+    mailbox.messages.clear()
+    log_in(client, make_user(events=[event]))
+    url = f"/manage/events/{event.id}/registrations/mail"
+    page = client.get(url).get_data(as_text=True)
+    assert 'name="subject_en"' in page and 'name="body_en"' in page
+    # Said beside the fields:
+    assert "Ohne sie erhalten alle die Nachricht oben, mit Anrede und Link auf Deutsch." in page
+    german_only = {"csrf_token": form_token(client, url), "audience": "active", "subject": "Anreise am {date}",
+                   "body": "Bitte bringen Sie Ihren Ausweis mit."}
+
+    client.post(url, data=german_only | {"send": "1"})
+    [message] = mailbox.to(english.email)  # no English version: the German one, framed in German, not "Hello …"
+    assert message["Subject"] == f"Anreise am {format_date(event.starts_at, 'long')}"
+    text = message.get_content()
+    assert text.startswith(f"Guten Tag {english.full_name},")
+    assert "Hello" not in text and "Your registration" not in text
+    assert "Ihre Anmeldung – hier können Sie sie ansehen" in text
+    mailbox.messages.clear()
+
+    both = german_only | {"subject_en": "Arrival on {date}", "body_en": "Please bring your ID, {first_name}."}
+    preview = html.unescape(client.post(url, data=both | {"preview": "1"}).get_data(as_text=True))
+    assert "<h3>Deutsch</h3>" in preview and "<h3>Englisch</h3>" in preview
+    assert f"Guten Tag {german.full_name}," in preview and f"Hello {english.full_name}," in preview
+    assert f"Please bring your ID, {english.first_name}." in preview and preview.count("/registrations/beispiel") == 2
+    client.post(url, data=both | {"send": "1"})
+
+    with speaking("en"):
+        english_date = format_date(event.starts_at, "long")
+    [message] = mailbox.to(english.email)
+    assert message["Subject"] == f"Arrival on {english_date}"
+    text = message.get_content()
+    assert text.startswith(f"Hello {english.full_name},") and f"Please bring your ID, {english.first_name}." in text
+    assert "Your registration – view, change or cancel it here:" in text and "Guten Tag" not in text
+    [message] = mailbox.to(german.email)
+    assert message["Subject"].startswith("Anreise am ")
+    assert "Bitte bringen Sie Ihren Ausweis mit." in message.get_content()
+    export = client.get(f"/registrations/{services.link_token(english)}/my-data.json").get_json()
+    assert [(mail["subject"], mail["text"]) for mail in export["mails"] if mail["kind"] == "bulk"] == [
+        (f"Anreise am {format_date(event.starts_at, 'long')}", "Bitte bringen Sie Ihren Ausweis mit."),
+        (f"Arrival on {english_date}", f"Please bring your ID, {english.first_name}.")]  # what each mail said
+
+
+@pytest.mark.parametrize("given, missing", [({"subject_en": "Arrival"}, "body_en"),
+                                            ({"body_en": "Text"}, "subject_en")])
+def test_half_an_english_version_is_refused_and_nothing_sent(client, make_event, make_user, mailbox, given, missing):
+    from conference.registration.models import BulkMessage
+
+    event = make_event()
+    services.register(event.id, applicant(locale="en"), utcnow())
+    mailbox.messages.clear()
+    log_in(client, make_user(events=[event]))
+    url = f"/manage/events/{event.id}/registrations/mail"
+    data = {"csrf_token": form_token(client, url), "audience": "confirmed", "subject": "Anreise", "body": "Text",
+            "send": "1"}
+
+    response = client.post(url, data=data | given)
+
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 422 and f'<a href="#{missing}">' in page
+    assert "Die englische Fassung braucht einen Betreff und eine Nachricht – oder keines von beiden." in page
+    assert mailbox.messages == [] and db.session.scalar(sa.select(BulkMessage)) is None
+
+
 @pytest.mark.parametrize("button", ["preview", "send"])
 @pytest.mark.parametrize("field, text, refusal", [
     ("subject", "Hinweise für {vorname}", "{vorname} ist kein Platzhalter dieser E-Mail. Möglich sind: {name}"),

@@ -78,6 +78,12 @@ KINDS = {
         _l("Reminder: {event}"),
         _l("Hello {name},\n\nwe look forward to seeing you soon. Here once more are the details, your check-in code "
            "and the link to your registration, should your plans have changed.")),
+    "changed": MailKind(
+        _l("Time or place changed"), _l("You change the time or place of the published event; to everyone registered "
+                                         "or waiting."),
+        _l("New time or place: {event}"),
+        _l("Hello {name},\n\nthe time or place of the event has changed; below are the details as they are now. The "
+           "calendar entry attached updates the one in your calendar.")),
     "cancelled": MailKind(
         _l("Cancellation"), _l("Someone cancels their registration."),
         _l("Registration cancelled: {event}"),

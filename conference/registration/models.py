@@ -53,6 +53,8 @@ class Registration(db.Model):
     # button carries the same value and is recognised as the same submission (a copy of the
     # database alone cannot pose as it).
     submission_key: Mapped[str] = mapped_column(sa.String(64), default="")
+    # How many calendar entries the person's mails carried: the next one's SEQUENCE (services.queue_mail).
+    calendars_sent: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

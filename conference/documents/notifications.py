@@ -22,7 +22,7 @@ def build(context: dict):
     with speaking(registration.locale):
         link = absolute_url("registration.own_page", token=link_token(registration))
         subject, text = mail_texts.compose(registration, "certificate", link)
-        message = mail.new_message(registration.email, subject)
+        message = mail_texts.new_message(event, registration.email, subject)
         message.set_content(render_template("documents/certificate_mail.txt", event=event, text=text, link=link))
         message.add_attachment(jobs.mailed_certificate(context["job_id"], registration.id), maintype="application", subtype="pdf",
                                filename=file_name(_("Certificate of attendance"), event.slug))

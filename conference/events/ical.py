@@ -1,10 +1,12 @@
-"""iCalendar export (RFC 5545) of one event or of all public events."""
+"""iCalendar (RFC 5545) of one event or of all public events, and the entry in a registrant's mails (iTIP, RFC 5546)."""
 
 from collections.abc import Iterable
 from datetime import datetime
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 import icalendar
+from flask import current_app
 from flask_babel import gettext
 
 from conference.events.models import Event
@@ -12,10 +14,6 @@ from conference.site.filters import time_range
 from conference.site.urls import absolute_url
 
 PRODUCT_ID = "-//conference//Fachtagungen//DE"
-
-
-def location(event: Event) -> str:
-    return ", ".join(part for part in (event.venue, event.street, f"{event.postcode} {event.city}".strip()) if part)
 
 
 def agenda_text(event: Event) -> str:
@@ -27,7 +25,9 @@ def agenda_text(event: Event) -> str:
     return "\n".join(lines)
 
 
-def event_component(event: Event, stamp: datetime) -> icalendar.Event:
+def event_component(event: Event, stamp: datetime, entry: str = "", status: str = "") -> icalendar.Event:
+    """The event as a calendar entry: the public one, or the entry named ``entry`` (its UID, with the site's host)
+    with a ``status`` of its own."""
     page = absolute_url("events.detail", slug=event.slug)
     description = "\n\n".join(
         part
@@ -40,26 +40,49 @@ def event_component(event: Event, stamp: datetime) -> icalendar.Event:
         if part
     )
     component = icalendar.Event()
-    component.add("uid", f"event-{event.id}@{urlsplit(page).hostname}")
+    component.add("uid", f"{entry or f'event-{event.id}'}@{urlsplit(page).hostname}")
     component.add("dtstamp", stamp)
     component.add("dtstart", event.starts_at)
     component.add("dtend", event.ends_at)
     component.add("summary", event.title)
     component.add("description", description)
-    component.add("location", location(event))
+    component.add("location", event.address)
     component.add("url", page)
-    component.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
+    component.add("status", status or ("CANCELLED" if event.is_cancelled else "CONFIRMED"))
     if event.contact_email:
         component.add("organizer", f"mailto:{event.contact_email}", parameters={"CN": event.contact_name or event.title})
     return component
 
 
 def calendar(events: Iterable[Event], stamp: datetime, name: str) -> bytes:
+    return _calendar([event_component(event, stamp) for event in events], name)
+
+
+def invitation(event: Event, stamp: datetime, entry: str, sequence: int, method: str, status: str,
+               attendee: tuple[str, str]) -> bytes:
+    """One person's own entry of ``event``, named ``entry``: METHOD:REQUEST adds it to their calendar or updates it,
+    METHOD:CANCEL takes it out; calendar programs apply the message with the highest ``sequence``. ``attendee``:
+    their address and name (they are not asked to answer: they registered)."""
+    component = event_component(event, stamp, entry, status)
+    component.add("sequence", sequence)
+    if "ORGANIZER" not in component:  # iTIP needs one: the server's address, in the event's name
+        sender = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
+        component.add("organizer", f"mailto:{sender}", parameters={"CN": event.title})
+    address, name = attendee
+    answer = {"CONFIRMED": {"PARTSTAT": "ACCEPTED"}, "TENTATIVE": {"PARTSTAT": "TENTATIVE"}}.get(status, {})
+    component.add("attendee", f"mailto:{address}",
+                  parameters={"CN": name, "ROLE": "REQ-PARTICIPANT", "RSVP": "FALSE", **answer})
+    return _calendar([component], event.title, method)
+
+
+def _calendar(components: list[icalendar.Event], name: str, method: str = "") -> bytes:
     cal = icalendar.Calendar()
     cal.add("prodid", PRODUCT_ID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
+    if method:
+        cal.add("method", method)
     cal.add("x-wr-calname", name)
-    for event in events:
-        cal.add_component(event_component(event, stamp))
+    for component in components:
+        cal.add_component(component)
     return cal.to_ical()

@@ -29,15 +29,19 @@ def edit(event_id: int | None):
     event = g.event
     form = event_form(event)
     if form.validate_on_submit():
+        changed = []
         try:
             if event is None:
                 event = services.create_event(form.details(), by=current_user._get_current_object())
             else:
-                services.update_event(event.id, form.details(), form.version.data or "")
+                changed = services.update_event(event.id, form.details(), form.version.data or "")
         except services.EventError as refused:
             form.add_error(refused.message, refused.field)
         else:
             flash(_("Saved: %(title)s", title=event.title), "success")
+            if services.tells_registrants(event, changed, utcnow()):
+                flash(_("Everyone registered or waiting is sent the new time and place, with their calendar entry "
+                        "updated."), "success")
             return redirect(url_for("registration_manage.dashboard", event_id=event.id), code=303)  # its overview
     return render_template("manage/event.html", event=event, form=form, now=utcnow()), status_of(form)
 

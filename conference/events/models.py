@@ -141,6 +141,11 @@ class Event(db.Model):
     def is_cancelled(self) -> bool:
         return self.status == EventStatus.CANCELLED
 
+    @property
+    def address(self) -> str:
+        """Venue, street, postcode and city on one line, leaving out what is not given."""
+        return ", ".join(part for part in (self.venue, self.street, f"{self.postcode} {self.city}".strip()) if part)
+
     def has_ended(self, now: datetime) -> bool:
         return self.ends_at <= now
 

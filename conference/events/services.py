@@ -97,14 +97,14 @@ def update_event(event_id: int, details: EventDetails, read_version: str, now: d
     returns the names of the fields that changed. An emptied opening of a published event means, as the form
     says, "with publishing": it has been published, so registration stays open (from ``now`` at the latest)."""
     _check(details, event_id)
+    now = now or utcnow()
     with row_locked(Event, event_id) as event:
         if version(event) != read_version:
             raise EventError(_("Someone else saved a change in the meantime, so yours was not saved. Your entries are "
                           "kept below: reload the page to see the other version, then make your changes again."))
         if event.status == EventStatus.PUBLISHED and details.registration_opens_at is None \
                 and event.registration_opens_at is not None:  # (an event that never had one needs no registration)
-            now = _to_the_minute(now or utcnow())
-            details.registration_opens_at = min(event.registration_opens_at, now)
+            details.registration_opens_at = min(event.registration_opens_at, _to_the_minute(now))
         changed = [field.name for field in fields(details) if not _same(getattr(event, field.name), getattr(details, field.name))]
         values = {name: (getattr(event, name), getattr(details, name)) for name in changed}
         if "network_id" in values:  # the log names the organisation, not its number
@@ -113,9 +113,22 @@ def update_event(event_id: int, details: EventDetails, read_version: str, now: d
             setattr(event, name, getattr(details, name))
         if "capacity" in changed:
             signals.capacity_changed.send(event)  # raised: people move up from the waiting list
+        if tells_registrants(event, changed, now):
+            signals.moved.send(event)  # everyone registered or waiting is told, their calendar entry updated
         if changed:
             record(AuditAction.EVENT_CHANGED, event.title, event.id, changed_fields=changed, changed_values=values)
     return changed
+
+
+# What a registrant's calendar entry holds of an event besides its title and description.
+TIME_AND_PLACE = ("starts_at", "ends_at", "venue", "street", "postcode", "city")
+
+
+def tells_registrants(event: Event, changed: list[str], now: datetime) -> bool:
+    """Whether a change is mailed to everyone registered or waiting: a new time or place of a published event that
+    has not ended. A draft is still being prepared, and other fields are not in anyone's calendar."""
+    return (event.status == EventStatus.PUBLISHED and not event.has_ended(now)
+            and not set(changed).isdisjoint(TIME_AND_PLACE))
 
 
 def _same(stored, given) -> bool:

@@ -16,3 +16,5 @@ duplicated = _signals.signal("event-duplicated")
 capacity_changed = _signals.signal("event-capacity-changed")
 # sender: the event, locked, just called off
 cancelled = _signals.signal("event-cancelled")
+# sender: the event, locked, published and not over, whose time or place (TIME_AND_PLACE in services) just changed
+moved = _signals.signal("event-moved")

@@ -9,8 +9,9 @@ import smtplib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 
 import sqlalchemy as sa
 from flask import current_app
@@ -106,9 +107,15 @@ class _DeliveryAfterCommit:
         tasks.call_soon("mail.deliver", mail_ids=self.mail_ids)
 
 
-def new_message(recipient: str, subject: str) -> EmailMessage:
+def new_message(recipient: str, subject: str, sender_name: str = "", reply_to: str = "") -> EmailMessage:
+    """A message from the server's sender; ``sender_name`` says who writes (an event's contact), ``reply_to`` where
+    answers go. The address stays the server's own, which its mail server lets it send as (SPF, DKIM)."""
     message = EmailMessage()
-    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    name = " ".join(sender_name.split())  # one line, whatever was stored
+    message["From"] = Address(display_name=name, addr_spec=parseaddr(sender)[1]) if name else sender
+    if reply_to:
+        message["Reply-To"] = reply_to
     message["To"] = recipient
     message["Subject"] = " ".join(subject.split())  # one line, whatever a stored subject or a placeholder holds
     message["Date"] = formatdate(localtime=False)

@@ -21,8 +21,9 @@ from conference.extensions import db
 from conference.mail.services import forget_files
 from conference.mail.models import OutgoingMail
 from conference.privacy.models import DeletionRecord
-from conference.registration import services as registration_services
+from conference.registration import bulk, services as registration_services
 from conference.registration.models import Answer, BulkMessage, Registration, RegistrationStatus, Salutation
+from conference.site.i18n import speaking
 from conference.tasks import services as tasks
 
 
@@ -55,7 +56,7 @@ def export(registration: Registration) -> dict:
         "certificate": {"number": certificate.number, "issued_at": certificate.issued_at.isoformat()} if certificate else None,
         "mails": [{"kind": mail.context.get("reason", mail.builder), "status": mail.status,
                    "created_at": mail.created_at.isoformat(), "sent_at": mail.sent_at.isoformat() if mail.sent_at else None,
-                   **_bulk_text(mail.context)}
+                   **_bulk_text(mail.context, registration)}
                   for mail in mails if mail.context.get("registration_id") == registration.id],
         "log": [{"action": str(entry.action.label), "at": entry.at.isoformat()}
                 for entry in db.session.scalars(sa.select(AuditEntry).where(sa.or_(
@@ -65,10 +66,17 @@ def export(registration: Registration) -> dict:
     }
 
 
-def _bulk_text(context: dict) -> dict:
-    """What a message from the organisers said (other mails are built from the registration itself)."""
-    bulk = db.session.get(BulkMessage, context["bulk_id"]) if "bulk_id" in context else None
-    return {"subject": bulk.subject, "text": bulk.body} if bulk else {}
+def _bulk_text(context: dict, registration: Registration) -> dict:
+    """What a message from the organisers said to this person, in the version they received, its placeholders filled
+    as in their mail but for the link to their registration, which stays ``{link}``: organisers download this too.
+    (Other mails are built from the registration itself.)"""
+    message = db.session.get(BulkMessage, context["bulk_id"]) if "bulk_id" in context else None
+    if message is None:
+        return {}
+    language = bulk.language_for(message, registration)
+    with speaking(language):
+        subject, text = bulk.filled(message, registration, language, "{link}")
+    return {"subject": subject, "text": text}
 
 
 def delete_after(event: Event) -> datetime:

@@ -1,14 +1,22 @@
-"""Messages from organisers to all or some registrants of an event, with a record of each."""
+"""Messages from organisers to all or some registrants of an event, with a record of each.
+
+A message keeps its placeholders (``{name}``, ``{date}``, …: those of the automatic mails, ``mail_texts``), filled
+for each person as their mail is built. It may have an English version for those who registered in English.
+"""
+
+from dataclasses import dataclass
+from email.message import EmailMessage
 
 import sqlalchemy as sa
 from flask import render_template
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from conference.audit.models import AuditAction
 from conference.audit.services import record
 from conference.database import write_transaction
 from conference.extensions import db
 from conference.mail import services as mail
+from conference.registration import mail_texts
 from conference.registration.models import ACTIVE, BY_NAME, BulkMessage, Registration, RegistrationStatus
 from conference.registration.services import link_token
 from conference.site.i18n import speaking
@@ -37,22 +45,79 @@ def audience(event_id: int, name: str) -> list[Registration]:
     return list(db.session.scalars(query.order_by(*BY_NAME)))
 
 
-def render(subject: str, body: str, registration: Registration, preview: bool = False):
-    """The message as ``registration`` receives it, in their language; the ``preview`` for organisers shows a
-    stand-in for the person's secret link, which is theirs alone (it opens, changes and cancels the registration)."""
-    with speaking(registration.locale):
-        message = mail.new_message(registration.email, subject)
+def draft(subject: str, body: str, subject_en: str = "", body_en: str = "") -> BulkMessage:
+    """The message as typed, not stored; refused with a placeholder it cannot fill, as the texts of the automatic mails
+    are, or with half an English version."""
+    for field, text in (("subject", subject), ("body", body), ("subject_en", subject_en), ("body_en", body_en)):
+        mail_texts.check(None, text, field)
+    english = bool(subject_en.strip())
+    if english != bool(body_en.strip()):
+        raise mail_texts.MailTextError(_("The English version needs a subject and a message, or neither."),
+                                       "body_en" if english else "subject_en")
+    return BulkMessage(subject=subject, body=body, subject_en=subject_en if english else "",
+                       body_en=body_en if english else "")
+
+
+def language_for(message: BulkMessage, registration: Registration) -> str:
+    """The version a person receives: English if they registered in English and there is one; else German (its
+    greeting and the words around the link in German too, rather than a German text framed in English)."""
+    return "en" if message.subject_en and registration.locale == "en" else "de"
+
+
+def filled(message: BulkMessage, registration: Registration, language: str, link: str | None) -> tuple[str, str]:
+    """Subject and text of the ``language`` version, its placeholders filled for ``registration`` (inside
+    ``speaking(language)``)."""
+    subject, body = (message.subject_en, message.body_en) if language == "en" else (message.subject, message.body)
+    values = mail_texts.values_for(registration, link)
+    return mail_texts.fill(subject, values), mail_texts.fill(body, values)
+
+
+def render(message: BulkMessage, registration: Registration, language: str | None = None, preview: bool = False):
+    """The message as ``registration`` receives it (or in the other ``language``, for a preview); the ``preview``
+    for organisers shows a stand-in for the person's secret link, which is theirs alone (it opens, changes and
+    cancels the registration)."""
+    language = language or language_for(message, registration)
+    with speaking(language):
         token = "beispiel" if preview else link_token(registration)
         link = absolute_url("registration.own_page", token=token) if registration.is_active else None
-        message.set_content(render_template("registration/mail/bulk.txt", registration=registration, body=body, link=link))
-    return message
+        subject, body = filled(message, registration, language, link)
+        email = mail_texts.new_message(registration.event, registration.email, subject)
+        email.set_content(render_template("registration/mail/bulk.txt", registration=registration, body=body,
+                                          link=link))
+    return email
 
 
-def send(event_id: int, user_id: int, audience_name: str, subject: str, body: str) -> BulkMessage:
+@dataclass
+class Version:
+    """One language of a message in the preview: ``recipients`` receive it, as ``shown_to`` does in ``mail``."""
+    language: str
+    recipients: int
+    shown_to: Registration
+    mail: EmailMessage
+
+
+def preview(people: list[Registration], subject: str, body: str, subject_en: str = "",
+            body_en: str = "") -> list[Version]:
+    """Each version of the message as the first of ``people`` who receives it would (or the first of all, when
+    nobody does); nothing for nobody. Refused as a message sent would be."""
+    message = draft(subject, body, subject_en, body_en)
+    if not people:
+        return []
+    versions = []
+    for language in ("de", "en") if message.subject_en else ("de",):
+        receiving = [person for person in people if language_for(message, person) == language]
+        shown_to = (receiving or people)[0]
+        versions.append(Version(language, len(receiving), shown_to, render(message, shown_to, language, preview=True)))
+    return versions
+
+
+def send(event_id: int, user_id: int, audience_name: str, subject: str, body: str, subject_en: str = "",
+         body_en: str = "") -> BulkMessage:
+    """Store the message, placeholders and all, and send it to everyone in the audience in the background."""
+    bulk = draft(subject, body, subject_en, body_en)
     people = audience(event_id, audience_name)
     with write_transaction():
-        bulk = BulkMessage(event_id=event_id, user_id=user_id, audience=audience_name, subject=subject, body=body,
-                           recipients=len(people))
+        bulk.event_id, bulk.user_id, bulk.audience, bulk.recipients = event_id, user_id, audience_name, len(people)
         db.session.add(bulk)
         db.session.flush()
         for registration in people:
@@ -69,5 +134,5 @@ def history(event_id: int) -> list[tuple[BulkMessage, dict[str, int]]]:
 
 @mail.builder("bulk")
 def build(context: dict):
-    bulk = db.session.get(BulkMessage, context["bulk_id"])
-    return render(bulk.subject, bulk.body, db.session.get(Registration, context["registration_id"]))
+    registration = db.session.get(Registration, context["registration_id"])
+    return render(db.session.get(BulkMessage, context["bulk_id"]), registration)

@@ -4,10 +4,12 @@ Organisers write a subject and an opening text with placeholders such as ``{name
 every mail keeps what makes it work (date and place, the person's details, the check-in code, their
 link), so an edited text cannot break a registration. Placeholders are filled by name only – no
 attributes, indexes or format specs, which ``str.format`` would follow – so a text cannot reach into
-the application; an unknown placeholder is refused when saving.
+the application; an unknown placeholder is refused when saving. Messages organisers write to
+registrants (``bulk``) use the same placeholders, checked and filled here.
 """
 
 from dataclasses import dataclass
+from email.message import EmailMessage
 from string import Formatter
 
 import sqlalchemy as sa
@@ -19,9 +21,10 @@ from conference.audit.services import record
 from conference.database import row_locked
 from conference.events.models import Event
 from conference.extensions import db
+from conference.mail import services as mail
 from conference.registration.models import MailText, Registration, RegistrationStatus
 from conference.rules import Refusal
-from conference.site.filters import time_range
+from conference.site.filters import clock, time_range
 from conference.site.i18n import speaking
 from conference.site.urls import absolute_url
 
@@ -75,6 +78,12 @@ KINDS = {
         _l("Reminder: {event}"),
         _l("Hello {name},\n\nwe look forward to seeing you soon. Here once more are the details, your check-in code "
            "and the link to your registration, should your plans have changed.")),
+    "changed": MailKind(
+        _l("Time or place changed"), _l("You change the time or place of the published event; to everyone registered "
+                                         "or waiting."),
+        _l("New time or place: {event}"),
+        _l("Hello {name},\n\nthe time or place of the event has changed; below are the details as they are now. The "
+           "calendar entry attached updates the one in your calendar.")),
     "cancelled": MailKind(
         _l("Cancellation"), _l("Someone cancels their registration."),
         _l("Registration cancelled: {event}"),
@@ -107,8 +116,11 @@ PLACEHOLDERS = {
     "last_name": _l("last name"),
     "event": _l("title of the event"),
     "date": _l("date of the event"),
-    "time": _l("time of the event"),
+    "time": _l("time of the event, from start to end"),
+    "start": _l("clock time of the start"),
+    "end": _l("clock time of the end"),
     "place": _l("venue and city"),
+    "address": _l("venue, street, postcode and city"),
     "link": _l("the person's link to their registration"),
     "contact": _l("the event's contact address"),
     "position": _l("place on the waiting list"),
@@ -126,14 +138,16 @@ def kind_of(reason: str, status: RegistrationStatus) -> str:
     return reason
 
 
-def allowed_placeholders(kind: str) -> list[str]:
-    extra = KINDS[kind].placeholders
-    return [name for name in PLACEHOLDERS if name != "position" or "position" in extra]
+def placeholders(kind: str | None = None) -> dict[str, LazyString]:
+    """The placeholders a mail can fill, with what they stand for: those of every mail and the kind's own (the
+    waiting list's place); without a kind, those of a message organisers write to registrants (``bulk``)."""
+    own = KINDS[kind].placeholders if kind else ()
+    return {name: meaning for name, meaning in PLACEHOLDERS.items() if name != "position" or "position" in own}
 
 
-def check(kind: str, text: str, field: str) -> None:
+def check(kind: str | None, text: str, field: str) -> None:
     """Refuse a text with a placeholder this mail cannot fill, or a brace that opens nothing."""
-    allowed = allowed_placeholders(kind)
+    allowed = list(placeholders(kind))
     try:
         parts = list(Formatter().parse(text))
     except ValueError:
@@ -157,9 +171,17 @@ def values_for(registration: Registration, link: str | None, position: int | Non
     return {
         "name": registration.full_name, "first_name": registration.first_name, "last_name": registration.last_name,
         "event": event.title, "date": format_date(event.starts_at, "long"),
-        "time": time_range(event.starts_at, event.ends_at), "place": ", ".join(filter(None, (event.venue, event.city))),
+        "time": time_range(event.starts_at, event.ends_at),
+        "start": clock(event.starts_at), "end": clock(event.ends_at),
+        "place": ", ".join(filter(None, (event.venue, event.city))), "address": event.address,
         "link": link or "", "contact": event.contact_email or "", "position": str(position or ""),
     }
+
+
+def new_message(event: Event, recipient: str, subject: str) -> EmailMessage:
+    """A mail about ``event``: in the name of its contact (or of the event), so that answers reach the contact."""
+    return mail.new_message(recipient, subject, sender_name=event.contact_name or event.title,
+                            reply_to=event.contact_email)
 
 
 def own_texts(event_id: int) -> dict[tuple[str, str], MailText]:

@@ -92,23 +92,34 @@ class BulkMailForm(Form):
     subject = StringField(_l("Subject"), [InputRequired(_l("Please enter a subject.")), Length(max=200)])
     body = TextAreaField(_l("Message"), [InputRequired(_l("Please write a message.")), Length(max=20000)],
                          description=_l("Plain text. Each mail starts with a greeting and ends with the person's link."))
+    subject_en = StringField(_l("Subject in English"), [Optional(), Length(max=200)], render_kw={"lang": "en"},
+                             description=_l("Optional. People who registered in English receive this version, with "
+                                            "the greeting and the link in English. Without it, everyone receives the "
+                                            "message above, with the greeting and the link in German."))
+    body_en = TextAreaField(_l("Message in English"), [Optional(), Length(max=20000)], render_kw={"lang": "en"})
+
+    def texts(self) -> tuple[str, str, str, str]:
+        """German subject and message, English subject and message, as ``bulk.send`` and ``bulk.preview`` take them."""
+        return self.subject.data.strip(), self.body.data, (self.subject_en.data or "").strip(), self.body_en.data or ""
 
 
 @blueprint.route("/mail", methods=["GET", "POST"])
 def bulk_mail(event_id: int):
     event = g.event
     form = BulkMailForm()
-    preview, recipients = None, []
+    preview, recipients = [], []
     if form.validate_on_submit():
         recipients = bulk.audience(event.id, form.audience.data)
-        if "send" in request.form and recipients:
-            sent = bulk.send(event.id, current_user.id, form.audience.data, form.subject.data.strip(), form.body.data)
-            flash(_("Your message is on its way to %(count)s people.", count=sent.recipients), "success")
-            return redirect(url_for(".bulk_mail", event_id=event.id), code=303)
-        if recipients:
-            preview = bulk.render(form.subject.data.strip(), form.body.data, recipients[0], preview=True)
+        try:
+            if "send" in request.form and recipients:
+                sent = bulk.send(event.id, current_user.id, form.audience.data, *form.texts())
+                flash(_("Your message is on its way to %(count)s people.", count=sent.recipients), "success")
+                return redirect(url_for(".bulk_mail", event_id=event.id), code=303)
+            preview = bulk.preview(recipients, *form.texts())
+        except mail_texts.MailTextError as refused:
+            form.add_error(refused.message, refused.field)
     return render_template("manage/bulk_mail.html", event=event, form=form, preview=preview, recipients=recipients,
-                           history=bulk.history(event.id)), status_of(form)
+                           placeholders=mail_texts.placeholders(), history=bulk.history(event.id)), status_of(form)
 
 
 class MailTextForm(Form):
@@ -160,7 +171,7 @@ def edit_mail_text(event_id: int, kind: str):
         except mail_texts.MailTextError as refused:
             form.add_error(refused.message, refused.field)
     return render_template("manage/mail_text.html", event=event, kind=kind, mail=mail_texts.KINDS[kind], form=form,
-                           placeholders={name: mail_texts.PLACEHOLDERS[name] for name in mail_texts.allowed_placeholders(kind)},
+                           placeholders=mail_texts.placeholders(kind),
                            previews=previews, is_own=any(k == kind for k, _locale in mail_texts.own_texts(event.id))), \
         status_of(form)
 

@@ -65,6 +65,8 @@ class Registration(db.Model):
     # button carries the same value and is recognised as the same submission (a copy of the
     # database alone cannot pose as it).
     submission_key: Mapped[str] = mapped_column(sa.String(64), default="")
+    # How many calendar entries the person's mails carried: the next one's SEQUENCE (services.queue_mail).
+    calendars_sent: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -216,6 +218,9 @@ class BulkMessage(db.Model):
     audience: Mapped[str] = mapped_column(sa.String(20))
     subject: Mapped[str] = mapped_column(sa.String(200))
     body: Mapped[str] = mapped_column(sa.Text)
+    # The message in English, for those who registered in English (empty: everyone receives the one above).
+    subject_en: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    body_en: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     recipients: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

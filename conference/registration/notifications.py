@@ -12,7 +12,7 @@ from conference.extensions import db
 from conference.mail import services as mail
 from conference.registration import mail_texts
 from conference.registration.models import Registration, RegistrationStatus
-from conference.registration.services import forum_slots, link_token, place_on_waiting_list
+from conference.registration.services import CANCELLING, forum_slots, link_token, place_on_waiting_list, queue_mail
 from conference.site import qr
 from conference.site.i18n import speaking
 from conference.site.urls import absolute_url
@@ -22,11 +22,13 @@ from conference.tasks import services as tasks
 @mail.builder("registration")
 def build(context: dict):
     return compose(db.session.get(Registration, context["registration_id"]), context["reason"],
-                   context.get("forum_dropped", False))
+                   context.get("forum_dropped", False), sequence=context.get("sequence"))
 
 
-def compose(registration: Registration, reason: str, forum_dropped: bool = False, position: int | None = None):
-    """The mail about ``registration`` for ``reason``, in its language; ``position`` stands in for a sample's place."""
+def compose(registration: Registration, reason: str, forum_dropped: bool = False, position: int | None = None,
+            sequence: int | None = None):
+    """The mail about ``registration`` for ``reason``, in its language; ``position`` stands in for a sample's place,
+    ``sequence`` numbers the calendar entry it carries (None: it carries none; see ``services.queue_mail``)."""
     with speaking(registration.locale):
         link = absolute_url("registration.own_page", token=link_token(registration)) if registration.is_active else None
         kind = mail_texts.kind_of(reason, registration.status)
@@ -44,15 +46,21 @@ def compose(registration: Registration, reason: str, forum_dropped: bool = False
             "has_forums": bool(forum_slots(registration.event)),
         }
         page["show_code"] = page["show_details"] and registration.status == RegistrationStatus.CONFIRMED
-        message = mail.new_message(registration.email, subject)
+        message = mail_texts.new_message(registration.event, registration.email, subject)
         message.set_content(render_template("registration/mail/notification.txt", **page))
         message.add_alternative(render_template("registration/mail/notification.html", **page), subtype="html")
         if page["show_code"]:
             message.get_payload()[1].add_related(qr.png(registration.check_in_code), "image", "png", cid="<check-in-code>")
-        if page["show_details"]:
-            calendar = ical.calendar([registration.event], utcnow(), registration.event.title)
-            message.add_attachment(calendar, maintype="text", subtype="calendar", filename="event.ics",
-                                   params={"charset": "utf-8"})  # without it, programs read umlauts as ASCII
+        # The person's own entry (one UID per registration), as things stand when the mail is built; a place given up
+        # since the mail was queued gets no new entry.
+        method = "CANCEL" if reason in CANCELLING else "REQUEST"
+        if sequence is not None and (method == "CANCEL" or page["show_details"]):
+            status = "CANCELLED" if method == "CANCEL" else "CONFIRMED" if page["show_code"] else "TENTATIVE"
+            entry = ical.invitation(registration.event, utcnow(), f"registration-{registration.id}", sequence, method,
+                                    status, (registration.email, registration.full_name))
+            # The method tells mail programs what the entry does; without the charset they read umlauts as ASCII.
+            message.add_attachment(entry, maintype="text", subtype="calendar", filename="event.ics",
+                                   params={"method": method, "charset": "utf-8"})
     return message
 
 
@@ -76,7 +84,6 @@ def send_reminders() -> int:
                 Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED,
                 Registration.email.is_not(None))).all()
             for registration in confirmed:
-                mail.queue_later("registration", registration.email, batch, reason="reminder",
-                                 registration_id=registration.id)
+                queue_mail(registration, "reminder", batch)
             mail.send_batch_later(batch, event.id)
     return len(due)

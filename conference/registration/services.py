@@ -19,7 +19,7 @@ from conference.agenda.models import AgendaItem, AgendaItemKind
 from conference.agenda.services import TimeSlot, time_slots
 from conference.audit.models import AuditAction
 from conference.audit.services import record
-from conference.database import row_locked, write_transaction
+from conference.database import row_locked
 from conference.events import signals as event_signals
 from conference.events.models import Event, EventStatus, ParticipantListMode, RegistrationState
 from conference.events.services import public_event_or_404
@@ -276,10 +276,10 @@ def register(event_id: int, applicant: Applicant, now: datetime, by_organiser: b
         # must not tell a stranger which it is.
         _apply(registration, event, applicant)
         if existing is not None:
-            _queue_mail(existing, "link")
+            queue_mail(existing, "link")
             return Outcome(existing, already_registered=True, offered=registration.status)
         db.session.add(registration)
-        _queue_mail(registration, "registered")
+        queue_mail(registration, "registered")
         if by_organiser:
             db.session.flush()
             record(AuditAction.REGISTRATION_ADDED, registration.full_name, event.id, registration.id)
@@ -305,7 +305,7 @@ def update(registration_id: int, applicant: Applicant, now: datetime, by_organis
                     Registration.event_id == event.id, Registration.email == email, Registration.status.in_(ACTIVE))):
                 raise RegistrationError(_("Someone is already registered with this e-mail address."), field="email")
             registration.email = email
-            _queue_mail(registration, "registered")  # their confirmation, with the link, now reaches them
+            queue_mail(registration, "registered")  # their confirmation, with the link, now reaches them
         if by_organiser:
             record(AuditAction.REGISTRATION_CHANGED, registration.full_name, event.id, registration.id)
     return registration
@@ -320,7 +320,7 @@ def cancel(registration_id: int, now: datetime, by_organiser: bool = False) -> R
             raise RegistrationError(_("This registration can no longer be cancelled."))
         registration.status = RegistrationStatus.CANCELLED
         registration.cancelled_at = now
-        _queue_mail(registration, "cancelled_by_organisers" if by_organiser else "cancelled")
+        queue_mail(registration, "cancelled_by_organisers" if by_organiser else "cancelled")
         fill_free_seats(event)
         record(AuditAction.REGISTRATION_CANCELLED, registration.full_name, event.id, registration.id)
     return registration
@@ -334,7 +334,7 @@ def decide(registration_id: int, approve: bool) -> Registration:
         if registration.status != RegistrationStatus.PENDING:
             raise RegistrationError(_("This registration is not awaiting approval."))
         registration.status = RegistrationStatus.CONFIRMED if approve else RegistrationStatus.REJECTED
-        _queue_mail(registration, "approved" if approve else "rejected")
+        queue_mail(registration, "approved" if approve else "rejected")
         if not approve:
             fill_free_seats(event)
         record(AuditAction.REGISTRATION_APPROVED if approve else AuditAction.REGISTRATION_REJECTED,
@@ -403,11 +403,21 @@ def copy_questions(copy: Event, source: Event, **_details) -> None:
 
 @event_signals.cancelled.connect
 def tell_everyone_of_the_cancellation(event: Event) -> None:
+    _tell_everyone(event, "event_cancelled")
+
+
+@event_signals.moved.connect
+def tell_everyone_of_the_move(event: Event) -> None:
+    """A new time or place: everyone registered or waiting is told, and their calendar entry updated."""
+    _tell_everyone(event, "changed")
+
+
+def _tell_everyone(event: Event, reason: str) -> None:
     active = db.session.scalars(
         sa.select(Registration).where(Registration.event_id == event.id, Registration.status.in_(ACTIVE))
     ).all()
     for registration in active:
-        _queue_mail(registration, "event_cancelled")
+        queue_mail(registration, reason)
 
 
 @event_signals.capacity_changed.connect
@@ -418,16 +428,16 @@ def seat_the_waiting(event: Event) -> None:
 
 def resend_link(event_id: int, email: str) -> None:
     """Mail the link to an active registration of this address, if there is one; says nothing either way."""
-    registration = db.session.scalar(
-        sa.select(Registration).where(
-            Registration.event_id == event_id,
-            Registration.email == email.strip().lower(),
-            Registration.status.in_(ACTIVE),
+    with row_locked(Event, event_id):
+        registration = db.session.scalar(
+            sa.select(Registration).where(
+                Registration.event_id == event_id,
+                Registration.email == email.strip().lower(),
+                Registration.status.in_(ACTIVE),
+            )
         )
-    )
-    if registration is not None:
-        with write_transaction():
-            _queue_mail(registration, "link")
+        if registration is not None:
+            queue_mail(registration, "link")
 
 
 def listed_participants(event_id: int) -> list[Registration]:
@@ -504,14 +514,38 @@ def _seated(registration: Registration, reason: str, action: AuditAction) -> Non
     full = [choice for choice in registration.forum_choices if forum_is_full(choice.agenda_item, besides=registration)]
     for choice in full:
         registration.forum_choices.remove(choice)
-    _queue_mail(registration, reason, forum_dropped=bool(full))
+    queue_mail(registration, reason, forum_dropped=bool(full))
     record(action, registration.full_name, registration.event_id, registration.id)
 
 
-def _queue_mail(registration: Registration, reason: str, **extra) -> None:
+# Mails whose calendar entry takes the person's entry out of their calendar (METHOD:CANCEL).
+CANCELLING = ("cancelled", "cancelled_by_organisers", "rejected", "event_cancelled")
+
+
+def queue_mail(registration: Registration, reason: str, batch: str | None = None, **extra) -> None:
+    """Queue the mail about ``registration`` for ``reason``: delivered after the commit, or with its ``batch`` of
+    many. The caller holds the event's lock, under which the calendar entries a person was sent are counted: each
+    entry's number (SEQUENCE) is fixed here, so that a mail built later (or again) carries its own, and calendar
+    programs apply the latest entry also when mails arrive out of order."""
     db.session.flush()  # gives a new registration its id
-    if registration.email:  # someone registered without an address gets no mail
-        mail.queue("registration", registration.email, reason=reason, registration_id=registration.id, **extra)
+    if not registration.email:  # someone registered without an address gets no mail
+        return
+    if _carries_calendar(registration, reason):
+        extra["sequence"] = registration.calendars_sent
+        registration.calendars_sent += 1
+    context = {"reason": reason, "registration_id": registration.id, **extra}
+    if batch:
+        mail.queue_later("registration", registration.email, batch, **context)
+    else:
+        mail.queue("registration", registration.email, **context)
+
+
+def _carries_calendar(registration: Registration, reason: str) -> bool:
+    """A place (on the waiting list or awaiting approval: a tentative one) is added to the person's calendar or
+    updated there; a cancellation takes out what an earlier mail added."""
+    if reason in CANCELLING:
+        return registration.calendars_sent > 0
+    return registration.is_active and not registration.event.is_cancelled
 
 
 def figures_of(event_ids: list[int]) -> dict[int, dict[RegistrationStatus, int]]:

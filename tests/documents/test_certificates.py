@@ -149,7 +149,7 @@ def test_all_certificates_as_one_pdf_made_in_the_background_with_progress(
 @pytest.mark.parametrize("format", ["zip", "pdf"])
 def test_all_certificates_by_mail_attach_the_pdfs_made_once(client, make_event, make_user, register_people, mailbox,
                                                             monkeypatch, format):
-    event = past_event(make_event)
+    event = past_event(make_event, contact_name="Tagungsbüro", contact_email="tagung@netz.example.org")
     people = register_people(event, 3, checked_in=True)
     log_in(client, make_user(events=[event]))
     made = []
@@ -172,6 +172,7 @@ def test_all_certificates_by_mail_attach_the_pdfs_made_once(client, make_event, 
         assert sorted(NUMBER.search(page).group() for page in pdf_pages(result)) == sorted(numbers.values())
     for person in people:
         [mail] = [mail for mail in mailbox.to(person.email) if mail["Subject"].startswith("Ihre Teilnahmebescheinigung")]
+        assert mail["Reply-To"] == "tagung@netz.example.org" and mail["From"].addresses[0].display_name == "Tagungsbüro"
         [attachment] = [part for part in mail.iter_attachments() if part.get_content_type() == "application/pdf"]
         [text] = pdf_pages(attachment.get_content())
         assert person.full_name in text and NUMBER.search(text).group() == numbers[person.id]

@@ -206,6 +206,26 @@ def test_the_export_holds_the_check_in_code_the_log_and_what_organisers_wrote(cl
     assert {"subject": "Raumänderung", "text": "Wir tagen im Großen Saal."}.items() <= data["mails"][-1].items()
 
 
+def test_the_export_shows_a_message_as_the_person_received_it_but_for_their_link(
+        client, make_event, make_user, mailbox):
+    event = make_event()
+    person = services.register(event.id, applicant(first_name="Olga"), utcnow()).registration
+    organiser = make_user(events=[event])
+    log_in(client, organiser)
+    mail_url = f"/manage/events/{event.id}/registrations/mail"
+    client.post(mail_url, data={"csrf_token": form_token(client, mail_url), "audience": "confirmed", "send": "1",
+                                "subject": "Hinweise für {name}",
+                                "body": "Guten Morgen {first_name}!\nIhr Link: {link}"})
+
+    for url in (f"/registrations/{services.link_token(person)}/my-data.json",
+                f"/manage/events/{event.id}/registrations/{person.id}/data.json"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        sent = json.loads(response.data)["mails"][-1]
+        assert sent["subject"] == f"Hinweise für {person.full_name}"
+        assert sent["text"] == "Guten Morgen Olga!\nIhr Link: {link}"  # the organisers download it too
+
+
 def test_deleting_a_person_leaves_no_old_name_no_certificate_file_no_mail_file_and_no_old_page(
         app, client, make_event, make_user):
     app.config["MAIL_BACKEND"] = "file"

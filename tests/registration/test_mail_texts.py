@@ -3,6 +3,7 @@
 import html
 import re
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -96,6 +97,29 @@ def test_a_text_that_could_reach_into_the_app_or_fail_later_is_refused_and_nothi
 
     assert response.status_code == 422 and refusal in html.unescape(response.get_data(as_text=True))
     assert db.session.scalar(sa.select(sa.func.count()).select_from(MailText)) == 0
+
+
+def test_start_end_and_address_say_when_to_come_and_where_in_the_persons_language(
+        client, make_event, make_user, mailbox):
+    """{time} is the range ("9.30 – 16.00 Uhr"): "um {time}" read "um 9.30 – 16.00 Uhr"."""
+    start = (utcnow() + timedelta(weeks=4)).astimezone(ZoneInfo("Europe/Berlin")).replace(hour=9, minute=30, second=0,
+                                                                                          microsecond=0)
+    event = make_event(starts_at=start, ends_at=start.replace(hour=16, minute=0), venue="Rathaus",
+                       street="Neuer Markt 1", postcode="18055", city="Rostock")
+    log_in(client, make_user(events=[event]))
+    saved = post_texts(client, event, subject_de="Am {date} um {start} Uhr",
+                       text_de="Hallo {name},\n\nbis {end} Uhr in {address}.", subject_en="On {date} at {start}",
+                       text_en="Hello {name},\n\nuntil {end} at {address}.")
+    assert saved.status_code == 303
+    german = services.register(event.id, applicant(), utcnow()).registration
+    english = services.register(event.id, applicant(locale="en"), utcnow()).registration
+
+    [message] = mailbox.to(german.email)
+    assert message["Subject"].endswith(" um 9.30 Uhr")
+    assert "bis 16.00 Uhr in Rathaus, Neuer Markt 1, 18055 Rostock." in message.get_body(("plain",)).get_content()
+    [message] = mailbox.to(english.email)
+    assert message["Subject"].endswith(" at 09:30")
+    assert "until 16:00 at Rathaus, Neuer Markt 1, 18055 Rostock." in message.get_body(("plain",)).get_content()
 
 
 def test_even_a_stored_text_is_filled_by_plain_names_only():

@@ -1,3 +1,4 @@
+import html
 import re
 
 import pytest
@@ -137,6 +138,140 @@ def test_writing_to_registrants_previews_then_sends_in_the_background_and_keeps_
     assert mailbox.messages[0]["Subject"] == "Raumänderung"
     assert "Wir tagen im Großen Saal." in mailbox.messages[0].get_content()
     assert "3 / 3" in client.get(url).get_data(as_text=True)
+
+
+def test_a_message_fills_the_placeholders_of_the_mail_texts_for_each_person_and_keeps_them_stored(
+        client, make_event, make_user, mailbox):
+    from flask_babel import format_date
+
+    from conference.registration.models import BulkMessage
+
+    event = make_event(venue="Rathaus", street="Neuer Markt 1", postcode="18055", city="Rostock")
+    people = [services.register(event.id, applicant(first_name=name), utcnow()).registration
+              for name in ("Ayşe", "Jan")]
+    mailbox.messages.clear()
+    log_in(client, make_user(events=[event]))
+    url = f"/manage/events/{event.id}/registrations/mail"
+    page = client.get(url).get_data(as_text=True)
+    assert "<code>{start}</code>" in page and "<code>{link}</code>" in page and "<code>{position}</code>" not in page
+    data = {"csrf_token": form_token(client, url), "audience": "confirmed",
+            "subject": "Wichtige Hinweise zur Anreise am {date}",
+            "body": "Liebe/r {first_name},\nwir beginnen um {start} Uhr in {address}.\nIhre Anmeldung: {link}"}
+    date = format_date(event.starts_at, "long")
+
+    preview = html.unescape(client.post(url, data=data | {"preview": "1"}).get_data(as_text=True))
+    first = min(people, key=lambda person: person.last_name)
+    assert f"Wichtige Hinweise zur Anreise am {date}" in preview and "{date}" not in preview.split("Vorschau")[-1]
+    assert f"Liebe/r {first.first_name},\nwir beginnen um " in preview
+    assert "Rathaus, Neuer Markt 1, 18055 Rostock" in preview
+    assert "Ihre Anmeldung: http://localhost/registrations/beispiel" in preview  # a stand-in: never a real link
+    assert not any(services.link_token(person) in preview for person in people) and mailbox.messages == []
+
+    assert client.post(url, data=data | {"send": "1"}).status_code == 303
+    for person in people:
+        [message] = mailbox.to(person.email)
+        assert message["Subject"] == f"Wichtige Hinweise zur Anreise am {date}"
+        text = message.get_content()
+        assert f"Liebe/r {person.first_name},\r\n" in text and "in Rathaus, Neuer Markt 1, 18055 Rostock." in text
+        assert f"Ihre Anmeldung: http://localhost/registrations/{services.link_token(person)}" in text
+    stored = db.session.scalar(sa.select(BulkMessage))
+    assert stored.subject == "Wichtige Hinweise zur Anreise am {date}" and "{link}" in stored.body
+
+
+def test_people_who_registered_in_english_get_the_english_version_in_english_and_without_one_all_get_german(
+        client, make_event, make_user, mailbox):
+    from flask_babel import format_date
+
+    from conference.site.i18n import speaking
+
+    event = make_event()
+    german = services.register(event.id, applicant(last_name="Albers"), utcnow()).registration
+    english = services.register(event.id, applicant(last_name="Brown", locale="en"), utcnow()).registration
+    mailbox.messages.clear()
+    log_in(client, make_user(events=[event]))
+    url = f"/manage/events/{event.id}/registrations/mail"
+    page = client.get(url).get_data(as_text=True)
+    assert 'name="subject_en"' in page and 'name="body_en"' in page
+    # Said beside the fields:
+    assert "Ohne sie erhalten alle die Nachricht oben, mit Anrede und Link auf Deutsch." in page
+    german_only = {"csrf_token": form_token(client, url), "audience": "active", "subject": "Anreise am {date}",
+                   "body": "Bitte bringen Sie Ihren Ausweis mit."}
+
+    client.post(url, data=german_only | {"send": "1"})
+    [message] = mailbox.to(english.email)  # no English version: the German one, framed in German, not "Hello …"
+    assert message["Subject"] == f"Anreise am {format_date(event.starts_at, 'long')}"
+    text = message.get_content()
+    assert text.startswith(f"Guten Tag {english.full_name},")
+    assert "Hello" not in text and "Your registration" not in text
+    assert "Ihre Anmeldung – hier können Sie sie ansehen" in text
+    mailbox.messages.clear()
+
+    both = german_only | {"subject_en": "Arrival on {date}", "body_en": "Please bring your ID, {first_name}."}
+    preview = html.unescape(client.post(url, data=both | {"preview": "1"}).get_data(as_text=True))
+    assert "<h3>Deutsch</h3>" in preview and "<h3>Englisch</h3>" in preview
+    assert f"Guten Tag {german.full_name}," in preview and f"Hello {english.full_name}," in preview
+    assert f"Please bring your ID, {english.first_name}." in preview and preview.count("/registrations/beispiel") == 2
+    client.post(url, data=both | {"send": "1"})
+
+    with speaking("en"):
+        english_date = format_date(event.starts_at, "long")
+    [message] = mailbox.to(english.email)
+    assert message["Subject"] == f"Arrival on {english_date}"
+    text = message.get_content()
+    assert text.startswith(f"Hello {english.full_name},") and f"Please bring your ID, {english.first_name}." in text
+    assert "Your registration – view, change or cancel it here:" in text and "Guten Tag" not in text
+    [message] = mailbox.to(german.email)
+    assert message["Subject"].startswith("Anreise am ")
+    assert "Bitte bringen Sie Ihren Ausweis mit." in message.get_content()
+    export = client.get(f"/registrations/{services.link_token(english)}/my-data.json").get_json()
+    assert [(mail["subject"], mail["text"]) for mail in export["mails"] if mail["kind"] == "bulk"] == [
+        (f"Anreise am {format_date(event.starts_at, 'long')}", "Bitte bringen Sie Ihren Ausweis mit."),
+        (f"Arrival on {english_date}", f"Please bring your ID, {english.first_name}.")]  # what each mail said
+
+
+@pytest.mark.parametrize("given, missing", [({"subject_en": "Arrival"}, "body_en"),
+                                            ({"body_en": "Text"}, "subject_en")])
+def test_half_an_english_version_is_refused_and_nothing_sent(client, make_event, make_user, mailbox, given, missing):
+    from conference.registration.models import BulkMessage
+
+    event = make_event()
+    services.register(event.id, applicant(locale="en"), utcnow())
+    mailbox.messages.clear()
+    log_in(client, make_user(events=[event]))
+    url = f"/manage/events/{event.id}/registrations/mail"
+    data = {"csrf_token": form_token(client, url), "audience": "confirmed", "subject": "Anreise", "body": "Text",
+            "send": "1"}
+
+    response = client.post(url, data=data | given)
+
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 422 and f'<a href="#{missing}">' in page
+    assert "Die englische Fassung braucht einen Betreff und eine Nachricht – oder keines von beiden." in page
+    assert mailbox.messages == [] and db.session.scalar(sa.select(BulkMessage)) is None
+
+
+@pytest.mark.parametrize("button", ["preview", "send"])
+@pytest.mark.parametrize("field, text, refusal", [
+    ("subject", "Hinweise für {vorname}", "{vorname} ist kein Platzhalter dieser E-Mail. Möglich sind: {name}"),
+    ("body", "Sie sind Nummer {position}.", "{position} ist kein Platzhalter dieser E-Mail"),
+    ("body", "{name.__class__}", "ist kein Platzhalter"),
+    ("body", "Klammer { auf", "Eine geschweifte Klammer ist nicht geschlossen"),
+])
+def test_a_message_with_a_placeholder_it_cannot_fill_is_refused_as_a_mail_text_is(
+        client, make_event, make_user, mailbox, button, field, text, refusal):
+    from conference.registration.models import BulkMessage
+
+    event = make_event()
+    services.register(event.id, applicant(), utcnow())
+    mailbox.messages.clear()
+    log_in(client, make_user(events=[event]))
+    url = f"/manage/events/{event.id}/registrations/mail"
+    data = {"csrf_token": form_token(client, url), "audience": "confirmed", "subject": "Anreise", "body": "Text"}
+
+    response = client.post(url, data=data | {field: text, button: "1"})
+
+    assert response.status_code == 422 and refusal in html.unescape(response.get_data(as_text=True))
+    assert mailbox.messages == [] and db.session.scalar(sa.select(BulkMessage)) is None
 
 
 def test_organisers_edit_a_registration_after_registration_closed(client, make_event, make_user, make_forums):

@@ -82,8 +82,8 @@ def render(message: BulkMessage, registration: Registration, language: str | Non
         link = absolute_url("registration.own_page", token=token) if registration.is_active else None
         subject, body = filled(message, registration, language, link)
         email = mail_texts.new_message(registration.event, registration.email, subject)
-        email.set_content(render_template("registration/mail/bulk.txt", registration=registration, body=body,
-                                          link=link))
+        email.set_content(render_template("registration/mail/bulk.txt", greeting=mail_texts.greeting(registration),
+                                          body=body, link=link))
     return email
 
 

@@ -13,7 +13,7 @@ from email.message import EmailMessage
 from string import Formatter
 
 import sqlalchemy as sa
-from flask_babel import format_date, gettext as _, lazy_gettext as _l
+from flask_babel import format_date, gettext as _, lazy_gettext as _l, pgettext
 from flask_babel.speaklater import LazyString
 
 from conference.audit.models import AuditAction
@@ -22,7 +22,7 @@ from conference.database import row_locked
 from conference.events.models import Event
 from conference.extensions import db
 from conference.mail import services as mail
-from conference.registration.models import MailText, Registration, RegistrationStatus
+from conference.registration.models import MailText, Registration, RegistrationStatus, Salutation
 from conference.rules import Refusal
 from conference.site.filters import clock, time_range
 from conference.site.i18n import speaking
@@ -46,71 +46,72 @@ KINDS = {
     "confirmed": MailKind(
         _l("Confirmation"), _l("Someone registers and has a place."),
         _l("Registration confirmed: {event}"),
-        _l("Hello {name},\n\nthank you for registering. Your place is confirmed.")),
+        _l("{greeting},\n\nthank you for registering. Your place is confirmed.")),
     "received": MailKind(
         _l("Registration received"), _l("Someone registers for an event whose registrations you approve."),
         _l("Registration received: {event}"),
-        _l("Hello {name},\n\nthank you for registering. The organisers confirm each registration; we will write to "
+        _l("{greeting},\n\nthank you for registering. The organisers confirm each registration; we will write to "
            "you as soon as they have decided.")),
     "waitlisted": MailKind(
         _l("Waiting list"), _l("Someone registers for a fully booked event."),
         _l("Waiting list: {event}"),
-        _l("Hello {name},\n\nthe event is fully booked, so you are on the waiting list at position {position}. "
+        _l("{greeting},\n\nthe event is fully booked, so you are on the waiting list at position {position}. "
            "We will write to you as soon as a place becomes free."), ("position",)),
     "promoted": MailKind(
         _l("Moved up"), _l("A place has become free for someone on the waiting list."),
         _l("A place has become free: {event}"),
-        _l("Hello {name},\n\ngood news: a place has become free and you have moved up from the waiting list.")),
+        _l("{greeting},\n\ngood news: a place has become free and you have moved up from the waiting list.")),
     "approved": MailKind(
         _l("Approved"), _l("You approve a registration."),
         _l("Registration confirmed: {event}"),
-        _l("Hello {name},\n\nthe organisers have confirmed your registration. Your place is reserved.")),
+        _l("{greeting},\n\nthe organisers have confirmed your registration. Your place is reserved.")),
     "rejected": MailKind(
         _l("Rejected"), _l("You reject a registration."),
         _l("Registration not accepted: {event}"),
-        _l("Hello {name},\n\nwe are sorry: the organisers could not accept your registration for this event.")),
+        _l("{greeting},\n\nwe are sorry: the organisers could not accept your registration for this event.")),
     "restored": MailKind(
         _l("Cancellation undone"), _l("You undo a cancellation or rejection."),
         _l("Your registration is valid again: {event}"),
-        _l("Hello {name},\n\nthe organisers have undone the cancellation of your registration.")),
+        _l("{greeting},\n\nthe organisers have undone the cancellation of your registration.")),
     "reminder": MailKind(
         _l("Reminder"), _l("Two days before the event, to everyone confirmed."),
         _l("Reminder: {event}"),
-        _l("Hello {name},\n\nwe look forward to seeing you soon. Here once more are the details, your check-in code "
+        _l("{greeting},\n\nwe look forward to seeing you soon. Here once more are the details, your check-in code "
            "and the link to your registration, should your plans have changed.")),
     "changed": MailKind(
         _l("Time or place changed"), _l("You change the time or place of the published event; to everyone registered "
                                          "or waiting."),
         _l("New time or place: {event}"),
-        _l("Hello {name},\n\nthe time or place of the event has changed; below are the details as they are now. The "
+        _l("{greeting},\n\nthe time or place of the event has changed; below are the details as they are now. The "
            "calendar entry attached updates the one in your calendar.")),
     "cancelled": MailKind(
         _l("Cancellation"), _l("Someone cancels their registration."),
         _l("Registration cancelled: {event}"),
-        _l("Hello {name},\n\nyour registration has been cancelled. Thank you for letting us know.")),
+        _l("{greeting},\n\nyour registration has been cancelled. Thank you for letting us know.")),
     "cancelled_by_organisers": MailKind(
         _l("Cancelled by the organisers"), _l("You cancel a registration."),
         _l("Registration cancelled: {event}"),
-        _l("Hello {name},\n\nthe organisers have cancelled your registration for this event. Should this be a "
+        _l("{greeting},\n\nthe organisers have cancelled your registration for this event. Should this be a "
            "mistake, please write to us.")),
     "event_cancelled": MailKind(
         _l("Event cancelled"), _l("You cancel the event; to everyone registered or waiting."),
         _l("Event cancelled: {event}"),
-        _l("Hello {name},\n\nwe are sorry: the event has been cancelled. Your registration is void; there is nothing "
+        _l("{greeting},\n\nwe are sorry: the event has been cancelled. Your registration is void; there is nothing "
            "more you need to do.")),
     "link": MailKind(
         _l("Link sent again"), _l("Someone asks for their link, or registers a second time."),
         _l("Your registration: {event}"),
-        _l("Hello {name},\n\nyou asked for the link to your registration, or tried to register again with this "
+        _l("{greeting},\n\nyou asked for the link to your registration, or tried to register again with this "
            "address. You are already registered; the link below opens your registration.")),
     "certificate": MailKind(
         _l("Certificate of attendance"), _l("You send the certificates after the event."),
         _l("Your certificate of attendance: {event}"),
-        _l("Hello {name},\n\nthank you for taking part in “{event}”. Your certificate of attendance is attached to "
+        _l("{greeting},\n\nthank you for taking part in “{event}”. Your certificate of attendance is attached to "
            "this mail.")),
 }
 
 PLACEHOLDERS = {
+    "greeting": _l("“Sehr geehrte Frau Dr. Nowak”, or “Guten Tag Erika Nowak” without a form of address"),
     "name": _l("first and last name"),
     "first_name": _l("first name"),
     "last_name": _l("last name"),
@@ -166,10 +167,23 @@ def fill(text: str, values: dict[str, str]) -> str:
                    for literal, name, _spec, _conversion in Formatter().parse(text))
 
 
+def greeting(registration: Registration) -> str:
+    """How a mail opens, in the language spoken (without the comma): by form of address and title where the person
+    gave them ("Sehr geehrte Frau Dr. Nowak", "Dear Dr. Nowak"), else by their name, never "Sehr geehrte/r"."""
+    title, last_name = registration.title, registration.last_name
+    if registration.form_of_address == Salutation.FRAU:
+        return (pgettext("greeting of a woman with a title", "Dear %(title)s %(last_name)s", title=title, last_name=last_name)
+                if title else _("Dear Ms %(last_name)s", last_name=last_name))
+    if registration.form_of_address == Salutation.HERR:
+        return (pgettext("greeting of a man with a title", "Dear %(title)s %(last_name)s", title=title, last_name=last_name)
+                if title else _("Dear Mr %(last_name)s", last_name=last_name))
+    return _("Hello %(name)s", name=registration.titled_name)
+
+
 def values_for(registration: Registration, link: str | None, position: int | None = None) -> dict[str, str]:
     event = registration.event
     return {
-        "name": registration.full_name, "first_name": registration.first_name, "last_name": registration.last_name,
+        "greeting": greeting(registration), "name": registration.full_name, "first_name": registration.first_name, "last_name": registration.last_name,
         "event": event.title, "date": format_date(event.starts_at, "long"),
         "time": time_range(event.starts_at, event.ends_at),
         "start": clock(event.starts_at), "end": clock(event.ends_at),

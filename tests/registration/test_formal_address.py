@@ -51,3 +51,37 @@ def test_a_title_given_before_the_event_stopped_asking_is_kept_but_not_shown(mak
     db.session.commit()
     person = db.session.get(Registration, person.id)
     assert person.academic_title == "Dr." and person.titled_name == "Erika Nowak" and not person.form_of_address
+
+
+def test_mails_greet_by_form_of_address_and_title_and_never_with_sehr_geehrte_r(client, make_event, make_user, mailbox):
+    from conference.registration import services
+    from tests.conftest import applicant, form_token
+
+    event = make_event()
+    people = {
+        "Sehr geehrte Frau Dr. Nowak,": applicant(first_name="Erika", last_name="Nowak", salutation="frau", academic_title="Dr."),
+        "Sehr geehrter Herr Özdemir,": applicant(first_name="Can", last_name="Özdemir", salutation="herr"),
+        "Guten Tag Sam Berger,": applicant(first_name="Sam", last_name="Berger"),
+        "Dear Ms Smith,": applicant(first_name="Jane", last_name="Smith", salutation="frau", locale="en"),
+    }
+    registered = {}
+    for greeting, person in people.items():
+        registered[greeting] = services.register(event.id, person, utcnow()).registration
+        [mail] = mailbox.to(registered[greeting].email)
+        assert mail.get_body(("plain",)).get_content().startswith(greeting), greeting
+
+    mailbox.messages.clear()
+    log_in(client, make_user(events=[event]))
+    url = f"/manage/events/{event.id}/registrations/mail"
+    client.post(url, data={"csrf_token": form_token(client, url), "audience": "confirmed", "subject": "Anreise",
+                           "body": "Der Zug fährt um {start} Uhr.", "send": "1"})
+    # A message without an English version goes out in German to everyone, greetings too.
+    assert {mail.get_content().splitlines()[0] for mail in mailbox.messages} == {
+        "Sehr geehrte Frau Dr. Nowak,", "Sehr geehrter Herr Özdemir,", "Guten Tag Sam Berger,", "Sehr geehrte Frau Smith,"}
+
+    event.asks_salutation = event.asks_academic_title = False  # switched off: the name alone
+    db.session.commit()
+    mailbox.messages.clear()
+    services.resend_link(event.id, registered["Sehr geehrte Frau Dr. Nowak,"].email)
+    [mail] = mailbox.messages
+    assert mail.get_body(("plain",)).get_content().startswith("Guten Tag Erika Nowak,")

@@ -252,7 +252,7 @@ def test_half_an_english_version_is_refused_and_nothing_sent(client, make_event,
 
 @pytest.mark.parametrize("button", ["preview", "send"])
 @pytest.mark.parametrize("field, text, refusal", [
-    ("subject", "Hinweise für {vorname}", "{vorname} ist kein Platzhalter dieser E-Mail. Möglich sind: {name}"),
+    ("subject", "Hinweise für {vorname}", "{vorname} ist kein Platzhalter dieser E-Mail. Möglich sind: {greeting}, {name}"),
     ("body", "Sie sind Nummer {position}.", "{position} ist kein Platzhalter dieser E-Mail"),
     ("body", "{name.__class__}", "ist kein Platzhalter"),
     ("body", "Klammer { auf", "Eine geschweifte Klammer ist nicht geschlossen"),

@@ -17,8 +17,11 @@ from wtforms.validators import InputRequired, Length
 from conference.accounts.access import Action, may
 from conference.check_in import services
 from conference.check_in.services import DoorClosed, DoorState, Scan
-from conference.database import utcnow
+from conference.database import row_of_event_or_404, utcnow
 from conference.events.models import Event
+from conference.registration.models import NOT_YET_CONFIRMED, Registration
+from conference.registration.services import admission_question
+from conference.site.confirmation import ask_first, confirmed
 from conference.site.forms import Form, status_of
 from conference.site.security import allow_blob_workers
 
@@ -55,12 +58,22 @@ def door(event_id: int):
     if form.validate_on_submit():
         outcome = scan(event, form.code.data, None, forum_id, may_correct)
         form.code.data = ""
+    return door_page(event, forum_id, may_correct, form, outcome)
+
+
+def door_page(event: Event, forum_id: int | None, may_correct: bool, form: CheckInForm,
+              outcome: services.Outcome | None, status: int | None = None):
+    """The door page with the answer to what was just done (a scan, an admission)."""
     search = request.args.get("q", "").strip()[:100]
     state = services.door_state(event, utcnow(), may_correct)
+    people = services.people_at(event, forum_id, search)
+    may_admit = may(current_user, Action.ADMIT, event)
     response = make_response(render_template(
         "manage/check_in.html", event=event, form=form, outcome=outcome, search=search, forum_id=forum_id,
-        forums=services.forums(event), people=services.people_at(event, forum_id, search),
-        state=state, door_message=services.door_message(event, state), open_states=(DoorState.OPEN, DoorState.CORRECTING)), status_of(form))
+        forums=services.forums(event), people=people, state=state, door_message=services.door_message(event, state),
+        room_note=services.room_note(event, forum_id, people.checked_in_count),
+        open_states=(DoorState.OPEN, DoorState.CORRECTING), may_admit=may_admit, admission_question=admission_question,
+        admitting=outcome and admit_form_of(outcome, forum_id, may_admit)), status or status_of(form))
     return allow_blob_workers(response)
 
 
@@ -88,6 +101,7 @@ def scans(event_id: int):
     if not parsed or len(parsed) > MAX_SCANS_PER_REQUEST or None in parsed:
         return jsonify(error="Send {\"scans\": [{\"code\": …, \"at\": …, \"forum\": …}]}, at most 100."), 400
     forums = {forum.id for forum in services.forums(event)}
+    may_admit = may(current_user, Action.ADMIT, event)
     results = []
     for code, at, forum_id in parsed:
         # A forum removed since the scan was made: the person was there, so the entrance counts them.
@@ -97,8 +111,19 @@ def scans(event_id: int):
             "code": code, "admitted": outcome.admitted, "message": outcome.message,
             "name": registration.full_name if registration else "",
             "detail": registration.organisation if registration else "",
+            "admit": admit_form_of(outcome, forum_id, may_admit),
         })
     return jsonify(results=results, csrf_token=generate_csrf())
+
+
+def admit_form_of(outcome: services.Outcome, forum_id: int | None, may_admit: bool) -> dict | None:
+    """The form that admits someone a scan refused, if the user may and this is the entrance (for page and script)."""
+    registration = outcome.registration
+    if not may_admit or forum_id is not None or registration is None or registration.status not in NOT_YET_CONFIRMED:
+        return None
+    question, consequences = admission_question(registration, services.counts(registration.event, None)[1])
+    return {"url": url_for(".admit", event_id=registration.event_id, registration_id=registration.id),
+            "confirm": f"{question} {consequences}", "name": registration.full_name}
 
 
 @blueprint.get("/scans")
@@ -121,3 +146,20 @@ def undo(event_id: int, registration_id: int):
     else:
         flash(_("Check-in of %(name)s undone.", name=registration.full_name), "success")
     return redirect(url_for(".door", event_id=event.id, forum=forum_id, q=request.form.get("q") or None), code=303)
+
+
+@blueprint.post("/<int:registration_id>/admit")
+def admit(event_id: int, registration_id: int):
+    """Someone on the waiting list or awaiting approval stands at the entrance: let in out of turn, asked first."""
+    event, may_correct, _forum = door_of(event_id)
+    registration = row_of_event_or_404(Registration, registration_id, event)
+    if not confirmed():
+        return ask_first(*admission_question(registration, services.counts(event, None)[1]), _("Yes, admit"),
+                         url_for(".door", event_id=event.id))
+    if not Form().validate_on_submit():
+        abort(400)
+    try:
+        outcome = services.admit(event, registration.id, utcnow(), may_correct)
+    except DoorClosed as closed:
+        outcome = services.Outcome(registration, False, closed.message)
+    return door_page(event, None, may_correct, CheckInForm(formdata=None), outcome, 200)

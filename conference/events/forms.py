@@ -63,6 +63,10 @@ class EventForm(Form):
     registration_closes_at = DateTimeLocalField(_l("Registration closes"), [Optional(), PlausibleDate()],
                                                 description=_l("Empty: when the event starts."))
     requires_approval = BooleanField(_l("Organisers confirm each registration"))
+    helpers_may_admit = BooleanField(
+        _l("Check-in helpers may admit people from the waiting list and walk-ins"),
+        description=_l("The event's organisers always may. Who is admitted this way has a place, also beyond the "
+                       "capacity."))
     participant_list_mode = SelectField(_l("Participant list"),
                                         choices=[SelectChoice(mode.value, mode.label) for mode in ParticipantListMode])
     privacy_text = TextAreaField(_l("Privacy notice"), [Optional(), Length(max=20000)],
@@ -102,7 +106,7 @@ class EventForm(Form):
             network_id=self.network_id.data or None,
             registration_opens_at=local(self.registration_opens_at.data),
             registration_closes_at=local(self.registration_closes_at.data),
-            requires_approval=self.requires_approval.data,
+            requires_approval=self.requires_approval.data, helpers_may_admit=self.helpers_may_admit.data,
             participant_list_mode=ParticipantListMode(self.participant_list_mode.data),
             retention_days=self.retention_days.data or DEFAULT_RETENTION_DAYS, capacity=self.capacity.data,
             certificate_extent=self.certificate_extent.data,
@@ -124,7 +128,8 @@ def event_form(event: Event | None) -> EventForm:
             "network_id": event.network_id or 0, "capacity": event.capacity,
             "registration_opens_at": naive(event.registration_opens_at),
             "registration_closes_at": naive(event.registration_closes_at),
-            "requires_approval": event.requires_approval, "participant_list_mode": event.participant_list_mode.value,
+            "requires_approval": event.requires_approval, "helpers_may_admit": event.helpers_may_admit,
+            "participant_list_mode": event.participant_list_mode.value,
             "retention_days": event.retention_days, "version": version(event),
             "certificate_extent": event.certificate_extent, "certificate_extent_unit": event.certificate_extent_unit.value,
         })

@@ -87,6 +87,9 @@ class Event(db.Model):
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Registrations wait for an organiser's approval before they are confirmed.
     requires_approval: Mapped[bool] = mapped_column(default=False)
+    # Check-in helpers may let in whom the list does not: people on the waiting list or awaiting approval, and
+    # walk-ins (the event's organisers always may).
+    helpers_may_admit: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     participant_list_mode: Mapped[ParticipantListMode] = mapped_column(
         str_enum(ParticipantListMode), default=ParticipantListMode.HIDDEN
     )

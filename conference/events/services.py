@@ -46,6 +46,7 @@ class EventDetails:
     registration_opens_at: datetime | None = None
     registration_closes_at: datetime | None = None
     requires_approval: bool = False
+    helpers_may_admit: bool = False
     participant_list_mode: ParticipantListMode = ParticipantListMode.HIDDEN
     privacy_text: str = ""
     contact_name: str = ""

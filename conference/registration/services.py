@@ -9,7 +9,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import abort, current_app
@@ -27,6 +27,7 @@ from conference.extensions import db
 from conference.mail import services as mail
 from conference.registration.models import (
     ACTIVE,
+    NOT_YET_CONFIRMED,
     SEAT_HOLDING,
     Answer,
     ForumChoice,
@@ -41,6 +42,7 @@ from conference.site import i18n, qr
 from conference.site.filters import clock
 
 CHECK_IN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread at the door
+CHECK_IN_OPENS_BEFORE = timedelta(hours=3)  # the door (conference.check_in) opens this long before the start
 
 
 class RegistrationError(Refusal):
@@ -362,6 +364,49 @@ def promote(registration_id: int) -> Registration:
     return registration
 
 
+def admit(registration_id: int, now: datetime) -> Registration:
+    """Let in someone on the waiting list or awaiting approval who stands at the door: confirmed out of turn, also
+    beyond the capacity (the organisers at the door see the room), and checked in, from the door's opening on.
+
+    No mail: they are told in person, and the link they have shows their confirmed place. Forums they wished
+    for stay theirs, as the door admits them beyond the capacity too.
+    """
+    registration = db.session.get(Registration, registration_id)
+    with row_locked(Event, registration.event_id) as event:
+        db.session.refresh(registration)
+        if event.is_cancelled or now < event.starts_at - CHECK_IN_OPENS_BEFORE:
+            raise RegistrationError(_("People are admitted at the door only on the day of the event."))
+        if registration.status == RegistrationStatus.CONFIRMED and registration.checked_in_at:  # two phones at once
+            raise RegistrationError(_("Already checked in at %(time)s.", time=clock(registration.checked_in_at)))
+        if registration.status not in NOT_YET_CONFIRMED:
+            raise RegistrationError(_("Only someone on the waiting list or awaiting approval is admitted this way: "
+                                      "%(status)s.", status=registration.status.label))
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.checked_in_at = now
+        record(AuditAction.ADMITTED, registration.full_name, event.id, registration.id)
+    return registration
+
+
+def admission_question(registration: Registration, inside: int) -> tuple[str, str]:
+    """What is asked before admitting someone out of turn, and what it tells of the consequences (``inside``: how
+    many are in)."""
+    capacity = registration.event.capacity
+    room = "" if capacity is None else ngettext(
+        "The room holds %(capacity)s; %(num)s is in.", "The room holds %(capacity)s; %(num)s are in.", inside,
+        capacity=capacity)
+    return (_("Admit %(name)s anyway?", name=registration.full_name),
+            " ".join(filter(None, [_("%(status)s. The registration is confirmed out of turn, also beyond the capacity, "
+                                     "and checked in; the log records it.", status=registration.status.label), room])))
+
+
+def room_note(capacity: int | None, inside: int) -> str:
+    """What the door and the overview say when more people are in than the room holds (the capacity), else ""."""
+    if capacity is None or inside <= capacity:
+        return ""
+    return ngettext("Above capacity: the room holds %(capacity)s, and %(num)s is in.",
+                    "Above capacity: the room holds %(capacity)s, and %(num)s are in.", inside, capacity=capacity)
+
+
 def attendance(event_id: int) -> dict[str, int]:
     """Live counts for the door: confirmed, checked in, waiting."""
     counts = dict(db.session.execute(
@@ -547,6 +592,7 @@ def dashboard(event: Event) -> dict:
     forums = [(item, forum_seats_taken(item)) for slot in forum_slots(event) for item in slot.items]
     return {
         **counts, "seated": seated, "capacity": event.capacity,
+        "room_note": room_note(event.capacity, counts["checked_in"]),
         "seats_left": None if event.capacity is None else max(0, event.capacity - seated),
         "per_day": [(date.fromisoformat(str(day)), number) for day, number in per_day], "forums": forums,
     }

@@ -189,6 +189,25 @@ def admit(event: Event, registration_id: int, now: datetime, may_correct: bool =
     return Outcome(registration, True, " ".join(filter(None, [_("Admitted out of turn: welcome!"), note])))
 
 
+def walk_in(event: Event, applicant: registrations.Applicant, now: datetime, may_correct: bool = False) -> Outcome:
+    """Register someone at the entrance and let them in (registrations.walk_in); an address registered already
+    makes no second registration: the answer is that one, for the door to deal with as with a scan."""
+    state = door_state(event, now, may_correct)
+    if state not in (DoorState.OPEN, DoorState.CORRECTING):
+        raise DoorClosed(door_message(event, state))
+    try:
+        registration = registrations.walk_in(event.id, applicant, now).registration
+    except registrations.AlreadyRegistered as known:
+        registered = known.registration
+        if registered.checked_in_at is not None:
+            return Outcome(registered, False, _("This address is registered already and was checked in at %(time)s.",
+                                                time=clock(registered.checked_in_at)))
+        return Outcome(registered, False, _("This address is registered already: %(status)s.",
+                                            status=registered.status.label))
+    note = registrations.room_note(event.capacity, counts(event, None)[1])
+    return Outcome(registration, True, " ".join(filter(None, [_("Registered and checked in: welcome!"), note])))
+
+
 def room_note(event: Event, forum_id: int | None, inside: int) -> str:
     """Whether more are in than the room of this door holds: the event's, or the forum's."""
     capacity = event.capacity if forum_id is None else db.session.get(AgendaItem, forum_id).capacity

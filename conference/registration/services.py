@@ -241,27 +241,13 @@ def register(event_id: int, applicant: Applicant, now: datetime, by_organiser: b
         if email is None and not by_organiser:
             raise RegistrationError(_("Please enter your e-mail address."), field="email")
         submission = _hash(applicant.submission_key) if applicant.submission_key else ""
-        # The same form sent twice (a double click, a resent request): the first one's registration.
-        repeated = submission and db.session.scalar(sa.select(Registration).where(
-            Registration.event_id == event.id, Registration.submission_key == submission, Registration.status.in_(ACTIVE)))
-        if repeated and (email is None or repeated.email == email):
+        repeated = _sent_before(event, submission, email)
+        if repeated:
             return Outcome(repeated, repeated=True)
-        existing = None if email is None else db.session.scalar(
-            sa.select(Registration).where(
-                Registration.event_id == event.id, Registration.email == email, Registration.status.in_(ACTIVE)
-            )
-        )
+        existing = _active_registration(event, email)
         has_seat = event.capacity is None or seats_taken(event.id) < event.capacity
-        registration = Registration(
-            event=event,
-            status=_seat_status(event) if has_seat else RegistrationStatus.WAITLISTED,
-            email=email,
-            privacy_accepted_at=now,
-            check_in_code=new_check_in_code(),
-            submission_key=submission,
-            created_at=now,
-        )
-        new_link(registration)
+        registration = _new_registration(event, _seat_status(event) if has_seat else RegistrationStatus.WAITLISTED,
+                                         email, submission, now)
         # The same checks whether or not the address is registered: a refusal (a full forum, say)
         # must not tell a stranger which it is.
         _apply(registration, event, applicant)
@@ -274,6 +260,60 @@ def register(event_id: int, applicant: Applicant, now: datetime, by_organiser: b
             db.session.flush()
             record(AuditAction.REGISTRATION_ADDED, registration.full_name, event.id, registration.id)
     return Outcome(registration)
+
+
+class AlreadyRegistered(RegistrationError):
+    """The address has an active registration already: the door offers that one instead of making a second."""
+
+    def __init__(self, registration: Registration):
+        super().__init__(_("Someone is already registered with this e-mail address."), field="email")
+        self.registration = registration
+
+
+def walk_in(event_id: int, applicant: Applicant, now: datetime) -> Outcome:
+    """Someone without a registration at the door, registered by those who may admit: confirmed, also beyond the
+    capacity, and checked in at once, from the door's opening on; the usual confirmation with their link goes to the
+    address, if they gave one. Forums and the event's questions are not asked at the door (organisers can add them
+    to the registration later)."""
+    with row_locked(Event, event_id) as event:
+        if event.is_cancelled or now < event.starts_at - CHECK_IN_OPENS_BEFORE:
+            raise RegistrationError(_("People are admitted at the door only on the day of the event."))
+        email = applicant.email.strip().lower() or None
+        submission = _hash(applicant.submission_key) if applicant.submission_key else ""
+        repeated = _sent_before(event, submission, email)
+        if repeated:
+            return Outcome(repeated, repeated=True)
+        existing = _active_registration(event, email)
+        if existing is not None:
+            raise AlreadyRegistered(existing)
+        registration = _new_registration(event, RegistrationStatus.CONFIRMED, email, submission, now)
+        _apply_person(registration, applicant)
+        registration.checked_in_at = now
+        db.session.add(registration)
+        _queue_mail(registration, "registered")
+        record(AuditAction.WALK_IN, registration.full_name, event.id, registration.id)
+    return Outcome(registration)
+
+
+def _new_registration(event: Event, status: RegistrationStatus, email: str | None, submission: str,
+                      now: datetime) -> Registration:
+    registration = Registration(event=event, status=status, email=email, privacy_accepted_at=now,
+                                check_in_code=new_check_in_code(), submission_key=submission, created_at=now)
+    new_link(registration)
+    return registration
+
+
+def _sent_before(event: Event, submission: str, email: str | None) -> Registration | None:
+    """The registration the same form made (a double click, a resent request), if it was sent before."""
+    repeated = submission and db.session.scalar(sa.select(Registration).where(
+        Registration.event_id == event.id, Registration.submission_key == submission, Registration.status.in_(ACTIVE)))
+    return repeated if repeated and (email is None or repeated.email == email) else None
+
+
+def _active_registration(event: Event, email: str | None) -> Registration | None:
+    """The registration of this address that is not cancelled or rejected, if there is one."""
+    return None if email is None else db.session.scalar(sa.select(Registration).where(
+        Registration.event_id == event.id, Registration.email == email, Registration.status.in_(ACTIVE)))
 
 
 def update(registration_id: int, applicant: Applicant, now: datetime, by_organiser: bool = False) -> Registration:
@@ -291,8 +331,7 @@ def update(registration_id: int, applicant: Applicant, now: datetime, by_organis
         _apply(registration, event, applicant)
         email = applicant.email.strip().lower()
         if by_organiser and registration.email is None and email:  # given later for someone registered by phone
-            if db.session.scalar(sa.select(Registration.id).where(
-                    Registration.event_id == event.id, Registration.email == email, Registration.status.in_(ACTIVE))):
+            if _active_registration(event, email) is not None:
                 raise RegistrationError(_("Someone is already registered with this e-mail address."), field="email")
             registration.email = email
             _queue_mail(registration, "registered")  # their confirmation, with the link, now reaches them
@@ -484,6 +523,12 @@ def cancelling_allowed(registration: Registration, now: datetime) -> bool:
 
 
 def _apply(registration: Registration, event: Event, applicant: Applicant) -> None:
+    _apply_person(registration, applicant)
+    _set_answers(registration, event, applicant.answers)
+    _set_forums(registration, event, applicant.forums)
+
+
+def _apply_person(registration: Registration, applicant: Applicant) -> None:
     registration.first_name = applicant.first_name.strip()
     registration.last_name = applicant.last_name.strip()
     registration.organisation = applicant.organisation.strip()
@@ -491,8 +536,6 @@ def _apply(registration: Registration, event: Event, applicant: Applicant) -> No
     registration.phone = applicant.phone.strip()
     registration.locale = applicant.locale
     registration.listed_as_participant = applicant.listed_as_participant
-    _set_answers(registration, event, applicant.answers)
-    _set_forums(registration, event, applicant.forums)
 
 
 def _seat_status(event: Event) -> RegistrationStatus:

@@ -52,7 +52,7 @@ def test_someone_waiting_is_confirmed_and_checked_in_beyond_the_capacity_without
     outcome = door.admit(today, waiting.id, utcnow())
 
     assert outcome.admitted and outcome.message == ("Außer der Reihe eingelassen: willkommen! "
-                                                    "Über der Kapazität: Der Raum fasst 2 Personen, eingecheckt sind 3.")
+                                                    "Über der Kapazität: Der Raum fasst 2, eingecheckt sind 3.")
     db.session.expire_all()
     admitted = db.session.get(Registration, waiting.id)
     assert admitted.status == S.CONFIRMED and admitted.checked_in_at is not None
@@ -110,7 +110,7 @@ def test_an_organiser_scans_someone_waiting_is_asked_and_lets_them_in(client, to
     assert admit.group(1) == f"/manage/events/{today.id}/check-in/{waiting.id}/admit"
     assert admit.group(2).startswith(
         "Johanna Vogt trotzdem einlassen? Auf der Warteliste. Die Anmeldung wird außer der Reihe bestätigt")
-    assert "Der Raum fasst 2 Personen; eingecheckt sind 2." in admit.group(2)
+    assert "Der Raum fasst 2; eingecheckt sind 2." in admit.group(2)
 
     question = client.post(admit.group(1), data=form_as_sent(admit.group(3))).get_data(as_text=True)  # no script
     assert "<h1>Johanna Vogt trotzdem einlassen?</h1>" in question and "Ja, einlassen" in question
@@ -120,11 +120,23 @@ def test_an_organiser_scans_someone_waiting_is_asked_and_lets_them_in(client, to
     assert answer.status_code == 200 and "Außer der Reihe eingelassen: willkommen!" in html
     assert "Landkreis Rostock" in html and re.search(r'id="count-in">3<', html)
     assert re.search(r'<p class="notice notice--warning" id="room-note" role="status">Über der Kapazität: Der Raum '
-                     r'fasst 2 Personen, eingecheckt sind 3.</p>', html)
+                     r'fasst 2, eingecheckt sind 3.</p>', html)
     assert db.session.execute(sa.select(AuditEntry.action, AuditEntry.user_id).where(
         AuditEntry.action == "registration.admitted")).all() == [("registration.admitted", organiser.id)]
     overview = client.get(f"/manage/events/{today.id}/registrations/dashboard").get_data(as_text=True)
-    assert "Über der Kapazität: Der Raum fasst 2 Personen, eingecheckt sind 3." in overview
+    assert "Über der Kapazität: Der Raum fasst 2, eingecheckt sind 3." in overview
+
+
+def test_a_code_of_another_event_offers_nothing_to_admit_or_check_in(client, today, make_event, make_user):
+    elsewhere = make_event(starts_at=today.starts_at, ends_at=today.ends_at, capacity=0)
+    waiting, seated = register(elsewhere), register(make_event(starts_at=today.starts_at, ends_at=today.ends_at))
+    log_in(client, make_user(events=[today, elsewhere]))
+    page = f"/manage/events/{today.id}/check-in/"
+    for person in (waiting, seated):
+        html = client.post(page, data={"code": person.check_in_code, "csrf_token": form_token(client, page)}
+                           ).get_data(as_text=True)
+        assert "Dieser Code gehört zu einer anderen Veranstaltung." in html
+        assert 'id="admit-form"' in html and f"{person.id}/admit" not in html and person.check_in_code not in html
 
 
 def test_a_search_at_the_door_finds_who_waits_and_offers_to_admit_them(client, today, make_user):
@@ -187,7 +199,7 @@ def test_the_list_of_registrations_admits_during_the_event_after_asking(client, 
                      client.get(listing).get_data(as_text=True)).group(1).replace("&amp;", "&")
     question = client.get(link).get_data(as_text=True)
     assert "Emre Çelik trotzdem einlassen? Auf der Warteliste. Die Anmeldung wird außer der Reihe" in question
-    assert "Der Raum fasst 2 Personen; eingecheckt sind 0." in question
+    assert "Der Raum fasst 2; eingecheckt sind 0." in question
     response = client.post(f"/manage/events/{today.id}/registrations/{waiting.id}/admit",
                            data={"csrf_token": form_token(client, listing), "back": listing}, follow_redirects=True)
     assert "Emre Çelik ist bestätigt und eingecheckt." in response.get_data(as_text=True)

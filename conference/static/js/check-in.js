@@ -14,6 +14,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const sentSection = document.getElementById("sent");
   const sentList = document.getElementById("sent-list");
   const admitForm = document.getElementById("admit-form");
+  const badgeLink = document.getElementById("badge-link");
   const storageKey = `check-in-queue-${door.dataset.event}`;
   const BATCH = 50; // scans per request (the server takes at most 100)
   let csrfToken = door.dataset.csrf;
@@ -48,6 +49,9 @@ document.addEventListener("DOMContentLoaded", () => {
     result.querySelector(".check-in-result__message").textContent = outcome.message;
     result.querySelector(".check-in-result__name").textContent = outcome.name || "";
     result.querySelector(".check-in-result__detail").textContent = outcome.detail || "";
+    for (const earlier of result.querySelectorAll("[data-this-answer]")) earlier.remove();
+    badgeLink.parentElement.hidden = !outcome.badge;
+    if (outcome.badge) badgeLink.href = outcome.badge;
     if (admitForm) admitForm.hidden = !outcome.admit;
     if (outcome.admit) {
       admitForm.action = outcome.admit.url;

@@ -58,7 +58,8 @@ BLUEPRINTS = {
 ENDPOINTS = {"back_office.start_page": Action.BACK_OFFICE, "events_manage.new": Action.CREATE_EVENT,
              "organisations_manage.new": Action.ADD_ORGANISATION, "back_office.whole_log": Action.READ_THE_WHOLE_LOG,
              "accounts_manage.own_two_factor": Action.BACK_OFFICE, "check_in.admit": Action.ADMIT,
-             "check_in.walk_in": Action.ADMIT, "documents_manage.badge": Action.CHECK_IN}
+             "check_in.walk_in": Action.ADMIT, "documents_manage.badge": Action.CHECK_IN,
+             "check_in.invite_helper": Action.ORGANISE, "check_in.remove_helper": Action.ORGANISE}
 # Open to anyone: the public site, log-in, and the pages behind a registrant's or partner's secret link.
 OPEN_BLUEPRINTS = {"site", "events", "agenda", "people", "organisations", "registration", "accounts", "documents",
                    "materials", "privacy"}

@@ -15,6 +15,7 @@ from flask_wtf.csrf import generate_csrf
 from wtforms import BooleanField, EmailField, HiddenField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from conference.accounts import services as accounts
 from conference.accounts.access import Action, may
 from conference.check_in import services
 from conference.check_in.services import DoorClosed, DoorState, Scan
@@ -59,6 +60,15 @@ class WalkInForm(Form):
                          submission_key=self.submission_key.data[:64])
 
 
+class HelperForm(Form):
+    name = StringField(_l("Name"), [InputRequired(_l("Please enter a name.")), Length(max=200)])
+    email = EmailField(_l("E-mail address"), [InputRequired(_l("Please enter the e-mail address.")), Length(max=254),
+                                               MailAddress()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="helper_", **kwargs)
+
+
 def door_of(event_id: int) -> tuple[Event, bool, int | None]:
     """The event, whether the user may correct after the event (organisers), and the forum whose door this is."""
     event = g.event
@@ -87,10 +97,13 @@ def door(event_id: int):
 
 
 def door_page(event: Event, forum_id: int | None, may_correct: bool, outcome: services.Outcome | None,
-              form: CheckInForm | None = None, walk_in_form: WalkInForm | None = None):
-    """The door page with the answer to what was just done (a scan, an admission, a walk-in)."""
+              form: CheckInForm | None = None, walk_in_form: WalkInForm | None = None,
+              helper_form: HelperForm | None = None):
+    """The door page with the answer to what was just done (a scan, an admission, a walk-in, an invitation)."""
     form = CheckInForm(formdata=None) if form is None else form
     walk_in_form = WalkInForm(formdata=None) if walk_in_form is None else walk_in_form
+    helper_form = HelperForm(formdata=None) if helper_form is None else helper_form
+    organises = may(current_user, Action.ORGANISE, event)
     search = request.args.get("q", "").strip()[:100]
     state = services.door_state(event, utcnow(), may_correct)
     people = services.people_at(event, forum_id, search)
@@ -101,8 +114,9 @@ def door_page(event: Event, forum_id: int | None, may_correct: bool, outcome: se
         room_note=services.room_note(event, forum_id, people.checked_in_count),
         open_states=(DoorState.OPEN, DoorState.CORRECTING), may_admit=may_admit, admission_question=admission_question,
         admitting=outcome and admit_form_of(event, outcome, forum_id, may_admit),
-        badge=outcome and badge_of(outcome), walk_in_form=walk_in_form),
-        max(status_of(form), status_of(walk_in_form)))
+        badge=outcome and badge_of(outcome), walk_in_form=walk_in_form,
+        helpers=accounts.helpers_of(event.id) if organises else None, helper_form=helper_form,
+        removal_question=removal_question), max(status_of(form), status_of(walk_in_form), status_of(helper_form)))
     return allow_blob_workers(response)
 
 
@@ -219,3 +233,51 @@ def walk_in(event_id: int):
         if outcome and outcome.admitted:
             form = None  # an empty form for the next one
     return door_page(event, None, may_correct, outcome, walk_in_form=form)
+
+
+@blueprint.post("/helpers")
+def invite_helper(event_id: int):
+    """An organiser gives someone the check-in of this event (accounts.give_the_door)."""
+    event, may_correct, _forum = door_of(event_id)
+    form = HelperForm()
+    if form.validate_on_submit():
+        try:
+            welcome = accounts.give_the_door(event.id, form.email.data, form.name.data.strip())
+        except accounts.AccountError as refused:
+            form.add_error(refused.message, refused.field)
+        else:
+            flash(_("%(email)s has been sent a link to choose a password; the account can check people in at this "
+                    "event only.", email=form.email.data.lower()) if welcome else
+                  _("%(email)s can now check people in at this event too, and has been told by e-mail.",
+                    email=form.email.data.lower()), "success")
+            return redirect(url_for(".door", event_id=event.id, _anchor="helpers"), code=303)
+    return door_page(event, None, may_correct, None, helper_form=form)
+
+
+def removal_question(helper: accounts.Helper) -> tuple[str, str]:
+    """What is asked before taking the check-in of this event away from a helper, and what it means."""
+    return (_("Take the check-in away from %(name)s?", name=helper.user.name),
+            _("They can no longer check people in at this event. Their account has no other event, so it is "
+              "deactivated; inviting them as a helper again activates it.") if helper.last_event else
+            _("They can no longer check people in at this event; their other events stay theirs."))
+
+
+@blueprint.post("/helpers/<int:user_id>/remove")
+def remove_helper(event_id: int, user_id: int):
+    event = g.event
+    helper = next((helper for helper in accounts.helpers_of(event.id) if helper.user.id == user_id), None)
+    if helper is None:
+        abort(404)
+    back = url_for(".door", event_id=event.id, _anchor="helpers")
+    if not confirmed():
+        return ask_first(*removal_question(helper), _("Yes, take it away"), back)
+    if Form().validate_on_submit():
+        try:
+            deactivated = accounts.take_the_door(event.id, user_id)
+        except accounts.AccountError as refused:
+            flash(refused.message, "error")
+        else:
+            flash(_("%(name)s can no longer check people in here; the account is deactivated.", name=helper.user.name)
+                  if deactivated else _("%(name)s can no longer check people in here.", name=helper.user.name),
+                  "success")
+    return redirect(back, code=303)

@@ -24,6 +24,7 @@ ENVIRONMENT_KEYS = (
     "REDIS_URL",
     "TASK_RUNNER",
     "SESSION_IDLE_MINUTES",
+    "HELPERS_NEED_TWO_FACTOR",
 )
 
 DEVELOPMENT_SECRET_KEY = "development-only-not-secret"
@@ -75,6 +76,8 @@ def defaults(instance_path: str) -> dict:
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 30,
         # A back-office session without a request for this long ends (a phone left at the door, a shared PC).
         "SESSION_IDLE_MINUTES": 120,
+        # Check-in helpers whom organisers invite from an event's check-in page must set up two-factor log-in.
+        "HELPERS_NEED_TWO_FACTOR": False,
     }
 
 
@@ -84,8 +87,9 @@ def from_environment(environ=os.environ) -> dict:
     for number in ("MAIL_PORT", "MATERIALS_MAX_BYTES", "RENDER_SECONDS", "TRUSTED_PROXIES", "SESSION_IDLE_MINUTES"):
         if number in found:
             found[number] = int(found[number])
-    if "MAIL_USE_TLS" in found:
-        found["MAIL_USE_TLS"] = found["MAIL_USE_TLS"].lower() in {"1", "true", "yes", "on"}
+    for flag in ("MAIL_USE_TLS", "HELPERS_NEED_TWO_FACTOR"):
+        if flag in found:
+            found[flag] = found[flag].lower() in {"1", "true", "yes", "on"}
     return found
 
 

@@ -135,11 +135,17 @@ def test_what_each_person_may_do_at_the_event_written_out(url_values, people):
     expected = {
         "check-in helper": {a.BACK_OFFICE, a.CHECK_IN},
         "organiser of another event": {a.BACK_OFFICE, a.CREATE_EVENT, a.EDIT_PEOPLE, a.EDIT_ORGANISATIONS},
-        "organiser": {a.BACK_OFFICE, a.CREATE_EVENT, a.EDIT_PEOPLE, a.EDIT_ORGANISATIONS, a.ORGANISE, a.CHECK_IN},
+        "organiser": {a.BACK_OFFICE, a.CREATE_EVENT, a.EDIT_PEOPLE, a.EDIT_ORGANISATIONS, a.ORGANISE, a.CHECK_IN,
+                      a.ADMIT},
         "administrator": set(a),
     }
     for who, actions in expected.items():
         assert {action for action in a if access.may(people[who], action, event)} == actions, who
+    # Helpers let in whom the list does not only where the event's organisers allow it.
+    event.helpers_may_admit = True
+    db.session.commit()
+    assert {action for action in a if access.may(people["check-in helper"], action, event)} == {
+        a.BACK_OFFICE, a.CHECK_IN, a.ADMIT}
     # A helper's account given an organiser's assignment all the same stays at the door.
     helper = people["check-in helper"]
     helper.assignments[0].role = EventRole.ORGANISER

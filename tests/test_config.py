@@ -54,6 +54,8 @@ def test_postgres_urls_get_the_psycopg_driver():
 def test_mail_flags_from_the_environment_are_parsed():
     assert from_environment({"MAIL_USE_TLS": "true", "MAIL_PORT": "587"}) == {"MAIL_USE_TLS": True, "MAIL_PORT": 587}
     assert from_environment({"MAIL_USE_TLS": "no"}) == {"MAIL_USE_TLS": False}
+    assert from_environment({"HELPERS_NEED_TWO_FACTOR": "yes"}) == {"HELPERS_NEED_TWO_FACTOR": True}
+    assert from_environment({"HELPERS_NEED_TWO_FACTOR": "0"}) == {"HELPERS_NEED_TWO_FACTOR": False}
 
 
 def test_make_run_serves_on_the_port_asked_for_and_links_in_mail_follow_it(monkeypatch, tmp_path):

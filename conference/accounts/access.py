@@ -33,9 +33,11 @@ class Action(enum.StrEnum):
     READ_THE_WHOLE_LOG = "read_the_whole_log"  # the log of changes across every event
     ORGANISE = "organise"  # every page of one event's back office
     CHECK_IN = "check_in"  # the door of one event
+    # Letting in at the door whom the list does not: the waiting list, those awaiting approval, walk-ins.
+    ADMIT = "admit"
 
 
-EVENT_ACTIONS = {Action.ORGANISE, Action.CHECK_IN}
+EVENT_ACTIONS = {Action.ORGANISE, Action.CHECK_IN, Action.ADMIT}
 # What a role may do everywhere.
 BY_ROLE = {
     UserRole.ADMINISTRATOR: set(Action),
@@ -43,8 +45,11 @@ BY_ROLE = {
     UserRole.CHECK_IN: {Action.BACK_OFFICE},
 }
 # What an assignment lets its holder do at that event, and the most an account of each role can be given there.
-AT_EVENT = {EventRole.ORGANISER: {Action.ORGANISE, Action.CHECK_IN}, EventRole.CHECK_IN: {Action.CHECK_IN}}
-CEILING = {UserRole.ORGANISER: EVENT_ACTIONS, UserRole.CHECK_IN: {Action.CHECK_IN}}
+AT_EVENT = {EventRole.ORGANISER: {Action.ORGANISE, Action.CHECK_IN, Action.ADMIT},
+            EventRole.CHECK_IN: {Action.CHECK_IN}}
+# What it lets them do besides where the event's organisers allow it (Event.helpers_may_admit).
+IF_THE_EVENT_ALLOWS = {EventRole.CHECK_IN: {Action.ADMIT}}
+CEILING = {UserRole.ORGANISER: EVENT_ACTIONS, UserRole.CHECK_IN: {Action.CHECK_IN, Action.ADMIT}}
 
 # The action each back-office blueprint needs, and the endpoints that need another.
 BLUEPRINTS = {
@@ -55,7 +60,9 @@ BLUEPRINTS = {
 }
 ENDPOINTS = {"back_office.start_page": Action.BACK_OFFICE, "events_manage.new": Action.CREATE_EVENT,
              "organisations_manage.merge": Action.MANAGE_ORGANISATIONS, "back_office.whole_log": Action.READ_THE_WHOLE_LOG,
-             "accounts_manage.own_two_factor": Action.BACK_OFFICE}
+             "accounts_manage.own_two_factor": Action.BACK_OFFICE, "check_in.admit": Action.ADMIT,
+             "check_in.walk_in": Action.ADMIT, "documents_manage.badge": Action.CHECK_IN,
+             "check_in.invite_helper": Action.ORGANISE, "check_in.remove_helper": Action.ORGANISE}
 # Open to anyone: the public site, log-in, and the pages behind a registrant's or partner's secret link.
 OPEN_BLUEPRINTS = {"site", "events", "agenda", "people", "organisations", "registration", "accounts", "documents",
                    "materials", "privacy"}
@@ -85,7 +92,9 @@ def may(user, action: Action, event: Event | None = None) -> bool:
         return True
     if action not in EVENT_ACTIONS or event is None:
         return False
-    return action in AT_EVENT.get(event_role(user, event), set()) & CEILING.get(user.role, set())
+    role = event_role(user, event)
+    granted = AT_EVENT.get(role, set()) | (IF_THE_EVENT_ALLOWS.get(role, set()) if event.helpers_may_admit else set())
+    return action in granted & CEILING.get(user.role, set())
 
 
 def may_edit_organisation(user, organisation: Organisation) -> bool:

@@ -1,6 +1,7 @@
 """Accounts: log-in with a throttle against guessing, and who may manage which event."""
 
 import secrets
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app, render_template
@@ -101,6 +102,90 @@ def unassign(user_id: int, assignment_id: int) -> None:
         record(AuditAction.ACCOUNT_UNASSIGNED, assignment.user.email, assignment.event_id)
 
 
+@dataclass
+class Helper:
+    """A check-in helper of one event, and whether taking the event away leaves their account with none."""
+
+    user: User
+    last_event: bool
+
+
+def helpers_of(event_id: int) -> list[Helper]:
+    """The accounts given the check-in of this event (not its organisers), by name."""
+    other = sa.orm.aliased(EventAssignment)
+    others = sa.select(sa.func.count(other.id)).where(other.user_id == User.id, other.event_id != event_id) \
+        .correlate(User).scalar_subquery()
+    rows = db.session.execute(sa.select(User, others).join(EventAssignment).where(
+        EventAssignment.event_id == event_id, EventAssignment.role == EventRole.CHECK_IN).order_by(User.name, User.id))
+    return [Helper(user, user.role == UserRole.CHECK_IN and not other_events) for user, other_events in rows]
+
+
+def give_the_door(event_id: int, email: str, name: str) -> bool:
+    """An organiser lets someone check people in at their event, and at no other: a new account of a check-in
+    helper, whose owner chooses the password through the mailed link (and sets up two-factor log-in where the
+    administrators require it of helpers, HELPERS_NEED_TWO_FACTOR), or a helper's account that has other events,
+    told by mail. A deactivated helper's account is active again, with a password to choose anew. Organisers and
+    administrators need no invitation: they are refused. Returns whether the account is new or active again."""
+    email = email.strip().lower()
+    with write_transaction():
+        user = db.session.scalar(sa.select(User).where(User.email == email))
+        if user is not None and user.role == UserRole.ADMINISTRATOR:
+            raise AccountError(_("%(email)s belongs to an administrator, who can open every event's check-in anyway.",
+                                 email=email), "email")
+        if user is not None and user.role == UserRole.ORGANISER:
+            raise AccountError(_("%(email)s belongs to an organiser's account: an administrator can give it this event "
+                                 "on the accounts page.", email=email), "email")
+        assigned = user is not None and any(assignment.event_id == event_id for assignment in user.assignments)
+        if assigned and user.is_active:
+            raise AccountError(_("%(email)s can already check people in at this event.", email=email), "email")
+        welcome = user is None or not user.is_active
+        if user is None:
+            user = create_user(email, name, secrets.token_urlsafe(32), UserRole.CHECK_IN)
+            record(AuditAction.ACCOUNT_INVITED, user.email, event_id)
+        elif not user.is_active:
+            user.is_active = True
+            user.set_password(secrets.token_urlsafe(32))  # whoever knew the old one does not get in with it
+            record(AuditAction.ACCOUNT_CHANGED, user.email, event_id)
+        if welcome:
+            user.two_factor_required = user.two_factor_required or current_app.config["HELPERS_NEED_TWO_FACTOR"]
+            send_reset_link(user.email, welcome=True, helper_at=event_id)
+        else:
+            mail.queue("door_given", user.email, user_id=user.id, event_id=event_id)
+        if not assigned:
+            db.session.add(EventAssignment(user=user, event_id=event_id, role=EventRole.CHECK_IN))
+            record(AuditAction.ACCOUNT_ASSIGNED, user.email, event_id)
+    return welcome
+
+
+def take_the_door(event_id: int, user_id: int) -> bool:
+    """An organiser takes the check-in of their event away from a helper. A helper's account left with no event is
+    deactivated (it could do nothing), which ends its sessions; returns whether it was."""
+    with write_transaction():
+        assignment = db.session.scalar(sa.select(EventAssignment).where(
+            EventAssignment.event_id == event_id, EventAssignment.user_id == user_id,
+            EventAssignment.role == EventRole.CHECK_IN))
+        if assignment is None:
+            raise AccountError(_("This helper can no longer check people in at this event."))
+        user = assignment.user
+        user.assignments.remove(assignment)
+        record(AuditAction.ACCOUNT_UNASSIGNED, user.email, event_id)
+        deactivated = user.role == UserRole.CHECK_IN and not user.assignments and user.is_active
+        if deactivated:
+            user.is_active = False
+            user.end_sessions()
+            record(AuditAction.ACCOUNT_CHANGED, user.email, event_id)
+    return deactivated
+
+
+@mail.builder("door_given")
+def build_door_mail(context: dict):
+    user, event = db.session.get(User, context["user_id"]), db.session.get(Event, context["event_id"])
+    message = mail.new_message(user.email, _("Check-in: %(event)s", event=event.title))
+    message.set_content(render_template("accounts/door_mail.txt", user=user, event=event,
+                                        door=absolute_url("check_in.door", event_id=event.id)))
+    return message
+
+
 def change(user: User, by: User, name: str, role: UserRole, is_active: bool, two_factor_required: bool) -> None:
     """An administrator changes an account; deactivating it ends its sessions."""
     if user.id == by.id and (not is_active or role != UserRole.ADMINISTRATOR):
@@ -142,22 +227,23 @@ def user_for_reset_token(token: str) -> User | None:
     return user
 
 
-def send_reset_link(email: str, welcome: bool = False) -> None:
+def send_reset_link(email: str, welcome: bool = False, helper_at: int | None = None) -> None:
     """Mail a link to choose a password to an active account with this address; says nothing either way.
 
     Whether the address has an account is looked up by a background task, so the request takes
-    the same time for known and unknown addresses.
+    the same time for known and unknown addresses. ``helper_at``: the welcome of a check-in helper of that event.
     """
     with write_transaction():
-        tasks.enqueue("accounts.reset_link", email=email.strip().lower()[:254], welcome=welcome)
+        tasks.enqueue("accounts.reset_link", event_id=helper_at, email=email.strip().lower()[:254], welcome=welcome,
+                      helper_at=helper_at)
 
 
 @tasks.handler("accounts.reset_link")
-def queue_reset_mail(email: str, welcome: bool) -> None:
+def queue_reset_mail(email: str, welcome: bool, helper_at: int | None = None) -> None:
     user = db.session.scalar(sa.select(User).where(User.email == email, User.is_active.is_(True)))
     if user is not None:
         with write_transaction():
-            mail.queue("password_reset", user.email, user_id=user.id, welcome=welcome)
+            mail.queue("password_reset", user.email, user_id=user.id, welcome=welcome, helper_at=helper_at)
 
 
 UNLOCK_MAX_AGE = 15 * 60  # seconds an unlock link stays valid, and its unlocking in the browser
@@ -235,7 +321,12 @@ def end_sessions(user: User) -> None:
 def build_reset_mail(context: dict):
     user = db.session.get(User, context["user_id"])
     welcome = context.get("welcome", False)
-    message = mail.new_message(user.email, _("Your organiser account") if welcome else _("Reset your password"))
+    event = db.session.get(Event, context["helper_at"]) if context.get("helper_at") else None
+    subject = (_("Your account for the check-in") if event else _("Your organiser account")) if welcome \
+        else _("Reset your password")
+    message = mail.new_message(user.email, subject)
     link = absolute_url("accounts.reset_password", token=reset_token(user))
-    message.set_content(render_template("accounts/reset_mail.txt", user=user, link=link, welcome=welcome))
+    message.set_content(render_template(
+        "accounts/reset_mail.txt", user=user, link=link, welcome=welcome, event=event,
+        door=absolute_url("check_in.door", event_id=event.id) if event else None))
     return message

@@ -35,6 +35,8 @@ class AuditAction(LabelledEnum):
     REGISTRATION_RESTORED = "registration.restore", _l("Cancellation or rejection undone")
     CHECKED_IN = "registration.checked_in", _l("Checked in")
     CHECK_IN_UNDONE = "registration.check_in_undone", _l("Check-in undone")
+    ADMITTED = "registration.admitted", _l("Admitted at the door out of turn")
+    WALK_IN = "registration.walk_in", _l("Registered and checked in at the door")
     MESSAGE_SENT = "registration.mail", _l("Message sent")
     MAIL_TEXT_SAVED = "registration.mail_text", _l("Mail text changed")
     MAIL_TEXT_RESET = "registration.mail_text_reset", _l("Mail text back to the default")

@@ -25,12 +25,13 @@ from conference.audit.services import record
 from conference.database import row_locked, write_transaction
 from conference.events.models import Event
 from conference.extensions import db
-from conference.registration.models import BY_NAME, ForumChoice, Registration, RegistrationStatus
-from conference.registration.services import CHECK_IN_ALPHABET, forum_slots, typed_search
+from conference.registration import services as registrations
+from conference.registration.models import BY_NAME, NOT_YET_CONFIRMED, ForumChoice, Registration, RegistrationStatus
+from conference.registration.services import CHECK_IN_ALPHABET, CHECK_IN_OPENS_BEFORE, forum_slots, typed_search
 from conference.rules import Refusal
 from conference.site.filters import clock
 
-OPENS_BEFORE = timedelta(hours=3)
+OPENS_BEFORE = CHECK_IN_OPENS_BEFORE
 # A scan kept on a phone is accepted with its own time for this long; older ones are dated on arrival.
 OFFLINE_FOR_AT_MOST = timedelta(hours=6)
 CLOCK_SKEW = timedelta(minutes=10)  # how far ahead a phone's clock may be
@@ -171,14 +172,58 @@ def undo(event: Event, registration_id: int, forum_id: int | None, now: datetime
     return registration
 
 
+def admit(event: Event, registration_id: int, now: datetime, may_correct: bool = False) -> Outcome:
+    """Let in at the entrance someone on the waiting list or awaiting approval (registrations.admit), when those
+    who may decide so; the answer says when the room is then fuller than it holds."""
+    state = door_state(event, now, may_correct)
+    if state not in (DoorState.OPEN, DoorState.CORRECTING):
+        raise DoorClosed(door_message(event, state))
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        raise DoorClosed(_("Unknown registration."))
+    try:
+        registrations.admit(registration.id, now)
+    except registrations.RegistrationError as refused:
+        return Outcome(registration, False, refused.message)
+    note = registrations.room_note(event.capacity, counts(event, None)[1])
+    return Outcome(registration, True, " ".join(filter(None, [_("Admitted out of turn: welcome!"), note])))
+
+
+def walk_in(event: Event, applicant: registrations.Applicant, now: datetime, may_correct: bool = False) -> Outcome:
+    """Register someone at the entrance and let them in (registrations.walk_in); an address registered already
+    makes no second registration: the answer is that one, for the door to deal with as with a scan."""
+    state = door_state(event, now, may_correct)
+    if state not in (DoorState.OPEN, DoorState.CORRECTING):
+        raise DoorClosed(door_message(event, state))
+    try:
+        registration = registrations.walk_in(event.id, applicant, now).registration
+    except registrations.AlreadyRegistered as known:
+        registered = known.registration
+        if registered.checked_in_at is not None:
+            return Outcome(registered, False, _("This address is registered already and was checked in at %(time)s.",
+                                                time=clock(registered.checked_in_at)))
+        return Outcome(registered, False, _("This address is registered already: %(status)s.",
+                                            status=registered.status.label))
+    note = registrations.room_note(event.capacity, counts(event, None)[1])
+    return Outcome(registration, True, " ".join(filter(None, [_("Registered and checked in: welcome!"), note])))
+
+
+def room_note(event: Event, forum_id: int | None, inside: int) -> str:
+    """Whether more are in than the room of this door holds: the event's, or the forum's."""
+    capacity = event.capacity if forum_id is None else db.session.get(AgendaItem, forum_id).capacity
+    return registrations.room_note(capacity, inside)
+
+
 @dataclass
 class Door:
-    """Who is expected at a door and who is in (latest first), as the door page lists them."""
+    """Who is expected at a door and who is in (latest first), as the door page lists them; with a search at the
+    entrance also who is found on the waiting list or awaiting approval, whom the list does not let in."""
 
     expected: list[Registration]
     checked_in: list[tuple[Registration, datetime]]
     expected_count: int
     checked_in_count: int
+    not_yet_confirmed: list[Registration]
 
 
 def _confirmed_at(event: Event, forum_id: int | None) -> tuple[sa.Select, sa.ColumnElement]:
@@ -208,4 +253,9 @@ def people_at(event: Event, forum_id: int | None, search: str = "") -> Door:
     expected = db.session.scalars(query.where(checked_in_at.is_(None)).order_by(*BY_NAME).limit(LIST_LIMIT)).all()
     checked_in = db.session.execute(
         query.where(checked_in_at.is_not(None)).order_by(checked_in_at.desc(), Registration.id).limit(LIST_LIMIT)).all()
-    return Door(list(expected), [tuple(row) for row in checked_in], *counts(event, forum_id))
+    not_yet_confirmed = [] if not search or forum_id is not None else db.session.scalars(
+        sa.select(Registration).where(
+            Registration.event_id == event.id, Registration.status.in_(NOT_YET_CONFIRMED),
+            typed_search(search, Registration.first_name, Registration.last_name, Registration.organisation))
+        .order_by(*BY_NAME).limit(LIST_LIMIT)).all()
+    return Door(list(expected), [tuple(row) for row in checked_in], *counts(event, forum_id), list(not_yet_confirmed))

@@ -16,7 +16,7 @@ from conference.documents.pdf import Metadata
 from conference.documents.printouts import BadgeSize, badge_chunks, programme_html
 from conference.documents.render import file_name, pdf_response, render_chunks
 from conference.events.models import Event
-from conference.registration.models import Registration
+from conference.registration.models import Registration, RegistrationStatus
 from conference.registration.services import attendance, forum_slots, listed_participants
 from conference.site.confirmation import ask_first, confirmed
 from conference.site.forms import Form
@@ -90,6 +90,19 @@ def download(event_id: int, name: str):
     event = g.event
     wanted = document(event, name)
     return pdf_response(render_chunks(wanted.chunks, wanted.metadata), wanted.download_name)
+
+
+@blueprint.get("/badges/<int:registration_id>.pdf")
+def badge(event_id: int, registration_id: int):
+    """One person's badge, printed at the door (someone let in there, a badge left at home): a sheet with that badge
+    in its first place, for the same inserts as the badges of everyone; also for the event's check-in helpers."""
+    event = g.event
+    registration = row_of_event_or_404(Registration, registration_id, event)
+    if registration.status != RegistrationStatus.CONFIRMED or registration.anonymised_at is not None:
+        abort(404)
+    [html] = badge_chunks(event, [registration], chosen(BadgeSize, "size", BadgeSize.SMALL))
+    return pdf_response(render_chunks([html], lists.metadata(event, _("Name badge"))),
+                        file_name(_("Name badge"), registration.last_name, registration.first_name))
 
 
 @blueprint.get("/preview/<any('sign-in-sheet', participants, badges, programme, certificate):name>.png")

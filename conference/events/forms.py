@@ -73,6 +73,10 @@ class EventForm(Form):
                                    description=_l("Mails then greet formally: “Sehr geehrte Frau Nowak”."))
     asks_academic_title = BooleanField(_l("Ask for an academic title (Dr., Prof.)"),
                                        description=_l("Shown in mails, on badges, certificates and lists."))
+    helpers_may_admit = BooleanField(
+        _l("Check-in helpers may admit people from the waiting list and walk-ins"),
+        description=_l("The event's organisers always may. Who is admitted this way has a place, also beyond the "
+                       "capacity."))
     participant_list_mode = SelectField(_l("Participant list"),
                                         choices=[SelectChoice(mode.value, mode.label) for mode in ParticipantListMode])
     privacy_text = TextAreaField(_l("Privacy notice"), [Optional(), Length(max=20000)],
@@ -112,7 +116,7 @@ class EventForm(Form):
             network_id=self.network_id.data or None,
             registration_opens_at=local(self.registration_opens_at.data),
             registration_closes_at=local(self.registration_closes_at.data),
-            requires_approval=self.requires_approval.data,
+            requires_approval=self.requires_approval.data, helpers_may_admit=self.helpers_may_admit.data,
             asks_salutation=self.asks_salutation.data, asks_academic_title=self.asks_academic_title.data,
             participant_list_mode=ParticipantListMode(self.participant_list_mode.data),
             retention_days=self.retention_days.data or DEFAULT_RETENTION_DAYS, capacity=self.capacity.data,
@@ -136,7 +140,8 @@ def event_form(event: Event | None) -> EventForm:
             "network_id": event.network_id or 0, "capacity": event.capacity,
             "registration_opens_at": naive(event.registration_opens_at),
             "registration_closes_at": naive(event.registration_closes_at),
-            "requires_approval": event.requires_approval, "participant_list_mode": event.participant_list_mode.value,
+            "requires_approval": event.requires_approval, "helpers_may_admit": event.helpers_may_admit,
+            "participant_list_mode": event.participant_list_mode.value,
             "asks_salutation": event.asks_salutation, "asks_academic_title": event.asks_academic_title,
             "retention_days": event.retention_days, "version": version(event),
             "certificate_extent": event.certificate_extent, "certificate_extent_unit": event.certificate_extent_unit.value,

@@ -91,6 +91,9 @@ class Event(db.Model):
     # certificates and lists then use ("Sehr geehrte Frau Dr. Nowak").
     asks_salutation: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     asks_academic_title: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # Check-in helpers may let in whom the list does not: people on the waiting list or awaiting approval, and
+    # walk-ins (the event's organisers always may).
+    helpers_may_admit: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     participant_list_mode: Mapped[ParticipantListMode] = mapped_column(
         str_enum(ParticipantListMode), default=ParticipantListMode.HIDDEN
     )

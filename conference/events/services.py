@@ -48,6 +48,7 @@ class EventDetails:
     requires_approval: bool = False
     asks_salutation: bool = True
     asks_academic_title: bool = True
+    helpers_may_admit: bool = False
     participant_list_mode: ParticipantListMode = ParticipantListMode.HIDDEN
     privacy_text: str = ""
     contact_name: str = ""

@@ -239,11 +239,13 @@ ACTIONS = {
     "cancel": lambda registration_id: services.cancel(registration_id, utcnow(), by_organiser=True),
     "promote": services.promote,
     "restore": lambda registration_id: services.restore(registration_id, utcnow()),
+    "admit": lambda registration_id: services.admit(registration_id, utcnow()),
 }
 
 
-# Actions that take a person's place away ask first (the list links to the question, not to the action).
-ASKED_FIRST = {"cancel", "reject"}
+# Actions that take a person's place away, or give one beyond the capacity, ask first (the list links to the
+# question, not to the action).
+ASKED_FIRST = {"cancel", "reject", "admit"}
 
 
 @blueprint.route("/<int:registration_id>/<action>", methods=["GET", "POST"])
@@ -257,14 +259,21 @@ def act(event_id: int, registration_id: int, action: str):
             abort(405)
         return render_template("manage/registration_action.html", event=event, registration=registration,
                                action=action, form=Form(), back=local_path(request.args["back"]) if request.args.get("back")
-                               else url_for(".index", event_id=event.id))
+                               else url_for(".index", event_id=event.id),
+                               question=services.admission_question(registration,
+                                                                    services.attendance(event.id)["checked_in"]))
     if Form().validate_on_submit():
         try:
             ACTIONS[action](registration.id)
         except services.RegistrationError as refused:
             flash(refused.message, "error")
         else:
-            flash(_("%(name)s: %(status)s.", name=registration.full_name, status=registration.status.label), "success")
+            done = _("%(name)s: %(status)s.", name=registration.full_name, status=registration.status.label)
+            if action == "admit":
+                inside = services.attendance(event.id)["checked_in"]
+                done = " ".join(filter(None, [_("%(name)s is confirmed and checked in.", name=registration.full_name),
+                                              services.room_note(event.capacity, inside)]))
+            flash(done, "success")
     back = request.form.get("back")
     return redirect(local_path(back) if back else url_for(".index", event_id=event.id), code=303)
 

@@ -20,6 +20,8 @@ class RegistrationStatus(LabelledEnum):
 # Registrations that hold a seat, and those that count as "registered" for one e-mail address.
 SEAT_HOLDING = (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED)
 ACTIVE = (*SEAT_HOLDING, RegistrationStatus.WAITLISTED)
+# Those the door lets in only when an organiser (or a helper they allow) admits them out of turn.
+NOT_YET_CONFIRMED = (RegistrationStatus.PENDING, RegistrationStatus.WAITLISTED)
 
 
 class QuestionKind(LabelledEnum):

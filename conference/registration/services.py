@@ -9,7 +9,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import abort, current_app
@@ -28,6 +28,7 @@ from conference.mail import services as mail
 from conference.registration.models import (
     ACTIVE,
     BY_NAME,
+    NOT_YET_CONFIRMED,
     SEAT_HOLDING,
     Answer,
     ForumChoice,
@@ -43,6 +44,7 @@ from conference.site import i18n, qr
 from conference.site.filters import clock
 
 CHECK_IN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread at the door
+CHECK_IN_OPENS_BEFORE = timedelta(hours=3)  # the door (conference.check_in) opens this long before the start
 
 
 class RegistrationError(Refusal):
@@ -251,27 +253,13 @@ def register(event_id: int, applicant: Applicant, now: datetime, by_organiser: b
         if email is None and not by_organiser:
             raise RegistrationError(_("Please enter your e-mail address."), field="email")
         submission = _hash(applicant.submission_key) if applicant.submission_key else ""
-        # The same form sent twice (a double click, a resent request): the first one's registration.
-        repeated = submission and db.session.scalar(sa.select(Registration).where(
-            Registration.event_id == event.id, Registration.submission_key == submission, Registration.status.in_(ACTIVE)))
-        if repeated and (email is None or repeated.email == email):
+        repeated = _sent_before(event, submission, email)
+        if repeated:
             return Outcome(repeated, repeated=True)
-        existing = None if email is None else db.session.scalar(
-            sa.select(Registration).where(
-                Registration.event_id == event.id, Registration.email == email, Registration.status.in_(ACTIVE)
-            )
-        )
+        existing = _active_registration(event, email)
         has_seat = event.capacity is None or seats_taken(event.id) < event.capacity
-        registration = Registration(
-            event=event,
-            status=_seat_status(event) if has_seat else RegistrationStatus.WAITLISTED,
-            email=email,
-            privacy_accepted_at=now,
-            check_in_code=new_check_in_code(),
-            submission_key=submission,
-            created_at=now,
-        )
-        new_link(registration)
+        registration = _new_registration(event, _seat_status(event) if has_seat else RegistrationStatus.WAITLISTED,
+                                         email, submission, now)
         # The same checks whether or not the address is registered: a refusal (a full forum, say)
         # must not tell a stranger which it is.
         _apply(registration, event, applicant)
@@ -284,6 +272,60 @@ def register(event_id: int, applicant: Applicant, now: datetime, by_organiser: b
             db.session.flush()
             record(AuditAction.REGISTRATION_ADDED, registration.full_name, event.id, registration.id)
     return Outcome(registration)
+
+
+class AlreadyRegistered(RegistrationError):
+    """The address has an active registration already: the door offers that one instead of making a second."""
+
+    def __init__(self, registration: Registration):
+        super().__init__(_("Someone is already registered with this e-mail address."), field="email")
+        self.registration = registration
+
+
+def walk_in(event_id: int, applicant: Applicant, now: datetime) -> Outcome:
+    """Someone without a registration at the door, registered by those who may admit: confirmed, also beyond the
+    capacity, and checked in at once, from the door's opening on; the usual confirmation with their link goes to the
+    address, if they gave one. Forums and the event's questions are not asked at the door (organisers can add them
+    to the registration later)."""
+    with row_locked(Event, event_id) as event:
+        if event.is_cancelled or now < event.starts_at - CHECK_IN_OPENS_BEFORE:
+            raise RegistrationError(_("People are admitted at the door only on the day of the event."))
+        email = applicant.email.strip().lower() or None
+        submission = _hash(applicant.submission_key) if applicant.submission_key else ""
+        repeated = _sent_before(event, submission, email)
+        if repeated:
+            return Outcome(repeated, repeated=True)
+        existing = _active_registration(event, email)
+        if existing is not None:
+            raise AlreadyRegistered(existing)
+        registration = _new_registration(event, RegistrationStatus.CONFIRMED, email, submission, now)
+        _apply_person(registration, applicant)
+        registration.checked_in_at = now
+        db.session.add(registration)
+        queue_mail(registration, "registered")
+        record(AuditAction.WALK_IN, registration.full_name, event.id, registration.id)
+    return Outcome(registration)
+
+
+def _new_registration(event: Event, status: RegistrationStatus, email: str | None, submission: str,
+                      now: datetime) -> Registration:
+    registration = Registration(event=event, status=status, email=email, privacy_accepted_at=now,
+                                check_in_code=new_check_in_code(), submission_key=submission, created_at=now)
+    new_link(registration)
+    return registration
+
+
+def _sent_before(event: Event, submission: str, email: str | None) -> Registration | None:
+    """The registration the same form made (a double click, a resent request), if it was sent before."""
+    repeated = submission and db.session.scalar(sa.select(Registration).where(
+        Registration.event_id == event.id, Registration.submission_key == submission, Registration.status.in_(ACTIVE)))
+    return repeated if repeated and (email is None or repeated.email == email) else None
+
+
+def _active_registration(event: Event, email: str | None) -> Registration | None:
+    """The registration of this address that is not cancelled or rejected, if there is one."""
+    return None if email is None else db.session.scalar(sa.select(Registration).where(
+        Registration.event_id == event.id, Registration.email == email, Registration.status.in_(ACTIVE)))
 
 
 def update(registration_id: int, applicant: Applicant, now: datetime, by_organiser: bool = False) -> Registration:
@@ -301,8 +343,7 @@ def update(registration_id: int, applicant: Applicant, now: datetime, by_organis
         _apply(registration, event, applicant)
         email = applicant.email.strip().lower()
         if by_organiser and registration.email is None and email:  # given later for someone registered by phone
-            if db.session.scalar(sa.select(Registration.id).where(
-                    Registration.event_id == event.id, Registration.email == email, Registration.status.in_(ACTIVE))):
+            if _active_registration(event, email) is not None:
                 raise RegistrationError(_("Someone is already registered with this e-mail address."), field="email")
             registration.email = email
             queue_mail(registration, "registered")  # their confirmation, with the link, now reaches them
@@ -372,6 +413,49 @@ def promote(registration_id: int) -> Registration:
         registration.status = _seat_status(event)
         _seated(registration, "promoted", AuditAction.REGISTRATION_PROMOTED)
     return registration
+
+
+def admit(registration_id: int, now: datetime) -> Registration:
+    """Let in someone on the waiting list or awaiting approval who stands at the door: confirmed out of turn, also
+    beyond the capacity (the organisers at the door see the room), and checked in, from the door's opening on.
+
+    No mail: they are told in person, and the link they have shows their confirmed place. Forums they wished
+    for stay theirs, as the door admits them beyond the capacity too.
+    """
+    registration = db.session.get(Registration, registration_id)
+    with row_locked(Event, registration.event_id) as event:
+        db.session.refresh(registration)
+        if event.is_cancelled or now < event.starts_at - CHECK_IN_OPENS_BEFORE:
+            raise RegistrationError(_("People are admitted at the door only on the day of the event."))
+        if registration.status == RegistrationStatus.CONFIRMED and registration.checked_in_at:  # two phones at once
+            raise RegistrationError(_("Already checked in at %(time)s.", time=clock(registration.checked_in_at)))
+        if registration.status not in NOT_YET_CONFIRMED:
+            raise RegistrationError(_("Only someone on the waiting list or awaiting approval is admitted this way: "
+                                      "%(status)s.", status=registration.status.label))
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.checked_in_at = now
+        record(AuditAction.ADMITTED, registration.full_name, event.id, registration.id)
+    return registration
+
+
+def admission_question(registration: Registration, inside: int) -> tuple[str, str]:
+    """What is asked before admitting someone out of turn, and what it tells of the consequences (``inside``: how
+    many are in)."""
+    capacity = registration.event.capacity
+    room = "" if capacity is None else ngettext(
+        "The room holds %(capacity)s; %(num)s is in.", "The room holds %(capacity)s; %(num)s are in.", inside,
+        capacity=capacity)
+    return (_("Admit %(name)s anyway?", name=registration.full_name),
+            " ".join(filter(None, [_("%(status)s. The registration is confirmed out of turn, also beyond the capacity, "
+                                     "and checked in; the log records it.", status=registration.status.label), room])))
+
+
+def room_note(capacity: int | None, inside: int) -> str:
+    """What the door and the overview say when more people are in than the room holds (the capacity), else ""."""
+    if capacity is None or inside <= capacity:
+        return ""
+    return ngettext("Above capacity: the room holds %(capacity)s, and %(num)s is in.",
+                    "Above capacity: the room holds %(capacity)s, and %(num)s are in.", inside, capacity=capacity)
 
 
 def attendance(event_id: int) -> dict[str, int]:
@@ -461,8 +545,15 @@ def cancelling_allowed(registration: Registration, now: datetime) -> bool:
 
 
 def _apply(registration: Registration, event: Event, applicant: Applicant) -> None:
+    _apply_person(registration, applicant)
+    _set_answers(registration, event, applicant.answers)
+    _set_forums(registration, event, applicant.forums)
+
+
+def _apply_person(registration: Registration, applicant: Applicant) -> None:
     registration.first_name = applicant.first_name.strip()
     registration.last_name = applicant.last_name.strip()
+    event = registration.event
     if event.asks_salutation:  # (a form that does not ask leaves what was given before)
         registration.salutation = Salutation(applicant.salutation) if applicant.salutation in {
             salutation.value for salutation in Salutation} else Salutation.NONE
@@ -473,8 +564,6 @@ def _apply(registration: Registration, event: Event, applicant: Applicant) -> No
     registration.phone = applicant.phone.strip()
     registration.locale = applicant.locale
     registration.listed_as_participant = applicant.listed_as_participant
-    _set_answers(registration, event, applicant.answers)
-    _set_forums(registration, event, applicant.forums)
 
 
 def _seat_status(event: Event) -> RegistrationStatus:
@@ -598,6 +687,7 @@ def dashboard(event: Event) -> dict:
     forums = [(item, forum_seats_taken(item)) for slot in forum_slots(event) for item in slot.items]
     return {
         **counts, "seated": seated, "capacity": event.capacity,
+        "room_note": room_note(event.capacity, counts["checked_in"]),
         "seats_left": None if event.capacity is None else max(0, event.capacity - seated),
         "per_day": [(date.fromisoformat(str(day)), number) for day, number in per_day], "forums": forums,
     }

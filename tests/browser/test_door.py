@@ -5,6 +5,7 @@ The demo's event of today ("Fachtag: Anerkennung in der Praxis") has people expe
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -16,7 +17,7 @@ from conference.extensions import db
 from conference.registration.models import Registration
 from conference.registration.services import link_token
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, screenshot, serious_accessibility_violations, open_workspace, log_in_as_demo_organiser
-from tests.reading import codes_in
+from tests.reading import codes_in, codes_in_pdf
 
 pytestmark = pytest.mark.browser
 
@@ -211,3 +212,88 @@ def test_without_a_camera_the_door_says_so_and_typing_still_works(page, live_ser
     page.get_by_label("Check-in-Code").fill(person["code"])
     page.keyboard.press("Enter")
     expect(page.get_by_role("alert")).to_contain_text("Bereits eingecheckt")
+
+
+def fits_without_scrolling_sideways(page) -> None:
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], f"{widths[0]} px wide at {widths[1]} px"
+
+
+def test_at_a_phone_s_door_an_organiser_admits_the_waiting_and_a_walk_in_prints_a_badge_and_invites_a_helper(
+        page, live_server, live_app, mailbox):
+    waiting = registration_of(live_app, "Çelik")
+    open_door(page, live_server)
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    # Someone on the waiting list stands at the door: the scan refuses them, the organiser lets them in after all.
+    page.get_by_label("Check-in-Code").fill(waiting["code"])
+    page.get_by_role("button", name="Einchecken", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("Kein Einlass: Auf der Warteliste.")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    page.get_by_role("button", name=re.compile(rf"^Trotzdem einlassen\s*: {waiting['name']}")).click()
+    expect(page.get_by_role("alert")).to_contain_text("Außer der Reihe eingelassen: willkommen!")
+    expect(page.get_by_role("alert")).to_contain_text(waiting["name"])
+    assert re.fullmatch(rf"{waiting['name']} trotzdem einlassen\? Auf der Warteliste\. Die Anmeldung wird außer der "
+                        r"Reihe bestätigt, .* Der Raum fasst 12; eingecheckt sind \d+\.", asked[0])
+    assert registration_of(live_app, "Çelik")["checked_in"]
+    expect(page).to_have_url(re.compile(r"/check-in/$"))  # reloading shows the door, it does not admit again
+    fits_without_scrolling_sideways(page)
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "44-door-admitted-from-the-waiting-list")
+
+    # Someone without a registration: registered and let in at once, and given a badge.
+    page.get_by_text("Person ohne Anmeldung aufnehmen").click()
+    page.get_by_label("Vorname", exact=True).fill("Mariam")
+    page.get_by_label("Nachname", exact=True).fill("Haidari")
+    page.get_by_label("Organisation", exact=True).fill("Migrationsberatung Rostock")
+    page.get_by_label("Die Person hat den Datenschutzhinweisen zugestimmt (mündlich am Einlass).").check()
+    fits_without_scrolling_sideways(page)
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "45-door-walk-in")
+    page.get_by_role("button", name="Anmelden und einchecken").click()
+    expect(page.get_by_role("alert")).to_contain_text("Angemeldet und eingecheckt: willkommen!")
+    expect(page.get_by_role("alert")).to_contain_text("Mariam Haidari")
+    walked_in = registration_of(live_app, "Haidari")
+    assert walked_in["checked_in"]
+    fits_without_scrolling_sideways(page)
+    screenshot(page, "46-door-walk-in-admitted")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Namensschild drucken").click()
+    [[code]] = codes_in_pdf(Path(download.value.path()).read_bytes())
+    assert (code.text, code.standard_qr) == (walked_in["code"], True)
+
+    # A helper for the door, invited by mail.
+    page.get_by_label("Name", exact=True).fill("Jana Einlass")
+    page.get_by_label("E-Mail-Adresse", exact=True).fill("jana.einlass@example.org")
+    page.get_by_role("button", name="Einladen").click()
+    expect(page.get_by_text("jana.einlass@example.org hat einen Link erhalten")).to_be_visible()
+    expect(page.locator("#helpers")).to_contain_text("Jana Einlass")
+    fits_without_scrolling_sideways(page)
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "47-door-helper-invited")
+    [welcome] = mailbox.to("jana.einlass@example.org")
+    assert welcome["Subject"] == "Ihr Konto für den Check-in"
+    link = re.search(r"http://127\.0\.0\.1:\d+/login/reset/\S+", welcome.get_content()).group(0)
+
+    page.context.clear_cookies()
+    page.goto(link)
+    page.get_by_label("Neues Passwort", exact=True).fill("tuer-und-tor-2026")
+    page.get_by_label("Neues Passwort wiederholen").fill("tuer-und-tor-2026")
+    page.get_by_role("button", name="Passwort speichern").click()
+    page.get_by_label("E-Mail-Adresse").fill("jana.einlass@example.org")
+    page.get_by_label("Passwort").fill("tuer-und-tor-2026")
+    page.get_by_role("button", name="Anmelden").click()
+    page.get_by_role("link", name=re.compile(rf"^Check-in\s*: {TODAY}$")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(TODAY)
+    expect(page.get_by_text("Check-in-Hilfen")).to_have_count(0)  # the organisers' part of the page
+    person = registration_of(live_app, "Lewandowska")
+    page.get_by_label("Name oder Organisation").fill("lewandowska")
+    page.get_by_role("button", name="Suchen").click()
+    page.get_by_role("button", name=re.compile(rf"^Einchecken\s*: {person['name']}")).click()
+    expect(page.get_by_role("alert")).to_contain_text("Eingecheckt: willkommen!")
+    assert registration_of(live_app, "Lewandowska")["checked_in"]
+    fits_without_scrolling_sideways(page)
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "48-door-helper-checks-in")
+    page.context.clear_cookies()

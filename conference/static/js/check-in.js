@@ -13,10 +13,14 @@ document.addEventListener("DOMContentLoaded", () => {
   const recentList = document.getElementById("recent-list");
   const sentSection = document.getElementById("sent");
   const sentList = document.getElementById("sent-list");
+  const admitForm = document.getElementById("admit-form");
+  const badgeLink = document.getElementById("badge-link");
   const storageKey = `check-in-queue-${door.dataset.event}`;
   const BATCH = 50; // scans per request (the server takes at most 100)
   let csrfToken = door.dataset.csrf;
   let sending = false;
+  // A page answering a form (an admission) has that form's address: reloading it shows the door, not the form again.
+  window.history.replaceState(null, "", door.dataset.url);
 
   const loadQueue = () => JSON.parse(localStorage.getItem(storageKey) || "[]");
   const saveQueue = (queue) => localStorage.setItem(storageKey, JSON.stringify(queue));
@@ -45,6 +49,16 @@ document.addEventListener("DOMContentLoaded", () => {
     result.querySelector(".check-in-result__message").textContent = outcome.message;
     result.querySelector(".check-in-result__name").textContent = outcome.name || "";
     result.querySelector(".check-in-result__detail").textContent = outcome.detail || "";
+    for (const earlier of result.querySelectorAll("[data-this-answer]")) earlier.remove();
+    badgeLink.parentElement.hidden = !outcome.badge;
+    if (outcome.badge) badgeLink.href = outcome.badge;
+    if (admitForm) admitForm.hidden = !outcome.admit;
+    if (outcome.admit) {
+      admitForm.action = outcome.admit.url;
+      admitForm.dataset.confirm = outcome.admit.confirm;
+      admitForm.querySelector("input[name=csrf_token]").value = csrfToken;
+      document.getElementById("admit-name").textContent = outcome.admit.name;
+    }
   };
 
   // The lists and counts as the server has them now.
@@ -52,11 +66,11 @@ document.addEventListener("DOMContentLoaded", () => {
     const response = await fetch(window.location.href, { headers: { Accept: "text/html" } });
     if (!response.ok) return;
     const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
-    for (const id of ["door-lists", "count-in", "count-expected"]) {
+    for (const id of ["door-lists", "count-in", "count-expected", "room-note"]) {
       const replacement = fresh.getElementById(id);
       if (replacement) document.getElementById(id).replaceWith(replacement);
     }
-    bindListForms();
+    bindForms(document.getElementById("door-lists"));
   };
 
   const post = (scans) => fetch(door.dataset.scansUrl, {
@@ -161,20 +175,27 @@ document.addEventListener("DOMContentLoaded", () => {
     scan(code);
   });
 
-  const bindListForms = () => {
-    for (const listForm of document.querySelectorAll("form.js-scan")) {
+  // Forms in ``root``: a list's "Check in" is a scan; what asks first asks here, so the server need not ask again.
+  const bindForms = (root) => {
+    for (const listForm of root.querySelectorAll("form.js-scan")) {
       listForm.addEventListener("submit", (submitted) => {
         submitted.preventDefault();
         scan(listForm.querySelector("input[name=code]").value);
       });
     }
-    for (const undoForm of document.querySelectorAll("form.js-confirm")) {
-      undoForm.addEventListener("submit", (submitted) => {
-        if (!window.confirm(undoForm.dataset.confirm)) submitted.preventDefault();
+    for (const askingForm of root.querySelectorAll("form.js-confirm")) {
+      askingForm.addEventListener("submit", (submitted) => {
+        if (!window.confirm(askingForm.dataset.confirm)) {
+          submitted.preventDefault();
+          return;
+        }
+        const answer = askingForm.querySelector("input[name=confirmed]") || document.createElement("input");
+        Object.assign(answer, { type: "hidden", name: "confirmed", value: "1" });
+        askingForm.append(answer);
       });
     }
   };
-  bindListForms();
+  bindForms(document);
 
   window.addEventListener("online", flush);
   setInterval(flush, 10000);

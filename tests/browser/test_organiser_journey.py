@@ -4,17 +4,21 @@ import re
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from conference.accounts.models import User, UserRole
 from conference.database import utcnow
 from conference.demo.data import BERLIN
+from conference.events.models import Event
+from conference.registration.models import Registration
 from conference.extensions import db
 from tests.browser.conftest import add_hotel_questions, screenshot, serious_accessibility_violations
 
 pytestmark = pytest.mark.browser
 
 TITLE = "Fachtagung: Vielfalt als Stärke"
+TODAY = "Fachtag: Anerkennung in der Praxis"
 LOGO = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
 
 
@@ -172,3 +176,73 @@ def test_a_new_organiser_builds_an_event_from_nothing_and_runs_its_registration(
             expect(navigation.get_by_role("link", name=other, exact=True)).to_have_attribute(
                 "href", re.compile(r"/manage/events/\d+/"))
         expect(navigation.get_by_role("link", name=section, exact=True)).to_have_attribute("aria-current", "page")
+
+
+def test_an_organiser_writes_to_everyone_in_two_languages_and_deletes_a_persons_data_after_being_asked(
+        page, live_server, live_app, mailbox):
+    """Issue "the second conference", defects 1–3 as an organiser meets them: a message's placeholders are filled
+    and each person gets their language; deleting a person's data asks first, with the reason, and says what goes."""
+    from conference.registration import services
+    from tests.browser.conftest import log_in_as_demo_organiser, open_workspace
+    from tests.conftest import applicant
+
+    with live_app.app_context():
+        event_id = db.session.scalar(sa.select(Event.id).where(Event.title == TODAY))
+        forums = [slot.items[0].id for slot in services.forum_slots(db.session.get(Event, event_id))]
+        for person in (applicant(first_name="Erika", last_name="Nowak", email="erika.nowak@example.org",
+                                 salutation="frau", academic_title="Dr.", forums=forums),
+                       applicant(first_name="John", last_name="Smith", email="john.smith@example.org", locale="en",
+                                 salutation="herr", forums=forums),
+                       applicant(first_name="Karla", last_name="Löschbar", email="karla.loeschbar@example.org",
+                                 forums=forums)):
+            services.register(event_id, person, utcnow(), by_organiser=True)
+        date_text = format_date_de(db.session.get(Event, event_id).starts_at)
+        db.session.remove()
+    mailbox.messages.clear()
+
+    log_in_as_demo_organiser(page, live_server)
+    open_workspace(page, live_server, TODAY, "E-Mails")
+    page.get_by_label("An", exact=True).select_option("active")  # (the event is full: they wait)
+    page.get_by_label("Betreff", exact=True).fill("Wichtige Hinweise zur Anreise am {date}")
+    page.get_by_label("Nachricht", exact=True).fill("Wir beginnen um {start} Uhr, {address}.")
+    page.get_by_label("Betreff auf Englisch").fill("Travel notes for {date}")
+    page.get_by_label("Nachricht auf Englisch").fill("We begin at {start}, {address}.")
+    page.get_by_role("button", name="Vorschau").click()
+    expect(page.get_by_text(f"Wichtige Hinweise zur Anreise am {date_text}")).to_be_visible()  # filled in the preview
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "66-message-preview-two-languages")
+    page.get_by_role("button", name=re.compile(r"^An \d+ Personen senden$")).click()
+    expect(page.get_by_role("status")).to_contain_text("Ihre Nachricht ist an")
+
+    [german] = mailbox.to("erika.nowak@example.org")
+    assert german["Subject"] == f"Wichtige Hinweise zur Anreise am {date_text}"
+    assert german.get_content().startswith("Sehr geehrte Frau Dr. Nowak,") and "{" not in german.get_content()
+    [english] = mailbox.to("john.smith@example.org")
+    assert english["Subject"].startswith("Travel notes for ") and english.get_content().startswith("Dear Mr Smith,")
+    assert "Guten Tag" not in english.get_content() and "Ihre Anmeldung" not in english.get_content()
+
+    open_workspace(page, live_server, TODAY, "Anmeldungen")
+    page.get_by_label("Name, E-Mail oder Organisation").fill("Löschbar")
+    page.get_by_label("Name, E-Mail oder Organisation").press("Enter")
+    page.get_by_role("link", name="Karla Löschbar", exact=True).click()
+    page.get_by_role("link", name="Daten der Person löschen …").click()  # a question, not the deletion
+    expect(page.get_by_role("heading", level=1)).to_have_text("Die Daten von Karla Löschbar löschen?")
+    expect(page.get_by_text("Das lässt sich nicht rückgängig machen.")).to_be_visible()
+    page.get_by_role("button", name="Ja, Daten löschen").click()
+    expect(page.get_by_role("link", name=re.compile("^Grund: Bitte nennen Sie den Grund"))).to_be_visible()  # not deleted
+    page.get_by_label("Grund").fill("Wunsch per E-Mail vom 2. Dezember")
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "67-delete-a-persons-data-asked-first")
+    page.get_by_role("button", name="Ja, Daten löschen").click()
+    expect(page.get_by_text("Die Daten der Person wurden gelöscht.")).to_be_visible()
+    expect(page.get_by_text("Auf Anfrage: Wunsch per E-Mail vom 2. Dezember")).to_be_visible()
+    with live_app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).where(Registration.last_name == "Löschbar")) == 0
+        db.session.remove()
+
+
+def format_date_de(moment) -> str:
+    from flask_babel import format_date, force_locale
+
+    with force_locale("de"):
+        return format_date(moment, "long")

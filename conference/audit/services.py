@@ -12,13 +12,16 @@ from conference.extensions import db
 
 
 def record(action: AuditAction, subject: str, event_id: int | None = None, registration_id: int | None = None,
-           changed_fields: list[str] = (), changed_values: dict[str, tuple] | None = None) -> None:
-    """Note a change, made by the logged-in user if there is one; called inside the ``write_transaction``
+           changed_fields: list[str] = (), changed_values: dict[str, tuple] | None = None,
+           by_registrant: bool = False) -> None:
+    """Note a change, made by the logged-in user if there is one, or ``by_registrant`` through their link (an
+    organiser trying a registrant's link is not taken for its owner); called inside the ``write_transaction``
     of the change, it commits (or not) with it."""
-    user_id = current_user.id if has_request_context() and current_user.is_authenticated else None
+    user_id = current_user.id if has_request_context() and current_user.is_authenticated and not by_registrant else None
     with write_transaction():
-        db.session.add(AuditEntry(user_id=user_id, event_id=event_id, registration_id=registration_id,
-                                  action=action, subject=subject[:300], changed_fields=list(changed_fields),
+        db.session.add(AuditEntry(user_id=user_id, by_registrant=by_registrant, event_id=event_id,
+                                  registration_id=registration_id, action=action, subject=subject[:300],
+                                  changed_fields=list(changed_fields),
                                   changed_values={name: [_shown(before), _shown(after)]
                                                   for name, (before, after) in (changed_values or {}).items()}))
 

@@ -157,7 +157,7 @@ def _anonymise(registrations: list[Registration], now: datetime) -> None:
     db.session.execute(sa.update(AuditEntry).where(sa.or_(
         AuditEntry.registration_id.in_(ids),
         sa.and_(AuditEntry.event_id.in_(event_ids), AuditEntry.action.in_([action for action in AuditAction if action.startswith("registration.")]), AuditEntry.subject.in_(names)),
-    )).values(subject="", changed_fields=[]))
+    )).values(subject="", changed_fields=[], changed_values={}))
     # Finished certificate jobs of these events hold everybody's certificates: they go (they can be made again).
     for job in db.session.scalars(sa.select(DocumentJob).where(DocumentJob.event_id.in_(event_ids), DocumentJob.stored_name.is_not(None))):
         (jobs.folder() / job.stored_name).unlink(missing_ok=True)

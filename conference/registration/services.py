@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import abort, current_app
-from flask_babel import format_date, gettext as _, ngettext
+from flask_babel import format_date, get_locale, gettext as _, lazy_gettext as _l, ngettext
 
 from conference.agenda.models import AgendaItem, AgendaItemKind
 from conference.agenda.services import TimeSlot, time_slots
@@ -38,7 +38,7 @@ from conference.registration.models import (
 from conference.registration.questions import asked, fits, is_shown
 from conference.rules import Refusal
 from conference.site import i18n, qr
-from conference.site.filters import clock
+from conference.site.filters import clock, time_range
 
 CHECK_IN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread at the door
 
@@ -223,6 +223,17 @@ def _set_answers(registration: Registration, event: Event, answers: dict[int, ob
 
 # --- changes ---------------------------------------------------------------------------------
 
+# What the log names a changed field by: the label its form shows.
+FIELD_LABELS = {"first_name": _l("First name"), "last_name": _l("Last name"), "email": _l("E-mail address"),
+                "organisation": _l("Organisation"), "function": _l("Function or role"), "phone": _l("Phone"),
+                "listed_as_participant": _l("Participant list")}
+# Fields whose values the log keeps before and after, besides the forums (titles of the event's own): the consent
+# to be listed, which organisers may have to show was given or withdrawn (Art. 7(1) DSGVO). Names, address, phone
+# and answers are the person's own data, and answers to choice questions too: they can tell of health or belief
+# (dietary needs, access) – the log names those fields only.
+LOGGED_VALUES = {"listed_as_participant"}
+
+
 def register(event_id: int, applicant: Applicant, now: datetime, by_organiser: bool = False) -> Outcome:
     """Register, or put on the waiting list when the event is full.
 
@@ -275,10 +286,10 @@ def register(event_id: int, applicant: Applicant, now: datetime, by_organiser: b
 
 
 def update(registration_id: int, applicant: Applicant, now: datetime, by_organiser: bool = False) -> Registration:
-    """Change a registration's details, answers and forums while changes are open; an address is never changed,
-    only given to someone an organiser registered without one.
+    """Change a registration's details, answers and forums while changes are open; organisers may change any
+    registration that is not cancelled, also after registration closed, and correct its address (``_readdress``).
 
-    Organisers may change any registration that is not cancelled, also after registration closed.
+    The log names the fields that changed, as the one who changed them read them (see ``_as_read``).
     """
     registration = db.session.get(Registration, registration_id)
     with row_locked(Event, registration.event_id) as event:
@@ -286,17 +297,44 @@ def update(registration_id: int, applicant: Applicant, now: datetime, by_organis
         allowed = registration.is_active if by_organiser else changes_allowed(registration, now)
         if not allowed:
             raise RegistrationError(_("This registration can no longer be changed."))
+        before = _as_read(registration, event)
         _apply(registration, event, applicant)
-        email = applicant.email.strip().lower()
-        if by_organiser and registration.email is None and email:  # given later for someone registered by phone
-            if db.session.scalar(sa.select(Registration.id).where(
-                    Registration.event_id == event.id, Registration.email == email, Registration.status.in_(ACTIVE))):
-                raise RegistrationError(_("Someone is already registered with this e-mail address."), field="email")
-            registration.email = email
-            _queue_mail(registration, "registered")  # their confirmation, with the link, now reaches them
-        if by_organiser:
-            record(AuditAction.REGISTRATION_CHANGED, registration.full_name, event.id, registration.id)
+        if by_organiser and registration.email is None and applicant.email.strip():  # given later, e.g. by phone
+            _readdress(registration, event, applicant.email)
+        after = _as_read(registration, event)
+        changed = [(key, label, before[key][1], value) for key, (label, value) in after.items()
+                   if before[key][1] != value]
+        if changed:
+            record(AuditAction.REGISTRATION_CHANGED, registration.full_name, event.id, registration.id,
+                   changed_fields=[label for _key, label, _old, _new in changed],
+                   changed_values={label: (old, new) for key, label, old, new in changed
+                                   if key in LOGGED_VALUES or key.startswith("forum_")},
+                   by_registrant=not by_organiser)
     return registration
+
+
+def _as_read(registration: Registration, event: Event) -> dict[str, tuple[str, object]]:
+    """Each field of the registration's form: its label as the reader of the form reads it, and its value."""
+    fields = {name: (str(label), getattr(registration, name)) for name, label in FIELD_LABELS.items()}
+    chosen = {choice.agenda_item.id for choice in registration.forum_choices}  # a new choice has no agenda_item_id yet
+    for index, slot in enumerate(forum_slots(event)):
+        fields[f"forum_{index}"] = (f"{_('Forum')} {time_range(slot.starts_at, slot.ends_at)}",
+                                    next((item.title for item in slot.items if item.id in chosen), None))
+    answers = {answer.question_id: answer.value for answer in registration.answers}
+    for question in asked(event):
+        fields[f"question_{question.id}"] = (question.text(get_locale().language, "label"), answers.get(question.id))
+    return fields
+
+
+def _readdress(registration: Registration, event: Event, typed: str) -> None:
+    """An organiser gives an address to someone registered without one: their confirmation, with the link, now
+    reaches them."""
+    email = typed.strip().lower()
+    if db.session.scalar(sa.select(Registration.id).where(
+            Registration.event_id == event.id, Registration.email == email, Registration.status.in_(ACTIVE))):
+        raise RegistrationError(_("Someone is already registered with this e-mail address."), field="email")
+    registration.email = email
+    _queue_mail(registration, "registered")
 
 
 def cancel(registration_id: int, now: datetime, by_organiser: bool = False) -> Registration:
@@ -310,7 +348,8 @@ def cancel(registration_id: int, now: datetime, by_organiser: bool = False) -> R
         registration.cancelled_at = now
         _queue_mail(registration, "cancelled_by_organisers" if by_organiser else "cancelled")
         fill_free_seats(event)
-        record(AuditAction.REGISTRATION_CANCELLED, registration.full_name, event.id, registration.id)
+        record(AuditAction.REGISTRATION_CANCELLED, registration.full_name, event.id, registration.id,
+               by_registrant=not by_organiser)
     return registration
 
 

@@ -1,5 +1,7 @@
 """The log of changes is written by the operation itself, in the same commit as the change."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -9,6 +11,7 @@ from conference.events.models import Event, EventStatus
 from conference.extensions import db
 from conference.registration import services
 from conference.registration.models import Registration, RegistrationStatus
+from conference.site.filters import time_range
 from tests.conftest import applicant, form_token, log_in
 
 
@@ -103,3 +106,60 @@ def test_an_event_change_shows_before_and_after_and_administrators_read_every_ev
     assert "Fachtagung Vielfalt</a>" in by_organiser and "Amina Said" not in by_organiser
     assert client.get("/manage/log", query_string={"action": "<script>", "event": "x", "page": "-5"}).status_code == 200
     assert client.get("/manage/log", query_string={"event": "9" * 30, "user": "-" + "9" * 30}).status_code == 200
+
+
+def test_a_registrants_own_change_is_logged_with_the_fields_as_they_read_them_and_values_only_of_forums(
+        client, make_event, make_forums, make_question):
+    from conference.registration.models import QuestionKind
+    from tests.conftest import form_as_sent
+
+    event = make_event()
+    first, second = make_forums(event, 10, 10)
+    diet = make_question(event, label="Ernährung", kind=QuestionKind.SINGLE_CHOICE, options=["vegetarisch", "vegan"])
+    remark = make_question(event, label="Anmerkung", kind=QuestionKind.TEXT)
+    person = services.register(event.id, applicant(first_name="Amal", last_name="Haddad", forums=[first.id],
+                                                   answers={diet.id: "vegetarisch", remark.id: "Rollstuhl"}),
+                               utcnow()).registration
+    token = services.link_token(person)
+    url = f"/registrations/{token}/edit"
+    sent = form_as_sent(client.get(url).get_data(as_text=True)) | {
+        "forum_0": str(first.id), f"question_{diet.id}": "vegetarisch"}  # radios: the chosen ones
+
+    assert client.post(url, data=sent).status_code == 303  # saved unchanged
+    assert db.session.scalars(sa.select(AuditEntry)).all() == []  # nothing changed, nothing logged
+    changed = sent | {"first_name": "Amala", "forum_0": str(second.id), f"question_{diet.id}": "vegan",
+                      f"question_{remark.id}": "Rollstuhl, Begleitperson", "listed_as_participant": "y"}
+    assert client.post(url, data=changed).status_code == 303
+
+    [entry] = db.session.scalars(sa.select(AuditEntry)).all()
+    assert (entry.action, entry.user_id, entry.by_registrant, entry.registration_id, entry.subject) == (
+        AuditAction.REGISTRATION_CHANGED, None, True, person.id, "Amala Haddad")
+    with client.application.test_request_context():
+        slot = time_range(first.starts_at, first.ends_at)
+    assert entry.changed_fields == ["Vorname", "Teilnehmendenliste", f"Forum {slot}", "Ernährung", "Anmerkung"]
+    assert list(entry.changed_values.values()) == [["Nein", "Ja"], ["Forum 1", "Forum 2"]]
+    everything = str((entry.subject, entry.changed_fields, entry.changed_values))
+    assert not any(word in everything for word in ("Amal ", "vegan", "vegetarisch", "Rollstuhl"))
+
+
+def test_an_organisers_change_names_them_and_the_log_tells_the_person_themselves_from_the_system(
+        client, make_event, make_user):
+    event = make_event(capacity=1)
+    person = services.register(event.id, applicant(first_name="Olga", last_name="Melnyk"), utcnow()).registration
+    waiting = services.register(event.id, applicant(first_name="Karim", last_name="Haddad"), utcnow()).registration
+    token = services.link_token(person)
+    cancel = f"/registrations/{token}/cancel"
+    client.post(cancel, data={"csrf_token": form_token(client, cancel)})
+    organiser = make_user(events=[event])
+    log_in(client, organiser)
+    url = f"/manage/events/{event.id}/registrations/{waiting.id}"
+    client.post(url, data={"csrf_token": form_token(client, url), "first_name": "Karim", "last_name": "Haddad-Said",
+                           "email": waiting.email, "phone": "0385 123"})
+
+    changed = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == AuditAction.REGISTRATION_CHANGED))
+    assert (changed.user_id, changed.by_registrant, changed.changed_fields, changed.changed_values) == (
+        organiser.id, False, ["Nachname", "Telefon"], {})
+    rows = re.findall(r"<tr><td>.*?</tr>", client.get(f"/manage/events/{event.id}/log").get_data(as_text=True), re.S)
+    who = [re.findall(r"<td>(.*?)</td>", row, re.S)[1] for row in rows]
+    # Newest first: the organiser's change, Olga's own cancellation, Karim moved up by the system (before it).
+    assert who == [organiser.name, "die Person selbst", "ohne Konto"]

@@ -231,9 +231,14 @@ def test_deleting_a_person_leaves_no_old_name_no_certificate_file_no_mail_file_a
     client.post(mail_url, data={"csrf_token": form_token(client, mail_url), "audience": "checked_in", "send": "1",
                                 "subject": "Ihre Bescheinigung, Frau Vormals", "body": "Liebe Frau Neumann, …"})
 
+    about_her = sa.select(AuditEntry).where(AuditEntry.registration_id == person.id)
+    assert ["Nachname"] in [entry.changed_fields for entry in db.session.scalars(about_her)]
+
     privacy.delete_on_request(person.id, utcnow(), organiser.id)
 
     assert db.session.scalar(sa.select(BulkMessage)) is None  # sent to her alone: gone with her data
+    assert all((entry.subject, entry.changed_fields, entry.changed_values) == ("", [], {})
+               for entry in db.session.scalars(about_her, execution_options={"populate_existing": True}))
     assert not db.session.scalars(sa.select(AuditEntry).where(
         sa.or_(AuditEntry.subject.like("%Vormals%"), AuditEntry.subject.like("%Neumann%")))).all()
     assert client.get(job_url + "/download").status_code == 404
@@ -244,6 +249,20 @@ def test_deleting_a_person_leaves_no_old_name_no_certificate_file_no_mail_file_a
         for path in (database, database.with_name(database.name + "-wal")):
             if path.is_file():
                 assert b"ingeborg@example.org" not in path.read_bytes() and b"Vormals" not in path.read_bytes(), path
+
+
+def test_a_registrants_own_changes_leave_the_log_with_their_data(client, make_event, make_forums):
+    event = make_event()
+    first, second = make_forums(event, 10, 10)
+    person = services.register(event.id, applicant(first_name="Ingeborg", forums=[first.id]), utcnow()).registration
+    services.update(person.id, applicant(first_name="Inge", forums=[second.id]), utcnow())
+    [entry] = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.registration_id == person.id)).all()
+    assert entry.by_registrant and entry.changed_values and "Vorname" in entry.changed_fields
+
+    privacy.delete_on_request(person.id, utcnow())
+
+    db.session.refresh(entry)
+    assert (entry.subject, entry.changed_fields, entry.changed_values) == ("", [], {})
 
 
 def test_a_deletion_sent_twice_at_once_is_made_and_recorded_once(make_event):

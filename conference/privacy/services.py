@@ -30,7 +30,7 @@ def export(registration: Registration) -> dict:
     """Everything stored about one registration, as a person may ask for it (Art. 15 and 20 DSGVO)."""
     event = registration.event
     certificate = db.session.scalar(sa.select(Certificate).where(Certificate.registration_id == registration.id))
-    mails = db.session.scalars(sa.select(OutgoingMail).where(OutgoingMail.recipient == registration.email)
+    mails = db.session.scalars(sa.select(OutgoingMail).where(registration_services.mails_about([registration.id]))
                                .order_by(OutgoingMail.id)).all()
     return {
         "event": {"title": event.title, "starts_at": event.starts_at.isoformat(), "ends_at": event.ends_at.isoformat(),
@@ -52,10 +52,10 @@ def export(registration: Registration) -> dict:
         "answers": [{"question": answer.question.label, "answer": answer.value} for answer in registration.answers],
         "forums": [choice.agenda_item.title for choice in registration.forum_choices],
         "certificate": {"number": certificate.number, "issued_at": certificate.issued_at.isoformat()} if certificate else None,
-        "mails": [{"kind": mail.context.get("reason", mail.builder), "status": mail.status,
+        "mails": [{"kind": mail.context.get("reason", mail.builder), "to": mail.recipient, "status": mail.status,
                    "created_at": mail.created_at.isoformat(), "sent_at": mail.sent_at.isoformat() if mail.sent_at else None,
                    **_bulk_text(mail.context)}
-                  for mail in mails if mail.context.get("registration_id") == registration.id],
+                  for mail in mails],
         "log": [{"action": str(entry.action.label), "at": entry.at.isoformat()}
                 for entry in db.session.scalars(sa.select(AuditEntry).where(sa.or_(
                     AuditEntry.registration_id == registration.id,
@@ -82,7 +82,7 @@ def messages_only_to(registration: Registration) -> list[BulkMessage]:
     return list(db.session.scalars(
         sa.select(BulkMessage).where(BulkMessage.event_id == registration.event_id, BulkMessage.recipients == 1,
                                      sa.exists().where(OutgoingMail.batch == sa.literal("bulk-") + sa.cast(BulkMessage.id, sa.String),
-                                                       OutgoingMail.recipient == registration.email))
+                                                       registration_services.mails_about([registration.id])))
         .order_by(BulkMessage.id)))
 
 
@@ -145,13 +145,14 @@ def _anonymise(registrations: list[Registration], now: datetime) -> None:
     if not registrations:
         return
     ids = [registration.id for registration in registrations]
-    addresses = {registration.email for registration in registrations}
+    mails = db.session.scalars(sa.select(OutgoingMail).where(registration_services.mails_about(ids))).all()
+    # Also an address an organiser corrected since: the mails that went to it name it.
+    addresses = {registration.email for registration in registrations} | {mail.recipient for mail in mails}
     names = {registration.full_name for registration in registrations}
     event_ids = {registration.event_id for registration in registrations}
     db.session.execute(sa.delete(Answer).where(Answer.registration_id.in_(ids)))
-    for mail in db.session.scalars(sa.select(OutgoingMail).where(OutgoingMail.recipient.in_(addresses))):
-        if mail.context.get("registration_id") in ids:
-            db.session.delete(mail)
+    for mail in mails:
+        db.session.delete(mail)
     # The log of organisers' actions names registrants ("checked in: Amal Haddad"), by id (entries
     # from before entries named their registration: by the current name).
     db.session.execute(sa.update(AuditEntry).where(sa.or_(

@@ -210,12 +210,16 @@ def edit(event_id: int, registration_id: int):
     registration = row_of_event_or_404(Registration, registration_id, event)
     form = registration_form(event, registration, by_organiser=True)
     if form.validate_on_submit():
+        address = registration.email
         try:
             services.update(registration.id, form.applicant(registration.locale), utcnow(), by_organiser=True)
         except services.RegistrationError as refused:
             form.add_error(refused.message, refused.field)
         else:
             flash(_("Saved: %(title)s", title=registration.full_name), "success")
+            if registration.email and registration.email != address:
+                flash(_("The link to the registration is renewed and on its way to %(email)s.",
+                        email=registration.email), "success")
             return redirect(url_for(".index", event_id=event.id), code=303)
     return render_template("manage/registration_edit.html", event=event, form=form, registration=registration,
                            forum_full=services.forum_is_full), status_of(form)

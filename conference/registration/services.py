@@ -25,6 +25,7 @@ from conference.events.models import Event, EventStatus, ParticipantListMode, Re
 from conference.events.services import public_event_or_404
 from conference.extensions import db
 from conference.mail import services as mail
+from conference.mail.models import OutgoingMail
 from conference.registration.models import (
     ACTIVE,
     SEAT_HOLDING,
@@ -39,6 +40,7 @@ from conference.registration.questions import asked, fits, is_shown
 from conference.rules import Refusal
 from conference.site import i18n, qr
 from conference.site.filters import clock, time_range
+from conference.tasks.lease import BUSY
 
 CHECK_IN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread at the door
 
@@ -287,7 +289,7 @@ def register(event_id: int, applicant: Applicant, now: datetime, by_organiser: b
 
 def update(registration_id: int, applicant: Applicant, now: datetime, by_organiser: bool = False) -> Registration:
     """Change a registration's details, answers and forums while changes are open; organisers may change any
-    registration that is not cancelled, also after registration closed, and correct its address (``_readdress``).
+    registration that is not cancelled, also after registration closed, and its address (``_readdress``).
 
     The log names the fields that changed, as the one who changed them read them (see ``_as_read``).
     """
@@ -299,7 +301,7 @@ def update(registration_id: int, applicant: Applicant, now: datetime, by_organis
             raise RegistrationError(_("This registration can no longer be changed."))
         before = _as_read(registration, event)
         _apply(registration, event, applicant)
-        if by_organiser and registration.email is None and applicant.email.strip():  # given later, e.g. by phone
+        if by_organiser:
             _readdress(registration, event, applicant.email)
         after = _as_read(registration, event)
         changed = [(key, label, before[key][1], value) for key, (label, value) in after.items()
@@ -327,13 +329,26 @@ def _as_read(registration: Registration, event: Event) -> dict[str, tuple[str, o
 
 
 def _readdress(registration: Registration, event: Event, typed: str) -> None:
-    """An organiser gives an address to someone registered without one: their confirmation, with the link, now
-    reaches them."""
-    email = typed.strip().lower()
-    if db.session.scalar(sa.select(Registration.id).where(
-            Registration.event_id == event.id, Registration.email == email, Registration.status.in_(ACTIVE))):
+    """An organiser corrects a mistyped address, gives one to someone registered without, or removes one.
+
+    The link went to the old address: it is renewed, so that copy no longer opens the registration, and the mail of
+    the person's status, with the new link, goes to the new address (also mails still waiting there are built for
+    it). The old address is told nothing: it was a mistake, most likely someone else's, who should not read the
+    person's name and event once more.
+    """
+    email = typed.strip().lower() or None
+    if email == registration.email:
+        return
+    if email is not None and db.session.scalar(sa.select(Registration.id).where(
+            Registration.event_id == event.id, Registration.email == email, Registration.status.in_(ACTIVE),
+            Registration.id != registration.id)):
         raise RegistrationError(_("Someone is already registered with this e-mail address."), field="email")
     registration.email = email
+    new_link(registration)
+    # Mails still waiting to go are built for the registration's address when they go: their record follows it.
+    waiting = sa.select(OutgoingMail.id).where(mails_about([registration.id]), OutgoingMail.status.in_(BUSY))
+    db.session.execute(sa.delete(OutgoingMail).where(OutgoingMail.id.in_(waiting)) if email is None
+                       else sa.update(OutgoingMail).where(OutgoingMail.id.in_(waiting)).values(recipient=email))
     _queue_mail(registration, "registered")
 
 
@@ -528,6 +543,11 @@ def _seated(registration: Registration, reason: str, action: AuditAction) -> Non
         registration.forum_choices.remove(choice)
     _queue_mail(registration, reason, forum_dropped=bool(full))
     record(action, registration.full_name, registration.event_id, registration.id)
+
+
+def mails_about(registration_ids: list[int]) -> sa.ColumnElement[bool]:
+    """The mails to these registrants, whichever address they went to (each names its registration)."""
+    return OutgoingMail.context["registration_id"].as_integer().in_(registration_ids)
 
 
 def _queue_mail(registration: Registration, reason: str, **extra) -> None:

@@ -211,28 +211,29 @@ def test_deleting_a_person_leaves_no_old_name_no_certificate_file_no_mail_file_a
     app.config["MAIL_BACKEND"] = "file"
     start = utcnow() - timedelta(days=2)
     event = make_event(starts_at=start, ends_at=start + timedelta(hours=6))
-    person = services.register(event.id, applicant(first_name="Ingeborg", last_name="Vormals", email="ingeborg@example.org"),
-                               utcnow(), by_organiser=True).registration
+    person = services.register(event.id, applicant(first_name="Ingeborg", last_name="Vormals",
+                                                   email="ingeborg@exmaple.org"), utcnow(), by_organiser=True).registration
     check_in(person)
     organiser = make_user(events=[event])
     log_in(client, organiser)
     edit = f"/manage/events/{event.id}/registrations/{person.id}"
     client.post(edit, data={"csrf_token": form_token(client, edit), "first_name": "Ingeborg", "last_name": "Neumann",
-                            "email": person.email})
+                            "email": "ingeborg@example.org"})  # a typing mistake corrected: mails went to both
     token = form_token(client, f"/manage/events/{event.id}/documents/")
     job = client.post(f"/manage/events/{event.id}/documents/certificates", data={"csrf_token": token, "format": "zip"})
     job_url = job.headers["Location"]
     with client.get(job_url + "/download") as download:
         assert download.status_code == 200
     mail_folder = Path(app.instance_path) / "mail"
-    assert any(path.name.endswith("-ingeborg@example.org.eml") for path in mail_folder.iterdir())
+    assert {path.name.rpartition("-")[2] for path in mail_folder.iterdir()} >= {
+        "ingeborg@exmaple.org.eml", "ingeborg@example.org.eml"}
 
     mail_url = f"/manage/events/{event.id}/registrations/mail"
     client.post(mail_url, data={"csrf_token": form_token(client, mail_url), "audience": "checked_in", "send": "1",
                                 "subject": "Ihre Bescheinigung, Frau Vormals", "body": "Liebe Frau Neumann, …"})
 
     about_her = sa.select(AuditEntry).where(AuditEntry.registration_id == person.id)
-    assert ["Nachname"] in [entry.changed_fields for entry in db.session.scalars(about_her)]
+    assert ["Nachname", "E-Mail-Adresse"] in [entry.changed_fields for entry in db.session.scalars(about_her)]
 
     privacy.delete_on_request(person.id, utcnow(), organiser.id)
 
@@ -248,7 +249,7 @@ def test_deleting_a_person_leaves_no_old_name_no_certificate_file_no_mail_file_a
     if database.is_file():  # SQLite: neither the file nor its write-ahead log keeps the old pages
         for path in (database, database.with_name(database.name + "-wal")):
             if path.is_file():
-                assert b"ingeborg@example.org" not in path.read_bytes() and b"Vormals" not in path.read_bytes(), path
+                assert not re.search(rb"ingeborg@exa?m|Vormals", path.read_bytes()), path
 
 
 def test_a_registrants_own_changes_leave_the_log_with_their_data(client, make_event, make_forums):

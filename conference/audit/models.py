@@ -33,6 +33,8 @@ class AuditAction(LabelledEnum):
     REGISTRATION_CANCELLED = "registration.cancel", _l("Registration cancelled")
     REGISTRATION_PROMOTED = "registration.promote", _l("Moved up from the waiting list")
     REGISTRATION_RESTORED = "registration.restore", _l("Cancellation or rejection undone")
+    CONFIRMATION_SENT_AGAIN = "registration.mail_again", _l("Confirmation sent again")
+    LINK_SENT_AGAIN = "registration.link_again", _l("Link sent again")
     CHECKED_IN = "registration.checked_in", _l("Checked in")
     CHECK_IN_UNDONE = "registration.check_in_undone", _l("Check-in undone")
     MESSAGE_SENT = "registration.mail", _l("Message sent")

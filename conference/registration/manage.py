@@ -222,7 +222,25 @@ def edit(event_id: int, registration_id: int):
                         email=registration.email), "success")
             return redirect(url_for(".index", event_id=event.id), code=303)
     return render_template("manage/registration_edit.html", event=event, form=form, registration=registration,
-                           forum_full=services.forum_is_full), status_of(form)
+                           forum_full=services.forum_is_full, can_be_mailed=services.can_be_mailed(registration)), \
+        status_of(form)
+
+
+@blueprint.post("/<int:registration_id>/mail")
+def mail_again(event_id: int, registration_id: int):
+    """The confirmation or the link, sent again (the person has not found it, say)."""
+    event = g.event
+    registration = row_of_event_or_404(Registration, registration_id, event)
+    what = request.form.get("what")
+    if Form().validate_on_submit() and what in services.MAIL_AGAIN:
+        try:
+            services.mail_again(registration.id, what, utcnow())
+        except services.RegistrationError as refused:
+            flash(refused.message, "error")
+        else:
+            flash(_("The confirmation is on its way to %(email)s.", email=registration.email) if what == "confirmation"
+                  else _("The link is on its way to %(email)s.", email=registration.email), "success")
+    return redirect(url_for(".edit", event_id=event.id, registration_id=registration.id), code=303)
 
 
 ACTIONS = {

@@ -9,7 +9,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import abort, current_app
@@ -456,6 +456,37 @@ def tell_everyone_of_the_cancellation(event: Event) -> None:
 def seat_the_waiting(event: Event) -> None:
     """More seats: people move up from the waiting list."""
     fill_free_seats(event)
+
+
+# What an organiser can send a registrant again: the reason of the mail, and the entry in the log.
+MAIL_AGAIN = {"confirmation": ("registered", AuditAction.CONFIRMATION_SENT_AGAIN),
+              "link": ("link_by_organisers", AuditAction.LINK_SENT_AGAIN)}
+MAIL_PAUSE = timedelta(minutes=1)
+
+
+def can_be_mailed(registration: Registration) -> bool:
+    return (registration.email is not None and registration.is_active and registration.anonymised_at is None
+            and not registration.event.is_cancelled)
+
+
+def mail_again(registration_id: int, what: str, now: datetime) -> Registration:
+    """An organiser sends a registrant their confirmation (the mail of their current status, with the calendar file
+    and the link) or just their link again. Within a minute of any mail to them another is refused: a double click,
+    or two organisers answering the same call, sends one."""
+    registration = db.session.get(Registration, registration_id)
+    reason, action = MAIL_AGAIN[what]
+    with row_locked(Event, registration.event_id) as event:
+        db.session.refresh(registration)
+        if not can_be_mailed(registration):
+            raise RegistrationError(_("No mail can be sent for this registration: it has no e-mail address, it is "
+                                      "no longer active, or the event is cancelled."))
+        if db.session.scalar(sa.select(OutgoingMail.id).where(
+                mails_about([registration.id]), OutgoingMail.created_at > now - MAIL_PAUSE).limit(1)):
+            raise RegistrationError(_("A mail went to %(email)s less than a minute ago, so no other was sent. Please "
+                                      "wait a moment if it has not arrived yet.", email=registration.email))
+        _queue_mail(registration, reason)
+        record(action, registration.full_name, event.id, registration.id)
+    return registration
 
 
 def resend_link(event_id: int, email: str) -> None:

@@ -352,3 +352,53 @@ def test_an_organiser_corrects_a_mistyped_address_and_only_the_new_one_gets_the_
     [entry] = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == AuditAction.REGISTRATION_CHANGED))
     assert (entry.changed_fields, entry.changed_values) == (["E-Mail-Adresse"], {})
     assert "example" not in str((entry.subject, entry.changed_fields, entry.changed_values))
+
+
+def test_organisers_send_the_confirmation_or_the_link_again_but_never_twice_within_a_minute(
+        client, make_event, make_user, mailbox):
+    import icalendar
+    from datetime import timedelta
+    from conference.audit.models import AuditAction, AuditEntry
+    from conference.mail.models import OutgoingMail
+
+    def a_minute_passes():
+        for mail in db.session.scalars(sa.select(OutgoingMail)):
+            mail.created_at -= timedelta(seconds=61)
+        db.session.commit()
+
+    event = make_event(title="Fachtagung Anerkennung")
+    person = services.register(event.id, applicant(), utcnow()).registration
+    mailbox.messages.clear()
+    organiser = make_user(events=[event])
+    log_in(client, organiser)
+    url = f"/manage/events/{event.id}/registrations/{person.id}"
+    assert "Anmeldebestätigung erneut senden" in client.get(url).get_data(as_text=True)
+
+    def press(what: str) -> str:
+        return client.post(f"{url}/mail", data={"csrf_token": form_token(client, url), "what": what},
+                           follow_redirects=True).get_data(as_text=True)
+
+    assert "vor weniger als einer Minute eine Mail gegangen" in press("confirmation")  # the one sent on registering
+    a_minute_passes()
+    assert f"Die Anmeldebestätigung ist unterwegs an {person.email}." in press("confirmation")
+    assert "vor weniger als einer Minute" in press("confirmation") and "vor weniger als einer Minute" in press("link")
+    [confirmation] = mailbox.to(person.email)
+    assert confirmation["Subject"] == "Anmeldung bestätigt: Fachtagung Anerkennung"
+    [calendar] = [part for part in confirmation.iter_attachments() if part.get_filename() == "event.ics"]
+    [appointment] = icalendar.Calendar.from_ical(calendar.get_content()).walk("VEVENT")
+    assert str(appointment["SUMMARY"]) == "Fachtagung Anerkennung"
+
+    a_minute_passes()
+    assert f"Der Link ist unterwegs an {person.email}." in press("link")
+    link = mailbox.to(person.email)[1].get_body(("plain",)).get_content()
+    assert "das Organisationsteam schickt Ihnen den Link zu Ihrer Anmeldung noch einmal" in link
+    own_page = client.get(re.search(r"/registrations/[0-9a-f]{64}", link).group(0))
+    assert person.full_name in own_page.get_data(as_text=True)
+    logged = db.session.execute(sa.select(AuditEntry.action, AuditEntry.user_id).order_by(AuditEntry.id)).all()
+    assert logged == [(AuditAction.CONFIRMATION_SENT_AGAIN, organiser.id), (AuditAction.LINK_SENT_AGAIN, organiser.id)]
+
+    services.cancel(person.id, utcnow())
+    mailbox.messages.clear()
+    a_minute_passes()
+    assert "Anmeldebestätigung erneut senden" not in client.get(url).get_data(as_text=True)
+    assert "kann keine Mail gesendet werden" in press("link") and mailbox.messages == []

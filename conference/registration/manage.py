@@ -222,8 +222,9 @@ def edit(event_id: int, registration_id: int):
                         email=registration.email), "success")
             return redirect(url_for(".index", event_id=event.id), code=303)
     return render_template("manage/registration_edit.html", event=event, form=form, registration=registration,
-                           forum_full=services.forum_is_full, can_be_mailed=services.can_be_mailed(registration)), \
-        status_of(form)
+                           forum_full=services.forum_is_full, can_be_mailed=services.can_be_mailed(registration),
+                           qr_code=services.check_in_qr_code(registration) if services.has_ticket(registration) else None
+                           ), status_of(form)
 
 
 @blueprint.post("/<int:registration_id>/mail")

@@ -84,6 +84,11 @@ def new_check_in_code() -> str:
     return "".join(secrets.choice(CHECK_IN_ALPHABET) for _ in range(10))
 
 
+def has_ticket(registration: Registration) -> bool:
+    """Whether the person has a ticket with a check-in code the door admits."""
+    return registration.status == RegistrationStatus.CONFIRMED and registration.anonymised_at is None
+
+
 def check_in_qr_code(registration: Registration) -> str:
     """The check-in code as a QR code, an SVG data URI for pages and PDFs."""
     return qr.svg_data_uri(registration.check_in_code)

@@ -402,3 +402,40 @@ def test_organisers_send_the_confirmation_or_the_link_again_but_never_twice_with
     a_minute_passes()
     assert "Anmeldebestätigung erneut senden" not in client.get(url).get_data(as_text=True)
     assert "kann keine Mail gesendet werden" in press("link") and mailbox.messages == []
+
+
+def test_the_registration_page_shows_the_code_the_door_scans_and_prints_the_persons_own_ticket(
+        app, client, make_event, make_user):
+    import subprocess
+    from tests.reading import codes_in_image_uri, codes_in_pdf
+
+    def text_of(pdf: bytes) -> str:
+        return " ".join(subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
+                        .stdout.decode().split())
+
+    event = make_event(capacity=1)
+    person = services.register(event.id, applicant(first_name="Olga", last_name="Melnyk", locale="en"), utcnow()).registration
+    waiting = services.register(event.id, applicant(), utcnow()).registration
+    other = services.register(make_event().id, applicant(), utcnow()).registration
+    log_in(client, make_user(events=[event]))
+    url = f"/manage/events/{event.id}/registrations/"
+
+    page = client.get(f"{url}{person.id}").get_data(as_text=True)
+    assert f'<span class="code">{person.check_in_code}</span>' in page
+    [code] = codes_in_image_uri(re.search(r'<img class="qr-code" src="([^"]+)"', page).group(1))
+    assert code.text == person.check_in_code
+    ticket = re.search(r'href="([^"]+)">Ticket \(PDF\), wie die Person es hat', page).group(1)
+    with client.get(ticket) as response:
+        assert response.status_code == 200 and response.mimetype == "application/pdf"
+        organisers_copy = response.data
+    assert [[code.text for code in codes] for codes in codes_in_pdf(organisers_copy)] == [[person.check_in_code]]
+    with app.test_client() as registrant:  # in her language, as she gets it behind her link
+        own = registrant.get(f"/registrations/{services.link_token(person)}/ticket.pdf").data
+    assert "Show this code at the entrance." in text_of(organisers_copy) and text_of(organisers_copy) == text_of(own)
+
+    waiting_page = client.get(f"{url}{waiting.id}").get_data(as_text=True)
+    assert "Check-in-Code und Ticket gibt es mit der Bestätigung des Platzes." in waiting_page
+    assert waiting.check_in_code not in waiting_page
+    documents = f"/manage/events/{event.id}/documents/tickets"
+    assert client.get(f"{documents}/{waiting.id}.pdf").status_code == 404
+    assert client.get(f"{documents}/{other.id}.pdf").status_code == 404  # of another event

@@ -35,6 +35,7 @@ class AuditAction(LabelledEnum):
     REGISTRATION_RESTORED = "registration.restore", _l("Cancellation or rejection undone")
     CONFIRMATION_SENT_AGAIN = "registration.mail_again", _l("Confirmation sent again")
     LINK_SENT_AGAIN = "registration.link_again", _l("Link sent again")
+    NOTE_SAVED = "registration.note", _l("Internal note changed")
     CHECKED_IN = "registration.checked_in", _l("Checked in")
     CHECK_IN_UNDONE = "registration.check_in_undone", _l("Check-in undone")
     MESSAGE_SENT = "registration.mail", _l("Message sent")

@@ -1,7 +1,7 @@
 """Deleting personal data of registrations, and handing a person their data.
 
-"Deleting" a registration anonymises it: names, address, phone, function, answers and the links
-are gone, while the row stays with status, organisation, forum choices and check-in, so the
+"Deleting" a registration anonymises it: names, address, phone, function, answers, the organisers'
+note and the links are gone, while the row stays with status, organisation, forum choices and check-in, so the
 figures funders ask for (people per organisation, forum, check-in) survive. Certificates stay
 verifiable by their number; the verification page then says the holder's name was deleted.
 """
@@ -48,6 +48,7 @@ def export(registration: Registration) -> dict:
             "cancelled_at": registration.cancelled_at.isoformat() if registration.cancelled_at else None,
             "checked_in_at": registration.checked_in_at.isoformat() if registration.checked_in_at else None,
             "check_in_code": registration.check_in_code,
+            "organisers_note": registration.note,
         },
         "answers": [{"question": answer.question.label, "answer": answer.value} for answer in registration.answers],
         "forums": [choice.agenda_item.title for choice in registration.forum_choices],
@@ -169,7 +170,7 @@ def _anonymise(registrations: list[Registration], now: datetime) -> None:
     for registration in registrations:
         registration.first_name = registration.last_name = ""
         registration.email = f"{registration.id}@deleted.invalid"  # unique per event; .invalid never delivers
-        registration.function = registration.phone = registration.submission_key = ""
+        registration.function = registration.phone = registration.submission_key = registration.note = ""
         registration.listed_as_participant = False
         # The links and the check-in code stop working: nobody can reach or be taken for this person.
         registration.link_nonce = secrets.token_hex(16)

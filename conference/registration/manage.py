@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
-from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 from flask_login import current_user
 
@@ -204,6 +204,28 @@ def add(event_id: int):
                            registration=None), status_of(form)
 
 
+class NoteForm(Form):
+    note = TextAreaField(_l("Internal note"), [Optional(), Length(max=services.MAX_NOTE)], render_kw={"rows": 3},
+                         description=_l("For the organisers: the person sees it neither on their page nor in mails, "
+                                        "but gets it with their data when they ask what is stored about them."))
+    version = HiddenField()
+
+
+def note_form(registration: Registration, **kwargs) -> NoteForm:
+    return NoteForm(data={"note": registration.note, "version": services.note_version(registration)}, **kwargs)
+
+
+def registration_page(event: Event, registration: Registration, form, notes: NoteForm,
+                      saved_meanwhile: str | None = None):
+    """The registration page: its details to change, its note, the code and ticket, mails, its history."""
+    status = 422 if status_of(form) == 422 or status_of(notes) == 422 else 200
+    return render_template(
+        "manage/registration_edit.html", event=event, form=form, note_form=notes, saved_meanwhile=saved_meanwhile,
+        registration=registration, forum_full=services.forum_is_full,
+        can_be_mailed=services.can_be_mailed(registration),
+        qr_code=services.check_in_qr_code(registration) if services.has_ticket(registration) else None), status
+
+
 @blueprint.route("/<int:registration_id>", methods=["GET", "POST"])
 def edit(event_id: int, registration_id: int):
     event = g.event
@@ -221,10 +243,30 @@ def edit(event_id: int, registration_id: int):
                 flash(_("The link to the registration is renewed and on its way to %(email)s.",
                         email=registration.email), "success")
             return redirect(url_for(".index", event_id=event.id), code=303)
-    return render_template("manage/registration_edit.html", event=event, form=form, registration=registration,
-                           forum_full=services.forum_is_full, can_be_mailed=services.can_be_mailed(registration),
-                           qr_code=services.check_in_qr_code(registration) if services.has_ticket(registration) else None
-                           ), status_of(form)
+    return registration_page(event, registration, form, note_form(registration, formdata=None))
+
+
+@blueprint.post("/<int:registration_id>/note")
+def note(event_id: int, registration_id: int):
+    event = g.event
+    registration = row_of_event_or_404(Registration, registration_id, event)
+    notes = note_form(registration)
+    if notes.validate_on_submit():
+        try:
+            services.save_note(registration.id, notes.note.data or "", notes.version.data or "")
+        except services.NoteChangedMeanwhile as refused:  # the typed text stays, beside the one saved meanwhile
+            notes.add_error(refused.message, "note")
+            notes.version.data = services.note_version(registration)
+            return registration_page(event, registration, registration_form(event, registration, by_organiser=True,
+                                                                            formdata=None), notes, registration.note)
+        except services.RegistrationError as refused:
+            flash(refused.message, "error")
+        else:
+            flash(_("The note is saved."), "success")
+    elif notes.errors:
+        return registration_page(event, registration, registration_form(event, registration, by_organiser=True,
+                                                                        formdata=None), notes)
+    return redirect(url_for(".edit", event_id=event.id, registration_id=registration.id), code=303)
 
 
 @blueprint.post("/<int:registration_id>/mail")

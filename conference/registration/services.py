@@ -49,6 +49,10 @@ class RegistrationError(Refusal):
     pass
 
 
+class NoteChangedMeanwhile(RegistrationError):
+    pass
+
+
 @dataclass
 class Applicant:
     first_name: str
@@ -461,6 +465,33 @@ def tell_everyone_of_the_cancellation(event: Event) -> None:
 def seat_the_waiting(event: Event) -> None:
     """More seats: people move up from the waiting list."""
     fill_free_seats(event)
+
+
+MAX_NOTE = 2000
+
+
+def note_version(registration: Registration) -> str:
+    """The note as it was read, for telling whether someone else changed it since."""
+    return hashlib.sha256(registration.note.encode()).hexdigest()[:16]
+
+
+def save_note(registration_id: int, note: str, read_version: str) -> Registration:
+    """Keep the organisers' internal note about a registration; the log says it changed, not what it says. A note
+    someone else changed since it was read is not overwritten."""
+    registration = db.session.get(Registration, registration_id)
+    with row_locked(Event, registration.event_id) as event:
+        db.session.refresh(registration)
+        note = note.strip()
+        if registration.anonymised_at is not None:
+            raise RegistrationError(_("The data of this person has been deleted."))
+        if note == registration.note:
+            return registration
+        if note_version(registration) != read_version:
+            raise NoteChangedMeanwhile(_("Someone else changed the note meanwhile, as shown above; your text is kept "
+                                         "below. Please put the two together and save again."))
+        registration.note = note
+        record(AuditAction.NOTE_SAVED, registration.full_name, event.id, registration.id)
+    return registration
 
 
 # What an organiser can send a registrant again: the reason of the mail, and the entry in the log.

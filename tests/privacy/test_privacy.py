@@ -211,8 +211,8 @@ def test_deleting_a_person_leaves_no_old_name_no_certificate_file_no_mail_file_a
     app.config["MAIL_BACKEND"] = "file"
     start = utcnow() - timedelta(days=2)
     event = make_event(starts_at=start, ends_at=start + timedelta(hours=6))
-    person = services.register(event.id, applicant(first_name="Ingeborg", last_name="Vormals",
-                                                   email="ingeborg@exmaple.org"), utcnow(), by_organiser=True).registration
+    typed = applicant(first_name="Ingeborg", last_name="Vormals", email="ingeborg@exmaple.org")
+    person = services.register(event.id, typed, utcnow(), by_organiser=True).registration
     check_in(person)
     organiser = make_user(events=[event])
     log_in(client, organiser)
@@ -232,12 +232,14 @@ def test_deleting_a_person_leaves_no_old_name_no_certificate_file_no_mail_file_a
     client.post(mail_url, data={"csrf_token": form_token(client, mail_url), "audience": "checked_in", "send": "1",
                                 "subject": "Ihre Bescheinigung, Frau Vormals", "body": "Liebe Frau Neumann, …"})
 
+    services.save_note(person.id, "Frau Vormals braucht einen Platz nahe der Tür", services.note_version(person))
     about_her = sa.select(AuditEntry).where(AuditEntry.registration_id == person.id)
     assert ["Nachname", "E-Mail-Adresse"] in [entry.changed_fields for entry in db.session.scalars(about_her)]
 
     privacy.delete_on_request(person.id, utcnow(), organiser.id)
 
     assert db.session.scalar(sa.select(BulkMessage)) is None  # sent to her alone: gone with her data
+    assert fresh(person).note == ""
     assert all((entry.subject, entry.changed_fields, entry.changed_values) == ("", [], {})
                for entry in db.session.scalars(about_her, execution_options={"populate_existing": True}))
     assert not db.session.scalars(sa.select(AuditEntry).where(

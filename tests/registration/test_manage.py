@@ -414,7 +414,8 @@ def test_the_registration_page_shows_the_code_the_door_scans_and_prints_the_pers
                         .stdout.decode().split())
 
     event = make_event(capacity=1)
-    person = services.register(event.id, applicant(first_name="Olga", last_name="Melnyk", locale="en"), utcnow()).registration
+    person = services.register(event.id, applicant(first_name="Olga", last_name="Melnyk", locale="en"),
+                               utcnow()).registration
     waiting = services.register(event.id, applicant(), utcnow()).registration
     other = services.register(make_event().id, applicant(), utcnow()).registration
     log_in(client, make_user(events=[event]))
@@ -439,3 +440,59 @@ def test_the_registration_page_shows_the_code_the_door_scans_and_prints_the_pers
     documents = f"/manage/events/{event.id}/documents/tickets"
     assert client.get(f"{documents}/{waiting.id}.pdf").status_code == 404
     assert client.get(f"{documents}/{other.id}.pdf").status_code == 404  # of another event
+
+
+def test_an_internal_note_stays_with_the_organisers_but_is_part_of_the_persons_data(
+        client, make_event, make_user, mailbox):
+    import json
+    from datetime import timedelta
+    from conference.audit.models import AuditAction, AuditEntry
+    from conference.mail.models import OutgoingMail
+
+    event = make_event()
+    person = services.register(event.id, applicant(first_name="Amina", last_name="Said"), utcnow()).registration
+    first, second = make_user(events=[event]), make_user(events=[event])
+    url = f"/manage/events/{event.id}/registrations/{person.id}"
+
+    def version_read_by(organiser) -> str:
+        log_in(client, organiser)
+        return re.search(r'name="version" value="(\w+)"', client.get(url).get_data(as_text=True)).group(1)
+
+    def save(version: str, note: str):
+        return client.post(f"{url}/note", follow_redirects=True,
+                           data={"csrf_token": form_token(client, url), "version": version, "note": note})
+
+    read_by_first, read_by_second = version_read_by(first), version_read_by(second)
+    log_in(client, first)
+    saved = save(read_by_first, "Braucht einen Platz\r\nnahe der Tür").get_data(as_text=True)
+    assert "Die Notiz ist gespeichert." in saved and "Braucht einen Platz\nnahe der Tür</textarea>" in saved
+    log_in(client, second)
+    clash = save(read_by_second, "Kommt mit Assistenzhund")
+    html = clash.get_data(as_text=True)
+    assert clash.status_code == 422 and "Jemand anderes hat die Notiz inzwischen geändert" in html
+    assert "Inzwischen gespeichert:" in html and "Kommt mit Assistenzhund</textarea>" in html
+    db.session.expire_all()
+    assert db.session.get(Registration, person.id).note == "Braucht einen Platz\nnahe der Tür"  # nothing lost
+    again = re.search(r'name="version" value="(\w+)"', html).group(1)
+    save(again, "Braucht einen Platz nahe der Tür, kommt mit Assistenzhund")
+    too_long = save(again, "x" * 2001)
+    assert too_long.status_code == 422 and "2000" in too_long.get_data(as_text=True)
+
+    db.session.expire_all()
+    note = db.session.get(Registration, person.id).note
+    assert note == "Braucht einen Platz nahe der Tür, kommt mit Assistenzhund"
+    logged = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == AuditAction.NOTE_SAVED)).all()
+    assert [entry.user_id for entry in logged] == [first.id, second.id]
+    assert not any("Tür" in str((entry.subject, entry.changed_fields, entry.changed_values)) for entry in logged)
+    # The person never reads it on their page or in a mail, but gets it with their data.
+    for mail in db.session.scalars(sa.select(OutgoingMail)):
+        mail.created_at -= timedelta(minutes=2)
+    db.session.commit()
+    mailbox.messages.clear()
+    services.mail_again(person.id, "confirmation", utcnow())
+    [mail] = mailbox.to(person.email)
+    assert "Tür" not in mail.get_body(("plain",)).get_content() and "Tür" not in mail.get_body(("html",)).get_content()
+    token = services.link_token(person)
+    assert "Tür" not in client.get(f"/registrations/{token}").get_data(as_text=True)
+    data = json.loads(client.get(f"/registrations/{token}/my-data.json").data)
+    assert data["registration"]["organisers_note"] == note

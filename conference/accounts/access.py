@@ -49,9 +49,10 @@ BLUEPRINTS = {
     "documents_manage": Action.ORGANISE, "materials_manage": Action.ORGANISE, "tasks_manage": Action.ORGANISE,
     "privacy_manage": Action.ORGANISE, "check_in": Action.CHECK_IN, "people_manage": Action.EDIT_PEOPLE,
     "organisations_manage": Action.MANAGE_ORGANISATIONS, "accounts_manage": Action.MANAGE_ACCOUNTS, "back_office": Action.BACK_OFFICE,
+    "log": Action.ORGANISE,
 }
 ENDPOINTS = {"back_office.start_page": Action.BACK_OFFICE, "events_manage.new": Action.CREATE_EVENT,
-             "organisations_manage.new": Action.ADD_ORGANISATION, "back_office.whole_log": Action.READ_THE_WHOLE_LOG,
+             "organisations_manage.new": Action.ADD_ORGANISATION, "log.whole": Action.READ_THE_WHOLE_LOG,
              "accounts_manage.own_two_factor": Action.BACK_OFFICE}
 # Open to anyone: the public site, log-in, and the pages behind a registrant's or partner's secret link.
 OPEN_BLUEPRINTS = {"site", "events", "agenda", "people", "organisations", "registration", "accounts", "documents",

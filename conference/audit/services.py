@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from flask import has_request_context
 from flask_babel import format_datetime, gettext
 from flask_login import current_user
@@ -36,10 +37,24 @@ def _shown(value) -> str:
     return text if len(text) <= 200 else text[:199] + "…"
 
 
-def entries(event_id: int | None = None, action: AuditAction | None = None, user_id: int | None = None):
-    """The log, newest first: of one event, of one kind of change, by one account – or all of it."""
-    query = db.select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-    for column, wanted in ((AuditEntry.event_id, event_id), (AuditEntry.action, action), (AuditEntry.user_id, user_id)):
+# Who made a change without an account: the registrant through their link, or the system (or an account deleted since).
+THE_PERSON, NO_ACCOUNT = "person", "system"
+
+
+def entries(event_id: int | None = None, action: AuditAction | None = None, who: int | str | None = None,
+            registration_ids=None) -> sa.Select:
+    """The log, newest first: of one event, of one kind of change, by one account (an id, THE_PERSON or NO_ACCOUNT),
+    about some registrations (their ids, or a select of them) – or all of it."""
+    query = sa.select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    for column, wanted in ((AuditEntry.event_id, event_id), (AuditEntry.action, action)):
         if wanted is not None:
             query = query.where(column == wanted)
+    if who == THE_PERSON:
+        query = query.where(AuditEntry.by_registrant.is_(True))
+    elif who == NO_ACCOUNT:
+        query = query.where(AuditEntry.user_id.is_(None), AuditEntry.by_registrant.is_(False))
+    elif who is not None:
+        query = query.where(AuditEntry.user_id == who)
+    if registration_ids is not None:
+        query = query.where(AuditEntry.registration_id.in_(registration_ids))
     return query

@@ -8,12 +8,8 @@ from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, String
 from wtforms.validators import InputRequired, Length, Optional
 from flask_login import current_user
 
-from conference.accounts.models import User
 from conference.accounts.services import managed_events
-from conference.audit import services as audit
-from conference.audit.models import AuditAction
 from conference.database import row_of_event_or_404, utcnow
-from conference.events.forms import field_labels
 from conference.events.models import Event
 from conference.extensions import db
 from conference.registration import bulk
@@ -28,21 +24,6 @@ from conference.tasks.manage import failed as failed_tasks
 
 blueprint = Blueprint("registration_manage", __name__, url_prefix="/manage/events/<int:event_id>/registrations")
 start = Blueprint("back_office", __name__, url_prefix="/manage")
-
-
-@start.get("/log")
-def whole_log():
-    """For administrators: every event's log in one, filtered by event, kind of change and account."""
-    event_id, user_id = (value if value and 0 < value < 2**31 else None
-                         for value in (request.args.get("event", type=int), request.args.get("user", type=int)))
-    action = AuditAction(request.args["action"]) if request.args.get("action") in AuditAction._value2member_map_ else None
-    page = db.paginate(audit.entries(event_id, action, user_id), per_page=100, max_per_page=100,
-                       page=min(max(request.args.get("page", 1, type=int), 1), 10**6))
-    return render_template(
-        "manage/log.html", event=None, entries=page.items, page=page, field_labels=field_labels(),
-        events=db.session.scalars(sa.select(Event).order_by(Event.starts_at.desc())).all(),
-        users=db.session.scalars(sa.select(User).order_by(User.name)).all(), actions=list(AuditAction),
-        chosen={"event": event_id, "action": action, "user": user_id})
 
 
 @start.get("/")

@@ -14,7 +14,7 @@ from conference.events.models import Event
 from conference.extensions import db
 from conference.registration import bulk
 from conference.registration import export as export_table
-from conference.registration import mail_texts, questions, services
+from conference.registration import history, mail_texts, questions, services
 from conference.registration.forms import registration_form
 from conference.registration.models import ForumChoice, Question, QuestionKind, Registration, RegistrationStatus
 from conference.site.confirmation import ask_first, confirmed
@@ -198,13 +198,15 @@ def note_form(registration: Registration, **kwargs) -> NoteForm:
 
 def registration_page(event: Event, registration: Registration, form, notes: NoteForm,
                       saved_meanwhile: str | None = None):
-    """The registration page: its details to change, its note, the code and ticket, mails, its history."""
+    """The registration page: its note, the code and ticket, mails, its details to change, its history."""
     status = 422 if status_of(form) == 422 or status_of(notes) == 422 else 200
+    lines, older = history.of(registration)
     return render_template(
         "manage/registration_edit.html", event=event, form=form, note_form=notes, saved_meanwhile=saved_meanwhile,
         registration=registration, forum_full=services.forum_is_full,
         can_be_mailed=services.can_be_mailed(registration),
-        qr_code=services.check_in_qr_code(registration) if services.has_ticket(registration) else None), status
+        qr_code=services.check_in_qr_code(registration) if services.has_ticket(registration) else None,
+        history=lines, older_history=older, mail_kind=history.mail_kind, mail_status=history.mail_status), status
 
 
 @blueprint.route("/<int:registration_id>", methods=["GET", "POST"])

@@ -496,3 +496,40 @@ def test_an_internal_note_stays_with_the_organisers_but_is_part_of_the_persons_d
     assert "Tür" not in client.get(f"/registrations/{token}").get_data(as_text=True)
     data = json.loads(client.get(f"/registrations/{token}/my-data.json").data)
     assert data["registration"]["organisers_note"] == note
+
+
+def test_the_registration_page_tells_what_happened_to_the_person_and_which_mails_they_got(
+        client, make_event, make_forums, make_user, mailbox):
+    from datetime import timedelta
+    from conference.mail.models import OutgoingMail
+
+    event = make_event()
+    first, second = make_forums(event, 10, 10)
+    person = services.register(event.id, applicant(first_name="Amina", last_name="Said", forums=[first.id]),
+                               utcnow()).registration
+    other = services.register(event.id, applicant(first_name="Karim", forums=[first.id]), utcnow()).registration
+    services.update(person.id, applicant(first_name="Amina", last_name="Said", forums=[second.id]), utcnow())
+    services.cancel(other.id, utcnow(), by_organiser=True)
+    for mail in db.session.scalars(sa.select(OutgoingMail)):
+        mail.created_at -= timedelta(minutes=2)
+    db.session.commit()
+    organiser = make_user(events=[event])
+    log_in(client, organiser)
+    url = f"/manage/events/{event.id}/registrations/{person.id}"
+    client.post(f"{url}/mail", data={"csrf_token": form_token(client, url), "what": "link"})
+    client.post(url, data=form_as_sent(client.get(url).get_data(as_text=True)) | {"forum_0": str(second.id),
+                                                                                   "phone": "0385 55 55"})
+
+    page = client.get(url).get_data(as_text=True)
+    history = page[page.index('id="history-heading"'):]
+    rows = [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in re.findall(r"<tr><td>.*?</tr>", history, re.S)]
+    assert rows[0].endswith(f"{organiser.name} Anmeldung geändert Telefon")
+    assert any(row.endswith(f"{organiser.name} Link erneut gesendet") for row in rows[1:3])
+    link_mail = f"– Mail „Link vom Organisationsteam gesendet“ an {person.email} gesendet"
+    assert any(row.endswith(link_mail) for row in rows[1:3])
+    assert "die Person selbst Anmeldung geändert Forum" in rows[3] and "„Forum 1“ → „Forum 2“" in rows[3]
+    assert rows[4].endswith(f"– Mail „Anmeldebestätigung“ an {person.email} gesendet") and len(rows) == 5
+    assert "Karim" not in history  # what happened to someone else is not hers
+    in_the_log = re.search(r'href="([^"]+)">Diese Person im Protokoll der Veranstaltung', history).group(1)
+    log = client.get(in_the_log.replace("&amp;", "&")).get_data(as_text=True)
+    assert "3 Einträge" in log and "Karim" not in log

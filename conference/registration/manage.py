@@ -186,9 +186,10 @@ def add(event_id: int):
 
 
 class NoteForm(Form):
-    note = TextAreaField(_l("Internal note"), [Optional(), Length(max=services.MAX_NOTE)], render_kw={"rows": 3},
-                         description=_l("For the organisers: the person sees it neither on their page nor in mails, "
-                                        "but gets it with their data when they ask what is stored about them."))
+    note = TextAreaField(_l("What the organisers should know"), [Optional(), Length(max=services.MAX_NOTE)],
+                         render_kw={"rows": 3},
+                         description=_l("The person sees it neither on their page nor in mails, but gets it with their "
+                                        "data when they ask what is stored about them."))
     version = HiddenField()
 
 

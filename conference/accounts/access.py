@@ -11,7 +11,7 @@ Before it, a session left alone too long is ended.
 import enum
 import time
 
-from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
+from flask import Flask, abort, current_app, flash, g, has_request_context, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user, user_logged_in
 
@@ -72,8 +72,12 @@ def required(endpoint: str | None) -> Action | None:
 
 
 def event_role(user: User, event: Event) -> EventRole | None:
-    return db.session.scalar(
-        db.select(EventAssignment.role).where(EventAssignment.user_id == user.id, EventAssignment.event_id == event.id))
+    """The account's role at the event; asked once per request (a page's navigation asks for each of its links)."""
+    roles = g.setdefault("event_roles", {}) if has_request_context() else {}
+    if (user.id, event.id) not in roles:
+        roles[user.id, event.id] = db.session.scalar(db.select(EventAssignment.role).where(
+            EventAssignment.user_id == user.id, EventAssignment.event_id == event.id))
+    return roles[user.id, event.id]
 
 
 def may(user, action: Action, event: Event | None = None) -> bool:

@@ -306,7 +306,7 @@ def update(registration_id: int, applicant: Applicant, now: datetime, by_organis
     with row_locked(Event, registration.event_id) as event:
         db.session.refresh(registration)
         allowed = registration.is_active if by_organiser else changes_allowed(registration, now)
-        if not allowed:
+        if not allowed or registration.anonymised_at is not None:  # a deleted person's data is not typed in again
             raise RegistrationError(_("This registration can no longer be changed."))
         before = _as_read(registration, event)
         _apply(registration, event, applicant)

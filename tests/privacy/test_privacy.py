@@ -268,6 +268,25 @@ def test_a_registrants_own_changes_leave_the_log_with_their_data(client, make_ev
     assert (entry.subject, entry.changed_fields, entry.changed_values) == ("", [], {})
 
 
+def test_a_deleted_persons_registration_page_takes_no_new_details_note_or_mail(client, make_event, make_user, mailbox):
+    yesterday = utcnow() - timedelta(days=1)
+    event = make_event(starts_at=yesterday, ends_at=yesterday + timedelta(hours=6))  # over: the status stays
+    person = services.register(event.id, applicant(first_name="Olga"), yesterday - timedelta(days=1), by_organiser=True)
+    privacy.delete_on_request(person.registration.id, utcnow())
+    log_in(client, make_user(events=[event]))
+    url = f"/manage/events/{event.id}/registrations/{person.registration.id}"
+
+    page = client.get(url).get_data(as_text=True)
+    assert fresh(person.registration).status == S.CONFIRMED and "Die Daten dieser Person wurden gelöscht." in page
+    assert not re.search(r'name="(first_name|note|what)"', page) and "Check-in-Code" not in page
+    typed = client.post(url, data={"csrf_token": form_token(client, url), "first_name": "Olga", "last_name": "Neu"})
+    assert typed.status_code == 422 and fresh(person.registration).first_name == ""
+    mailbox.messages.clear()
+    client.post(f"{url}/mail", data={"csrf_token": form_token(client, url), "what": "link"})
+    client.post(f"{url}/note", data={"csrf_token": form_token(client, url), "note": "Olga Neu", "version": ""})
+    assert mailbox.messages == [] and fresh(person.registration).note == ""
+
+
 def test_a_deletion_sent_twice_at_once_is_made_and_recorded_once(make_event):
     event = make_event()
     person = services.register(event.id, applicant(), utcnow()).registration

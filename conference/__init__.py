@@ -109,6 +109,7 @@ def _register_features(app: Flask) -> None:
     from conference.privacy.manage import blueprint as privacy_manage
     from conference.privacy.routes import blueprint as privacy
     from conference.check_in.manage import blueprint as check_in
+    from conference.registration.log import blueprint as log
     from conference.registration.manage import blueprint as registration_manage, start as back_office
     from conference.registration.routes import blueprint as registration
     from conference.registration.services import is_full
@@ -119,7 +120,7 @@ def _register_features(app: Flask) -> None:
     for blueprint in (site, events, agenda, people, organisations, registration, accounts, events_manage,
                       registration_manage, check_in, agenda_manage, people_manage, organisations_manage,
                       accounts_manage, documents, documents_manage, materials, materials_manage, tasks_manage,
-                      privacy, privacy_manage, back_office):
+                      privacy, privacy_manage, back_office, log):
         app.register_blueprint(blueprint)
     errors.register(app)
     filters.register(app)

@@ -11,7 +11,7 @@ Before it, a session left alone too long is ended.
 import enum
 import time
 
-from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
+from flask import Flask, abort, current_app, flash, g, has_request_context, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user, user_logged_in
 
@@ -57,9 +57,10 @@ BLUEPRINTS = {
     "documents_manage": Action.ORGANISE, "materials_manage": Action.ORGANISE, "tasks_manage": Action.ORGANISE,
     "privacy_manage": Action.ORGANISE, "check_in": Action.CHECK_IN, "people_manage": Action.EDIT_PEOPLE,
     "organisations_manage": Action.EDIT_ORGANISATIONS, "accounts_manage": Action.MANAGE_ACCOUNTS, "back_office": Action.BACK_OFFICE,
+    "log": Action.ORGANISE,
 }
 ENDPOINTS = {"back_office.start_page": Action.BACK_OFFICE, "events_manage.new": Action.CREATE_EVENT,
-             "organisations_manage.merge": Action.MANAGE_ORGANISATIONS, "back_office.whole_log": Action.READ_THE_WHOLE_LOG,
+             "organisations_manage.merge": Action.MANAGE_ORGANISATIONS, "log.whole": Action.READ_THE_WHOLE_LOG,
              "accounts_manage.own_two_factor": Action.BACK_OFFICE, "check_in.admit": Action.ADMIT,
              "check_in.walk_in": Action.ADMIT, "documents_manage.badge": Action.CHECK_IN,
              "check_in.invite_helper": Action.ORGANISE, "check_in.remove_helper": Action.ORGANISE}
@@ -81,8 +82,12 @@ def required(endpoint: str | None) -> Action | None:
 
 
 def event_role(user: User, event: Event) -> EventRole | None:
-    return db.session.scalar(
-        db.select(EventAssignment.role).where(EventAssignment.user_id == user.id, EventAssignment.event_id == event.id))
+    """The account's role at the event; asked once per request (a page's navigation asks for each of its links)."""
+    roles = g.setdefault("event_roles", {}) if has_request_context() else {}
+    if (user.id, event.id) not in roles:
+        roles[user.id, event.id] = db.session.scalar(db.select(EventAssignment.role).where(
+            EventAssignment.user_id == user.id, EventAssignment.event_id == event.id))
+    return roles[user.id, event.id]
 
 
 def may(user, action: Action, event: Event | None = None) -> bool:

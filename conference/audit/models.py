@@ -33,6 +33,9 @@ class AuditAction(LabelledEnum):
     REGISTRATION_CANCELLED = "registration.cancel", _l("Registration cancelled")
     REGISTRATION_PROMOTED = "registration.promote", _l("Moved up from the waiting list")
     REGISTRATION_RESTORED = "registration.restore", _l("Cancellation or rejection undone")
+    CONFIRMATION_SENT_AGAIN = "registration.mail_again", _l("Confirmation sent again")
+    LINK_SENT_AGAIN = "registration.link_again", _l("Link sent again")
+    NOTE_SAVED = "registration.note", _l("Internal note changed")
     CHECKED_IN = "registration.checked_in", _l("Checked in")
     CHECK_IN_UNDONE = "registration.check_in_undone", _l("Check-in undone")
     ADMITTED = "registration.admitted", _l("Admitted at the door out of turn")
@@ -59,11 +62,14 @@ class AuditAction(LabelledEnum):
 
 
 class AuditEntry(db.Model):
-    """One change made in the back office: who, when, what, at which event, about which registration, which fields."""
+    """One change made in the back office, or by a registrant through their link: who, when, what, at which event,
+    about which registration, which fields."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    # Made by the registrant themselves through their link (no account): told apart from the system's own changes.
+    by_registrant: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
     # The registration the entry is about, so deleting a person's data finds every entry naming them.
     registration_id: Mapped[int | None] = mapped_column(sa.ForeignKey("registration.id", ondelete="SET NULL"), index=True)

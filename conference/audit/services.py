@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from flask import has_request_context
 from flask_babel import format_datetime, gettext
 from flask_login import current_user
@@ -12,13 +13,16 @@ from conference.extensions import db
 
 
 def record(action: AuditAction, subject: str, event_id: int | None = None, registration_id: int | None = None,
-           changed_fields: list[str] = (), changed_values: dict[str, tuple] | None = None) -> None:
-    """Note a change, made by the logged-in user if there is one; called inside the ``write_transaction``
+           changed_fields: list[str] = (), changed_values: dict[str, tuple] | None = None,
+           by_registrant: bool = False) -> None:
+    """Note a change, made by the logged-in user if there is one, or ``by_registrant`` through their link (an
+    organiser trying a registrant's link is not taken for its owner); called inside the ``write_transaction``
     of the change, it commits (or not) with it."""
-    user_id = current_user.id if has_request_context() and current_user.is_authenticated else None
+    user_id = current_user.id if has_request_context() and current_user.is_authenticated and not by_registrant else None
     with write_transaction():
-        db.session.add(AuditEntry(user_id=user_id, event_id=event_id, registration_id=registration_id,
-                                  action=action, subject=subject[:300], changed_fields=list(changed_fields),
+        db.session.add(AuditEntry(user_id=user_id, by_registrant=by_registrant, event_id=event_id,
+                                  registration_id=registration_id, action=action, subject=subject[:300],
+                                  changed_fields=list(changed_fields),
                                   changed_values={name: [_shown(before), _shown(after)]
                                                   for name, (before, after) in (changed_values or {}).items()}))
 
@@ -33,10 +37,24 @@ def _shown(value) -> str:
     return text if len(text) <= 200 else text[:199] + "…"
 
 
-def entries(event_id: int | None = None, action: AuditAction | None = None, user_id: int | None = None):
-    """The log, newest first: of one event, of one kind of change, by one account – or all of it."""
-    query = db.select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-    for column, wanted in ((AuditEntry.event_id, event_id), (AuditEntry.action, action), (AuditEntry.user_id, user_id)):
+# Who made a change without an account: the registrant through their link, or the system (or an account deleted since).
+THE_PERSON, NO_ACCOUNT = "person", "system"
+
+
+def entries(event_id: int | None = None, action: AuditAction | None = None, who: int | str | None = None,
+            registration_ids=None) -> sa.Select:
+    """The log, newest first: of one event, of one kind of change, by one account (an id, THE_PERSON or NO_ACCOUNT),
+    about some registrations (their ids, or a select of them) – or all of it."""
+    query = sa.select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    for column, wanted in ((AuditEntry.event_id, event_id), (AuditEntry.action, action)):
         if wanted is not None:
             query = query.where(column == wanted)
+    if who == THE_PERSON:
+        query = query.where(AuditEntry.by_registrant.is_(True))
+    elif who == NO_ACCOUNT:
+        query = query.where(AuditEntry.user_id.is_(None), AuditEntry.by_registrant.is_(False))
+    elif who is not None:
+        query = query.where(AuditEntry.user_id == who)
+    if registration_ids is not None:
+        query = query.where(AuditEntry.registration_id.in_(registration_ids))
     return query

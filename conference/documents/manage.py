@@ -10,16 +10,17 @@ from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 
 from conference.database import row_of_event_or_404, utcnow
-from conference.documents import certificates, jobs, lists
+from conference.documents import certificates, jobs, lists, printouts
 from conference.documents.models import Certificate, DocumentJob
 from conference.documents.pdf import Metadata
 from conference.documents.printouts import BadgeSize, badge_chunks, programme_html
 from conference.documents.render import file_name, pdf_response, render_chunks
 from conference.events.models import Event
 from conference.registration.models import Registration, RegistrationStatus
-from conference.registration.services import attendance, forum_slots, listed_participants
+from conference.registration.services import attendance, forum_slots, has_ticket, listed_participants
 from conference.site.confirmation import ask_first, confirmed
 from conference.site.forms import Form
+from conference.site.i18n import speaking
 
 blueprint = Blueprint("documents_manage", __name__, url_prefix="/manage/events/<int:event_id>/documents")
 
@@ -131,6 +132,18 @@ def certificate(event_id: int, registration_id: int):
         flash(refused.message, "error")
         return redirect(url_for("registration_manage.index", event_id=event.id), code=303)
     return pdf_response(pdf, file_name(_("Certificate of attendance"), registration.last_name, registration.first_name))
+
+
+@blueprint.get("/tickets/<int:registration_id>.pdf")
+def ticket(event_id: int, registration_id: int):
+    """A registrant's ticket as they get it behind their link, in their language: to print or send it for them."""
+    event = g.event
+    registration = row_of_event_or_404(Registration, registration_id, event)
+    if not has_ticket(registration):
+        abort(404)
+    with speaking(registration.locale):
+        pdf = printouts.ticket_pdf(registration)
+    return pdf_response(pdf, file_name(_("Ticket"), registration.last_name, registration.first_name))
 
 
 @blueprint.post("/certificates")

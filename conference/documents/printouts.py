@@ -1,4 +1,4 @@
-"""Printouts for the day: name badges on A4 sheets for the usual badge holder inserts, and the programme."""
+"""Printouts for the day: name badges on A4 sheets for the usual badge holder inserts, the programme, tickets."""
 
 from flask import render_template
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -6,6 +6,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from conference.agenda.services import time_slots
 from conference.database import LabelledEnum
 from conference.documents.lists import PAGES_PER_CHUNK, metadata
+from conference.documents.render import render_pdf
 from conference.events.models import Event
 from conference.registration.models import Registration
 from conference.registration.services import check_in_qr_code
@@ -34,3 +35,9 @@ def badge_chunks(event: Event, people: list[Registration], size: BadgeSize) -> l
 def programme_html(event: Event) -> str:
     return render_template("pdf/programme.html", event=event, slots=time_slots(event.agenda_items),
                            metadata=metadata(event, _("Programme")))
+
+
+def ticket_pdf(registration: Registration) -> bytes:
+    """A confirmed registrant's ticket: the event, their name and forums, and the check-in code the door scans."""
+    return render_pdf("pdf/ticket.html", registration=registration, event=registration.event,
+                      qr_code=check_in_qr_code(registration))

@@ -8,13 +8,13 @@ from flask_babel import gettext as _
 
 from conference.database import utcnow
 from conference.documents import certificates, lists, printouts
-from conference.documents.render import TooSlowToRender, file_name, pdf_response, render_chunks, render_pdf, shared_pdf
+from conference.documents.render import TooSlowToRender, file_name, pdf_response, render_chunks, shared_pdf
 from conference.events.models import Event
 from conference.events.services import public_event_or_404
 from conference.limits import services as limits
 from conference.limits.services import limited
 from conference.registration import services as registration_services
-from conference.registration.models import Registration, RegistrationStatus
+from conference.registration.models import Registration
 from conference.registration.routes import page_part
 from conference.registration.services import registration_or_404
 from conference.site.errors import render_error
@@ -79,11 +79,9 @@ def participants_for_registrant(token: str):
 @blueprint.get("/registrations/<token>/ticket.pdf")
 def ticket(token: str):
     registration = registration_or_404(token)
-    if registration.status != RegistrationStatus.CONFIRMED:
+    if not registration_services.has_ticket(registration):
         abort(404)
-    pdf = render_pdf("pdf/ticket.html", registration=registration, event=registration.event,
-                     qr_code=registration_services.check_in_qr_code(registration))
-    return pdf_response(pdf, file_name(_("Ticket"), registration.event.slug))
+    return pdf_response(printouts.ticket_pdf(registration), file_name(_("Ticket"), registration.event.slug))
 
 
 @blueprint.post("/registrations/<token>/certificate.pdf")

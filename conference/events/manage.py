@@ -1,4 +1,4 @@
-"""Creating, editing, publishing, cancelling and duplicating events, their partners and their log."""
+"""Creating, editing, publishing, cancelling and duplicating events, and their partners."""
 
 from datetime import datetime
 
@@ -10,11 +10,10 @@ from wtforms.validators import InputRequired, Length
 
 from conference.database import utcnow
 from conference.events import services
-from conference.events.forms import berlin, event_form, field_labels
+from conference.events.forms import berlin, event_form
 from conference.events.models import EventStatus, PartnerRole
 from conference.extensions import db
 from conference.organisations.models import Organisation
-from conference.audit import services as audit
 from conference.site.forms import Form, PlausibleDate, status_of
 from conference.site.urls import dated_slug
 
@@ -128,10 +127,3 @@ def remove_partner(event_id: int, partner_id: int):
         except services.EventError as refused:
             flash(refused.message, "error")
     return redirect(url_for(".partners", event_id=event.id), code=303)
-
-
-@blueprint.get("/events/<int:event_id>/log")
-def log(event_id: int):
-    event = g.event
-    entries = db.session.scalars(audit.entries(event.id)).all()
-    return render_template("manage/log.html", event=event, entries=entries, field_labels=field_labels())

@@ -1,7 +1,7 @@
 """Deleting personal data of registrations, and handing a person their data.
 
-"Deleting" a registration anonymises it: names, address, phone, function, answers and the links
-are gone, while the row stays with status, organisation, forum choices and check-in, so the
+"Deleting" a registration anonymises it: names, address, phone, function, answers, the organisers'
+note and the links are gone, while the row stays with status, organisation, forum choices and check-in, so the
 figures funders ask for (people per organisation, forum, check-in) survive. Certificates stay
 verifiable by their number; the verification page then says the holder's name was deleted.
 """
@@ -31,7 +31,7 @@ def export(registration: Registration) -> dict:
     """Everything stored about one registration, as a person may ask for it (Art. 15 and 20 DSGVO)."""
     event = registration.event
     certificate = db.session.scalar(sa.select(Certificate).where(Certificate.registration_id == registration.id))
-    mails = db.session.scalars(sa.select(OutgoingMail).where(OutgoingMail.recipient == registration.email)
+    mails = db.session.scalars(sa.select(OutgoingMail).where(registration_services.mails_about([registration.id]))
                                .order_by(OutgoingMail.id)).all()
     return {
         "event": {"title": event.title, "starts_at": event.starts_at.isoformat(), "ends_at": event.ends_at.isoformat(),
@@ -50,14 +50,15 @@ def export(registration: Registration) -> dict:
             "cancelled_at": registration.cancelled_at.isoformat() if registration.cancelled_at else None,
             "checked_in_at": registration.checked_in_at.isoformat() if registration.checked_in_at else None,
             "check_in_code": registration.check_in_code,
+            "organisers_note": registration.note,
         },
         "answers": [{"question": answer.question.label, "answer": answer.value} for answer in registration.answers],
         "forums": [choice.agenda_item.title for choice in registration.forum_choices],
         "certificate": {"number": certificate.number, "issued_at": certificate.issued_at.isoformat()} if certificate else None,
-        "mails": [{"kind": mail.context.get("reason", mail.builder), "status": mail.status,
+        "mails": [{"kind": mail.context.get("reason", mail.builder), "to": mail.recipient, "status": mail.status,
                    "created_at": mail.created_at.isoformat(), "sent_at": mail.sent_at.isoformat() if mail.sent_at else None,
                    **_bulk_text(mail.context, registration)}
-                  for mail in mails if mail.context.get("registration_id") == registration.id],
+                  for mail in mails],
         "log": [{"action": str(entry.action.label), "at": entry.at.isoformat()}
                 for entry in db.session.scalars(sa.select(AuditEntry).where(sa.or_(
                     AuditEntry.registration_id == registration.id,
@@ -91,7 +92,7 @@ def messages_only_to(registration: Registration) -> list[BulkMessage]:
     return list(db.session.scalars(
         sa.select(BulkMessage).where(BulkMessage.event_id == registration.event_id, BulkMessage.recipients == 1,
                                      sa.exists().where(OutgoingMail.batch == sa.literal("bulk-") + sa.cast(BulkMessage.id, sa.String),
-                                                       OutgoingMail.recipient == registration.email))
+                                                       registration_services.mails_about([registration.id])))
         .order_by(BulkMessage.id)))
 
 
@@ -154,19 +155,20 @@ def _anonymise(registrations: list[Registration], now: datetime) -> None:
     if not registrations:
         return
     ids = [registration.id for registration in registrations]
-    addresses = {registration.email for registration in registrations}
+    mails = db.session.scalars(sa.select(OutgoingMail).where(registration_services.mails_about(ids))).all()
+    # Also an address an organiser corrected since: the mails that went to it name it.
+    addresses = {registration.email for registration in registrations} | {mail.recipient for mail in mails}
     names = {registration.full_name for registration in registrations}
     event_ids = {registration.event_id for registration in registrations}
     db.session.execute(sa.delete(Answer).where(Answer.registration_id.in_(ids)))
-    for mail in db.session.scalars(sa.select(OutgoingMail).where(OutgoingMail.recipient.in_(addresses))):
-        if mail.context.get("registration_id") in ids:
-            db.session.delete(mail)
+    for mail in mails:
+        db.session.delete(mail)
     # The log of organisers' actions names registrants ("checked in: Amal Haddad"), by id (entries
     # from before entries named their registration: by the current name).
     db.session.execute(sa.update(AuditEntry).where(sa.or_(
         AuditEntry.registration_id.in_(ids),
         sa.and_(AuditEntry.event_id.in_(event_ids), AuditEntry.action.in_([action for action in AuditAction if action.startswith("registration.")]), AuditEntry.subject.in_(names)),
-    )).values(subject="", changed_fields=[]))
+    )).values(subject="", changed_fields=[], changed_values={}))
     # Finished certificate jobs of these events hold everybody's certificates: they go (they can be made again).
     for job in db.session.scalars(sa.select(DocumentJob).where(DocumentJob.event_id.in_(event_ids), DocumentJob.stored_name.is_not(None))):
         (jobs.folder() / job.stored_name).unlink(missing_ok=True)
@@ -177,8 +179,8 @@ def _anonymise(registrations: list[Registration], now: datetime) -> None:
     for registration in registrations:
         registration.first_name = registration.last_name = ""
         registration.email = f"{registration.id}@deleted.invalid"  # unique per event; .invalid never delivers
-        registration.function = registration.phone = registration.submission_key = registration.academic_title = ""
-        registration.salutation = Salutation.NONE
+        registration.function = registration.phone = registration.submission_key = registration.note = ""
+        registration.academic_title, registration.salutation = "", Salutation.NONE
         registration.listed_as_participant = False
         # The links and the check-in code stop working: nobody can reach or be taken for this person.
         registration.link_nonce = secrets.token_hex(16)

@@ -130,8 +130,7 @@ def _yes_no(value):
 
 def registration_form(event: Event, registration: Registration | None = None, by_organiser: bool = False,
                       **kwargs) -> RegistrationForm:
-    """The form for ``event``; with ``registration`` it edits that one (no consent; an address only where an
-    organiser registered someone without one).
+    """The form for ``event``; with ``registration`` it edits that one (no consent; the address only for organisers).
     ``by_organiser``: filled in for someone else, who may have no e-mail address."""
     slots = forum_slots(event)
 
@@ -141,7 +140,10 @@ def registration_form(event: Event, registration: Registration | None = None, by
     if by_organiser:
         EventRegistrationForm.email = EmailField(
             _l("E-mail address"), [Optional(), Length(max=254), MailAddress()],
-            description=_l("Optional: without one the person gets no mails; lists, badges and certificates still work."))
+            description=_l("Optional: without one the person gets no mails; lists, badges and certificates still work.")
+            if registration is None else
+            _l("To correct a typing mistake: the link to the registration is renewed and mailed to the new address; "
+               "the old address gets nothing more, and the link sent there no longer works."))
         EventRegistrationForm.listed_as_participant = BooleanField(
             _l("Show the name and organisation on the event's participant list"),
             description=_l("Only if the person has agreed to it."))
@@ -160,7 +162,7 @@ def registration_form(event: Event, registration: Registration | None = None, by
     form = EventRegistrationForm(**kwargs)
     if registration is not None:
         del form["privacy"]
-        if not (by_organiser and registration.email is None):  # an address can be added later, never changed
+        if not by_organiser:  # the organisers correct an address (the link goes to it)
             del form["email"]
     for name, wanted in (("salutation", event.asks_salutation), ("academic_title", event.asks_academic_title)):
         if not wanted:
@@ -177,7 +179,7 @@ def registration_form(event: Event, registration: Registration | None = None, by
 def _current_values(registration: Registration, slots) -> dict:
     values = {
         name: getattr(registration, name)
-        for name in ("first_name", "last_name", "academic_title", "organisation", "function", "phone",
+        for name in ("first_name", "last_name", "academic_title", "email", "organisation", "function", "phone",
                      "listed_as_participant")
     }
     values["salutation"] = registration.salutation.value

@@ -103,6 +103,11 @@ KINDS = {
         _l("Your registration: {event}"),
         _l("{greeting},\n\nyou asked for the link to your registration, or tried to register again with this "
            "address. You are already registered; the link below opens your registration.")),
+    "link_by_organisers": MailKind(
+        _l("Link sent by the organisers"), _l("You send someone the link to their registration again."),
+        _l("Your registration: {event}"),
+        _l("{greeting},\n\nthe organisers send you the link to your registration once more. The link below opens "
+           "your registration.")),
     "certificate": MailKind(
         _l("Certificate of attendance"), _l("You send the certificates after the event."),
         _l("Your certificate of attendance: {event}"),

@@ -4,21 +4,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
-from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 from flask_login import current_user
 
-from conference.accounts.models import User
 from conference.accounts.services import managed_events
-from conference.audit import services as audit
-from conference.audit.models import AuditAction
 from conference.database import row_of_event_or_404, utcnow
-from conference.events.forms import field_labels
 from conference.events.models import Event
 from conference.extensions import db
 from conference.registration import bulk
 from conference.registration import export as export_table
-from conference.registration import mail_texts, questions, services
+from conference.registration import history, mail_texts, questions, services
 from conference.registration.forms import registration_form
 from conference.registration.models import (BY_NAME, BY_ORGANISATION, ForumChoice, Question, QuestionKind, Registration,
                                              RegistrationStatus)
@@ -29,21 +25,6 @@ from conference.tasks.manage import failed as failed_tasks
 
 blueprint = Blueprint("registration_manage", __name__, url_prefix="/manage/events/<int:event_id>/registrations")
 start = Blueprint("back_office", __name__, url_prefix="/manage")
-
-
-@start.get("/log")
-def whole_log():
-    """For administrators: every event's log in one, filtered by event, kind of change and account."""
-    event_id, user_id = (value if value and 0 < value < 2**31 else None
-                         for value in (request.args.get("event", type=int), request.args.get("user", type=int)))
-    action = AuditAction(request.args["action"]) if request.args.get("action") in AuditAction._value2member_map_ else None
-    page = db.paginate(audit.entries(event_id, action, user_id), per_page=100, max_per_page=100,
-                       page=min(max(request.args.get("page", 1, type=int), 1), 10**6))
-    return render_template(
-        "manage/log.html", event=None, entries=page.items, page=page, field_labels=field_labels(),
-        events=db.session.scalars(sa.select(Event).order_by(Event.starts_at.desc())).all(),
-        users=db.session.scalars(sa.select(User).order_by(User.name)).all(), actions=list(AuditAction),
-        chosen={"event": event_id, "action": action, "user": user_id})
 
 
 @start.get("/")
@@ -216,21 +197,89 @@ def add(event_id: int):
                            registration=None), status_of(form)
 
 
+class NoteForm(Form):
+    note = TextAreaField(_l("What the organisers should know"), [Optional(), Length(max=services.MAX_NOTE)],
+                         render_kw={"rows": 3},
+                         description=_l("The person sees it neither on their page nor in mails, but gets it with their "
+                                        "data when they ask what is stored about them."))
+    version = HiddenField()
+
+
+def note_form(registration: Registration, **kwargs) -> NoteForm:
+    return NoteForm(data={"note": registration.note, "version": services.note_version(registration)}, **kwargs)
+
+
+def registration_page(event: Event, registration: Registration, form, notes: NoteForm,
+                      saved_meanwhile: str | None = None):
+    """The registration page: its note, the code and ticket, mails, its details to change, its history."""
+    status = 422 if status_of(form) == 422 or status_of(notes) == 422 else 200
+    lines, older = history.of(registration)
+    return render_template(
+        "manage/registration_edit.html", event=event, form=form, note_form=notes, saved_meanwhile=saved_meanwhile,
+        registration=registration, forum_full=services.forum_is_full,
+        can_be_mailed=services.can_be_mailed(registration),
+        qr_code=services.check_in_qr_code(registration) if services.has_ticket(registration) else None,
+        history=lines, older_history=older, mail_kind=history.mail_kind, mail_status=history.mail_status), status
+
+
 @blueprint.route("/<int:registration_id>", methods=["GET", "POST"])
 def edit(event_id: int, registration_id: int):
     event = g.event
     registration = row_of_event_or_404(Registration, registration_id, event)
     form = registration_form(event, registration, by_organiser=True)
     if form.validate_on_submit():
+        address = registration.email
         try:
             services.update(registration.id, form.applicant(registration.locale), utcnow(), by_organiser=True)
         except services.RegistrationError as refused:
             form.add_error(refused.message, refused.field)
         else:
             flash(_("Saved: %(title)s", title=registration.full_name), "success")
+            if registration.email and registration.email != address:
+                flash(_("The link to the registration is renewed and on its way to %(email)s.",
+                        email=registration.email), "success")
             return redirect(url_for(".index", event_id=event.id), code=303)
-    return render_template("manage/registration_edit.html", event=event, form=form, registration=registration,
-                           forum_full=services.forum_is_full), status_of(form)
+    return registration_page(event, registration, form, note_form(registration, formdata=None))
+
+
+@blueprint.post("/<int:registration_id>/note")
+def note(event_id: int, registration_id: int):
+    event = g.event
+    registration = row_of_event_or_404(Registration, registration_id, event)
+    notes = note_form(registration)
+    if notes.validate_on_submit():
+        try:
+            services.save_note(registration.id, notes.note.data or "", notes.version.data or "")
+        except services.NoteChangedMeanwhile as refused:  # the typed text stays, beside the one saved meanwhile
+            notes.add_error(refused.message, "note")
+            notes.version.data = services.note_version(registration)
+            return registration_page(event, registration, registration_form(event, registration, by_organiser=True,
+                                                                            formdata=None), notes, registration.note)
+        except services.RegistrationError as refused:
+            flash(refused.message, "error")
+        else:
+            flash(_("The note is saved."), "success")
+    elif notes.errors:
+        return registration_page(event, registration, registration_form(event, registration, by_organiser=True,
+                                                                        formdata=None), notes)
+    return redirect(url_for(".edit", event_id=event.id, registration_id=registration.id), code=303)
+
+
+@blueprint.post("/<int:registration_id>/mail")
+def mail_again(event_id: int, registration_id: int):
+    """The confirmation or the link, sent again (the person has not found it, say)."""
+    event = g.event
+    registration = row_of_event_or_404(Registration, registration_id, event)
+    what = request.form.get("what")
+    if Form().validate_on_submit() and what in services.MAIL_AGAIN:
+        try:
+            services.mail_again(registration.id, what, utcnow())
+        except services.RegistrationError as refused:
+            flash(refused.message, "error")
+        else:
+            flash(_("The confirmation is on its way to %(email)s.", email=registration.email) if what == "confirmation"
+                  else _("The link is on its way to %(email)s.", email=registration.email), "success")
+    return redirect(url_for(".edit", event_id=event.id, registration_id=registration.id), code=303)
 
 
 ACTIONS = {

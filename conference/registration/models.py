@@ -73,6 +73,9 @@ class Registration(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The organisers' own note ("needs a seat near the door"): never shown to the person, in a mail or a list,
+    # but in the data they may ask for, since it is about them (Art. 15 DSGVO); deleted with their data.
+    note: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     # Personal data deleted (after the retention period or on request); the row stays for the figures.
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # "Last name, first name" and the organisation as German readers sort them (site/collation.py), kept up to

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import abort, current_app
-from flask_babel import format_date, gettext as _, ngettext
+from flask_babel import format_date, get_locale, gettext as _, lazy_gettext as _l, ngettext
 
 from conference.agenda.models import AgendaItem, AgendaItemKind
 from conference.agenda.services import TimeSlot, time_slots
@@ -25,6 +25,7 @@ from conference.events.models import Event, EventStatus, ParticipantListMode, Re
 from conference.events.services import public_event_or_404
 from conference.extensions import db
 from conference.mail import services as mail
+from conference.mail.models import OutgoingMail
 from conference.registration.models import (
     ACTIVE,
     BY_NAME,
@@ -41,13 +42,18 @@ from conference.registration.models import (
 from conference.registration.questions import asked, fits, is_shown
 from conference.rules import Refusal
 from conference.site import i18n, qr
-from conference.site.filters import clock
+from conference.site.filters import clock, time_range
+from conference.tasks.lease import BUSY
 
 CHECK_IN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread at the door
 CHECK_IN_OPENS_BEFORE = timedelta(hours=3)  # the door (conference.check_in) opens this long before the start
 
 
 class RegistrationError(Refusal):
+    pass
+
+
+class NoteChangedMeanwhile(RegistrationError):
     pass
 
 
@@ -94,6 +100,11 @@ def link_token(registration: Registration) -> str:
 
 def new_check_in_code() -> str:
     return "".join(secrets.choice(CHECK_IN_ALPHABET) for _ in range(10))
+
+
+def has_ticket(registration: Registration) -> bool:
+    """Whether the person has a ticket with a check-in code the door admits."""
+    return registration.status == RegistrationStatus.CONFIRMED and registration.anonymised_at is None
 
 
 def check_in_qr_code(registration: Registration) -> str:
@@ -237,6 +248,17 @@ def _set_answers(registration: Registration, event: Event, answers: dict[int, ob
 
 # --- changes ---------------------------------------------------------------------------------
 
+# What the log names a changed field by: the label its form shows.
+FIELD_LABELS = {"first_name": _l("First name"), "last_name": _l("Last name"), "email": _l("E-mail address"),
+                "organisation": _l("Organisation"), "function": _l("Function or role"), "phone": _l("Phone"),
+                "listed_as_participant": _l("Participant list")}
+# Fields whose values the log keeps before and after, besides the forums (titles of the event's own): the consent
+# to be listed, which organisers may have to show was given or withdrawn (Art. 7(1) DSGVO). Names, address, phone
+# and answers are the person's own data, and answers to choice questions too: they can tell of health or belief
+# (dietary needs, access) – the log names those fields only.
+LOGGED_VALUES = {"listed_as_participant"}
+
+
 def register(event_id: int, applicant: Applicant, now: datetime, by_organiser: bool = False) -> Outcome:
     """Register, or put on the waiting list when the event is full.
 
@@ -329,27 +351,68 @@ def _active_registration(event: Event, email: str | None) -> Registration | None
 
 
 def update(registration_id: int, applicant: Applicant, now: datetime, by_organiser: bool = False) -> Registration:
-    """Change a registration's details, answers and forums while changes are open; an address is never changed,
-    only given to someone an organiser registered without one.
+    """Change a registration's details, answers and forums while changes are open; organisers may change any
+    registration that is not cancelled, also after registration closed, and its address (``_readdress``).
 
-    Organisers may change any registration that is not cancelled, also after registration closed.
+    The log names the fields that changed, as the one who changed them read them (see ``_as_read``).
     """
     registration = db.session.get(Registration, registration_id)
     with row_locked(Event, registration.event_id) as event:
         db.session.refresh(registration)
         allowed = registration.is_active if by_organiser else changes_allowed(registration, now)
-        if not allowed:
+        if not allowed or registration.anonymised_at is not None:  # a deleted person's data is not typed in again
             raise RegistrationError(_("This registration can no longer be changed."))
+        before = _as_read(registration, event)
         _apply(registration, event, applicant)
-        email = applicant.email.strip().lower()
-        if by_organiser and registration.email is None and email:  # given later for someone registered by phone
-            if _active_registration(event, email) is not None:
-                raise RegistrationError(_("Someone is already registered with this e-mail address."), field="email")
-            registration.email = email
-            queue_mail(registration, "registered")  # their confirmation, with the link, now reaches them
         if by_organiser:
-            record(AuditAction.REGISTRATION_CHANGED, registration.full_name, event.id, registration.id)
+            _readdress(registration, event, applicant.email)
+        after = _as_read(registration, event)
+        changed = [(key, label, before[key][1], value) for key, (label, value) in after.items()
+                   if before[key][1] != value]
+        if changed:
+            record(AuditAction.REGISTRATION_CHANGED, registration.full_name, event.id, registration.id,
+                   changed_fields=[label for _key, label, _old, _new in changed],
+                   changed_values={label: (old, new) for key, label, old, new in changed
+                                   if key in LOGGED_VALUES or key.startswith("forum_")},
+                   by_registrant=not by_organiser)
     return registration
+
+
+def _as_read(registration: Registration, event: Event) -> dict[str, tuple[str, object]]:
+    """Each field of the registration's form: its label as the reader of the form reads it, and its value."""
+    fields = {name: (str(label), getattr(registration, name)) for name, label in FIELD_LABELS.items()}
+    chosen = {choice.agenda_item.id for choice in registration.forum_choices}  # a new choice has no agenda_item_id yet
+    for index, slot in enumerate(forum_slots(event)):
+        fields[f"forum_{index}"] = (f"{_('Forum')} {time_range(slot.starts_at, slot.ends_at)}",
+                                    next((item.title for item in slot.items if item.id in chosen), None))
+    answers = {answer.question_id: answer.value for answer in registration.answers}
+    for question in asked(event):
+        fields[f"question_{question.id}"] = (question.text(get_locale().language, "label"), answers.get(question.id))
+    return fields
+
+
+def _readdress(registration: Registration, event: Event, typed: str) -> None:
+    """An organiser corrects a mistyped address, gives one to someone registered without, or removes one.
+
+    The link went to the old address: it is renewed, so that copy no longer opens the registration, and the mail of
+    the person's status, with the new link, goes to the new address (also mails still waiting there are built for
+    it). The old address is told nothing: it was a mistake, most likely someone else's, who should not read the
+    person's name and event once more.
+    """
+    email = typed.strip().lower() or None
+    if email == registration.email:
+        return
+    if email is not None and db.session.scalar(sa.select(Registration.id).where(
+            Registration.event_id == event.id, Registration.email == email, Registration.status.in_(ACTIVE),
+            Registration.id != registration.id)):
+        raise RegistrationError(_("Someone is already registered with this e-mail address."), field="email")
+    registration.email = email
+    new_link(registration)
+    # Mails still waiting to go are built for the registration's address when they go: their record follows it.
+    waiting = sa.select(OutgoingMail.id).where(mails_about([registration.id]), OutgoingMail.status.in_(BUSY))
+    db.session.execute(sa.delete(OutgoingMail).where(OutgoingMail.id.in_(waiting)) if email is None
+                       else sa.update(OutgoingMail).where(OutgoingMail.id.in_(waiting)).values(recipient=email))
+    queue_mail(registration, "registered")
 
 
 def cancel(registration_id: int, now: datetime, by_organiser: bool = False) -> Registration:
@@ -363,7 +426,8 @@ def cancel(registration_id: int, now: datetime, by_organiser: bool = False) -> R
         registration.cancelled_at = now
         queue_mail(registration, "cancelled_by_organisers" if by_organiser else "cancelled")
         fill_free_seats(event)
-        record(AuditAction.REGISTRATION_CANCELLED, registration.full_name, event.id, registration.id)
+        record(AuditAction.REGISTRATION_CANCELLED, registration.full_name, event.id, registration.id,
+               by_registrant=not by_organiser)
     return registration
 
 
@@ -510,6 +574,64 @@ def seat_the_waiting(event: Event) -> None:
     fill_free_seats(event)
 
 
+MAX_NOTE = 2000
+
+
+def note_version(registration: Registration) -> str:
+    """The note as it was read, for telling whether someone else changed it since."""
+    return hashlib.sha256(registration.note.encode()).hexdigest()[:16]
+
+
+def save_note(registration_id: int, note: str, read_version: str) -> Registration:
+    """Keep the organisers' internal note about a registration; the log says it changed, not what it says. A note
+    someone else changed since it was read is not overwritten."""
+    registration = db.session.get(Registration, registration_id)
+    with row_locked(Event, registration.event_id) as event:
+        db.session.refresh(registration)
+        note = note.strip()
+        if registration.anonymised_at is not None:
+            raise RegistrationError(_("The data of this person has been deleted."))
+        if note == registration.note:
+            return registration
+        if note_version(registration) != read_version:
+            raise NoteChangedMeanwhile(_("Someone else changed the note meanwhile, as shown above; your text is kept "
+                                         "below. Please put the two together and save again."))
+        registration.note = note
+        record(AuditAction.NOTE_SAVED, registration.full_name, event.id, registration.id)
+    return registration
+
+
+# What an organiser can send a registrant again: the reason of the mail, and the entry in the log.
+MAIL_AGAIN = {"confirmation": ("registered", AuditAction.CONFIRMATION_SENT_AGAIN),
+              "link": ("link_by_organisers", AuditAction.LINK_SENT_AGAIN)}
+MAIL_PAUSE = timedelta(minutes=1)
+
+
+def can_be_mailed(registration: Registration) -> bool:
+    return (registration.email is not None and registration.is_active and registration.anonymised_at is None
+            and not registration.event.is_cancelled)
+
+
+def mail_again(registration_id: int, what: str, now: datetime) -> Registration:
+    """An organiser sends a registrant their confirmation (the mail of their current status, with the calendar file
+    and the link) or just their link again. Within a minute of any mail to them another is refused: a double click,
+    or two organisers answering the same call, sends one."""
+    registration = db.session.get(Registration, registration_id)
+    reason, action = MAIL_AGAIN[what]
+    with row_locked(Event, registration.event_id) as event:
+        db.session.refresh(registration)
+        if not can_be_mailed(registration):
+            raise RegistrationError(_("No mail can be sent for this registration: it has no e-mail address, it is "
+                                      "no longer active, or the event is cancelled."))
+        if db.session.scalar(sa.select(OutgoingMail.id).where(
+                mails_about([registration.id]), OutgoingMail.created_at > now - MAIL_PAUSE).limit(1)):
+            raise RegistrationError(_("A mail went to %(email)s less than a minute ago, so no other was sent. Please "
+                                      "wait a moment if it has not arrived yet.", email=registration.email))
+        queue_mail(registration, reason)
+        record(action, registration.full_name, event.id, registration.id)
+    return registration
+
+
 def resend_link(event_id: int, email: str) -> None:
     """Mail the link to an active registration of this address, if there is one; says nothing either way."""
     with row_locked(Event, event_id):
@@ -605,6 +727,11 @@ def _seated(registration: Registration, reason: str, action: AuditAction) -> Non
         registration.forum_choices.remove(choice)
     queue_mail(registration, reason, forum_dropped=bool(full))
     record(action, registration.full_name, registration.event_id, registration.id)
+
+
+def mails_about(registration_ids: list[int]) -> sa.ColumnElement[bool]:
+    """The mails to these registrants, whichever address they went to (each names its registration)."""
+    return OutgoingMail.context["registration_id"].as_integer().in_(registration_ids)
 
 
 # Mails whose calendar entry takes the person's entry out of their calendar (METHOD:CANCEL).

@@ -1,5 +1,7 @@
 """The log of changes is written by the operation itself, in the same commit as the change."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -9,6 +11,7 @@ from conference.events.models import Event, EventStatus
 from conference.extensions import db
 from conference.registration import services
 from conference.registration.models import Registration, RegistrationStatus
+from conference.site.filters import time_range
 from tests.conftest import applicant, form_token, log_in
 
 
@@ -99,7 +102,110 @@ def test_an_event_change_shows_before_and_after_and_administrators_read_every_ev
     assert "Fachtagung Vielfalt" in everything and "Werkstatt Anerkennung" in everything
     only_first = client.get("/manage/log", query_string={"event": first.id, "action": "event.changed"}).get_data(as_text=True)
     assert "Ort: „Schwerin“ → „Rostock“" in only_first and "Werkstatt Anerkennung</a>" not in only_first
-    by_organiser = client.get("/manage/log", query_string={"user": organiser.id}).get_data(as_text=True)
+    by_organiser = client.get("/manage/log", query_string={"who": organiser.id}).get_data(as_text=True)
     assert "Fachtagung Vielfalt</a>" in by_organiser and "Amina Said" not in by_organiser
     assert client.get("/manage/log", query_string={"action": "<script>", "event": "x", "page": "-5"}).status_code == 200
-    assert client.get("/manage/log", query_string={"event": "9" * 30, "user": "-" + "9" * 30}).status_code == 200
+    assert client.get("/manage/log", query_string={"event": "9" * 30, "who": "-" + "9" * 30}).status_code == 200
+
+
+def test_a_registrants_own_change_is_logged_with_the_fields_as_they_read_them_and_values_only_of_forums(
+        client, make_event, make_forums, make_question):
+    from conference.registration.models import QuestionKind
+    from tests.conftest import form_as_sent
+
+    event = make_event()
+    first, second = make_forums(event, 10, 10)
+    diet = make_question(event, label="Ernährung", kind=QuestionKind.SINGLE_CHOICE, options=["vegetarisch", "vegan"])
+    remark = make_question(event, label="Anmerkung", kind=QuestionKind.TEXT)
+    person = services.register(event.id, applicant(first_name="Amal", last_name="Haddad", forums=[first.id],
+                                                   answers={diet.id: "vegetarisch", remark.id: "Rollstuhl"}),
+                               utcnow()).registration
+    token = services.link_token(person)
+    url = f"/registrations/{token}/edit"
+    sent = form_as_sent(client.get(url).get_data(as_text=True)) | {
+        "forum_0": str(first.id), f"question_{diet.id}": "vegetarisch"}  # radios: the chosen ones
+
+    assert client.post(url, data=sent).status_code == 303  # saved unchanged
+    assert db.session.scalars(sa.select(AuditEntry)).all() == []  # nothing changed, nothing logged
+    changed = sent | {"first_name": "Amala", "forum_0": str(second.id), f"question_{diet.id}": "vegan",
+                      f"question_{remark.id}": "Rollstuhl, Begleitperson", "listed_as_participant": "y"}
+    assert client.post(url, data=changed).status_code == 303
+
+    [entry] = db.session.scalars(sa.select(AuditEntry)).all()
+    assert (entry.action, entry.user_id, entry.by_registrant, entry.registration_id, entry.subject) == (
+        AuditAction.REGISTRATION_CHANGED, None, True, person.id, "Amala Haddad")
+    with client.application.test_request_context():
+        slot = time_range(first.starts_at, first.ends_at)
+    assert entry.changed_fields == ["Vorname", "Teilnehmendenliste", f"Forum {slot}", "Ernährung", "Anmerkung"]
+    assert list(entry.changed_values.values()) == [["Nein", "Ja"], ["Forum 1", "Forum 2"]]
+    everything = str((entry.subject, entry.changed_fields, entry.changed_values))
+    assert not any(word in everything for word in ("Amal ", "vegan", "vegetarisch", "Rollstuhl"))
+
+
+def test_an_organisers_change_names_them_and_the_log_tells_the_person_themselves_from_the_system(
+        client, make_event, make_user):
+    event = make_event(capacity=1)
+    person = services.register(event.id, applicant(first_name="Olga", last_name="Melnyk"), utcnow()).registration
+    waiting = services.register(event.id, applicant(first_name="Karim", last_name="Haddad"), utcnow()).registration
+    token = services.link_token(person)
+    cancel = f"/registrations/{token}/cancel"
+    client.post(cancel, data={"csrf_token": form_token(client, cancel)})
+    organiser = make_user(events=[event])
+    log_in(client, organiser)
+    url = f"/manage/events/{event.id}/registrations/{waiting.id}"
+    client.post(url, data={"csrf_token": form_token(client, url), "first_name": "Karim", "last_name": "Haddad-Said",
+                           "email": waiting.email, "phone": "0385 123"})
+
+    changed = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == AuditAction.REGISTRATION_CHANGED))
+    assert (changed.user_id, changed.by_registrant, changed.changed_fields, changed.changed_values) == (
+        organiser.id, False, ["Nachname", "Telefon"], {})
+    rows = re.findall(r"<tr><td>.*?</tr>", client.get(f"/manage/events/{event.id}/log").get_data(as_text=True), re.S)
+    who = [re.findall(r"<td>(.*?)</td>", row, re.S)[1] for row in rows]
+    # Newest first: the organiser's change, Olga's own cancellation, Karim moved up by the system (before it).
+    assert who == [organiser.name, "die Person selbst", "ohne Konto"]
+
+
+def test_a_busy_events_log_comes_a_page_at_a_time_filtered_by_who_what_and_whom(client, make_event, make_user):
+    event = make_event(capacity=1)
+    amina = services.register(event.id, applicant(first_name="Amina", last_name="Said"), utcnow()).registration
+    karim = services.register(event.id, applicant(first_name="Karim", last_name="Haddad"), utcnow()).registration
+    first, second = make_user(events=[event]), make_user(events=[event])
+    db.session.add_all([AuditEntry(event_id=event.id, user_id=first.id, action=AuditAction.AGENDA_SAVED,
+                                   subject=f"Programmpunkt {number}") for number in range(110)])
+    db.session.add(AuditEntry(event_id=event.id, user_id=second.id, action=AuditAction.REGISTRATION_CHANGED,
+                              registration_id=amina.id, subject="Amina Said", changed_fields=["Telefon"]))
+    db.session.commit()
+    services.cancel(amina.id, utcnow())  # by herself; Karim moves up (the system)
+    log_in(client, first)
+    url = f"/manage/events/{event.id}/log"
+
+    def rows(page: str) -> list[list[str]]:
+        return [re.findall(r"<td>(.*?)</td>", row, re.S) for row in re.findall(r"<tr><td>.*?</tr>", page, re.S)]
+
+    newest = client.get(url).get_data(as_text=True)
+    assert "113 Einträge · Seite 1 von 3" in newest and len(rows(newest)) == 50
+    assert [row[1] for row in rows(newest)[:4]] == ["die Person selbst", "ohne Konto", second.name, first.name]
+    older = re.search(r'href="([^"]+)" rel="next">Ältere →', newest).group(1).replace("&amp;", "&")
+    middle = client.get(older).get_data(as_text=True)
+    assert "Seite 2 von 3" in middle and 'rel="prev">← Neuere' in middle
+    assert {row[3] for row in rows(middle)}.isdisjoint(row[3] for row in rows(newest))
+
+    def shown(**filters) -> list[list[str]]:
+        return rows(client.get(url, query_string=filters).get_data(as_text=True))
+
+    assert [row[1] for row in shown(who=second.id)] == [second.name]
+    assert [(row[1], row[3]) for row in shown(who="person")] == [("die Person selbst", "Amina Said")]
+    assert [(row[2], row[3]) for row in shown(who="system")] == [("Von der Warteliste nachgerückt", "Karim Haddad")]
+    about_amina = [row[2].split("<")[0] for row in shown(person="amina SAID")]
+    assert about_amina == ["Anmeldung storniert", "Anmeldung geändert"]
+    assert [row[3] for row in shown(person=karim.email)] == ["Karim Haddad"]
+    assert shown(person="Programmpunkt") == [] and len(shown(action="agenda.saved")) == 50
+    filtered = client.get(url, query_string={"who": first.id}).get_data(as_text=True)
+    assert "110 Einträge · Seite 1 von 3" in filtered
+    assert f"who={first.id}" in re.search(r'href="([^"]+)" rel="next"', filtered).group(1)  # the next page keeps it
+    for nonsense in ({"who": "x' OR 1=1"}, {"action": "<script>"}, {"person": "%_" * 300}, {"page": "abc"},
+                     {"who": "9" * 30}, {"page": "99999"}, {"event": "1"}):
+        response = client.get(url, query_string=nonsense)
+        assert response.status_code == 200, nonsense
+    beyond = client.get(url, query_string={"page": 99}).get_data(as_text=True)
+    assert "Keine Einträge passen zu dieser Auswahl." in beyond

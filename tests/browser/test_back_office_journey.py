@@ -156,7 +156,7 @@ def test_every_other_back_office_page_and_the_registrant_s_pages_fit_a_phone(pag
             f"/manage/organisations/{organisation.id}/merge", "/manage/organisations/new", "/manage/people/",
             f"/manage/people/{person.id}", "/manage/people/new", "/manage/events/new",
             f"{base}/agenda/{item.id}", f"{base}/agenda/{item.id}/delete", f"{base}/agenda/new", f"{base}/duplicate",
-            f"{base}/status/unpublish", f"{own}/{registration.id}", f"{own}/{registration.id}/cancel",
+            f"{base}/status/unpublish", f"{own}/{registration.id}", f"{own}/{registration.id}/cancel", f"{base}/log",
             f"{base}/registrations/new", f"{base}/registrations/form/{question.id}", f"{base}/registrations/form/{question.id}/remove",
             f"{base}/registrations/form/new", f"{base}/registrations/form/preview", f"{base}/registrations/mail-texts/",
             f"{base}/registrations/mail-texts/confirmed", f"/registrations/{token}", f"/registrations/{token}/edit",

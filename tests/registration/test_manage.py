@@ -9,7 +9,7 @@ from conference.database import utcnow
 from conference.extensions import db
 from conference.registration import services
 from conference.registration.models import Registration, RegistrationStatus as S
-from tests.conftest import applicant, check_in, form_token, log_in
+from tests.conftest import applicant, check_in, form_as_sent, form_token, log_in
 
 
 def test_organisers_search_and_filter_registrations(client, make_event, make_user):
@@ -435,9 +435,9 @@ def test_an_event_under_way_or_over_offers_no_cancelling_in_the_list(client, mak
     assert f"{person.id}/cancel" not in client.get(f"/manage/events/{started.id}/registrations/").get_data(as_text=True)
 
 
-def test_an_address_can_be_added_later_to_a_registration_taken_by_phone_but_never_changed(client, make_event, make_user, mailbox):
+def test_an_address_can_be_added_later_to_a_registration_taken_by_phone(client, make_event, make_user, mailbox):
     event = make_event()
-    taken = services.register(event.id, applicant(email="schon@example.org"), utcnow()).registration
+    services.register(event.id, applicant(email="schon@example.org"), utcnow())
     by_phone = services.register(event.id, applicant(first_name="Dieter", email=""), utcnow(), by_organiser=True).registration
     log_in(client, make_user(events=[event]))
     url = f"/manage/events/{event.id}/registrations/{by_phone.id}"
@@ -451,5 +451,220 @@ def test_an_address_can_be_added_later_to_a_registration_taken_by_phone_but_neve
     db.session.expire_all()
     assert db.session.get(Registration, by_phone.id).email == "dieter@example.org"
     assert mailbox.to("dieter@example.org")[0]["Subject"] == f"Anmeldung bestätigt: {event.title}"
-    assert 'name="email"' not in client.get(url).get_data(as_text=True)  # now it has one: not to be changed
-    assert 'name="email"' not in client.get(f"/manage/events/{event.id}/registrations/{taken.id}").get_data(as_text=True)
+
+
+def link_in(message) -> str:
+    return re.search(r"/registrations/[0-9a-f]{64}", message.get_body(("plain",)).get_content()).group(0)
+
+
+def test_an_organiser_corrects_a_mistyped_address_and_only_the_new_one_gets_the_new_link(
+        client, make_event, make_user, mailbox):
+    from conference.audit.models import AuditAction, AuditEntry
+
+    event = make_event()
+    services.register(event.id, applicant(email="vergeben@example.org"), utcnow())
+    person = services.register(event.id, applicant(first_name="Amina", last_name="Said", email="amina@exmaple.org"),
+                               utcnow()).registration
+    [first_mail] = mailbox.to("amina@exmaple.org")
+    log_in(client, make_user(events=[event]))
+    url = f"/manage/events/{event.id}/registrations/{person.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert 'value="amina@exmaple.org"' in page and "Tippfehler" in page
+    sent = form_as_sent(page)
+
+    for typed, error in (("vergeben@example.org", "bereits jemand mit dieser E-Mail-Adresse angemeldet"),
+                         ("amina@", "gültige E-Mail-Adresse")):
+        refused = client.post(url, data=sent | {"email": typed})
+        assert refused.status_code == 422 and error in refused.get_data(as_text=True)
+    saved = client.post(url, data=sent | {"email": " Amina@Example.org"}, follow_redirects=True)
+
+    assert "Der Link zur Anmeldung ist erneuert und unterwegs an amina@example.org." in saved.get_data(as_text=True)
+    assert mailbox.to("amina@exmaple.org") == [first_mail]  # the mistaken address gets nothing more
+    [new_mail] = mailbox.to("amina@example.org")
+    assert new_mail["Subject"] == f"Anmeldung bestätigt: {event.title}" and "event.ics" in str(new_mail)
+    assert client.get(link_in(first_mail)).status_code == 404  # what went to the mistaken address opens nothing
+    assert "Amina Said" in client.get(link_in(new_mail)).get_data(as_text=True)
+    [entry] = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == AuditAction.REGISTRATION_CHANGED))
+    assert (entry.changed_fields, entry.changed_values) == (["E-Mail-Adresse"], {})
+    assert "example" not in str((entry.subject, entry.changed_fields, entry.changed_values))
+
+
+def test_organisers_send_the_confirmation_or_the_link_again_but_never_twice_within_a_minute(
+        client, make_event, make_user, mailbox):
+    import icalendar
+    from datetime import timedelta
+    from conference.audit.models import AuditAction, AuditEntry
+    from conference.mail.models import OutgoingMail
+
+    def a_minute_passes():
+        for mail in db.session.scalars(sa.select(OutgoingMail)):
+            mail.created_at -= timedelta(seconds=61)
+        db.session.commit()
+
+    event = make_event(title="Fachtagung Anerkennung")
+    person = services.register(event.id, applicant(), utcnow()).registration
+    mailbox.messages.clear()
+    organiser = make_user(events=[event])
+    log_in(client, organiser)
+    url = f"/manage/events/{event.id}/registrations/{person.id}"
+    assert "Anmeldebestätigung erneut senden" in client.get(url).get_data(as_text=True)
+
+    def press(what: str) -> str:
+        return client.post(f"{url}/mail", data={"csrf_token": form_token(client, url), "what": what},
+                           follow_redirects=True).get_data(as_text=True)
+
+    assert "vor weniger als einer Minute eine Mail gegangen" in press("confirmation")  # the one sent on registering
+    a_minute_passes()
+    assert f"Die Anmeldebestätigung ist unterwegs an {person.email}." in press("confirmation")
+    assert "vor weniger als einer Minute" in press("confirmation") and "vor weniger als einer Minute" in press("link")
+    [confirmation] = mailbox.to(person.email)
+    assert confirmation["Subject"] == "Anmeldung bestätigt: Fachtagung Anerkennung"
+    [calendar] = [part for part in confirmation.iter_attachments() if part.get_filename() == "event.ics"]
+    [appointment] = icalendar.Calendar.from_ical(calendar.get_content()).walk("VEVENT")
+    assert str(appointment["SUMMARY"]) == "Fachtagung Anerkennung"
+
+    a_minute_passes()
+    assert f"Der Link ist unterwegs an {person.email}." in press("link")
+    link = mailbox.to(person.email)[1].get_body(("plain",)).get_content()
+    assert "das Organisationsteam schickt Ihnen den Link zu Ihrer Anmeldung noch einmal" in link
+    own_page = client.get(re.search(r"/registrations/[0-9a-f]{64}", link).group(0))
+    assert person.full_name in own_page.get_data(as_text=True)
+    logged = db.session.execute(sa.select(AuditEntry.action, AuditEntry.user_id).order_by(AuditEntry.id)).all()
+    assert logged == [(AuditAction.CONFIRMATION_SENT_AGAIN, organiser.id), (AuditAction.LINK_SENT_AGAIN, organiser.id)]
+
+    services.cancel(person.id, utcnow())
+    mailbox.messages.clear()
+    a_minute_passes()
+    assert "Anmeldebestätigung erneut senden" not in client.get(url).get_data(as_text=True)
+    assert "kann keine Mail gesendet werden" in press("link") and mailbox.messages == []
+
+
+def test_the_registration_page_shows_the_code_the_door_scans_and_prints_the_persons_own_ticket(
+        app, client, make_event, make_user):
+    import subprocess
+    from tests.reading import codes_in_image_uri, codes_in_pdf
+
+    def text_of(pdf: bytes) -> str:
+        return " ".join(subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
+                        .stdout.decode().split())
+
+    event = make_event(capacity=1)
+    person = services.register(event.id, applicant(first_name="Olga", last_name="Melnyk", locale="en"),
+                               utcnow()).registration
+    waiting = services.register(event.id, applicant(), utcnow()).registration
+    other = services.register(make_event().id, applicant(), utcnow()).registration
+    log_in(client, make_user(events=[event]))
+    url = f"/manage/events/{event.id}/registrations/"
+
+    page = client.get(f"{url}{person.id}").get_data(as_text=True)
+    assert f'<span class="code">{person.check_in_code}</span>' in page
+    [code] = codes_in_image_uri(re.search(r'<img class="qr-code" src="([^"]+)"', page).group(1))
+    assert code.text == person.check_in_code
+    ticket = re.search(r'href="([^"]+)">Ticket \(PDF\), wie die Person es hat', page).group(1)
+    with client.get(ticket) as response:
+        assert response.status_code == 200 and response.mimetype == "application/pdf"
+        organisers_copy = response.data
+    assert [[code.text for code in codes] for codes in codes_in_pdf(organisers_copy)] == [[person.check_in_code]]
+    with app.test_client() as registrant:  # in her language, as she gets it behind her link
+        own = registrant.get(f"/registrations/{services.link_token(person)}/ticket.pdf").data
+    assert "Show this code at the entrance." in text_of(organisers_copy) and text_of(organisers_copy) == text_of(own)
+
+    waiting_page = client.get(f"{url}{waiting.id}").get_data(as_text=True)
+    assert "Check-in-Code und Ticket gibt es mit der Bestätigung des Platzes." in waiting_page
+    assert waiting.check_in_code not in waiting_page
+    documents = f"/manage/events/{event.id}/documents/tickets"
+    assert client.get(f"{documents}/{waiting.id}.pdf").status_code == 404
+    assert client.get(f"{documents}/{other.id}.pdf").status_code == 404  # of another event
+
+
+def test_an_internal_note_stays_with_the_organisers_but_is_part_of_the_persons_data(
+        client, make_event, make_user, mailbox):
+    import json
+    from datetime import timedelta
+    from conference.audit.models import AuditAction, AuditEntry
+    from conference.mail.models import OutgoingMail
+
+    event = make_event()
+    person = services.register(event.id, applicant(first_name="Amina", last_name="Said"), utcnow()).registration
+    first, second = make_user(events=[event]), make_user(events=[event])
+    url = f"/manage/events/{event.id}/registrations/{person.id}"
+
+    def version_read_by(organiser) -> str:
+        log_in(client, organiser)
+        return re.search(r'name="version" value="(\w+)"', client.get(url).get_data(as_text=True)).group(1)
+
+    def save(version: str, note: str):
+        return client.post(f"{url}/note", follow_redirects=True,
+                           data={"csrf_token": form_token(client, url), "version": version, "note": note})
+
+    read_by_first, read_by_second = version_read_by(first), version_read_by(second)
+    log_in(client, first)
+    saved = save(read_by_first, "Braucht einen Platz\r\nnahe der Tür").get_data(as_text=True)
+    assert "Die Notiz ist gespeichert." in saved and "Braucht einen Platz\nnahe der Tür</textarea>" in saved
+    log_in(client, second)
+    clash = save(read_by_second, "Kommt mit Assistenzhund")
+    html = clash.get_data(as_text=True)
+    assert clash.status_code == 422 and "Jemand anderes hat die Notiz inzwischen geändert" in html
+    assert "Inzwischen gespeichert:" in html and "Kommt mit Assistenzhund</textarea>" in html
+    db.session.expire_all()
+    assert db.session.get(Registration, person.id).note == "Braucht einen Platz\nnahe der Tür"  # nothing lost
+    again = re.search(r'name="version" value="(\w+)"', html).group(1)
+    save(again, "Braucht einen Platz nahe der Tür, kommt mit Assistenzhund")
+    too_long = save(again, "x" * 2001)
+    assert too_long.status_code == 422 and "2000" in too_long.get_data(as_text=True)
+
+    db.session.expire_all()
+    note = db.session.get(Registration, person.id).note
+    assert note == "Braucht einen Platz nahe der Tür, kommt mit Assistenzhund"
+    logged = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == AuditAction.NOTE_SAVED)).all()
+    assert [entry.user_id for entry in logged] == [first.id, second.id]
+    assert not any("Tür" in str((entry.subject, entry.changed_fields, entry.changed_values)) for entry in logged)
+    # The person never reads it on their page or in a mail, but gets it with their data.
+    for mail in db.session.scalars(sa.select(OutgoingMail)):
+        mail.created_at -= timedelta(minutes=2)
+    db.session.commit()
+    mailbox.messages.clear()
+    services.mail_again(person.id, "confirmation", utcnow())
+    [mail] = mailbox.to(person.email)
+    assert "Tür" not in mail.get_body(("plain",)).get_content() and "Tür" not in mail.get_body(("html",)).get_content()
+    token = services.link_token(person)
+    assert "Tür" not in client.get(f"/registrations/{token}").get_data(as_text=True)
+    data = json.loads(client.get(f"/registrations/{token}/my-data.json").data)
+    assert data["registration"]["organisers_note"] == note
+
+
+def test_the_registration_page_tells_what_happened_to_the_person_and_which_mails_they_got(
+        client, make_event, make_forums, make_user, mailbox):
+    from datetime import timedelta
+    from conference.mail.models import OutgoingMail
+
+    event = make_event()
+    first, second = make_forums(event, 10, 10)
+    person = services.register(event.id, applicant(first_name="Amina", last_name="Said", forums=[first.id]),
+                               utcnow()).registration
+    other = services.register(event.id, applicant(first_name="Karim", forums=[first.id]), utcnow()).registration
+    services.update(person.id, applicant(first_name="Amina", last_name="Said", forums=[second.id]), utcnow())
+    services.cancel(other.id, utcnow(), by_organiser=True)
+    for mail in db.session.scalars(sa.select(OutgoingMail)):
+        mail.created_at -= timedelta(minutes=2)
+    db.session.commit()
+    organiser = make_user(events=[event])
+    log_in(client, organiser)
+    url = f"/manage/events/{event.id}/registrations/{person.id}"
+    client.post(f"{url}/mail", data={"csrf_token": form_token(client, url), "what": "link"})
+    client.post(url, data=form_as_sent(client.get(url).get_data(as_text=True)) | {"forum_0": str(second.id),
+                                                                                   "phone": "0385 55 55"})
+
+    page = client.get(url).get_data(as_text=True)
+    history = page[page.index('id="history-heading"'):]
+    rows = [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in re.findall(r"<tr><td>.*?</tr>", history, re.S)]
+    assert rows[0].endswith(f"{organiser.name} Anmeldung geändert Telefon")
+    assert any(row.endswith(f"{organiser.name} Link erneut gesendet") for row in rows[1:3])
+    link_mail = f"– Mail „Link vom Organisationsteam gesendet“ an {person.email} gesendet"
+    assert any(row.endswith(link_mail) for row in rows[1:3])
+    assert "die Person selbst Anmeldung geändert Forum" in rows[3] and "„Forum 1“ → „Forum 2“" in rows[3]
+    assert rows[4].endswith(f"– Mail „Anmeldebestätigung“ an {person.email} gesendet") and len(rows) == 5
+    assert "Karim" not in history  # what happened to someone else is not hers
+    in_the_log = re.search(r'href="([^"]+)">Diese Person im Protokoll der Veranstaltung', history).group(1)
+    log = client.get(in_the_log.replace("&amp;", "&")).get_data(as_text=True)
+    assert "3 Einträge" in log and "Karim" not in log

@@ -195,4 +195,4 @@ def test_the_log_shows_what_changed_in_a_question(client, make_event, make_user)
     save_question(client, event, question.id, label="Essenswünsche", kind="single_choice", options="vegetarisch\nvegan\nhalal",
                   required="y")  # unchanged
     assert html.unescape(client.get(f"/manage/events/{event.id}/log").get_data(as_text=True)).count(
-        "Frage im Anmeldeformular gespeichert") == 2  # added, changed; not the unchanged save
+        "<td>Frage im Anmeldeformular gespeichert") == 2  # added, changed; not the unchanged save

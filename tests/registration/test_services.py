@@ -247,3 +247,21 @@ def test_someone_moved_up_keeps_no_forum_that_filled_up_meanwhile_and_is_asked_t
     db.session.expire_all()
     assert db.session.get(Row, waiting.id).forum_choices == []  # forum A is full: no second seat in it
     assert "Das von Ihnen gewählte Forum ist inzwischen voll" in mailbox.to(waiting.email)[-1].get_body(("plain",)).get_content()
+
+
+def test_a_mail_waiting_for_a_mistyped_address_follows_the_correction_and_goes_with_a_removed_one(
+        app, make_event, mailbox, smtp_server):
+    event = make_event()
+    app.config["MAIL_PORT"] = 1  # the mail server is away: the confirmation waits to be tried again
+    person = register(event, email="olga@exmaple.org")
+    app.config["MAIL_PORT"] = smtp_server.port
+
+    services.update(person.id, applicant(first_name=person.first_name, last_name=person.last_name,
+                                         email="olga@example.org"), utcnow(), by_organiser=True)
+
+    waiting, corrected = db.session.scalars(sa.select(OutgoingMail).order_by(OutgoingMail.id)).all()
+    assert (waiting.status, waiting.recipient, corrected.status) == ("queued", "olga@example.org", "done")
+    assert [message["To"] for message in mailbox.messages] == ["olga@example.org"]
+    services.update(person.id, applicant(first_name=person.first_name, last_name=person.last_name, email=""), utcnow(),
+                    by_organiser=True)
+    assert db.session.get(OutgoingMail, waiting.id) is None and db.session.get(Registration, person.id).email is None

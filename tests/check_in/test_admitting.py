@@ -8,7 +8,6 @@ import pytest
 import sqlalchemy as sa
 
 from conference.accounts import access
-from conference.accounts.models import EventAssignment, EventRole
 from conference.audit.models import AuditEntry
 from conference.check_in import services as door
 from conference.check_in.services import DoorClosed, Scan
@@ -16,25 +15,8 @@ from conference.database import utcnow
 from conference.extensions import db
 from conference.registration import services
 from conference.registration.models import Registration, RegistrationStatus as S
-from tests.conftest import applicant, form_as_sent, form_token, log_in
-
-
-@pytest.fixture
-def today(make_event):
-    """An event with two seats that started an hour ago and ends in five."""
-    now = utcnow()
-    return make_event(starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=5), capacity=2)
-
-
-def register(event, **fields) -> Registration:
-    return services.register(event.id, applicant(**fields), utcnow(), by_organiser=True).registration
-
-
-def helper_for(event, make_user):
-    helper = make_user()
-    db.session.add(EventAssignment(user=helper, event=event, role=EventRole.CHECK_IN))
-    db.session.commit()
-    return helper
+from tests.check_in.conftest import register
+from tests.conftest import form_as_sent, form_token, log_in
 
 
 def logged(event) -> list[tuple[str, int]]:
@@ -151,10 +133,10 @@ def test_a_search_at_the_door_finds_who_waits_and_offers_to_admit_them(client, t
     assert "Warteliste und unbestätigte" not in without_search
 
 
-def test_a_helper_admits_only_where_the_organisers_allow_it(client, today, make_user):
+def test_a_helper_admits_only_where_the_organisers_allow_it(client, today, make_user, helper_for):
     register(today), register(today)
     waiting = register(today)
-    helper = helper_for(today, make_user)
+    helper = helper_for(today)
     log_in(client, helper)
     page = f"/manage/events/{today.id}/check-in/"
     token = form_token(client, page)

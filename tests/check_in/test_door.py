@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from conference.accounts.models import EventAssignment, EventRole
 from conference.audit.models import AuditEntry
 from conference.check_in import services as door
 from conference.check_in.services import DoorClosed, Scan
@@ -13,25 +12,8 @@ from conference.database import utcnow
 from conference.extensions import db
 from conference.registration import services
 from conference.registration.models import ForumChoice, Registration
-from tests.conftest import applicant, form_token, log_in
-
-
-@pytest.fixture
-def today(make_event):
-    """An event that started an hour ago and ends in five."""
-    now = utcnow()
-    return make_event(starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=5), capacity=2)
-
-
-def register(event, **fields) -> Registration:
-    return services.register(event.id, applicant(**fields), utcnow(), by_organiser=True).registration
-
-
-def helper_for(event, make_user):
-    helper = make_user()
-    db.session.add(EventAssignment(user=helper, event=event, role=EventRole.CHECK_IN))
-    db.session.commit()
-    return helper
+from tests.check_in.conftest import register
+from tests.conftest import form_token, log_in
 
 
 def test_the_door_admits_confirmed_people_once_and_says_why_it_refuses(today, make_event):
@@ -97,10 +79,10 @@ def test_a_forum_door_admits_only_who_chose_that_forum(today, make_forums):
     assert db.session.get(Registration, chose_a.id).checked_in_at is not None  # still in the building
 
 
-def test_a_check_in_helper_uses_the_door_page_but_sees_no_registration_list(client, today, make_user):
+def test_a_check_in_helper_uses_the_door_page_but_sees_no_registration_list(client, today, make_user, helper_for):
     person = register(today, first_name="Amina", last_name="Said")
     register(today, first_name="Jonas", last_name="Berg", organisation="IHK Schwerin")
-    log_in(client, helper_for(today, make_user))
+    log_in(client, helper_for(today))
     page = f"/manage/events/{today.id}/check-in/"
 
     assert client.get(f"/manage/events/{today.id}/registrations/").status_code == 403
@@ -115,10 +97,10 @@ def test_a_check_in_helper_uses_the_door_page_but_sees_no_registration_list(clie
     assert "worker-src" not in client.get("/").headers["Content-Security-Policy"]
 
 
-def test_undo_is_logged_and_the_person_is_expected_again(client, today, make_user):
+def test_undo_is_logged_and_the_person_is_expected_again(client, today, make_user, helper_for):
     person = register(today, first_name="Amina", last_name="Said")
     door.check_in(today, Scan(person.check_in_code), utcnow())
-    helper = helper_for(today, make_user)
+    helper = helper_for(today)
     log_in(client, helper)
     page = f"/manage/events/{today.id}/check-in/"
 
@@ -133,9 +115,9 @@ def test_undo_is_logged_and_the_person_is_expected_again(client, today, make_use
                    ("registration.check_in_undone", person.id, helper.id)]
 
 
-def test_scans_kept_offline_arrive_in_one_request_and_a_replay_changes_nothing(client, today, make_user):
+def test_scans_kept_offline_arrive_in_one_request_and_a_replay_changes_nothing(client, today, make_user, helper_for):
     people = [register(today) for _ in range(2)]
-    log_in(client, helper_for(today, make_user))
+    log_in(client, helper_for(today))
     page = f"/manage/events/{today.id}/check-in/"
     token = form_token(client, page)
     made = (utcnow() - timedelta(minutes=5)).isoformat()
@@ -157,16 +139,16 @@ def test_scans_kept_offline_arrive_in_one_request_and_a_replay_changes_nothing(c
 
 @pytest.mark.parametrize("body", ['{"scans": []}', '{"scans": [{"code": 5}]}', '[1, 2]', "nonsense",
                                   '{"scans": [{"code": "X", "forum": "a"}]}', json.dumps({"scans": [{"code": "A"}] * 101})])
-def test_malformed_scans_are_refused_and_change_nothing(client, today, make_user, body):
-    log_in(client, helper_for(today, make_user))
+def test_malformed_scans_are_refused_and_change_nothing(client, today, make_user, body, helper_for):
+    log_in(client, helper_for(today))
     page = f"/manage/events/{today.id}/check-in/"
     response = client.post(page + "scans", data=body, content_type="application/json", headers={"X-CSRFToken": form_token(client, page)})
     assert response.status_code == 400
 
 
-def test_scans_need_the_form_token_and_a_door_role(client, today, make_user):
+def test_scans_need_the_form_token_and_a_door_role(client, today, make_user, helper_for):
     person = register(today)
-    log_in(client, helper_for(today, make_user))
+    log_in(client, helper_for(today))
     body = json.dumps({"scans": [{"code": person.check_in_code, "forum": None}]})
     assert client.post(f"/manage/events/{today.id}/check-in/scans", data=body, content_type="application/json").status_code == 400
     client.post("/logout", data={"csrf_token": form_token(client, "/manage/")})
@@ -176,11 +158,11 @@ def test_scans_need_the_form_token_and_a_door_role(client, today, make_user):
     assert db.session.get(Registration, person.id).checked_in_at is None
 
 
-def test_a_helper_s_phone_clock_cannot_reopen_the_door_after_the_end(client, make_event, make_user):
+def test_a_helper_s_phone_clock_cannot_reopen_the_door_after_the_end(client, make_event, make_user, helper_for):
     now = utcnow()
     event = make_event(starts_at=now - timedelta(hours=6), ends_at=now - timedelta(minutes=1))
     person = register(event)
-    log_in(client, helper_for(event, make_user))
+    log_in(client, helper_for(event))
     page = f"/manage/events/{event.id}/check-in/"
     backdated = {"scans": [{"code": person.check_in_code, "at": (now - timedelta(minutes=5)).isoformat(), "forum": None}]}
     response = client.post(page + "scans", data=json.dumps(backdated), content_type="application/json",
@@ -195,8 +177,8 @@ def test_a_scan_cannot_be_dated_before_the_door_opened(today):
     assert outcome.admitted and outcome.registration.checked_in_at > utcnow() - timedelta(minutes=1)
 
 
-def test_a_scan_body_nested_too_deep_is_refused_not_a_server_error(client, today, make_user):
-    log_in(client, helper_for(today, make_user))
+def test_a_scan_body_nested_too_deep_is_refused_not_a_server_error(client, today, make_user, helper_for):
+    log_in(client, helper_for(today))
     page = f"/manage/events/{today.id}/check-in/"
     body = '{"scans": ' + "[" * 100_000 + "]" * 100_000 + "}"
     response = client.post(page + "scans", data=body, content_type="application/json", headers={"X-CSRFToken": form_token(client, page)})
@@ -213,9 +195,9 @@ def test_search_takes_percent_and_underscore_as_typed(client, today, make_user):
     assert "Anna Berg" not in registrations and "Jo_rg Klein" not in registrations
 
 
-def test_undoing_someone_not_checked_in_says_so_and_logs_nothing(client, today, make_user):
+def test_undoing_someone_not_checked_in_says_so_and_logs_nothing(client, today, make_user, helper_for):
     person = register(today, first_name="Emre", last_name="Çelik")
-    log_in(client, helper_for(today, make_user))
+    log_in(client, helper_for(today))
     page = f"/manage/events/{today.id}/check-in/"
 
     response = client.post(f"{page}{person.id}/undo", data={"csrf_token": form_token(client, page)}, follow_redirects=True)

@@ -2,7 +2,6 @@
 
 import io
 import re
-from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -16,19 +15,17 @@ from conference.database import utcnow
 from conference.extensions import db
 from conference.registration import services
 from conference.registration.models import Registration, RegistrationStatus as S
+from tests.check_in.conftest import register
 from tests.conftest import applicant, form_as_sent, form_token, log_in
 from tests.reading import codes_in_pdf
 
 
 @pytest.fixture
-def today(make_event):
-    """An event with one seat that started an hour ago and ends in five."""
-    now = utcnow()
-    return make_event(starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=5), capacity=1)
-
-
-def register(event, **fields) -> Registration:
-    return services.register(event.id, applicant(**fields), utcnow(), by_organiser=True).registration
+def today(today):
+    """The event under way with one seat."""
+    today.capacity = 1
+    db.session.commit()
+    return today
 
 
 def walk_in_form(html: str) -> dict[str, str]:

@@ -1,6 +1,8 @@
 """Accounts: log-in with a throttle against guessing, and who may manage which event."""
 
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -110,6 +112,16 @@ class Helper:
     last_event: bool
 
 
+@contextmanager
+def _one_account_per_address() -> Iterator[None]:
+    """The same address invited twice at the same moment (two clicks, two organisers): one account, and the other
+    invitation refused as if it had come a moment later (PostgreSQL lets both look before either writes)."""
+    try:
+        yield
+    except sa.exc.IntegrityError:
+        raise AccountError(_("There is already an account with this address."), "email") from None
+
+
 def helpers_of(event_id: int) -> list[Helper]:
     """The accounts given the check-in of this event (not its organisers), by name."""
     other = sa.orm.aliased(EventAssignment)
@@ -127,7 +139,7 @@ def give_the_door(event_id: int, email: str, name: str) -> bool:
     told by mail. A deactivated helper's account is active again, with a password to choose anew. Organisers and
     administrators need no invitation: they are refused. Returns whether the account is new or active again."""
     email = email.strip().lower()
-    with write_transaction():
+    with _one_account_per_address(), write_transaction():
         user = db.session.scalar(sa.select(User).where(User.email == email))
         if user is not None and user.role == UserRole.ADMINISTRATOR:
             raise AccountError(_("%(email)s belongs to an administrator, who can open every event's check-in anyway.",
@@ -299,7 +311,7 @@ def invite(email: str, name: str, role: UserRole) -> User:
     """A new account whose owner chooses the password through a mailed link (valid one hour)."""
     if db.session.scalar(sa.select(User.id).where(User.email == email.strip().lower())) is not None:
         raise AccountError(_("There is already an account with this address."), "email")
-    with write_transaction():
+    with _one_account_per_address(), write_transaction():
         user = create_user(email, name, secrets.token_urlsafe(32), role)
         send_reset_link(user.email, welcome=True)
         record(AuditAction.ACCOUNT_INVITED, user.email)

@@ -167,3 +167,32 @@ def test_inviting_a_deactivated_helper_again_activates_the_account_with_a_new_pa
     assert not db.session.get(User, former.id).check_password("ein-langes-passwort")
     [welcome] = mailbox.to("frueher@example.org")
     assert "/login/reset/" in welcome.get_content()
+
+
+def test_the_same_address_invited_twice_at_the_same_moment_makes_one_account_and_no_error(app, today):
+    """Two clicks, or two organisers at once: PostgreSQL let both look for the address before either wrote it."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from conference.accounts import services
+
+    both_there = threading.Barrier(2)
+
+    def invite_once(_number) -> str:
+        with app.app_context():
+            both_there.wait()
+            try:
+                services.give_the_door(today.id, "jana.einlass@example.org", "Jana Einlass")
+                return "invited"
+            except services.AccountError as refused:
+                return refused.message
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(invite_once, range(2)))
+    [refusal] = [answer for answer in answers if answer != "invited"]  # the other one is refused with a message
+    assert refusal in ("jana.einlass@example.org kann bei dieser Veranstaltung bereits einchecken.",
+                       "Für diese Adresse gibt es schon ein Konto.")  # whichever looked last (SQLite: one at a time)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User).where(
+        User.email == "jana.einlass@example.org")) == 1

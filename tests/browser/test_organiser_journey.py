@@ -236,6 +236,8 @@ def test_an_organiser_writes_to_everyone_in_two_languages_and_deletes_a_persons_
     page.get_by_role("button", name="Ja, Daten löschen").click()
     expect(page.get_by_text("Die Daten der Person wurden gelöscht.")).to_be_visible()
     expect(page.get_by_text("Auf Anfrage: Wunsch per E-Mail vom 2. Dezember")).to_be_visible()
+    page.set_viewport_size({"width": 360, "height": 800})  # the record's table scrolls in its box on a phone
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     with live_app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).where(Registration.last_name == "Löschbar")) == 0
         db.session.remove()

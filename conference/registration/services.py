@@ -385,7 +385,7 @@ def _as_read(registration: Registration, event: Event) -> dict[str, tuple[str, o
     for index, slot in enumerate(forum_slots(event)):
         fields[f"forum_{index}"] = (f"{_('Forum')} {time_range(slot.starts_at, slot.ends_at)}",
                                     next((item.title for item in slot.items if item.id in chosen), None))
-    answers = {answer.question_id: answer.value for answer in registration.answers}
+    answers = {answer.question.id: answer.value for answer in registration.answers}  # (a new answer: no question_id yet)
     for question in asked(event):
         fields[f"question_{question.id}"] = (question.text(get_locale().language, "label"), answers.get(question.id))
     return fields

@@ -209,3 +209,16 @@ def test_a_busy_events_log_comes_a_page_at_a_time_filtered_by_who_what_and_whom(
         assert response.status_code == 200, nonsense
     beyond = client.get(url, query_string={"page": 99}).get_data(as_text=True)
     assert "Keine Einträge passen zu dieser Auswahl." in beyond
+
+
+def test_an_answer_given_changed_and_taken_back_is_logged_each_time(make_event, make_question):
+    """An answer filled in where there was none left no entry: the new answer had no question id before the flush."""
+    event = make_event()
+    diet = make_question(event, label="Ernährung")
+    person = services.register(event.id, applicant(first_name="Erika", last_name="Nowak"), utcnow()).registration
+    for value in ("vegetarisch", "vegan", ""):
+        services.update(person.id, applicant(first_name="Erika", last_name="Nowak", answers={diet.id: value}), utcnow())
+    entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.registration_id == person.id)
+                                 .order_by(AuditEntry.id)).all()
+    assert [entry.changed_fields for entry in entries] == [["Ernährung"]] * 3
+    assert all(entry.changed_values == {} for entry in entries)  # a free answer's value stays out of the log

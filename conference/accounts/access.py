@@ -17,6 +17,7 @@ from flask_login import current_user, logout_user, user_logged_in
 
 from conference.accounts.models import EventAssignment, EventRole, User, UserRole
 from conference.events.models import Event
+from conference.organisations import signals as organisation_signals
 from conference.organisations.models import Organisation
 from conference.extensions import db, login_manager
 
@@ -103,10 +104,15 @@ def may(user, action: Action, event: Event | None = None) -> bool:
 
 
 def may_edit_organisation(user, organisation: Organisation) -> bool:
-    """Administrators keep every organisation; an organiser those they added and the partners of their events."""
-    if user.is_administrator or organisation.created_by_id == user.id:
+    """Administrators keep every organisation. An organiser keeps one that only their own events show (as partner,
+    network, presenter or a speaker's), and, while no event shows it, one they added: a change of theirs never
+    changes another organiser's pages."""
+    if user.is_administrator:
         return True
-    return any(may(user, Action.ORGANISE, partner.event) for partner in organisation.event_roles)
+    event_ids = organisation_signals.events_showing(organisation)
+    if event_ids:
+        return all(may(user, Action.ORGANISE, db.session.get(Event, event_id)) for event_id in event_ids)
+    return organisation.created_by_id == user.id
 
 
 def end_idle_session() -> None:

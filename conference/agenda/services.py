@@ -192,6 +192,15 @@ def people_of(items: list[AgendaItem]) -> list[Person]:
     return list(seen.values())
 
 
+@organisation_signals.showing.connect
+def events_with_presenter_or_speaker(organisation: Organisation) -> set[int]:
+    """Events whose programme names the organisation: presenting a good-practice example, or of a speaker."""
+    presenting = sa.select(AgendaItem.event_id).where(AgendaItem.presenting_organisation_id == organisation.id)
+    speaking = sa.select(AgendaItem.event_id).join(AgendaItemPerson).join(Person).where(
+        Person.organisation_id == organisation.id)
+    return set(db.session.scalars(presenting.union(speaking)))
+
+
 @organisation_signals.merging.connect
 def move_examples_to_kept_organisation(kept: Organisation, duplicate: Organisation, **_details) -> None:
     db.session.execute(sa.update(AgendaItem).where(AgendaItem.presenting_organisation_id == duplicate.id)

@@ -272,6 +272,15 @@ def public_roles(organisation: Organisation) -> list[tuple[Event, list[PartnerRo
     return sorted(by_event.values(), key=lambda entry: entry[0].starts_at, reverse=True)
 
 
+@organisation_signals.showing.connect
+def events_with_partner_or_network(organisation: Organisation) -> set[int]:
+    """Events whose partners name the organisation or a project it runs, or whose network it is."""
+    partners = sa.select(EventPartner.event_id).join(Organisation).where(
+        sa.or_(Organisation.id == organisation.id, Organisation.parent_id == organisation.id))
+    networks = sa.select(Event.id).where(Event.network_id == organisation.id)
+    return set(db.session.scalars(partners.union(networks)))
+
+
 @organisation_signals.merging.connect
 def move_to_kept_organisation(kept: Organisation, duplicate: Organisation, **_details) -> None:
     """Events name the organisation kept as network and partner; a role it already holds at an event is not doubled."""

@@ -58,7 +58,9 @@ def save(organisation: Organisation | None, details: OrganisationDetails, logo: 
             if new_logo:
                 organisation.logo = new_logo
             db.session.add(organisation)
-            record(AuditAction.ORGANISATION_SAVED, organisation.name)
+            db.session.flush()
+            for event_id in signals.events_showing(organisation) or {None}:  # in the log of every event showing it
+                record(AuditAction.ORGANISATION_SAVED, organisation.name, event_id)
     except BaseException:
         logos.remove(new_logo)
         raise

@@ -232,3 +232,31 @@ def test_an_ordinary_svg_logo_with_symbols_is_taken(client, admin):
                + b'<use xlink:href="#star" x="5"/>' * 40 + b"</svg>")
     assert upload(client, symbols.decode().encode("utf-16"), "logo.svg").status_code == 303
     assert db.session.scalar(sa.select(Organisation.logo)).endswith(".svg")
+
+
+def test_an_organiser_cannot_take_over_an_organisation_other_events_show_by_making_it_a_partner_too(
+        client, make_user, make_event, make_organisation, make_agenda_item, make_person):
+    """Adding someone else's funder as a partner of one's own event opened it for renaming and a new logo, which
+    then showed on the other organiser's public pages."""
+    from conference.events.models import PartnerRole
+
+    esf = make_organisation(name="Europäischer Sozialfonds")
+    theirs = make_event(partners=[(PartnerRole.FUNDER, esf)])
+    mine = make_event(partners=[(PartnerRole.FUNDER, esf)])
+    project = make_organisation(name="amoN", parent=make_organisation(name="Schweriner Ausbildungszentrum e.V."))
+    make_event(partners=[(PartnerRole.NETWORK_PROJECT, project)])  # someone else's event shows its parent
+    speakers_org = make_organisation(name="IFDM")
+    make_agenda_item(make_event(), speakers=[make_person(name="Leitung IFDM", organisation=speakers_org)])
+    owner = make_user(events=[mine])
+    log_in(client, owner)
+    for organisation in (esf, project.parent, speakers_org):
+        assert client.get(f"/manage/organisations/{organisation.id}").status_code == 403, organisation.name
+    url = f"/manage/organisations/{esf.id}"
+    assert client.post(url, data={"csrf_token": form_token(client, "/manage/"), "name": "ESF – geändert",
+                                  "website": "https://evil.example/"}).status_code == 403
+    assert db.session.get(Organisation, esf.id).name == "Europäischer Sozialfonds"
+    assert "Europäischer Sozialfonds" not in client.get("/manage/organisations/").get_data(as_text=True)
+
+    theirs.partners.clear()  # once only this organiser's event shows it, it is theirs to keep
+    db.session.commit()
+    assert client.get(url).status_code == 200

@@ -11,6 +11,7 @@ import fcntl
 import hashlib
 import io
 import re
+import time
 import unicodedata
 from collections.abc import Callable, Iterable
 
@@ -75,25 +76,37 @@ def _counted(pdfs, progress):
 def shared_pdf(html: str, metadata: Metadata) -> tuple[bytes, str]:
     """A public document (no personal data), rendered once per content; returns it and its ETag.
 
-    The PDF of identical HTML is read from disk. While one request renders, others wait for it
-    (a file lock, so also across processes) instead of rendering the same document again.
+    The PDF of identical HTML is read from disk. While one request renders, others asking for the same content
+    wait for it (a file lock per content, so also across processes) instead of rendering it again; other
+    documents render meanwhile. Content that took too long is refused at once for a while, rather than keeping
+    a process busy up to the time limit for every visitor.
     """
     digest = hashlib.sha256(f"{html}{metadata}".encode()).hexdigest()
     folder = instance_folder("documents", "shared")
-    path = folder / f"{digest}.pdf"
+    path, too_slow = folder / f"{digest}.pdf", folder / f"{digest}.slow"
     if not path.is_file():
-        with open(folder / "rendering.lock", "w") as lock:
+        with open(folder / f"{digest}.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
+            if too_slow.is_file() and time.time() - too_slow.stat().st_mtime < SLOW_REFUSED_FOR:
+                raise TooSlowToRender()
             if not path.is_file():
                 partial = path.with_suffix(".part")
-                partial.write_bytes(render_chunks([html], metadata))
+                try:
+                    partial.write_bytes(render_chunks([html], metadata))
+                except TooSlowToRender:
+                    too_slow.touch()
+                    raise
                 partial.rename(path)
     return path.read_bytes(), digest
 
 
+SLOW_REFUSED_FOR = 10 * 60  # seconds a public document that took too long is refused without trying again
+
+
 def remove_old_shared(older_than: float) -> None:
-    """Shared documents not written since ``older_than`` (a timestamp): their events have changed since."""
-    for path in instance_folder("documents", "shared").glob("*.pdf"):
+    """Shared documents (and their locks and marks) not written since ``older_than`` (a timestamp): their events
+    have changed since."""
+    for path in instance_folder("documents", "shared").iterdir():
         if path.stat().st_mtime < older_than:
             path.unlink(missing_ok=True)
 

@@ -24,8 +24,9 @@ blueprint = Blueprint("documents", __name__)
 
 @blueprint.app_errorhandler(TooSlowToRender)
 def too_slow_to_render(refused: TooSlowToRender):
-    """Any page that renders a document: the render was stopped at its time limit."""
-    return render_error(503, refused.message)
+    """Any page that renders a document: the render was stopped at its time limit. Organisers learn what to do;
+    visitors are only asked to come back."""
+    return render_error(503, refused.message if request.path.startswith("/manage/") else None)
 
 
 @page_part

@@ -2,7 +2,8 @@
 
 An SVG is a program for the PDF renderer: it is parsed by a hardened parser (defusedxml) that refuses any
 DOCTYPE and entity, whatever the file's encoding (UTF-16 hides ``<!ENTITY`` from a search of the bytes), and
-refused when drawing it takes more than MAX_DRAWN elements, counting what each ``<use>`` repeats. The
+refused when drawing it takes more than MAX_DRAWN elements, counting what each ``<use>`` repeats, or more than
+MAX_TEXT letters of text. The
 documents' fetcher checks every SVG logo again before drawing it (``svg_problem``), so a logo stored before
 these checks cannot slow a document down either.
 """
@@ -21,6 +22,8 @@ MAX_BYTES = 512 * 1024
 # Elements drawn, a <use> counting what it repeats: a logo from a designer has tens to hundreds; WeasyPrint
 # draws about 6,000 a second here, and a logo is drawn on every page (badges: ten a sheet).
 MAX_DRAWN = 3000
+# Letters of text (spaces aside): a logo's words are few, and WeasyPrint lays 100,000 out for 14 s.
+MAX_TEXT = 2000
 SIGNATURES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
 NAME_PATTERN = r"[0-9a-f]{32}\.(png|jpg|svg)"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -48,6 +51,8 @@ def svg_problem(content: bytes) -> str | None:
     if root.tag not in ("svg", f"{SVG}svg"):
         return "not an svg"
     if sum(1 for _element in root.iter()) > MAX_DRAWN:
+        return "too complex"
+    if sum(len("".join(text.split())) for text in root.itertext()) > MAX_TEXT:
         return "too complex"
     try:
         _drawn(root)
@@ -94,8 +99,8 @@ def kind_of(content: bytes) -> str:
     if problem == "declarations":
         raise LogoError(_("This SVG file uses features that are not allowed."))
     if problem == "too complex":
-        raise LogoError(_("This SVG file is drawn with too many shapes to print quickly. Please upload the logo "
-                          "as a PNG image, or a simpler SVG."))
+        raise LogoError(_("This SVG file has too many shapes or too much text to print quickly. Please upload the "
+                          "logo as a PNG image, or a simpler SVG."))
     if problem:
         raise LogoError(_("Please upload a PNG, JPEG or SVG image."))
     return "svg"

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from conference.database import LabelledEnum, UTCDateTime, str_enum, utcnow, write_transaction
 from conference.extensions import db
+from conference.rules import Refusal
 
 
 class WorkStatus(LabelledEnum):
@@ -73,7 +74,9 @@ def release(model, row_id: int, error: Exception | None, max_attempts: int,
     (``again_after``) is due again after that long whatever happened. Returns the new status."""
     attempts = db.session.scalar(sa.select(model.attempts).where(model.id == row_id)) if error else 0
     retry = error is not None and attempts < max_attempts
-    outcome = {"held_until": None} | ({"last_error": f"{type(error).__name__}: {error}"[:500]} if error else {})
+    # What organisers read on the task or job: a refusal's own words, else what broke.
+    message = "" if error is None else error.message if isinstance(error, Refusal) else f"{type(error).__name__}: {error}"
+    outcome = {"held_until": None} | ({"last_error": message[:500]} if error else {})
     if retry:
         outcome |= {"status": WorkStatus.QUEUED, "due_at": utcnow() + backoff(attempts)}
     elif again_after is not None:

@@ -130,3 +130,21 @@ def test_a_document_that_takes_too_long_is_stopped_with_a_message_and_the_next_o
 
 def pdf_text(pdf: bytes) -> str:
     return "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_a_public_document_that_took_too_long_is_refused_at_once_for_a_while_with_a_visitors_message(
+        app, client, make_event, monkeypatch):
+    """Every visitor's request of a programme that could not be made in time kept a process busy up to the limit."""
+    from conference.documents import printouts, render
+
+    app.config["RENDER_SECONDS"] = 1
+    event = make_event()
+    monkeypatch.setattr(printouts, "programme_html", lambda event: "<p>Anerkennung</p>" * 100_000)
+    renders, real = [], render.render_chunks
+    monkeypatch.setattr(render, "render_chunks", lambda *args: renders.append(1) or real(*args))
+
+    first = client.get(f"/events/{event.slug}/programme.pdf")
+    again = client.get(f"/events/{event.slug}/programme.pdf")
+    assert first.status_code == again.status_code == 503 and len(renders) == 1  # not tried again
+    page = again.get_data(as_text=True)
+    assert "später noch einmal" in page and "PNG" not in page  # what organisers read is not for visitors

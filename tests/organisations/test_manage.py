@@ -216,10 +216,13 @@ def test_an_organiser_adding_a_partner_is_asked_for_the_logo_again_after_the_war
     (("<!--" + "x" * 3000 + '--><!DOCTYPE svg SYSTEM "http://evil.example/svg.dtd"><svg xmlns="http://www.w3.org/2000/svg">'
       '<rect width="1" height="1"/></svg>').encode(), "nicht erlaubt"),
     (entity_bomb("utf-8"), "nicht erlaubt"),
-    (use_bomb(), "zu vielen Formen"),
-    (b'<svg xmlns="http://www.w3.org/2000/svg">' + b"<rect/>" * 5000 + b"</svg>", "zu vielen Formen"),
-    (b'<svg xmlns="http://www.w3.org/2000/svg"><g id="a"><use href="#a"/></g></svg>', "zu vielen Formen"),
-], ids=["utf-16 entities", "doctype after a comment", "utf-8 entities", "nested use", "5000 shapes", "use of itself"])
+    (use_bomb(), "zu viele Formen oder zu viel Text"),
+    (b'<svg xmlns="http://www.w3.org/2000/svg">' + b"<rect/>" * 5000 + b"</svg>", "zu viele Formen oder zu viel Text"),
+    (b'<svg xmlns="http://www.w3.org/2000/svg"><g id="a"><use href="#a"/></g></svg>', "zu viele Formen oder zu viel Text"),
+    (b'<svg xmlns="http://www.w3.org/2000/svg"><text>' + b"Anerkennung " * 9000 + b"</text></svg>",
+     "zu viele Formen oder zu viel Text"),  # 100 KB of text in one element took the programme 14 s
+], ids=["utf-16 entities", "doctype after a comment", "utf-8 entities", "nested use", "5000 shapes", "use of itself",
+        "100 KB of text"])
 def test_an_svg_logo_that_would_take_long_to_draw_is_refused_whatever_its_encoding(client, admin, content, message):
     response = upload(client, content, "logo.svg")
     assert response.status_code == 422 and message in response.get_data(as_text=True)

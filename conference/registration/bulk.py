@@ -4,6 +4,7 @@ A message keeps its placeholders (``{name}``, ``{date}``, …: those of the auto
 for each person as their mail is built. It may have an English version for those who registered in English.
 """
 
+import hashlib
 from dataclasses import dataclass
 from email.message import EmailMessage
 
@@ -13,7 +14,8 @@ from flask_babel import gettext as _, lazy_gettext as _l
 
 from conference.audit.models import AuditAction
 from conference.audit.services import record
-from conference.database import write_transaction
+from conference.database import row_locked
+from conference.events.models import Event
 from conference.extensions import db
 from conference.mail import services as mail
 from conference.registration import mail_texts
@@ -112,12 +114,19 @@ def preview(people: list[Registration], subject: str, body: str, subject_en: str
 
 
 def send(event_id: int, user_id: int, audience_name: str, subject: str, body: str, subject_en: str = "",
-         body_en: str = "") -> BulkMessage:
-    """Store the message, placeholders and all, and send it to everyone in the audience in the background."""
+         body_en: str = "", submission_key: str = "") -> BulkMessage:
+    """Store the message, placeholders and all, and send it to everyone in the audience in the background. The
+    same form sent again (``submission_key``: a double click on "Send") sends nothing more: its message is returned."""
     bulk = draft(subject, body, subject_en, body_en)
-    people = audience(event_id, audience_name)
-    with write_transaction():
+    key = hashlib.sha256(submission_key.encode()).hexdigest() if submission_key else ""
+    with row_locked(Event, event_id):  # two clicks at once: the second finds the first's message
+        sent_before = key and db.session.scalar(sa.select(BulkMessage).where(
+            BulkMessage.event_id == event_id, BulkMessage.submission_key == key))
+        if sent_before:
+            return sent_before
+        people = audience(event_id, audience_name)
         bulk.event_id, bulk.user_id, bulk.audience, bulk.recipients = event_id, user_id, audience_name, len(people)
+        bulk.submission_key = key
         db.session.add(bulk)
         db.session.flush()
         for registration in people:

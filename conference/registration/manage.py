@@ -1,5 +1,7 @@
 """Registrations of one event, for its organisers: search, filter, decide, cancel, move up; the registration form's questions."""
 
+import secrets
+
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
@@ -78,6 +80,8 @@ class BulkMailForm(Form):
                                             "the greeting and the link in English. Without it, everyone receives the "
                                             "message above, with the greeting and the link in German."))
     body_en = TextAreaField(_l("Message in English"), [Optional(), Length(max=20000)], render_kw={"lang": "en"})
+    # The same form sent again (a double click on "Send") is recognised and sends nothing more.
+    submission_key = HiddenField(default=lambda: secrets.token_hex(16))
 
     def texts(self) -> tuple[str, str, str, str]:
         """German subject and message, English subject and message, as ``bulk.send`` and ``bulk.preview`` take them."""
@@ -93,7 +97,8 @@ def bulk_mail(event_id: int):
         recipients = bulk.audience(event.id, form.audience.data)
         try:
             if "send" in request.form and recipients:
-                sent = bulk.send(event.id, current_user.id, form.audience.data, *form.texts())
+                sent = bulk.send(event.id, current_user.id, form.audience.data, *form.texts(),
+                                 submission_key=(form.submission_key.data or "")[:64])
                 flash(_("Your message is on its way to %(count)s people.", count=sent.recipients), "success")
                 return redirect(url_for(".bulk_mail", event_id=event.id), code=303)
             preview = bulk.preview(recipients, *form.texts())

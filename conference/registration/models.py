@@ -226,6 +226,8 @@ class BulkMessage(db.Model):
     # The message in English, for those who registered in English (empty: everyone receives the one above).
     subject_en: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
     body_en: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # The hash of a random value of the form it was sent from: the same form sent twice is one message.
+    submission_key: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
     recipients: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -668,3 +668,21 @@ def test_the_registration_page_tells_what_happened_to_the_person_and_which_mails
     in_the_log = re.search(r'href="([^"]+)">Diese Person im Protokoll der Veranstaltung', history).group(1)
     log = client.get(in_the_log.replace("&amp;", "&")).get_data(as_text=True)
     assert "3 Einträge" in log and "Karim" not in log
+
+
+def test_a_message_sent_twice_by_a_double_click_goes_out_once(client, make_event, make_user, mailbox):
+    from conference.registration.models import BulkMessage
+
+    event = make_event()
+    people = [services.register(event.id, applicant(), utcnow()).registration for _ in range(2)]
+    mailbox.messages.clear()
+    log_in(client, make_user(events=[event]))
+    url = f"/manage/events/{event.id}/registrations/mail"
+    page = client.post(url, data={"csrf_token": form_token(client, url), "audience": "confirmed", "subject": "Anreise",
+                                  "body": "Bitte pünktlich.", "preview": "1"}).get_data(as_text=True)
+    key = re.search(r'name="submission_key" type="hidden" value="([0-9a-f]{32})"', page).group(1)
+    data = {"csrf_token": form_token(client, url), "audience": "confirmed", "subject": "Anreise",
+            "body": "Bitte pünktlich.", "send": "1", "submission_key": key}
+    assert [client.post(url, data=data).status_code for _ in range(2)] == [303, 303]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(BulkMessage)) == 1
+    assert sorted(message["To"] for message in mailbox.messages) == sorted(person.email for person in people)

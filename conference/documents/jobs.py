@@ -15,7 +15,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 
 from conference.audit.models import AuditAction
 from conference.audit.services import record
@@ -28,6 +28,7 @@ from conference.events.models import Event
 from conference.files import instance_folder
 from conference.extensions import db
 from conference.mail import services as mail
+from conference.registration.models import Registration
 from conference.rules import Refusal
 from conference.tasks import lease, services as tasks
 
@@ -119,18 +120,28 @@ def run(job_id: int) -> bool:
         _update(job_id, total=len(people), done=0)
         issued = certificates.issue(people, utcnow())  # numbered and committed before anything is rendered
         content, extension = _make(job, people, issued)
-        stored_name = f"{secrets.token_hex(16)}.{extension}"
-        (folder() / stored_name).write_bytes(content)
+        batch = f"certificates-{job.id}"
+        # Kept (and mailed) under the event's lock, which deleting a person's data takes too: a person deleted while
+        # the certificates were made is in none that is kept; one deleted later finds the file and the mails.
+        with row_locked(Event, job.event_id):
+            deleted = db.session.scalar(sa.select(sa.func.count()).where(
+                Registration.id.in_([person.id for person in people]), Registration.anonymised_at.is_not(None)))
+            if deleted:
+                shutil.rmtree(mailed_folder(job.id), ignore_errors=True)
+                raise JobRefused(ngettext(
+                    "While the certificates were being made, the data of %(num)s person in them was deleted, so they "
+                    "were not kept. Please make them again.", "While the certificates were being made, the data of "
+                    "%(num)s people in them was deleted, so they were not kept. Please make them again.", deleted))
+            stored_name = f"{secrets.token_hex(16)}.{extension}"
+            (folder() / stored_name).write_bytes(content)
+            db.session.execute(sa.update(DocumentJob).where(DocumentJob.id == job_id).values(stored_name=stored_name))
+            for person in people if job.send_mail else ():
+                if person.email:  # registered on paper, without an address: their certificate is in the file
+                    mail.queue_later("certificate", person.email, batch, registration_id=person.id, job_id=job.id)
         if job.send_mail:
-            batch = f"certificates-{job.id}"
-            with write_transaction():
-                for person in people:
-                    if person.email:  # registered on paper, without an address: their certificate is in the file
-                        mail.queue_later("certificate", person.email, batch, registration_id=person.id, job_id=job.id)
             mail.deliver_batch(batch)
-        lease.release(DocumentJob, job_id, None, 1, tasks.backoff, done=len(people), stored_name=stored_name,
-                      finished_at=utcnow(), download_name=file_name(_("Certificates of attendance"), job.event.slug,
-                                                                    extension=extension))
+        lease.release(DocumentJob, job_id, None, 1, tasks.backoff, done=len(people), finished_at=utcnow(),
+                      download_name=file_name(_("Certificates of attendance"), job.event.slug, extension=extension))
     except Exception as error:  # noqa: BLE001 - whatever failed, the organiser sees that it did
         log.exception("document job %s failed", job_id)
         db.session.rollback()

@@ -112,9 +112,10 @@ def wait_for(job_id: int) -> DocumentJob:
 def start_job(client, event, **form):
     token = form_token(client, f"/manage/events/{event.id}/documents/")
     if form.get("send_mail"):  # mails cannot be taken back: asked first
+        jobs_before = db.session.scalar(sa.select(sa.func.count()).select_from(DocumentJob))
         question = client.post(f"/manage/events/{event.id}/documents/certificates", data={"csrf_token": token, **form})
         assert "Allen Teilnehmenden ihre Bescheinigung per E-Mail schicken?" in question.get_data(as_text=True)
-        assert db.session.scalar(sa.select(DocumentJob)) is None
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(DocumentJob)) == jobs_before
         form["confirmed"] = "1"
     response = client.post(f"/manage/events/{event.id}/documents/certificates", data={"csrf_token": token, **form})
     assert response.status_code == 303
@@ -315,3 +316,30 @@ def test_a_job_that_has_not_started_says_so_instead_of_0_of_0(client, make_event
     log_in(client, make_user(events=[event]))
     page = client.get(f"/manage/events/{event.id}/documents/jobs/{job.id}").get_data(as_text=True)
     assert "0 / 0" not in page and "Wird vorbereitet …" in page
+
+
+def test_a_person_deleted_while_the_certificates_are_made_is_in_none_kept_and_gets_no_mail(
+        client, make_event, make_user, register_people, mailbox, monkeypatch):
+    """Deleted while the job ran, a person stayed in the ZIP and was mailed their certificate afterwards."""
+    event = past_event(make_event)
+    first, second = register_people(event, 2, checked_in=True)
+    mailbox.messages.clear()
+    real = jobs._make
+
+    def made_while_someone_is_deleted(job, people, issued):
+        made = real(job, people, issued)
+        privacy.delete_on_request(first.id, utcnow())
+        return made
+
+    monkeypatch.setattr(jobs, "_make", made_while_someone_is_deleted)
+    log_in(client, make_user(events=[event]))
+    job = wait_for(start_job(client, event, format="zip", send_mail="1"))
+    assert job.status == "failed" and "wurden die Daten von 1 Person darin gelöscht" in job.last_error
+    assert job.stored_name is None and list(jobs.folder().glob("*.zip")) == []
+    assert not jobs.mailed_folder(job.id).exists() and mailbox.messages == []
+    page = client.get(f"/manage/events/{event.id}/documents/jobs/{job.id}").get_data(as_text=True)
+    assert "Bitte erstellen Sie sie noch einmal" in page and "JobRefused" not in page
+
+    monkeypatch.setattr(jobs, "_make", real)  # made again: the others get theirs
+    again = wait_for(start_job(client, event, format="zip", send_mail="1"))
+    assert again.status == "done" and [message["To"] for message in mailbox.messages] == [second.email]

@@ -58,3 +58,29 @@ def test_register_receive_the_mail_open_the_link_change_the_forum_and_cancel(pag
     expect(page.get_by_text("Sie haben diese Anmeldung storniert.")).to_be_visible()
     assert mailbox.to("leyla.demir@example.org")[-1]["Subject"] == "Anmeldung storniert: Seminar: Schulversagen – Schulerfolg"
     screenshot(page, "13-registration-cancelled")
+
+
+def test_a_question_of_one_long_word_breaks_instead_of_widening_the_form_on_a_phone(page, live_server, live_app):
+    """A label like a web address or a formula made the registration form 452 px wide at 390 px."""
+    from datetime import timedelta
+
+    from conference.database import utcnow
+    from conference.events.models import Event, EventStatus
+    from conference.extensions import db
+    from conference.registration.models import Question, QuestionKind
+
+    long_word = "https://www.anerkennung-in-deutschland.de/html/de/pro/anerkennungsberatung-fuer-fachkraefte.php"
+    with live_app.app_context():
+        starts = utcnow() + timedelta(days=30)
+        event = Event(slug="lange-woerter", title="Fachtag lange Wörter", status=EventStatus.PUBLISHED, starts_at=starts,
+                      ends_at=starts + timedelta(hours=6), registration_opens_at=utcnow() - timedelta(days=1))
+        event.questions = [Question(label=long_word, kind=QuestionKind.SINGLE_CHOICE, options=[long_word, "nein"],
+                                    help_text=long_word)]
+        db.session.add(event)
+        db.session.commit()
+        db.session.remove()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server + "/events/lange-woerter/register")
+    expect(page.get_by_role("group", name=long_word)).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "15-registration-long-words-390")

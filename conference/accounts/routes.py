@@ -111,8 +111,8 @@ def request_unlock():
     """The owner of an account whose log-in is locked by guessing asks for a link to get past the lock."""
     form = ForgotPasswordForm()
     sent = form.validate_on_submit()
-    if sent:
-        services.send_unlock_link(form.email.data)
+    if sent:  # locked at the code step, the password is known to whoever tried: the mail says so
+        services.send_unlock_link(form.email.data, password_known=request.form.get("step") == "code")
     return render_template("accounts/unlock.html", form=None, sent=sent)
 
 

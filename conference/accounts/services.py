@@ -261,20 +261,21 @@ def queue_reset_mail(email: str, welcome: bool, helper_at: int | None = None) ->
 UNLOCK_MAX_AGE = 15 * 60  # seconds an unlock link stays valid, and its unlocking in the browser
 
 
-def send_unlock_link(email: str) -> None:
+def send_unlock_link(email: str, password_known: bool = False) -> None:
     """Mail the owner of an active account with this address a one-time link that lets them log in although
-    guessing by others has locked the log-in; says nothing either way (a background task looks the address up)."""
+    guessing by others has locked the log-in; says nothing either way (a background task looks the address up).
+    ``password_known``: the lock came at the code step, so someone knows the password: the mail says to change it."""
     with write_transaction():
-        tasks.enqueue("accounts.unlock_link", email=email.strip().lower()[:254])
+        tasks.enqueue("accounts.unlock_link", email=email.strip().lower()[:254], password_known=password_known)
 
 
 @tasks.handler("accounts.unlock_link")
-def queue_unlock_mail(email: str) -> None:
+def queue_unlock_mail(email: str, password_known: bool = False) -> None:
     user = db.session.scalar(sa.select(User).where(User.email == email, User.is_active.is_(True)))
     if user is not None:
         with write_transaction():
             user.unlock_nonce = secrets.token_hex(16)  # a link asked for earlier stops working
-            mail.queue("unlock", user.email, user_id=user.id)
+            mail.queue("unlock", user.email, user_id=user.id, password_known=password_known)
 
 
 def _unlock_serializer() -> URLSafeTimedSerializer:
@@ -303,7 +304,8 @@ def build_unlock_mail(context: dict):
     user = db.session.get(User, context["user_id"])
     message = mail.new_message(user.email, _("A link to log in despite the lock"))
     link = absolute_url("accounts.unlock", token=_unlock_serializer().dumps({"id": user.id, "nonce": user.unlock_nonce}))
-    message.set_content(render_template("accounts/unlock_mail.txt", user=user, link=link))
+    message.set_content(render_template("accounts/unlock_mail.txt", user=user, link=link,
+                                        password_known=context.get("password_known", False)))
     return message
 
 

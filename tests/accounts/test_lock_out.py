@@ -16,8 +16,9 @@ def unlock_link(mailbox, user) -> str:
 def ask_for_the_link(client, page: str) -> None:
     """The locked page offers the link; the form posts the typed address, and the answer gives nothing away."""
     assert "Ist es Ihr Konto?" in page
-    email = re.search(r'<input type="hidden" name="email" value="([^"]*)"', page).group(1)
-    sent = client.post("/login/unlock", data={"csrf_token": form_token(client, "/login"), "email": email})
+    form = re.search(r'<form method="post" action="/login/unlock">.*?</form>', page, re.S).group(0)
+    hidden = dict(re.findall(r'<input type="hidden" name="(email|step)" value="([^"]*)"', form))
+    sent = client.post("/login/unlock", data={"csrf_token": form_token(client, "/login")} | hidden)
     assert "Wenn zu dieser Adresse ein Konto besteht" in sent.get_data(as_text=True)
 
 
@@ -57,7 +58,10 @@ def test_the_link_also_lets_the_owner_past_a_locked_code_step(app, client, make_
     log_in(client, owner)
     refused = client.post("/login/code", data={"csrf_token": form_token(client, "/login/code"), "code": current_code(owner)})
     assert refused.status_code == 422 and "Ist es Ihr Konto?" in refused.get_data(as_text=True)
+    assert "Ändern Sie danach sofort Ihr Passwort" in refused.get_data(as_text=True)  # it is known to someone
     ask_for_the_link(client, refused.get_data(as_text=True))
+    [mail] = [mail for mail in mailbox.to(owner.email) if "trotz der Sperre" in mail["Subject"]]
+    assert "ändern Sie sofort Ihr Passwort" in mail.get_content() and "längeres Passwort" not in mail.get_content()
     link = unlock_link(mailbox, owner)
     client.post(link, data={"csrf_token": form_token(client, link)})
     log_in(client, owner)

@@ -15,6 +15,7 @@ from conference.events.models import EventStatus, PartnerRole
 from conference.extensions import db
 from conference.organisations.models import Organisation
 from conference.site.forms import Form, PlausibleDate, status_of
+from conference.site.confirmation import ask_first, confirmed
 from conference.site.urls import dated_slug
 
 blueprint = Blueprint("events_manage", __name__, url_prefix="/manage")
@@ -28,6 +29,11 @@ def edit(event_id: int | None):
     event = g.event
     form = event_form(event)
     if form.validate_on_submit():
+        if event is not None and not confirmed() and services.would_tell_registrants(event, form.details(), utcnow()):
+            return ask_first(_("Save the new time or place and tell everyone?"),
+                             _("Everyone registered or waiting gets a mail with the new time and place, and their "
+                               "calendar entry is updated. A mail that has gone out cannot be taken back."),
+                             _("Yes, save and tell them"), url_for(".edit", event_id=event.id))
         changed = []
         try:
             if event is None:

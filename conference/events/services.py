@@ -125,6 +125,12 @@ def update_event(event_id: int, details: EventDetails, read_version: str, now: d
 TIME_AND_PLACE = ("starts_at", "ends_at", "venue", "street", "postcode", "city")
 
 
+def would_tell_registrants(event: Event, details: EventDetails, now: datetime) -> bool:
+    """Whether saving ``details`` would mail everyone registered or waiting (see ``tells_registrants``)."""
+    moved = [name for name in TIME_AND_PLACE if not _same(getattr(event, name), getattr(details, name))]
+    return tells_registrants(event, moved, now)
+
+
 def tells_registrants(event: Event, changed: list[str], now: datetime) -> bool:
     """Whether a change is mailed to everyone registered or waiting: a new time or place of a published event that
     has not ended. A draft is still being prepared, and other fields are not in anyone's calendar."""

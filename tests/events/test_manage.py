@@ -69,7 +69,7 @@ def test_raising_the_capacity_in_the_form_moves_people_up(client, make_user, mak
     day = event.starts_at.strftime("%Y-%m-%d")
     version = re.search(r'name="version" type="hidden" value="([^"]+)"', page).group(1)
     post_form(client, url, title=event.title, slug=event.slug, start_day=day, start="08:30", end="15:00", capacity="2",
-              version=version)
+              version=version, confirmed="1")  # (the form's city is another: everyone is told, after asking)
 
     assert db.session.get(Registration, waiting.id).status == S.CONFIRMED
 
@@ -162,10 +162,12 @@ def test_two_organisers_editing_the_same_event_lose_nothing(client, make_user, m
     page = client.get(url).get_data(as_text=True)
     read = re.search(r'name="version" type="hidden" value="([^"]+)"', page).group(1)
     day = event.starts_at.strftime("%Y-%m-%d")
-    first = post_form(client, url, title="Fassung der Kollegin", slug=event.slug, start_day=day, start="08:30", end="15:00", version=read)
+    first = post_form(client, url, title="Fassung der Kollegin", slug=event.slug, start_day=day, start="08:30", end="15:00",
+                      version=read, confirmed="1")
     assert first.status_code == 303
 
-    late = post_form(client, url, title="Meine späte Fassung", slug=event.slug, start_day=day, start="08:30", end="15:00", version=read)
+    late = post_form(client, url, title="Meine späte Fassung", slug=event.slug, start_day=day, start="08:30", end="15:00",
+                     version=read, confirmed="1")
 
     assert late.status_code == 422 and "in der Zwischenzeit" in late.get_data(as_text=True)
     assert 'value="Meine späte Fassung"' in late.get_data(as_text=True)  # the late entries are kept on screen
@@ -196,7 +198,7 @@ def test_the_log_says_in_words_what_was_done_and_which_fields_changed(client, ma
     fields = {name: value for name, value in re.findall(r'<input[^>]*name="([a-z_]+)"[^>]*value="([^"]*)"', page)
               if name != "requires_approval"}  # an unticked box is not sent
     fields |= {"kind": "conference", "language": "de", "participant_list_mode": "hidden", "network_id": "0",
-               "certificate_extent_unit": "hours", "title": "Neuer Titel", "city": "Rostock"}
+               "certificate_extent_unit": "hours", "title": "Neuer Titel", "city": "Rostock", "confirmed": "1"}
     title = event.title
     assert client.post(url, data=fields).status_code == 303
     log = client.get(f"/manage/events/{event.id}/log").get_data(as_text=True)

@@ -173,7 +173,10 @@ def test_a_place_is_added_to_the_calendar_updated_when_the_event_moves_and_taken
     assert "bei einer Änderung von Zeit oder Ort" in page
     later = event.starts_at + timedelta(hours=1)
     start = later.astimezone(ZoneInfo("Europe/Berlin")).strftime("%H:%M")
-    saved = client.post(url, data=form_as_sent(page) | {"start": start}, follow_redirects=True)
+    question = client.post(url, data=form_as_sent(page) | {"start": start})
+    assert "Neue Zeit oder neuen Ort speichern und allen Bescheid geben?" in question.get_data(as_text=True)
+    assert len(mailbox.to(registration.email)) == 1  # asked first: nothing saved, nobody told
+    saved = client.post(url, data=form_as_sent(page) | {"start": start, "confirmed": "1"}, follow_redirects=True)
     assert "erhalten alle Angemeldeten und Wartenden die neue Zeit" in saved.get_data(as_text=True)
     [change] = mailbox.to(registration.email)[1:]
     assert change["Subject"] == f"Neue Zeit oder neuer Ort: {event.title}"

@@ -139,6 +139,8 @@ def reset_password(token: str):
     form = NewPasswordForm()
     if form.validate_on_submit():
         services.set_password(user, form.password.data)
-        flash(_("Your password has been changed. Please log in."), "success")
+        # The link of a new account's welcome mail sets the first password, which is not a change.
+        flash(_("Your password is set. Please log in.") if request.args.get("welcome")
+              else _("Your password has been changed. Please log in."), "success")
         return redirect(url_for(".login"), code=303)
     return render_template("accounts/reset.html", form=form, token=token), status_of(form)

@@ -132,7 +132,7 @@ def helpers_of(event_id: int) -> list[Helper]:
     return [Helper(user, user.role == UserRole.CHECK_IN and not other_events) for user, other_events in rows]
 
 
-def give_the_door(event_id: int, email: str, name: str) -> bool:
+def give_the_door(event_id: int, email: str, name: str, invited_by: str = "") -> bool:
     """An organiser lets someone check people in at their event, and at no other: a new account of a check-in
     helper, whose owner chooses the password through the mailed link (and sets up two-factor log-in where the
     administrators require it of helpers, HELPERS_NEED_TWO_FACTOR), or a helper's account that has other events,
@@ -160,9 +160,9 @@ def give_the_door(event_id: int, email: str, name: str) -> bool:
             record(AuditAction.ACCOUNT_CHANGED, user.email, event_id)
         if welcome:
             user.two_factor_required = user.two_factor_required or current_app.config["HELPERS_NEED_TWO_FACTOR"]
-            send_reset_link(user.email, welcome=True, helper_at=event_id)
+            send_reset_link(user.email, welcome=True, helper_at=event_id, invited_by=invited_by)
         else:
-            mail.queue("door_given", user.email, user_id=user.id, event_id=event_id)
+            mail.queue("door_given", user.email, user_id=user.id, event_id=event_id, invited_by=invited_by)
         if not assigned:
             db.session.add(EventAssignment(user=user, event_id=event_id, role=EventRole.CHECK_IN))
             record(AuditAction.ACCOUNT_ASSIGNED, user.email, event_id)
@@ -192,8 +192,9 @@ def take_the_door(event_id: int, user_id: int) -> bool:
 @mail.builder("door_given")
 def build_door_mail(context: dict):
     user, event = db.session.get(User, context["user_id"]), db.session.get(Event, context["event_id"])
-    message = mail.new_message(user.email, _("Check-in: %(event)s", event=event.title))
+    message = _mail_about(event, user.email, _("Check-in: %(event)s", event=event.title))
     message.set_content(render_template("accounts/door_mail.txt", user=user, event=event,
+                                        invited_by=context.get("invited_by", ""),
                                         door=absolute_url("check_in.door", event_id=event.id)))
     return message
 
@@ -239,23 +240,25 @@ def user_for_reset_token(token: str) -> User | None:
     return user
 
 
-def send_reset_link(email: str, welcome: bool = False, helper_at: int | None = None) -> None:
+def send_reset_link(email: str, welcome: bool = False, helper_at: int | None = None, invited_by: str = "") -> None:
     """Mail a link to choose a password to an active account with this address; says nothing either way.
 
     Whether the address has an account is looked up by a background task, so the request takes
-    the same time for known and unknown addresses. ``helper_at``: the welcome of a check-in helper of that event.
+    the same time for known and unknown addresses. ``helper_at``: the welcome of a check-in helper of that event,
+    ``invited_by`` the organiser who invited them.
     """
     with write_transaction():
         tasks.enqueue("accounts.reset_link", event_id=helper_at, email=email.strip().lower()[:254], welcome=welcome,
-                      helper_at=helper_at)
+                      helper_at=helper_at, invited_by=invited_by)
 
 
 @tasks.handler("accounts.reset_link")
-def queue_reset_mail(email: str, welcome: bool, helper_at: int | None = None) -> None:
+def queue_reset_mail(email: str, welcome: bool, helper_at: int | None = None, invited_by: str = "") -> None:
     user = db.session.scalar(sa.select(User).where(User.email == email, User.is_active.is_(True)))
     if user is not None:
         with write_transaction():
-            mail.queue("password_reset", user.email, user_id=user.id, welcome=welcome, helper_at=helper_at)
+            mail.queue("password_reset", user.email, user_id=user.id, welcome=welcome, helper_at=helper_at,
+                       invited_by=invited_by)
 
 
 UNLOCK_MAX_AGE = 15 * 60  # seconds an unlock link stays valid, and its unlocking in the browser
@@ -338,9 +341,18 @@ def build_reset_mail(context: dict):
     event = db.session.get(Event, context["helper_at"]) if context.get("helper_at") else None
     subject = (_("Your account for the check-in") if event else _("Your organiser account")) if welcome \
         else _("Reset your password")
-    message = mail.new_message(user.email, subject)
-    link = absolute_url("accounts.reset_password", token=reset_token(user))
+    message = _mail_about(event, user.email, subject)
+    link = absolute_url("accounts.reset_password", token=reset_token(user), welcome=1 if welcome else None)
     message.set_content(render_template(
         "accounts/reset_mail.txt", user=user, link=link, welcome=welcome, event=event,
+        invited_by=context.get("invited_by", ""),
         door=absolute_url("check_in.door", event_id=event.id) if event else None))
     return message
+
+
+def _mail_about(event: Event | None, recipient: str, subject: str):
+    """An account's mail; one about an event's door in the name of the event's contact, who answers questions."""
+    if event is None:
+        return mail.new_message(recipient, subject)
+    return mail.new_message(recipient, subject, sender_name=event.contact_name or event.title,
+                            reply_to=event.contact_email)

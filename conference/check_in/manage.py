@@ -242,7 +242,7 @@ def invite_helper(event_id: int):
     form = HelperForm()
     if form.validate_on_submit():
         try:
-            welcome = accounts.give_the_door(event.id, form.email.data, form.name.data.strip())
+            welcome = accounts.give_the_door(event.id, form.email.data, form.name.data.strip(), current_user.name)
         except accounts.AccountError as refused:
             form.add_error(refused.message, refused.field)
         else:

@@ -28,7 +28,7 @@ def test_the_demo_organiser_sees_a_new_registration_and_a_door_that_opens_on_the
     page.context.clear_cookies()
 
     page.goto(live_server + "/")
-    page.get_by_role("link", name="Anmeldung für Veranstalter").click()
+    page.get_by_role("link", name="Anmeldung für Veranstalter und Check-in-Hilfen").click()
     page.get_by_label("E-Mail-Adresse").fill(DEMO_ORGANISER["email"])
     page.get_by_label("Passwort").fill(DEMO_ORGANISER["password"])
     page.get_by_role("button", name="Anmelden").click()

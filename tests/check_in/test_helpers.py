@@ -55,12 +55,15 @@ def test_an_invited_helper_chooses_a_password_and_opens_the_door_of_that_event_o
     [welcome] = mailbox.to("lena.brandt@example.org")
     text = welcome.get_content()
     assert welcome["Subject"] == "Ihr Konto für den Check-in"
-    assert "Sie können nun bei „Fachtag Rostock“ am" in text and f"http://localhost{door(today)}" in text
-    assert "Zwei-Faktor" not in text
+    organiser_name = db.session.scalar(sa.select(User.name).where(User.role == UserRole.ORGANISER))
+    assert f"{organiser_name} hat Sie eingeladen, bei „Fachtag Rostock“ am" in text  # who invites, for what
+    assert f"http://localhost{door(today)}" in text and "Zwei-Faktor" not in text
+    assert welcome["From"].startswith("Fachtag Rostock <")  # in the event's name
     link = re.search(r"http://localhost(/login/reset/\S+)", text).group(1)
     log_out(client)
-    client.post(link, data={"password": "mein-eigenes-passwort", "confirm": "mein-eigenes-passwort",
-                            "csrf_token": form_token(client, link)})
+    chosen = client.post(link, data={"password": "mein-eigenes-passwort", "confirm": "mein-eigenes-passwort",
+                                     "csrf_token": form_token(client, link)}, follow_redirects=True)
+    assert "Ihr Passwort ist gesetzt" in chosen.get_data(as_text=True)  # a first password is no change
     log_in(client, helper, password="mein-eigenes-passwort")
     page = client.get(door(today))
     assert page.status_code == 200 and "Check-in-Hilfe einladen" not in page.get_data(as_text=True)

@@ -61,7 +61,10 @@ def _page(event_id: int | None, filters: Filters):
     query = audit.entries(event_id, filters.action, filters.who, about).options(
         selectinload(AuditEntry.user), selectinload(AuditEntry.event))
     number = min(max(request.args.get("page", 1, type=int), 1), 10**6)  # a typed 10**30 is no page
-    return db.paginate(query, page=number, per_page=PAGE_SIZE, max_per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(query, page=number, per_page=PAGE_SIZE, max_per_page=PAGE_SIZE, error_out=False)
+    if page.pages and number > page.pages:  # past the end (fewer entries since, or typed): the last page
+        page = db.paginate(query, page=page.pages, per_page=PAGE_SIZE, max_per_page=PAGE_SIZE, error_out=False)
+    return page
 
 
 def _render(event: Event | None, filters: Filters, accounts: list[User], actions: list[AuditAction]):

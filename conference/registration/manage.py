@@ -5,7 +5,7 @@ import secrets
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l, ngettext
 from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 from flask_login import current_user
@@ -99,7 +99,8 @@ def bulk_mail(event_id: int):
             if "send" in request.form and recipients:
                 sent = bulk.send(event.id, current_user.id, form.audience.data, *form.texts(),
                                  submission_key=(form.submission_key.data or "")[:64])
-                flash(_("Your message is on its way to %(count)s people.", count=sent.recipients), "success")
+                flash(ngettext("Your message is on its way to %(num)s person.", "Your message is on its way to %(num)s "
+                               "people.", sent.recipients), "success")
                 return redirect(url_for(".bulk_mail", event_id=event.id), code=303)
             preview = bulk.preview(recipients, *form.texts())
         except mail_texts.MailTextError as refused:

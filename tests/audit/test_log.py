@@ -188,6 +188,7 @@ def test_a_busy_events_log_comes_a_page_at_a_time_filtered_by_who_what_and_whom(
     older = re.search(r'href="([^"]+)" rel="next">Ältere →', newest).group(1).replace("&amp;", "&")
     middle = client.get(older).get_data(as_text=True)
     assert "Seite 2 von 3" in middle and 'rel="prev">← Neuere' in middle
+    assert "Seite 3 von 3" in client.get(url, query_string={"page": 999}).get_data(as_text=True)  # not "999 of 3"
     assert {row[3] for row in rows(middle)}.isdisjoint(row[3] for row in rows(newest))
 
     def shown(**filters) -> list[list[str]]:
@@ -207,8 +208,8 @@ def test_a_busy_events_log_comes_a_page_at_a_time_filtered_by_who_what_and_whom(
                      {"who": "9" * 30}, {"page": "99999"}, {"event": "1"}):
         response = client.get(url, query_string=nonsense)
         assert response.status_code == 200, nonsense
-    beyond = client.get(url, query_string={"page": 99}).get_data(as_text=True)
-    assert "Keine Einträge passen zu dieser Auswahl." in beyond
+    nothing = client.get(url, query_string={"person": "niemand@example.org", "page": 2}).get_data(as_text=True)
+    assert "Keine Einträge passen zu dieser Auswahl." in nothing and "Seite 1 von" not in nothing
 
 
 def test_an_answer_given_changed_and_taken_back_is_logged_each_time(make_event, make_question):

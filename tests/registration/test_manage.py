@@ -686,3 +686,15 @@ def test_a_message_sent_twice_by_a_double_click_goes_out_once(client, make_event
     assert [client.post(url, data=data).status_code for _ in range(2)] == [303, 303]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(BulkMessage)) == 1
     assert sorted(message["To"] for message in mailbox.messages) == sorted(person.email for person in people)
+
+
+def test_a_message_to_one_person_speaks_of_one_person(client, make_event, make_user, mailbox):
+    event = make_event()
+    services.register(event.id, applicant(), utcnow())
+    log_in(client, make_user(events=[event]))
+    url = f"/manage/events/{event.id}/registrations/mail"
+    data = {"csrf_token": form_token(client, url), "audience": "confirmed", "subject": "Anreise", "body": "Bitte pünktlich."}
+    preview = client.post(url, data=data | {"preview": "1"}).get_data(as_text=True)
+    assert "Diese Nachricht geht an 1 Person." in preview and "An 1 Person senden" in preview
+    sent = client.post(url, data=data | {"send": "1"}, follow_redirects=True).get_data(as_text=True)
+    assert "Ihre Nachricht ist an 1 Person unterwegs." in sent

@@ -15,7 +15,7 @@ from conference.agenda import services
 from conference.agenda.models import AgendaItem, AgendaItemKind
 from conference.database import row_of_event_or_404
 from conference.extensions import db
-from conference.organisations.models import Organisation
+from conference.organisations import services as organisation_services
 from conference.people.models import Person
 from conference.site.forms import Form, PlausibleDate, status_of
 
@@ -43,7 +43,7 @@ class AgendaItemForm(Form):
         choices = [SelectChoice(person.id, f"{person.full_name}, {person.organisation.name}" if person.organisation
                                 else person.full_name) for person in people]
         self.speaker_ids.choices = self.moderator_ids.choices = choices
-        organisations = db.session.scalars(db.select(Organisation).order_by(Organisation.name)).all()
+        organisations = organisation_services.in_name_order()
         self.presenting_organisation_id.choices = [SelectChoice(0, "–")] + [SelectChoice(org.id, org.name) for org in organisations]
 
     def details(self) -> services.ItemDetails:

@@ -12,8 +12,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from conference.events.services import EventDetails, version
 from conference.site.urls import slugify
 from conference.events.models import DEFAULT_RETENTION_DAYS, Event, EventKind, ExtentUnit, ParticipantListMode
-from conference.extensions import db
-from conference.organisations.models import Organisation
+from conference.organisations import services as organisation_services
 from conference.site.forms import Form, MailAddress, PlausibleDate
 
 TEXT_FIELDS = ("title", "subtitle", "venue", "street", "postcode", "city", "description", "programme_name",
@@ -101,7 +100,7 @@ class EventForm(Form):
     version = HiddenField()
 
     def fill_choices(self) -> None:
-        networks = db.session.scalars(db.select(Organisation).order_by(Organisation.name)).all()
+        networks = organisation_services.in_name_order()
         self.network_id.choices = [SelectChoice(0, "–")] + [SelectChoice(org.id, org.name) for org in networks]
 
     def details(self) -> EventDetails:

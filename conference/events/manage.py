@@ -13,6 +13,7 @@ from conference.events import services
 from conference.events.forms import berlin, event_form
 from conference.events.models import EventStatus, PartnerRole
 from conference.extensions import db
+from conference.organisations import services as organisation_services
 from conference.organisations.models import Organisation
 from conference.site.forms import Form, PlausibleDate, status_of
 from conference.site.confirmation import ask_first, confirmed
@@ -108,7 +109,7 @@ class PartnerForm(Form):
 def partners(event_id: int):
     event = g.event
     form = PartnerForm()
-    organisations = db.session.scalars(db.select(Organisation).order_by(Organisation.name)).all()
+    organisations = organisation_services.in_name_order()
     form.organisation_id.choices = [SelectChoice(org.id, org.name) for org in organisations]
     if not form.is_submitted() and request.args.get("organisation", type=int):
         form.organisation_id.data = request.args.get("organisation", type=int)  # the one just added, chosen already

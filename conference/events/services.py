@@ -18,6 +18,7 @@ from conference.events.models import (DEFAULT_RETENTION_DAYS, Event, EventKind, 
                                        ParticipantListMode, PartnerRole)
 from conference.extensions import db
 from conference.organisations import signals as organisation_signals
+from conference.organisations import services as organisation_services
 from conference.organisations.models import Organisation, OrganisationKind
 from conference.rules import Refusal
 
@@ -241,12 +242,8 @@ def organisers_for_filter() -> list[Organisation]:
         Event.status.in_(PUBLIC_STATUSES), EventPartner.role == PartnerRole.ORGANISER
     )
     is_network = sa.select(Event.network_id).where(Event.status.in_(PUBLIC_STATUSES))
-    query = (
-        sa.select(Organisation)
-        .where(sa.or_(Organisation.id.in_(organises), Organisation.id.in_(is_network)))
-        .order_by(Organisation.name)
-    )
-    return list(db.session.scalars(query))
+    return organisation_services.in_name_order(
+        sa.select(Organisation).where(sa.or_(Organisation.id.in_(organises), Organisation.id.in_(is_network))))
 
 
 def public_event_or_404(slug: str) -> Event:

@@ -37,7 +37,7 @@ ORGANISERS_FIELDS = ("name", "short_name", "website", "logo")
 @blueprint.get("/manage/organisations/")
 def index():
     # (which of them the user keeps: accounts/access.may_edit_organisation, asked by the page)
-    organisations = db.session.scalars(db.select(Organisation).order_by(Organisation.name)).all()
+    organisations = services.in_name_order()
     return render_template("manage/organisations.html", organisations=organisations)
 
 
@@ -54,8 +54,7 @@ def edit(organisation_id: int | None):
         for name in [field.name for field in form if field.name not in ORGANISERS_FIELDS + ("csrf_token", "different")]:
             del form[name]
     else:
-        others = db.session.scalars(db.select(Organisation).where(Organisation.id != (organisation_id or 0))
-                                    .order_by(Organisation.name)).all()
+        others = services.in_name_order(db.select(Organisation).where(Organisation.id != (organisation_id or 0)))
         form.parent_id.choices = [SelectChoice(0, "–")] + [SelectChoice(org.id, org.name) for org in others]
     similar = []
     if form.validate_on_submit():
@@ -102,8 +101,7 @@ def merge(organisation_id: int):
     duplicate = db.session.get(Organisation, organisation_id) or abort(404)
     form = MergeForm()
     similar = services.similar(duplicate.name, duplicate.short_name or "", besides=duplicate.id)
-    others = similar + [org for org in db.session.scalars(db.select(Organisation).where(Organisation.id != duplicate.id)
-                                                          .order_by(Organisation.name)) if org not in similar]
+    others = similar + [org for org in services.in_name_order(db.select(Organisation).where(Organisation.id != duplicate.id)) if org not in similar]
     form.kept_id.choices = [SelectChoice(org.id, org.name + (f" ({org.short_name})" if org.short_name else "")) for org in others]
     kept = None
     if form.validate_on_submit():

@@ -13,7 +13,15 @@ from conference.extensions import db
 from conference.organisations import logos, signals
 from conference.organisations.models import Organisation, OrganisationKind
 from conference.rules import Refusal
+from conference.site.collation import sort_key
 from conference.site.urls import slugify
+
+
+def in_name_order(query: sa.Select | None = None) -> list[Organisation]:
+    """All organisations, or those ``query`` selects, in the order German readers expect ("Öffentliche …" with
+    the O, not after "Z" as the database's byte order would put it; site/collation.py)."""
+    found = db.session.scalars(query if query is not None else sa.select(Organisation))
+    return sorted(found, key=lambda organisation: sort_key(organisation.name))
 
 
 @dataclass

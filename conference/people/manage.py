@@ -12,7 +12,7 @@ from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from conference.extensions import db
-from conference.organisations.models import Organisation
+from conference.organisations import services as organisation_services
 from conference.people import services
 from conference.people.models import Person
 from conference.site.forms import Form, status_of
@@ -44,7 +44,7 @@ def edit(person_id: int | None):
     if person is not None and not services.editable_by(current_user, person):
         abort(403)
     form = PersonForm(obj=person)
-    organisations = db.session.scalars(db.select(Organisation).order_by(Organisation.name)).all()
+    organisations = organisation_services.in_name_order()
     form.organisation_id.choices = [SelectChoice(0, "–")] + [SelectChoice(org.id, org.name) for org in organisations]
     if form.validate_on_submit():
         person = services.save(person, services.PersonDetails(

@@ -263,3 +263,17 @@ def test_an_organiser_cannot_take_over_an_organisation_other_events_show_by_maki
     theirs.partners.clear()  # once only this organiser's event shows it, it is theirs to keep
     db.session.commit()
     assert client.get(url).status_code == 200
+
+
+def test_organisations_are_listed_and_offered_in_the_order_german_readers_expect(client, admin, make_event, make_organisation):
+    for name in ["Zentrum für Integration", "Öffentliche Akademie", "amoN Netzwerk", "Bildungswerk"]:
+        make_organisation(name=name)
+    event = make_event()
+
+    def names(html: str) -> list[str]:
+        wanted = ("Zentrum", "Öffentliche", "amoN", "Bildungswerk")
+        return [name for name in re.findall(r"<(?:td|option)[^>]*>([^<>]+)<", html) if name.startswith(wanted)]
+
+    order = ["amoN Netzwerk", "Bildungswerk", "Öffentliche Akademie", "Zentrum für Integration"]  # Ö with the O
+    assert names(client.get("/manage/organisations/").get_data(as_text=True)) == order
+    assert names(client.get(f"/manage/events/{event.id}/partners").get_data(as_text=True)) == order

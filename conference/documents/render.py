@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from conference.documents.pdf import Metadata, merge
 from conference.files import instance_folder, uploads_folder
 from conference.rules import Refusal
+from conference.site.urls import GERMAN_LETTERS
 
 
 class TooSlowToRender(Refusal):
@@ -125,7 +126,11 @@ def _folded(character: str) -> str:
 
 
 def file_name(*parts: str, extension: str = "pdf") -> str:
-    """A download's name in letters and digits, the rest dashes, e.g. teilnehmerliste-tagung.pdf: accents and
-    umlauts folded (größe → grosse), other scripts kept as they are (петров), so no name is lost."""
-    text = "".join(_folded(character) for character in unicodedata.normalize("NFC", "-".join(parts).replace("ß", "ss")))
+    """A download's name in letters and digits, the rest dashes, e.g. teilnehmerliste-tagung.pdf: umlauts written
+    out as in web addresses (größe → groesse), accents folded (é → e), other scripts kept as they are (петров),
+    so no name is lost."""
+    text = unicodedata.normalize("NFC", "-".join(parts))
+    for letter, written_out in GERMAN_LETTERS:
+        text = text.replace(letter, written_out)
+    text = "".join(_folded(character) for character in text)
     return (re.sub(r"[\W_]+", "-", text).strip("-").lower() or "document") + f".{extension}"

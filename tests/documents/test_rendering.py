@@ -54,6 +54,6 @@ def test_an_injected_local_image_in_a_template_is_refused_and_the_pdf_still_rend
 def test_file_names_fold_latin_accents_and_keep_every_other_script_whole():
     from conference.documents.render import file_name
 
-    assert file_name("Teilnehmerliste", "Fachtagung: Größe – Ngọc Nguyễn") == "teilnehmerliste-fachtagung-grosse-ngoc-nguyen.pdf"
+    assert file_name("Teilnehmerliste", "Fachtagung: Größe – Ngọc Nguyễn") == "teilnehmerliste-fachtagung-groesse-ngoc-nguyen.pdf"
     assert file_name("Петров", "Алексей", "BSJK-2L25", extension="zip") == "петров-алексей-bsjk-2l25.zip"  # й keeps its breve
     assert file_name("العلي", "Yıldız") == "العلي-yıldız.pdf" and file_name("***") == "document.pdf"

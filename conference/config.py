@@ -57,7 +57,7 @@ def defaults(instance_path: str) -> dict:
         # A document (or a chunk of a long one) that takes longer than this to render is stopped and refused.
         "RENDER_SECONDS": 20,
         # Uploaded materials (slides, handouts) may be larger: at most this many bytes each.
-        "MATERIALS_MAX_BYTES": 50 * 1024 * 1024,
+        "MATERIALS_MAX_BYTES": 50_000_000,  # "50 MB" as pages and file managers count
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": True,

@@ -8,10 +8,11 @@ import zipfile
 from pathlib import Path
 from typing import IO
 
-from flask_babel import format_decimal, gettext as _
+from flask_babel import gettext as _
 
 from conference.files import uploads_folder
 from conference.rules import Refusal
+from conference.site.filters import file_size
 
 # What may be uploaded: the kind judged from the content, the extensions that kind may carry, its type.
 KINDS = {
@@ -111,7 +112,7 @@ def save(stream: IO[bytes], limit: int) -> tuple[str, int]:
 
 
 def too_large_message(limit: int) -> str:
-    return _("The file is too large: at most %(size)s MB are allowed.", size=format_decimal(limit / 2**20, "#,##0.##"))
+    return _("The file is too large: at most %(size)s are allowed.", size=file_size(limit))
 
 
 def clean_name(filename: str) -> str:

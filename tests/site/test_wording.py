@@ -23,7 +23,7 @@ def test_a_no_button_says_what_is_kept(client, make_event, make_user, make_agend
     log_in(client, make_user(events=[event]))
     page = client.get(f"/manage/events/{event.id}/agenda/{item.id}/delete").get_data(as_text=True)
     assert "Nein, behalten" in page and "Anmeldung behalten" not in page
-    assert "höchstens 52,4 MB" in client.get(f"/manage/events/{event.id}/materials/").get_data(as_text=True)
+    assert "höchstens 50 MB" in client.get(f"/manage/events/{event.id}/materials/").get_data(as_text=True)
 
 
 def test_the_site_has_an_icon(client):

@@ -185,8 +185,7 @@ def admit(event: Event, registration_id: int, now: datetime, may_correct: bool =
         registrations.admit(registration.id, now)
     except registrations.RegistrationError as refused:
         return Outcome(registration, False, refused.message)
-    note = registrations.room_note(event.capacity, counts(event, None)[1])
-    return Outcome(registration, True, " ".join(filter(None, [_("Admitted out of turn: welcome!"), note])))
+    return Outcome(registration, True, _("Admitted out of turn: welcome!"))  # the door page says if the room is full
 
 
 def walk_in(event: Event, applicant: registrations.Applicant, now: datetime, may_correct: bool = False) -> Outcome:
@@ -204,8 +203,7 @@ def walk_in(event: Event, applicant: registrations.Applicant, now: datetime, may
                                                 time=clock(registered.checked_in_at)))
         return Outcome(registered, False, _("This address is registered already: %(status)s.",
                                             status=registered.status.label))
-    note = registrations.room_note(event.capacity, counts(event, None)[1])
-    return Outcome(registration, True, " ".join(filter(None, [_("Registered and checked in: welcome!"), note])))
+    return Outcome(registration, True, _("Registered and checked in: welcome!"))
 
 
 def room_note(event: Event, forum_id: int | None, inside: int) -> str:

@@ -78,6 +78,8 @@ def defaults(instance_path: str) -> dict:
         "SESSION_IDLE_MINUTES": 120,
         # Check-in helpers whom organisers invite from an event's check-in page must set up two-factor log-in.
         "HELPERS_NEED_TWO_FACTOR": False,
+        # How passwords are hashed (Werkzeug's names). Unset: scrypt; tests use a cheap one, as they hash many.
+        "PASSWORD_HASH_METHOD": None,
     }
 
 
@@ -129,6 +131,8 @@ def finalise(config) -> None:
         config["TASK_RUNNER"] = "inline" if mode == "testing" else "thread"
     if config["TASK_RUNNER"] not in {"inline", "thread", "worker"}:
         raise RuntimeError(f"TASK_RUNNER must be inline, thread or worker, not {config['TASK_RUNNER']!r}.")
+    if not config["PASSWORD_HASH_METHOD"]:
+        config["PASSWORD_HASH_METHOD"] = "pbkdf2:sha256:1000" if mode == "testing" else "scrypt"
     if not config["MAIL_BACKEND"]:
         config["MAIL_BACKEND"] = "file" if mode == "development" else "smtp"
     config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(config["DATABASE_URL"])

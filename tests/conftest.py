@@ -1,17 +1,16 @@
-"""Fixtures: an app with a fresh database per test, its clients, and factories for the models.
+"""Fixtures: an app with an empty database per test, its clients, and factories for the models.
 
-The database is SQLite in the test's temporary folder, or the PostgreSQL server named by
-``TEST_DATABASE_URL`` (its tables are dropped and created again for every test).
+The database is a SQLite file in the test's temporary folder, or a schema on the PostgreSQL server named by
+``TEST_DATABASE_URL`` (``tests/support/databases.py``).
 """
 
 import email
 import email.policy
-import itertools
-import os
-import re
-import socket
+import gc
 from datetime import timedelta
 
+import jinja2
+import jinja2.bccache
 import pytest
 from aiosmtpd.controller import Controller
 from flask import g
@@ -25,17 +24,7 @@ from conference.extensions import db
 from conference.organisations.models import Organisation, OrganisationKind
 from conference.people.models import Person
 from conference.registration.models import Question, QuestionKind
-from conference.check_in import services as door
-from conference.registration.services import Applicant
-
-counter = itertools.count(1)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
+from tests.support import applicant, check_in, counter, databases, free_port
 
 class Mailbox:
     """What the test SMTP server received, as parsed messages."""
@@ -51,6 +40,21 @@ class Mailbox:
 
     def to(self, address: str) -> list[email.message.EmailMessage]:
         return [message for message in self.messages if message["To"] == address]
+
+
+def pytest_configure(config) -> None:
+    # Every test makes an app: thousands of objects (URL rules, compiled templates, mappers' caches) that Python's
+    # collector, at its default thresholds, walks again every few hundred allocations; that doubled the suite's
+    # time. What is loaded by now lives for the whole run, and the collector runs less often.
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
+
+
+def pytest_collection_modifyitems(items) -> None:
+    # The tests of a browser module run in order in one worker, which serves them one live server.
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
 @pytest.fixture(scope="session")
@@ -69,26 +73,45 @@ def mailbox(smtp_server) -> Mailbox:
     return smtp_server.handler
 
 
+@pytest.fixture(scope="session")
+def empty_database(tmp_path_factory):
+    return databases.empty_databases(tmp_path_factory.mktemp("template"))
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Templates compiled once for the whole run rather than once per test's app."""
+
+    def __init__(self):
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = CompiledTemplates()
+
+
 @pytest.fixture
-def app(tmp_path, smtp_server):
-    database_url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite3'}"
+def app(tmp_path, smtp_server, empty_database):
     app = create_app({
-        "TESTING": True, "CONFERENCE_ENV": "testing", "DATABASE_URL": database_url,
+        "TESTING": True, "CONFERENCE_ENV": "testing", "DATABASE_URL": empty_database(tmp_path),
         "MAIL_BACKEND": "smtp", "MAIL_SERVER": smtp_server.hostname, "MAIL_PORT": smtp_server.port,
         "PUBLIC_URL": "http://localhost",
     })
     app.instance_path = str(tmp_path / "instance")  # uploads and files stay out of the working tree
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
     # Requests share the test's app context (and so its database session), so what extensions
     # keep in ``g`` (locale, logged-in user, CSRF token) is cleared after each, as a new context would be.
     # A locale forced around the request stays: a mail built in a language pushes a request context for its links.
     app.teardown_request(lambda _error: [g.pop(key) for key in list(g)
                                          if key != "_flask_babel" or not hasattr(g._flask_babel, "forced_babel_locale")])
     with app.app_context():
-        db.drop_all()
-        db.create_all()
         yield app
         db.session.remove()
-        db.drop_all()
         db.engine.dispose()
 
 
@@ -203,23 +226,6 @@ def make_forums(make_agenda_item):
     return make
 
 
-def applicant(**fields) -> Applicant:
-    number = next(counter)
-    return Applicant(**({"first_name": "Ayşe", "last_name": f"Yılmaz {number}", "email": f"person{number}@example.org",
-                        "organisation": "Schweriner Ausbildungszentrum e.V."} | fields))
-
-
-def open_page(app, path: str, view) -> None:
-    """A page of the test's own, open to anyone: app-level endpoints are refused unless declared (accounts/access.py)."""
-    app.add_url_rule(path, endpoint=f"site.{view.__name__}", view_func=view)
-
-
-def check_in(registration) -> None:
-    """Check ``registration`` in as the door does at its event's start, whenever the test runs."""
-    event = registration.event
-    assert door.check_in(event, door.Scan(registration.check_in_code), event.starts_at).admitted
-
-
 @pytest.fixture
 def make_user(app):
     def make(password: str = "ein-langes-passwort", role: UserRole = UserRole.ORGANISER, events=(), **fields) -> User:
@@ -232,25 +238,6 @@ def make_user(app):
         return user
 
     return make
-
-
-def form_token(client, url: str) -> str:
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(url).get_data(as_text=True)).group(1)
-
-
-def form_as_sent(html: str) -> dict[str, str]:
-    """What a browser sends for the (only) form on a page left as it is: inputs, ticked boxes only, the chosen
-    options, and text areas with the CRLF line breaks browsers send. Values stay HTML-escaped, as plain tests need."""
-    data = {name: value for tag, name, value in re.findall(r'(<input[^>]*name="(\w+)"[^>]*value="([^"]*)"[^>]*>)', html)
-            if 'type="checkbox"' not in tag or "checked" in tag}
-    data |= dict(re.findall(r'<select[^>]*name="(\w+)".*?<option selected value="([^"]*)"', html, re.S))
-    data |= {name: value.removeprefix("\r\n").removeprefix("\n").replace("\n", "\r\n")
-             for name, value in re.findall(r'<textarea[^>]*name="(\w+)"[^>]*>(.*?)</textarea>', html, re.S)}
-    return data
-
-
-def log_in(client, user: User, password: str = "ein-langes-passwort"):
-    return client.post("/login", data={"email": user.email, "password": password, "csrf_token": form_token(client, "/login")})
 
 
 @pytest.fixture
@@ -286,5 +273,3 @@ def url_values(app, make_event, make_agenda_item, make_person, make_organisation
     return event, values
 
 
-def path_of(rule, values: dict) -> str:
-    return re.sub(r"<(?:[^:<>]+:)?(\w+)>", lambda match: str(values[match.group(1)]), rule.rule)

@@ -16,7 +16,7 @@ from conference.materials.storage import folder as material_folder
 from conference.people.models import Person
 from conference.organisations.models import Organisation
 from conference.people.services import editable_by
-from tests.conftest import form_token, log_in, path_of
+from tests.support import form_token, log_in, path_of
 
 
 def test_every_rule_is_declared_and_only_back_office_pages_need_a_role(app):

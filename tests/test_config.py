@@ -33,6 +33,7 @@ def test_environment_overrides_instance_config(monkeypatch, tmp_path):
     assert app.config["SECRET_KEY"] == "from-instance"
     assert app.config["MAIL_SERVER"] == "mail.environment" and app.config["MAIL_PORT"] == 2525
     assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["PASSWORD_HASH_METHOD"] == "scrypt"  # tests hash with a cheap method; a site never does
 
 
 def test_sqlite_in_the_instance_folder_is_the_default(monkeypatch, tmp_path):

@@ -20,7 +20,7 @@ from conference.extensions import db
 from conference.limits.services import DEFAULT_LIMITS, Limit
 from conference.registration import services
 from conference.registration.models import Answer, ForumChoice, QuestionKind, Registration
-from tests.conftest import applicant, form_token, log_in, path_of
+from tests.support import applicant, form_token, log_in, path_of
 
 REGISTRATION_FIELDS = ["first_name", "last_name", "email", "organisation", "function", "phone", "privacy",
                        "listed_as_participant", "submission_key", "forum_0"]

@@ -1,7 +1,5 @@
 """The migrations, run from an empty database, build exactly the schema the models describe."""
 
-import os
-
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -10,11 +8,12 @@ from flask_migrate import downgrade, upgrade
 
 from conference import create_app
 from conference.extensions import db
+from tests.support import databases
 
 
 @pytest.fixture
 def empty_app(tmp_path):
-    database_url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
+    database_url = databases.own_schema("migrations") if databases.SERVER_URL else f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
     app = create_app({"TESTING": True, "CONFERENCE_ENV": "testing", "DATABASE_URL": database_url})
     with app.app_context():
         tables = sa.MetaData()

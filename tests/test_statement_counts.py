@@ -12,7 +12,7 @@ from conference.audit.models import AuditAction, AuditEntry
 from conference.database import utcnow
 from conference.extensions import db
 from conference.registration.models import ForumChoice, Registration, RegistrationStatus
-from tests.conftest import log_in
+from tests.support import log_in
 
 
 def add_log_entries(event, count: int) -> None:

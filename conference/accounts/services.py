@@ -1,5 +1,6 @@
 """Accounts: log-in with a throttle against guessing, and who may manage which event."""
 
+import functools
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,8 +25,11 @@ from conference.rules import Refusal
 from conference.site.urls import absolute_url
 from conference.tasks import services as tasks
 
-# Compared against when the address is unknown, so every refusal takes as long as a real check.
-_UNKNOWN_USER_HASH = generate_password_hash("no such user")
+
+@functools.cache
+def _unknown_user_hash(method: str) -> str:
+    """Compared against when the address is unknown, so every refusal takes as long as a real check."""
+    return generate_password_hash("no such user", method)
 
 
 class LoginRefused(Refusal):
@@ -56,7 +60,7 @@ def authenticate(email: str, password: str, address: str, unlocked_user_id: int 
             limits.count("login-address", address)
         except limits.TooManyRequests:
             raise LoginRefused(_("Too many failed attempts. Please wait 15 minutes and try again."), locked=True) from None
-    correct = (user or User(password_hash=_UNKNOWN_USER_HASH)).check_password(password)
+    correct = (user or User(password_hash=_unknown_user_hash(current_app.config["PASSWORD_HASH_METHOD"]))).check_password(password)
     if user is None or not user.is_active or not correct:
         raise LoginRefused(_("E-mail address or password is wrong."))
     if counted:  # (past the lock, the guessers' count stands: they stay locked out)

@@ -5,7 +5,7 @@ import re
 from conference.extensions import db
 from conference.accounts import two_factor
 from conference.accounts.models import User
-from tests.conftest import form_token, log_in
+from tests.support import form_token, log_in
 
 
 def unlock_link(mailbox, user) -> str:

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from conference.accounts.models import EventAssignment, EventRole, User, UserRole
 from conference.extensions import db
-from tests.conftest import form_token, log_in
+from tests.support import form_token, log_in
 
 
 def test_an_organiser_logs_in_sees_their_events_and_logs_out(client, make_user, make_event):

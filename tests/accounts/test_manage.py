@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from conference.accounts.models import EventAssignment, User, UserRole
 from conference.extensions import db
-from tests.conftest import form_token, log_in
+from tests.support import form_token, log_in
 
 
 def test_an_administrator_invites_an_organiser_who_chooses_a_password_and_sees_the_assigned_event(client, make_user, make_event, mailbox):

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from conference.accounts import two_factor
 from conference.accounts.models import User, UserRole
 from conference.extensions import db
-from tests.conftest import form_token, log_in
-from tests.reading import codes_in_image_uri
+from tests.support import form_token, log_in
+from tests.support.reading import codes_in_image_uri
 
 SETUP = "/manage/accounts/me/two-factor"
 

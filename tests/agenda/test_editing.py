@@ -6,7 +6,7 @@ import pytest
 from conference.agenda import services
 from conference.agenda.models import AgendaItem, AgendaItemKind
 from conference.extensions import db
-from tests.conftest import form_token, log_in
+from tests.support import form_token, log_in
 
 
 def details(event, minutes=0, length=30, **fields) -> services.ItemDetails:

@@ -12,7 +12,7 @@ from conference.extensions import db
 from conference.registration import services
 from conference.registration.models import Registration, RegistrationStatus
 from conference.site.filters import time_range
-from tests.conftest import applicant, form_token, log_in
+from tests.support import applicant, form_token, log_in
 
 
 @pytest.fixture
@@ -111,7 +111,7 @@ def test_an_event_change_shows_before_and_after_and_administrators_read_every_ev
 def test_a_registrants_own_change_is_logged_with_the_fields_as_they_read_them_and_values_only_of_forums(
         client, make_event, make_forums, make_question):
     from conference.registration.models import QuestionKind
-    from tests.conftest import form_as_sent
+    from tests.support import form_as_sent
 
     event = make_event()
     first, second = make_forums(event, 10, 10)

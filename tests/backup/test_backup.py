@@ -10,7 +10,7 @@ from conference.database import utcnow
 from conference.extensions import db
 from conference.registration import services
 from conference.registration.models import Registration
-from tests.conftest import applicant
+from tests.support import applicant
 
 
 def test_backup_and_restore_bring_back_registrations_and_uploaded_files(app, runner, make_event, tmp_path):

@@ -4,22 +4,10 @@ import pytest
 from playwright.sync_api import expect
 
 from conference.demo.data import DEMO_ORGANISER
-from tests.browser.conftest import (add_hotel_questions, log_in_as_demo_organiser, open_workspace, screenshot,
-                                    serious_accessibility_violations)
+from tests.support.browser import (add_hotel_questions, log_in_as_demo_organiser, open_workspace, register, screenshot,
+                                   serious_accessibility_violations)
 
 pytestmark = pytest.mark.browser
-
-
-def register(page, live_server, first_name: str, email: str, last_name: str = "Nowak") -> None:
-    page.goto(live_server + "/events/schulversagen-schulerfolg/register")
-    page.get_by_label("Vorname", exact=True).fill(first_name)
-    page.get_by_label("Nachname", exact=True).fill(last_name)
-    page.get_by_label("E-Mail-Adresse", exact=True).fill(email)
-    page.get_by_label("Workshop C").check()
-    page.get_by_label("vegan").check()
-    page.get_by_label("Ich habe die Datenschutzhinweise gelesen").check()
-    page.get_by_role("button", name="Anmelden", exact=True).click()
-    expect(page.get_by_text(f"Vielen Dank für Ihre Anmeldung, {first_name}!")).to_be_visible()
 
 
 def test_the_demo_organiser_sees_a_new_registration_and_a_door_that_opens_on_the_day(page, live_server, mailbox):

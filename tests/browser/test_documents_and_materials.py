@@ -3,8 +3,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, serious_accessibility_violations, open_workspace, log_in_as_demo_organiser
-from tests.browser.test_back_office_journey import register
+from tests.support.browser import screenshot, serious_accessibility_violations, open_workspace, log_in_as_demo_organiser
+from tests.support.browser import register
 
 pytestmark = pytest.mark.browser
 

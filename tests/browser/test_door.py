@@ -16,8 +16,8 @@ from conference.audit.models import AuditEntry
 from conference.extensions import db
 from conference.registration.models import Registration
 from conference.registration.services import link_token
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, screenshot, serious_accessibility_violations, open_workspace, log_in_as_demo_organiser
-from tests.reading import codes_in, codes_in_pdf
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, screenshot, serious_accessibility_violations, open_workspace, log_in_as_demo_organiser
+from tests.support.reading import codes_in, codes_in_pdf
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ from conference.demo.data import BERLIN
 from conference.events.models import Event
 from conference.registration.models import Registration
 from conference.extensions import db
-from tests.browser.conftest import add_hotel_questions, screenshot, serious_accessibility_violations
+from tests.support.browser import add_hotel_questions, screenshot, serious_accessibility_violations
 
 pytestmark = pytest.mark.browser
 
@@ -183,8 +183,8 @@ def test_an_organiser_writes_to_everyone_in_two_languages_and_deletes_a_persons_
     """Issue "the second conference", defects 1–3 as an organiser meets them: a message's placeholders are filled
     and each person gets their language; deleting a person's data asks first, with the reason, and says what goes."""
     from conference.registration import services
-    from tests.browser.conftest import log_in_as_demo_organiser, open_workspace
-    from tests.conftest import applicant
+    from tests.support.browser import log_in_as_demo_organiser, open_workspace
+    from tests.support import applicant
 
     with live_app.app_context():
         event_id = db.session.scalar(sa.select(Event.id).where(Event.title == TODAY))

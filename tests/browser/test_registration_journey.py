@@ -3,7 +3,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, serious_accessibility_violations
+from tests.support.browser import screenshot, serious_accessibility_violations
 
 pytestmark = pytest.mark.browser
 

@@ -7,9 +7,6 @@ import pytest
 from conference.accounts.models import EventAssignment, EventRole
 from conference.database import utcnow
 from conference.extensions import db
-from conference.registration import services
-from conference.registration.models import Registration
-from tests.conftest import applicant
 
 
 @pytest.fixture
@@ -17,10 +14,6 @@ def today(make_event):
     """An event with two seats that started an hour ago and ends in five."""
     now = utcnow()
     return make_event(starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=5), capacity=2)
-
-
-def register(event, **fields) -> Registration:
-    return services.register(event.id, applicant(**fields), utcnow(), by_organiser=True).registration
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from conference.database import utcnow
 from conference.extensions import db
 from conference.registration import services
 from conference.registration.models import Registration, RegistrationStatus as S
-from tests.check_in.conftest import register
-from tests.conftest import form_as_sent, form_token, log_in
+from tests.support.registration import register
+from tests.support import form_as_sent, form_token, log_in
 
 
 def logged(event) -> list[tuple[str, int]]:

@@ -12,8 +12,8 @@ from conference.database import utcnow
 from conference.extensions import db
 from conference.registration import services
 from conference.registration.models import ForumChoice, Registration
-from tests.check_in.conftest import register
-from tests.conftest import form_token, log_in
+from tests.support.registration import register
+from tests.support import form_token, log_in
 
 
 def test_the_door_admits_confirmed_people_once_and_says_why_it_refuses(today, make_event):

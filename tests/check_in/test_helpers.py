@@ -10,7 +10,7 @@ from conference.accounts.models import EventAssignment, EventRole, User, UserRol
 from conference.audit.models import AuditEntry
 from conference.database import utcnow
 from conference.extensions import db
-from tests.conftest import form_as_sent, form_token, log_in
+from tests.support import form_as_sent, form_token, log_in
 
 
 @pytest.fixture

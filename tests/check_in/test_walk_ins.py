@@ -15,9 +15,9 @@ from conference.database import utcnow
 from conference.extensions import db
 from conference.registration import services
 from conference.registration.models import Registration, RegistrationStatus as S
-from tests.check_in.conftest import register
-from tests.conftest import applicant, form_as_sent, form_token, log_in
-from tests.reading import codes_in_pdf
+from tests.support.registration import register
+from tests.support import applicant, form_as_sent, form_token, log_in
+from tests.support.reading import codes_in_pdf
 
 
 @pytest.fixture

@@ -1,20 +1,11 @@
-import io
 import itertools
 
 import pytest
-from pypdf import PdfReader
 
 from conference.database import utcnow
 from conference.registration import services
-from tests.conftest import applicant, check_in
-
-# Names from everywhere: every one of them must come out of the PDF as typed.
-NAMES = [("Ayşe", "Yılmaz"), ("Jürgen", "Größe"), ("Иван", "Петров"), ("محمد", "العلي"), ("Ζωή", "Παπαδοπούλου"),
-         ("Ngọc", "Nguyễn")]
-
-
-def pdf_pages(data: bytes) -> list[str]:
-    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+from tests.support import applicant, check_in
+from tests.support.documents import NAMES
 
 
 @pytest.fixture

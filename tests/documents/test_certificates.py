@@ -21,8 +21,8 @@ from conference.events.models import ExtentUnit
 from conference.extensions import db
 from conference.privacy import services as privacy
 from conference.registration import services
-from tests.conftest import check_in, form_token, log_in
-from tests.documents.conftest import pdf_pages
+from tests.support import check_in, form_token, log_in
+from tests.support.documents import pdf_pages
 
 NUMBER = re.compile(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}")
 

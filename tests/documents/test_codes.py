@@ -8,8 +8,8 @@ from conference.database import utcnow
 from conference.documents import certificates
 from conference.documents.render import render_chunks
 from conference.registration import services
-from tests.conftest import log_in
-from tests.reading import codes_in_pdf
+from tests.support import log_in
+from tests.support.reading import codes_in_pdf
 
 
 def test_the_ticket_carries_the_check_in_code_at_arm_s_length_size(client, make_event, register_people):

@@ -7,8 +7,8 @@ from conference.database import utcnow
 from conference.documents import lists
 from conference.events.models import ParticipantListMode
 from conference.registration import services
-from tests.conftest import applicant, log_in
-from tests.documents.conftest import NAMES, pdf_pages
+from tests.support import applicant, log_in
+from tests.support.documents import NAMES, pdf_pages
 
 
 def sheet(client, event, **arguments):

@@ -15,9 +15,9 @@ from conference.documents.render import folders
 from conference.events.models import PartnerRole
 from conference.materials import storage
 from conference.organisations import logos
-from tests.conftest import log_in
-from tests.hostile import entity_bomb
-from tests.reading import pages_as_images
+from tests.support import log_in
+from tests.support.hostile import entity_bomb
+from tests.support.reading import pages_as_images
 
 # Colours no stylesheet uses, so finding them on a page means the logo is there.
 ORGANISER_GREEN, FUNDER_MAGENTA = (20, 160, 90), (200, 40, 170)

@@ -8,8 +8,8 @@ from conference.documents import engine
 from conference.events.models import ParticipantListMode
 from conference.registration import services
 from conference.database import utcnow
-from tests.conftest import applicant, log_in
-from tests.documents.conftest import pdf_pages
+from tests.support import applicant, log_in
+from tests.support.documents import pdf_pages
 
 HOSTILE = '<img src="file:///etc/passwd"><link rel="stylesheet" href="http://127.0.0.1:9/x.css">'
 

@@ -11,7 +11,7 @@ from conference.events.models import Event, EventStatus
 from conference.extensions import db
 from conference.registration import services
 from conference.registration.models import Registration, RegistrationStatus as S
-from tests.conftest import applicant, form_as_sent, form_token, log_in
+from tests.support import applicant, form_as_sent, form_token, log_in
 
 FORM = {"title": "Fachtagung Willkommenskultur", "kind": "conference", "language": "de", "start_day": "2027-03-18",
         "start": "09:30", "end": "16:00", "city": "Rostock", "participant_list_mode": "hidden", "network_id": "0"}

@@ -9,7 +9,7 @@ from conference.extensions import db
 from conference.limits import services
 from conference.limits.models import RateLimitCounter
 from conference.limits.services import Limit
-from tests.conftest import form_token
+from tests.support import form_token
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def test_a_burst_from_many_threads_gets_exactly_the_limit(tight):
 
 
 def test_a_registration_the_rules_refuse_still_counts(tight, client, make_event, make_forums):
-    from tests.registration.test_routes import submit
+    from tests.support.registration import submit
 
     event = make_event()
     full, _other = make_forums(event, 0, 5)

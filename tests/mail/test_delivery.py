@@ -9,7 +9,7 @@ from conference.extensions import db
 from conference.mail import services as mail
 from conference.mail.models import OutgoingMail
 from conference.registration import services
-from tests.conftest import applicant
+from tests.support import applicant
 
 
 def queue_registrations(app, event, count: int) -> list[int]:

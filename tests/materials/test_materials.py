@@ -15,7 +15,7 @@ from conference.materials import services, storage
 from conference.materials.models import Material, Visibility
 from conference.registration import services as registration
 from conference.extensions import db
-from tests.conftest import applicant, check_in, form_token, log_in
+from tests.support import applicant, check_in, form_token, log_in
 
 PDF = b"%PDF-1.7\n" + b"x" * 5000 + b"\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 100

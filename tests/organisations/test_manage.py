@@ -8,8 +8,8 @@ from conference.accounts.models import UserRole
 from conference.extensions import db
 from conference.organisations import logos
 from conference.organisations.models import Organisation
-from tests.conftest import form_token, log_in
-from tests.hostile import entity_bomb, use_bomb
+from tests.support import form_token, log_in
+from tests.support.hostile import entity_bomb, use_bomb
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 HOSTILE_SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script><rect width="10" height="10"/></svg>'

@@ -2,7 +2,7 @@ import sqlalchemy as sa
 
 from conference.extensions import db
 from conference.people.models import Person
-from tests.conftest import form_token, log_in
+from tests.support import form_token, log_in
 
 
 def test_organisers_add_and_edit_speakers(client, make_user, make_organisation):

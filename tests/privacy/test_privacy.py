@@ -14,7 +14,7 @@ from conference.privacy import services as privacy
 from conference.privacy.models import DeletionRecord
 from conference.registration import services
 from conference.registration.models import BulkMessage, QuestionKind, Registration, RegistrationStatus as S
-from tests.conftest import applicant, check_in, form_token, log_in
+from tests.support import applicant, check_in, form_token, log_in
 
 
 def fresh(registration: Registration) -> Registration:

@@ -6,7 +6,7 @@ from openpyxl import load_workbook
 from conference.database import utcnow
 from conference.registration import services
 from conference.registration.models import QuestionKind
-from tests.conftest import applicant, log_in
+from tests.support import applicant, log_in
 
 
 def test_registrations_export_with_answers_as_columns_and_no_formulas(client, make_event, make_user, make_question):

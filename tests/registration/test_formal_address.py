@@ -7,9 +7,9 @@ from conference.database import utcnow
 from conference.documents import certificates
 from conference.extensions import db
 from conference.registration.models import Registration, Salutation
-from tests.conftest import check_in, log_in
-from tests.documents.conftest import pdf_pages
-from tests.registration.test_routes import registrations, submit
+from tests.support import check_in, log_in
+from tests.support.documents import pdf_pages
+from tests.support.registration import registrations, submit
 
 
 def test_a_form_of_address_and_a_title_are_asked_and_used_on_badge_certificate_and_sheet(client, make_event, make_user):
@@ -42,7 +42,7 @@ def test_an_event_that_asks_for_neither_shows_neither(client, make_event):
 
 def test_a_title_given_before_the_event_stopped_asking_is_kept_but_not_shown(make_event):
     from conference.registration import services
-    from tests.conftest import applicant
+    from tests.support import applicant
 
     event = make_event()
     person = services.register(event.id, applicant(first_name="Erika", last_name="Nowak", academic_title="Dr.",
@@ -55,7 +55,7 @@ def test_a_title_given_before_the_event_stopped_asking_is_kept_but_not_shown(mak
 
 def test_mails_greet_by_form_of_address_and_title_and_never_with_sehr_geehrte_r(client, make_event, make_user, mailbox):
     from conference.registration import services
-    from tests.conftest import applicant, form_token
+    from tests.support import applicant, form_token
 
     event = make_event()
     people = {

@@ -7,8 +7,8 @@ import icalendar
 from conference.database import utcnow
 from conference.registration import services
 from conference.registration.models import QuestionKind
-from tests.conftest import applicant
-from tests.reading import codes_in
+from tests.support import applicant
+from tests.support.reading import codes_in
 
 
 def test_confirmation_mail_has_details_answers_calendar_qr_code_and_link(client, make_event, make_forums, make_question, mailbox):
@@ -98,7 +98,7 @@ def test_confirmed_people_are_reminded_once_two_days_before(app, make_event, mai
 
 
 def test_every_mail_links_to_the_public_address_whatever_host_the_request_came_to(client, make_event, mailbox):
-    from tests.registration.test_routes import form_data
+    from tests.support.registration import form_data
 
     event = make_event()
     other = "http://127.0.0.1:5077"  # the app asked on another address than PUBLIC_URL names
@@ -150,7 +150,7 @@ def test_a_place_is_added_to_the_calendar_updated_when_the_event_moves_and_taken
     from datetime import timedelta
     from zoneinfo import ZoneInfo
 
-    from tests.conftest import form_as_sent, form_token, log_in
+    from tests.support import form_as_sent, form_token, log_in
 
     event = make_event(contact_name="Tagungsbüro", contact_email="tagung@netz.example.org", street="Am Markt 1",
                        postcode="19053")

@@ -15,7 +15,7 @@ from conference.events import services as events
 from conference.extensions import db
 from conference.registration import mail_texts, services
 from conference.registration.models import MailText
-from tests.conftest import applicant, form_token, log_in
+from tests.support import applicant, form_token, log_in
 
 
 def texts_page(event, kind="confirmed") -> str:

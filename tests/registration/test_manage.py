@@ -9,7 +9,7 @@ from conference.database import utcnow
 from conference.extensions import db
 from conference.registration import services
 from conference.registration.models import Registration, RegistrationStatus as S
-from tests.conftest import applicant, check_in, form_as_sent, form_token, log_in
+from tests.support import applicant, check_in, form_as_sent, form_token, log_in
 
 
 def test_organisers_search_and_filter_registrations(client, make_event, make_user):
@@ -542,7 +542,7 @@ def test_organisers_send_the_confirmation_or_the_link_again_but_never_twice_with
 def test_the_registration_page_shows_the_code_the_door_scans_and_prints_the_persons_own_ticket(
         app, client, make_event, make_user):
     import subprocess
-    from tests.reading import codes_in_image_uri, codes_in_pdf
+    from tests.support.reading import codes_in_image_uri, codes_in_pdf
 
     def text_of(pdf: bytes) -> str:
         return " ".join(subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)

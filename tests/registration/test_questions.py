@@ -8,8 +8,8 @@ from conference.events import services as events
 from conference.extensions import db
 from conference.registration import export, questions, services
 from conference.registration.models import Answer, Question, QuestionKind, Registration
-from tests.conftest import applicant, form_token, log_in
-from tests.registration.test_routes import submit
+from tests.support import applicant, form_token, log_in
+from tests.support.registration import submit
 
 
 def save_question(client, event, question_id=None, **fields):

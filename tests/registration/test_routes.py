@@ -10,23 +10,8 @@ from conference.events.models import ParticipantListMode
 from conference.extensions import db
 from conference.registration import services
 from conference.registration.models import QuestionKind, Registration, RegistrationStatus as S
-from tests.conftest import applicant
-
-
-def form_data(page_html: str, **fields) -> dict:
-    """The hidden fields of the rendered form plus a complete, valid set of answers."""
-    hidden = dict(re.findall(r'<input[^>]*name="(csrf_token|submission_key)"[^>]*value="([^"]*)"', page_html))
-    return hidden | {"first_name": "Nadia", "last_name": "Haddad", "email": "nadia@example.org",
-                     "organisation": "AFZ Rostock", "function": "Beraterin", "privacy": "y"} | fields
-
-
-def submit(client, event, **fields):
-    page = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
-    return client.post(f"/events/{event.slug}/register", data=form_data(page, **fields))
-
-
-def registrations(event) -> list[Registration]:
-    return list(db.session.scalars(sa.select(Registration).where(Registration.event_id == event.id)))
+from tests.support import applicant
+from tests.support.registration import form_data, registrations, submit
 
 
 def test_form_has_a_label_for_every_field_and_marks_required_ones(client, make_event, make_question, make_forums):

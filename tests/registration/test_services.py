@@ -13,7 +13,7 @@ from conference.mail.models import OutgoingMail
 from conference.registration import services
 from conference.registration.models import QuestionKind, Registration, RegistrationStatus as S
 from conference.registration.services import RegistrationError
-from tests.conftest import applicant
+from tests.support import applicant
 
 
 def register(event, **fields):

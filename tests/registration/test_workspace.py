@@ -8,7 +8,7 @@ from conference.database import utcnow
 from conference.events.models import EventStatus
 from conference.extensions import db
 from conference.registration import services
-from tests.conftest import applicant, form_as_sent, log_in
+from tests.support import applicant, form_as_sent, log_in
 
 PAGES = ["Überblick", "Einstellungen", "Programm", "Anmeldeformular", "Partner", "Anmeldungen", "Check-in", "Dokumente",
          "Materialien", "E-Mails", "Datenschutz", "Protokoll"]

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.conftest import log_in, open_page
+from tests.support import log_in, open_page
 
 
 def test_not_found_page_is_in_the_site_style(client):

@@ -41,7 +41,7 @@ def test_switching_to_english_and_back_keeps_the_visitor_on_the_page(client, mak
 def test_english_dates_and_times_are_british(client, make_event, mailbox):
     from conference.database import utcnow
     from conference.registration import services
-    from tests.conftest import applicant
+    from tests.support import applicant
 
     from datetime import datetime
     from zoneinfo import ZoneInfo

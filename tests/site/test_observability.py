@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from conference.extensions import db
 from conference.site.observability import JsonFormatter
-from tests.conftest import open_page
+from tests.support import open_page
 
 
 def test_every_response_carries_a_request_id_and_a_proxys_id_is_kept(client):
@@ -37,7 +37,7 @@ def test_the_development_servers_request_log_names_the_route_not_the_secret(app,
 
     from conference.database import utcnow
     from conference.registration import services
-    from tests.conftest import applicant
+    from tests.support import applicant
 
     registration = services.register(make_event().id, applicant(), utcnow()).registration
     token = services.link_token(registration)

@@ -15,8 +15,8 @@ from conference.extensions import db
 from conference.limits.services import Limit
 from conference.registration.models import Registration
 from conference.site.observability import JsonFormatter, PrivateFormatter
-from tests.conftest import log_in
-from tests.registration.test_routes import submit
+from tests.support import log_in
+from tests.support.registration import submit
 
 
 def test_the_public_programme_is_rendered_once_for_requests_at_once_and_answers_304_when_unchanged(app, client, make_event,

@@ -1,6 +1,6 @@
 from conference import create_app
 from conference.site.security import CONTENT_SECURITY_POLICY
-from tests.conftest import open_page
+from tests.support import open_page
 
 
 def test_pages_forbid_inline_scripts_framing_and_sniffing(client, make_event):
@@ -41,7 +41,7 @@ def test_cookies_are_secure_and_http_only_in_production(tmp_path):
 
 def test_a_public_page_is_sent_again_only_when_it_has_changed(client, make_event, make_user):
     from conference.extensions import db
-    from tests.conftest import log_in
+    from tests.support import log_in
 
     event = make_event(title="Fachtagung: Vielfalt als Stärke")
     first = client.get(f"/events/{event.slug}")

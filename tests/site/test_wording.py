@@ -5,7 +5,7 @@ from flask_babel import force_locale
 from conference.registration import services
 from conference.database import utcnow
 from conference.site.filters import file_size
-from tests.conftest import applicant, log_in
+from tests.support import applicant, log_in
 
 
 def test_sizes_are_written_in_the_readers_language(app):

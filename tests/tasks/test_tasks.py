@@ -9,7 +9,7 @@ from conference.database import utcnow, write_transaction
 from conference.extensions import db
 from conference.tasks import lease, services as tasks
 from conference.tasks.models import Task
-from tests.conftest import form_token, log_in
+from tests.support import form_token, log_in
 
 calls: list[str] = []
 
@@ -144,7 +144,7 @@ def test_with_redis_tasks_go_through_rq_and_the_worker_runs_them(app, runner):
 
 def test_a_worker_without_redis_sends_the_confirmation_mail(app, runner, make_event, mailbox):
     from conference.registration import services
-    from tests.conftest import applicant
+    from tests.support import applicant
 
     app.config["TASK_RUNNER"] = "worker"
     event = make_event()
@@ -156,7 +156,7 @@ def test_a_worker_without_redis_sends_the_confirmation_mail(app, runner, make_ev
 
 def test_a_change_stands_when_redis_is_away_and_the_sweep_runs_its_task(app, runner, make_event):
     from conference.registration import services
-    from tests.conftest import applicant
+    from tests.support import applicant
 
     app.config.update(TASK_RUNNER="worker", REDIS_URL="redis://127.0.0.1:9/0")  # nothing listens there
     event = make_event()

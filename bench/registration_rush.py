@@ -215,7 +215,7 @@ def run_ceiling(database_url: str, n: int, capacity: int, clients: int) -> dict:
 def wait_for_mail(database_url: str, expected: int, timeout: float = 600) -> float:
     """Seconds until every mail is delivered (none queued or being sent, ``expected`` sent)."""
     from conference.mail.models import OutgoingMail
-    from conference.tasks.lease import BUSY, WorkStatus
+    from conference.tasks.models import BUSY, WorkStatus
 
     started = time.perf_counter()
     engine = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))

@@ -93,12 +93,10 @@ def _register_features(app: Flask) -> None:
     from conference.agenda.routes import blueprint as agenda
     from conference.backup.commands import backup_command, restore_command
     from conference.demo.commands import demo_data_command
-    from conference.documents.commands import documents_commands
     from conference.documents.manage import blueprint as documents_manage
     from conference.documents.routes import blueprint as documents
     from conference.materials.manage import blueprint as materials_manage
     from conference.materials.routes import blueprint as materials
-    from conference.mail.commands import mail_commands
     from conference.events.manage import blueprint as events_manage
     from conference.events.routes import blueprint as events
     from conference.organisations.manage import blueprint as organisations_manage
@@ -127,9 +125,7 @@ def _register_features(app: Flask) -> None:
     app.add_template_global(is_full)  # the event pages (a lower layer) say when an event is fully booked
     tasks.init(app)
     app.cli.add_command(demo_data_command)
-    app.cli.add_command(mail_commands)
     app.cli.add_command(accounts_commands)
-    app.cli.add_command(documents_commands)
     app.cli.add_command(worker_command)
     app.cli.add_command(privacy_commands)
     app.cli.add_command(backup_command)

@@ -1,8 +1,8 @@
 """Big documents made in the background: every certificate of an event, as one PDF or a ZIP.
 
-A job is a database row; a background task (``conference.tasks``) does the work, reporting its
-progress (and a heartbeat) to the row, so the organiser's page can follow it and no request has
-to wait. A periodic task takes over jobs whose process died.
+A job is a plain record; a background task (``conference.tasks``) does the work, reporting its progress to
+the record, so the organiser's page can follow it and no request has to wait. The task holds the lease (pushed
+on with every step): should its process die, another runner takes the task over and makes the job again.
 """
 
 import io
@@ -31,11 +31,11 @@ from conference.mail import services as mail
 from conference.registration.models import Registration
 from conference.rules import Refusal
 from conference.tasks import lease, services as tasks
+from conference.tasks.models import BUSY, WorkStatus
 
 log = logging.getLogger(__name__)
 
 KINDS = ("certificates.pdf", "certificates.zip")
-STALE_AFTER = timedelta(minutes=5)  # a running job without a heartbeat for this long was left by a dead process
 KEEP_FOR = timedelta(days=7)  # results nobody fetched are removed after this
 
 
@@ -75,7 +75,7 @@ def start(event: Event, user_id: int | None, kind: str, send_mail: bool, base_ur
         raise JobRefused(_("Nobody has been checked in yet, so there are no certificates to make."))
     with row_locked(Event, event.id):
         if db.session.scalar(sa.select(DocumentJob.id).where(
-                DocumentJob.event_id == event.id, DocumentJob.status.in_(lease.BUSY))) is not None:
+                DocumentJob.event_id == event.id, DocumentJob.status.in_(BUSY))) is not None:
             raise JobRefused(_("The certificates are being made already; please wait until they are ready."))
         job = DocumentJob(event_id=event.id, user_id=user_id, kind=kind, send_mail=send_mail)
         db.session.add(job)
@@ -97,27 +97,22 @@ def run_for_site(job_id: int, base_url: str) -> None:
         run(job_id)
 
 
-@tasks.handler("documents.take_over", every=STALE_AFTER)
-def run_pending() -> int:
-    """Run queued jobs and those whose process died (``flask documents run``); returns how many."""
-    ids = db.session.scalars(sa.select(DocumentJob.id).where(lease.due(DocumentJob)).order_by(DocumentJob.id)).all()
-    return sum(run(job_id) for job_id in ids)
-
-
 def _update(job_id: int, **values) -> None:
-    """Progress, which also keeps the job's lease: a job whose updates stop was left by a dead process."""
-    lease.heartbeat(DocumentJob, job_id, STALE_AFTER, **values)
+    """Progress, noted on the job; it also pushes on the task's hold: a task whose progress stops was left by a
+    dead process."""
+    with write_transaction():
+        db.session.execute(sa.update(DocumentJob).where(DocumentJob.id == job_id).values(**values))
+    lease.still_working()
 
 
-def run(job_id: int) -> bool:
-    """Do the job if nobody else is doing it; False if it was not free to take."""
-    if not lease.claim(DocumentJob, DocumentJob.id == job_id, hold=STALE_AFTER):
-        return False
+def run(job_id: int) -> None:
+    """Do the job (again, if a runner died while doing it; not if it died just after)."""
     job = db.session.get(DocumentJob, job_id)
-    db.session.refresh(job)
+    if job.status == WorkStatus.DONE:
+        return
     try:
         people = certificates.attendees(job.event_id)
-        _update(job_id, total=len(people), done=0)
+        _update(job_id, status=WorkStatus.RUNNING, total=len(people), done=0)
         issued = certificates.issue(people, utcnow())  # numbered and committed before anything is rendered
         content, extension = _make(job, people, issued)
         batch = f"certificates-{job.id}"
@@ -138,15 +133,16 @@ def run(job_id: int) -> bool:
             for person in people if job.send_mail else ():
                 if person.email:  # registered on paper, without an address: their certificate is in the file
                     mail.queue_later("certificate", person.email, batch, registration_id=person.id, job_id=job.id)
-        if job.send_mail:
-            mail.deliver_batch(batch)
-        lease.release(DocumentJob, job_id, None, 1, tasks.backoff, done=len(people), finished_at=utcnow(),
-                      download_name=file_name(_("Certificates of attendance"), job.event.slug, extension=extension))
+            if job.send_mail:
+                mail.send_batch_later(batch, job.event_id)
+            db.session.execute(sa.update(DocumentJob).where(DocumentJob.id == job_id).values(
+                status=WorkStatus.DONE, done=len(people), finished_at=utcnow(), last_error="",
+                download_name=file_name(_("Certificates of attendance"), job.event.slug, extension=extension)))
     except Exception as error:  # noqa: BLE001 - whatever failed, the organiser sees that it did
         log.exception("document job %s failed", job_id)
         db.session.rollback()
-        lease.release(DocumentJob, job_id, error, 1, tasks.backoff, finished_at=utcnow())
-    return True
+        message = error.message if isinstance(error, Refusal) else f"{type(error).__name__}: {error}"
+        _update(job_id, status=WorkStatus.FAILED, finished_at=utcnow(), last_error=message[:500])
 
 
 def _make(job: DocumentJob, people: list, issued: dict) -> tuple[bytes, str]:
@@ -177,7 +173,7 @@ def _kept_for_mail(job_id: int, pdfs):
 
 
 def result_path(job: DocumentJob) -> Path | None:
-    if job.status != lease.WorkStatus.DONE or not job.stored_name:
+    if job.status != WorkStatus.DONE or not job.stored_name:
         return None
     path = folder() / job.stored_name
     return path if path.is_file() else None

@@ -3,9 +3,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from conference.database import UTCDateTime, utcnow
+from conference.database import UTCDateTime, str_enum, utcnow
 from conference.extensions import db
-from conference.tasks.lease import Leased
+from conference.tasks.models import WorkStatus
 
 
 class Certificate(db.Model):
@@ -28,14 +28,17 @@ class Certificate(db.Model):
     registration: Mapped["Registration | None"] = relationship()  # noqa: F821
 
 
-class DocumentJob(Leased, db.Model):
-    """A big document made in the background (all certificates of an event), kept until fetched."""
+class DocumentJob(db.Model):
+    """A big document made in the background (all certificates of an event), kept until fetched: a plain record of
+    the progress the task making it reports (the task holds the lease)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(sa.String(30))  # "certificates.pdf" or "certificates.zip"
     send_mail: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[WorkStatus] = mapped_column(str_enum(WorkStatus), default=WorkStatus.QUEUED, index=True)
+    last_error: Mapped[str] = mapped_column(sa.String(500), default="")
     total: Mapped[int] = mapped_column(default=0)
     done: Mapped[int] = mapped_column(default=0)
     # Where the result lies under instance/documents (a random name), and the name it is downloaded as.

@@ -1,14 +1,14 @@
 """Queue mail inside a transaction; a background task builds and delivers it after the commit.
 
-Each mail holds its own lease (``tasks/lease.py``): a mail that fails is tried again with growing
-pauses by the periodic task ``mail.deliver_due``, which also takes over mails whose sender died.
+A mail is a plain record (queued, sent or failed); the task that delivers it holds the lease. A task
+whose mails did not all go out is tried again with growing pauses, sending only those still queued,
+and once it gives up they are marked failed; a task whose runner died is taken over by another.
 """
 
 import logging
 import smtplib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
@@ -17,24 +17,23 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from conference.database import after_commit_once, utcnow
+from conference.database import after_commit_once, utcnow, write_transaction
 from conference.extensions import db
 from conference.files import instance_folder
 from conference.mail.models import OutgoingMail
 from conference.tasks import lease, services as tasks
+from conference.tasks.models import WorkStatus
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 6  # with the backoff below: retried over about two hours, then marked failed
-HOLD = timedelta(minutes=10)  # a claimed mail not sent by then was left by a dead process
-# Sent mails are marked in groups: fewer write transactions, and should the process die, at most a
-# group is sent again when its claim runs out (mail is delivered at least once).
-MARKED_SENT_TOGETHER = 20
+MAX_ATTEMPTS = 6  # with the tasks' backoff: tried again over about three hours, then marked failed
+STILL_WORKING_EVERY = 20  # mails sent between pushes on the delivering task's hold
 
 
-def backoff(attempts: int) -> timedelta:
-    """2, 4, 8, … minutes."""
-    return timedelta(minutes=2**attempts)
+class NotAllSent(Exception):
+    """Some mails of a delivery failed; its task tries them again later."""
+
+
 BUILDERS: dict[str, Callable[[dict], EmailMessage]] = {}
 # What a kind of mail leaves behind until it has gone out (a certificate's PDF), taken away once it has.
 AFTER_SENT: dict[str, Callable[[dict], None]] = {}
@@ -69,42 +68,45 @@ def progress(batch: str) -> dict[str, int]:
 
 def send_batch_later(batch: str, event_id: int | None = None) -> None:
     """Deliver a batch in a background task, once the caller's ``write_transaction`` has committed."""
-    tasks.enqueue("mail.batch", event_id=event_id, batch=batch)
+    tasks.enqueue("mail.batch", event_id=event_id, max_attempts=MAX_ATTEMPTS, batch=batch)
 
 
-@tasks.handler("mail.batch", label=_l("Message to registrants"))
+def _batch_failed(batch: str) -> None:
+    _mark_failed(OutgoingMail.batch == batch)
+
+
+@tasks.handler("mail.batch", label=_l("Message to registrants"), gave_up=_batch_failed)
 def deliver_batch(batch: str) -> None:
-    """Send every queued mail of a batch."""
-    deliver(lease.claim(OutgoingMail, OutgoingMail.batch == batch, hold=HOLD))
+    """Send every mail of a batch that is still queued."""
+    deliver(list(db.session.scalars(sa.select(OutgoingMail.id).where(
+        OutgoingMail.batch == batch, OutgoingMail.status == WorkStatus.QUEUED).order_by(OutgoingMail.id))))
 
 
 def queue(builder_name: str, recipient: str, **context) -> OutgoingMail:
     """Add a mail to the caller's ``write_transaction``; it exists only if that transaction commits.
 
-    It is claimed for the task that delivers it right after the commit; should that task never
-    run, ``deliver_due`` takes the mail over once the claim has expired.
+    The mails of one transaction (an event cancelled: one to everyone) go to one delivery task, written in the
+    same transaction, so that they go out through one connection right after the commit.
     """
-    mail = OutgoingMail(  # claimed already, for the sender called after the commit
-        builder=builder_name, recipient=recipient, context=context,
-        status=lease.WorkStatus.RUNNING, attempts=1, held_until=utcnow() + HOLD,
-    )
+    mail = OutgoingMail(builder=builder_name, recipient=recipient, context=context)
     db.session.add(mail)
     db.session.flush()
-    # The mail row is its own record (claim, attempts, failure), so no task row is written: after the
-    # commit the runner is only told to send it (tasks.call_soon), keeping a registration to one commit.
-    # The mails of one transaction (an event cancelled: one to everyone) go to one delivery.
-    after_commit_once(_DeliveryAfterCommit).mail_ids.append(mail.id)
+    delivery = after_commit_once(_DeliveryOfTransaction)
+    if delivery.task is None:
+        delivery.task = tasks.enqueue("mail.deliver", max_attempts=MAX_ATTEMPTS, mail_ids=[mail.id])
+    else:
+        delivery.task.arguments = {"mail_ids": [*delivery.task.arguments["mail_ids"], mail.id]}
     return mail
 
 
-class _DeliveryAfterCommit:
-    """The mails queued in one transaction, handed to one delivery once it has committed."""
+class _DeliveryOfTransaction:
+    """The task that delivers the mails queued in one transaction (it is run once that has committed)."""
 
     def __init__(self):
-        self.mail_ids: list[int] = []
+        self.task = None
 
     def __call__(self) -> None:
-        tasks.call_soon("mail.deliver", mail_ids=self.mail_ids)
+        pass  # the task dispatches itself after the commit
 
 
 def new_message(recipient: str, subject: str, sender_name: str = "", reply_to: str = "") -> EmailMessage:
@@ -123,41 +125,42 @@ def new_message(recipient: str, subject: str, sender_name: str = "", reply_to: s
     return message
 
 
-@tasks.handler("mail.deliver", label=_l("E-mail"))
+def _mails_failed(mail_ids: list[int]) -> None:
+    _mark_failed(OutgoingMail.id.in_(mail_ids))
+
+
+def _mark_failed(which) -> None:
+    with write_transaction():
+        db.session.execute(sa.update(OutgoingMail).where(which, OutgoingMail.status == WorkStatus.QUEUED)
+                           .values(status=WorkStatus.FAILED))
+
+
+@tasks.handler("mail.deliver", label=_l("E-mail"), gave_up=_mails_failed)
 def deliver(mail_ids: list[int]) -> None:
-    """Send mails the caller has claimed (queued by ``queue``, or claimed by ``deliver_due``).
-
-    They go through one connection to the mail server, and are marked sent a group at a time, in one
-    transaction each. A failure is recorded on the mail itself, which ``deliver_due`` tries again later.
-    """
+    """Send those of these mails that are still queued, through one connection to the mail server, each marked
+    sent as soon as it has gone. NotAllSent if any failed: the task is tried again later, for those only."""
+    failed: list[Exception] = []
     with _outbox() as send:
-        for start in range(0, len(mail_ids), MARKED_SENT_TOGETHER):
-            sent: list[OutgoingMail] = []
+        for count, mail_id in enumerate(mail_ids, 1):
+            mail = db.session.get(OutgoingMail, mail_id)
+            if mail is None or mail.status != WorkStatus.QUEUED:
+                continue  # deleted meanwhile with its recipient's data, or sent by an earlier attempt
             try:
-                for mail_id in mail_ids[start:start + MARKED_SENT_TOGETHER]:
-                    mail = db.session.get(OutgoingMail, mail_id)
-                    if mail is None:
-                        continue  # deleted meanwhile, with the personal data of its recipient
-                    try:
-                        send(BUILDERS[mail.builder](mail.context))
-                    except Exception as error:  # noqa: BLE001 - any failure keeps the mail for a later attempt
-                        log.warning("mail %s to be retried: %s", mail_id, type(error).__name__)
-                        lease.release(OutgoingMail, mail_id, error, MAX_ATTEMPTS, backoff)
-                    else:
-                        sent.append(mail)
-            finally:  # what went out is never sent again, whatever stopped the rest
-                lease.done(OutgoingMail, [mail.id for mail in sent], sent_at=utcnow(), last_error="")
-                for mail in sent:
-                    if mail.builder in AFTER_SENT:
-                        AFTER_SENT[mail.builder](mail.context)
-
-
-@tasks.handler("mail.deliver_due", every=timedelta(minutes=1))
-def deliver_due() -> int:
-    """Send every queued mail whose next attempt is due, and those whose sender died."""
-    claimed = lease.claim(OutgoingMail, hold=HOLD)
-    deliver(claimed)
-    return len(claimed)
+                send(BUILDERS[mail.builder](mail.context))
+            except Exception as error:  # noqa: BLE001 - any failure keeps the mail for a later attempt
+                log.warning("mail %s to be retried: %s", mail_id, type(error).__name__)
+                failed.append(error)
+                with write_transaction():
+                    mail.last_error = f"{type(error).__name__}: {error}"[:500]
+            else:
+                with write_transaction():
+                    mail.status, mail.sent_at, mail.last_error = WorkStatus.DONE, utcnow(), ""
+                if mail.builder in AFTER_SENT:
+                    AFTER_SENT[mail.builder](mail.context)
+            if count % STILL_WORKING_EVERY == 0:
+                lease.still_working()
+    if failed:
+        raise NotAllSent(f"{len(failed)} of {len(mail_ids)} not sent, e.g. {type(failed[0]).__name__}: {failed[0]}")
 
 
 def _file_name(address: str) -> str:

@@ -15,7 +15,7 @@ from conference.mail.models import OutgoingMail
 from conference.registration.mail_texts import KINDS
 from conference.registration.models import Registration
 from conference.registration.services import mails_about
-from conference.tasks.lease import WorkStatus
+from conference.tasks.models import WorkStatus
 
 SHOWN = 100  # the page stays short however often a link is used; the log has everything
 
@@ -41,7 +41,7 @@ def of(registration: Registration) -> tuple[list[Line], bool]:
 # A mail by the name its text has on the page of mail texts; the mail of the status at registering is the confirmation.
 MAIL_KINDS = {reason: kind.label for reason, kind in KINDS.items()} | {
     "registered": KINDS["confirmed"].label, "bulk": _l("Message to registrants")}
-MAIL_STATUSES = {WorkStatus.DONE: _l("sent"), WorkStatus.RUNNING: _l("being sent")}
+MAIL_STATUSES = {WorkStatus.DONE: _l("sent"), WorkStatus.QUEUED: _l("being sent")}
 
 
 def mail_kind(mail: OutgoingMail) -> str:

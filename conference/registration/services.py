@@ -43,7 +43,7 @@ from conference.registration.questions import asked, fits, is_shown
 from conference.rules import Refusal
 from conference.site import i18n, qr
 from conference.site.filters import clock, time_range
-from conference.tasks.lease import BUSY
+from conference.tasks.models import WorkStatus
 
 CHECK_IN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread at the door
 CHECK_IN_OPENS_BEFORE = timedelta(hours=3)  # the door (conference.check_in) opens this long before the start
@@ -409,7 +409,7 @@ def _readdress(registration: Registration, event: Event, typed: str) -> None:
     registration.email = email
     new_link(registration)
     # Mails still waiting to go are built for the registration's address when they go: their record follows it.
-    waiting = sa.select(OutgoingMail.id).where(mails_about([registration.id]), OutgoingMail.status.in_(BUSY))
+    waiting = sa.select(OutgoingMail.id).where(mails_about([registration.id]), OutgoingMail.status == WorkStatus.QUEUED)
     db.session.execute(sa.delete(OutgoingMail).where(OutgoingMail.id.in_(waiting)) if email is None
                        else sa.update(OutgoingMail).where(OutgoingMail.id.in_(waiting)).values(recipient=email))
     queue_mail(registration, "registered")

@@ -1,88 +1,72 @@
-"""One lease for all background work – tasks, outgoing mail, document jobs.
+"""The one lease of background work: a task row is *claimed* in one UPDATE whose condition is repeated in the
+statement, so of two runners only one gets it; the claim *holds* until a time the runner pushes on while it works
+(``still_working``); a task whose hold ran out was left by a process that died and is due again; a failure is
+*released* to be tried again after a pause that grows with each attempt, until the task gives up.
 
-A row is *claimed* in one UPDATE whose condition is repeated in the statement, so of two runners
-only one gets it; the claim *holds* until a time the worker pushes on while it works (heartbeat);
-a row whose hold ran out was left by a process that died and is due again; a failure is *released*
-to be tried again after a pause that grows with each attempt, until the row gives up.
+Mail and documents keep plain records of their own (sent or not, the file made); the task that sends or makes
+them holds the lease.
 """
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from contextvars import ContextVar
+from datetime import timedelta
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column
 
-from conference.database import LabelledEnum, UTCDateTime, str_enum, utcnow, write_transaction
+from conference.database import utcnow, write_transaction
 from conference.extensions import db
 from conference.rules import Refusal
+from conference.tasks.models import Task, WorkStatus
 
 
-class WorkStatus(LabelledEnum):
-    QUEUED = "queued", _l("waiting")
-    RUNNING = "running", _l("in progress")
-    DONE = "done", _l("done")
-    FAILED = "failed", _l("failed")
+HOLD = timedelta(minutes=5)  # a claim not pushed on for this long was left by a dead process
+
+_held: ContextVar[int | None] = ContextVar("held_task", default=None)
 
 
-BUSY = (WorkStatus.QUEUED, WorkStatus.RUNNING)
-
-
-class Leased:
-    """The columns of the lease, shared by every kind of background work."""
-
-    status: Mapped[WorkStatus] = mapped_column(str_enum(WorkStatus), default=WorkStatus.QUEUED, index=True)
-    attempts: Mapped[int] = mapped_column(default=0)
-    due_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    # A running row whose hold has run out was left by a process that died; it is due again.
-    held_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_error: Mapped[str] = mapped_column(sa.String(500), default="")
-
-
-def due(model) -> sa.ColumnElement[bool]:
+def due() -> sa.ColumnElement[bool]:
     now = utcnow()
-    return sa.or_(sa.and_(model.status == WorkStatus.QUEUED, model.due_at <= now),
-                  sa.and_(model.status == WorkStatus.RUNNING, model.held_until < now))
+    return sa.or_(sa.and_(Task.status == WorkStatus.QUEUED, Task.due_at <= now),
+                  sa.and_(Task.status == WorkStatus.RUNNING, Task.held_until < now))
 
 
-def claim(model, *where, hold: timedelta) -> list[int]:
-    """Take the due rows that match ``where``; returns their ids (none that another runner took)."""
+def claim(task_id: int) -> bool:
+    """Take the task if it is due; False if another runner has it (or it is not due)."""
     with write_transaction():
-        return list(db.session.scalars(
-            sa.update(model).where(due(model), *where)
-            .values(status=WorkStatus.RUNNING, held_until=utcnow() + hold, attempts=model.attempts + 1)
-            .returning(model.id)))
+        taken = db.session.execute(
+            sa.update(Task).where(Task.id == task_id, due())
+            .values(status=WorkStatus.RUNNING, held_until=utcnow() + HOLD, attempts=Task.attempts + 1)).rowcount
+    if taken:
+        _held.set(task_id)
+    return bool(taken)
 
 
-def heartbeat(model, row_id: int, hold: timedelta, **values) -> None:
-    """Still at it: hold the row for ``hold`` more (and note progress in ``values``)."""
-    with write_transaction():
-        db.session.execute(sa.update(model).where(model.id == row_id).values(held_until=utcnow() + hold, **values))
-
-
-def done(model, row_ids: list[int], **values) -> None:
-    """Rows finished without error, released in one statement."""
-    if row_ids:
+def still_working() -> None:
+    """The task being run goes on: hold it for ``HOLD`` more. Long work calls this as it progresses."""
+    task_id = _held.get()
+    if task_id is not None:
         with write_transaction():
-            db.session.execute(sa.update(model).where(model.id.in_(row_ids))
-                               .values(status=WorkStatus.DONE, held_until=None, **values))
+            db.session.execute(sa.update(Task).where(Task.id == task_id).values(held_until=utcnow() + HOLD))
 
 
-def release(model, row_id: int, error: Exception | None, max_attempts: int,
-            backoff: Callable[[int], timedelta], again_after: timedelta | None = None, **values) -> WorkStatus:
-    """Done, or failed for good, or due again after ``backoff(attempts)``; work that repeats
-    (``again_after``) is due again after that long whatever happened. Returns the new status."""
-    attempts = db.session.scalar(sa.select(model.attempts).where(model.id == row_id)) if error else 0
+def release(task_id: int, error: Exception | None, max_attempts: int,
+            backoff: Callable[[int], timedelta], again_after: timedelta | None = None) -> WorkStatus:
+    """Done, or failed for good, or due again after ``backoff(attempts)``; work that repeats (``again_after``) is
+    due again after that long whatever happened. Returns the new status."""
+    _held.set(None)
+    attempts = db.session.scalar(sa.select(Task.attempts).where(Task.id == task_id)) if error else 0
     retry = error is not None and attempts < max_attempts
-    # What organisers read on the task or job: a refusal's own words, else what broke.
+    # What organisers read on the task: a refusal's own words, else what broke.
     message = "" if error is None else error.message if isinstance(error, Refusal) else f"{type(error).__name__}: {error}"
-    outcome = {"held_until": None} | ({"last_error": message[:500]} if error else {})
+    outcome = {"held_until": None, "finished_at": utcnow()} | ({"last_error": message[:500]} if error else {})
     if retry:
         outcome |= {"status": WorkStatus.QUEUED, "due_at": utcnow() + backoff(attempts)}
     elif again_after is not None:
         outcome |= {"status": WorkStatus.QUEUED, "due_at": utcnow() + again_after, "attempts": 0}
     else:
         outcome |= {"status": WorkStatus.FAILED if error else WorkStatus.DONE}
+    if outcome["status"] == WorkStatus.DONE:  # arguments may be personal (an address typed at "forgot password")
+        outcome["arguments"] = {}
     with write_transaction():
-        db.session.execute(sa.update(model).where(model.id == row_id).values(**outcome, **values))
+        db.session.execute(sa.update(Task).where(Task.id == task_id).values(**outcome))
     return outcome["status"]

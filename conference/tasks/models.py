@@ -1,15 +1,26 @@
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from conference.database import UTCDateTime, utcnow
+from conference.database import LabelledEnum, UTCDateTime, str_enum, utcnow
 from conference.extensions import db
-from conference.tasks.lease import Leased
 
 
-class Task(Leased, db.Model):
-    """One piece of background work, retried with growing pauses until it succeeds or gives up.
+class WorkStatus(LabelledEnum):
+    QUEUED = "queued", _l("waiting")
+    RUNNING = "running", _l("in progress")
+    DONE = "done", _l("done")
+    FAILED = "failed", _l("failed")
+
+
+BUSY = (WorkStatus.QUEUED, WorkStatus.RUNNING)
+
+
+class Task(db.Model):
+    """One piece of background work, retried with growing pauses until it succeeds or gives up; the only row that
+    holds a lease (``tasks/lease.py``).
 
     Periodic tasks (``every_seconds`` set) are one row each, queued again after every run;
     their ``name`` is unique through ``schedule_key``.
@@ -25,5 +36,12 @@ class Task(Leased, db.Model):
     schedule_key: Mapped[str | None] = mapped_column(sa.String(60), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The lease.
+    status: Mapped[WorkStatus] = mapped_column(str_enum(WorkStatus), default=WorkStatus.QUEUED, index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # A running task whose hold has run out was left by a process that died; it is due again.
+    held_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(sa.String(500), default="")
 
     event: Mapped["Event | None"] = relationship()  # noqa: F821 - resolved by name

@@ -5,14 +5,15 @@ change that asked for it was committed. After the commit the task is handed on (
 
 * ``TASK_RUNNER = "inline"`` (tests): run at once, in the caller's thread;
 * ``"thread"`` (default): a background thread of this process runs it, and polls for due tasks;
-* ``"worker"``: left to ``flask --app conference worker``; with ``REDIS_URL`` it is pushed to RQ.
+* ``"worker"``: left to ``flask --app conference worker``, which polls, or is woken through Redis
+  when ``REDIS_URL`` is set (``pip install conference[redis]``).
 
-Whatever runs a task first claims its lease (``tasks/lease.py``), so two runners never run it twice.
+Every runner runs a task through the same ``run``: it claims the task's lease (``tasks/lease.py``) first,
+so two runners never run it at once, and a task whose runner died is taken over once its hold runs out.
 """
 
 import logging
 import os
-import queue
 import threading
 from collections.abc import Callable
 from datetime import timedelta
@@ -23,21 +24,21 @@ from flask import Flask, current_app
 from conference.database import after_commit, utcnow, write_transaction
 from conference.extensions import db
 from conference.tasks import lease
-from conference.tasks.models import Task
+from conference.tasks.models import Task, WorkStatus
 
 log = logging.getLogger(__name__)
 
 HANDLERS: dict[str, Callable[..., None]] = {}
 PERIODIC: dict[str, timedelta] = {}
 LABELS: dict[str, str] = {}  # what organisers see of a task that failed, by name
-CLAIM_FOR = timedelta(minutes=15)  # longer than any task takes; a claim older than this was left by a dead process
+GAVE_UP: dict[str, Callable[..., None]] = {}  # called with a task's arguments when it failed for good
 POLL_SECONDS = 2
-QUEUE_NAME = "conference"
+WAKE_KEY = "conference:tasks"  # the Redis list a worker waits on
 
 
-def handler(name: str, every: timedelta | None = None, label=None):
+def handler(name: str, every: timedelta | None = None, label=None, gave_up: Callable[..., None] | None = None):
     """Register the function that does task ``name``; with ``every``, it also runs periodically;
-    ``label`` names it for organisers when it failed for good."""
+    ``label`` names it for organisers when it failed for good, when ``gave_up`` is called with its arguments."""
 
     def register(function: Callable[..., None]):
         HANDLERS[name] = function
@@ -45,6 +46,8 @@ def handler(name: str, every: timedelta | None = None, label=None):
             PERIODIC[name] = every
         if label:
             LABELS[name] = label
+        if gave_up:
+            GAVE_UP[name] = gave_up
         return function
 
     return register
@@ -73,54 +76,26 @@ def dispatch(task_id: int, delay: timedelta | None = None) -> None:
             run(task_id)
     elif runner == "thread":
         embedded_runner(current_app._get_current_object()).wake()
-    elif current_app.config.get("REDIS_URL"):
-        _push(run, task_id, delay=delay)
+    elif current_app.config.get("REDIS_URL") and delay is None:
+        _wake_workers()
 
 
-def call_soon(name: str, **arguments) -> None:
-    """Run a handler outside the request without a task row, for work whose own rows make it
-    durable (a queued mail): if this is lost with its process, a periodic task picks the work up."""
-    runner = current_app.config["TASK_RUNNER"]
-    if runner == "inline":
-        call(name, arguments)
-    elif runner == "thread":
-        embedded_runner(current_app._get_current_object()).call_soon(name, arguments)
-    elif current_app.config.get("REDIS_URL"):
-        _push(call, name, arguments)
-    else:  # a worker that polls the database: give it a row to find
-        with write_transaction():
-            enqueue(name, max_attempts=1, **arguments)
-
-
-def call(name: str, arguments: dict) -> None:
-    """What RQ runs for ``call_soon``."""
-    HANDLERS[name](**arguments)
-
-
-def _push(function, *arguments, delay: timedelta | None = None) -> None:
-    """Hand work to RQ. If Redis is away the change that asked for it still stands: the database
-    sweep of ``flask worker`` (or the mail's expired claim) brings the work back."""
+def _wake_workers() -> None:
+    """Tell a waiting ``flask worker`` there is work. Without Redis it finds the task at its next poll anyway."""
+    from redis import Redis
     from redis.exceptions import RedisError
 
     try:
-        if delay is None:
-            redis_queue().enqueue(function, *arguments)
-        else:
-            redis_queue().enqueue_in(delay, function, *arguments)
+        with Redis.from_url(current_app.config["REDIS_URL"], socket_timeout=1) as redis:
+            redis.rpush(WAKE_KEY, 1)
+            redis.ltrim(WAKE_KEY, -10, -1)  # a few wake-ups are enough, however many tasks came
     except RedisError:
-        log.warning("Redis unavailable: %s left for the database sweep", function.__name__)
-
-
-def redis_queue():
-    from redis import Redis
-    from rq import Queue
-
-    return Queue(QUEUE_NAME, connection=Redis.from_url(current_app.config["REDIS_URL"]))
+        log.warning("Redis unavailable: the worker finds the task at its next poll")
 
 
 def run(task_id: int) -> bool:
     """Run a task if it is due and nobody else runs it; False if it was not free to take."""
-    if not lease.claim(Task, Task.id == task_id, hold=CLAIM_FOR):
+    if not lease.claim(task_id):
         return False
     task = db.session.get(Task, task_id)
     db.session.refresh(task)
@@ -137,12 +112,11 @@ def run(task_id: int) -> bool:
 
 def _finish(task: Task, error: Exception | None) -> None:
     every = timedelta(seconds=task.every_seconds) if task.every_seconds else None  # periodic: runs again
-    status = lease.release(Task, task.id, error, task.max_attempts, backoff, again_after=every, finished_at=utcnow())
-    if status == lease.WorkStatus.QUEUED:
+    status = lease.release(task.id, error, task.max_attempts, backoff, again_after=every)
+    if status == WorkStatus.QUEUED:
         dispatch(task.id, db.session.scalar(sa.select(Task.due_at).where(Task.id == task.id)) - utcnow())
-    elif status == lease.WorkStatus.DONE:  # arguments may be personal (an address typed at "forgot password")
-        with write_transaction():
-            db.session.execute(sa.update(Task).where(Task.id == task.id).values(arguments={}))
+    elif status == WorkStatus.FAILED and task.name in GAVE_UP:
+        GAVE_UP[task.name](**task.arguments)
 
 
 # Finished work is kept a while for the record, failed work for organisers to start it again; then it goes.
@@ -155,13 +129,13 @@ def forget_finished() -> int:
     now = utcnow()
     with write_transaction():
         return db.session.execute(sa.delete(Task).where(Task.every_seconds.is_(None), sa.or_(
-            sa.and_(Task.status == lease.WorkStatus.DONE, Task.finished_at < now - KEEP_DONE),
-            sa.and_(Task.status == lease.WorkStatus.FAILED, Task.finished_at < now - KEEP_FAILED)))).rowcount
+            sa.and_(Task.status == WorkStatus.DONE, Task.finished_at < now - KEEP_DONE),
+            sa.and_(Task.status == WorkStatus.FAILED, Task.finished_at < now - KEEP_FAILED)))).rowcount
 
 
 def run_due(limit: int = 20) -> int:
     """Run tasks that are due (and those left by dead processes); returns how many ran."""
-    ids = db.session.scalars(sa.select(Task.id).where(lease.due(Task)).order_by(Task.due_at).limit(limit)).all()
+    ids = db.session.scalars(sa.select(Task.id).where(lease.due()).order_by(Task.due_at).limit(limit)).all()
     db.session.commit()
     return sum(run(task_id) for task_id in ids)
 
@@ -183,8 +157,8 @@ def ensure_schedule() -> None:
 def retry(task: Task) -> bool:
     """An organiser asks for a failed task to be tried again; False if it had not failed (or was retried already)."""
     with write_transaction():
-        retried = db.session.execute(sa.update(Task).where(Task.id == task.id, Task.status == lease.WorkStatus.FAILED)
-                                     .values(status=lease.WorkStatus.QUEUED, due_at=utcnow(), attempts=0)).rowcount
+        retried = db.session.execute(sa.update(Task).where(Task.id == task.id, Task.status == WorkStatus.FAILED)
+                                     .values(status=WorkStatus.QUEUED, due_at=utcnow(), attempts=0)).rowcount
     if retried:
         dispatch(task.id)
     return bool(retried)
@@ -192,11 +166,34 @@ def retry(task: Task) -> bool:
 
 def failed_for_event(event_id: int) -> list[Task]:
     return list(db.session.scalars(
-        sa.select(Task).where(Task.event_id == event_id, Task.status == lease.WorkStatus.FAILED).order_by(Task.id.desc())))
+        sa.select(Task).where(Task.event_id == event_id, Task.status == WorkStatus.FAILED).order_by(Task.id.desc())))
 
 
 def label_of(task: Task) -> str:
     return str(LABELS.get(task.name, task.name))
+
+
+def work(wait: Callable[[float], bool]) -> int:
+    """The loop of every runner (the web process's thread and ``flask worker``): run what is due until nothing
+    is, then ``wait(POLL_SECONDS)``, until that returns False. A failure (the database restarting) is logged once
+    and tried again at every poll. Returns how many tasks ran."""
+    ran, failing = 0, False
+    ensure_schedule()
+    while True:
+        try:
+            while count := run_due():
+                ran += count
+            if failing:
+                log.warning("task runner works again")
+                failing = False
+        except Exception:  # noqa: BLE001 - logged once, tried again at every poll
+            if not failing:
+                log.exception("task runner cannot work; trying again every %s s", POLL_SECONDS)
+            failing = True
+        finally:
+            db.session.remove()
+        if not wait(POLL_SECONDS):
+            return ran
 
 
 class EmbeddedRunner:
@@ -207,46 +204,25 @@ class EmbeddedRunner:
         self.app = app
         self.woken = threading.Event()
         self.stopped = False
-        self.calls: queue.SimpleQueue = queue.SimpleQueue()
         self.thread = threading.Thread(target=self._loop, name="tasks", daemon=True)
         self.thread.start()
 
     def wake(self) -> None:
         self.woken.set()
 
-    def call_soon(self, name: str, arguments: dict) -> None:
-        self.calls.put((name, arguments))
-        self.wake()
-
     def stop(self) -> None:
         self.stopped = True
         self.wake()
         self.thread.join()
 
+    def _wait(self, seconds: float) -> bool:
+        self.woken.wait(seconds)
+        self.woken.clear()
+        return not self.stopped
+
     def _loop(self) -> None:
-        scheduled = failing = False
         with self.app.app_context():
-            while not self.stopped:
-                try:
-                    if not scheduled:
-                        ensure_schedule()
-                        scheduled = True
-                    while not self.calls.empty():
-                        name, arguments = self.calls.get()
-                        call(name, arguments)
-                    while run_due():
-                        pass
-                    if failing:
-                        log.warning("task runner works again")
-                        failing = False
-                except Exception:  # noqa: BLE001 - e.g. the database restarting: logged once, tried at every poll
-                    if not failing:
-                        log.exception("task runner cannot work; trying again every %s s", POLL_SECONDS)
-                    failing = True
-                finally:
-                    db.session.remove()
-                self.woken.wait(POLL_SECONDS)
-                self.woken.clear()
+            work(self._wait)
 
 
 _runners: dict[tuple[int, int], EmbeddedRunner] = {}

@@ -1,7 +1,8 @@
-"""Delivering queued mail: many mails through one connection, marked sent together, failures kept for later."""
+"""Delivering queued mail: many mails through one connection, each marked sent, failures tried again by the task."""
 
 import smtplib
 
+import pytest
 import sqlalchemy as sa
 
 from conference.database import utcnow
@@ -13,7 +14,7 @@ from tests.support import applicant
 
 
 def queue_registrations(app, event, count: int) -> list[int]:
-    """``count`` registrations whose confirmations are queued and claimed, not sent yet."""
+    """``count`` registrations whose confirmations are queued, not sent yet."""
     app.config["TASK_RUNNER"] = "worker"  # nobody sends them until the test calls deliver
     for number in range(count):
         services.register(event.id, applicant(email=f"person{number}@example.org"), utcnow())
@@ -25,7 +26,7 @@ def statuses() -> list[str]:
     return list(db.session.scalars(sa.select(OutgoingMail.status).order_by(OutgoingMail.id)))
 
 
-def test_mails_waiting_together_go_through_one_connection_and_are_all_marked_sent(app, make_event, mailbox):
+def test_mails_waiting_together_go_through_one_connection_and_are_each_marked_sent(app, make_event, mailbox):
     ids = queue_registrations(app, make_event(), 45)
 
     mail.deliver(ids)
@@ -46,11 +47,37 @@ def test_a_mail_that_fails_is_kept_for_later_and_the_others_are_sent(app, make_e
         return build(context)
 
     monkeypatch.setitem(mail.BUILDERS, "registration", failing_for_the_second)
-    mail.deliver(ids)
+    with pytest.raises(mail.NotAllSent, match="1 of 3 not sent"):
+        mail.deliver(ids)
 
     assert statuses() == ["done", "queued", "done"] and len(mailbox.messages) == 2
-    failed = db.session.get(OutgoingMail, ids[1])
-    assert "ValueError" in failed.last_error and failed.due_at > utcnow()
+    assert "ValueError" in db.session.get(OutgoingMail, ids[1]).last_error
+
+
+def test_a_mail_that_keeps_failing_is_tried_again_by_its_task_alone_and_marked_failed_when_it_gives_up(
+        app, make_event, mailbox, monkeypatch):
+    from conference.tasks import services as tasks
+    from conference.tasks.models import Task
+
+    build = mail.BUILDERS["registration"]
+    monkeypatch.setitem(mail.BUILDERS, "registration", lambda context: (_ for _ in ()).throw(ValueError("broken")))
+    event = make_event()
+    services.register(event.id, applicant(email="a@example.org"), utcnow())  # its task runs at once, and fails
+    task = db.session.scalars(sa.select(Task).where(Task.name == "mail.deliver")).one()
+    assert task.status == "queued" and task.due_at > utcnow() and statuses() == ["queued"]
+
+    monkeypatch.setitem(mail.BUILDERS, "registration", build)
+    services.register(event.id, applicant(email="b@example.org"), utcnow())  # another change, another task
+    assert [message["To"] for message in mailbox.messages] == ["b@example.org"] and statuses() == ["queued", "done"]
+
+    monkeypatch.setitem(mail.BUILDERS, "registration", lambda context: (_ for _ in ()).throw(ValueError("broken")))
+    for _attempt in range(mail.MAX_ATTEMPTS - 1):
+        db.session.execute(sa.update(Task).where(Task.id == task.id).values(due_at=utcnow()))
+        db.session.commit()
+        tasks.run_due()
+    db.session.rollback()
+    assert db.session.get(Task, task.id).status == "failed" and statuses() == ["failed", "done"]
+    assert len(mailbox.messages) == 1
 
 
 def test_when_the_mail_server_is_away_every_mail_waits_for_the_next_attempt(app, make_event, mailbox, monkeypatch):
@@ -60,7 +87,8 @@ def test_when_the_mail_server_is_away_every_mail_waits_for_the_next_attempt(app,
     connect = smtplib.SMTP
     monkeypatch.setattr(smtplib, "SMTP", lambda *arguments, **options: attempts.append(1) or connect(*arguments, **options))
 
-    mail.deliver(ids)
+    with pytest.raises(mail.NotAllSent, match="3 of 3 not sent"):
+        mail.deliver(ids)
 
     assert statuses() == ["queued"] * 3 and mailbox.messages == []
     assert len(attempts) == 1  # the others did not wait for a timeout each

@@ -106,9 +106,12 @@ def may(user, action: Action, event: Event | None = None) -> bool:
 def may_edit_organisation(user, organisation: Organisation) -> bool:
     """Administrators keep every organisation. An organiser keeps one that only their own events show (as partner,
     network, presenter or a speaker's), and, while no event shows it, one they added: a change of theirs never
-    changes another organiser's pages."""
+    changes another organiser's pages. One another organiser added is never theirs, even when only their events
+    show it: using someone's organisation does not take it over."""
     if user.is_administrator:
         return True
+    if organisation.created_by_id not in (None, user.id):
+        return False
     event_ids = organisation_signals.events_showing(organisation)
     if event_ids:
         return all(may(user, Action.ORGANISE, db.session.get(Event, event_id)) for event_id in event_ids)

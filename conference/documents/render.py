@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 
 from flask import current_app, render_template, send_file
 from flask_babel import gettext as _
+from text_unidecode import unidecode
 
 from conference.documents.pdf import Metadata, merge
 from conference.files import instance_folder, uploads_folder
@@ -120,14 +121,16 @@ def pdf_response(pdf: bytes, download_name: str):
 
 
 def _folded(character: str) -> str:
-    """A Latin letter without its accent (é → e, ö → o); letters of other scripts as they are (й stays й)."""
-    base = unicodedata.normalize("NFKD", character)[0]
-    return base if base.isascii() else character
+    """A Latin letter in ASCII (é → e, ı → i, ł → l, æ → ae; text-unidecode, which python-slugify uses); letters of
+    other scripts as they are (й stays й)."""
+    if character.isascii() or not unicodedata.name(character, "").startswith("LATIN"):
+        return character
+    return unidecode(character) or character
 
 
 def file_name(*parts: str, extension: str = "pdf") -> str:
     """A download's name in letters and digits, the rest dashes, e.g. teilnehmerliste-tagung.pdf: umlauts written
-    out as in web addresses (größe → groesse), accents folded (é → e), other scripts kept as they are (петров),
+    out as in web addresses (größe → groesse), other Latin letters in ASCII (é → e), other scripts kept (петров),
     so no name is lost."""
     text = unicodedata.normalize("NFC", "-".join(parts))
     for letter, written_out in GERMAN_LETTERS:

@@ -50,12 +50,19 @@ def audience(event_id: int, name: str) -> list[Registration]:
 def draft(subject: str, body: str, subject_en: str = "", body_en: str = "") -> BulkMessage:
     """The message as typed, not stored; refused with a placeholder it cannot fill, as the texts of the automatic mails
     are, or with half an English version."""
+    refused = []
     for field, text in (("subject", subject), ("body", body), ("subject_en", subject_en), ("body_en", body_en)):
-        mail_texts.check(None, text, field)
+        try:
+            mail_texts.check(None, text, field)
+        except mail_texts.MailTextError as refusal:
+            refused.append(refusal)
     english = bool(subject_en.strip())
     if english != bool(body_en.strip()):
-        raise mail_texts.MailTextError(_("The English version needs a subject and a message, or neither."),
-                                       "body_en" if english else "subject_en")
+        refused.append(mail_texts.MailTextError(_("The English version needs a subject and a message, or neither."),
+                                                "body_en" if english else "subject_en"))
+    if refused:
+        refused[0].others = refused[1:]
+        raise refused[0]
     return BulkMessage(subject=subject, body=body, subject_en=subject_en if english else "",
                        body_en=body_en if english else "")
 

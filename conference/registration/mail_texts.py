@@ -134,7 +134,12 @@ PLACEHOLDERS = {
 
 
 class MailTextError(Refusal):
-    pass
+    """A text refused; ``others`` are the refusals of the other fields checked with it, shown together."""
+
+    others: list["MailTextError"] = []
+
+    def each(self) -> list["MailTextError"]:
+        return [self, *self.others]
 
 
 def kind_of(reason: str, status: RegistrationStatus) -> str:

@@ -104,7 +104,8 @@ def bulk_mail(event_id: int):
                 return redirect(url_for(".bulk_mail", event_id=event.id), code=303)
             preview = bulk.preview(recipients, *form.texts())
         except mail_texts.MailTextError as refused:
-            form.add_error(refused.message, refused.field)
+            for refusal in refused.each():
+                form.add_error(refusal.message, refusal.field)
     return render_template("manage/bulk_mail.html", event=event, form=form, preview=preview, recipients=recipients,
                            placeholders=mail_texts.placeholders(), history=bulk.history(event.id)), status_of(form)
 

@@ -56,4 +56,4 @@ def test_file_names_fold_latin_accents_and_keep_every_other_script_whole():
 
     assert file_name("Teilnehmerliste", "Fachtagung: Größe – Ngọc Nguyễn") == "teilnehmerliste-fachtagung-groesse-ngoc-nguyen.pdf"
     assert file_name("Петров", "Алексей", "BSJK-2L25", extension="zip") == "петров-алексей-bsjk-2l25.zip"  # й keeps its breve
-    assert file_name("العلي", "Yıldız") == "العلي-yıldız.pdf" and file_name("***") == "document.pdf"
+    assert file_name("العلي", "Yıldız", "Łukasz") == "العلي-yildiz-lukasz.pdf" and file_name("***") == "document.pdf"

@@ -241,7 +241,7 @@ def test_an_organiser_cannot_take_over_an_organisation_other_events_show_by_maki
         client, make_user, make_event, make_organisation, make_agenda_item, make_person):
     """Adding someone else's funder as a partner of one's own event opened it for renaming and a new logo, which
     then showed on the other organiser's public pages."""
-    from conference.events.models import PartnerRole
+    from conference.events.models import EventPartner, PartnerRole
 
     esf = make_organisation(name="Europäischer Sozialfonds")
     theirs = make_event(partners=[(PartnerRole.FUNDER, esf)])
@@ -263,6 +263,12 @@ def test_an_organiser_cannot_take_over_an_organisation_other_events_show_by_maki
     theirs.partners.clear()  # once only this organiser's event shows it, it is theirs to keep
     db.session.commit()
     assert client.get(url).status_code == 200
+
+    # One that another organiser added, in no event yet: choosing it as a partner does not make it this one's.
+    added = make_organisation(name="Özdemir Consulting", created_by_id=make_user().id)
+    mine.partners.append(EventPartner(role=PartnerRole.STRATEGIC_PARTNER, organisation=added, position=1))
+    db.session.commit()
+    assert client.get(f"/manage/organisations/{added.id}").status_code == 403
 
 
 def test_organisations_are_listed_and_offered_in_the_order_german_readers_expect(client, admin, make_event, make_organisation):

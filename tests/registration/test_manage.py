@@ -274,6 +274,19 @@ def test_a_message_with_a_placeholder_it_cannot_fill_is_refused_as_a_mail_text_i
     assert mailbox.messages == [] and db.session.scalar(sa.select(BulkMessage)) is None
 
 
+def test_every_text_of_a_message_with_a_placeholder_it_cannot_fill_is_named_at_once(client, make_event, make_user):
+    event = make_event()
+    log_in(client, make_user(events=[event]))
+    url = f"/manage/events/{event.id}/registrations/mail"
+    data = {"csrf_token": form_token(client, url), "audience": "confirmed", "subject": "Test {foo}",
+            "body": "Hallo {nmae}", "subject_en": "Test", "preview": "1"}
+
+    page = html.unescape(client.post(url, data=data).get_data(as_text=True))
+
+    assert "{foo} ist kein Platzhalter" in page and "{nmae} ist kein Platzhalter" in page
+    assert "Die englische Fassung braucht" in page
+
+
 def test_organisers_edit_a_registration_after_registration_closed(client, make_event, make_user, make_forums):
     from datetime import timedelta
 

@@ -19,7 +19,7 @@ NPM_PACKAGES := $(if $(shell command -v npm),,nodejs npm)
 VENDOR := conference/static/vendor/qr-scanner
 VENDORED := $(VENDOR)/qr-scanner.umd.min.js $(VENDOR)/qr-scanner-worker.min.js
 
-.PHONY: install run test audit system-packages test-system-packages translations translations-update clean
+.PHONY: install run test lint audit system-packages test-system-packages translations translations-update clean
 
 # Everything the app needs to be served (also on a production server), without the demo data.
 install: system-packages $(VENV)/.installed $(COMPILED) $(VENDORED)
@@ -30,8 +30,13 @@ run: install
 	@echo "Serving on http://127.0.0.1:$(PORT) (Ctrl+C stops)"
 	CONFERENCE_ENV=development FLASK_RUN_PORT=$(PORT) $(FLASK) run --host 127.0.0.1
 
-test: system-packages test-system-packages $(VENV)/.installed-test $(COMPILED) $(VENDORED)
+test: lint system-packages test-system-packages $(VENV)/.installed-test $(COMPILED) $(VENDORED)
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+# Formatting and lint rules (pyproject.toml, [tool.ruff]); `ruff format .` and `ruff check --fix .` repair most.
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
 
 # Known vulnerabilities in the installed Python packages (PyPI's advisory data); fails on any found.
 audit: $(VENV)/.installed-test

@@ -27,7 +27,10 @@ MAIL_PHASES = [
     ("mail: QR code", ("conference/site/qr.py",)),
     ("mail: calendar (.ics)", ("conference/events/ical.py",)),
     ("mail: SMTP and MIME", ("smtplib.py", "/email/")),
-    ("mail: templates and texts", ("jinja2/", "conference/registration/notifications.py", "conference/registration/mail_texts.py")),
+    (
+        "mail: templates and texts",
+        ("jinja2/", "conference/registration/notifications.py", "conference/registration/mail_texts.py"),
+    ),
 ]
 REQUEST_PHASES = [
     ("rate limit", ("count (",)),
@@ -57,15 +60,34 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
-        url = (f"sqlite:///{folder}/rush.sqlite3" if args.database == "sqlite"
-               else os.environ.get("BENCH_POSTGRESQL_URL", rush.DEFAULT_POSTGRESQL))
+        url = (
+            f"sqlite:///{folder}/rush.sqlite3"
+            if args.database == "sqlite"
+            else os.environ.get("BENCH_POSTGRESQL_URL", rush.DEFAULT_POSTGRESQL)
+        )
         rush.prepare_database(url, args.capacity)
         raw = Path(folder) / "profile.txt"
         with rush.serve(url) as address:
-            master = int(subprocess.check_output(["pgrep", "-f", f"gunicorn.*{address.rpartition(':')[2]}", "-o"]).split()[0])
-            spy = subprocess.Popen([str(ROOT / ".venv" / "bin" / "py-spy"), "record", "--pid", str(master), "--subprocesses",
-                                    "--format", "raw", "--rate", "200", "--output", str(raw), "--nonblocking"],
-                                   stdout=subprocess.DEVNULL)
+            master = int(
+                subprocess.check_output(["pgrep", "-f", f"gunicorn.*{address.rpartition(':')[2]}", "-o"]).split()[0]
+            )
+            spy = subprocess.Popen(
+                [
+                    str(ROOT / ".venv" / "bin" / "py-spy"),
+                    "record",
+                    "--pid",
+                    str(master),
+                    "--subprocesses",
+                    "--format",
+                    "raw",
+                    "--rate",
+                    "200",
+                    "--output",
+                    str(raw),
+                    "--nonblocking",
+                ],
+                stdout=subprocess.DEVNULL,
+            )
             result = asyncio.run(rush.rush(address, args.n, args.clients, tag="profile"))
             rush.wait_for_mail(url, len(result["acknowledged"]))
             spy.send_signal(signal.SIGINT)  # py-spy writes its file when interrupted
@@ -80,8 +102,13 @@ def main() -> None:
     print(f"{args.database}: {args.n / result['wall']:.1f} registrations/s while recorded (py-spy slows it)")
     for name, samples in sorted(busy.items(), key=lambda item: -item[1]):
         print(f"  {name:28} {samples:7d} samples  {100 * samples / total:5.1f}%")
-    print(f"samples={total} " + " ".join(f"{name.split(':')[-1].strip().replace(' ', '_')}={100 * samples / total:.0f}%"
-                                         for name, samples in busy.items()))
+    print(
+        f"samples={total} "
+        + " ".join(
+            f"{name.split(':')[-1].strip().replace(' ', '_')}={100 * samples / total:.0f}%"
+            for name, samples in busy.items()
+        )
+    )
 
 
 if __name__ == "__main__":

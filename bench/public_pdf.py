@@ -34,9 +34,15 @@ def add_programme(database_url: str) -> None:
     with app.app_context():
         event = db.session.scalar(sa.select(Event).where(Event.slug == SLUG))
         start = event.starts_at.replace(hour=7, minute=30)
-        event.agenda_items = [AgendaItem(kind=AgendaItemKind.TALK, title=f"Vortrag {n}: Anerkennung durch Anerkennung",
-                                         starts_at=start + timedelta(minutes=45 * n), ends_at=start + timedelta(minutes=45 * n + 40))
-                              for n in range(9)]
+        event.agenda_items = [
+            AgendaItem(
+                kind=AgendaItemKind.TALK,
+                title=f"Vortrag {n}: Anerkennung durch Anerkennung",
+                starts_at=start + timedelta(minutes=45 * n),
+                ends_at=start + timedelta(minutes=45 * n + 40),
+            )
+            for n in range(9)
+        ]
         db.session.commit()
         db.engine.dispose()
 
@@ -83,8 +89,10 @@ def main() -> None:
         with serve(database_url) as url:
             result = asyncio.run(crowd(url, args.requests))
         renders = len(set(shared.glob("*.pdf")) - before)
-    print(f"renders={renders} distinct_pdfs={len(set(result['bodies']))} wall_s={result['wall']:.2f} "
-          f"healthz_max_ms={max(result['healthz']):.0f}")
+    print(
+        f"renders={renders} distinct_pdfs={len(set(result['bodies']))} wall_s={result['wall']:.2f} "
+        f"healthz_max_ms={max(result['healthz']):.0f}"
+    )
 
 
 if __name__ == "__main__":

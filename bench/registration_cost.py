@@ -35,8 +35,10 @@ def main() -> None:
     args = parser.parse_args()
 
     port = free_port()
-    sink = subprocess.Popen([sys.executable, "-m", "aiosmtpd", "-n", "-c", "aiosmtpd.handlers.Sink",
-                             "-l", f"127.0.0.1:{port}"], stderr=subprocess.DEVNULL)
+    sink = subprocess.Popen(
+        [sys.executable, "-m", "aiosmtpd", "-n", "-c", "aiosmtpd.handlers.Sink", "-l", f"127.0.0.1:{port}"],
+        stderr=subprocess.DEVNULL,
+    )
     try:
         with tempfile.TemporaryDirectory() as folder:
             database_url = f"sqlite:///{folder}/cost.sqlite3"
@@ -52,21 +54,42 @@ def measure(database_url: str, smtp_port: int, n: int, profile: bool) -> None:
     from conference.extensions import db
     from conference.tasks import services as tasks
 
-    app = create_app({"CONFERENCE_ENV": "testing", "DATABASE_URL": database_url, "MAIL_BACKEND": "smtp",
-                      "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp_port, "TASK_RUNNER": "worker",
-                      "PUBLIC_URL": "http://127.0.0.1", "TRUSTED_PROXIES": 1, "WTF_CSRF_ENABLED": True})
+    app = create_app(
+        {
+            "CONFERENCE_ENV": "testing",
+            "DATABASE_URL": database_url,
+            "MAIL_BACKEND": "smtp",
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": smtp_port,
+            "TASK_RUNNER": "worker",
+            "PUBLIC_URL": "http://127.0.0.1",
+            "TRUSTED_PROXIES": 1,
+            "WTF_CSRF_ENABLED": True,
+        }
+    )
     app.logger.disabled = True
     # Requests only queue the mails' tasks (TASK_RUNNER "worker"); they are run apart, through the runners' claim.
     statements = [0]
     with app.app_context():
         sa.event.listen(db.engine, "before_cursor_execute", lambda *_: statements.__setitem__(0, statements[0] + 1))
     client = app.test_client()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get(f"/events/{SLUG}/register").text).group(1)
+    token = re.search(
+        r'name="csrf_token" type="hidden" value="([^"]+)"', client.get(f"/events/{SLUG}/register").text
+    ).group(1)
 
     def register(number: int) -> None:
-        response = client.post(f"/events/{SLUG}/register", headers={"X-Forwarded-For": f"10.1.{number >> 8 & 255}.{number & 255}"},
-                               data={"csrf_token": token, "first_name": f"Vorname{number}", "last_name": "Kosten",
-                                     "email": f"cost-{number}@example.org", "organisation": "Bildungszentrum", "privacy": "y"})
+        response = client.post(
+            f"/events/{SLUG}/register",
+            headers={"X-Forwarded-For": f"10.1.{number >> 8 & 255}.{number & 255}"},
+            data={
+                "csrf_token": token,
+                "first_name": f"Vorname{number}",
+                "last_name": "Kosten",
+                "email": f"cost-{number}@example.org",
+                "organisation": "Bildungszentrum",
+                "privacy": "y",
+            },
+        )
         assert response.status_code == 303, response.status_code
 
     def deliver() -> None:
@@ -92,8 +115,10 @@ def measure(database_url: str, smtp_port: int, n: int, profile: bool) -> None:
     if profiler:
         profiler.disable()
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
-    print(f"request_ms={1000 * request_seconds / n:.2f} mail_ms={1000 * mail_seconds / n:.2f} "
-          f"total_ms={1000 * (request_seconds + mail_seconds) / n:.2f} statements={statements[0] / n:.1f}")
+    print(
+        f"request_ms={1000 * request_seconds / n:.2f} mail_ms={1000 * mail_seconds / n:.2f} "
+        f"total_ms={1000 * (request_seconds + mail_seconds) / n:.2f} statements={statements[0] / n:.1f}"
+    )
 
 
 if __name__ == "__main__":

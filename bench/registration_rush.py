@@ -10,7 +10,8 @@ SMTP sink). The load comes from this process over loopback with aiohttp; the dat
 afterwards, and the time the outbox took to empty after the last response. Right before the app, on
 the same database and server settings, the bare ceiling (``bench/rush_ceiling.py``: one locked insert
 per request) takes the same rush. The last lines, one per database:
-rate=<registrations/s> ceiling=<registrations/s> ratio=<rate/ceiling> p99_ms=<ms> mail_drained_s=<s> overbooked=<n> lost=<n>
+rate=<registrations/s> ceiling=<registrations/s> ratio=<rate/ceiling> p99_ms=<ms> mail_drained_s=<s>
+overbooked=<n> lost=<n>
 """
 
 import argparse
@@ -61,11 +62,18 @@ def prepare_database(database_url: str, capacity: int) -> None:
         tables.drop_all(db.engine)
         upgrade()
         now = utcnow()
-        db.session.add(Event(
-            slug=SLUG, title="Fachtagung im Ansturm", status=EventStatus.PUBLISHED, capacity=capacity,
-            starts_at=now + timedelta(days=30), ends_at=now + timedelta(days=30, hours=6),
-            registration_opens_at=now - timedelta(hours=1), registration_closes_at=now + timedelta(days=20),
-        ))
+        db.session.add(
+            Event(
+                slug=SLUG,
+                title="Fachtagung im Ansturm",
+                status=EventStatus.PUBLISHED,
+                capacity=capacity,
+                starts_at=now + timedelta(days=30),
+                ends_at=now + timedelta(days=30, hours=6),
+                registration_opens_at=now - timedelta(hours=1),
+                registration_closes_at=now + timedelta(days=20),
+            )
+        )
         db.session.commit()
         db.session.remove()
         db.engine.dispose()
@@ -89,18 +97,49 @@ def serve(database_url: str, workers: int = 4, app: str = "wsgi:app", ready_path
     smtp.start()
     port = free_port()
     runner = os.environ.get("BENCH_TASK_RUNNER", "thread")
-    env = os.environ | {
-        "CONFERENCE_ENV": "testing", "DATABASE_URL": database_url, "MAIL_BACKEND": "smtp",
-        "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp.port), "TRUSTED_PROXIES": "1",
-        "TASK_RUNNER": runner, "PUBLIC_URL": "http://127.0.0.1",
-    } | ({"REDIS_URL": os.environ["BENCH_REDIS_URL"]} if os.environ.get("BENCH_REDIS_URL") else {})
-    server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "--workers", str(workers), "--worker-class", "sync",
-         "--bind", f"127.0.0.1:{port}", "--no-control-socket", "--log-level", "warning", app],
-        cwd=ROOT, env=env, stderr=subprocess.DEVNULL,  # the app's request log: one line per request
+    env = (
+        os.environ
+        | {
+            "CONFERENCE_ENV": "testing",
+            "DATABASE_URL": database_url,
+            "MAIL_BACKEND": "smtp",
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": str(smtp.port),
+            "TRUSTED_PROXIES": "1",
+            "TASK_RUNNER": runner,
+            "PUBLIC_URL": "http://127.0.0.1",
+        }
+        | ({"REDIS_URL": os.environ["BENCH_REDIS_URL"]} if os.environ.get("BENCH_REDIS_URL") else {})
     )
-    worker = subprocess.Popen([str(ROOT / ".venv" / "bin" / "flask"), "--app", "conference", "worker"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) if runner == "worker" else None
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--no-control-socket",
+            "--log-level",
+            "warning",
+            app,
+        ],
+        cwd=ROOT,
+        env=env,
+        stderr=subprocess.DEVNULL,  # the app's request log: one line per request
+    )
+    worker = (
+        subprocess.Popen(
+            [str(ROOT / ".venv" / "bin" / "flask"), "--app", "conference", "worker"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        if runner == "worker"
+        else None
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url + ready_path, server)
@@ -142,15 +181,24 @@ async def rush(url: str, n: int, clients: int, tag: str, ceiling: bool = False) 
             token = ""
             if not ceiling:
                 async with session.get(form_url) as response:
-                    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', await response.text()).group(1)
+                    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', await response.text()).group(
+                        1
+                    )
             for i in todo:  # a shared iterator: each registration is sent by exactly one client
                 email = f"{tag}-{i}@rush.example.org"
-                data = {"csrf_token": token, "first_name": f"Vorname{i}", "last_name": "Ansturm", "email": email,
-                        "organisation": "Bildungszentrum", "privacy": "y"}
+                data = {
+                    "csrf_token": token,
+                    "first_name": f"Vorname{i}",
+                    "last_name": "Ansturm",
+                    "email": email,
+                    "organisation": "Bildungszentrum",
+                    "privacy": "y",
+                }
                 started = time.perf_counter()
                 try:
-                    async with session.post(form_url, data=data, allow_redirects=False,
-                                            headers={"X-Forwarded-For": client_address(i)}) as response:
+                    async with session.post(
+                        form_url, data=data, allow_redirects=False, headers={"X-Forwarded-For": client_address(i)}
+                    ) as response:
                         await response.read()
                 except Exception as error:  # noqa: BLE001 - counted and reported
                     errors[type(error).__name__] = errors.get(type(error).__name__, 0) + 1
@@ -162,8 +210,13 @@ async def rush(url: str, n: int, clients: int, tag: str, ceiling: bool = False) 
 
     started = time.perf_counter()
     await asyncio.gather(*(client() for _ in range(clients)))
-    return {"wall": time.perf_counter() - started, "latencies": sorted(latencies), "statuses": statuses,
-            "errors": errors, "acknowledged": acknowledged}
+    return {
+        "wall": time.perf_counter() - started,
+        "latencies": sorted(latencies),
+        "statuses": statuses,
+        "errors": errors,
+        "acknowledged": acknowledged,
+    }
 
 
 def client_address(number: int) -> str:
@@ -176,7 +229,9 @@ def verify(database_url: str, result: dict, n: int) -> dict:
     app = create_app({"CONFERENCE_ENV": "testing", "DATABASE_URL": database_url})
     with app.app_context():
         event = db.session.scalar(sa.select(Event).where(Event.slug == SLUG))
-        rows = db.session.execute(sa.select(Registration.email, Registration.status).where(Registration.event_id == event.id)).all()
+        rows = db.session.execute(
+            sa.select(Registration.email, Registration.status).where(Registration.event_id == event.id)
+        ).all()
         capacity = event.capacity
         db.session.remove()
         db.engine.dispose()
@@ -184,7 +239,9 @@ def verify(database_url: str, result: dict, n: int) -> dict:
     emails = [email for email, _ in rows]
     seated = sum(by_status[status] for status in SEAT_HOLDING)
     return {
-        "capacity": capacity, "seated": seated, "waitlisted": by_status[RegistrationStatus.WAITLISTED],
+        "capacity": capacity,
+        "seated": seated,
+        "waitlisted": by_status[RegistrationStatus.WAITLISTED],
         "duplicates": len(emails) - len(set(emails)),
         "overbooked": max(0, seated - (capacity if capacity is not None else seated)),
         "lost": len(result["acknowledged"] - set(emails)) + (n - len(rows)),
@@ -207,8 +264,10 @@ def run_ceiling(database_url: str, n: int, capacity: int, clients: int) -> dict:
     seated, rows, capacity = rush_ceiling.seated_and_rows()
     rush_ceiling.engine.dispose()
     rate = n / result["wall"]
-    print(f"[ceiling] rate={rate:.1f}/s p99={percentile(result['latencies'], 99):.0f}ms statuses={result['statuses']} "
-          f"overbooked={max(0, seated - capacity)} lost={n - rows}")
+    print(
+        f"[ceiling] rate={rate:.1f}/s p99={percentile(result['latencies'], 99):.0f}ms statuses={result['statuses']} "
+        f"overbooked={max(0, seated - capacity)} lost={n - rows}"
+    )
     return {"rate": rate}
 
 
@@ -241,22 +300,34 @@ def run(label: str, database_url: str, n: int, capacity: int, clients: int) -> d
     checked = verify(database_url, result, n)
     lat = result["latencies"]
     figures = {
-        "rate": n / result["wall"], "ceiling": ceiling["rate"], "p50": percentile(lat, 50), "p95": percentile(lat, 95),
-        "p99": percentile(lat, 99), "drained": drained,
-        "five_xx": sum(count for status, count in result["statuses"].items() if status >= 500), **checked,
+        "rate": n / result["wall"],
+        "ceiling": ceiling["rate"],
+        "p50": percentile(lat, 50),
+        "p95": percentile(lat, 95),
+        "p99": percentile(lat, 99),
+        "drained": drained,
+        "five_xx": sum(count for status, count in result["statuses"].items() if status >= 500),
+        **checked,
     }
-    print(f"[{label}] n={n} clients={clients} capacity={capacity} wall={result['wall']:.2f}s "
-          f"rate={figures['rate']:.1f}/s p50={figures['p50']:.0f}ms p95={figures['p95']:.0f}ms p99={figures['p99']:.0f}ms")
-    print(f"[{label}] statuses={result['statuses']} errors={result['errors']} seats_taken={checked['seated']} "
-          f"waiting_list={checked['waitlisted']} duplicates={checked['duplicates']} "
-          f"overbooked={checked['overbooked']} lost={checked['lost']} mail_drained_s={drained:.1f}")
+    print(
+        f"[{label}] n={n} clients={clients} capacity={capacity} wall={result['wall']:.2f}s "
+        f"rate={figures['rate']:.1f}/s p50={figures['p50']:.0f}ms p95={figures['p95']:.0f}ms p99={figures['p99']:.0f}ms"
+    )
+    print(
+        f"[{label}] statuses={result['statuses']} errors={result['errors']} seats_taken={checked['seated']} "
+        f"waiting_list={checked['waitlisted']} duplicates={checked['duplicates']} "
+        f"overbooked={checked['overbooked']} lost={checked['lost']} mail_drained_s={drained:.1f}"
+    )
     return figures
 
 
 def summary(label: str, figures: dict) -> str:
-    return (f"{label}: rate={figures['rate']:.1f} ceiling={figures['ceiling']:.1f} ratio={figures['rate'] / figures['ceiling']:.2f} "
-            f"p99_ms={figures['p99']:.0f} mail_drained_s={figures['drained']:.1f} overbooked={figures['overbooked']} "
-            f"lost={figures['lost']}")
+    return (
+        f"{label}: rate={figures['rate']:.1f} ceiling={figures['ceiling']:.1f} "
+        f"ratio={figures['rate'] / figures['ceiling']:.2f} "
+        f"p99_ms={figures['p99']:.0f} mail_drained_s={figures['drained']:.1f} overbooked={figures['overbooked']} "
+        f"lost={figures['lost']}"
+    )
 
 
 def postgresql_available(url: str) -> bool:
@@ -287,6 +358,7 @@ def main() -> None:
         print("[postgresql] not reachable")
     for label, figures in results.items():
         print(summary(label, figures))
+
 
 if __name__ == "__main__":
     main()

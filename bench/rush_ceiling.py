@@ -13,13 +13,22 @@ from flask import Flask, request
 engine = sa.create_engine(os.environ["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1))
 SQLITE = engine.dialect.name == "sqlite"
 tables = sa.MetaData()
-event = sa.Table("ceiling_event", tables, sa.Column("id", sa.Integer, primary_key=True), sa.Column("capacity", sa.Integer))
+event = sa.Table(
+    "ceiling_event", tables, sa.Column("id", sa.Integer, primary_key=True), sa.Column("capacity", sa.Integer)
+)
 registration = sa.Table(
-    "ceiling_registration", tables, sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("event_id", sa.ForeignKey("ceiling_event.id")), sa.Column("email", sa.String(254)),
-    sa.Column("status", sa.String(16)), sa.UniqueConstraint("event_id", "email"), sa.Index("ix_ceiling", "event_id", "status"))
+    "ceiling_registration",
+    tables,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("event_id", sa.ForeignKey("ceiling_event.id")),
+    sa.Column("email", sa.String(254)),
+    sa.Column("status", sa.String(16)),
+    sa.UniqueConstraint("event_id", "email"),
+    sa.Index("ix_ceiling", "event_id", "status"),
+)
 
 if SQLITE:
+
     @sa.event.listens_for(engine, "connect")
     def configure(connection, _record):
         connection.isolation_level = None  # BEGIN is ours
@@ -30,6 +39,7 @@ if SQLITE:
     def write_lock(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
+
 app = Flask(__name__)
 app.get("/ping")(lambda: "pong")
 
@@ -39,7 +49,9 @@ def register():
     with engine.begin() as connection:
         locked = sa.select(event.c.capacity).where(event.c.id == 1)
         capacity = connection.scalar(locked if SQLITE else locked.with_for_update())
-        taken = connection.scalar(sa.select(sa.func.count()).where(registration.c.event_id == 1, registration.c.status == "confirmed"))
+        taken = connection.scalar(
+            sa.select(sa.func.count()).where(registration.c.event_id == 1, registration.c.status == "confirmed")
+        )
         status = "confirmed" if taken < capacity else "waitlisted"
         connection.execute(registration.insert().values(event_id=1, email=request.form["email"], status=status))
     return status, 201

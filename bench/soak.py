@@ -35,13 +35,13 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.registration_rush import SLUG, client_address, prepare_database, serve  # noqa: E402
-from conference import create_app  # noqa: E402
-from conference.events.models import Event  # noqa: E402
-from conference.extensions import db  # noqa: E402
-from conference.materials.models import Material, Visibility  # noqa: E402
-from conference.registration.models import SEAT_HOLDING, Registration, RegistrationStatus  # noqa: E402
-from conference.registration.services import link_token  # noqa: E402
+from bench.registration_rush import SLUG, client_address, prepare_database, serve
+from conference import create_app
+from conference.events.models import Event
+from conference.extensions import db
+from conference.materials.models import Material, Visibility
+from conference.registration.models import SEAT_HOLDING, Registration, RegistrationStatus
+from conference.registration.services import link_token
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 HANDOUT = b"%PDF-1.7\n" + b"Handout der Fachtagung\n" * 20_000  # about 460 kB
@@ -58,8 +58,15 @@ def add_handout(database_url: str) -> tuple[int, Path]:
         path = folder / f"soak-{secrets.token_hex(8)}"
         path.write_bytes(HANDOUT)
         event = db.session.scalar(sa.select(Event).where(Event.slug == SLUG))
-        material = Material(event_id=event.id, title="Handout", visibility=Visibility.PUBLIC, stored_name=path.name,
-                            original_name="handout.pdf", content_type="application/pdf", size=len(HANDOUT))
+        material = Material(
+            event_id=event.id,
+            title="Handout",
+            visibility=Visibility.PUBLIC,
+            stored_name=path.name,
+            original_name="handout.pdf",
+            content_type="application/pdf",
+            size=len(HANDOUT),
+        )
         db.session.add(material)
         db.session.commit()
         material_id = material.id
@@ -95,8 +102,15 @@ async def visitor(session, url: str, material_id: int, load: Load, until: float)
         headers = {"X-Forwarded-For": client_address(person)}
         try:
             if action == "browse":
-                path = random.choice(["/", f"/events/{SLUG}", f"/events/{SLUG}/agenda", f"/events/{SLUG}/materials",
-                                      f"/events/{SLUG}/register"])
+                path = random.choice(
+                    [
+                        "/",
+                        f"/events/{SLUG}",
+                        f"/events/{SLUG}/agenda",
+                        f"/events/{SLUG}/materials",
+                        f"/events/{SLUG}/register",
+                    ]
+                )
                 await fetch(session, "GET", url + path, load, headers)
             elif action == "download":
                 await fetch(session, "GET", f"{url}/events/{SLUG}/materials/{material_id}", load, headers)
@@ -123,8 +137,14 @@ async def register(session, url: str, person: int, load: Load, headers: dict) ->
     if status != 200:
         return
     email = f"soak-{person}@example.org"
-    data = {"csrf_token": CSRF.search(page).group(1), "first_name": f"Person{person}", "last_name": "Dauerlast",
-            "email": email, "organisation": "Bildungszentrum", "privacy": "y"}
+    data = {
+        "csrf_token": CSRF.search(page).group(1),
+        "first_name": f"Person{person}",
+        "last_name": "Dauerlast",
+        "email": email,
+        "organisation": "Bildungszentrum",
+        "privacy": "y",
+    }
     status, location, _ = await fetch(session, "POST", form, load, headers, data=data)
     if status == 303 and location.endswith("/register/thanks"):
         load.registered.add(email)
@@ -149,7 +169,9 @@ async def drive(url: str, material_id: int, clients: int, seconds: float, load: 
 
     until = time.monotonic() + seconds
     timeout = aiohttp.ClientTimeout(total=60)
-    sessions = [aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True), timeout=timeout) for _ in range(clients)]
+    sessions = [
+        aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True), timeout=timeout) for _ in range(clients)
+    ]
     try:
         await asyncio.gather(*(visitor(session, url, material_id, load, until) for session in sessions))
     finally:
@@ -158,9 +180,14 @@ async def drive(url: str, material_id: int, clients: int, seconds: float, load: 
 
 def gunicorn_workers() -> list[int]:
     """The worker processes of the gunicorn serving the soak (children of its master)."""
-    masters = subprocess.run(["pgrep", "-f", "-P", str(os.getpid()), "gunicorn"], capture_output=True, text=True).stdout.split()
-    return [int(pid) for master in masters
-            for pid in subprocess.run(["pgrep", "-P", master], capture_output=True, text=True).stdout.split()]
+    masters = subprocess.run(
+        ["pgrep", "-f", "-P", str(os.getpid()), "gunicorn"], capture_output=True, text=True
+    ).stdout.split()
+    return [
+        int(pid)
+        for master in masters
+        for pid in subprocess.run(["pgrep", "-P", master], capture_output=True, text=True).stdout.split()
+    ]
 
 
 async def kill_a_worker_after(delay: float, killed: list[int]) -> None:
@@ -175,8 +202,11 @@ def check(database_url: str, load: Load) -> dict:
     app = create_app({"CONFERENCE_ENV": "testing", "DATABASE_URL": database_url})
     with app.app_context():
         event = db.session.scalar(sa.select(Event).where(Event.slug == SLUG))
-        rows = db.session.execute(sa.select(Registration.email, Registration.status, Registration.created_at, Registration.id)
-                                  .where(Registration.event_id == event.id)).all()
+        rows = db.session.execute(
+            sa.select(Registration.email, Registration.status, Registration.created_at, Registration.id).where(
+                Registration.event_id == event.id
+            )
+        ).all()
         capacity = event.capacity
         db.session.remove()
         db.engine.dispose()
@@ -185,12 +215,17 @@ def check(database_url: str, load: Load) -> dict:
     waiting = [row for row in rows if row.status == RegistrationStatus.WAITLISTED]
     first_waiting = min(((row.created_at, row.id) for row in waiting), default=None)
     return {
-        "rows": len(rows), "seated": len(seated), "waiting": len(waiting), "capacity": capacity,
+        "rows": len(rows),
+        "seated": len(seated),
+        "waiting": len(waiting),
+        "capacity": capacity,
         "lost": len(load.registered - status_of.keys())
-                + sum(1 for email in load.cancelled if status_of.get(email) != RegistrationStatus.CANCELLED),
+        + sum(1 for email in load.cancelled if status_of.get(email) != RegistrationStatus.CANCELLED),
         "duplicated": len(rows) - len(status_of),
         "overbooked": max(0, len(seated) - capacity),
-        "out_of_order": 0 if first_waiting is None else sum(1 for row in seated if (row.created_at, row.id) > first_waiting),
+        "out_of_order": 0
+        if first_waiting is None
+        else sum(1 for row in seated if (row.created_at, row.id) > first_waiting),
         "free_while_waiting": int(bool(waiting) and len(seated) < capacity),
     }
 
@@ -212,9 +247,13 @@ def main() -> None:
         started = time.monotonic()
         try:
             with serve(database_url, workers=args.workers) as url:
+
                 async def run() -> None:
-                    await asyncio.gather(drive(url, material_id, args.clients, args.seconds, load),
-                                         kill_a_worker_after(args.seconds / 2, killed))
+                    await asyncio.gather(
+                        drive(url, material_id, args.clients, args.seconds, load),
+                        kill_a_worker_after(args.seconds / 2, killed),
+                    )
+
                 asyncio.run(run())
                 alive = gunicorn_workers()  # the master has replaced the killed worker
                 time.sleep(3)  # mail the workers' task threads are still sending
@@ -225,15 +264,24 @@ def main() -> None:
     requests = sum(load.statuses.values())
     errors_5xx = sum(count for status, count in load.statuses.items() if status >= 500)
     elapsed = time.monotonic() - started
-    print(f"database={'postgresql' if args.database_url else 'sqlite'} seconds={args.seconds:.0f} clients={args.clients} "
-          f"workers={args.workers} killed={killed} workers_after={len(alive)} killed_still_alive={bool(set(killed) & set(alive))}")
-    print(f"requests={requests} ({requests / elapsed:.0f}/s) statuses={dict(sorted(load.statuses.items()))} "
-          f"dropped_connections={dict(load.dropped)}")
-    print(f"registered={len(load.registered)} cancelled={len(load.cancelled)} in_database={figures['rows']} "
-          f"seated={figures['seated']}/{figures['capacity']} waiting={figures['waiting']} "
-          f"out_of_order={figures['out_of_order']} free_while_waiting={figures['free_while_waiting']}")
-    print(f"lost={figures['lost']} duplicated={figures['duplicated']} overbooked={figures['overbooked']} "
-          f"errors_5xx={errors_5xx} requests={requests}")
+    print(
+        f"database={'postgresql' if args.database_url else 'sqlite'} seconds={args.seconds:.0f} clients={args.clients} "
+        f"workers={args.workers} killed={killed} workers_after={len(alive)} "
+        f"killed_still_alive={bool(set(killed) & set(alive))}"
+    )
+    print(
+        f"requests={requests} ({requests / elapsed:.0f}/s) statuses={dict(sorted(load.statuses.items()))} "
+        f"dropped_connections={dict(load.dropped)}"
+    )
+    print(
+        f"registered={len(load.registered)} cancelled={len(load.cancelled)} in_database={figures['rows']} "
+        f"seated={figures['seated']}/{figures['capacity']} waiting={figures['waiting']} "
+        f"out_of_order={figures['out_of_order']} free_while_waiting={figures['free_while_waiting']}"
+    )
+    print(
+        f"lost={figures['lost']} duplicated={figures['duplicated']} overbooked={figures['overbooked']} "
+        f"errors_5xx={errors_5xx} requests={requests}"
+    )
 
 
 if __name__ == "__main__":

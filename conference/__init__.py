@@ -82,23 +82,21 @@ def _register_features(app: Flask) -> None:
     from conference.accounts.manage import blueprint as accounts_manage
     from conference.accounts.routes import blueprint as accounts
     from conference.agenda.manage import blueprint as agenda_manage
+    from conference.agenda.routes import blueprint as agenda
     from conference.audit import models as _audit_models  # noqa: F401 - the audit table
+    from conference.backup.commands import backup_command, restore_command
+    from conference.check_in.manage import blueprint as check_in
+    from conference.demo.commands import demo_data_command
+
     # The mails each feature writes: their builders register with conference.mail here, not when a page is imported.
     from conference.documents import notifications as _certificate_mail  # noqa: F401
-    from conference.registration import bulk as _bulk_mail, notifications as _registration_mail  # noqa: F401
-    from conference.limits import models as _limit_models  # noqa: F401 - the rate limit counters
-    from conference.tasks import services as tasks
-    from conference.tasks.commands import worker_command
-    from conference.tasks.manage import blueprint as tasks_manage
-    from conference.agenda.routes import blueprint as agenda
-    from conference.backup.commands import backup_command, restore_command
-    from conference.demo.commands import demo_data_command
     from conference.documents.manage import blueprint as documents_manage
     from conference.documents.routes import blueprint as documents
-    from conference.materials.manage import blueprint as materials_manage
-    from conference.materials.routes import blueprint as materials
     from conference.events.manage import blueprint as events_manage
     from conference.events.routes import blueprint as events
+    from conference.limits import models as _limit_models  # noqa: F401 - the rate limit counters
+    from conference.materials.manage import blueprint as materials_manage
+    from conference.materials.routes import blueprint as materials
     from conference.organisations.manage import blueprint as organisations_manage
     from conference.organisations.routes import blueprint as organisations
     from conference.people.manage import blueprint as people_manage
@@ -106,19 +104,45 @@ def _register_features(app: Flask) -> None:
     from conference.privacy.commands import privacy_commands
     from conference.privacy.manage import blueprint as privacy_manage
     from conference.privacy.routes import blueprint as privacy
-    from conference.check_in.manage import blueprint as check_in
+    from conference.registration import bulk as _bulk_mail  # noqa: F401
+    from conference.registration import notifications as _registration_mail  # noqa: F401
     from conference.registration.log import blueprint as log
-    from conference.registration.manage import blueprint as registration_manage, start as back_office
+    from conference.registration.manage import blueprint as registration_manage
+    from conference.registration.manage import start as back_office
     from conference.registration.routes import blueprint as registration
     from conference.registration.services import is_full
     from conference.site import errors, filters
     from conference.site.routes import blueprint as site
+    from conference.tasks import services as tasks
+    from conference.tasks.commands import worker_command
+    from conference.tasks.manage import blueprint as tasks_manage
 
     access.init(app)  # after CSRF protection, before any view
-    for blueprint in (site, events, agenda, people, organisations, registration, accounts, events_manage,
-                      registration_manage, check_in, agenda_manage, people_manage, organisations_manage,
-                      accounts_manage, documents, documents_manage, materials, materials_manage, tasks_manage,
-                      privacy, privacy_manage, back_office, log):
+    for blueprint in (
+        site,
+        events,
+        agenda,
+        people,
+        organisations,
+        registration,
+        accounts,
+        events_manage,
+        registration_manage,
+        check_in,
+        agenda_manage,
+        people_manage,
+        organisations_manage,
+        accounts_manage,
+        documents,
+        documents_manage,
+        materials,
+        materials_manage,
+        tasks_manage,
+        privacy,
+        privacy_manage,
+        back_office,
+        log,
+    ):
         app.register_blueprint(blueprint)
     errors.register(app)
     filters.register(app)

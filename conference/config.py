@@ -99,7 +99,7 @@ def sqlalchemy_url(database_url: str) -> str:
     """Hosting providers hand out ``postgres://`` URLs; SQLAlchemy needs the psycopg 3 driver named."""
     for prefix in ("postgres://", "postgresql://"):
         if database_url.startswith(prefix):
-            return "postgresql+psycopg://" + database_url[len(prefix):]
+            return "postgresql+psycopg://" + database_url[len(prefix) :]
     return database_url
 
 

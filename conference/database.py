@@ -11,6 +11,7 @@ from sqlalchemy.types import TypeDecorator
 
 from conference.extensions import db
 
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

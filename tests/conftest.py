@@ -26,6 +26,7 @@ from conference.people.models import Person
 from conference.registration.models import Question, QuestionKind
 from tests.support import applicant, check_in, counter, databases, free_port
 
+
 class Mailbox:
     """What the test SMTP server received, as parsed messages."""
 
@@ -97,18 +98,27 @@ COMPILED_TEMPLATES = CompiledTemplates()
 
 @pytest.fixture
 def app(tmp_path, smtp_server, empty_database):
-    app = create_app({
-        "TESTING": True, "CONFERENCE_ENV": "testing", "DATABASE_URL": empty_database(tmp_path),
-        "MAIL_BACKEND": "smtp", "MAIL_SERVER": smtp_server.hostname, "MAIL_PORT": smtp_server.port,
-        "PUBLIC_URL": "http://localhost",
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "CONFERENCE_ENV": "testing",
+            "DATABASE_URL": empty_database(tmp_path),
+            "MAIL_BACKEND": "smtp",
+            "MAIL_SERVER": smtp_server.hostname,
+            "MAIL_PORT": smtp_server.port,
+            "PUBLIC_URL": "http://localhost",
+        }
+    )
     app.instance_path = str(tmp_path / "instance")  # uploads and files stay out of the working tree
     app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
     # Requests share the test's app context (and so its database session), so what extensions
     # keep in ``g`` (locale, logged-in user, CSRF token) is cleared after each, as a new context would be.
     # A locale forced around the request stays: a mail built in a language pushes a request context for its links.
-    app.teardown_request(lambda _error: [g.pop(key) for key in list(g)
-                                         if key != "_flask_babel" or not hasattr(g._flask_babel, "forced_babel_locale")])
+    app.teardown_request(
+        lambda _error: [
+            g.pop(key) for key in list(g) if key != "_flask_babel" or not hasattr(g._flask_babel, "forced_babel_locale")
+        ]
+    )
     with app.app_context():
         yield app
         db.session.remove()
@@ -129,7 +139,11 @@ def runner(app):
 def make_organisation(app):
     def make(**fields) -> Organisation:
         number = next(counter)
-        fields = {"slug": f"org-{number}", "name": f"Organisation {number}", "kind": OrganisationKind.EDUCATION_PROVIDER} | fields
+        fields = {
+            "slug": f"org-{number}",
+            "name": f"Organisation {number}",
+            "kind": OrganisationKind.EDUCATION_PROVIDER,
+        } | fields
         organisation = Organisation(**fields)
         db.session.add(organisation)
         db.session.commit()
@@ -160,7 +174,9 @@ def make_event(app):
             "registration_closes_at": day - timedelta(days=2),
         } | fields
         event = Event(**fields)
-        event.partners = [EventPartner(role=role, organisation=org, position=i) for i, (role, org) in enumerate(partners)]
+        event.partners = [
+            EventPartner(role=role, organisation=org, position=i) for i, (role, org) in enumerate(partners)
+        ]
         db.session.add(event)
         db.session.commit()
         return event
@@ -184,14 +200,23 @@ def make_person(app):
 def make_agenda_item(app):
     """An agenda item of ``event`` starting ``start_minutes`` after the event starts."""
 
-    def make(event: Event, start_minutes: int = 0, minutes: int = 30, room: str | None = None,
-             speakers=(), moderators=(), **fields) -> AgendaItem:
+    def make(
+        event: Event,
+        start_minutes: int = 0,
+        minutes: int = 30,
+        room: str | None = None,
+        speakers=(),
+        moderators=(),
+        **fields,
+    ) -> AgendaItem:
         starts_at = event.starts_at + timedelta(minutes=start_minutes)
         fields = {"kind": AgendaItemKind.TALK, "title": f"Programmpunkt {next(counter)}"} | fields
         item = AgendaItem(event=event, starts_at=starts_at, ends_at=starts_at + timedelta(minutes=minutes), **fields)
         db.session.add(item)
         if room:
-            item.room = next((r for r in event.rooms if r.name == room), None) or Room(event=event, name=room, position=len(event.rooms))
+            item.room = next((r for r in event.rooms if r.name == room), None) or Room(
+                event=event, name=room, position=len(event.rooms)
+            )
         roles = [(p, AppearanceRole.SPEAKER) for p in speakers] + [(p, AppearanceRole.MODERATOR) for p in moderators]
         item.appearances = [AgendaItemPerson(person=p, role=role, position=i) for i, (p, role) in enumerate(roles)]
         db.session.commit()
@@ -203,7 +228,11 @@ def make_agenda_item(app):
 @pytest.fixture
 def make_question(app):
     def make(event: Event, **fields) -> Question:
-        fields = {"label": f"Frage {next(counter)}", "kind": QuestionKind.TEXT, "position": len(event.questions)} | fields
+        fields = {
+            "label": f"Frage {next(counter)}",
+            "kind": QuestionKind.TEXT,
+            "position": len(event.questions),
+        } | fields
         question = Question(event=event, **fields)
         db.session.add(question)
         db.session.commit()
@@ -218,8 +247,15 @@ def make_forums(make_agenda_item):
 
     def make(event: Event, *capacities: int | None, start_minutes: int = 120) -> list[AgendaItem]:
         return [
-            make_agenda_item(event, start_minutes, 90, room=f"Raum {index + 1}", kind=AgendaItemKind.FORUM,
-                             title=f"Forum {index + 1}", capacity=capacity)
+            make_agenda_item(
+                event,
+                start_minutes,
+                90,
+                room=f"Raum {index + 1}",
+                kind=AgendaItemKind.FORUM,
+                title=f"Forum {index + 1}",
+                capacity=capacity,
+            )
             for index, capacity in enumerate(capacities)
         ]
 
@@ -250,8 +286,11 @@ def url_values(app, make_event, make_agenda_item, make_person, make_organisation
     from conference.registration import services
 
     yesterday = utcnow() - timedelta(days=1)  # over, so that every document (certificates too) can be made
-    event = make_event(partners=[(PartnerRole.FUNDER, make_organisation())], starts_at=yesterday,
-                       ends_at=yesterday + timedelta(hours=6))
+    event = make_event(
+        partners=[(PartnerRole.FUNDER, make_organisation())],
+        starts_at=yesterday,
+        ends_at=yesterday + timedelta(hours=6),
+    )
     registration = services.register(event.id, applicant(), utcnow(), by_organiser=True).registration
     item = make_agenda_item(event, room="Saal")
     question = make_question(event, label="Essen")
@@ -260,16 +299,39 @@ def url_values(app, make_event, make_agenda_item, make_person, make_organisation
     job = DocumentJob(event_id=event.id, kind="certificates.pdf", status="done", stored_name="result.pdf")
     db.session.add(job)
     (material_folder() / "material").write_bytes(b"%PDF-1.7")
-    material = Material(event_id=event.id, title="Folien", stored_name="material", original_name="f.pdf",
-                        content_type="application/pdf", size=8)
+    material = Material(
+        event_id=event.id,
+        title="Folien",
+        stored_name="material",
+        original_name="f.pdf",
+        content_type="application/pdf",
+        size=8,
+    )
     db.session.add(material)
     db.session.commit()
-    values = {"event_id": event.id, "registration_id": registration.id, "action": "cancel", "item_id": item.id,
-              "format": "csv", "person_id": make_person().id, "organisation_id": make_organisation().id,
-              "partner_id": event.partners[0].id, "room_id": item.room.id, "user_id": 1, "assignment_id": 1,
-              "job_id": job.id, "name": "programme", "question_id": question.id, "direction": "up",
-              "material_id": material.id, "slug": event.slug, "token": "not-a-real-token", "number": "ABCDEF123456", "task_id": 1,
-              "partner": "not-a-partner-token", "locale": "en", "kind": "confirmed"}
+    values = {
+        "event_id": event.id,
+        "registration_id": registration.id,
+        "action": "cancel",
+        "item_id": item.id,
+        "format": "csv",
+        "person_id": make_person().id,
+        "organisation_id": make_organisation().id,
+        "partner_id": event.partners[0].id,
+        "room_id": item.room.id,
+        "user_id": 1,
+        "assignment_id": 1,
+        "job_id": job.id,
+        "name": "programme",
+        "question_id": question.id,
+        "direction": "up",
+        "material_id": material.id,
+        "slug": event.slug,
+        "token": "not-a-real-token",
+        "number": "ABCDEF123456",
+        "task_id": 1,
+        "partner": "not-a-partner-token",
+        "locale": "en",
+        "kind": "confirmed",
+    }
     return event, values
-
-

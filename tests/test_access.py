@@ -13,8 +13,8 @@ from conference.accounts.models import EventAssignment, EventRole, UserRole
 from conference.extensions import db
 from conference.materials.models import Material, Visibility
 from conference.materials.storage import folder as material_folder
-from conference.people.models import Person
 from conference.organisations.models import Organisation
+from conference.people.models import Person
 from conference.people.services import editable_by
 from tests.support import form_token, log_in, path_of
 
@@ -32,11 +32,18 @@ def people(app, url_values, make_event, make_user):
     helper = make_user(role=UserRole.CHECK_IN)
     db.session.add(EventAssignment(user=helper, event=event, role=EventRole.CHECK_IN))
     db.session.commit()
-    return {"anonymous": None, "check-in helper": helper, "organiser of another event": make_user(events=[make_event()]),
-            "organiser": make_user(events=[event]), "administrator": make_user(role=UserRole.ADMINISTRATOR)}
+    return {
+        "anonymous": None,
+        "check-in helper": helper,
+        "organiser of another event": make_user(events=[make_event()]),
+        "organiser": make_user(events=[event]),
+        "administrator": make_user(role=UserRole.ADMINISTRATOR),
+    }
 
 
-@pytest.mark.parametrize("who", ["anonymous", "check-in helper", "organiser of another event", "organiser", "administrator"])
+@pytest.mark.parametrize(
+    "who", ["anonymous", "check-in helper", "organiser of another event", "organiser", "administrator"]
+)
 def test_every_rule_answers_each_person_as_the_table_says(app, client, url_values, people, who):
     event, values = url_values
     user = people[who]
@@ -58,10 +65,14 @@ def test_every_rule_answers_each_person_as_the_table_says(app, client, url_value
             with client.open(path, method=method, data={"csrf_token": token} if method == "POST" else None) as response:
                 checked += 1
                 if user is None:
-                    assert response.status_code == 302 and response.headers["Location"].startswith("/login"), (method, path)
+                    assert response.status_code == 302 and response.headers["Location"].startswith("/login"), (
+                        method,
+                        path,
+                    )
                 elif allowed:
-                    assert response.status_code not in (401, 403) and not response.headers.get("Location", "").startswith("/login"), (
-                        who, method, path, response.status_code)
+                    assert response.status_code not in (401, 403) and not response.headers.get(
+                        "Location", ""
+                    ).startswith("/login"), (who, method, path, response.status_code)
                 else:
                     assert response.status_code == 403, (who, method, path, response.status_code)
     assert checked >= 70, "the sweep missed rules"
@@ -70,8 +81,15 @@ def test_every_rule_answers_each_person_as_the_table_says(app, client, url_value
 def test_a_check_in_helper_creates_no_event_changes_no_speaker_and_sees_no_organisers_file(client, url_values, people):
     event, values = url_values
     speaker = db.session.get(Person, values["person_id"])
-    hidden = Material(event_id=event.id, title="Intern", stored_name="intern", original_name="intern.pdf", content_type="application/pdf",
-                      size=8, visibility=Visibility.ORGANISERS)
+    hidden = Material(
+        event_id=event.id,
+        title="Intern",
+        stored_name="intern",
+        original_name="intern.pdf",
+        content_type="application/pdf",
+        size=8,
+        visibility=Visibility.ORGANISERS,
+    )
     db.session.add(hidden)
     db.session.commit()
     (material_folder() / "intern").write_bytes(b"%PDF-1.7")
@@ -79,7 +97,9 @@ def test_a_check_in_helper_creates_no_event_changes_no_speaker_and_sees_no_organ
     token = form_token(client, f"/manage/events/{event.id}/check-in/")
 
     assert client.post("/manage/events/new", data={"csrf_token": token, "title": "Meine"}).status_code == 403
-    assert client.post(f"/manage/people/{speaker.id}", data={"csrf_token": token, "name": "Umbenannt"}).status_code == 403
+    assert (
+        client.post(f"/manage/people/{speaker.id}", data={"csrf_token": token, "name": "Umbenannt"}).status_code == 403
+    )
     assert client.get(f"/events/{event.slug}/materials/{hidden.id}").status_code == 403
     assert b"intern.pdf" not in client.get(f"/events/{event.slug}/materials.zip").data
     start = client.get("/manage/").get_data(as_text=True)
@@ -88,7 +108,8 @@ def test_a_check_in_helper_creates_no_event_changes_no_speaker_and_sees_no_organ
 
 
 def test_organisers_change_only_speakers_of_their_own_events_and_it_is_logged_there(
-        client, url_values, people, make_event, make_agenda_item, make_person):
+    client, url_values, people, make_event, make_agenda_item, make_person
+):
     event, values = url_values
     theirs, shared = make_person(name="Projektleitung amoN"), make_person(name="Leitung IFDM")
     make_agenda_item(event, speakers=[theirs, shared])
@@ -96,9 +117,16 @@ def test_organisers_change_only_speakers_of_their_own_events_and_it_is_logged_th
     log_in(client, people["organiser"])
     token = form_token(client, "/manage/people/")
 
-    assert client.post(f"/manage/people/{shared.id}", data={"csrf_token": token, "name": "Umbenannt"}).status_code == 403
-    assert client.post(f"/manage/people/{theirs.id}", data={"csrf_token": token, "name": "Projektleitung moNa",
-                                                          "organisation_id": 0}).status_code == 303
+    assert (
+        client.post(f"/manage/people/{shared.id}", data={"csrf_token": token, "name": "Umbenannt"}).status_code == 403
+    )
+    assert (
+        client.post(
+            f"/manage/people/{theirs.id}",
+            data={"csrf_token": token, "name": "Projektleitung moNa", "organisation_id": 0},
+        ).status_code
+        == 303
+    )
     log = client.get(f"/manage/events/{event.id}/log").get_data(as_text=True)
     assert "Projektleitung moNa" in log
 
@@ -108,11 +136,19 @@ def test_a_speaker_in_no_event_is_changed_only_by_whoever_added_them_and_adminis
     first, second = make_user(), make_user()
     log_in(client, first)
     token = form_token(client, "/manage/people/")
-    assert client.post("/manage/people/new", data={"csrf_token": token, "name": "Leitung IFDM",
-                                                   "organisation_id": 0}).status_code == 303
+    assert (
+        client.post(
+            "/manage/people/new", data={"csrf_token": token, "name": "Leitung IFDM", "organisation_id": 0}
+        ).status_code
+        == 303
+    )
     added = db.session.scalar(sa.select(Person).where(Person.name == "Leitung IFDM"))
-    assert client.post(f"/manage/people/{added.id}", data={"csrf_token": token, "name": "Leitung IFDM MV",
-                                                         "organisation_id": 0}).status_code == 303
+    assert (
+        client.post(
+            f"/manage/people/{added.id}", data={"csrf_token": token, "name": "Leitung IFDM MV", "organisation_id": 0}
+        ).status_code
+        == 303
+    )
 
     client.post("/logout", data={"csrf_token": token})
     log_in(client, second)
@@ -124,8 +160,12 @@ def test_a_speaker_in_no_event_is_changed_only_by_whoever_added_them_and_adminis
     client.post("/logout", data={"csrf_token": token})
     log_in(client, people["administrator"])
     token = form_token(client, "/manage/people/")
-    assert client.post(f"/manage/people/{added.id}", data={"csrf_token": token, "name": "Leitung",
-                                                         "organisation_id": 0}).status_code == 303
+    assert (
+        client.post(
+            f"/manage/people/{added.id}", data={"csrf_token": token, "name": "Leitung", "organisation_id": 0}
+        ).status_code
+        == 303
+    )
     assert db.session.get(Person, added.id).name == "Leitung"
 
 
@@ -135,8 +175,15 @@ def test_what_each_person_may_do_at_the_event_written_out(url_values, people):
     expected = {
         "check-in helper": {a.BACK_OFFICE, a.CHECK_IN},
         "organiser of another event": {a.BACK_OFFICE, a.CREATE_EVENT, a.EDIT_PEOPLE, a.EDIT_ORGANISATIONS},
-        "organiser": {a.BACK_OFFICE, a.CREATE_EVENT, a.EDIT_PEOPLE, a.EDIT_ORGANISATIONS, a.ORGANISE, a.CHECK_IN,
-                      a.ADMIT},
+        "organiser": {
+            a.BACK_OFFICE,
+            a.CREATE_EVENT,
+            a.EDIT_PEOPLE,
+            a.EDIT_ORGANISATIONS,
+            a.ORGANISE,
+            a.CHECK_IN,
+            a.ADMIT,
+        },
         "administrator": set(a),
     }
     for who, actions in expected.items():
@@ -145,7 +192,10 @@ def test_what_each_person_may_do_at_the_event_written_out(url_values, people):
     event.helpers_may_admit = True
     db.session.commit()
     assert {action for action in a if access.may(people["check-in helper"], action, event)} == {
-        a.BACK_OFFICE, a.CHECK_IN, a.ADMIT}
+        a.BACK_OFFICE,
+        a.CHECK_IN,
+        a.ADMIT,
+    }
     # A helper's account given an organiser's assignment all the same stays at the door.
     helper = people["check-in helper"]
     helper.assignments[0].role = EventRole.ORGANISER
@@ -155,7 +205,9 @@ def test_what_each_person_may_do_at_the_event_written_out(url_values, people):
 
 def test_every_page_behind_a_secret_link_is_kept_by_nobody_and_leaks_no_link(app, client, url_values):
     _event, values = url_values
-    secret = [rule for rule in app.url_map.iter_rules() if {"token", "partner"} & rule.arguments and "GET" in rule.methods]
+    secret = [
+        rule for rule in app.url_map.iter_rules() if {"token", "partner"} & rule.arguments and "GET" in rule.methods
+    ]
     assert len(secret) >= 10, "the walk missed pages behind a secret link"
     for rule in secret:
         with client.get(path_of(rule, values)) as response:

@@ -1,4 +1,5 @@
-"""Dependencies point one way: the layers contract in pyproject.toml holds for every import, also those inside functions."""
+"""Dependencies point one way: the layers contract in pyproject.toml holds for every import, also those inside
+functions."""
 
 from pathlib import Path
 

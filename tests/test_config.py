@@ -12,7 +12,9 @@ def test_production_without_secret_key_refuses_to_start(monkeypatch, tmp_path):
 
 def test_production_without_its_public_address_refuses_to_start(tmp_path):
     with pytest.raises(RuntimeError, match="PUBLIC_URL is not set"):
-        create_app({"CONFERENCE_ENV": "production", "SECRET_KEY": "x" * 32, "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3"})
+        create_app(
+            {"CONFERENCE_ENV": "production", "SECRET_KEY": "x" * 32, "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3"}
+        )
 
 
 def test_environment_overrides_instance_config(monkeypatch, tmp_path):
@@ -63,8 +65,9 @@ def test_make_run_serves_on_the_port_asked_for_and_links_in_mail_follow_it(monke
     import subprocess
     from pathlib import Path
 
-    commands = subprocess.run(["make", "-n", "run", "PORT=5001"], cwd=Path(__file__).parents[1], check=True,
-                              capture_output=True, text=True).stdout
+    commands = subprocess.run(
+        ["make", "-n", "run", "PORT=5001"], cwd=Path(__file__).parents[1], check=True, capture_output=True, text=True
+    ).stdout
     [serve] = [line for line in commands.splitlines() if " run --host" in line]
     assert "FLASK_RUN_PORT=5001" in serve and "http://127.0.0.1:5001" in commands
     monkeypatch.setenv("FLASK_RUN_PORT", "5001")  # what flask run is started with

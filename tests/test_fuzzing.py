@@ -12,7 +12,8 @@ from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
-from hypothesis import HealthCheck, example, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from conference.accounts.models import UserRole
 from conference.database import utcnow
@@ -22,12 +23,43 @@ from conference.registration import services
 from conference.registration.models import Answer, ForumChoice, QuestionKind, Registration
 from tests.support import applicant, form_token, log_in, path_of
 
-REGISTRATION_FIELDS = ["first_name", "last_name", "email", "organisation", "function", "phone", "privacy",
-                       "listed_as_participant", "submission_key", "forum_0"]
+REGISTRATION_FIELDS = [
+    "first_name",
+    "last_name",
+    "email",
+    "organisation",
+    "function",
+    "phone",
+    "privacy",
+    "listed_as_participant",
+    "submission_key",
+    "forum_0",
+]
 
-NASTY = ["", " ", "y", "on", "0", "-1", "1e309", "NaN", "999999999999999999999999", "null", "[]", "a@b",
-         "nadia@example.org", "ä@ö.de", "<script>alert(1)</script>", "' OR 1=1 --", "\x00", "\x1b[31m", "\u202e",
-         "\ufeff", "x" * 5000, "9" * 100_000]
+NASTY = [
+    "",
+    " ",
+    "y",
+    "on",
+    "0",
+    "-1",
+    "1e309",
+    "NaN",
+    "999999999999999999999999",
+    "null",
+    "[]",
+    "a@b",
+    "nadia@example.org",
+    "ä@ö.de",
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "\x00",
+    "\x1b[31m",
+    "\u202e",
+    "\ufeff",
+    "x" * 5000,
+    "9" * 100_000,
+]
 TEXT_FIELDS = ["first_name", "last_name", "organisation", "function", "phone"]
 
 single_value = st.one_of(
@@ -41,20 +73,30 @@ value = st.one_of(single_value, st.lists(single_value, min_size=2, max_size=3)) 
 
 
 def form_data(known_fields: list[str]):
-    return st.dictionaries(st.one_of(st.sampled_from(known_fields), st.text(max_size=20)), value, max_size=len(known_fields) + 3)
+    return st.dictionaries(
+        st.one_of(st.sampled_from(known_fields), st.text(max_size=20)), value, max_size=len(known_fields) + 3
+    )
 
 
 def valid_registration(base: dict, fields: list[str]) -> st.SearchStrategy[dict]:
     """Valid registrations with one field replaced, or with odd text inside a name, so the fuzz also
     reaches the rules behind the form and the database."""
     valid = st.integers(0, 10**9).map(lambda number: base | {"email": f"p{number}@example.org"})
-    replaced = st.builds(lambda data, field, replacement: data | {field: replacement}, valid, st.sampled_from(fields), value)
-    embedded = st.builds(lambda data, field, odd: data | {field: f"Na{odd}dia"}, valid, st.sampled_from(TEXT_FIELDS),
-                         st.one_of(st.sampled_from(NASTY), st.text(max_size=20)))
+    replaced = st.builds(
+        lambda data, field, replacement: data | {field: replacement}, valid, st.sampled_from(fields), value
+    )
+    embedded = st.builds(
+        lambda data, field, odd: data | {field: f"Na{odd}dia"},
+        valid,
+        st.sampled_from(TEXT_FIELDS),
+        st.one_of(st.sampled_from(NASTY), st.text(max_size=20)),
+    )
     return st.one_of(replaced, embedded)
 
 
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 
 
 @pytest.fixture
@@ -63,11 +105,19 @@ def site(app, client, make_event, make_forums, make_question):
     event = make_event(capacity=5)
     registration = services.register(event.id, applicant(), utcnow()).registration  # before forums and questions exist
     forum, _ = make_forums(event, 2, None)
-    questions = [make_question(event, kind=kind, required=kind == QuestionKind.TEXT, options=["Ja", "Nein", "Vielleicht"])
-                 for kind in QuestionKind]
+    questions = [
+        make_question(event, kind=kind, required=kind == QuestionKind.TEXT, options=["Ja", "Nein", "Vielleicht"])
+        for kind in QuestionKind
+    ]
     fields = REGISTRATION_FIELDS + [f"question_{question.id}" for question in questions]
-    valid = {"first_name": "Nadia", "last_name": "Haddad", "organisation": "AFZ", "privacy": "y", "forum_0": str(forum.id),
-             f"question_{questions[0].id}": "Antwort"}
+    valid = {
+        "first_name": "Nadia",
+        "last_name": "Haddad",
+        "organisation": "AFZ",
+        "privacy": "y",
+        "forum_0": str(forum.id),
+        f"question_{questions[0].id}": "Antwort",
+    }
     return event, registration, fields, valid, form_token(client, f"/events/{event.slug}/register")
 
 
@@ -78,9 +128,18 @@ def count(model) -> int:
 def snapshot(registration: Registration) -> tuple:
     db.session.expire_all()
     row = db.session.get(Registration, registration.id)
-    return (row.first_name, row.last_name, row.email, row.organisation, row.function, row.phone, row.status,
-            row.listed_as_participant, sorted((a.question_id, str(a.value)) for a in row.answers),
-            sorted(c.agenda_item_id for c in row.forum_choices))
+    return (
+        row.first_name,
+        row.last_name,
+        row.email,
+        row.organisation,
+        row.function,
+        row.phone,
+        row.status,
+        row.listed_as_participant,
+        sorted((a.question_id, str(a.value)) for a in row.answers),
+        sorted(c.agenda_item_id for c in row.forum_choices),
+    )
 
 
 def test_the_registration_form_stores_only_valid_registrations(client, site):
@@ -123,12 +182,15 @@ def test_changing_a_registration_changes_nothing_unless_valid(client, site):
     attempt()
 
 
-@pytest.mark.parametrize("path,fields", [
-    ("/login", ["email", "password", "remember", "next"]),
-    ("/login/forgot", ["email"]),
-    ("/login/reset/not-a-token", ["password", "confirm"]),
-    ("lost-link", ["email"]),
-])
+@pytest.mark.parametrize(
+    "path,fields",
+    [
+        ("/login", ["email", "password", "remember", "next"]),
+        ("/login/forgot", ["email"]),
+        ("/login/reset/not-a-token", ["password", "confirm"]),
+        ("lost-link", ["email"]),
+    ],
+)
 def test_account_and_link_forms_never_fail(client, site, path, fields):
     event, _registration, _fields, _valid, token = site
     path = f"/events/{event.slug}/lost-link" if path == "lost-link" else path
@@ -145,8 +207,12 @@ def test_query_strings_of_public_pages_never_fail(client, site):
     event, _registration, _fields, _valid, _token = site
 
     @settings(FUZZ, max_examples=40)
-    @given(path=st.sampled_from(["/", "/certificates/verify", "/login", f"/events/{event.slug}", "/language/en"]),
-           query=st.dictionaries(st.sampled_from(["number", "organisation", "next", "q", "page", "welcome"]), single_value, max_size=3))
+    @given(
+        path=st.sampled_from(["/", "/certificates/verify", "/login", f"/events/{event.slug}", "/language/en"]),
+        query=st.dictionaries(
+            st.sampled_from(["number", "organisation", "next", "q", "page", "welcome"]), single_value, max_size=3
+        ),
+    )
     def attempt(path, query):
         assert client.get(path, query_string=query).status_code < 500
 
@@ -175,8 +241,8 @@ def test_every_organiser_form_takes_any_input_without_a_server_error(app, client
         @settings(FUZZ, max_examples=8)
         @given(data=form_data(fields or ["title", "name", "code", "email", "role", "event_id"]))
         def attempt(data):
-            with client.post(path, data=data | {"csrf_token": token}) as response:
-                assert response.status_code < 500, (path, data)
+            with client.post(path, data=data | {"csrf_token": token}) as response:  # noqa: B023 - run at once, below
+                assert response.status_code < 500, (path, data)  # noqa: B023
 
         attempt()
 
@@ -185,7 +251,8 @@ PATH_VALUES = ["0", "-1", str(2**31), "9" * 40, "ä", "%00", "..", "x" * 500, "\
 
 
 def test_every_path_argument_takes_any_value_without_a_server_error(app, client, url_values, make_user):
-    """Anonymous and administrator alike: a number too big for a column, text where an id belongs, traversal, controls."""
+    """Anonymous and administrator alike: a number too big for a column, text where an id belongs, traversal,
+    controls."""
     _event, values = url_values
     rules = [rule for rule in app.url_map.iter_rules() if rule.arguments and rule.endpoint != "static"]
     for logged_in in (False, True):
@@ -197,5 +264,7 @@ def test_every_path_argument_takes_any_value_without_a_server_error(app, client,
                 for odd in PATH_VALUES:
                     path = path_of(rule, values | {argument: quote(odd, safe="%")})
                     for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-                        with client.open(path, method=method, data={"csrf_token": token} if method == "POST" else None) as response:
+                        with client.open(
+                            path, method=method, data={"csrf_token": token} if method == "POST" else None
+                        ) as response:
                             assert response.status_code < 500, (method, path)

@@ -13,7 +13,9 @@ from tests.support import databases
 
 @pytest.fixture
 def empty_app(tmp_path):
-    database_url = databases.own_schema("migrations") if databases.SERVER_URL else f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
+    database_url = (
+        databases.own_schema("migrations") if databases.SERVER_URL else f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
+    )
     app = create_app({"TESTING": True, "CONFERENCE_ENV": "testing", "DATABASE_URL": database_url})
     with app.app_context():
         tables = sa.MetaData()

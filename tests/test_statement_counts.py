@@ -17,27 +17,58 @@ from tests.support import log_in
 
 def add_log_entries(event, count: int) -> None:
     """``count`` changes by as many accounts (at most 60), half of them about the event's first registration."""
-    accounts = list(db.session.scalars(sa.insert(User).returning(User.id), [
-        {"email": f"orga-{event.id}-{number}@example.org", "name": f"Orga {number}", "password_hash": "-"}
-        for number in range(min(count, 60))]))
-    registrations = db.session.scalars(sa.select(Registration.id).where(Registration.event_id == event.id)
-                                       .order_by(Registration.id).limit(count)).all()
-    db.session.execute(sa.insert(AuditEntry), [{
-        "event_id": event.id, "user_id": accounts[number % len(accounts)], "action": AuditAction.REGISTRATION_CHANGED,
-        "registration_id": registrations[0 if number % 2 else number], "subject": "Vorname Nachname",
-        "changed_fields": ["Forum"], "changed_values": {"Forum": ["Forum 1", "Forum 2"]}} for number in range(count)])
+    accounts = list(
+        db.session.scalars(
+            sa.insert(User).returning(User.id),
+            [
+                {"email": f"orga-{event.id}-{number}@example.org", "name": f"Orga {number}", "password_hash": "-"}
+                for number in range(min(count, 60))
+            ],
+        )
+    )
+    registrations = db.session.scalars(
+        sa.select(Registration.id).where(Registration.event_id == event.id).order_by(Registration.id).limit(count)
+    ).all()
+    db.session.execute(
+        sa.insert(AuditEntry),
+        [
+            {
+                "event_id": event.id,
+                "user_id": accounts[number % len(accounts)],
+                "action": AuditAction.REGISTRATION_CHANGED,
+                "registration_id": registrations[0 if number % 2 else number],
+                "subject": "Vorname Nachname",
+                "changed_fields": ["Forum"],
+                "changed_values": {"Forum": ["Forum 1", "Forum 2"]},
+            }
+            for number in range(count)
+        ],
+    )
     db.session.commit()
 
 
 def add_registrations(event, count: int) -> None:
     now = utcnow()
-    db.session.execute(sa.insert(Registration), [{
-        "event_id": event.id, "status": RegistrationStatus.CONFIRMED if i % 5 else RegistrationStatus.WAITLISTED,
-        "first_name": f"Vorname{i}", "last_name": f"Nachname{i}", "email": f"person{event.id}-{i}@example.org",
-        "organisation": "Bildungszentrum", "privacy_accepted_at": now, "link_nonce": secrets.token_hex(16),
-        "token_hash": secrets.token_hex(32), "check_in_code": secrets.token_hex(8).upper(), "created_at": now,
-        "checked_in_at": now if i % 3 == 0 else None,
-    } for i in range(count)])
+    db.session.execute(
+        sa.insert(Registration),
+        [
+            {
+                "event_id": event.id,
+                "status": RegistrationStatus.CONFIRMED if i % 5 else RegistrationStatus.WAITLISTED,
+                "first_name": f"Vorname{i}",
+                "last_name": f"Nachname{i}",
+                "email": f"person{event.id}-{i}@example.org",
+                "organisation": "Bildungszentrum",
+                "privacy_accepted_at": now,
+                "link_nonce": secrets.token_hex(16),
+                "token_hash": secrets.token_hex(32),
+                "check_in_code": secrets.token_hex(8).upper(),
+                "created_at": now,
+                "checked_in_at": now if i % 3 == 0 else None,
+            }
+            for i in range(count)
+        ],
+    )
     db.session.commit()
 
 
@@ -47,7 +78,7 @@ def statements(client, path: str, fresh_session: bool = False) -> int:
     if fresh_session:
         db.session.expunge_all()
     executed = []
-    listener = lambda *_args: executed.append(1)  # noqa: E731
+    listener = lambda *_args: executed.append(1)
     sa.event.listen(db.engine, "before_cursor_execute", listener)
     try:
         response = client.get(path)
@@ -78,18 +109,34 @@ FRESH_SESSION = {"log", "registration page"}
 @pytest.fixture
 def small_and_big(make_event, make_agenda_item, make_person, make_organisation, make_forums):
     """Two events alike but for their size: 3 registrations, 2 items; 1,000 registrations, 40 items."""
+
     def build(registrations: int, items: int):
-        event = make_event(capacity=registrations, starts_at=utcnow() + timedelta(days=20),
-                           ends_at=utcnow() + timedelta(days=20, hours=6))
+        event = make_event(
+            capacity=registrations,
+            starts_at=utcnow() + timedelta(days=20),
+            ends_at=utcnow() + timedelta(days=20, hours=6),
+        )
         forum, _other = make_forums(event, registrations, registrations)
         for number in range(items):
-            make_agenda_item(event, 10 * number, 10, room=f"Raum {number % 3}", kind=AgendaItemKind.GOOD_PRACTICE,
-                             speakers=[make_person(organisation_id=make_organisation().id)],
-                             presenting_organisation_id=make_organisation().id)
+            make_agenda_item(
+                event,
+                10 * number,
+                10,
+                room=f"Raum {number % 3}",
+                kind=AgendaItemKind.GOOD_PRACTICE,
+                speakers=[make_person(organisation_id=make_organisation().id)],
+                presenting_organisation_id=make_organisation().id,
+            )
         add_registrations(event, registrations)
-        db.session.execute(sa.insert(ForumChoice), [{"registration_id": registration_id, "agenda_item_id": forum.id}
-                                                   for registration_id in db.session.scalars(
-                                                       sa.select(Registration.id).where(Registration.event_id == event.id))])
+        db.session.execute(
+            sa.insert(ForumChoice),
+            [
+                {"registration_id": registration_id, "agenda_item_id": forum.id}
+                for registration_id in db.session.scalars(
+                    sa.select(Registration.id).where(Registration.event_id == event.id)
+                )
+            ],
+        )
         db.session.commit()
         add_log_entries(event, min(registrations, 120))
         return event
@@ -101,8 +148,16 @@ def small_and_big(make_event, make_agenda_item, make_person, make_organisation, 
 def test_a_page_asks_as_often_for_a_thousand_registrations_as_for_three(client, make_user, small_and_big, page):
     small, big = small_and_big
     log_in(client, make_user(events=[small, big]))
-    paths = [PAGES[page].format(slug=event.slug, id=event.id, registration=db.session.scalar(
-        sa.select(sa.func.min(Registration.id)).where(Registration.event_id == event.id))) for event in (small, big)]
+    paths = [
+        PAGES[page].format(
+            slug=event.slug,
+            id=event.id,
+            registration=db.session.scalar(
+                sa.select(sa.func.min(Registration.id)).where(Registration.event_id == event.id)
+            ),
+        )
+        for event in (small, big)
+    ]
     for path in paths:  # what is looked up once per process and event (cached) is not the page's
         client.get(path)
     counts = [statements(client, path, fresh_session=page in FRESH_SESSION) for path in paths]

@@ -17,9 +17,9 @@ from flask_login import current_user, logout_user, user_logged_in
 
 from conference.accounts.models import EventAssignment, EventRole, User, UserRole
 from conference.events.models import Event
+from conference.extensions import db, login_manager
 from conference.organisations import signals as organisation_signals
 from conference.organisations.models import Organisation
-from conference.extensions import db, login_manager
 
 
 class Action(enum.StrEnum):
@@ -46,28 +46,55 @@ BY_ROLE = {
     UserRole.CHECK_IN: {Action.BACK_OFFICE},
 }
 # What an assignment lets its holder do at that event, and the most an account of each role can be given there.
-AT_EVENT = {EventRole.ORGANISER: {Action.ORGANISE, Action.CHECK_IN, Action.ADMIT},
-            EventRole.CHECK_IN: {Action.CHECK_IN}}
+AT_EVENT = {
+    EventRole.ORGANISER: {Action.ORGANISE, Action.CHECK_IN, Action.ADMIT},
+    EventRole.CHECK_IN: {Action.CHECK_IN},
+}
 # What it lets them do besides where the event's organisers allow it (Event.helpers_may_admit).
 IF_THE_EVENT_ALLOWS = {EventRole.CHECK_IN: {Action.ADMIT}}
 CEILING = {UserRole.ORGANISER: EVENT_ACTIONS, UserRole.CHECK_IN: {Action.CHECK_IN, Action.ADMIT}}
 
 # The action each back-office blueprint needs, and the endpoints that need another.
 BLUEPRINTS = {
-    "events_manage": Action.ORGANISE, "registration_manage": Action.ORGANISE, "agenda_manage": Action.ORGANISE,
-    "documents_manage": Action.ORGANISE, "materials_manage": Action.ORGANISE, "tasks_manage": Action.ORGANISE,
-    "privacy_manage": Action.ORGANISE, "check_in": Action.CHECK_IN, "people_manage": Action.EDIT_PEOPLE,
-    "organisations_manage": Action.EDIT_ORGANISATIONS, "accounts_manage": Action.MANAGE_ACCOUNTS, "back_office": Action.BACK_OFFICE,
+    "events_manage": Action.ORGANISE,
+    "registration_manage": Action.ORGANISE,
+    "agenda_manage": Action.ORGANISE,
+    "documents_manage": Action.ORGANISE,
+    "materials_manage": Action.ORGANISE,
+    "tasks_manage": Action.ORGANISE,
+    "privacy_manage": Action.ORGANISE,
+    "check_in": Action.CHECK_IN,
+    "people_manage": Action.EDIT_PEOPLE,
+    "organisations_manage": Action.EDIT_ORGANISATIONS,
+    "accounts_manage": Action.MANAGE_ACCOUNTS,
+    "back_office": Action.BACK_OFFICE,
     "log": Action.ORGANISE,
 }
-ENDPOINTS = {"back_office.start_page": Action.BACK_OFFICE, "events_manage.new": Action.CREATE_EVENT,
-             "organisations_manage.merge": Action.MANAGE_ORGANISATIONS, "log.whole": Action.READ_THE_WHOLE_LOG,
-             "accounts_manage.own_two_factor": Action.BACK_OFFICE, "check_in.admit": Action.ADMIT,
-             "check_in.walk_in": Action.ADMIT, "documents_manage.badge": Action.CHECK_IN,
-             "check_in.invite_helper": Action.ORGANISE, "check_in.remove_helper": Action.ORGANISE}
+ENDPOINTS = {
+    "back_office.start_page": Action.BACK_OFFICE,
+    "events_manage.new": Action.CREATE_EVENT,
+    "organisations_manage.merge": Action.MANAGE_ORGANISATIONS,
+    "log.whole": Action.READ_THE_WHOLE_LOG,
+    "accounts_manage.own_two_factor": Action.BACK_OFFICE,
+    "check_in.admit": Action.ADMIT,
+    "check_in.walk_in": Action.ADMIT,
+    "documents_manage.badge": Action.CHECK_IN,
+    "check_in.invite_helper": Action.ORGANISE,
+    "check_in.remove_helper": Action.ORGANISE,
+}
 # Open to anyone: the public site, log-in, and the pages behind a registrant's or partner's secret link.
-OPEN_BLUEPRINTS = {"site", "events", "agenda", "people", "organisations", "registration", "accounts", "documents",
-                   "materials", "privacy"}
+OPEN_BLUEPRINTS = {
+    "site",
+    "events",
+    "agenda",
+    "people",
+    "organisations",
+    "registration",
+    "accounts",
+    "documents",
+    "materials",
+    "privacy",
+}
 
 
 def required(endpoint: str | None) -> Action | None:
@@ -86,8 +113,11 @@ def event_role(user: User, event: Event) -> EventRole | None:
     """The account's role at the event; asked once per request (a page's navigation asks for each of its links)."""
     roles = g.setdefault("event_roles", {}) if has_request_context() else {}
     if (user.id, event.id) not in roles:
-        roles[user.id, event.id] = db.session.scalar(db.select(EventAssignment.role).where(
-            EventAssignment.user_id == user.id, EventAssignment.event_id == event.id))
+        roles[user.id, event.id] = db.session.scalar(
+            db.select(EventAssignment.role).where(
+                EventAssignment.user_id == user.id, EventAssignment.event_id == event.id
+            )
+        )
     return roles[user.id, event.id]
 
 
@@ -163,8 +193,11 @@ def init(app: Flask) -> None:
             return None
         if not current_user.is_authenticated:
             return login_manager.unauthorized()
-        if current_user.two_factor_required and not current_user.has_two_factor \
-                and request.endpoint != "accounts_manage.own_two_factor":
+        if (
+            current_user.two_factor_required
+            and not current_user.has_two_factor
+            and request.endpoint != "accounts_manage.own_two_factor"
+        ):
             flash(_("Your account needs two-factor log-in: please set it up first."), "error")
             return redirect(url_for("accounts_manage.own_two_factor"))
         event_id = (request.view_args or {}).get("event_id")

@@ -12,8 +12,11 @@ class LoginForm(Form):
 
 
 class CodeForm(Form):
-    code = StringField(_l("Code"), [InputRequired(_l("Please enter the code.")), Length(max=40)],
-                       description=_l("The six digits your authenticator app shows now, or one of your recovery codes."))
+    code = StringField(
+        _l("Code"),
+        [InputRequired(_l("Please enter the code.")), Length(max=40)],
+        description=_l("The six digits your authenticator app shows now, or one of your recovery codes."),
+    )
 
 
 class ForgotPasswordForm(Form):
@@ -21,8 +24,11 @@ class ForgotPasswordForm(Form):
 
 
 class NewPasswordForm(Form):
-    password = PasswordField(_l("New password"), [
-        InputRequired(_l("Please enter a new password.")),
-        Length(min=10, max=200, message=_l("Please choose a password of at least 10 characters.")),
-    ])
+    password = PasswordField(
+        _l("New password"),
+        [
+            InputRequired(_l("Please enter a new password.")),
+            Length(min=10, max=200, message=_l("Please choose a password of at least 10 characters.")),
+        ],
+    )
     confirm = PasswordField(_l("New password again"), [EqualTo("password", _l("The two passwords differ."))])

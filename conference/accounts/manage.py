@@ -2,7 +2,8 @@
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length
@@ -16,17 +17,22 @@ from conference.site.confirmation import ask_first, confirmed
 from conference.site.forms import Form, MailAddress, status_of
 
 blueprint = Blueprint("accounts_manage", __name__, url_prefix="/manage/accounts")
+
+
 class AccountForm(Form):
     name = StringField(_l("Name"), [InputRequired(_l("Please enter a name.")), Length(max=200)])
     role = SelectField(_l("Role"), choices=[SelectChoice(role.value, role.label) for role in UserRole])
     is_active = BooleanField(_l("Account active"), default=True)
-    two_factor_required = BooleanField(_l("Requires two-factor log-in"),
-                                       description=_l("At the next log-in the account must set up an authenticator app."))
+    two_factor_required = BooleanField(
+        _l("Requires two-factor log-in"),
+        description=_l("At the next log-in the account must set up an authenticator app."),
+    )
 
 
 class InviteForm(AccountForm):
-    email = EmailField(_l("E-mail address"), [InputRequired(_l("Please enter your e-mail address.")), Length(max=254),
-                       MailAddress()])
+    email = EmailField(
+        _l("E-mail address"), [InputRequired(_l("Please enter your e-mail address.")), Length(max=254), MailAddress()]
+    )
 
 
 class AssignmentForm(Form):
@@ -64,15 +70,22 @@ def edit(user_id: int):
     ]
     if form.validate_on_submit():
         try:
-            services.change(user, current_user, form.name.data.strip(), UserRole(form.role.data), form.is_active.data,
-                            form.two_factor_required.data)
+            services.change(
+                user,
+                current_user,
+                form.name.data.strip(),
+                UserRole(form.role.data),
+                form.is_active.data,
+                form.two_factor_required.data,
+            )
         except services.AccountError as refused:
             form.add_error(refused.message)
         else:
             flash(_("Saved: %(title)s", title=user.email), "success")
             return redirect(url_for(".index"), code=303)
-    return render_template("manage/account.html", form=form, user=user, assignment_form=assignment_form,
-                           remove_form=Form()), status_of(form)
+    return render_template(
+        "manage/account.html", form=form, user=user, assignment_form=assignment_form, remove_form=Form()
+    ), status_of(form)
 
 
 @blueprint.post("/<int:user_id>/two-factor/reset")
@@ -80,10 +93,15 @@ def reset_two_factor(user_id: int):
     """For a lost phone and lost recovery codes: the account logs in with its password and sets it up again."""
     user = db.session.get(User, user_id) or abort(404)
     if not confirmed():
-        return ask_first(_("Switch off two-factor log-in of %(email)s?", email=user.email),
-                         _("Their authenticator app and recovery codes stop working, and every session of the account "
-                           "ends. They log in with their password alone and set it up again."),
-                         _("Yes, switch it off"), url_for(".edit", user_id=user.id))
+        return ask_first(
+            _("Switch off two-factor log-in of %(email)s?", email=user.email),
+            _(
+                "Their authenticator app and recovery codes stop working, and every session of the account "
+                "ends. They log in with their password alone and set it up again."
+            ),
+            _("Yes, switch it off"),
+            url_for(".edit", user_id=user.id),
+        )
     if Form().validate_on_submit():
         two_factor.disable(user, end_sessions=True)
         flash(_("Two-factor log-in of %(email)s is switched off; it can be set up again.", email=user.email), "success")
@@ -91,8 +109,11 @@ def reset_two_factor(user_id: int):
 
 
 class TwoFactorForm(Form):
-    code = StringField(_l("Code"), [InputRequired(_l("Please enter the code.")), Length(max=40)],
-                       description=_l("The six digits your authenticator app shows now."))
+    code = StringField(
+        _l("Code"),
+        [InputRequired(_l("Please enter the code.")), Length(max=40)],
+        description=_l("The six digits your authenticator app shows now."),
+    )
 
 
 @blueprint.route("/me/two-factor", methods=["GET", "POST"])
@@ -112,7 +133,9 @@ def own_two_factor():
             elif request.form.get("action") == "renew":
                 recovery_codes = two_factor.renew_recovery_codes(user)
             elif user.two_factor_required:
-                raise two_factor.TwoFactorRefused(_("Your account requires two-factor log-in; it cannot be switched off."))
+                raise two_factor.TwoFactorRefused(
+                    _("Your account requires two-factor log-in; it cannot be switched off.")
+                )
             else:
                 two_factor.disable(user)
                 flash(_("Two-factor log-in is switched off."), "success")
@@ -121,8 +144,13 @@ def own_two_factor():
             form.add_error(refused.message, refused.field)
         form.code.data = ""
     secret = None if user.has_two_factor else two_factor.unseal(session["two_factor_secret"])
-    return render_template("manage/two_factor.html", form=form, recovery_codes=recovery_codes, secret=secret,
-                           qr_code=qr.svg_data_uri(two_factor.setup_uri(user, secret)) if secret else None), status_of(form)
+    return render_template(
+        "manage/two_factor.html",
+        form=form,
+        recovery_codes=recovery_codes,
+        secret=secret,
+        qr_code=qr.svg_data_uri(two_factor.setup_uri(user, secret)) if secret else None,
+    ), status_of(form)
 
 
 @blueprint.post("/<int:user_id>/assignments")

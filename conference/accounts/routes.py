@@ -47,13 +47,20 @@ def login():
         else:
             session.clear()  # a fresh session at log-in: no fixation of an earlier one
             if user.has_two_factor:  # the password alone is half of it
-                session["second_step"] = {"user": user.id, "at": int(time.time()), "next": form.next.data or "",
-                                          "unlocked": user.id == unlocked}
+                session["second_step"] = {
+                    "user": user.id,
+                    "at": int(time.time()),
+                    "next": form.next.data or "",
+                    "unlocked": user.id == unlocked,
+                }
                 return redirect(url_for(".code"), code=303)
             login_user(user)
-            return redirect(local_path(form.next.data) if form.next.data else url_for("back_office.start_page"), code=303)
-    return render_template("accounts/login.html", form=form, locked=locked,
-                           unlock_form=ForgotPasswordForm(email=form.email.data)), status_of(form)
+            return redirect(
+                local_path(form.next.data) if form.next.data else url_for("back_office.start_page"), code=303
+            )
+    return render_template(
+        "accounts/login.html", form=form, locked=locked, unlock_form=ForgotPasswordForm(email=form.email.data)
+    ), status_of(form)
 
 
 @blueprint.route("/login/code", methods=["GET", "POST"])
@@ -78,11 +85,14 @@ def code():
                     limits.uncount("login-code", str(pending["user"]))  # only wrong codes count against the owner
                 session.clear()
                 login_user(db.session.get(User, pending["user"]))
-                return redirect(local_path(pending["next"]) if pending["next"] else url_for("back_office.start_page"), code=303)
+                return redirect(
+                    local_path(pending["next"]) if pending["next"] else url_for("back_office.start_page"), code=303
+                )
             form.add_error(_("That code is not right (or was used already)."), "code")
     user = db.session.get(User, pending["user"])
-    return render_template("accounts/code.html", form=form, locked=locked,
-                           unlock_form=ForgotPasswordForm(email=user.email if user else "")), status_of(form)
+    return render_template(
+        "accounts/code.html", form=form, locked=locked, unlock_form=ForgotPasswordForm(email=user.email if user else "")
+    ), status_of(form)
 
 
 @blueprint.post("/logout")
@@ -140,7 +150,11 @@ def reset_password(token: str):
     if form.validate_on_submit():
         services.set_password(user, form.password.data)
         # The link of a new account's welcome mail sets the first password, which is not a change.
-        flash(_("Your password is set. Please log in.") if request.args.get("welcome")
-              else _("Your password has been changed. Please log in."), "success")
+        flash(
+            _("Your password is set. Please log in.")
+            if request.args.get("welcome")
+            else _("Your password has been changed. Please log in."),
+            "success",
+        )
         return redirect(url_for(".login"), code=303)
     return render_template("accounts/reset.html", form=form, token=token), status_of(form)

@@ -59,8 +59,12 @@ def authenticate(email: str, password: str, address: str, unlocked_user_id: int 
             limits.count("login-email", email)
             limits.count("login-address", address)
         except limits.TooManyRequests:
-            raise LoginRefused(_("Too many failed attempts. Please wait 15 minutes and try again."), locked=True) from None
-    correct = (user or User(password_hash=_unknown_user_hash(current_app.config["PASSWORD_HASH_METHOD"]))).check_password(password)
+            raise LoginRefused(
+                _("Too many failed attempts. Please wait 15 minutes and try again."), locked=True
+            ) from None
+    correct = (
+        user or User(password_hash=_unknown_user_hash(current_app.config["PASSWORD_HASH_METHOD"]))
+    ).check_password(password)
     if user is None or not user.is_active or not correct:
         raise LoginRefused(_("E-mail address or password is wrong."))
     if counted:  # (past the lock, the guessers' count stands: they stay locked out)
@@ -89,9 +93,9 @@ def assign(user: User, event_id: int, role: EventRole) -> None:
     if user.role == UserRole.CHECK_IN and role != EventRole.CHECK_IN:
         raise AccountError(_("A check-in helper's account can only be given the door of an event."))
     with write_transaction():
-        assignment = db.session.scalar(sa.select(EventAssignment).where(
-            EventAssignment.user_id == user.id, EventAssignment.event_id == event_id)) \
-            or EventAssignment(user=user, event_id=event_id)
+        assignment = db.session.scalar(
+            sa.select(EventAssignment).where(EventAssignment.user_id == user.id, EventAssignment.event_id == event_id)
+        ) or EventAssignment(user=user, event_id=event_id)
         if assignment.role == role:  # sent twice: nothing changes
             return
         assignment.role = role
@@ -129,10 +133,18 @@ def _one_account_per_address() -> Iterator[None]:
 def helpers_of(event_id: int) -> list[Helper]:
     """The accounts given the check-in of this event (not its organisers), by name."""
     other = sa.orm.aliased(EventAssignment)
-    others = sa.select(sa.func.count(other.id)).where(other.user_id == User.id, other.event_id != event_id) \
-        .correlate(User).scalar_subquery()
-    rows = db.session.execute(sa.select(User, others).join(EventAssignment).where(
-        EventAssignment.event_id == event_id, EventAssignment.role == EventRole.CHECK_IN).order_by(User.name, User.id))
+    others = (
+        sa.select(sa.func.count(other.id))
+        .where(other.user_id == User.id, other.event_id != event_id)
+        .correlate(User)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        sa.select(User, others)
+        .join(EventAssignment)
+        .where(EventAssignment.event_id == event_id, EventAssignment.role == EventRole.CHECK_IN)
+        .order_by(User.name, User.id)
+    )
     return [Helper(user, user.role == UserRole.CHECK_IN and not other_events) for user, other_events in rows]
 
 
@@ -146,11 +158,19 @@ def give_the_door(event_id: int, email: str, name: str, invited_by: str = "") ->
     with _one_account_per_address(), write_transaction():
         user = db.session.scalar(sa.select(User).where(User.email == email))
         if user is not None and user.role == UserRole.ADMINISTRATOR:
-            raise AccountError(_("%(email)s belongs to an administrator, who can open every event's check-in anyway.",
-                                 email=email), "email")
+            raise AccountError(
+                _("%(email)s belongs to an administrator, who can open every event's check-in anyway.", email=email),
+                "email",
+            )
         if user is not None and user.role == UserRole.ORGANISER:
-            raise AccountError(_("%(email)s belongs to an organiser's account: an administrator can give it this event "
-                                 "on the accounts page.", email=email), "email")
+            raise AccountError(
+                _(
+                    "%(email)s belongs to an organiser's account: an administrator can give it this event "
+                    "on the accounts page.",
+                    email=email,
+                ),
+                "email",
+            )
         assigned = user is not None and any(assignment.event_id == event_id for assignment in user.assignments)
         if assigned and user.is_active:
             raise AccountError(_("%(email)s can already check people in at this event.", email=email), "email")
@@ -177,9 +197,13 @@ def take_the_door(event_id: int, user_id: int) -> bool:
     """An organiser takes the check-in of their event away from a helper. A helper's account left with no event is
     deactivated (it could do nothing), which ends its sessions; returns whether it was."""
     with write_transaction():
-        assignment = db.session.scalar(sa.select(EventAssignment).where(
-            EventAssignment.event_id == event_id, EventAssignment.user_id == user_id,
-            EventAssignment.role == EventRole.CHECK_IN))
+        assignment = db.session.scalar(
+            sa.select(EventAssignment).where(
+                EventAssignment.event_id == event_id,
+                EventAssignment.user_id == user_id,
+                EventAssignment.role == EventRole.CHECK_IN,
+            )
+        )
         if assignment is None:
             raise AccountError(_("This helper can no longer check people in at this event."))
         user = assignment.user
@@ -197,9 +221,15 @@ def take_the_door(event_id: int, user_id: int) -> bool:
 def build_door_mail(context: dict):
     user, event = db.session.get(User, context["user_id"]), db.session.get(Event, context["event_id"])
     message = _mail_about(event, user.email, _("Check-in: %(event)s", event=event.title))
-    message.set_content(render_template("accounts/door_mail.txt", user=user, event=event,
-                                        invited_by=context.get("invited_by", ""),
-                                        door=absolute_url("check_in.door", event_id=event.id)))
+    message.set_content(
+        render_template(
+            "accounts/door_mail.txt",
+            user=user,
+            event=event,
+            invited_by=context.get("invited_by", ""),
+            door=absolute_url("check_in.door", event_id=event.id),
+        )
+    )
     return message
 
 
@@ -252,8 +282,14 @@ def send_reset_link(email: str, welcome: bool = False, helper_at: int | None = N
     ``invited_by`` the organiser who invited them.
     """
     with write_transaction():
-        tasks.enqueue("accounts.reset_link", event_id=helper_at, email=email.strip().lower()[:254], welcome=welcome,
-                      helper_at=helper_at, invited_by=invited_by)
+        tasks.enqueue(
+            "accounts.reset_link",
+            event_id=helper_at,
+            email=email.strip().lower()[:254],
+            welcome=welcome,
+            helper_at=helper_at,
+            invited_by=invited_by,
+        )
 
 
 @tasks.handler("accounts.reset_link")
@@ -261,8 +297,14 @@ def queue_reset_mail(email: str, welcome: bool, helper_at: int | None = None, in
     user = db.session.scalar(sa.select(User).where(User.email == email, User.is_active.is_(True)))
     if user is not None:
         with write_transaction():
-            mail.queue("password_reset", user.email, user_id=user.id, welcome=welcome, helper_at=helper_at,
-                       invited_by=invited_by)
+            mail.queue(
+                "password_reset",
+                user.email,
+                user_id=user.id,
+                welcome=welcome,
+                helper_at=helper_at,
+                invited_by=invited_by,
+            )
 
 
 UNLOCK_MAX_AGE = 15 * 60  # seconds an unlock link stays valid, and its unlocking in the browser
@@ -310,9 +352,14 @@ def use_unlock_link(user: User) -> None:
 def build_unlock_mail(context: dict):
     user = db.session.get(User, context["user_id"])
     message = mail.new_message(user.email, _("A link to log in despite the lock"))
-    link = absolute_url("accounts.unlock", token=_unlock_serializer().dumps({"id": user.id, "nonce": user.unlock_nonce}))
-    message.set_content(render_template("accounts/unlock_mail.txt", user=user, link=link,
-                                        password_known=context.get("password_known", False)))
+    link = absolute_url(
+        "accounts.unlock", token=_unlock_serializer().dumps({"id": user.id, "nonce": user.unlock_nonce})
+    )
+    message.set_content(
+        render_template(
+            "accounts/unlock_mail.txt", user=user, link=link, password_known=context.get("password_known", False)
+        )
+    )
     return message
 
 
@@ -343,14 +390,24 @@ def build_reset_mail(context: dict):
     user = db.session.get(User, context["user_id"])
     welcome = context.get("welcome", False)
     event = db.session.get(Event, context["helper_at"]) if context.get("helper_at") else None
-    subject = (_("Your account for the check-in") if event else _("Your organiser account")) if welcome \
+    subject = (
+        (_("Your account for the check-in") if event else _("Your organiser account"))
+        if welcome
         else _("Reset your password")
+    )
     message = _mail_about(event, user.email, subject)
     link = absolute_url("accounts.reset_password", token=reset_token(user), welcome=1 if welcome else None)
-    message.set_content(render_template(
-        "accounts/reset_mail.txt", user=user, link=link, welcome=welcome, event=event,
-        invited_by=context.get("invited_by", ""),
-        door=absolute_url("check_in.door", event_id=event.id) if event else None))
+    message.set_content(
+        render_template(
+            "accounts/reset_mail.txt",
+            user=user,
+            link=link,
+            welcome=welcome,
+            event=event,
+            invited_by=context.get("invited_by", ""),
+            door=absolute_url("check_in.door", event_id=event.id) if event else None,
+        )
+    )
     return message
 
 
@@ -358,5 +415,6 @@ def _mail_about(event: Event | None, recipient: str, subject: str):
     """An account's mail; one about an event's door in the name of the event's contact, who answers questions."""
     if event is None:
         return mail.new_message(recipient, subject)
-    return mail.new_message(recipient, subject, sender_name=event.contact_name or event.title,
-                            reply_to=event.contact_email)
+    return mail.new_message(
+        recipient, subject, sender_name=event.contact_name or event.title, reply_to=event.contact_email
+    )

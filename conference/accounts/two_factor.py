@@ -64,8 +64,14 @@ def _step_of_code(secret: str, code: str, now: float) -> int | None:
         return None
     totp = pyotp.TOTP(secret)
     step = totp.timecode(now)
-    return next((candidate for candidate in (step, step - 1, step + 1)
-                 if hmac.compare_digest(totp.generate_otp(candidate), code)), None)
+    return next(
+        (
+            candidate
+            for candidate in (step, step - 1, step + 1)
+            if hmac.compare_digest(totp.generate_otp(candidate), code)
+        ),
+        None,
+    )
 
 
 def _hash(code: str) -> str:
@@ -73,8 +79,10 @@ def _hash(code: str) -> str:
 
 
 def _new_recovery_codes(user: User) -> list[str]:
-    codes = ["-".join("".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(5)) for _ in range(2))
-             for _ in range(RECOVERY_CODES)]
+    codes = [
+        "-".join("".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(5)) for _ in range(2))
+        for _ in range(RECOVERY_CODES)
+    ]
     user.recovery_codes = [_hash(code) for code in codes]
     return codes
 
@@ -84,7 +92,9 @@ def enable(user: User, sealed_secret: str, code: str) -> list[str]:
     secret = unseal(sealed_secret)
     step = _step_of_code(secret, "".join(code.split()), time.time()) if secret else None
     if step is None:
-        raise TwoFactorRefused(_("That code is not right. Check the time on your phone and try the newest code."), "code")
+        raise TwoFactorRefused(
+            _("That code is not right. Check the time on your phone and try the newest code."), "code"
+        )
     with write_transaction():
         user.totp_secret = sealed_secret
         user.totp_last_step = step

@@ -4,9 +4,17 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import (
-    DateField, HiddenField, IntegerField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
     TimeField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
@@ -29,33 +37,49 @@ class AgendaItemForm(Form):
     kind = SelectField(_l("Kind"), choices=[SelectChoice(kind.value, kind.label) for kind in AgendaItemKind])
     title = StringField(_l("Title"), [InputRequired(_l("Please enter a title.")), Length(max=250)])
     description = TextAreaField(_l("Description"), [Optional(), Length(max=5000)])
-    room_name = StringField(_l("Room or track"), [Optional(), Length(max=120)],
-                            description=_l("Parallel forums run in different rooms. A new name creates the room."))
+    room_name = StringField(
+        _l("Room or track"),
+        [Optional(), Length(max=120)],
+        description=_l("Parallel forums run in different rooms. A new name creates the room."),
+    )
     capacity = IntegerField(_l("Seats (forums and workshops)"), [Optional(), NumberRange(min=1, max=100000)])
     project_name = StringField(_l("Project presented (good practice)"), [Optional(), Length(max=200)])
     presenting_organisation_id = SelectField(_l("Organisation presented (good practice)"), coerce=int)
     speaker_ids = SelectMultipleField(_l("Speakers"), coerce=int, description=_l("Hold Ctrl (or ⌘) to choose several."))
-    moderator_ids = SelectMultipleField(_l("Moderation"), coerce=int, description=_l("Hold Ctrl (or ⌘) to choose several."))
+    moderator_ids = SelectMultipleField(
+        _l("Moderation"), coerce=int, description=_l("Hold Ctrl (or ⌘) to choose several.")
+    )
     version = HiddenField()
 
     def fill_choices(self) -> None:
         people = db.session.scalars(db.select(Person).order_by(Person.name)).all()
-        choices = [SelectChoice(person.id, f"{person.full_name}, {person.organisation.name}" if person.organisation
-                                else person.full_name) for person in people]
+        choices = [
+            SelectChoice(
+                person.id,
+                f"{person.full_name}, {person.organisation.name}" if person.organisation else person.full_name,
+            )
+            for person in people
+        ]
         self.speaker_ids.choices = self.moderator_ids.choices = choices
         organisations = organisation_services.in_name_order()
-        self.presenting_organisation_id.choices = [SelectChoice(0, "–")] + [SelectChoice(org.id, org.name) for org in organisations]
+        self.presenting_organisation_id.choices = [SelectChoice(0, "–")] + [
+            SelectChoice(org.id, org.name) for org in organisations
+        ]
 
     def details(self) -> services.ItemDetails:
         zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])  # organisers type Berlin time
         return services.ItemDetails(
             starts_at=datetime.combine(self.day.data, self.start.data, tzinfo=zone),
             ends_at=datetime.combine(self.day.data, self.end.data, tzinfo=zone),
-            kind=AgendaItemKind(self.kind.data), title=self.title.data, description=self.description.data or "",
-            room_name=self.room_name.data or "", capacity=self.capacity.data,
+            kind=AgendaItemKind(self.kind.data),
+            title=self.title.data,
+            description=self.description.data or "",
+            room_name=self.room_name.data or "",
+            capacity=self.capacity.data,
             project_name=self.project_name.data or "",
             presenting_organisation_id=self.presenting_organisation_id.data or None,
-            speaker_ids=self.speaker_ids.data or [], moderator_ids=self.moderator_ids.data or [],
+            speaker_ids=self.speaker_ids.data or [],
+            moderator_ids=self.moderator_ids.data or [],
         )
 
 
@@ -64,15 +88,23 @@ def form_for(item: AgendaItem | None, event) -> AgendaItemForm:
     if item is None:
         form = AgendaItemForm(data={"day": event.starts_at.astimezone(zone).date(), "kind": AgendaItemKind.TALK.value})
     else:
-        form = AgendaItemForm(data={
-            "day": item.starts_at.astimezone(zone).date(), "start": item.starts_at.astimezone(zone).time(),
-            "end": item.ends_at.astimezone(zone).time(), "kind": item.kind.value, "title": item.title,
-            "description": item.description, "room_name": item.room.name if item.room else "",
-            "capacity": item.capacity, "project_name": item.project_name or "",
-            "presenting_organisation_id": item.presenting_organisation_id or 0,
-            "speaker_ids": [person.id for person in item.speakers], "moderator_ids": [person.id for person in item.moderators],
-            "version": item.version,
-        })
+        form = AgendaItemForm(
+            data={
+                "day": item.starts_at.astimezone(zone).date(),
+                "start": item.starts_at.astimezone(zone).time(),
+                "end": item.ends_at.astimezone(zone).time(),
+                "kind": item.kind.value,
+                "title": item.title,
+                "description": item.description,
+                "room_name": item.room.name if item.room else "",
+                "capacity": item.capacity,
+                "project_name": item.project_name or "",
+                "presenting_organisation_id": item.presenting_organisation_id or 0,
+                "speaker_ids": [person.id for person in item.speakers],
+                "moderator_ids": [person.id for person in item.moderators],
+                "version": item.version,
+            }
+        )
     form.fill_choices()
     return form
 

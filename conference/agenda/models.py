@@ -93,9 +93,7 @@ class AgendaItemPerson(db.Model):
     role: Mapped[AppearanceRole] = mapped_column(str_enum(AppearanceRole), default=AppearanceRole.SPEAKER)
     position: Mapped[int] = mapped_column(default=0)
 
-    __table_args__ = (
-        sa.UniqueConstraint("agenda_item_id", "person_id", "role", name="uq_agenda_item_person_role"),
-    )
+    __table_args__ = (sa.UniqueConstraint("agenda_item_id", "person_id", "role", name="uq_agenda_item_person_role"),)
 
     agenda_item: Mapped[AgendaItem] = relationship(back_populates="appearances")
     person: Mapped["Person"] = relationship(back_populates="appearances")  # noqa: F821

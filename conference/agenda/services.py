@@ -1,11 +1,11 @@
-"""The rules of an event's agenda – changing it, and the warnings an organiser should see – and arranging it for display."""
+"""The rules of an event's agenda – changing it, and the warnings an organiser should see – and arranging it for
+display."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import combinations
 
 import sqlalchemy as sa
-
 from flask_babel import gettext as _
 
 from conference.agenda.models import AgendaItem, AgendaItemKind, AgendaItemPerson, AppearanceRole, Room
@@ -40,12 +40,18 @@ class ItemDetails:
     moderator_ids: list[int] = field(default_factory=list)
 
 
-def save_item(event_id: int, details: ItemDetails, item_id: int | None = None, version: int | None = None) -> AgendaItem:
+def save_item(
+    event_id: int, details: ItemDetails, item_id: int | None = None, version: int | None = None
+) -> AgendaItem:
     """Create an item, or change one if nobody else changed it since ``version`` was read."""
     if details.ends_at <= details.starts_at:
         raise AgendaError(_("The end must be after the start."), field="ends_at")
     with row_locked(Event, event_id) as event:
-        organisation = db.session.get(Organisation, details.presenting_organisation_id) if details.presenting_organisation_id else None
+        organisation = (
+            db.session.get(Organisation, details.presenting_organisation_id)
+            if details.presenting_organisation_id
+            else None
+        )
         if details.presenting_organisation_id and organisation is None:
             raise AgendaError(_("Please choose an organisation from the list."), field="presenting_organisation_id")
         people = {person.id: person for person in _people(details.speaker_ids + details.moderator_ids)}
@@ -56,8 +62,12 @@ def save_item(event_id: int, details: ItemDetails, item_id: int | None = None, v
             if item is None or item.event_id != event.id:
                 raise AgendaError(_("This agenda item no longer exists."))
             if item.version != version:
-                raise AgendaError(_("Someone else saved a change in the meantime, so yours was not saved. Your entries are "
-                          "kept below: reload the page to see the other version, then make your changes again."))
+                raise AgendaError(
+                    _(
+                        "Someone else saved a change in the meantime, so yours was not saved. Your entries are "
+                        "kept below: reload the page to see the other version, then make your changes again."
+                    )
+                )
             item.version += 1
         with db.session.no_autoflush:  # the item is complete only at the end of this block
             item.starts_at, item.ends_at, item.kind = details.starts_at, details.ends_at, details.kind
@@ -66,10 +76,13 @@ def save_item(event_id: int, details: ItemDetails, item_id: int | None = None, v
             item.project_name = details.project_name.strip() or None
             item.presenting_organisation = organisation
             item.room = _room(event, details.room_name.strip())
-            roles = [(pid, AppearanceRole.SPEAKER) for pid in details.speaker_ids] + [(pid, AppearanceRole.MODERATOR) for pid in details.moderator_ids]
+            roles = [(pid, AppearanceRole.SPEAKER) for pid in details.speaker_ids] + [
+                (pid, AppearanceRole.MODERATOR) for pid in details.moderator_ids
+            ]
             kept = {(appearance.person_id, appearance.role): appearance for appearance in item.appearances}
             item.appearances = [
-                kept.get((pid, role)) or AgendaItemPerson(person=people[pid], role=role) for pid, role in dict.fromkeys(roles)
+                kept.get((pid, role)) or AgendaItemPerson(person=people[pid], role=role)
+                for pid, role in dict.fromkeys(roles)
             ]
             for position, appearance in enumerate(item.appearances):
                 appearance.position = position
@@ -110,17 +123,36 @@ def warnings(event: Event) -> list[str]:
         if item.starts_at < event.starts_at or item.ends_at > event.ends_at:
             found.append(_("“%(title)s” lies outside the event's hours.", title=item.title))
         if item.capacity and item.room and item.room.capacity and item.capacity > item.room.capacity:
-            found.append(_("“%(title)s” has %(seats)s seats, but room %(room)s only %(room_seats)s.",
-                           title=item.title, seats=item.capacity, room=item.room.name, room_seats=item.room.capacity))
+            found.append(
+                _(
+                    "“%(title)s” has %(seats)s seats, but room %(room)s only %(room_seats)s.",
+                    title=item.title,
+                    seats=item.capacity,
+                    room=item.room.name,
+                    room_seats=item.room.capacity,
+                )
+            )
     for first, second in combinations(event.agenda_items, 2):
         if first.starts_at >= second.ends_at or second.starts_at >= first.ends_at:
             continue
         if first.room is not None and first.room is second.room:
-            found.append(_("“%(first)s” and “%(second)s” overlap in the same room: %(room)s.",
-                           first=first.title, second=second.title, room=first.room.name))
+            found.append(
+                _(
+                    "“%(first)s” and “%(second)s” overlap in the same room: %(room)s.",
+                    first=first.title,
+                    second=second.title,
+                    room=first.room.name,
+                )
+            )
         for person in {a.person for a in first.appearances} & {a.person for a in second.appearances}:
-            found.append(_("%(person)s is booked in “%(first)s” and “%(second)s” at the same time.",
-                           person=person.full_name, first=first.title, second=second.title))
+            found.append(
+                _(
+                    "%(person)s is booked in “%(first)s” and “%(second)s” at the same time.",
+                    person=person.full_name,
+                    first=first.title,
+                    second=second.title,
+                )
+            )
     return found
 
 
@@ -143,9 +175,15 @@ def copy_the_agenda(copy: Event, source: Event, shift) -> None:
     copy.rooms = list(rooms.values())
     copy.agenda_items = [
         AgendaItem(
-            starts_at=item.starts_at + shift, ends_at=item.ends_at + shift, kind=item.kind, title=item.title,
-            description=item.description, room=rooms.get(item.room_id), capacity=item.capacity,
-            project_name=item.project_name, presenting_organisation=item.presenting_organisation,
+            starts_at=item.starts_at + shift,
+            ends_at=item.ends_at + shift,
+            kind=item.kind,
+            title=item.title,
+            description=item.description,
+            room=rooms.get(item.room_id),
+            capacity=item.capacity,
+            project_name=item.project_name,
+            presenting_organisation=item.presenting_organisation,
             appearances=[AgendaItemPerson(person=a.person, role=a.role, position=a.position) for a in item.appearances],
         )
         for item in source.agenda_items
@@ -196,12 +234,19 @@ def people_of(items: list[AgendaItem]) -> list[Person]:
 def events_with_presenter_or_speaker(organisation: Organisation) -> set[int]:
     """Events whose programme names the organisation: presenting a good-practice example, or of a speaker."""
     presenting = sa.select(AgendaItem.event_id).where(AgendaItem.presenting_organisation_id == organisation.id)
-    speaking = sa.select(AgendaItem.event_id).join(AgendaItemPerson).join(Person).where(
-        Person.organisation_id == organisation.id)
+    speaking = (
+        sa.select(AgendaItem.event_id)
+        .join(AgendaItemPerson)
+        .join(Person)
+        .where(Person.organisation_id == organisation.id)
+    )
     return set(db.session.scalars(presenting.union(speaking)))
 
 
 @organisation_signals.merging.connect
 def move_examples_to_kept_organisation(kept: Organisation, duplicate: Organisation, **_details) -> None:
-    db.session.execute(sa.update(AgendaItem).where(AgendaItem.presenting_organisation_id == duplicate.id)
-                       .values(presenting_organisation_id=kept.id))
+    db.session.execute(
+        sa.update(AgendaItem)
+        .where(AgendaItem.presenting_organisation_id == duplicate.id)
+        .values(presenting_organisation_id=kept.id)
+    )

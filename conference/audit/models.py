@@ -72,7 +72,9 @@ class AuditEntry(db.Model):
     by_registrant: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
     # The registration the entry is about, so deleting a person's data finds every entry naming them.
-    registration_id: Mapped[int | None] = mapped_column(sa.ForeignKey("registration.id", ondelete="SET NULL"), index=True)
+    registration_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("registration.id", ondelete="SET NULL"), index=True
+    )
     action: Mapped[AuditAction] = mapped_column(str_enum(AuditAction))
     # What was changed, as the user saw it then ("Agenda item “Podium”"), so the log stays readable
     # after the thing itself is gone.

@@ -12,28 +12,49 @@ from conference.database import LabelledEnum, write_transaction
 from conference.extensions import db
 
 
-def record(action: AuditAction, subject: str, event_id: int | None = None, registration_id: int | None = None,
-           changed_fields: list[str] = (), changed_values: dict[str, tuple] | None = None,
-           by_registrant: bool = False) -> None:
+def record(
+    action: AuditAction,
+    subject: str,
+    event_id: int | None = None,
+    registration_id: int | None = None,
+    changed_fields: list[str] = (),
+    changed_values: dict[str, tuple] | None = None,
+    by_registrant: bool = False,
+) -> None:
     """Note a change, made by the logged-in user if there is one, or ``by_registrant`` through their link (an
     organiser trying a registrant's link is not taken for its owner); called inside the ``write_transaction``
     of the change, it commits (or not) with it."""
     user_id = current_user.id if has_request_context() and current_user.is_authenticated and not by_registrant else None
     with write_transaction():
-        db.session.add(AuditEntry(user_id=user_id, by_registrant=by_registrant, event_id=event_id,
-                                  registration_id=registration_id, action=action, subject=subject[:300],
-                                  changed_fields=list(changed_fields),
-                                  changed_values={name: [_shown(before), _shown(after)]
-                                                  for name, (before, after) in (changed_values or {}).items()}))
+        db.session.add(
+            AuditEntry(
+                user_id=user_id,
+                by_registrant=by_registrant,
+                event_id=event_id,
+                registration_id=registration_id,
+                action=action,
+                subject=subject[:300],
+                changed_fields=list(changed_fields),
+                changed_values={
+                    name: [_shown(before), _shown(after)] for name, (before, after) in (changed_values or {}).items()
+                },
+            )
+        )
 
 
 def _shown(value) -> str:
     """A value as the log keeps it: as the person who changed it read it, at most 200 characters."""
     if value is None:
         return ""
-    text = (format_datetime(value, "short") if isinstance(value, datetime)
-            else str(value.label) if isinstance(value, LabelledEnum)
-            else (gettext("Yes") if value else gettext("No")) if isinstance(value, bool) else str(value))
+    text = (
+        format_datetime(value, "short")
+        if isinstance(value, datetime)
+        else str(value.label)
+        if isinstance(value, LabelledEnum)
+        else (gettext("Yes") if value else gettext("No"))
+        if isinstance(value, bool)
+        else str(value)
+    )
     return text if len(text) <= 200 else text[:199] + "…"
 
 
@@ -41,8 +62,9 @@ def _shown(value) -> str:
 THE_PERSON, NO_ACCOUNT = "person", "system"
 
 
-def entries(event_id: int | None = None, action: AuditAction | None = None, who: int | str | None = None,
-            registration_ids=None) -> sa.Select:
+def entries(
+    event_id: int | None = None, action: AuditAction | None = None, who: int | str | None = None, registration_ids=None
+) -> sa.Select:
     """The log, newest first: of one event, of one kind of change, by one account (an id, THE_PERSON or NO_ACCOUNT),
     about some registrations (their ids, or a select of them) – or all of it."""
     query = sa.select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())

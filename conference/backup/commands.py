@@ -7,8 +7,12 @@ from conference.files import instance_folder
 
 
 @click.command("backup")
-@click.option("--to", "folder", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the archive (default: instance/backups).")
+@click.option(
+    "--to",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the archive (default: instance/backups).",
+)
 def backup_command(folder: Path | None) -> None:
     """Back up the database and the uploaded files into one archive, while the site runs."""
     try:

@@ -9,7 +9,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from conference.extensions import db
@@ -31,7 +31,7 @@ def _database_url() -> str:
 def create(folder: Path) -> Path:
     """Write ``conference-<time>.tar.gz`` into ``folder``; returns its path."""
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = folder / f"conference-{stamp}.tar.gz"
     with tempfile.TemporaryDirectory() as work:
         dump = Path(work) / _dump_name()
@@ -61,8 +61,17 @@ def restore(archive_path: Path) -> None:
             with sqlite3.connect(dump) as source, sqlite3.connect(db.engine.url.database) as live:
                 source.backup(live)
         else:
-            _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-                  f"--dbname={_database_url()}", str(dump)])
+            _run(
+                [
+                    "pg_restore",
+                    "--clean",
+                    "--if-exists",
+                    "--no-owner",
+                    "--single-transaction",
+                    f"--dbname={_database_url()}",
+                    str(dump),
+                ]
+            )
         uploads = uploads_folder()
         shutil.rmtree(uploads)
         if (Path(work) / UPLOADS).is_dir():

@@ -9,7 +9,9 @@ import secrets
 from datetime import datetime
 
 from flask import Blueprint, abort, flash, g, jsonify, make_response, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from wtforms import BooleanField, EmailField, HiddenField, StringField
@@ -32,8 +34,11 @@ MAX_SCANS_PER_REQUEST = 100
 
 
 class CheckInForm(Form):
-    code = StringField(_l("Check-in code"), [InputRequired(_l("Please enter or scan a code.")), Length(max=40)],
-                       description=_l("Type the code, or scan the QR code with the camera or a scanner that types it."))
+    code = StringField(
+        _l("Check-in code"),
+        [InputRequired(_l("Please enter or scan a code.")), Length(max=40)],
+        description=_l("Type the code, or scan the QR code with the camera or a scanner that types it."),
+    )
 
 
 class WalkInForm(Form):
@@ -42,11 +47,21 @@ class WalkInForm(Form):
     first_name = StringField(_l("First name"), [InputRequired(_l("Please enter the first name.")), Length(max=100)])
     last_name = StringField(_l("Last name"), [InputRequired(_l("Please enter the last name.")), Length(max=100)])
     organisation = StringField(_l("Organisation"), [Optional(), Length(max=200)])
-    email = EmailField(_l("E-mail address (optional)"), [Optional(), Length(max=254), MailAddress()],
-                       description=_l("The confirmation with the link to the registration goes here, and later the "
-                                      "certificate of attendance."))
-    privacy = BooleanField(_l("The person has agreed to the privacy notice (told at the door)."), [DataRequired(
-        _l("Please ask the person to agree to the privacy notice; without it they cannot be registered."))])
+    email = EmailField(
+        _l("E-mail address (optional)"),
+        [Optional(), Length(max=254), MailAddress()],
+        description=_l(
+            "The confirmation with the link to the registration goes here, and later the certificate of attendance."
+        ),
+    )
+    privacy = BooleanField(
+        _l("The person has agreed to the privacy notice (told at the door)."),
+        [
+            DataRequired(
+                _l("Please ask the person to agree to the privacy notice; without it they cannot be registered.")
+            )
+        ],
+    )
     submission_key = HiddenField()
 
     def __init__(self, *args, **kwargs):
@@ -55,15 +70,21 @@ class WalkInForm(Form):
             self.submission_key.data = secrets.token_hex(16)
 
     def applicant(self) -> Applicant:
-        return Applicant(first_name=self.first_name.data, last_name=self.last_name.data, email=self.email.data or "",
-                         organisation=self.organisation.data or "", locale=get_locale().language,
-                         submission_key=self.submission_key.data[:64])
+        return Applicant(
+            first_name=self.first_name.data,
+            last_name=self.last_name.data,
+            email=self.email.data or "",
+            organisation=self.organisation.data or "",
+            locale=get_locale().language,
+            submission_key=self.submission_key.data[:64],
+        )
 
 
 class HelperForm(Form):
     name = StringField(_l("Name"), [InputRequired(_l("Please enter a name.")), Length(max=200)])
-    email = EmailField(_l("E-mail address"), [InputRequired(_l("Please enter the e-mail address.")), Length(max=254),
-                                               MailAddress()])
+    email = EmailField(
+        _l("E-mail address"), [InputRequired(_l("Please enter the e-mail address.")), Length(max=254), MailAddress()]
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="helper_", **kwargs)
@@ -96,9 +117,15 @@ def door(event_id: int):
     return door_page(event, forum_id, may_correct, outcome, form)
 
 
-def door_page(event: Event, forum_id: int | None, may_correct: bool, outcome: services.Outcome | None,
-              form: CheckInForm | None = None, walk_in_form: WalkInForm | None = None,
-              helper_form: HelperForm | None = None):
+def door_page(
+    event: Event,
+    forum_id: int | None,
+    may_correct: bool,
+    outcome: services.Outcome | None,
+    form: CheckInForm | None = None,
+    walk_in_form: WalkInForm | None = None,
+    helper_form: HelperForm | None = None,
+):
     """The door page with the answer to what was just done (a scan, an admission, a walk-in, an invitation)."""
     form = CheckInForm(formdata=None) if form is None else form
     walk_in_form = WalkInForm(formdata=None) if walk_in_form is None else walk_in_form
@@ -108,21 +135,41 @@ def door_page(event: Event, forum_id: int | None, may_correct: bool, outcome: se
     state = services.door_state(event, utcnow(), may_correct)
     people = services.people_at(event, forum_id, search)
     may_admit = may(current_user, Action.ADMIT, event)
-    response = make_response(render_template(
-        "manage/check_in.html", event=event, form=form, outcome=outcome, search=search, forum_id=forum_id,
-        forums=services.forums(event), people=people, state=state, door_message=services.door_message(event, state),
-        room_note=services.room_note(event, forum_id, people.checked_in_count),
-        open_states=(DoorState.OPEN, DoorState.CORRECTING), may_admit=may_admit, admission_question=admission_question,
-        admitting=outcome and admit_form_of(event, outcome, forum_id, may_admit),
-        badge=outcome and badge_of(outcome), walk_in_form=walk_in_form,
-        helpers=accounts.helpers_of(event.id) if organises else None, helper_form=helper_form,
-        removal_question=removal_question), max(status_of(form), status_of(walk_in_form), status_of(helper_form)))
+    response = make_response(
+        render_template(
+            "manage/check_in.html",
+            event=event,
+            form=form,
+            outcome=outcome,
+            search=search,
+            forum_id=forum_id,
+            forums=services.forums(event),
+            people=people,
+            state=state,
+            door_message=services.door_message(event, state),
+            room_note=services.room_note(event, forum_id, people.checked_in_count),
+            open_states=(DoorState.OPEN, DoorState.CORRECTING),
+            may_admit=may_admit,
+            admission_question=admission_question,
+            admitting=outcome and admit_form_of(event, outcome, forum_id, may_admit),
+            badge=outcome and badge_of(outcome),
+            walk_in_form=walk_in_form,
+            helpers=accounts.helpers_of(event.id) if organises else None,
+            helper_form=helper_form,
+            removal_question=removal_question,
+        ),
+        max(status_of(form), status_of(walk_in_form), status_of(helper_form)),
+    )
     return allow_blob_workers(response)
 
 
 def _scan_of(item) -> tuple[str, datetime | None, int | None] | None:
     """A scan as the page sends it: {"code": "…", "at": "2011-09-29T07:31:02.120Z", "forum": 12 or null}."""
-    if not isinstance(item, dict) or not isinstance(item.get("code"), str) or not isinstance(item.get("forum"), int | None):
+    if (
+        not isinstance(item, dict)
+        or not isinstance(item.get("code"), str)
+        or not isinstance(item.get("forum"), int | None)
+    ):
         return None
     try:
         at = datetime.fromisoformat(item["at"]) if isinstance(item.get("at"), str) else None
@@ -151,32 +198,46 @@ def scans(event_id: int):
         forum_id = forum_id if forum_id in forums else None
         outcome = scan(event, code, at, forum_id, may_correct)
         registration = outcome.registration
-        results.append({
-            "code": code, "admitted": outcome.admitted, "message": outcome.message,
-            "name": registration.full_name if registration else "",
-            "detail": registration.organisation if registration else "",
-            "admit": admit_form_of(event, outcome, forum_id, may_admit), "badge": badge_of(outcome),
-        })
+        results.append(
+            {
+                "code": code,
+                "admitted": outcome.admitted,
+                "message": outcome.message,
+                "name": registration.full_name if registration else "",
+                "detail": registration.organisation if registration else "",
+                "admit": admit_form_of(event, outcome, forum_id, may_admit),
+                "badge": badge_of(outcome),
+            }
+        )
     return jsonify(results=results, csrf_token=generate_csrf())
 
 
 def admit_form_of(event: Event, outcome: services.Outcome, forum_id: int | None, may_admit: bool) -> dict | None:
     """The form that admits someone a scan refused, if the user may and this is the entrance (for page and script)."""
     registration = outcome.registration
-    if not may_admit or forum_id is not None or registration is None or registration.event_id != event.id \
-            or registration.status not in NOT_YET_CONFIRMED:
+    if (
+        not may_admit
+        or forum_id is not None
+        or registration is None
+        or registration.event_id != event.id
+        or registration.status not in NOT_YET_CONFIRMED
+    ):
         return None
     question, consequences = admission_question(registration, services.counts(registration.event, None)[1])
-    return {"url": url_for(".admit", event_id=registration.event_id, registration_id=registration.id),
-            "confirm": f"{question} {consequences}", "name": registration.full_name}
+    return {
+        "url": url_for(".admit", event_id=registration.event_id, registration_id=registration.id),
+        "confirm": f"{question} {consequences}",
+        "name": registration.full_name,
+    }
 
 
 def badge_of(outcome: services.Outcome) -> str | None:
     """Where the badge of someone just let in is printed (one badge on its own, documents_manage.badge)."""
     if not outcome.admitted or outcome.registration is None:
         return None
-    return url_for("documents_manage.badge", event_id=outcome.registration.event_id,
-                   registration_id=outcome.registration.id)
+    return url_for(
+        "documents_manage.badge", event_id=outcome.registration.event_id, registration_id=outcome.registration.id
+    )
 
 
 @blueprint.get("/scans")
@@ -207,8 +268,11 @@ def admit(event_id: int, registration_id: int):
     event, may_correct, _forum = door_of(event_id)
     registration = row_of_event_or_404(Registration, registration_id, event)
     if not confirmed():
-        return ask_first(*admission_question(registration, services.counts(event, None)[1]), _("Yes, admit"),
-                         url_for(".door", event_id=event.id))
+        return ask_first(
+            *admission_question(registration, services.counts(event, None)[1]),
+            _("Yes, admit"),
+            url_for(".door", event_id=event.id),
+        )
     if not Form().validate_on_submit():
         abort(400)
     try:
@@ -246,20 +310,34 @@ def invite_helper(event_id: int):
         except accounts.AccountError as refused:
             form.add_error(refused.message, refused.field)
         else:
-            flash(_("%(email)s has been sent a link to choose a password; the account can check people in at this "
-                    "event only.", email=form.email.data.lower()) if welcome else
-                  _("%(email)s can now check people in at this event too, and has been told by e-mail.",
-                    email=form.email.data.lower()), "success")
+            flash(
+                _(
+                    "%(email)s has been sent a link to choose a password; the account can check people in at this "
+                    "event only.",
+                    email=form.email.data.lower(),
+                )
+                if welcome
+                else _(
+                    "%(email)s can now check people in at this event too, and has been told by e-mail.",
+                    email=form.email.data.lower(),
+                ),
+                "success",
+            )
             return redirect(url_for(".door", event_id=event.id, _anchor="helpers"), code=303)
     return door_page(event, None, may_correct, None, helper_form=form)
 
 
 def removal_question(helper: accounts.Helper) -> tuple[str, str]:
     """What is asked before taking the check-in of this event away from a helper, and what it means."""
-    return (_("Take the check-in away from %(name)s?", name=helper.user.name),
-            _("They can no longer check people in at this event. Their account has no other event, so it is "
-              "deactivated; inviting them as a helper again activates it.") if helper.last_event else
-            _("They can no longer check people in at this event; their other events stay theirs."))
+    return (
+        _("Take the check-in away from %(name)s?", name=helper.user.name),
+        _(
+            "They can no longer check people in at this event. Their account has no other event, so it is "
+            "deactivated; inviting them as a helper again activates it."
+        )
+        if helper.last_event
+        else _("They can no longer check people in at this event; their other events stay theirs."),
+    )
 
 
 @blueprint.post("/helpers/<int:user_id>/remove")
@@ -277,7 +355,10 @@ def remove_helper(event_id: int, user_id: int):
         except accounts.AccountError as refused:
             flash(refused.message, "error")
         else:
-            flash(_("%(name)s can no longer check people in here; the account is deactivated.", name=helper.user.name)
-                  if deactivated else _("%(name)s can no longer check people in here.", name=helper.user.name),
-                  "success")
+            flash(
+                _("%(name)s can no longer check people in here; the account is deactivated.", name=helper.user.name)
+                if deactivated
+                else _("%(name)s can no longer check people in here.", name=helper.user.name),
+                "success",
+            )
     return redirect(back, code=303)

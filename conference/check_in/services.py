@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask_babel import format_date, gettext as _
+from flask_babel import format_date
+from flask_babel import gettext as _
 
 from conference.agenda.models import AgendaItem
 from conference.audit.models import AuditAction
@@ -67,7 +68,11 @@ def opens_at(event: Event) -> datetime:
 def door_message(event: Event, state: DoorState) -> str:
     """Why the door is not simply open, or "" when it is."""
     if state == DoorState.NOT_YET_OPEN:
-        return _("Check-in opens on %(date)s at %(time)s.", date=format_date(opens_at(event), "full"), time=clock(opens_at(event)))
+        return _(
+            "Check-in opens on %(date)s at %(time)s.",
+            date=format_date(opens_at(event), "full"),
+            time=clock(opens_at(event)),
+        )
     if state == DoorState.CORRECTING:
         return _("The event is over. You can still correct the check-in; every change is recorded in the log.")
     if state == DoorState.CLOSED:
@@ -105,7 +110,8 @@ def normalise(code: str) -> str:
 
 
 def check_in(event: Event, scan: Scan, now: datetime, may_correct: bool = False) -> Outcome:
-    """Admit a confirmed registrant once, at the entrance or at the door of their forum; refuse anything else, saying why."""
+    """Admit a confirmed registrant once, at the entrance or at the door of their forum; refuse anything else, saying
+    why."""
     state = door_state(event, now, may_correct)
     if state not in (DoorState.OPEN, DoorState.CORRECTING):
         raise DoorClosed(door_message(event, state))
@@ -122,8 +128,11 @@ def check_in(event: Event, scan: Scan, now: datetime, may_correct: bool = False)
             return Outcome(None, False, _("This code belongs to another event."))
         if registration.status != RegistrationStatus.CONFIRMED:
             return Outcome(registration, False, _("Not admitted: %(status)s.", status=registration.status.label))
-        target = registration if scan.forum_id is None else next(
-            (choice for choice in registration.forum_choices if choice.agenda_item_id == scan.forum_id), None)
+        target = (
+            registration
+            if scan.forum_id is None
+            else next((choice for choice in registration.forum_choices if choice.agenda_item_id == scan.forum_id), None)
+        )
         if target is None:
             return Outcome(registration, False, _wrong_forum(registration, scan.forum_id))
         if target.checked_in_at is not None:
@@ -132,8 +141,9 @@ def check_in(event: Event, scan: Scan, now: datetime, may_correct: bool = False)
             return Outcome(registration, False, _("Already checked in at %(time)s.", time=clock(target.checked_in_at)))
         # Only if nobody checked them in meanwhile (two helpers, two phones): admitted once.
         model = type(target)
-        if not db.session.execute(sa.update(model).where(model.id == target.id, model.checked_in_at.is_(None))
-                                  .values(checked_in_at=at)).rowcount:
+        if not db.session.execute(
+            sa.update(model).where(model.id == target.id, model.checked_in_at.is_(None)).values(checked_in_at=at)
+        ).rowcount:
             return Outcome(registration, False, _("Already checked in."))
         db.session.refresh(target)
         if registration.checked_in_at is None:
@@ -144,13 +154,17 @@ def check_in(event: Event, scan: Scan, now: datetime, may_correct: bool = False)
 
 def _wrong_forum(registration: Registration, forum_id: int) -> str:
     forum = db.session.get(AgendaItem, forum_id)
-    chosen = [choice.agenda_item for choice in registration.forum_choices if choice.agenda_item.starts_at == forum.starts_at]
+    chosen = [
+        choice.agenda_item for choice in registration.forum_choices if choice.agenda_item.starts_at == forum.starts_at
+    ]
     if chosen:
         return _("Registered for another forum: %(title)s.", title=chosen[0].title)
     return _("No forum chosen in this time slot.")
 
 
-def undo(event: Event, registration_id: int, forum_id: int | None, now: datetime, may_correct: bool = False) -> Registration:
+def undo(
+    event: Event, registration_id: int, forum_id: int | None, now: datetime, may_correct: bool = False
+) -> Registration:
     """Take back a check-in made by mistake: at the entrance (and every forum), or at one forum's door."""
     state = door_state(event, now, may_correct)
     if state not in (DoorState.OPEN, DoorState.CORRECTING):
@@ -159,8 +173,11 @@ def undo(event: Event, registration_id: int, forum_id: int | None, now: datetime
         registration = db.session.get(Registration, registration_id, populate_existing=True)
         if registration is None or registration.event_id != event.id:
             raise DoorClosed(_("Unknown registration."))
-        choices = registration.forum_choices if forum_id is None else [
-            choice for choice in registration.forum_choices if choice.agenda_item_id == forum_id]
+        choices = (
+            registration.forum_choices
+            if forum_id is None
+            else [choice for choice in registration.forum_choices if choice.agenda_item_id == forum_id]
+        )
         here = registration if forum_id is None else next(iter(choices), None)
         if here is None or here.checked_in_at is None:
             raise DoorClosed(_("%(name)s is not checked in here.", name=registration.full_name))
@@ -199,10 +216,17 @@ def walk_in(event: Event, applicant: registrations.Applicant, now: datetime, may
     except registrations.AlreadyRegistered as known:
         registered = known.registration
         if registered.checked_in_at is not None:
-            return Outcome(registered, False, _("This address is registered already and was checked in at %(time)s.",
-                                                time=clock(registered.checked_in_at)))
-        return Outcome(registered, False, _("This address is registered already: %(status)s.",
-                                            status=registered.status.label))
+            return Outcome(
+                registered,
+                False,
+                _(
+                    "This address is registered already and was checked in at %(time)s.",
+                    time=clock(registered.checked_in_at),
+                ),
+            )
+        return Outcome(
+            registered, False, _("This address is registered already: %(status)s.", status=registered.status.label)
+        )
     return Outcome(registration, True, _("Registered and checked in: welcome!"))
 
 
@@ -228,7 +252,8 @@ def _confirmed_at(event: Event, forum_id: int | None) -> tuple[sa.Select, sa.Col
     """Confirmed people who belong at a door, with the time each checked in there."""
     checked_in_at = Registration.checked_in_at if forum_id is None else ForumChoice.checked_in_at
     query = sa.select(Registration, checked_in_at).where(
-        Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED)
+        Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED
+    )
     if forum_id is not None:
         query = query.join(ForumChoice).where(ForumChoice.agenda_item_id == forum_id)
     return query, checked_in_at
@@ -239,7 +264,8 @@ def counts(event: Event, forum_id: int | None) -> tuple[int, int]:
     query, checked_in_at = _confirmed_at(event, forum_id)
     at = query.with_only_columns(checked_in_at.label("at"), maintain_column_froms=True).subquery().c.at
     expected, checked_in = db.session.execute(
-        sa.select(sa.func.count().filter(at.is_(None)), sa.func.count().filter(at.is_not(None)))).one()
+        sa.select(sa.func.count().filter(at.is_(None)), sa.func.count().filter(at.is_not(None)))
+    ).one()
     return expected, checked_in
 
 
@@ -247,13 +273,25 @@ def people_at(event: Event, forum_id: int | None, search: str = "") -> Door:
     """The door's two lists, filtered by name or organisation, with the counts of everyone."""
     query, checked_in_at = _confirmed_at(event, forum_id)
     if search:
-        query = query.where(typed_search(search, Registration.first_name, Registration.last_name, Registration.organisation))
+        query = query.where(
+            typed_search(search, Registration.first_name, Registration.last_name, Registration.organisation)
+        )
     expected = db.session.scalars(query.where(checked_in_at.is_(None)).order_by(*BY_NAME).limit(LIST_LIMIT)).all()
     checked_in = db.session.execute(
-        query.where(checked_in_at.is_not(None)).order_by(checked_in_at.desc(), Registration.id).limit(LIST_LIMIT)).all()
-    not_yet_confirmed = [] if not search or forum_id is not None else db.session.scalars(
-        sa.select(Registration).where(
-            Registration.event_id == event.id, Registration.status.in_(NOT_YET_CONFIRMED),
-            typed_search(search, Registration.first_name, Registration.last_name, Registration.organisation))
-        .order_by(*BY_NAME).limit(LIST_LIMIT)).all()
+        query.where(checked_in_at.is_not(None)).order_by(checked_in_at.desc(), Registration.id).limit(LIST_LIMIT)
+    ).all()
+    not_yet_confirmed = (
+        []
+        if not search or forum_id is not None
+        else db.session.scalars(
+            sa.select(Registration)
+            .where(
+                Registration.event_id == event.id,
+                Registration.status.in_(NOT_YET_CONFIRMED),
+                typed_search(search, Registration.first_name, Registration.last_name, Registration.organisation),
+            )
+            .order_by(*BY_NAME)
+            .limit(LIST_LIMIT)
+        ).all()
+    )
     return Door(list(expected), [tuple(row) for row in checked_in], *counts(event, forum_id), list(not_yet_confirmed))

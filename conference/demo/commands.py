@@ -9,10 +9,9 @@ from itertools import cycle
 import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
-
-from conference.accounts.models import EventAssignment, EventRole, User, UserRole
 from markupsafe import escape
 
+from conference.accounts.models import EventAssignment, EventRole, User, UserRole
 from conference.agenda.models import AgendaItem, AgendaItemPerson, AppearanceRole, Room
 from conference.database import utcnow
 from conference.demo import data
@@ -29,7 +28,8 @@ from conference.registration.services import forum_slots, new_check_in_code, new
 
 
 def load(now: datetime) -> list[str]:
-    """Create whatever of the demo world is missing (``now`` in Berlin time); returns the slugs of the events created."""
+    """Create whatever of the demo world is missing (``now`` in Berlin time); returns the slugs of the events
+    created."""
     organisations = {slug: _organisation(slug, *fields) for slug, fields in data.ORGANISATIONS.items()}
     for slug, (*_, parent_slug, _city, _website, _description) in data.ORGANISATIONS.items():
         if parent_slug:
@@ -46,17 +46,25 @@ def load(now: datetime) -> list[str]:
 def logo(short_name: str, colour: str) -> bytes:
     """A plain tile with the organisation's short name: a stand-in logo that imitates nobody's trademark."""
     size = 44 if len(short_name) <= 5 else max(16, 220 // len(short_name))
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="240" height="120" viewBox="0 0 240 120">'
-            f'<rect width="240" height="120" rx="14" fill="{colour}"/>'
-            f'<text x="120" y="{60 + size * 0.35:.0f}" font-family="DejaVu Sans, sans-serif" font-weight="bold" '
-            f'font-size="{size}" fill="#ffffff" text-anchor="middle">{escape(short_name)}</text></svg>').encode()
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="240" height="120" viewBox="0 0 240 120">'
+        f'<rect width="240" height="120" rx="14" fill="{colour}"/>'
+        f'<text x="120" y="{60 + size * 0.35:.0f}" font-family="DejaVu Sans, sans-serif" font-weight="bold" '
+        f'font-size="{size}" fill="#ffffff" text-anchor="middle">{escape(short_name)}</text></svg>'
+    ).encode()
 
 
 def _organisation(slug, name, short_name, kind, _parent, city, website, description) -> Organisation:
     organisation = db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug))
     if organisation is None:
         organisation = Organisation(
-            slug=slug, name=name, short_name=short_name, kind=kind, city=city, website=website, description=description,
+            slug=slug,
+            name=name,
+            short_name=short_name,
+            kind=kind,
+            city=city,
+            website=website,
+            description=description,
             logo=logos.store(logo(short_name or name[:12], data.LOGO_COLOURS[kind])),
         )
         db.session.add(organisation)
@@ -65,9 +73,7 @@ def _organisation(slug, name, short_name, kind, _parent, city, website, descript
 
 def _person(name, academic_title, function, organisation_slug, biography, organisations) -> Person:
     organisation = organisations[organisation_slug]
-    person = db.session.scalar(
-        sa.select(Person).where(Person.name == name, Person.organisation_id == organisation.id)
-    )
+    person = db.session.scalar(sa.select(Person).where(Person.name == name, Person.organisation_id == organisation.id))
     if person is None:
         person = Person(
             name=name, academic_title=academic_title, function=function, organisation=organisation, biography=biography
@@ -83,14 +89,27 @@ def _event(spec: dict, organisations: dict, people: dict) -> Event | None:
     contact_name, contact_email, contact_phone = spec["contact"]
     opens_at, closes_at = spec["registration"] or (None, None)
     event = Event(
-        slug=spec["slug"], title=spec["title"], subtitle=spec["subtitle"], kind=spec["kind"],
+        slug=spec["slug"],
+        title=spec["title"],
+        subtitle=spec["subtitle"],
+        kind=spec["kind"],
         status=EventStatus.PUBLISHED,
-        starts_at=data.berlin(day, spec["start"]), ends_at=data.berlin(day, spec["end"]),
-        venue=spec["venue"], street=spec["street"], postcode=spec["postcode"], city=spec["city"],
-        description=spec["description"], programme_name=spec["programme_name"],
-        funding_notice=spec["funding_notice"], network=organisations[spec["network"]], capacity=spec["capacity"],
-        registration_opens_at=opens_at, registration_closes_at=closes_at,
-        contact_name=contact_name, contact_email=contact_email, contact_phone=contact_phone,
+        starts_at=data.berlin(day, spec["start"]),
+        ends_at=data.berlin(day, spec["end"]),
+        venue=spec["venue"],
+        street=spec["street"],
+        postcode=spec["postcode"],
+        city=spec["city"],
+        description=spec["description"],
+        programme_name=spec["programme_name"],
+        funding_notice=spec["funding_notice"],
+        network=organisations[spec["network"]],
+        capacity=spec["capacity"],
+        registration_opens_at=opens_at,
+        registration_closes_at=closes_at,
+        contact_name=contact_name,
+        contact_email=contact_email,
+        contact_phone=contact_phone,
         participant_list_mode=spec.get("participant_list_mode", ParticipantListMode.HIDDEN),
     )
     event.certificate_signer_name, event.certificate_signer_function = spec.get("certificate_signer", ("", ""))
@@ -108,15 +127,25 @@ def _event(spec: dict, organisations: dict, people: dict) -> Event | None:
         Question(label=label, kind=kind, options=options, required=required, help_text=help_text, position=position)
         for position, (label, kind, options, required, help_text) in enumerate(spec.get("questions", []))
     ]
-    event.rooms = [Room(name=name, capacity=capacity, position=position) for position, (name, capacity) in enumerate(spec["rooms"])]
+    event.rooms = [
+        Room(name=name, capacity=capacity, position=position) for position, (name, capacity) in enumerate(spec["rooms"])
+    ]
     rooms = {room.name: room for room in event.rooms}
     for start, end, kind, title, room, speakers, moderators, extra in spec["agenda"]:
-        appearances = [(key, AppearanceRole.SPEAKER) for key in speakers] + [(key, AppearanceRole.MODERATOR) for key in moderators]
+        appearances = [(key, AppearanceRole.SPEAKER) for key in speakers] + [
+            (key, AppearanceRole.MODERATOR) for key in moderators
+        ]
         event.agenda_items.append(
             AgendaItem(
-                starts_at=data.berlin(day, start), ends_at=data.berlin(day, end), kind=kind, title=title,
-                room=rooms.get(room), description=extra.get("description", ""), project_name=extra.get("project_name"),
-                presenting_organisation=organisations.get(extra.get("organisation")), capacity=extra.get("capacity"),
+                starts_at=data.berlin(day, start),
+                ends_at=data.berlin(day, end),
+                kind=kind,
+                title=title,
+                room=rooms.get(room),
+                description=extra.get("description", ""),
+                project_name=extra.get("project_name"),
+                presenting_organisation=organisations.get(extra.get("organisation")),
+                capacity=extra.get("capacity"),
                 appearances=[
                     AgendaItemPerson(person=people[key], role=role, position=position)
                     for position, (key, role) in enumerate(appearances)
@@ -137,14 +166,22 @@ def _event(spec: dict, organisations: dict, people: dict) -> Event | None:
     return event
 
 
-def _attendee(event: Event, first_name: str, last_name: str, organisation: str, function: str,
-              status: RegistrationStatus) -> Registration:
+def _attendee(
+    event: Event, first_name: str, last_name: str, organisation: str, function: str, status: RegistrationStatus
+) -> Registration:
     """A registration added directly (no mail is sent), made two weeks before the event."""
     registration = Registration(
-        event=event, status=status, first_name=first_name, last_name=last_name,
-        email=f"{secrets.token_hex(4)}@example.org", organisation=organisation, function=function,
-        privacy_accepted_at=event.starts_at - timedelta(days=14), created_at=event.starts_at - timedelta(days=14),
-        check_in_code=new_check_in_code(), listed_as_participant=True,
+        event=event,
+        status=status,
+        first_name=first_name,
+        last_name=last_name,
+        email=f"{secrets.token_hex(4)}@example.org",
+        organisation=organisation,
+        function=function,
+        privacy_accepted_at=event.starts_at - timedelta(days=14),
+        created_at=event.starts_at - timedelta(days=14),
+        check_in_code=new_check_in_code(),
+        listed_as_participant=True,
     )
     new_link(registration)
     db.session.add(registration)
@@ -156,9 +193,18 @@ def _materials(event: Event, specs: list) -> None:
     for title, description, template, visibility in specs:
         pdf = render_pdf(f"demo/{template}.html", event=event, title=title)
         stored_name, size = storage.save(io.BytesIO(pdf), len(pdf))
-        db.session.add(Material(event=event, title=title, description=description, visibility=visibility,
-                                stored_name=stored_name, original_name=f"{template}-{event.slug}.pdf",
-                                content_type="application/pdf", size=size))
+        db.session.add(
+            Material(
+                event=event,
+                title=title,
+                description=description,
+                visibility=visibility,
+                stored_name=stored_name,
+                original_name=f"{template}-{event.slug}.pdf",
+                content_type="application/pdf",
+                size=size,
+            )
+        )
 
 
 def _demo_organiser(events: list[Event]) -> None:
@@ -181,6 +227,9 @@ def demo_data_command(if_empty: bool) -> None:
         click.echo("Demo data: the database already has events; nothing loaded.")
     else:
         created = load(utcnow().astimezone(data.BERLIN))
-        click.echo(f"Demo data: {len(created)} event(s) created" + (f": {', '.join(created)}" if created else " (all present)."))
+        click.echo(
+            f"Demo data: {len(created)} event(s) created"
+            + (f": {', '.join(created)}" if created else " (all present).")
+        )
     account = data.DEMO_ORGANISER
     click.echo(f"Demo organiser login: {account['email']} / password: {account['password']}")

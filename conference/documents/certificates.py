@@ -6,11 +6,11 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import render_template
+from flask_babel import format_date, format_decimal, ngettext
+from flask_babel import gettext as _
 from markupsafe import Markup
-from flask_babel import format_date, format_decimal, gettext as _, ngettext
 
 from conference.agenda.models import AgendaItem
-
 from conference.database import write_transaction
 from conference.documents.models import Certificate
 from conference.documents.pdf import Metadata
@@ -44,7 +44,7 @@ def new_number() -> str:
 def normalise_number(typed: str) -> str:
     """What someone typed from the paper, as stored: upper case, dashes where they belong."""
     characters = re.sub(r"[^A-Z0-9]", "", typed.upper())[:12]
-    return "-".join(characters[start:start + 4] for start in range(0, len(characters), 4))
+    return "-".join(characters[start : start + 4] for start in range(0, len(characters), 4))
 
 
 def attended(registration: Registration) -> bool:
@@ -62,18 +62,27 @@ def available_to_attendee(registration: Registration, now: datetime) -> bool:
 
 
 def not_yet_message(event: Event) -> str:
-    return _("Certificates of attendance can be made once the event is over, from %(time)s on %(date)s.",
-             time=clock(event.ends_at), date=format_date(event.ends_at, "long"))
+    return _(
+        "Certificates of attendance can be made once the event is over, from %(time)s on %(date)s.",
+        time=clock(event.ends_at),
+        date=format_date(event.ends_at, "long"),
+    )
 
 
 def attendees(event_id: int) -> list[Registration]:
     """Everyone checked in at the event who gets a certificate (not those whose data was deleted), by last name."""
-    return list(db.session.scalars(
-        sa.select(Registration)
-        .where(Registration.event_id == event_id, Registration.status == RegistrationStatus.CONFIRMED,
-               Registration.checked_in_at.is_not(None), Registration.anonymised_at.is_(None))
-        .order_by(*BY_NAME)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Registration)
+            .where(
+                Registration.event_id == event_id,
+                Registration.status == RegistrationStatus.CONFIRMED,
+                Registration.checked_in_at.is_not(None),
+                Registration.anonymised_at.is_(None),
+            )
+            .order_by(*BY_NAME)
+        )
+    )
 
 
 def issue(registrations: list[Registration], now: datetime) -> dict[int, Certificate]:
@@ -90,13 +99,16 @@ def issue(registrations: list[Registration], now: datetime) -> dict[int, Certifi
         raise CertificateRefused(_("This person's data has been deleted, so no certificate can name them."))
     ids = [registration.id for registration in registrations]
     with write_transaction():
-        issued = {certificate.registration_id: certificate for certificate in db.session.scalars(
-            sa.select(Certificate).where(Certificate.registration_id.in_(ids)))}
+        issued = {
+            certificate.registration_id: certificate
+            for certificate in db.session.scalars(sa.select(Certificate).where(Certificate.registration_id.in_(ids)))
+        }
         for registration in registrations:
             certificate = issued.get(registration.id)
             if certificate is None:
                 certificate = issued[registration.id] = Certificate(
-                    number=new_number(), event_id=registration.event_id, registration_id=registration.id, issued_at=now)
+                    number=new_number(), event_id=registration.event_id, registration_id=registration.id, issued_at=now
+                )
                 db.session.add(certificate)
             certificate.holder_name = registration.full_name
             certificate.event_title = registration.event.title
@@ -129,29 +141,51 @@ def html(event: Event, registrations: list[Registration], certificates: dict[int
         url = verification_url(certificate)
         with speaking(registration.locale):
             # Each page is a rendered (so escaped) template of our own, joined into one document.
-            pages.append(Markup(render_template(
-                "pdf/_certificate_page.html", event=event, registration=registration, certificate=certificate,
-                verification_url=url, qr_code=qr.svg_data_uri(url), topics=topics(event, registration),
-                extent=extent(event), organisers=_organisations(event, PartnerRole.ORGANISER))))
+            pages.append(
+                Markup(
+                    render_template(
+                        "pdf/_certificate_page.html",
+                        event=event,
+                        registration=registration,
+                        certificate=certificate,
+                        verification_url=url,
+                        qr_code=qr.svg_data_uri(url),
+                        topics=topics(event, registration),
+                        extent=extent(event),
+                        organisers=_organisations(event, PartnerRole.ORGANISER),
+                    )
+                )
+            )
     language = registrations[0].locale if len(registrations) == 1 else event.language
     with speaking(language):
-        return render_template("pdf/certificates.html", event=event, pages=pages, language=language,
-                               metadata=metadata(event, registrations))
+        return render_template(
+            "pdf/certificates.html",
+            event=event,
+            pages=pages,
+            language=language,
+            metadata=metadata(event, registrations),
+        )
 
 
 def metadata(event: Event, registrations: list[Registration]) -> Metadata:
     holder = f" – {registrations[0].full_name}" if len(registrations) == 1 else ""
-    author = ", ".join(p.organisation.name for p in event.partners if p.role == PartnerRole.ORGANISER) or event.contact_name
-    return Metadata(title=_("Certificate of attendance") + f": {event.title}{holder}", author=author or event.title,
-                    language=event.language)
+    author = (
+        ", ".join(p.organisation.name for p in event.partners if p.role == PartnerRole.ORGANISER) or event.contact_name
+    )
+    return Metadata(
+        title=_("Certificate of attendance") + f": {event.title}{holder}",
+        author=author or event.title,
+        language=event.language,
+    )
 
 
 def topics(event: Event, registration: Registration) -> list[AgendaItem]:
     """The programme as this person had it: everything but breaks, and of parallel forums only the one they chose."""
     chosen = {choice.agenda_item_id for choice in registration.forum_choices}
     parallel = {item.id for slot in forum_slots(event) for item in slot.items}
-    return [item for item in event.agenda_items
-            if not item.kind.is_pause and (item.id not in parallel or item.id in chosen)]
+    return [
+        item for item in event.agenda_items if not item.kind.is_pause and (item.id not in parallel or item.id in chosen)
+    ]
 
 
 def extent(event: Event) -> str:
@@ -160,7 +194,9 @@ def extent(event: Event) -> str:
         return ""
     amount, plural = format_decimal(event.certificate_extent.normalize()), 1 if event.certificate_extent == 1 else 2
     if event.certificate_extent_unit == ExtentUnit.TEACHING_UNITS:
-        return ngettext("%(amount)s teaching unit of 45 minutes", "%(amount)s teaching units of 45 minutes", plural, amount=amount)
+        return ngettext(
+            "%(amount)s teaching unit of 45 minutes", "%(amount)s teaching units of 45 minutes", plural, amount=amount
+        )
     return ngettext("%(amount)s hour", "%(amount)s hours", plural, amount=amount)
 
 
@@ -170,8 +206,10 @@ def _organisations(event: Event, role: PartnerRole) -> list:
 
 def chunks(event: Event, registrations: list[Registration], issued: dict[int, Certificate]) -> list[str]:
     """The ``issued`` certificates of ``registrations`` as HTML documents of up to CERTIFICATES_PER_CHUNK pages."""
-    return [html(event, registrations[start:start + CERTIFICATES_PER_CHUNK], issued)
-            for start in range(0, len(registrations), CERTIFICATES_PER_CHUNK)]
+    return [
+        html(event, registrations[start : start + CERTIFICATES_PER_CHUNK], issued)
+        for start in range(0, len(registrations), CERTIFICATES_PER_CHUNK)
+    ]
 
 
 def pdf_of(registration: Registration, now: datetime) -> bytes:

@@ -40,9 +40,12 @@ class OwnFilesOnlyFetcher(URLFetcher):
         for prefix, folder in self.folders.items():
             start = f"{BASE_URL}{prefix}/"
             if url.startswith(start):
-                path = (folder / url[len(start):].split("?")[0]).resolve()
+                path = (folder / url[len(start) :].split("?")[0]).resolve()
                 if path.is_relative_to(folder) and path.is_file():
-                    content, content_type = path.read_bytes(), mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    content, content_type = (
+                        path.read_bytes(),
+                        mimetypes.guess_type(path.name)[0] or "application/octet-stream",
+                    )
                     if content_type == "image/svg+xml" and (problem := svg_problem(content)):
                         log.warning("document refused to draw %s: %s", url[:200], problem)
                         raise ValueError(f"refused: {url[:200]}")

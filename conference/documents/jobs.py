@@ -15,7 +15,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context
-from flask_babel import gettext as _, lazy_gettext as _l, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from conference.audit.models import AuditAction
 from conference.audit.services import record
@@ -25,12 +27,13 @@ from conference.documents.models import DocumentJob
 from conference.documents.pdf import merge
 from conference.documents.render import file_name, remove_old_shared, render_chunks, render_each
 from conference.events.models import Event
-from conference.files import instance_folder
 from conference.extensions import db
+from conference.files import instance_folder
 from conference.mail import services as mail
 from conference.registration.models import Registration
 from conference.rules import Refusal
-from conference.tasks import lease, services as tasks
+from conference.tasks import lease
+from conference.tasks import services as tasks
 from conference.tasks.models import BUSY, WorkStatus
 
 log = logging.getLogger(__name__)
@@ -74,8 +77,12 @@ def start(event: Event, user_id: int | None, kind: str, send_mail: bool, base_ur
     if not certificates.attendees(event.id):
         raise JobRefused(_("Nobody has been checked in yet, so there are no certificates to make."))
     with row_locked(Event, event.id):
-        if db.session.scalar(sa.select(DocumentJob.id).where(
-                DocumentJob.event_id == event.id, DocumentJob.status.in_(BUSY))) is not None:
+        if (
+            db.session.scalar(
+                sa.select(DocumentJob.id).where(DocumentJob.event_id == event.id, DocumentJob.status.in_(BUSY))
+            )
+            is not None
+        ):
             raise JobRefused(_("The certificates are being made already; please wait until they are ready."))
         job = DocumentJob(event_id=event.id, user_id=user_id, kind=kind, send_mail=send_mail)
         db.session.add(job)
@@ -119,14 +126,23 @@ def run(job_id: int) -> None:
         # Kept (and mailed) under the event's lock, which deleting a person's data takes too: a person deleted while
         # the certificates were made is in none that is kept; one deleted later finds the file and the mails.
         with row_locked(Event, job.event_id):
-            deleted = db.session.scalar(sa.select(sa.func.count()).where(
-                Registration.id.in_([person.id for person in people]), Registration.anonymised_at.is_not(None)))
+            deleted = db.session.scalar(
+                sa.select(sa.func.count()).where(
+                    Registration.id.in_([person.id for person in people]), Registration.anonymised_at.is_not(None)
+                )
+            )
             if deleted:
                 shutil.rmtree(mailed_folder(job.id), ignore_errors=True)
-                raise JobRefused(ngettext(
-                    "While the certificates were being made, the data of %(num)s person in them was deleted, so they "
-                    "were not kept. Please make them again.", "While the certificates were being made, the data of "
-                    "%(num)s people in them was deleted, so they were not kept. Please make them again.", deleted))
+                raise JobRefused(
+                    ngettext(
+                        "While the certificates were being made, the data of %(num)s person in them was deleted, so "
+                        "they "
+                        "were not kept. Please make them again.",
+                        "While the certificates were being made, the data of "
+                        "%(num)s people in them was deleted, so they were not kept. Please make them again.",
+                        deleted,
+                    )
+                )
             stored_name = f"{secrets.token_hex(16)}.{extension}"
             (folder() / stored_name).write_bytes(content)
             db.session.execute(sa.update(DocumentJob).where(DocumentJob.id == job_id).values(stored_name=stored_name))
@@ -135,10 +151,18 @@ def run(job_id: int) -> None:
                     mail.queue_later("certificate", person.email, batch, registration_id=person.id, job_id=job.id)
             if job.send_mail:
                 mail.send_batch_later(batch, job.event_id)
-            db.session.execute(sa.update(DocumentJob).where(DocumentJob.id == job_id).values(
-                status=WorkStatus.DONE, done=len(people), finished_at=utcnow(), last_error="",
-                download_name=file_name(_("Certificates of attendance"), job.event.slug, extension=extension)))
-    except Exception as error:  # noqa: BLE001 - whatever failed, the organiser sees that it did
+            db.session.execute(
+                sa.update(DocumentJob)
+                .where(DocumentJob.id == job_id)
+                .values(
+                    status=WorkStatus.DONE,
+                    done=len(people),
+                    finished_at=utcnow(),
+                    last_error="",
+                    download_name=file_name(_("Certificates of attendance"), job.event.slug, extension=extension),
+                )
+            )
+    except Exception as error:
         log.exception("document job %s failed", job_id)
         db.session.rollback()
         message = error.message if isinstance(error, Refusal) else f"{type(error).__name__}: {error}"
@@ -149,10 +173,15 @@ def _make(job: DocumentJob, people: list, issued: dict) -> tuple[bytes, str]:
     event, progress = job.event, (lambda done: _update(job.id, done=done))
     if job.kind == "certificates.pdf" and not job.send_mail:
         per_chunk = certificates.CERTIFICATES_PER_CHUNK
-        return render_chunks(certificates.chunks(event, people, issued), certificates.metadata(event, people),
-                             lambda chunks_done: progress(min(chunks_done * per_chunk, len(people)))), "pdf"
+        return render_chunks(
+            certificates.chunks(event, people, issued),
+            certificates.metadata(event, people),
+            lambda chunks_done: progress(min(chunks_done * per_chunk, len(people))),
+        ), "pdf"
     # One PDF per person, zipped or merged; kept for the mails too, which attach them as they are.
-    pdfs = zip(people, render_each((certificates.html(event, [person], issued) for person in people), progress))
+    pdfs = zip(
+        people, render_each((certificates.html(event, [person], issued) for person in people), progress), strict=True
+    )
     if job.send_mail:
         pdfs = _kept_for_mail(job.id, pdfs)
     if job.kind == "certificates.pdf":
@@ -189,8 +218,9 @@ def mark_downloaded(job: DocumentJob) -> None:
 def remove_old() -> None:
     """Delete results older than KEEP_FOR, and the PDFs kept for mails; the jobs' rows stay as a record."""
     cutoff = utcnow() - KEEP_FOR
-    old = db.session.scalars(sa.select(DocumentJob).where(
-        DocumentJob.finished_at < cutoff, DocumentJob.stored_name.is_not(None))).all()
+    old = db.session.scalars(
+        sa.select(DocumentJob).where(DocumentJob.finished_at < cutoff, DocumentJob.stored_name.is_not(None))
+    ).all()
     with write_transaction():
         for job in old:
             (folder() / job.stored_name).unlink(missing_ok=True)
@@ -202,5 +232,8 @@ def remove_old() -> None:
 
 
 def recent(event_id: int) -> list[DocumentJob]:
-    return list(db.session.scalars(
-        sa.select(DocumentJob).where(DocumentJob.event_id == event_id).order_by(DocumentJob.id.desc()).limit(5)))
+    return list(
+        db.session.scalars(
+            sa.select(DocumentJob).where(DocumentJob.event_id == event_id).order_by(DocumentJob.id.desc()).limit(5)
+        )
+    )

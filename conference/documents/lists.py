@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import render_template
-from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from conference.database import LabelledEnum
 from conference.documents.pdf import Metadata
@@ -50,9 +52,14 @@ class Page:
     rows: list[Row]
 
 
-def sign_in_people(event_id: int, variant: SheetVariant, sort: str = "name", forum_id: int | None = None) -> list[Registration]:
-    query = sa.select(Registration).where(Registration.event_id == event_id, Registration.anonymised_at.is_(None),
-                                          Registration.status == RegistrationStatus.CONFIRMED)
+def sign_in_people(
+    event_id: int, variant: SheetVariant, sort: str = "name", forum_id: int | None = None
+) -> list[Registration]:
+    query = sa.select(Registration).where(
+        Registration.event_id == event_id,
+        Registration.anonymised_at.is_(None),
+        Registration.status == RegistrationStatus.CONFIRMED,
+    )
     if variant == SheetVariant.CHECKED_IN:
         query = query.where(Registration.checked_in_at.is_not(None))
     if variant == SheetVariant.FORUM:
@@ -61,20 +68,38 @@ def sign_in_people(event_id: int, variant: SheetVariant, sort: str = "name", for
 
 
 def rows(people: list[Registration]) -> list[Row]:
-    return [Row(number, person.listed_name, person.organisation, person.function)
-            for number, person in enumerate(people, start=1)]
+    return [
+        Row(number, person.listed_name, person.organisation, person.function)
+        for number, person in enumerate(people, start=1)
+    ]
 
 
-def chunks(event: Event, table: list[Row], heading: str, subheading: str = "", signature: bool = True,
-           pages_per_chunk: int | None = None) -> list[str]:
+def chunks(
+    event: Event,
+    table: list[Row],
+    heading: str,
+    subheading: str = "",
+    signature: bool = True,
+    pages_per_chunk: int | None = None,
+) -> list[str]:
     """The list as complete HTML documents of up to ``pages_per_chunk`` (PAGES_PER_CHUNK) pages each."""
     pages_per_chunk = pages_per_chunk or PAGES_PER_CHUNK
     pages = [Page(number, rows) for number, rows in enumerate(_balanced(table, signature), start=1)]
     data = metadata(event, heading)
-    return [render_template("pdf/list.html", event=event, pages=pages[start:start + pages_per_chunk],
-                            page_count=len(pages), total=len(table), heading=heading, subheading=subheading,
-                            signature=signature, metadata=data)
-            for start in range(0, len(pages), pages_per_chunk)]
+    return [
+        render_template(
+            "pdf/list.html",
+            event=event,
+            pages=pages[start : start + pages_per_chunk],
+            page_count=len(pages),
+            total=len(table),
+            heading=heading,
+            subheading=subheading,
+            signature=signature,
+            metadata=data,
+        )
+        for start in range(0, len(pages), pages_per_chunk)
+    ]
 
 
 def _balanced(table: list[Row], signature: bool) -> list[list[Row]]:
@@ -86,13 +111,16 @@ def _balanced(table: list[Row], signature: bool) -> list[list[Row]]:
     before, rest = divmod(len(table) - last, count - 1) if count > 1 else (0, 0)
     sizes = [before + (index < rest) for index in range(count - 1)] + [last]
     starts = [sum(sizes[:index]) for index in range(count)]
-    return [table[start:start + size] for start, size in zip(starts, sizes)]
+    return [table[start : start + size] for start, size in zip(starts, sizes, strict=True)]
 
 
 def metadata(event: Event, heading: str) -> Metadata:
     author = ", ".join(p.organisation.name for p in event.partners if p.role == PartnerRole.ORGANISER)
-    return Metadata(title=f"{heading}: {event.title}", author=author or event.contact_name or event.title,
-                    language=get_locale().language)
+    return Metadata(
+        title=f"{heading}: {event.title}",
+        author=author or event.contact_name or event.title,
+        language=get_locale().language,
+    )
 
 
 def sign_in_heading(variant: SheetVariant, forum_title: str | None) -> tuple[str, str]:

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, flash, g, jsonify, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _, ngettext
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from conference.database import row_of_event_or_404, utcnow
@@ -53,8 +54,11 @@ def sign_in_sheet(event: Event) -> Document:
             abort(404)
     people = lists.sign_in_people(event.id, variant, request.args.get("sort", "name"), forum.id if forum else None)
     heading, subheading = lists.sign_in_heading(variant, forum.title if forum else None)
-    return Document(lists.chunks(event, lists.rows(people), heading, subheading), lists.metadata(event, heading),
-                    file_name(heading, event.slug))
+    return Document(
+        lists.chunks(event, lists.rows(people), heading, subheading),
+        lists.metadata(event, heading),
+        file_name(heading, event.slug),
+    )
 
 
 def document(event: Event, name: str) -> Document:
@@ -62,28 +66,47 @@ def document(event: Event, name: str) -> Document:
         return sign_in_sheet(event)
     if name == "participants":
         heading = _("List of participants")
-        return Document(lists.chunks(event, lists.rows(listed_participants(event.id)), heading, signature=False),
-                        lists.metadata(event, heading), file_name(heading, event.slug))
+        return Document(
+            lists.chunks(event, lists.rows(listed_participants(event.id)), heading, signature=False),
+            lists.metadata(event, heading),
+            file_name(heading, event.slug),
+        )
     if name == "badges":
         size = chosen(BadgeSize, "size", BadgeSize.SMALL)
         people = lists.sign_in_people(event.id, lists.SheetVariant.CONFIRMED)
-        return Document(badge_chunks(event, people, size), lists.metadata(event, _("Name badges")),
-                        file_name(_("Name badges"), event.slug))
+        return Document(
+            badge_chunks(event, people, size),
+            lists.metadata(event, _("Name badges")),
+            file_name(_("Name badges"), event.slug),
+        )
     if name == "programme":
-        return Document([programme_html(event)], lists.metadata(event, _("Programme")), file_name(_("Programme"), event.slug))
+        return Document(
+            [programme_html(event)], lists.metadata(event, _("Programme")), file_name(_("Programme"), event.slug)
+        )
     # The certificate's preview: a sample, so that looking issues no certificate to anybody.
     sample = Registration(first_name="Erika", last_name="Mustermann", locale=event.language)
     certificate = Certificate(number="XXXX-XXXX-XXXX", issued_at=utcnow())
-    return Document([certificates.html(event, [sample], {None: certificate})], certificates.metadata(event, [sample]), "")
+    return Document(
+        [certificates.html(event, [sample], {None: certificate})], certificates.metadata(event, [sample]), ""
+    )
 
 
 @blueprint.get("/")
 def index(event_id: int):
     event = g.event
-    return render_template("manage/documents.html", event=event, forums=forums(event), variants=list(lists.SheetVariant),
-                           sizes=list(BadgeSize), checked_in=attendance(event.id)["checked_in"],
-                           entitled=len(certificates.attendees(event.id)), ended=event.has_ended(utcnow()),
-                           not_yet=certificates.not_yet_message(event), jobs=jobs.recent(event.id), form=Form())
+    return render_template(
+        "manage/documents.html",
+        event=event,
+        forums=forums(event),
+        variants=list(lists.SheetVariant),
+        sizes=list(BadgeSize),
+        checked_in=attendance(event.id)["checked_in"],
+        entitled=len(certificates.attendees(event.id)),
+        ended=event.has_ended(utcnow()),
+        not_yet=certificates.not_yet_message(event),
+        jobs=jobs.recent(event.id),
+        form=Form(),
+    )
 
 
 @blueprint.get("/<any('sign-in-sheet', participants, badges, programme):name>.pdf")
@@ -102,8 +125,10 @@ def badge(event_id: int, registration_id: int):
     if registration.status != RegistrationStatus.CONFIRMED or registration.anonymised_at is not None:
         abort(404)
     [html] = badge_chunks(event, [registration], chosen(BadgeSize, "size", BadgeSize.SMALL))
-    return pdf_response(render_chunks([html], lists.metadata(event, _("Name badge"))),
-                        file_name(_("Name badge"), registration.last_name, registration.first_name))
+    return pdf_response(
+        render_chunks([html], lists.metadata(event, _("Name badge"))),
+        file_name(_("Name badge"), registration.last_name, registration.first_name),
+    )
 
 
 @blueprint.get("/preview/<any('sign-in-sheet', participants, badges, programme, certificate):name>.png")
@@ -115,8 +140,24 @@ def preview(event_id: int, name: str):
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "document.pdf"
         source.write_bytes(pdf)
-        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(source),
-                        str(Path(folder) / "page")], check=True, timeout=30, capture_output=True)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "60",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                str(source),
+                str(Path(folder) / "page"),
+            ],
+            check=True,
+            timeout=30,
+            capture_output=True,
+        )
         image = (Path(folder) / "page.png").read_bytes()
     return Response(image, mimetype="image/png", headers={"Cache-Control": "private, no-store"})
 
@@ -151,12 +192,18 @@ def all_certificates(event_id: int):
     event = g.event
     kind = "certificates.zip" if request.form.get("format") == "zip" else "certificates.pdf"
     if request.form.get("send_mail") == "1" and not confirmed():
-        return ask_first(_("Send every attendee their certificate by e-mail?"),
-                         ngettext("%(num)s person gets a mail with their certificate attached. A mail that has gone "
-                                  "out cannot be taken back.", "%(num)s people each get a mail with their certificate "
-                                  "attached. A mail that has gone out cannot be taken back.",
-                                  len(certificates.attendees(event.id))),
-                         _("Yes, make and send them"), url_for(".index", event_id=event.id))
+        return ask_first(
+            _("Send every attendee their certificate by e-mail?"),
+            ngettext(
+                "%(num)s person gets a mail with their certificate attached. A mail that has gone "
+                "out cannot be taken back.",
+                "%(num)s people each get a mail with their certificate "
+                "attached. A mail that has gone out cannot be taken back.",
+                len(certificates.attendees(event.id)),
+            ),
+            _("Yes, make and send them"),
+            url_for(".index", event_id=event.id),
+        )
     try:
         job = jobs.start(event, current_user.id, kind, request.form.get("send_mail") == "1", request.url_root)
     except jobs.JobRefused as refused:
@@ -186,7 +233,11 @@ def job_download(event_id: int, job_id: int):
     if path is None:
         abort(404)
     jobs.mark_downloaded(found)
-    response = send_file(path, as_attachment=True, download_name=found.download_name,
-                         mimetype="application/zip" if found.kind.endswith(".zip") else "application/pdf")
+    response = send_file(
+        path,
+        as_attachment=True,
+        download_name=found.download_name,
+        mimetype="application/zip" if found.kind.endswith(".zip") else "application/pdf",
+    )
     response.headers["Cache-Control"] = "private, no-store"
     return response

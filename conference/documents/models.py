@@ -19,7 +19,8 @@ class Certificate(db.Model):
     number: Mapped[str] = mapped_column(sa.String(20), unique=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
     registration_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("registration.id", ondelete="SET NULL"), unique=True)
+        sa.ForeignKey("registration.id", ondelete="SET NULL"), unique=True
+    )
     holder_name: Mapped[str] = mapped_column(sa.String(201))
     event_title: Mapped[str] = mapped_column(sa.String(250))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -14,8 +14,10 @@ from conference.site.i18n import speaking
 from conference.site.urls import absolute_url
 
 
-@mail.builder("certificate", after_sent=lambda context: jobs.forget_mailed_certificates([context["registration_id"]],
-                                                                                  context["job_id"]))
+@mail.builder(
+    "certificate",
+    after_sent=lambda context: jobs.forget_mailed_certificates([context["registration_id"]], context["job_id"]),
+)
 def build(context: dict):
     registration = db.session.get(Registration, context["registration_id"])
     event = registration.event
@@ -24,6 +26,10 @@ def build(context: dict):
         subject, text = mail_texts.compose(registration, "certificate", link)
         message = mail_texts.new_message(event, registration.email, subject)
         message.set_content(render_template("documents/certificate_mail.txt", event=event, text=text, link=link))
-        message.add_attachment(jobs.mailed_certificate(context["job_id"], registration.id), maintype="application", subtype="pdf",
-                               filename=file_name(_("Certificate of attendance"), event.slug))
+        message.add_attachment(
+            jobs.mailed_certificate(context["job_id"], registration.id),
+            maintype="application",
+            subtype="pdf",
+            filename=file_name(_("Certificate of attendance"), event.slug),
+        )
     return message

@@ -36,8 +36,13 @@ def _pool() -> ProcessPool:
         if _pool_of_process is None or not _pool_of_process.active:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["conference.documents.engine"])
-            _pool_of_process = ProcessPool(max_workers=os.cpu_count() or 1, max_tasks=CHUNKS_PER_WORKER,
-                                           initializer=_start_worker, initargs=(os.getpid(),), context=context)
+            _pool_of_process = ProcessPool(
+                max_workers=os.cpu_count() or 1,
+                max_tasks=CHUNKS_PER_WORKER,
+                initializer=_start_worker,
+                initargs=(os.getpid(),),
+                context=context,
+            )
         return _pool_of_process
 
 
@@ -60,12 +65,14 @@ def _exit_with(app_pid: int) -> None:
     os._exit(0)
 
 
-def render_in_parallel(html_chunks: Iterable[str], folders: dict[str, str], tagged: bool = True,
-                       seconds: float = 60) -> Iterator[bytes]:
+def render_in_parallel(
+    html_chunks: Iterable[str], folders: dict[str, str], tagged: bool = True, seconds: float = 60
+) -> Iterator[bytes]:
     """The PDF of each chunk, in the order given, rendered by the pool; TooSlow as soon as one chunk takes
     longer than ``seconds`` once a worker has started it (the chunks not yet rendered are dropped)."""
-    futures = [_pool().schedule(engine.html_to_pdf, args=(html, folders, tagged), timeout=seconds)
-               for html in html_chunks]
+    futures = [
+        _pool().schedule(engine.html_to_pdf, args=(html, folders, tagged), timeout=seconds) for html in html_chunks
+    ]
     try:
         for future in futures:
             try:

@@ -1,7 +1,8 @@
 """Printouts for the day: name badges on A4 sheets for the usual badge holder inserts, the programme, tickets."""
 
 from flask import render_template
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from conference.agenda.services import time_slots
 from conference.database import LabelledEnum
@@ -25,19 +26,32 @@ class BadgeSize(LabelledEnum):
 
 def badge_chunks(event: Event, people: list[Registration], size: BadgeSize) -> list[str]:
     """Badges for ``people`` as HTML documents of up to PAGES_PER_CHUNK sheets each."""
-    sheets = [people[start:start + size.per_sheet] for start in range(0, max(len(people), 1), size.per_sheet)]
+    sheets = [people[start : start + size.per_sheet] for start in range(0, max(len(people), 1), size.per_sheet)]
     data = metadata(event, _("Name badges"))
-    return [render_template("pdf/badges.html", event=event, sheets=sheets[start:start + PAGES_PER_CHUNK],
-                            size=size.value, qr_code=check_in_qr_code, metadata=data)
-            for start in range(0, len(sheets), PAGES_PER_CHUNK)]
+    return [
+        render_template(
+            "pdf/badges.html",
+            event=event,
+            sheets=sheets[start : start + PAGES_PER_CHUNK],
+            size=size.value,
+            qr_code=check_in_qr_code,
+            metadata=data,
+        )
+        for start in range(0, len(sheets), PAGES_PER_CHUNK)
+    ]
 
 
 def programme_html(event: Event) -> str:
-    return render_template("pdf/programme.html", event=event, slots=time_slots(event.agenda_items),
-                           metadata=metadata(event, _("Programme")))
+    return render_template(
+        "pdf/programme.html",
+        event=event,
+        slots=time_slots(event.agenda_items),
+        metadata=metadata(event, _("Programme")),
+    )
 
 
 def ticket_pdf(registration: Registration) -> bytes:
     """A confirmed registrant's ticket: the event, their name and forums, and the check-in code the door scans."""
-    return render_pdf("pdf/ticket.html", registration=registration, event=registration.event,
-                      qr_code=check_in_qr_code(registration))
+    return render_pdf(
+        "pdf/ticket.html", registration=registration, event=registration.event, qr_code=check_in_qr_code(registration)
+    )

@@ -27,9 +27,13 @@ from conference.site.urls import GERMAN_LETTERS
 
 class TooSlowToRender(Refusal):
     def __init__(self):
-        super().__init__(_("This document could not be made in time, so making it was stopped. Most often an image "
-                           "is to blame, such as a logo drawn with a great many shapes: please replace it with a PNG "
-                           "file, or tell the administrators."))
+        super().__init__(
+            _(
+                "This document could not be made in time, so making it was stopped. Most often an image "
+                "is to blame, such as a logo drawn with a great many shapes: please replace it with a PNG "
+                "file, or tell the administrators."
+            )
+        )
 
 
 def folders() -> dict[str, str]:
@@ -52,8 +56,9 @@ def render_pdf(template: str, **context) -> bytes:
     return pdf
 
 
-def render_chunks(html_chunks: list[str], metadata: Metadata,
-                  progress: Callable[[int], None] = lambda done: None) -> bytes:
+def render_chunks(
+    html_chunks: list[str], metadata: Metadata, progress: Callable[[int], None] = lambda done: None
+) -> bytes:
     """One PDF from complete HTML documents rendered one by one (``progress`` hears each)."""
     if len(html_chunks) == 1:
         [pdf] = _rendered(html_chunks)

@@ -44,8 +44,10 @@ def verify(number: str | None):
         return redirect(url_for(".verify", number=certificates.normalise_number(typed) or "-"), code=303)
     certificate = certificates.find(typed) if typed else None
     genuine = certificate is not None and certificates.is_true(certificate)
-    return (render_template("documents/verify.html", number=typed, certificate=certificate, genuine=genuine),
-            404 if typed and not genuine else 200)
+    return (
+        render_template("documents/verify.html", number=typed, certificate=certificate, genuine=genuine),
+        404 if typed and not genuine else 200,
+    )
 
 
 @blueprint.get("/events/<slug>/programme.pdf")
@@ -63,8 +65,10 @@ def participant_list_pdf(event: Event):
     limits.enforce("participant-list-pdf")  # rendered anew each time: it names people
     people = registration_services.listed_participants(event.id)
     chunks = lists.chunks(event, lists.rows(people), _("List of participants"), signature=False)
-    return pdf_response(render_chunks(chunks, lists.metadata(event, _("List of participants"))),
-                        file_name(_("List of participants"), event.slug))
+    return pdf_response(
+        render_chunks(chunks, lists.metadata(event, _("List of participants"))),
+        file_name(_("List of participants"), event.slug),
+    )
 
 
 @blueprint.get("/events/<slug>/participants.pdf")
@@ -91,5 +95,6 @@ def certificate(token: str):
     registration = registration_or_404(token)
     if not certificates.available_to_attendee(registration, utcnow()):
         abort(404)
-    return pdf_response(certificates.pdf_of(registration, utcnow()),
-                        file_name(_("Certificate of attendance"), registration.event.slug))
+    return pdf_response(
+        certificates.pdf_of(registration, utcnow()), file_name(_("Certificate of attendance"), registration.event.slug)
+    )

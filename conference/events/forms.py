@@ -4,20 +4,45 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    BooleanField, DateField, DateTimeLocalField, DecimalField, EmailField, HiddenField, IntegerField, SelectChoice, SelectField,
-    StringField, TextAreaField, TimeField,
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    DecimalField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from conference.events.services import EventDetails, version
-from conference.site.urls import slugify
 from conference.events.models import DEFAULT_RETENTION_DAYS, Event, EventKind, ExtentUnit, ParticipantListMode
+from conference.events.services import EventDetails, version
 from conference.organisations import services as organisation_services
 from conference.site.forms import Form, MailAddress, PlausibleDate
+from conference.site.urls import slugify
 
-TEXT_FIELDS = ("title", "subtitle", "venue", "street", "postcode", "city", "description", "programme_name",
-               "funding_notice", "privacy_text", "contact_name", "contact_email", "contact_phone",
-               "certificate_signer_name", "certificate_signer_function", "grant_number")
+TEXT_FIELDS = (
+    "title",
+    "subtitle",
+    "venue",
+    "street",
+    "postcode",
+    "city",
+    "description",
+    "programme_name",
+    "funding_notice",
+    "privacy_text",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "certificate_signer_name",
+    "certificate_signer_function",
+    "grant_number",
+)
 # Funders may ask for proof of participation for years after their programme ends.
 MAX_RETENTION_DAYS = 20 * 365
 
@@ -41,62 +66,103 @@ def berlin() -> ZoneInfo:
 
 class EventForm(Form):
     title = StringField(_l("Title"), [InputRequired(_l("Please enter a title.")), Length(max=250)])
-    slug = StringField(_l("Web address"), [Optional(), Length(max=100)],
-                       description=_l("Part of the address: /events/… Left empty, it is made from the title."))
+    slug = StringField(
+        _l("Web address"),
+        [Optional(), Length(max=100)],
+        description=_l("Part of the address: /events/… Left empty, it is made from the title."),
+    )
     subtitle = StringField(_l("Subtitle"), [Optional(), Length(max=250)])
     kind = SelectField(_l("Format"), choices=[SelectChoice(kind.value, kind.label) for kind in EventKind])
-    language = SelectField(_l("Language of the event"), choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")])
+    language = SelectField(
+        _l("Language of the event"), choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")]
+    )
     start_day = DateField(_l("First day"), [InputRequired(_l("Please enter the day.")), PlausibleDate()])
     start = TimeField(_l("Start"), [InputRequired(_l("Please enter the start time."))])
-    end_day = DateField(_l("Last day"), [Optional(), PlausibleDate()], description=_l("Only for events over several days."))
+    end_day = DateField(
+        _l("Last day"), [Optional(), PlausibleDate()], description=_l("Only for events over several days.")
+    )
     end = TimeField(_l("End"), [InputRequired(_l("Please enter the end time."))])
     venue = StringField(_l("Venue"), [Optional(), Length(max=200)])
     street = StringField(_l("Street"), [Optional(), Length(max=200)])
     postcode = StringField(_l("Postcode"), [Optional(), Length(max=12)])
     city = StringField(_l("City"), [Optional(), Length(max=100)])
-    description = TextAreaField(_l("Description"), [Optional(), Length(max=20000)],
-                                description=_l("Plain text; a blank line starts a new paragraph."))
+    description = TextAreaField(
+        _l("Description"),
+        [Optional(), Length(max=20000)],
+        description=_l("Plain text; a blank line starts a new paragraph."),
+    )
     programme_name = StringField(_l("Funding programme"), [Optional(), Length(max=200)])
     funding_notice = TextAreaField(_l("Funding notice"), [Optional(), Length(max=2000)])
-    grant_number = StringField(_l("Grant number"), [Optional(), Length(max=100)],
-                               description=_l("The funder's reference (Förderkennzeichen), printed on the attendee lists."))
+    grant_number = StringField(
+        _l("Grant number"),
+        [Optional(), Length(max=100)],
+        description=_l("The funder's reference (Förderkennzeichen), printed on the attendee lists."),
+    )
     network_id = SelectField(_l("Network"), coerce=int)
-    capacity = IntegerField(_l("Seats"), [Optional(), NumberRange(min=0, max=100000)],
-                            description=_l("Empty: no limit. Raising it moves people up from the waiting list."))
-    registration_opens_at = DateTimeLocalField(_l("Registration opens"), [Optional(), PlausibleDate()],
-                                               description=_l("Empty: when the event is published."))
-    registration_closes_at = DateTimeLocalField(_l("Registration closes"), [Optional(), PlausibleDate()],
-                                                description=_l("Empty: when the event starts."))
+    capacity = IntegerField(
+        _l("Seats"),
+        [Optional(), NumberRange(min=0, max=100000)],
+        description=_l("Empty: no limit. Raising it moves people up from the waiting list."),
+    )
+    registration_opens_at = DateTimeLocalField(
+        _l("Registration opens"), [Optional(), PlausibleDate()], description=_l("Empty: when the event is published.")
+    )
+    registration_closes_at = DateTimeLocalField(
+        _l("Registration closes"), [Optional(), PlausibleDate()], description=_l("Empty: when the event starts.")
+    )
     requires_approval = BooleanField(_l("Organisers confirm each registration"))
-    asks_salutation = BooleanField(_l("Ask for the form of address (Frau, Herr)"),
-                                   description=_l("Mails then greet formally: “Sehr geehrte Frau Nowak”."))
-    asks_academic_title = BooleanField(_l("Ask for an academic title (Dr., Prof.)"),
-                                       description=_l("Shown in mails, on badges, certificates and lists."))
+    asks_salutation = BooleanField(
+        _l("Ask for the form of address (Frau, Herr)"),
+        description=_l("Mails then greet formally: “Sehr geehrte Frau Nowak”."),
+    )
+    asks_academic_title = BooleanField(
+        _l("Ask for an academic title (Dr., Prof.)"),
+        description=_l("Shown in mails, on badges, certificates and lists."),
+    )
     helpers_may_admit = BooleanField(
         _l("Check-in helpers may admit people from the waiting list and walk-ins"),
-        description=_l("The event's organisers always may. Who is admitted this way has a place, also beyond the "
-                       "capacity."))
-    participant_list_mode = SelectField(_l("Participant list"),
-                                        choices=[SelectChoice(mode.value, mode.label) for mode in ParticipantListMode])
-    privacy_text = TextAreaField(_l("Privacy notice"), [Optional(), Length(max=20000)],
-                                 description=_l("Empty: a standard notice naming the contact below."))
+        description=_l(
+            "The event's organisers always may. Who is admitted this way has a place, also beyond the capacity."
+        ),
+    )
+    participant_list_mode = SelectField(
+        _l("Participant list"), choices=[SelectChoice(mode.value, mode.label) for mode in ParticipantListMode]
+    )
+    privacy_text = TextAreaField(
+        _l("Privacy notice"),
+        [Optional(), Length(max=20000)],
+        description=_l("Empty: a standard notice naming the contact below."),
+    )
     retention_days = IntegerField(
-        _l("Delete personal data after (days)"), [Optional(), NumberRange(min=30, max=MAX_RETENTION_DAYS)],
-        description=_l("Counted from the end of the event (empty: 365); names, addresses and answers are then deleted, the "
-                       "figures stay. Keep them as long as your funder requires proof of participation."))
+        _l("Delete personal data after (days)"),
+        [Optional(), NumberRange(min=30, max=MAX_RETENTION_DAYS)],
+        description=_l(
+            "Counted from the end of the event (empty: 365); names, addresses and answers are then deleted, the "
+            "figures stay. Keep them as long as your funder requires proof of participation."
+        ),
+    )
     contact_name = StringField(_l("Contact person"), [Optional(), Length(max=200)])
-    contact_email = EmailField(_l("Contact e-mail"), [Optional(), Length(max=254),
-                               MailAddress()])
+    contact_email = EmailField(_l("Contact e-mail"), [Optional(), Length(max=254), MailAddress()])
     contact_phone = StringField(_l("Contact phone"), [Optional(), Length(max=50)])
-    certificate_signer_name = StringField(_l("Signed by"), [Optional(), Length(max=200)],
-                                          description=_l("The name under the signature line of the certificates of attendance."))
-    certificate_signer_function = StringField(_l("Function of the signer"), [Optional(), Length(max=200)],
-                                              description=_l("For example: Project management"))
+    certificate_signer_name = StringField(
+        _l("Signed by"),
+        [Optional(), Length(max=200)],
+        description=_l("The name under the signature line of the certificates of attendance."),
+    )
+    certificate_signer_function = StringField(
+        _l("Function of the signer"), [Optional(), Length(max=200)], description=_l("For example: Project management")
+    )
     certificate_extent = CommaDecimalField(
-        _l("Extent"), [Optional(), NumberRange(min=0.5, max=999, message=_l("Please enter a number between 0.5 and 999."))],
-        places=1, description=_l("Printed on the certificates, e.g. 6 hours or 8 teaching units. Empty: not printed."))
-    certificate_extent_unit = SelectField(_l("Counted in"), choices=[SelectChoice(unit.value, unit.label) for unit in ExtentUnit],
-                                          default=ExtentUnit.HOURS.value)
+        _l("Extent"),
+        [Optional(), NumberRange(min=0.5, max=999, message=_l("Please enter a number between 0.5 and 999."))],
+        places=1,
+        description=_l("Printed on the certificates, e.g. 6 hours or 8 teaching units. Empty: not printed."),
+    )
+    certificate_extent_unit = SelectField(
+        _l("Counted in"),
+        choices=[SelectChoice(unit.value, unit.label) for unit in ExtentUnit],
+        default=ExtentUnit.HOURS.value,
+    )
     version = HiddenField()
 
     def fill_choices(self) -> None:
@@ -105,20 +171,24 @@ class EventForm(Form):
 
     def details(self) -> EventDetails:
         zone = berlin()
-        local = lambda value: value.replace(tzinfo=zone) if value else None  # noqa: E731 - organisers type Berlin time
+        local = lambda value: value.replace(tzinfo=zone) if value else None  # organisers type Berlin time
         return EventDetails(
             **{name: (self[name].data or "").strip() for name in TEXT_FIELDS},
             slug=(self.slug.data or "").strip() or slugify(self.title.data),
-            kind=EventKind(self.kind.data), language=self.language.data,
+            kind=EventKind(self.kind.data),
+            language=self.language.data,
             starts_at=datetime.combine(self.start_day.data, self.start.data, tzinfo=zone),
             ends_at=datetime.combine(self.end_day.data or self.start_day.data, self.end.data, tzinfo=zone),
             network_id=self.network_id.data or None,
             registration_opens_at=local(self.registration_opens_at.data),
             registration_closes_at=local(self.registration_closes_at.data),
-            requires_approval=self.requires_approval.data, helpers_may_admit=self.helpers_may_admit.data,
-            asks_salutation=self.asks_salutation.data, asks_academic_title=self.asks_academic_title.data,
+            requires_approval=self.requires_approval.data,
+            helpers_may_admit=self.helpers_may_admit.data,
+            asks_salutation=self.asks_salutation.data,
+            asks_academic_title=self.asks_academic_title.data,
             participant_list_mode=ParticipantListMode(self.participant_list_mode.data),
-            retention_days=self.retention_days.data or DEFAULT_RETENTION_DAYS, capacity=self.capacity.data,
+            retention_days=self.retention_days.data or DEFAULT_RETENTION_DAYS,
+            capacity=self.capacity.data,
             certificate_extent=self.certificate_extent.data,
             certificate_extent_unit=ExtentUnit(self.certificate_extent_unit.data),
         )
@@ -126,25 +196,38 @@ class EventForm(Form):
 
 def event_form(event: Event | None) -> EventForm:
     if event is None:
-        form = EventForm(data={"retention_days": DEFAULT_RETENTION_DAYS, "asks_salutation": True,
-                               "asks_academic_title": True})
+        form = EventForm(
+            data={"retention_days": DEFAULT_RETENTION_DAYS, "asks_salutation": True, "asks_academic_title": True}
+        )
     else:
         zone = berlin()
         starts, ends = event.starts_at.astimezone(zone), event.ends_at.astimezone(zone)
-        naive = lambda value: value.astimezone(zone).replace(tzinfo=None) if value else None  # noqa: E731
-        form = EventForm(data={
-            **{name: getattr(event, name) for name in TEXT_FIELDS}, "slug": event.slug, "kind": event.kind.value,
-            "language": event.language, "start_day": starts.date(), "start": starts.time(),
-            "end_day": ends.date() if ends.date() != starts.date() else None, "end": ends.time(),
-            "network_id": event.network_id or 0, "capacity": event.capacity,
-            "registration_opens_at": naive(event.registration_opens_at),
-            "registration_closes_at": naive(event.registration_closes_at),
-            "requires_approval": event.requires_approval, "helpers_may_admit": event.helpers_may_admit,
-            "participant_list_mode": event.participant_list_mode.value,
-            "asks_salutation": event.asks_salutation, "asks_academic_title": event.asks_academic_title,
-            "retention_days": event.retention_days, "version": version(event),
-            "certificate_extent": event.certificate_extent, "certificate_extent_unit": event.certificate_extent_unit.value,
-        })
+        naive = lambda value: value.astimezone(zone).replace(tzinfo=None) if value else None
+        form = EventForm(
+            data={
+                **{name: getattr(event, name) for name in TEXT_FIELDS},
+                "slug": event.slug,
+                "kind": event.kind.value,
+                "language": event.language,
+                "start_day": starts.date(),
+                "start": starts.time(),
+                "end_day": ends.date() if ends.date() != starts.date() else None,
+                "end": ends.time(),
+                "network_id": event.network_id or 0,
+                "capacity": event.capacity,
+                "registration_opens_at": naive(event.registration_opens_at),
+                "registration_closes_at": naive(event.registration_closes_at),
+                "requires_approval": event.requires_approval,
+                "helpers_may_admit": event.helpers_may_admit,
+                "participant_list_mode": event.participant_list_mode.value,
+                "asks_salutation": event.asks_salutation,
+                "asks_academic_title": event.asks_academic_title,
+                "retention_days": event.retention_days,
+                "version": version(event),
+                "certificate_extent": event.certificate_extent,
+                "certificate_extent_unit": event.certificate_extent_unit.value,
+            }
+        )
     form.fill_choices()
     return form
 
@@ -157,4 +240,5 @@ def field_labels() -> dict[str, str]:
     """The words the event form uses for each attribute, which the log names changes by."""
     form = event_form(None)
     return {field.name: field.label.text for field in form} | {
-        attribute: form[field].label.text for attribute, field in FORM_FIELDS.items()}
+        attribute: form[field].label.text for attribute, field in FORM_FIELDS.items()
+    }

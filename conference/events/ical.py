@@ -50,7 +50,9 @@ def event_component(event: Event, stamp: datetime, entry: str = "", status: str 
     component.add("url", page)
     component.add("status", status or ("CANCELLED" if event.is_cancelled else "CONFIRMED"))
     if event.contact_email:
-        component.add("organizer", f"mailto:{event.contact_email}", parameters={"CN": event.contact_name or event.title})
+        component.add(
+            "organizer", f"mailto:{event.contact_email}", parameters={"CN": event.contact_name or event.title}
+        )
     return component
 
 
@@ -58,8 +60,9 @@ def calendar(events: Iterable[Event], stamp: datetime, name: str) -> bytes:
     return _calendar([event_component(event, stamp) for event in events], name)
 
 
-def invitation(event: Event, stamp: datetime, entry: str, sequence: int, method: str, status: str,
-               attendee: tuple[str, str]) -> bytes:
+def invitation(
+    event: Event, stamp: datetime, entry: str, sequence: int, method: str, status: str, attendee: tuple[str, str]
+) -> bytes:
     """One person's own entry of ``event``, named ``entry``: METHOD:REQUEST adds it to their calendar or updates it,
     METHOD:CANCEL takes it out; calendar programs apply the message with the highest ``sequence``. ``attendee``:
     their address and name (they are not asked to answer: they registered)."""
@@ -70,8 +73,9 @@ def invitation(event: Event, stamp: datetime, entry: str, sequence: int, method:
         component.add("organizer", f"mailto:{sender}", parameters={"CN": event.title})
     address, name = attendee
     answer = {"CONFIRMED": {"PARTSTAT": "ACCEPTED"}, "TENTATIVE": {"PARTSTAT": "TENTATIVE"}}.get(status, {})
-    component.add("attendee", f"mailto:{address}",
-                  parameters={"CN": name, "ROLE": "REQ-PARTICIPANT", "RSVP": "FALSE", **answer})
+    component.add(
+        "attendee", f"mailto:{address}", parameters={"CN": name, "ROLE": "REQ-PARTICIPANT", "RSVP": "FALSE", **answer}
+    )
     return _calendar([component], event.title, method)
 
 

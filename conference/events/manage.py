@@ -3,7 +3,8 @@
 from datetime import datetime
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length
@@ -15,13 +16,11 @@ from conference.events.models import EventStatus, PartnerRole
 from conference.extensions import db
 from conference.organisations import services as organisation_services
 from conference.organisations.models import Organisation
-from conference.site.forms import Form, PlausibleDate, status_of
 from conference.site.confirmation import ask_first, confirmed
+from conference.site.forms import Form, PlausibleDate, status_of
 from conference.site.urls import dated_slug
 
 blueprint = Blueprint("events_manage", __name__, url_prefix="/manage")
-
-
 
 
 @blueprint.route("/events/new", methods=["GET", "POST"], defaults={"event_id": None}, endpoint="new")
@@ -31,10 +30,15 @@ def edit(event_id: int | None):
     form = event_form(event)
     if form.validate_on_submit():
         if event is not None and not confirmed() and services.would_tell_registrants(event, form.details(), utcnow()):
-            return ask_first(_("Save the new time or place and tell everyone?"),
-                             _("Everyone registered or waiting gets a mail with the new time and place, and their "
-                               "calendar entry is updated. A mail that has gone out cannot be taken back."),
-                             _("Yes, save and tell them"), url_for(".edit", event_id=event.id))
+            return ask_first(
+                _("Save the new time or place and tell everyone?"),
+                _(
+                    "Everyone registered or waiting gets a mail with the new time and place, and their "
+                    "calendar entry is updated. A mail that has gone out cannot be taken back."
+                ),
+                _("Yes, save and tell them"),
+                url_for(".edit", event_id=event.id),
+            )
         changed = []
         try:
             if event is None:
@@ -46,8 +50,13 @@ def edit(event_id: int | None):
         else:
             flash(_("Saved: %(title)s", title=event.title), "success")
             if services.tells_registrants(event, changed, utcnow()):
-                flash(_("Everyone registered or waiting is sent the new time and place, with their calendar entry "
-                        "updated."), "success")
+                flash(
+                    _(
+                        "Everyone registered or waiting is sent the new time and place, with their calendar entry "
+                        "updated."
+                    ),
+                    "success",
+                )
             return redirect(url_for("registration_manage.dashboard", event_id=event.id), code=303)  # its overview
     return render_template("manage/event.html", event=event, form=form, now=utcnow()), status_of(form)
 
@@ -90,8 +99,13 @@ def duplicate(event_id: int):
         local_start = event.starts_at.astimezone(berlin())
         starts_at = datetime.combine(form.day.data, local_start.time(), tzinfo=berlin())
         try:
-            copy = services.duplicate(event.id, form.title.data.strip(), dated_slug(form.title.data, form.day.data), starts_at,
-                                     by=current_user._get_current_object())
+            copy = services.duplicate(
+                event.id,
+                form.title.data.strip(),
+                dated_slug(form.title.data, form.day.data),
+                starts_at,
+                by=current_user._get_current_object(),
+            )
         except services.EventError as refused:
             form.add_error(refused.message)
         else:
@@ -119,8 +133,14 @@ def partners(event_id: int):
         except services.EventError as refused:
             form.add_error(refused.message, refused.field)
         else:
-            flash(_("Added: %(name)s, %(role)s", name=db.session.get(Organisation, form.organisation_id.data).name,
-                    role=PartnerRole(form.role.data).label), "success")
+            flash(
+                _(
+                    "Added: %(name)s, %(role)s",
+                    name=db.session.get(Organisation, form.organisation_id.data).name,
+                    role=PartnerRole(form.role.data).label,
+                ),
+                "success",
+            )
             return redirect(url_for(".partners", event_id=event.id), code=303)
     return render_template("manage/partners.html", event=event, form=form, remove_form=Form()), status_of(form)
 

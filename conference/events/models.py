@@ -107,11 +107,14 @@ class Event(db.Model):
     # The extent printed on certificates ("Umfang: 6 Zeitstunden"); not printed when empty.
     certificate_extent: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 1))
     certificate_extent_unit: Mapped[ExtentUnit] = mapped_column(
-        str_enum(ExtentUnit), default=ExtentUnit.HOURS, server_default=ExtentUnit.HOURS.value)
+        str_enum(ExtentUnit), default=ExtentUnit.HOURS, server_default=ExtentUnit.HOURS.value
+    )
     # The funder's reference of the grant (Förderkennzeichen), printed on the sign-in sheets funders ask for.
     grant_number: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
     # Personal data of the registrations is deleted this many days after the event (conference.privacy).
-    retention_days: Mapped[int] = mapped_column(default=DEFAULT_RETENTION_DAYS, server_default=str(DEFAULT_RETENTION_DAYS))
+    retention_days: Mapped[int] = mapped_column(
+        default=DEFAULT_RETENTION_DAYS, server_default=str(DEFAULT_RETENTION_DAYS)
+    )
     # When the reminder mail went to everyone confirmed (a periodic task sends it two days before).
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,4 +1,5 @@
-"""The rules of events – creating, changing, publishing, cancelling, duplicating – and the queries behind the public pages."""
+"""The rules of events – creating, changing, publishing, cancelling, duplicating – and the queries behind the public
+pages."""
 
 import re
 from dataclasses import dataclass, fields
@@ -14,11 +15,19 @@ from conference.audit.models import AuditAction
 from conference.audit.services import record
 from conference.database import row_locked, utcnow, write_transaction
 from conference.events import signals
-from conference.events.models import (DEFAULT_RETENTION_DAYS, Event, EventKind, EventPartner, EventStatus, ExtentUnit,
-                                       ParticipantListMode, PartnerRole)
+from conference.events.models import (
+    DEFAULT_RETENTION_DAYS,
+    Event,
+    EventKind,
+    EventPartner,
+    EventStatus,
+    ExtentUnit,
+    ParticipantListMode,
+    PartnerRole,
+)
 from conference.extensions import db
-from conference.organisations import signals as organisation_signals
 from conference.organisations import services as organisation_services
+from conference.organisations import signals as organisation_signals
 from conference.organisations.models import Organisation, OrganisationKind
 from conference.rules import Refusal
 
@@ -64,12 +73,14 @@ class EventDetails:
     capacity: int | None = None
 
 
-
-
 def _check(details: EventDetails, event_id: int | None) -> None:
     if details.ends_at <= details.starts_at:
         raise EventError(_("The end must be after the start."), field="end")
-    if details.registration_opens_at and details.registration_closes_at and details.registration_closes_at <= details.registration_opens_at:
+    if (
+        details.registration_opens_at
+        and details.registration_closes_at
+        and details.registration_closes_at <= details.registration_opens_at
+    ):
         raise EventError(_("Registration must close after it opens."), field="registration_closes_at")
     if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", details.slug):
         raise EventError(_("Use only lower-case letters, digits and hyphens."), field="slug")
@@ -86,7 +97,9 @@ def create_event(details: EventDetails, by=None) -> Event:
     """A new draft event (``by``: the user who makes it, who will organise it)."""
     _check(details, None)
     with write_transaction():
-        event = Event(status=EventStatus.DRAFT, **{field.name: getattr(details, field.name) for field in fields(details)})
+        event = Event(
+            status=EventStatus.DRAFT, **{field.name: getattr(details, field.name) for field in fields(details)}
+        )
         db.session.add(event)
         db.session.flush()
         signals.created.send(event, by=by)
@@ -102,15 +115,28 @@ def update_event(event_id: int, details: EventDetails, read_version: str, now: d
     now = now or utcnow()
     with row_locked(Event, event_id) as event:
         if version(event) != read_version:
-            raise EventError(_("Someone else saved a change in the meantime, so yours was not saved. Your entries are "
-                          "kept below: reload the page to see the other version, then make your changes again."))
-        if event.status == EventStatus.PUBLISHED and details.registration_opens_at is None \
-                and event.registration_opens_at is not None:  # (an event that never had one needs no registration)
+            raise EventError(
+                _(
+                    "Someone else saved a change in the meantime, so yours was not saved. Your entries are "
+                    "kept below: reload the page to see the other version, then make your changes again."
+                )
+            )
+        if (
+            event.status == EventStatus.PUBLISHED
+            and details.registration_opens_at is None
+            and event.registration_opens_at is not None
+        ):  # (an event that never had one needs no registration)
             details.registration_opens_at = min(event.registration_opens_at, _to_the_minute(now))
-        changed = [field.name for field in fields(details) if not _same(getattr(event, field.name), getattr(details, field.name))]
+        changed = [
+            field.name
+            for field in fields(details)
+            if not _same(getattr(event, field.name), getattr(details, field.name))
+        ]
         values = {name: (getattr(event, name), getattr(details, name)) for name in changed}
         if "network_id" in values:  # the log names the organisation, not its number
-            values["network_id"] = tuple(db.session.get(Organisation, v).name if v else None for v in values["network_id"])
+            values["network_id"] = tuple(
+                db.session.get(Organisation, v).name if v else None for v in values["network_id"]
+            )
         for name in changed:
             setattr(event, name, getattr(details, name))
         if "capacity" in changed:
@@ -135,8 +161,11 @@ def would_tell_registrants(event: Event, details: EventDetails, now: datetime) -
 def tells_registrants(event: Event, changed: list[str], now: datetime) -> bool:
     """Whether a change is mailed to everyone registered or waiting: a new time or place of a published event that
     has not ended. A draft is still being prepared, and other fields are not in anyone's calendar."""
-    return (event.status == EventStatus.PUBLISHED and not event.has_ended(now)
-            and not set(changed).isdisjoint(TIME_AND_PLACE))
+    return (
+        event.status == EventStatus.PUBLISHED
+        and not event.has_ended(now)
+        and not set(changed).isdisjoint(TIME_AND_PLACE)
+    )
 
 
 def _same(stored, given) -> bool:
@@ -155,8 +184,11 @@ def version(event: Event) -> str:
     return event.updated_at.isoformat()
 
 
-STATUS_ACTIONS = {EventStatus.PUBLISHED: AuditAction.EVENT_PUBLISHED, EventStatus.DRAFT: AuditAction.EVENT_UNPUBLISHED,
-                  EventStatus.CANCELLED: AuditAction.EVENT_CANCELLED}
+STATUS_ACTIONS = {
+    EventStatus.PUBLISHED: AuditAction.EVENT_PUBLISHED,
+    EventStatus.DRAFT: AuditAction.EVENT_UNPUBLISHED,
+    EventStatus.CANCELLED: AuditAction.EVENT_CANCELLED,
+}
 
 
 def set_status(event_id: int, status: EventStatus, now: datetime) -> Event:
@@ -184,7 +216,9 @@ def duplicate(event_id: int, title: str, slug: str, starts_at: datetime, by=None
     details.registration_opens_at = details.registration_closes_at = None
     with write_transaction():
         copy = create_event(details, by=by)
-        copy.partners = [EventPartner(organisation=p.organisation, role=p.role, position=p.position) for p in source.partners]
+        copy.partners = [
+            EventPartner(organisation=p.organisation, role=p.role, position=p.position) for p in source.partners
+        ]
         signals.duplicated.send(copy, source=source, shift=shift)
         record(AuditAction.EVENT_DUPLICATED, source.title, copy.id)
     return copy
@@ -238,12 +272,15 @@ def upcoming_and_past(now: datetime, organisation: Organisation | None = None) -
 
 def organisers_for_filter() -> list[Organisation]:
     """Networks and organisers of public events: the choices of the home page's filter."""
-    organises = sa.select(EventPartner.organisation_id).join(Event).where(
-        Event.status.in_(PUBLIC_STATUSES), EventPartner.role == PartnerRole.ORGANISER
+    organises = (
+        sa.select(EventPartner.organisation_id)
+        .join(Event)
+        .where(Event.status.in_(PUBLIC_STATUSES), EventPartner.role == PartnerRole.ORGANISER)
     )
     is_network = sa.select(Event.network_id).where(Event.status.in_(PUBLIC_STATUSES))
     return organisation_services.in_name_order(
-        sa.select(Organisation).where(sa.or_(Organisation.id.in_(organises), Organisation.id.in_(is_network))))
+        sa.select(Organisation).where(sa.or_(Organisation.id.in_(organises), Organisation.id.in_(is_network)))
+    )
 
 
 def public_event_or_404(slug: str) -> Event:
@@ -255,14 +292,10 @@ def public_event_or_404(slug: str) -> Event:
 
 def taking_part_by_kind() -> list[tuple[OrganisationKind, list[Organisation]]]:
     """Organisations with a role at a public event, grouped by kind in the order of the kinds."""
-    query = (
-        sa.select(Organisation)
-        .join(EventPartner)
-        .join(Event)
-        .where(Event.status.in_(PUBLIC_STATUSES))
-        .distinct()
+    query = sa.select(Organisation).join(EventPartner).join(Event).where(Event.status.in_(PUBLIC_STATUSES)).distinct()
+    organisations = sorted(
+        db.session.scalars(query), key=lambda org: (list(OrganisationKind).index(org.kind), org.name.casefold())
     )
-    organisations = sorted(db.session.scalars(query), key=lambda org: (list(OrganisationKind).index(org.kind), org.name.casefold()))
     return [(kind, list(members)) for kind, members in groupby(organisations, key=lambda org: org.kind)]
 
 
@@ -278,8 +311,11 @@ def public_roles(organisation: Organisation) -> list[tuple[Event, list[PartnerRo
 @organisation_signals.showing.connect
 def events_with_partner_or_network(organisation: Organisation) -> set[int]:
     """Events whose partners name the organisation or a project it runs, or whose network it is."""
-    partners = sa.select(EventPartner.event_id).join(Organisation).where(
-        sa.or_(Organisation.id == organisation.id, Organisation.parent_id == organisation.id))
+    partners = (
+        sa.select(EventPartner.event_id)
+        .join(Organisation)
+        .where(sa.or_(Organisation.id == organisation.id, Organisation.parent_id == organisation.id))
+    )
     networks = sa.select(Event.id).where(Event.network_id == organisation.id)
     return set(db.session.scalars(partners.union(networks)))
 

@@ -12,7 +12,7 @@ and twice the limit no longer fits around the edge of a fixed window.
 import functools
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import abort, current_app, request
@@ -66,23 +66,34 @@ def _window(name: str, client: str) -> _Window:
     slice_seconds = max(1, int(limit.per.total_seconds()) // SLICES)
     now = utcnow().timestamp()
     current = int(now // slice_seconds)
-    return _Window(limit, slice_seconds, current,
-                   {number: f"{name}:{client[:150]}:{number}" for number in range(current - SLICES + 1, current + 1)}, now)
+    return _Window(
+        limit,
+        slice_seconds,
+        current,
+        {number: f"{name}:{client[:150]}:{number}" for number in range(current - SLICES + 1, current + 1)},
+        now,
+    )
 
 
 def count(name: str, client: str) -> None:
     """Count this request; TooManyRequests once the requests within the last ``per`` exceed the limit."""
     window = _window(name, client)
-    slice_ends_at = datetime.fromtimestamp((window.current + 1) * window.slice_seconds, timezone.utc)
+    slice_ends_at = datetime.fromtimestamp((window.current + 1) * window.slice_seconds, UTC)
     insert = (postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert)(RateLimitCounter)
     with write_transaction():
-        hits = db.session.scalar(insert.values(key=window.keys[window.current], hits=1, expires_at=slice_ends_at + window.limit.per)
-                                 .on_conflict_do_update(index_elements=[RateLimitCounter.key],
-                                                        set_={"hits": RateLimitCounter.hits + 1})
-                                 .returning(RateLimitCounter.hits))
+        hits = db.session.scalar(
+            insert.values(key=window.keys[window.current], hits=1, expires_at=slice_ends_at + window.limit.per)
+            .on_conflict_do_update(index_elements=[RateLimitCounter.key], set_={"hits": RateLimitCounter.hits + 1})
+            .returning(RateLimitCounter.hits)
+        )
         # The earlier slices are no longer written: their sum stands.
-        earlier = dict(db.session.execute(sa.select(RateLimitCounter.key, RateLimitCounter.hits).where(
-            RateLimitCounter.key.in_([key for number, key in window.keys.items() if number != window.current]))).all())
+        earlier = dict(
+            db.session.execute(
+                sa.select(RateLimitCounter.key, RateLimitCounter.hits).where(
+                    RateLimitCounter.key.in_([key for number, key in window.keys.items() if number != window.current])
+                )
+            ).all()
+        )
     counts = {number: hits if number == window.current else earlier.get(key, 0) for number, key in window.keys.items()}
     excess = sum(counts.values()) - window.limit.hits
     if excess > 0:
@@ -97,9 +108,11 @@ def uncount(name: str, client: str) -> None:
     """Take one request back out of its window (a log-in that succeeded was no guess)."""
     window = _window(name, client)
     with write_transaction():
-        db.session.execute(sa.update(RateLimitCounter).where(RateLimitCounter.key == window.keys[window.current],
-                                                             RateLimitCounter.hits > 0)
-                           .values(hits=RateLimitCounter.hits - 1))
+        db.session.execute(
+            sa.update(RateLimitCounter)
+            .where(RateLimitCounter.key == window.keys[window.current], RateLimitCounter.hits > 0)
+            .values(hits=RateLimitCounter.hits - 1)
+        )
 
 
 def forget(name: str, client: str) -> None:

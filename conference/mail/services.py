@@ -21,7 +21,8 @@ from conference.database import after_commit_once, utcnow, write_transaction
 from conference.extensions import db
 from conference.files import instance_folder
 from conference.mail.models import OutgoingMail
-from conference.tasks import lease, services as tasks
+from conference.tasks import lease
+from conference.tasks import services as tasks
 from conference.tasks.models import WorkStatus
 
 log = logging.getLogger(__name__)
@@ -61,9 +62,13 @@ def queue_later(builder_name: str, recipient: str, batch: str, **context) -> Out
 
 def progress(batch: str) -> dict[str, int]:
     """How many mails of a batch are sent, still queued, or failed."""
-    return dict(db.session.execute(
-        sa.select(OutgoingMail.status, sa.func.count()).where(OutgoingMail.batch == batch).group_by(OutgoingMail.status)
-    ).all())
+    return dict(
+        db.session.execute(
+            sa.select(OutgoingMail.status, sa.func.count())
+            .where(OutgoingMail.batch == batch)
+            .group_by(OutgoingMail.status)
+        ).all()
+    )
 
 
 def send_batch_later(batch: str, event_id: int | None = None) -> None:
@@ -78,8 +83,15 @@ def _batch_failed(batch: str) -> None:
 @tasks.handler("mail.batch", label=_l("Message to registrants"), gave_up=_batch_failed)
 def deliver_batch(batch: str) -> None:
     """Send every mail of a batch that is still queued."""
-    deliver(list(db.session.scalars(sa.select(OutgoingMail.id).where(
-        OutgoingMail.batch == batch, OutgoingMail.status == WorkStatus.QUEUED).order_by(OutgoingMail.id))))
+    deliver(
+        list(
+            db.session.scalars(
+                sa.select(OutgoingMail.id)
+                .where(OutgoingMail.batch == batch, OutgoingMail.status == WorkStatus.QUEUED)
+                .order_by(OutgoingMail.id)
+            )
+        )
+    )
 
 
 def queue(builder_name: str, recipient: str, **context) -> OutgoingMail:
@@ -131,8 +143,11 @@ def _mails_failed(mail_ids: list[int]) -> None:
 
 def _mark_failed(which) -> None:
     with write_transaction():
-        db.session.execute(sa.update(OutgoingMail).where(which, OutgoingMail.status == WorkStatus.QUEUED)
-                           .values(status=WorkStatus.FAILED))
+        db.session.execute(
+            sa.update(OutgoingMail)
+            .where(which, OutgoingMail.status == WorkStatus.QUEUED)
+            .values(status=WorkStatus.FAILED)
+        )
 
 
 @tasks.handler("mail.deliver", label=_l("E-mail"), gave_up=_mails_failed)

@@ -1,7 +1,8 @@
 """Materials of one event, for its organisers: upload, change, replace, hide, delete, see what is stored."""
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
@@ -24,17 +25,26 @@ blueprint = Blueprint("materials_manage", __name__, url_prefix="/manage/events/<
 class MaterialForm(Form):
     title = StringField(_l("Title"), [InputRequired(_l("Please enter a title.")), Length(max=200)])
     description = TextAreaField(_l("Description"), [Optional(), Length(max=5000)])
-    agenda_item_id = SelectField(_l("Agenda item"), coerce=int, description=_l("For example the talk whose slides these are."))
+    agenda_item_id = SelectField(
+        _l("Agenda item"), coerce=int, description=_l("For example the talk whose slides these are.")
+    )
     # "Downloads intern": registered participants unless the organiser says otherwise.
-    visibility = SelectField(_l("Who may download it"), choices=[SelectChoice(v.value, v.label) for v in Visibility],
-                             default=Visibility.REGISTERED.value)
+    visibility = SelectField(
+        _l("Who may download it"),
+        choices=[SelectChoice(v.value, v.label) for v in Visibility],
+        default=Visibility.REGISTERED.value,
+    )
     hidden = BooleanField(_l("Hidden (only organisers see it)"))
     file = UploadField(_l("File"), description=_l("PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG or ZIP."))
 
     def details(self) -> services.MaterialDetails:
-        return services.MaterialDetails(title=self.title.data.strip(), description=(self.description.data or "").strip(),
-                                        visibility=Visibility(self.visibility.data), agenda_item_id=self.agenda_item_id.data or None,
-                                        hidden=self.hidden.data)
+        return services.MaterialDetails(
+            title=self.title.data.strip(),
+            description=(self.description.data or "").strip(),
+            visibility=Visibility(self.visibility.data),
+            agenda_item_id=self.agenda_item_id.data or None,
+            hidden=self.hidden.data,
+        )
 
 
 def material_form(event, material: Material | None) -> MaterialForm:
@@ -42,7 +52,9 @@ def material_form(event, material: Material | None) -> MaterialForm:
     if material and request.method == "GET":
         form.visibility.data = material.visibility.value
         form.agenda_item_id.data = material.agenda_item_id or 0
-    form.agenda_item_id.choices = [SelectChoice(0, "–")] + [SelectChoice(item.id, item.title) for item in event.agenda_items]
+    form.agenda_item_id.choices = [SelectChoice(0, "–")] + [
+        SelectChoice(item.id, item.title) for item in event.agenda_items
+    ]
     return form
 
 
@@ -72,9 +84,15 @@ def allow_large_uploads(app) -> None:
 def index(event_id: int):
     event = g.event
     token = services.partner_token(event.id)
-    return render_template("manage/materials.html", event=event, materials=services.listed(event.id, services.Viewer(organiser=True)),
-                           overview=services.overview(event.id), form=Form(), limit=current_app.config["MATERIALS_MAX_BYTES"],
-                           partner_url=absolute_url("materials.index", slug=event.slug, partner=token) if token else None)
+    return render_template(
+        "manage/materials.html",
+        event=event,
+        materials=services.listed(event.id, services.Viewer(organiser=True)),
+        overview=services.overview(event.id),
+        form=Form(),
+        limit=current_app.config["MATERIALS_MAX_BYTES"],
+        partner_url=absolute_url("materials.index", slug=event.slug, partner=token) if token else None,
+    )
 
 
 @blueprint.route("/new", methods=["GET", "POST"], defaults={"material_id": None})
@@ -96,8 +114,13 @@ def edit(event_id: int, material_id: int | None):
         else:
             flash(_("Saved: %(title)s", title=material.title), "success")
             return redirect(url_for(".index", event_id=event.id), code=303)
-    return render_template("manage/material.html", event=event, form=form, material=material,
-                           limit=current_app.config["MATERIALS_MAX_BYTES"]), status_of(form)
+    return render_template(
+        "manage/material.html",
+        event=event,
+        form=form,
+        material=material,
+        limit=current_app.config["MATERIALS_MAX_BYTES"],
+    ), status_of(form)
 
 
 @blueprint.get("/<int:material_id>/file")
@@ -106,8 +129,13 @@ def download(event_id: int, material_id: int):
     material = row_of_event_or_404(Material, material_id, event)
     if not storage.path_of(material.stored_name).is_file():
         abort(404)
-    return send_file(storage.path_of(material.stored_name), mimetype=storage.served_type(material.content_type),
-                     as_attachment=True, download_name=storage.clean_name(material.original_name), conditional=True)
+    return send_file(
+        storage.path_of(material.stored_name),
+        mimetype=storage.served_type(material.content_type),
+        as_attachment=True,
+        download_name=storage.clean_name(material.original_name),
+        conditional=True,
+    )
 
 
 @blueprint.route("/<int:material_id>/delete", methods=["GET", "POST"])
@@ -127,11 +155,21 @@ def partner_link(event_id: int):
     event = g.event
     existed = services.partner_token(event.id) is not None
     if existed and not confirmed():
-        return ask_first(_("Make a new link for speakers and partners?"),
-                         _("The link they have now stops working at once: everyone who should keep their access needs "
-                           "the new one from you."), _("Yes, make a new link"), url_for(".index", event_id=event.id))
+        return ask_first(
+            _("Make a new link for speakers and partners?"),
+            _(
+                "The link they have now stops working at once: everyone who should keep their access needs "
+                "the new one from you."
+            ),
+            _("Yes, make a new link"),
+            url_for(".index", event_id=event.id),
+        )
     if Form().validate_on_submit():
         services.renew_partner_link(event.id)
-        flash(_("A new link for speakers and partners has been made; the previous one no longer works.") if existed
-              else _("The link for speakers and partners has been made."), "success")
+        flash(
+            _("A new link for speakers and partners has been made; the previous one no longer works.")
+            if existed
+            else _("The link for speakers and partners has been made."),
+            "success",
+        )
     return redirect(url_for(".index", event_id=event.id), code=303)

@@ -20,9 +20,12 @@ blueprint = Blueprint("materials", __name__)
 def _rules(suffix: str):
     """Three ways in, one view: anonymous (by the event's address), a registrant (by their secret
     link) and a speaker or partner (by the event's partner link)."""
+
     def decorate(view):
         view = blueprint.get(f"/events/<slug>/materials{suffix}", defaults={"token": None, "partner": None})(view)
-        view = blueprint.get(f"/registrations/<token>/materials{suffix}", defaults={"slug": None, "partner": None})(view)
+        view = blueprint.get(f"/registrations/<token>/materials{suffix}", defaults={"slug": None, "partner": None})(
+            view
+        )
         return blueprint.get(f"/events/<slug>/partners/<partner>/materials{suffix}", defaults={"token": None})(view)
 
     return decorate
@@ -51,8 +54,13 @@ def has_materials(event_id: int) -> bool:
 @_rules("")
 def index(slug: str | None, token: str | None, partner: str | None):
     event, viewer = event_and_viewer(slug, token, partner)
-    return render_template("materials/index.html", event=event, viewer=viewer, materials=services.listed(event.id, viewer),
-                           way_in={"slug": slug, "token": token, "partner": partner})
+    return render_template(
+        "materials/index.html",
+        event=event,
+        viewer=viewer,
+        materials=services.listed(event.id, viewer),
+        way_in={"slug": slug, "token": token, "partner": partner},
+    )
 
 
 @_rules("/<int:material_id>")
@@ -66,9 +74,16 @@ def download(slug: str | None, token: str | None, partner: str | None, material_
         abort(404)
     if request.range is None or request.range.ranges[0][0] == 0:
         services.count_download(found.id)  # a resumed download (a later range) is the same download
-    response = send_file(path, mimetype=storage.served_type(found.content_type), as_attachment=True,
-                         download_name=storage.clean_name(found.original_name),
-                         conditional=True, etag=True, last_modified=found.updated_at, max_age=0)
+    response = send_file(
+        path,
+        mimetype=storage.served_type(found.content_type),
+        as_attachment=True,
+        download_name=storage.clean_name(found.original_name),
+        conditional=True,
+        etag=True,
+        last_modified=found.updated_at,
+        max_age=0,
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -80,8 +95,11 @@ def archive(slug: str | None, token: str | None, partner: str | None):
     materials = services.fetchable(event.id, viewer)
     if not materials:
         abort(404)
-    return Response(stream_with_context(_zip(materials)), mimetype="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="{event.slug}-materialien.zip"'})
+    return Response(
+        stream_with_context(_zip(materials)),
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{event.slug}-materialien.zip"'},
+    )
 
 
 class _Stream:
@@ -111,8 +129,10 @@ def _zip(materials: list[Material]) -> Iterator[bytes]:
             while name in used:  # two files of the same name: number the later ones
                 name = f"{material.id}-{name}"
             used.add(name)
-            with archive.open(name, "w", force_zip64=material.size > 2**31) as entry, \
-                    open(storage.path_of(material.stored_name), "rb") as source:
+            with (
+                archive.open(name, "w", force_zip64=material.size > 2**31) as entry,
+                open(storage.path_of(material.stored_name), "rb") as source,
+            ):
                 while chunk := source.read(storage.CHUNK):
                     entry.write(chunk)
                     yield stream.take()

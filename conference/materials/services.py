@@ -56,10 +56,15 @@ def listed(event_id: int, viewer: Viewer) -> list[tuple[Material, bool]]:
     organisers-only and hidden materials are not shown to anyone else at all.
     """
     materials = db.session.scalars(
-        sa.select(Material).where(Material.event_id == event_id).order_by(Material.agenda_item_id.is_(None), Material.title)
+        sa.select(Material)
+        .where(Material.event_id == event_id)
+        .order_by(Material.agenda_item_id.is_(None), Material.title)
     ).all()
-    return [(material, may_fetch(material, viewer)) for material in materials
-            if viewer.organiser or not (material.hidden or material.visibility == Visibility.ORGANISERS)]
+    return [
+        (material, may_fetch(material, viewer))
+        for material in materials
+        if viewer.organiser or not (material.hidden or material.visibility == Visibility.ORGANISERS)
+    ]
 
 
 def fetchable(event_id: int, viewer: Viewer) -> list[Material]:
@@ -68,7 +73,9 @@ def fetchable(event_id: int, viewer: Viewer) -> list[Material]:
 
 def count_download(material_id: int) -> None:
     with write_transaction():
-        db.session.execute(sa.update(Material).where(Material.id == material_id).values(downloads=Material.downloads + 1))
+        db.session.execute(
+            sa.update(Material).where(Material.id == material_id).values(downloads=Material.downloads + 1)
+        )
 
 
 @dataclass
@@ -83,7 +90,12 @@ class MaterialDetails:
 def _store(upload: IO[bytes], filename: str) -> dict:
     mimetype = storage.content_type(upload, filename)
     stored_name, size = storage.save(upload, current_app.config["MATERIALS_MAX_BYTES"])
-    return {"stored_name": stored_name, "size": size, "content_type": mimetype, "original_name": storage.clean_name(filename)}
+    return {
+        "stored_name": stored_name,
+        "size": size,
+        "content_type": mimetype,
+        "original_name": storage.clean_name(filename),
+    }
 
 
 def create(event: Event, details: MaterialDetails, upload: IO[bytes] | None, filename: str) -> Material:
@@ -101,7 +113,9 @@ def create(event: Event, details: MaterialDetails, upload: IO[bytes] | None, fil
     return material
 
 
-def update(material: Material, details: MaterialDetails, upload: IO[bytes] | None = None, filename: str = "") -> Material:
+def update(
+    material: Material, details: MaterialDetails, upload: IO[bytes] | None = None, filename: str = ""
+) -> Material:
     """Change a material's details and, with ``upload``, its file; its address stays the same."""
     stored = _store(upload, filename) if upload is not None else {}
     replaced = material.stored_name
@@ -124,12 +138,17 @@ def delete(material: Material) -> None:
 def overview(event_id: int) -> dict:
     """What the event's materials take up: count, bytes, downloads."""
     count, size, downloads = db.session.execute(
-        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(Material.size), 0), sa.func.coalesce(sa.func.sum(Material.downloads), 0))
-        .where(Material.event_id == event_id)).one()
+        sa.select(
+            sa.func.count(),
+            sa.func.coalesce(sa.func.sum(Material.size), 0),
+            sa.func.coalesce(sa.func.sum(Material.downloads), 0),
+        ).where(Material.event_id == event_id)
+    ).one()
     return {"count": count, "size": size, "downloads": downloads}
 
 
 # --- the speakers' and partners' link ---------------------------------------------------------
+
 
 def _partner_token(event_id: int, nonce: str) -> str:
     message = f"partners:{event_id}:{nonce}".encode()

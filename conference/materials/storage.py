@@ -27,9 +27,16 @@ KINDS = {
     "ole": ({".doc", ".xls", ".ppt"}, None),  # older Microsoft Office formats
 }
 OLE_TYPES = {".doc": "application/msword", ".xls": "application/vnd.ms-excel", ".ppt": "application/vnd.ms-powerpoint"}
-ODF_TYPES = {".odt": "application/vnd.oasis.opendocument.text", ".ods": "application/vnd.oasis.opendocument.spreadsheet",
-             ".odp": "application/vnd.oasis.opendocument.presentation"}
-SERVED_TYPES = {mimetype for _extensions, mimetype in KINDS.values() if mimetype} | set(OLE_TYPES.values()) | set(ODF_TYPES.values())
+ODF_TYPES = {
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+    ".odp": "application/vnd.oasis.opendocument.presentation",
+}
+SERVED_TYPES = (
+    {mimetype for _extensions, mimetype in KINDS.values() if mimetype}
+    | set(OLE_TYPES.values())
+    | set(ODF_TYPES.values())
+)
 # Characters a file name does not keep: path separators, those Windows refuses, and quotes.
 UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|]')
 OOXML_FOLDERS = {"word/": "docx", "xl/": "xlsx", "ppt/": "pptx"}
@@ -80,13 +87,18 @@ def content_type(stream: IO[bytes], filename: str) -> str:
     elif start.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         kind, mimetype = "ole", OLE_TYPES.get(extension)
     else:
-        raise UploadRefused(_("Please upload a PDF, an office document (Word, Excel, PowerPoint, OpenDocument), "
-                              "a PNG or JPEG image, or a ZIP file."))
+        raise UploadRefused(
+            _(
+                "Please upload a PDF, an office document (Word, Excel, PowerPoint, OpenDocument), "
+                "a PNG or JPEG image, or a ZIP file."
+            )
+        )
     if kind == "odf" and mimetype != ODF_TYPES.get(extension):
         mimetype = None  # an .odt must say it is a text document
     if extension not in KINDS[kind][0] or mimetype is None:
-        raise UploadRefused(_("The file's content does not match its name (%(name)s). Please check the file.",
-                              name=filename))
+        raise UploadRefused(
+            _("The file's content does not match its name (%(name)s). Please check the file.", name=filename)
+        )
     return mimetype
 
 

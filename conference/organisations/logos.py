@@ -91,7 +91,7 @@ def _drawn(root: Element) -> int:
 
 
 def kind_of(content: bytes) -> str:
-    """"png", "jpg" or "svg", judged by the content, never by the file name."""
+    """ "png", "jpg" or "svg", judged by the content, never by the file name."""
     for signature, kind in SIGNATURES.items():
         if content.startswith(signature):
             return kind
@@ -99,8 +99,12 @@ def kind_of(content: bytes) -> str:
     if problem == "declarations":
         raise LogoError(_("This SVG file uses features that are not allowed."))
     if problem == "too complex":
-        raise LogoError(_("This SVG file has too many shapes or too much text to print quickly. Please upload the "
-                          "logo as a PNG image, or a simpler SVG."))
+        raise LogoError(
+            _(
+                "This SVG file has too many shapes or too much text to print quickly. Please upload the "
+                "logo as a PNG image, or a simpler SVG."
+            )
+        )
     if problem:
         raise LogoError(_("Please upload a PNG, JPEG or SVG image."))
     return "svg"

@@ -2,10 +2,11 @@
 keep the name, website and logo of those they added or that are partners of their events."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField, URLField
-from wtforms.validators import InputRequired, Length, Optional, URL
+from wtforms.validators import URL, InputRequired, Length, Optional
 
 from conference.extensions import db
 from conference.organisations import logos, services
@@ -22,8 +23,10 @@ class OrganisationForm(Form):
     kind = SelectField(_l("Kind"), choices=[SelectChoice(kind.value, kind.label) for kind in OrganisationKind])
     parent_id = SelectField(_l("Part of"), coerce=int, description=_l("The organisation that runs a project."))
     city = StringField(_l("City"), [Optional(), Length(max=100)])
-    website = URLField(_l("Website"), [Optional(), Length(max=300),
-                                       URL(message=_l("Please enter a web address starting with https://"))])
+    website = URLField(
+        _l("Website"),
+        [Optional(), Length(max=300), URL(message=_l("Please enter a web address starting with https://"))],
+    )
     description = TextAreaField(_l("Description"), [Optional(), Length(max=5000)])
     logo = UploadField(_l("Logo"), description=_l("PNG, JPEG or SVG, at most 512 KB."))
     different = BooleanField(_l("It is none of the similar organisations listed above."))
@@ -41,7 +44,9 @@ def index():
     return render_template("manage/organisations.html", organisations=organisations)
 
 
-@blueprint.route("/manage/organisations/new", methods=["GET", "POST"], defaults={"organisation_id": None}, endpoint="new")
+@blueprint.route(
+    "/manage/organisations/new", methods=["GET", "POST"], defaults={"organisation_id": None}, endpoint="new"
+)
 @blueprint.route("/manage/organisations/<int:organisation_id>", methods=["GET", "POST"])
 def edit(organisation_id: int | None):
     """Administrators keep the list; organisers add a new partner for their event (``back``: where they came from)."""
@@ -60,9 +65,13 @@ def edit(organisation_id: int | None):
     if form.validate_on_submit():
         upload = form.logo.data
         try:
-            organisation = services.save(organisation, details_of(form, organisation),
-                                         upload.read(logos.MAX_BYTES + 1) if upload and upload.filename else None,
-                                         form.different.data, by_user_id=current_user.id)
+            organisation = services.save(
+                organisation,
+                details_of(form, organisation),
+                upload.read(logos.MAX_BYTES + 1) if upload and upload.filename else None,
+                form.different.data,
+                by_user_id=current_user.id,
+            )
         except logos.LogoError as refused:
             form.add_error(str(refused), "logo")
         except services.SimilarOrganisations as refused:
@@ -75,20 +84,26 @@ def edit(organisation_id: int | None):
             if organisation_id is None and request.values.get("back"):  # an organiser adding a partner
                 back = f"{back}{'&' if '?' in back else '?'}organisation={organisation.id}"
             return redirect(back, code=303)
-    return render_template("manage/organisation.html", form=form, organisation=organisation, similar=similar,
-                           back=back), status_of(form)
+    return render_template(
+        "manage/organisation.html", form=form, organisation=organisation, similar=similar, back=back
+    ), status_of(form)
 
 
 def details_of(form: OrganisationForm, organisation: Organisation | None) -> services.OrganisationDetails:
     """What the form says, and what it does not show an organiser kept as it was."""
+
     def value(name: str, stored):
         return (form[name].data or "") if name in form else stored
 
     return services.OrganisationDetails(
-        form.name.data, OrganisationKind(value("kind", organisation.kind if organisation else None)),
-        form.short_name.data or "", value("city", organisation and organisation.city or ""),
-        form.website.data or "", value("description", organisation and organisation.description or ""),
-        (form.parent_id.data or None) if "parent_id" in form else organisation.parent_id)
+        form.name.data,
+        OrganisationKind(value("kind", organisation.kind if organisation else None)),
+        form.short_name.data or "",
+        value("city", organisation and organisation.city or ""),
+        form.website.data or "",
+        value("description", organisation and organisation.description or ""),
+        (form.parent_id.data or None) if "parent_id" in form else organisation.parent_id,
+    )
 
 
 class MergeForm(Form):
@@ -101,8 +116,14 @@ def merge(organisation_id: int):
     duplicate = db.session.get(Organisation, organisation_id) or abort(404)
     form = MergeForm()
     similar = services.similar(duplicate.name, duplicate.short_name or "", besides=duplicate.id)
-    others = similar + [org for org in services.in_name_order(db.select(Organisation).where(Organisation.id != duplicate.id)) if org not in similar]
-    form.kept_id.choices = [SelectChoice(org.id, org.name + (f" ({org.short_name})" if org.short_name else "")) for org in others]
+    others = similar + [
+        org
+        for org in services.in_name_order(db.select(Organisation).where(Organisation.id != duplicate.id))
+        if org not in similar
+    ]
+    form.kept_id.choices = [
+        SelectChoice(org.id, org.name + (f" ({org.short_name})" if org.short_name else "")) for org in others
+    ]
     kept = None
     if form.validate_on_submit():
         kept = db.session.get(Organisation, form.kept_id.data)
@@ -114,5 +135,6 @@ def merge(organisation_id: int):
             else:
                 flash(_("%(duplicate)s is merged into %(kept)s.", duplicate=duplicate.name, kept=kept.name), "success")
                 return redirect(url_for(".edit", organisation_id=kept.id), code=303)
-    return render_template("manage/organisation_merge.html", form=form, duplicate=duplicate, kept=kept,
-                           similar=similar), status_of(form)
+    return render_template(
+        "manage/organisation_merge.html", form=form, duplicate=duplicate, kept=kept, similar=similar
+    ), status_of(form)

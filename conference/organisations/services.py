@@ -41,8 +41,13 @@ class SimilarOrganisations(Refusal):
         self.found = found
 
 
-def save(organisation: Organisation | None, details: OrganisationDetails, logo: bytes | None = None,
-         despite_similar: bool = False, by_user_id: int | None = None) -> Organisation:
+def save(
+    organisation: Organisation | None,
+    details: OrganisationDetails,
+    logo: bytes | None = None,
+    despite_similar: bool = False,
+    by_user_id: int | None = None,
+) -> Organisation:
     """A new organisation (added by ``by_user_id``), or the changes to one; ``logo`` replaces its logo (LogoError
     if it is no image). Refused with the similar ones (SimilarOrganisations) unless ``despite_similar``. Empty
     optional texts are stored as none."""
@@ -109,6 +114,7 @@ def merge(duplicate_id: int, kept_id: int) -> Organisation:
 def similar(name: str, short_name: str = "", besides: int | None = None) -> list[Organisation]:
     """Organisations that may be this one under another spelling: the same short name, one name inside
     the other, or names that differ by a few letters."""
+
     def plain(text: str) -> str:
         return " ".join(text.casefold().replace("-", " ").split())
 
@@ -116,9 +122,19 @@ def similar(name: str, short_name: str = "", besides: int | None = None) -> list
     found = []
     for other in db.session.scalars(db.select(Organisation).where(Organisation.id != (besides or 0))):
         names = [plain(other.name)] + ([plain(other.short_name)] if other.short_name else [])
-        if (short and short in names) or wanted in names or any(
-                min(len(candidate), len(wanted)) > 3 and (candidate in wanted or wanted in candidate
-                                        or SequenceMatcher(None, wanted, candidate).ratio() > 0.85) for candidate in names):
+        if (
+            (short and short in names)
+            or wanted in names
+            or any(
+                min(len(candidate), len(wanted)) > 3
+                and (
+                    candidate in wanted
+                    or wanted in candidate
+                    or SequenceMatcher(None, wanted, candidate).ratio() > 0.85
+                )
+                for candidate in names
+            )
+        ):
             found.append(other)
     return found[:5]
 

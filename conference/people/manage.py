@@ -6,8 +6,9 @@ and by whoever added them.
 """
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_babel import gettext as _, lazy_gettext as _l
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -21,8 +22,11 @@ blueprint = Blueprint("people_manage", __name__, url_prefix="/manage/people")
 
 
 class PersonForm(Form):
-    name = StringField(_l("Name"), [InputRequired(_l("Please enter a name.")), Length(max=200)],
-                       description=_l("Or the role, e.g. “Projektleitung”, where no name should appear."))
+    name = StringField(
+        _l("Name"),
+        [InputRequired(_l("Please enter a name.")), Length(max=200)],
+        description=_l("Or the role, e.g. “Projektleitung”, where no name should appear."),
+    )
     academic_title = StringField(_l("Academic title"), [Optional(), Length(max=60)])
     function = StringField(_l("Function"), [Optional(), Length(max=200)])
     organisation_id = SelectField(_l("Organisation"), coerce=int)
@@ -32,7 +36,9 @@ class PersonForm(Form):
 @blueprint.get("/")
 def index():
     people = db.session.scalars(db.select(Person).order_by(Person.name)).all()
-    return render_template("manage/people.html", people=[(person, services.editable_by(current_user, person)) for person in people])
+    return render_template(
+        "manage/people.html", people=[(person, services.editable_by(current_user, person)) for person in people]
+    )
 
 
 @blueprint.route("/new", methods=["GET", "POST"], defaults={"person_id": None})
@@ -47,9 +53,17 @@ def edit(person_id: int | None):
     organisations = organisation_services.in_name_order()
     form.organisation_id.choices = [SelectChoice(0, "–")] + [SelectChoice(org.id, org.name) for org in organisations]
     if form.validate_on_submit():
-        person = services.save(person, services.PersonDetails(
-            form.name.data, form.academic_title.data or "", form.function.data or "", form.organisation_id.data or None,
-            form.biography.data or ""), by_user_id=current_user.id)
+        person = services.save(
+            person,
+            services.PersonDetails(
+                form.name.data,
+                form.academic_title.data or "",
+                form.function.data or "",
+                form.organisation_id.data or None,
+                form.biography.data or "",
+            ),
+            by_user_id=current_user.id,
+        )
         flash(_("Saved: %(title)s", title=person.full_name), "success")
         return redirect(url_for(".index"), code=303)
     return render_template("manage/person.html", form=form, person=person), status_of(form)

@@ -39,5 +39,6 @@ def delete(token: str):
     if form.validate_on_submit():
         services.delete_on_request(registration.id, utcnow())
         return render_template("privacy/deleted.html", event=event)
-    return render_template("privacy/delete.html", registration=registration, event=event, token=token, form=form,
-                           now=utcnow())
+    return render_template(
+        "privacy/delete.html", registration=registration, event=event, token=token, form=form, now=utcnow()
+    )

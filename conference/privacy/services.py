@@ -18,10 +18,11 @@ from conference.documents import jobs
 from conference.documents.models import Certificate, DocumentJob
 from conference.events.models import Event
 from conference.extensions import db
-from conference.mail.services import forget_files
 from conference.mail.models import OutgoingMail
+from conference.mail.services import forget_files
 from conference.privacy.models import DeletionRecord
-from conference.registration import bulk, services as registration_services
+from conference.registration import bulk
+from conference.registration import services as registration_services
 from conference.registration.models import Answer, BulkMessage, Registration, RegistrationStatus, Salutation
 from conference.site.i18n import speaking
 from conference.tasks import services as tasks
@@ -31,18 +32,28 @@ def export(registration: Registration) -> dict:
     """Everything stored about one registration, as a person may ask for it (Art. 15 and 20 DSGVO)."""
     event = registration.event
     certificate = db.session.scalar(sa.select(Certificate).where(Certificate.registration_id == registration.id))
-    mails = db.session.scalars(sa.select(OutgoingMail).where(registration_services.mails_about([registration.id]))
-                               .order_by(OutgoingMail.id)).all()
+    mails = db.session.scalars(
+        sa.select(OutgoingMail).where(registration_services.mails_about([registration.id])).order_by(OutgoingMail.id)
+    ).all()
     return {
-        "event": {"title": event.title, "starts_at": event.starts_at.isoformat(), "ends_at": event.ends_at.isoformat(),
-                  "organiser_contact": event.contact_email or None,
-                  "personal_data_deleted_after": delete_after(event).date().isoformat()},
+        "event": {
+            "title": event.title,
+            "starts_at": event.starts_at.isoformat(),
+            "ends_at": event.ends_at.isoformat(),
+            "organiser_contact": event.contact_email or None,
+            "personal_data_deleted_after": delete_after(event).date().isoformat(),
+        },
         "registration": {
             "status": registration.status.value,
-            "form_of_address": registration.salutation.value or None, "academic_title": registration.academic_title or None,
-            "first_name": registration.first_name, "last_name": registration.last_name,
-            "email": registration.email, "organisation": registration.organisation,
-            "function": registration.function, "phone": registration.phone, "language": registration.locale,
+            "form_of_address": registration.salutation.value or None,
+            "academic_title": registration.academic_title or None,
+            "first_name": registration.first_name,
+            "last_name": registration.last_name,
+            "email": registration.email,
+            "organisation": registration.organisation,
+            "function": registration.function,
+            "phone": registration.phone,
+            "language": registration.locale,
             "listed_as_participant": registration.listed_as_participant,
             "privacy_accepted_at": registration.privacy_accepted_at.isoformat(),
             "created_at": registration.created_at.isoformat(),
@@ -54,16 +65,33 @@ def export(registration: Registration) -> dict:
         },
         "answers": [{"question": answer.question.label, "answer": answer.value} for answer in registration.answers],
         "forums": [choice.agenda_item.title for choice in registration.forum_choices],
-        "certificate": {"number": certificate.number, "issued_at": certificate.issued_at.isoformat()} if certificate else None,
-        "mails": [{"kind": mail.context.get("reason", mail.builder), "to": mail.recipient, "status": mail.status,
-                   "created_at": mail.created_at.isoformat(), "sent_at": mail.sent_at.isoformat() if mail.sent_at else None,
-                   **_bulk_text(mail.context, registration)}
-                  for mail in mails],
-        "log": [{"action": str(entry.action.label), "at": entry.at.isoformat()}
-                for entry in db.session.scalars(sa.select(AuditEntry).where(sa.or_(
-                    AuditEntry.registration_id == registration.id,
-                    sa.and_(AuditEntry.event_id == event.id, AuditEntry.subject == registration.full_name)))
-                    .order_by(AuditEntry.id))],
+        "certificate": {"number": certificate.number, "issued_at": certificate.issued_at.isoformat()}
+        if certificate
+        else None,
+        "mails": [
+            {
+                "kind": mail.context.get("reason", mail.builder),
+                "to": mail.recipient,
+                "status": mail.status,
+                "created_at": mail.created_at.isoformat(),
+                "sent_at": mail.sent_at.isoformat() if mail.sent_at else None,
+                **_bulk_text(mail.context, registration),
+            }
+            for mail in mails
+        ],
+        "log": [
+            {"action": str(entry.action.label), "at": entry.at.isoformat()}
+            for entry in db.session.scalars(
+                sa.select(AuditEntry)
+                .where(
+                    sa.or_(
+                        AuditEntry.registration_id == registration.id,
+                        sa.and_(AuditEntry.event_id == event.id, AuditEntry.subject == registration.full_name),
+                    )
+                )
+                .order_by(AuditEntry.id)
+            )
+        ],
     }
 
 
@@ -89,15 +117,29 @@ def delete_after(event: Event) -> datetime:
 
 def messages_only_to(registration: Registration) -> list[BulkMessage]:
     """Messages from the organisers that went to this person alone: what was typed into them is about them."""
-    return list(db.session.scalars(
-        sa.select(BulkMessage).where(BulkMessage.event_id == registration.event_id, BulkMessage.recipients == 1,
-                                     sa.exists().where(OutgoingMail.batch == sa.literal("bulk-") + sa.cast(BulkMessage.id, sa.String),
-                                                       registration_services.mails_about([registration.id])))
-        .order_by(BulkMessage.id)))
+    return list(
+        db.session.scalars(
+            sa.select(BulkMessage)
+            .where(
+                BulkMessage.event_id == registration.event_id,
+                BulkMessage.recipients == 1,
+                sa.exists().where(
+                    OutgoingMail.batch == sa.literal("bulk-") + sa.cast(BulkMessage.id, sa.String),
+                    registration_services.mails_about([registration.id]),
+                ),
+            )
+            .order_by(BulkMessage.id)
+        )
+    )
 
 
-def delete_on_request(registration_id: int, now: datetime, user_id: int | None = None, note: str = "",
-                      message_ids: list[int] | None = None) -> None:
+def delete_on_request(
+    registration_id: int,
+    now: datetime,
+    user_id: int | None = None,
+    note: str = "",
+    message_ids: list[int] | None = None,
+) -> None:
     """Delete one person's data now (Art. 17 DSGVO). Before the event, their seat is freed first. ``note``: why (the
     organiser's words); ``message_ids``: which messages sent to this person alone go too (None: all of them)."""
     registration = db.session.get(Registration, registration_id)
@@ -111,11 +153,21 @@ def delete_on_request(registration_id: int, now: datetime, user_id: int | None =
             registration.status = RegistrationStatus.CANCELLED
             registration.cancelled_at = now
             registration_services.fill_free_seats(event)
-        _delete_messages([message for message in messages_only_to(registration)
-                          if message_ids is None or message.id in message_ids])
+        _delete_messages(
+            [message for message in messages_only_to(registration) if message_ids is None or message.id in message_ids]
+        )
         _anonymise([registration], now)
-        db.session.add(DeletionRecord(at=now, event_id=event.id, event_title=event.title, reason="request",
-                                      registrations=1, user_id=user_id, note=note[:300]))
+        db.session.add(
+            DeletionRecord(
+                at=now,
+                event_id=event.id,
+                event_title=event.title,
+                reason="request",
+                registrations=1,
+                user_id=user_id,
+                note=note[:300],
+            )
+        )
         record(AuditAction.DATA_DELETED, "", event.id)
     forget_old_pages()
 
@@ -123,9 +175,15 @@ def delete_on_request(registration_id: int, now: datetime, user_id: int | None =
 def _delete_messages(messages: list[BulkMessage]) -> None:
     """Messages and their line in the log (which quotes the subject)."""
     for message in messages:
-        db.session.execute(sa.update(AuditEntry).where(
-            AuditEntry.event_id == message.event_id, AuditEntry.action == AuditAction.MESSAGE_SENT,
-            AuditEntry.subject == f"{message.subject} ({message.recipients})"[:300]).values(subject=""))
+        db.session.execute(
+            sa.update(AuditEntry)
+            .where(
+                AuditEntry.event_id == message.event_id,
+                AuditEntry.action == AuditAction.MESSAGE_SENT,
+                AuditEntry.subject == f"{message.subject} ({message.recipients})"[:300],
+            )
+            .values(subject="")
+        )
         db.session.execute(sa.delete(OutgoingMail).where(OutgoingMail.batch == message.batch))
         db.session.delete(message)
 
@@ -134,17 +192,24 @@ def _delete_messages(messages: list[BulkMessage]) -> None:
 def purge(now: datetime | None = None) -> int:
     """Delete the personal data of every event whose retention period is over; returns how many registrations."""
     now = now or utcnow()
-    events = db.session.scalars(sa.select(Event).where(sa.exists().where(
-        Registration.event_id == Event.id, Registration.anonymised_at.is_(None)))).all()
+    events = db.session.scalars(
+        sa.select(Event).where(
+            sa.exists().where(Registration.event_id == Event.id, Registration.anonymised_at.is_(None))
+        )
+    ).all()
     deleted = 0
     for event_id in [event.id for event in events if delete_after(event) <= now]:
         with row_locked(Event, event_id) as event:
-            remaining = db.session.scalars(sa.select(Registration).where(
-                Registration.event_id == event.id, Registration.anonymised_at.is_(None))).all()
+            remaining = db.session.scalars(
+                sa.select(Registration).where(Registration.event_id == event.id, Registration.anonymised_at.is_(None))
+            ).all()
             _delete_messages([message for registration in remaining for message in messages_only_to(registration)])
             _anonymise(remaining, now)
-            db.session.add(DeletionRecord(at=now, event_id=event.id, event_title=event.title, reason="retention",
-                                          registrations=len(remaining)))
+            db.session.add(
+                DeletionRecord(
+                    at=now, event_id=event.id, event_title=event.title, reason="retention", registrations=len(remaining)
+                )
+            )
         deleted += len(remaining)
     if deleted:
         forget_old_pages()
@@ -165,12 +230,24 @@ def _anonymise(registrations: list[Registration], now: datetime) -> None:
         db.session.delete(mail)
     # The log of organisers' actions names registrants ("checked in: Amal Haddad"), by id (entries
     # from before entries named their registration: by the current name).
-    db.session.execute(sa.update(AuditEntry).where(sa.or_(
-        AuditEntry.registration_id.in_(ids),
-        sa.and_(AuditEntry.event_id.in_(event_ids), AuditEntry.action.in_([action for action in AuditAction if action.startswith("registration.")]), AuditEntry.subject.in_(names)),
-    )).values(subject="", changed_fields=[], changed_values={}))
+    db.session.execute(
+        sa.update(AuditEntry)
+        .where(
+            sa.or_(
+                AuditEntry.registration_id.in_(ids),
+                sa.and_(
+                    AuditEntry.event_id.in_(event_ids),
+                    AuditEntry.action.in_([action for action in AuditAction if action.startswith("registration.")]),
+                    AuditEntry.subject.in_(names),
+                ),
+            )
+        )
+        .values(subject="", changed_fields=[], changed_values={})
+    )
     # Finished certificate jobs of these events hold everybody's certificates: they go (they can be made again).
-    for job in db.session.scalars(sa.select(DocumentJob).where(DocumentJob.event_id.in_(event_ids), DocumentJob.stored_name.is_not(None))):
+    for job in db.session.scalars(
+        sa.select(DocumentJob).where(DocumentJob.event_id.in_(event_ids), DocumentJob.stored_name.is_not(None))
+    ):
         (jobs.folder() / job.stored_name).unlink(missing_ok=True)
         job.stored_name = None
     jobs.forget_mailed_certificates(ids)  # each person's certificate, kept until their mail went out
@@ -190,5 +267,8 @@ def _anonymise(registrations: list[Registration], now: datetime) -> None:
 
 
 def records(event_id: int) -> list[DeletionRecord]:
-    return list(db.session.scalars(
-        sa.select(DeletionRecord).where(DeletionRecord.event_id == event_id).order_by(DeletionRecord.id.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(DeletionRecord).where(DeletionRecord.event_id == event_id).order_by(DeletionRecord.id.desc())
+        )
+    )

@@ -10,7 +10,8 @@ from email.message import EmailMessage
 
 import sqlalchemy as sa
 from flask import render_template
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from conference.audit.models import AuditAction
 from conference.audit.services import record
@@ -24,7 +25,6 @@ from conference.registration.services import link_token
 from conference.site.i18n import speaking
 from conference.site.urls import absolute_url
 
-
 # Who a message goes to: all registered and waiting, or one group.
 AUDIENCES = {
     "active": _l("Everyone registered or waiting"),
@@ -36,8 +36,9 @@ AUDIENCES = {
 
 
 def audience(event_id: int, name: str) -> list[Registration]:
-    query = sa.select(Registration).where(Registration.event_id == event_id, Registration.anonymised_at.is_(None),
-                                          Registration.email.is_not(None))
+    query = sa.select(Registration).where(
+        Registration.event_id == event_id, Registration.anonymised_at.is_(None), Registration.email.is_not(None)
+    )
     if name == "checked_in":
         query = query.where(Registration.checked_in_at.is_not(None))
     elif name == "active":
@@ -58,13 +59,18 @@ def draft(subject: str, body: str, subject_en: str = "", body_en: str = "") -> B
             refused.append(refusal)
     english = bool(subject_en.strip())
     if english != bool(body_en.strip()):
-        refused.append(mail_texts.MailTextError(_("The English version needs a subject and a message, or neither."),
-                                                "body_en" if english else "subject_en"))
+        refused.append(
+            mail_texts.MailTextError(
+                _("The English version needs a subject and a message, or neither."),
+                "body_en" if english else "subject_en",
+            )
+        )
     if refused:
         refused[0].others = refused[1:]
         raise refused[0]
-    return BulkMessage(subject=subject, body=body, subject_en=subject_en if english else "",
-                       body_en=body_en if english else "")
+    return BulkMessage(
+        subject=subject, body=body, subject_en=subject_en if english else "", body_en=body_en if english else ""
+    )
 
 
 def language_for(message: BulkMessage, registration: Registration) -> str:
@@ -91,22 +97,27 @@ def render(message: BulkMessage, registration: Registration, language: str | Non
         link = absolute_url("registration.own_page", token=token) if registration.is_active else None
         subject, body = filled(message, registration, language, link)
         email = mail_texts.new_message(registration.event, registration.email, subject)
-        email.set_content(render_template("registration/mail/bulk.txt", greeting=mail_texts.greeting(registration),
-                                          body=body, link=link))
+        email.set_content(
+            render_template(
+                "registration/mail/bulk.txt", greeting=mail_texts.greeting(registration), body=body, link=link
+            )
+        )
     return email
 
 
 @dataclass
 class Version:
     """One language of a message in the preview: ``recipients`` receive it, as ``shown_to`` does in ``mail``."""
+
     language: str
     recipients: int
     shown_to: Registration
     mail: EmailMessage
 
 
-def preview(people: list[Registration], subject: str, body: str, subject_en: str = "",
-            body_en: str = "") -> list[Version]:
+def preview(
+    people: list[Registration], subject: str, body: str, subject_en: str = "", body_en: str = ""
+) -> list[Version]:
     """Each version of the message as the first of ``people`` who receives it would (or the first of all, when
     nobody does); nothing for nobody. Refused as a message sent would be."""
     message = draft(subject, body, subject_en, body_en)
@@ -120,15 +131,24 @@ def preview(people: list[Registration], subject: str, body: str, subject_en: str
     return versions
 
 
-def send(event_id: int, user_id: int, audience_name: str, subject: str, body: str, subject_en: str = "",
-         body_en: str = "", submission_key: str = "") -> BulkMessage:
+def send(
+    event_id: int,
+    user_id: int,
+    audience_name: str,
+    subject: str,
+    body: str,
+    subject_en: str = "",
+    body_en: str = "",
+    submission_key: str = "",
+) -> BulkMessage:
     """Store the message, placeholders and all, and send it to everyone in the audience in the background. The
     same form sent again (``submission_key``: a double click on "Send") sends nothing more: its message is returned."""
     bulk = draft(subject, body, subject_en, body_en)
     key = hashlib.sha256(submission_key.encode()).hexdigest() if submission_key else ""
     with row_locked(Event, event_id):  # two clicks at once: the second finds the first's message
-        sent_before = key and db.session.scalar(sa.select(BulkMessage).where(
-            BulkMessage.event_id == event_id, BulkMessage.submission_key == key))
+        sent_before = key and db.session.scalar(
+            sa.select(BulkMessage).where(BulkMessage.event_id == event_id, BulkMessage.submission_key == key)
+        )
         if sent_before:
             return sent_before
         people = audience(event_id, audience_name)
@@ -144,7 +164,9 @@ def send(event_id: int, user_id: int, audience_name: str, subject: str, body: st
 
 
 def history(event_id: int) -> list[tuple[BulkMessage, dict[str, int]]]:
-    sent = db.session.scalars(sa.select(BulkMessage).where(BulkMessage.event_id == event_id).order_by(BulkMessage.id.desc()))
+    sent = db.session.scalars(
+        sa.select(BulkMessage).where(BulkMessage.event_id == event_id).order_by(BulkMessage.id.desc())
+    )
     return [(bulk, mail.progress(bulk.batch)) for bulk in sent]
 
 

@@ -4,7 +4,8 @@ import csv
 import io
 
 import sqlalchemy as sa
-from flask_babel import format_datetime, gettext as _
+from flask_babel import format_datetime
+from flask_babel import gettext as _
 
 from conference.events.models import Event
 from conference.extensions import db
@@ -22,22 +23,50 @@ def safe(value) -> str:
 
 def rows(event: Event) -> list[list[str]]:
     registrations = db.session.scalars(
-        sa.select(Registration).where(Registration.event_id == event.id)
-        .order_by(*BY_NAME)
+        sa.select(Registration).where(Registration.event_id == event.id).order_by(*BY_NAME)
     ).all()
-    header = [_("Last name"), _("First name"), _("Form of address"), _("Academic title"), _("E-mail address"), _("Organisation"), _("Function or role"), _("Phone"),
-              _("Status"), _("Forum"), _("Registered on"), _("Checked in"), _("Participant list"),
-              *(question.label if question.is_asked else _("%(question)s (removed)", question=question.label)
-                for question in event.questions)]
+    header = [
+        _("Last name"),
+        _("First name"),
+        _("Form of address"),
+        _("Academic title"),
+        _("E-mail address"),
+        _("Organisation"),
+        _("Function or role"),
+        _("Phone"),
+        _("Status"),
+        _("Forum"),
+        _("Registered on"),
+        _("Checked in"),
+        _("Participant list"),
+        *(
+            question.label if question.is_asked else _("%(question)s (removed)", question=question.label)
+            for question in event.questions
+        ),
+    ]
     table = [[safe(label) for label in header]]  # organisers type question labels too
     for r in registrations:
-        table.append([safe(value) for value in (
-            r.last_name, r.first_name, r.salutation.label if r.salutation else "", r.academic_title, r.email, r.organisation, r.function, r.phone, r.status.label,
-            "; ".join(choice.agenda_item.title for choice in r.forum_choices),
-            format_datetime(r.created_at, "short"), format_datetime(r.checked_in_at, "short") if r.checked_in_at else "",
-            _("Yes") if r.listed_as_participant else _("No"),
-            *(answer(r.answer_to(question)) for question in event.questions),
-        )])
+        table.append(
+            [
+                safe(value)
+                for value in (
+                    r.last_name,
+                    r.first_name,
+                    r.salutation.label if r.salutation else "",
+                    r.academic_title,
+                    r.email,
+                    r.organisation,
+                    r.function,
+                    r.phone,
+                    r.status.label,
+                    "; ".join(choice.agenda_item.title for choice in r.forum_choices),
+                    format_datetime(r.created_at, "short"),
+                    format_datetime(r.checked_in_at, "short") if r.checked_in_at else "",
+                    _("Yes") if r.listed_as_participant else _("No"),
+                    *(answer(r.answer_to(question)) for question in event.questions),
+                )
+            ]
+        )
     return table
 
 

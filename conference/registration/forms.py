@@ -2,9 +2,17 @@
 
 import secrets
 
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from wtforms import (
-    BooleanField, EmailField, HiddenField, RadioField, SelectChoice, SelectMultipleField, StringField, TelField,
+    BooleanField,
+    EmailField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+    TelField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation
@@ -16,6 +24,8 @@ from conference.registration.questions import asked, is_shown
 from conference.registration.services import Applicant, forum_slots
 from conference.site.forms import Form, MailAddress
 
+PLEASE_ANSWER = _l("Please answer this question.")
+
 
 class CheckboxesField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
@@ -25,8 +35,7 @@ class CheckboxesField(SelectMultipleField):
 def email_field(**kwargs) -> EmailField:
     return EmailField(
         _l("E-mail address"),
-        [InputRequired(_l("Please enter your e-mail address.")), Length(max=254),
-         MailAddress()],
+        [InputRequired(_l("Please enter your e-mail address.")), Length(max=254), MailAddress()],
         **kwargs,
     )
 
@@ -36,11 +45,15 @@ class LostLinkForm(Form):
 
 
 class RegistrationForm(Form):
-    salutation = RadioField(_l("Form of address (optional)"), choices=[
-        SelectChoice(salutation.value, salutation.label) for salutation in Salutation], default=Salutation.NONE.value,
-        validators=[Optional()])
-    academic_title = StringField(_l("Academic title (optional)"), [Optional(), Length(max=60)],
-                                 description=_l("For example Dr. or Prof. Dr."))
+    salutation = RadioField(
+        _l("Form of address (optional)"),
+        choices=[SelectChoice(salutation.value, salutation.label) for salutation in Salutation],
+        default=Salutation.NONE.value,
+        validators=[Optional()],
+    )
+    academic_title = StringField(
+        _l("Academic title (optional)"), [Optional(), Length(max=60)], description=_l("For example Dr. or Prof. Dr.")
+    )
     first_name = StringField(_l("First name"), [InputRequired(_l("Please enter your first name.")), Length(max=100)])
     last_name = StringField(_l("Last name"), [InputRequired(_l("Please enter your last name.")), Length(max=100)])
     email = email_field(description=_l("We send the confirmation and the link to your registration here."))
@@ -59,12 +72,16 @@ class RegistrationForm(Form):
 
     def applicant(self, locale: str) -> Applicant:
         return Applicant(
-            first_name=self.first_name.data, last_name=self.last_name.data,
+            first_name=self.first_name.data,
+            last_name=self.last_name.data,
             salutation=(self.salutation.data or "") if self.salutation else "",
             academic_title=(self.academic_title.data or "") if self.academic_title else "",
             email=(self.email.data or "") if self.email else "",
-            organisation=self.organisation.data or "", function=self.function.data or "", phone=self.phone.data or "",
-            locale=locale, listed_as_participant=self.listed_as_participant.data,
+            organisation=self.organisation.data or "",
+            function=self.function.data or "",
+            phone=self.phone.data or "",
+            locale=locale,
+            listed_as_participant=self.listed_as_participant.data,
             submission_key=(self.submission_key.data or "")[:64],
             answers={question.id: self[f"question_{question.id}"].data for question in self.questions},
             forums=[self[f"forum_{index}"].data for index in range(len(self.slots))],
@@ -83,7 +100,7 @@ def question_field(question: Question, locale: str):
     if question.shown_if_id is not None:
         presence = Asked(question)
     elif question.required:
-        presence = InputRequired(_l("Please answer this question."))
+        presence = InputRequired(PLEASE_ANSWER)
     else:
         presence = Optional()
     common = {"label": question.text(locale, "label"), "description": question.text(locale, "help_text")}
@@ -96,8 +113,13 @@ def question_field(question: Question, locale: str):
     if question.kind == QuestionKind.SINGLE_CHOICE:
         return RadioField(choices=choices, validators=[presence], **common)
     if question.kind == QuestionKind.MULTIPLE_CHOICE:
-        return CheckboxesField(choices=choices, validators=[Asked(question, _l("Please choose at least one."))]
-                               if question.required or question.shown_if_id is not None else [Optional()], **common)
+        return CheckboxesField(
+            choices=choices,
+            validators=[Asked(question, _l("Please choose at least one."))]
+            if question.required or question.shown_if_id is not None
+            else [Optional()],
+            **common,
+        )
     return StringField(validators=[presence, Length(max=500)], **common)
 
 
@@ -108,7 +130,7 @@ class Asked:
 
     field_flags = {"answer_required": True}
 
-    def __init__(self, question: Question, message=_l("Please answer this question.")):
+    def __init__(self, question: Question, message=PLEASE_ANSWER):
         self.question, self.required, self.message = question, question.required, message
 
     def __call__(self, form, field):
@@ -128,8 +150,9 @@ def _yes_no(value):
     return {"yes": True, "no": False, True: True, False: False}.get(value)
 
 
-def registration_form(event: Event, registration: Registration | None = None, by_organiser: bool = False,
-                      **kwargs) -> RegistrationForm:
+def registration_form(
+    event: Event, registration: Registration | None = None, by_organiser: bool = False, **kwargs
+) -> RegistrationForm:
     """The form for ``event``; with ``registration`` it edits that one (no consent; the address only for organisers).
     ``by_organiser``: filled in for someone else, who may have no e-mail address."""
     slots = forum_slots(event)
@@ -139,21 +162,28 @@ def registration_form(event: Event, registration: Registration | None = None, by
 
     if by_organiser:
         EventRegistrationForm.email = EmailField(
-            _l("E-mail address"), [Optional(), Length(max=254), MailAddress()],
+            _l("E-mail address"),
+            [Optional(), Length(max=254), MailAddress()],
             description=_l("Optional: without one the person gets no mails; lists, badges and certificates still work.")
-            if registration is None else
-            _l("To correct a typing mistake: the link to the registration is renewed and mailed to the new address; "
-               "the old address gets nothing more, and the link sent there no longer works."))
+            if registration is None
+            else _l(
+                "To correct a typing mistake: the link to the registration is renewed and mailed to the new address; "
+                "the old address gets nothing more, and the link sent there no longer works."
+            ),
+        )
         EventRegistrationForm.listed_as_participant = BooleanField(
             _l("Show the name and organisation on the event's participant list"),
-            description=_l("Only if the person has agreed to it."))
+            description=_l("Only if the person has agreed to it."),
+        )
 
     questions = asked(event)
     for question in questions:
         setattr(EventRegistrationForm, f"question_{question.id}", question_field(question, get_locale().language))
     for index, slot in enumerate(slots):
         field = RadioField(
-            _l("Forum"), coerce=int, choices=[SelectChoice(item.id, item.title) for item in slot.items],
+            _l("Forum"),
+            coerce=int,
+            choices=[SelectChoice(item.id, item.title) for item in slot.items],
             validators=[InputRequired(_l("Please choose one forum for this time slot."))],
         )
         setattr(EventRegistrationForm, f"forum_{index}", field)
@@ -179,13 +209,23 @@ def registration_form(event: Event, registration: Registration | None = None, by
 def _current_values(registration: Registration, slots) -> dict:
     values = {
         name: getattr(registration, name)
-        for name in ("first_name", "last_name", "academic_title", "email", "organisation", "function", "phone",
-                     "listed_as_participant")
+        for name in (
+            "first_name",
+            "last_name",
+            "academic_title",
+            "email",
+            "organisation",
+            "function",
+            "phone",
+            "listed_as_participant",
+        )
     }
     values["salutation"] = registration.salutation.value
     for answer in registration.answers:
         value = answer.value
-        values[f"question_{answer.question_id}"] = {True: "yes", False: "no"}.get(value, value) if isinstance(value, bool) else value
+        values[f"question_{answer.question_id}"] = (
+            {True: "yes", False: "no"}.get(value, value) if isinstance(value, bool) else value
+        )
     chosen = {choice.agenda_item_id for choice in registration.forum_choices}
     for index, slot in enumerate(slots):
         values[f"forum_{index}"] = next((item.id for item in slot.items if item.id in chosen), None)

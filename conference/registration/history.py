@@ -29,18 +29,28 @@ class Line:
 
 def of(registration: Registration) -> tuple[list[Line], bool]:
     """The latest lines, and whether there are older ones."""
-    entries = db.session.scalars(audit.entries(registration_ids=[registration.id])
-                                 .options(selectinload(AuditEntry.user)).limit(SHOWN + 1))
-    mails = db.session.scalars(sa.select(OutgoingMail).where(mails_about([registration.id]))
-                               .order_by(OutgoingMail.created_at.desc(), OutgoingMail.id.desc()).limit(SHOWN + 1))
-    lines = sorted([Line(entry.at, entry=entry) for entry in entries]
-                   + [Line(mail.created_at, mail=mail) for mail in mails], key=lambda line: line.at, reverse=True)
+    entries = db.session.scalars(
+        audit.entries(registration_ids=[registration.id]).options(selectinload(AuditEntry.user)).limit(SHOWN + 1)
+    )
+    mails = db.session.scalars(
+        sa.select(OutgoingMail)
+        .where(mails_about([registration.id]))
+        .order_by(OutgoingMail.created_at.desc(), OutgoingMail.id.desc())
+        .limit(SHOWN + 1)
+    )
+    lines = sorted(
+        [Line(entry.at, entry=entry) for entry in entries] + [Line(mail.created_at, mail=mail) for mail in mails],
+        key=lambda line: line.at,
+        reverse=True,
+    )
     return lines[:SHOWN], len(lines) > SHOWN
 
 
 # A mail by the name its text has on the page of mail texts; the mail of the status at registering is the confirmation.
 MAIL_KINDS = {reason: kind.label for reason, kind in KINDS.items()} | {
-    "registered": KINDS["confirmed"].label, "bulk": _l("Message to registrants")}
+    "registered": KINDS["confirmed"].label,
+    "bulk": _l("Message to registrants"),
+}
 MAIL_STATUSES = {WorkStatus.DONE: _l("sent"), WorkStatus.QUEUED: _l("being sent")}
 
 

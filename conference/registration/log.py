@@ -37,10 +37,12 @@ class Filters:
     @classmethod
     def from_url(cls, args) -> "Filters":
         who = args.get("who", "")
-        return cls(event=_row_id(args.get("event", "")),
-                   action=AuditAction(args["action"]) if args.get("action") in AuditAction._value2member_map_ else None,
-                   who=who if who in (audit.THE_PERSON, audit.NO_ACCOUNT) else _row_id(who),
-                   person=" ".join(args.get("person", "").split())[:100])
+        return cls(
+            event=_row_id(args.get("event", "")),
+            action=AuditAction(args["action"]) if args.get("action") in AuditAction._value2member_map_ else None,
+            who=who if who in (audit.THE_PERSON, audit.NO_ACCOUNT) else _row_id(who),
+            person=" ".join(args.get("person", "").split())[:100],
+        )
 
     def in_url(self) -> dict:
         """The filters chosen, for the links to other pages of the same selection."""
@@ -54,12 +56,14 @@ def _row_id(typed: str) -> int | None:
 def _page(event_id: int | None, filters: Filters):
     about = None
     if filters.person:
-        about = sa.select(Registration.id).where(typed_search(
-            filters.person, Registration.first_name + " " + Registration.last_name, Registration.email))
+        about = sa.select(Registration.id).where(
+            typed_search(filters.person, Registration.first_name + " " + Registration.last_name, Registration.email)
+        )
         if event_id is not None:
             about = about.where(Registration.event_id == event_id)
     query = audit.entries(event_id, filters.action, filters.who, about).options(
-        selectinload(AuditEntry.user), selectinload(AuditEntry.event))
+        selectinload(AuditEntry.user), selectinload(AuditEntry.event)
+    )
     number = min(max(request.args.get("page", 1, type=int), 1), 10**6)  # a typed 10**30 is no page
     page = db.paginate(query, page=number, per_page=PAGE_SIZE, max_per_page=PAGE_SIZE, error_out=False)
     if page.pages and number > page.pages:  # past the end (fewer entries since, or typed): the last page
@@ -71,10 +75,17 @@ def _render(event: Event | None, filters: Filters, accounts: list[User], actions
     def page_url(number: int) -> str:
         return url_for(request.endpoint, **request.view_args, **filters.in_url(), page=number)
 
-    return render_template("manage/log.html", event=event, page=_page(event.id if event else filters.event, filters),
-                           page_url=page_url, filters=filters, field_labels=field_labels(), accounts=accounts,
-                           actions=actions, events=[] if event else db.session.scalars(
-                               sa.select(Event).order_by(Event.starts_at.desc())).all())
+    return render_template(
+        "manage/log.html",
+        event=event,
+        page=_page(event.id if event else filters.event, filters),
+        page_url=page_url,
+        filters=filters,
+        field_labels=field_labels(),
+        accounts=accounts,
+        actions=actions,
+        events=[] if event else db.session.scalars(sa.select(Event).order_by(Event.starts_at.desc())).all(),
+    )
 
 
 @blueprint.get("/events/<int:event_id>/log")
@@ -82,15 +93,23 @@ def of_event(event_id: int):
     """One event's log: who may organise it reads it."""
     event = g.event
     filters = replace(Filters.from_url(request.args), event=None)
-    accounts = db.session.scalars(sa.select(User).where(sa.exists().where(
-        AuditEntry.user_id == User.id, AuditEntry.event_id == event.id)).order_by(User.name)).all()
+    accounts = db.session.scalars(
+        sa.select(User)
+        .where(sa.exists().where(AuditEntry.user_id == User.id, AuditEntry.event_id == event.id))
+        .order_by(User.name)
+    ).all()
     logged = set(db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.event_id == event.id).distinct()))
-    return _render(event, filters, accounts, [action for action in AuditAction
-                                              if action in logged or action == filters.action])
+    return _render(
+        event, filters, accounts, [action for action in AuditAction if action in logged or action == filters.action]
+    )
 
 
 @blueprint.get("/log")
 def whole():
     """For administrators: every event's log in one, also of changes at no event (accounts)."""
-    return _render(None, Filters.from_url(request.args),
-                   db.session.scalars(sa.select(User).order_by(User.name)).all(), list(AuditAction))
+    return _render(
+        None,
+        Filters.from_url(request.args),
+        db.session.scalars(sa.select(User).order_by(User.name)).all(),
+        list(AuditAction),
+    )

@@ -13,7 +13,9 @@ from email.message import EmailMessage
 from string import Formatter
 
 import sqlalchemy as sa
-from flask_babel import format_date, gettext as _, lazy_gettext as _l, pgettext
+from flask_babel import format_date, pgettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
 from conference.audit.models import AuditAction
@@ -44,75 +46,123 @@ class MailKind:
 
 KINDS = {
     "confirmed": MailKind(
-        _l("Confirmation"), _l("Someone registers and has a place."),
+        _l("Confirmation"),
+        _l("Someone registers and has a place."),
         _l("Registration confirmed: {event}"),
-        _l("{greeting},\n\nthank you for registering. Your place is confirmed.")),
+        _l("{greeting},\n\nthank you for registering. Your place is confirmed."),
+    ),
     "received": MailKind(
-        _l("Registration received"), _l("Someone registers for an event whose registrations you approve."),
+        _l("Registration received"),
+        _l("Someone registers for an event whose registrations you approve."),
         _l("Registration received: {event}"),
-        _l("{greeting},\n\nthank you for registering. The organisers confirm each registration; we will write to "
-           "you as soon as they have decided.")),
+        _l(
+            "{greeting},\n\nthank you for registering. The organisers confirm each registration; we will write to "
+            "you as soon as they have decided."
+        ),
+    ),
     "waitlisted": MailKind(
-        _l("Waiting list"), _l("Someone registers for a fully booked event."),
+        _l("Waiting list"),
+        _l("Someone registers for a fully booked event."),
         _l("Waiting list: {event}"),
-        _l("{greeting},\n\nthe event is fully booked, so you are on the waiting list at position {position}. "
-           "We will write to you as soon as a place becomes free."), ("position",)),
+        _l(
+            "{greeting},\n\nthe event is fully booked, so you are on the waiting list at position {position}. "
+            "We will write to you as soon as a place becomes free."
+        ),
+        ("position",),
+    ),
     "promoted": MailKind(
-        _l("Moved up"), _l("A place has become free for someone on the waiting list."),
+        _l("Moved up"),
+        _l("A place has become free for someone on the waiting list."),
         _l("A place has become free: {event}"),
-        _l("{greeting},\n\ngood news: a place has become free and you have moved up from the waiting list.")),
+        _l("{greeting},\n\ngood news: a place has become free and you have moved up from the waiting list."),
+    ),
     "approved": MailKind(
-        _l("Approved"), _l("You approve a registration."),
+        _l("Approved"),
+        _l("You approve a registration."),
         _l("Registration confirmed: {event}"),
-        _l("{greeting},\n\nthe organisers have confirmed your registration. Your place is reserved.")),
+        _l("{greeting},\n\nthe organisers have confirmed your registration. Your place is reserved."),
+    ),
     "rejected": MailKind(
-        _l("Rejected"), _l("You reject a registration."),
+        _l("Rejected"),
+        _l("You reject a registration."),
         _l("Registration not accepted: {event}"),
-        _l("{greeting},\n\nwe are sorry: the organisers could not accept your registration for this event.")),
+        _l("{greeting},\n\nwe are sorry: the organisers could not accept your registration for this event."),
+    ),
     "restored": MailKind(
-        _l("Cancellation undone"), _l("You undo a cancellation or rejection."),
+        _l("Cancellation undone"),
+        _l("You undo a cancellation or rejection."),
         _l("Your registration is valid again: {event}"),
-        _l("{greeting},\n\nthe organisers have undone the cancellation of your registration.")),
+        _l("{greeting},\n\nthe organisers have undone the cancellation of your registration."),
+    ),
     "reminder": MailKind(
-        _l("Reminder"), _l("Two days before the event, to everyone confirmed."),
+        _l("Reminder"),
+        _l("Two days before the event, to everyone confirmed."),
         _l("Reminder: {event}"),
-        _l("{greeting},\n\nwe look forward to seeing you soon. Here once more are the details, your check-in code "
-           "and the link to your registration, should your plans have changed.")),
+        _l(
+            "{greeting},\n\nwe look forward to seeing you soon. Here once more are the details, your check-in code "
+            "and the link to your registration, should your plans have changed."
+        ),
+    ),
     "changed": MailKind(
-        _l("Time or place changed"), _l("You change the time or place of the published event; to everyone registered "
-                                         "or waiting."),
+        _l("Time or place changed"),
+        _l("You change the time or place of the published event; to everyone registered or waiting."),
         _l("New time or place: {event}"),
-        _l("{greeting},\n\nthe time or place of the event has changed; below are the details as they are now. The "
-           "calendar entry attached updates the one in your calendar.")),
+        _l(
+            "{greeting},\n\nthe time or place of the event has changed; below are the details as they are now. The "
+            "calendar entry attached updates the one in your calendar."
+        ),
+    ),
     "cancelled": MailKind(
-        _l("Cancellation"), _l("Someone cancels their registration."),
+        _l("Cancellation"),
+        _l("Someone cancels their registration."),
         _l("Registration cancelled: {event}"),
-        _l("{greeting},\n\nyour registration has been cancelled. Thank you for letting us know.")),
+        _l("{greeting},\n\nyour registration has been cancelled. Thank you for letting us know."),
+    ),
     "cancelled_by_organisers": MailKind(
-        _l("Cancelled by the organisers"), _l("You cancel a registration."),
+        _l("Cancelled by the organisers"),
+        _l("You cancel a registration."),
         _l("Registration cancelled: {event}"),
-        _l("{greeting},\n\nthe organisers have cancelled your registration for this event. Should this be a "
-           "mistake, please write to us.")),
+        _l(
+            "{greeting},\n\nthe organisers have cancelled your registration for this event. Should this be a "
+            "mistake, please write to us."
+        ),
+    ),
     "event_cancelled": MailKind(
-        _l("Event cancelled"), _l("You cancel the event; to everyone registered or waiting."),
+        _l("Event cancelled"),
+        _l("You cancel the event; to everyone registered or waiting."),
         _l("Event cancelled: {event}"),
-        _l("{greeting},\n\nwe are sorry: the event has been cancelled. Your registration is void; there is nothing "
-           "more you need to do.")),
+        _l(
+            "{greeting},\n\nwe are sorry: the event has been cancelled. Your registration is void; there is nothing "
+            "more you need to do."
+        ),
+    ),
     "link": MailKind(
-        _l("Link sent again"), _l("Someone asks for their link, or registers a second time."),
+        _l("Link sent again"),
+        _l("Someone asks for their link, or registers a second time."),
         _l("Your registration: {event}"),
-        _l("{greeting},\n\nyou asked for the link to your registration, or tried to register again with this "
-           "address. You are already registered; the link below opens your registration.")),
+        _l(
+            "{greeting},\n\nyou asked for the link to your registration, or tried to register again with this "
+            "address. You are already registered; the link below opens your registration."
+        ),
+    ),
     "link_by_organisers": MailKind(
-        _l("Link sent by the organisers"), _l("You send someone the link to their registration again."),
+        _l("Link sent by the organisers"),
+        _l("You send someone the link to their registration again."),
         _l("Your registration: {event}"),
-        _l("{greeting},\n\nthe organisers send you the link to your registration once more. The link below opens "
-           "your registration.")),
+        _l(
+            "{greeting},\n\nthe organisers send you the link to your registration once more. The link below opens "
+            "your registration."
+        ),
+    ),
     "certificate": MailKind(
-        _l("Certificate of attendance"), _l("You send the certificates after the event."),
+        _l("Certificate of attendance"),
+        _l("You send the certificates after the event."),
         _l("Your certificate of attendance: {event}"),
-        _l("{greeting},\n\nthank you for taking part in “{event}”. Your certificate of attendance is attached to "
-           "this mail.")),
+        _l(
+            "{greeting},\n\nthank you for taking part in “{event}”. Your certificate of attendance is attached to "
+            "this mail."
+        ),
+    ),
 }
 
 PLACEHOLDERS = {
@@ -145,7 +195,9 @@ class MailTextError(Refusal):
 def kind_of(reason: str, status: RegistrationStatus) -> str:
     """Which text a mail queued for ``reason`` uses, given the registration's status when it is built."""
     if reason == "registered":
-        return {RegistrationStatus.WAITLISTED: "waitlisted", RegistrationStatus.PENDING: "received"}.get(status, "confirmed")
+        return {RegistrationStatus.WAITLISTED: "waitlisted", RegistrationStatus.PENDING: "received"}.get(
+            status, "confirmed"
+        )
     return reason
 
 
@@ -162,19 +214,28 @@ def check(kind: str | None, text: str, field: str) -> None:
     try:
         parts = list(Formatter().parse(text))
     except ValueError:
-        raise MailTextError(_("A curly brace is not closed. Placeholders look like {name}; for a brace itself "
-                              "write {{ or }}."), field) from None
+        raise MailTextError(
+            _("A curly brace is not closed. Placeholders look like {name}; for a brace itself write {{ or }}."), field
+        ) from None
     for _literal, name, spec, conversion in parts:
         if name is not None and (name not in allowed or spec or conversion):
             shown = "{" + name + ("!" + conversion if conversion else "") + (":" + spec if spec else "") + "}"
-            raise MailTextError(_("%(placeholder)s is not a placeholder of this mail. You can use: %(allowed)s.",
-                                  placeholder=shown, allowed=", ".join("{" + n + "}" for n in allowed)), field)
+            raise MailTextError(
+                _(
+                    "%(placeholder)s is not a placeholder of this mail. You can use: %(allowed)s.",
+                    placeholder=shown,
+                    allowed=", ".join("{" + n + "}" for n in allowed),
+                ),
+                field,
+            )
 
 
 def fill(text: str, values: dict[str, str]) -> str:
     """The text with its placeholders replaced; only plain names are looked up (checked when saved)."""
-    return "".join(literal + (values.get(name, "") if name is not None else "")
-                   for literal, name, _spec, _conversion in Formatter().parse(text))
+    return "".join(
+        literal + (values.get(name, "") if name is not None else "")
+        for literal, name, _spec, _conversion in Formatter().parse(text)
+    )
 
 
 def greeting(registration: Registration) -> str:
@@ -182,30 +243,47 @@ def greeting(registration: Registration) -> str:
     gave them ("Sehr geehrte Frau Dr. Nowak", "Dear Dr. Nowak"), else by their name, never "Sehr geehrte/r"."""
     title, last_name = registration.title, registration.last_name
     if registration.form_of_address == Salutation.FRAU:
-        return (pgettext("greeting of a woman with a title", "Dear %(title)s %(last_name)s", title=title, last_name=last_name)
-                if title else _("Dear Ms %(last_name)s", last_name=last_name))
+        return (
+            pgettext(
+                "greeting of a woman with a title", "Dear %(title)s %(last_name)s", title=title, last_name=last_name
+            )
+            if title
+            else _("Dear Ms %(last_name)s", last_name=last_name)
+        )
     if registration.form_of_address == Salutation.HERR:
-        return (pgettext("greeting of a man with a title", "Dear %(title)s %(last_name)s", title=title, last_name=last_name)
-                if title else _("Dear Mr %(last_name)s", last_name=last_name))
+        return (
+            pgettext("greeting of a man with a title", "Dear %(title)s %(last_name)s", title=title, last_name=last_name)
+            if title
+            else _("Dear Mr %(last_name)s", last_name=last_name)
+        )
     return _("Hello %(name)s", name=registration.titled_name)
 
 
 def values_for(registration: Registration, link: str | None, position: int | None = None) -> dict[str, str]:
     event = registration.event
     return {
-        "greeting": greeting(registration), "name": registration.full_name, "first_name": registration.first_name, "last_name": registration.last_name,
-        "event": event.title, "date": format_date(event.starts_at, "long"),
+        "greeting": greeting(registration),
+        "name": registration.full_name,
+        "first_name": registration.first_name,
+        "last_name": registration.last_name,
+        "event": event.title,
+        "date": format_date(event.starts_at, "long"),
         "time": time_range(event.starts_at, event.ends_at),
-        "start": clock(event.starts_at), "end": clock(event.ends_at),
-        "place": ", ".join(filter(None, (event.venue, event.city))), "address": event.address,
-        "link": link or "", "contact": event.contact_email or "", "position": str(position or ""),
+        "start": clock(event.starts_at),
+        "end": clock(event.ends_at),
+        "place": ", ".join(filter(None, (event.venue, event.city))),
+        "address": event.address,
+        "link": link or "",
+        "contact": event.contact_email or "",
+        "position": str(position or ""),
     }
 
 
 def new_message(event: Event, recipient: str, subject: str) -> EmailMessage:
     """A mail about ``event``: in the name of its contact (or of the event), so that answers reach the contact."""
-    return mail.new_message(recipient, subject, sender_name=event.contact_name or event.title,
-                            reply_to=event.contact_email)
+    return mail.new_message(
+        recipient, subject, sender_name=event.contact_name or event.title, reply_to=event.contact_email
+    )
 
 
 def own_texts(event_id: int) -> dict[tuple[str, str], MailText]:
@@ -221,8 +299,9 @@ def default(kind: str, locale: str) -> tuple[str, str]:
 
 def current(event_id: int, kind: str, locale: str) -> tuple[str, str]:
     """Subject and text of a kind of mail in one language, as it is sent now."""
-    own = db.session.scalar(sa.select(MailText).where(
-        MailText.event_id == event_id, MailText.kind == kind, MailText.locale == locale))
+    own = db.session.scalar(
+        sa.select(MailText).where(MailText.event_id == event_id, MailText.kind == kind, MailText.locale == locale)
+    )
     return (own.subject, own.body) if own else default(kind, locale)
 
 
@@ -239,8 +318,9 @@ def preview(event: Event, kind: str, locale: str, subject: str, text: str) -> tu
     """Subject and text as a sample registrant would receive them, before they are saved."""
     check(kind, subject, f"subject_{locale}")
     check(kind, text, f"text_{locale}")
-    sample = Registration(event=event, first_name="Erika", last_name="Mustermann", locale=locale,
-                          status=RegistrationStatus.CONFIRMED)  # never added to the session
+    sample = Registration(
+        event=event, first_name="Erika", last_name="Mustermann", locale=locale, status=RegistrationStatus.CONFIRMED
+    )  # never added to the session
     with speaking(locale):
         values = values_for(sample, absolute_url("registration.own_page", token="beispiel"), position=3)
     return " ".join(fill(subject, values).split()), fill(_normalised(text), values)
@@ -265,7 +345,10 @@ def save(event_id: int, kind: str, texts: dict[str, tuple[str, str]]) -> None:
             if (subject, text) == before:
                 continue
             language = {"de": _("German"), "en": _("English")}[locale]
-            changed[f"{_('Subject')} ({language})"], changed[f"{_('Text')} ({language})"] = (before[0], subject), (before[1], text)
+            changed[f"{_('Subject')} ({language})"], changed[f"{_('Text')} ({language})"] = (
+                (before[0], subject),
+                (before[1], text),
+            )
             if (subject, text) == default(kind, locale):
                 db.session.delete(stored)
             elif stored:
@@ -274,8 +357,13 @@ def save(event_id: int, kind: str, texts: dict[str, tuple[str, str]]) -> None:
                 db.session.add(MailText(event_id=event.id, kind=kind, locale=locale, subject=subject, body=text))
         changed = {name: values for name, values in changed.items() if values[0] != values[1]}
         if changed:
-            record(AuditAction.MAIL_TEXT_SAVED, str(KINDS[kind].label), event.id, changed_fields=list(changed),
-                   changed_values=changed)
+            record(
+                AuditAction.MAIL_TEXT_SAVED,
+                str(KINDS[kind].label),
+                event.id,
+                changed_fields=list(changed),
+                changed_values=changed,
+            )
 
 
 def reset(event_id: int, kind: str) -> bool:

@@ -1,7 +1,8 @@
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l, lazy_pgettext
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from conference.database import LabelledEnum, UTCDateTime, str_enum, utcnow
@@ -183,7 +184,7 @@ class Question(db.Model):
     def choices(self, locale: str) -> list[tuple[str, str]]:
         """(stored value, what the visitor reads) for each option."""
         shown = self.options_en if str(locale) == "en" and len(self.options_en) == len(self.options) else self.options
-        return list(zip(self.options, shown))
+        return list(zip(self.options, shown, strict=True))
 
 
 class Answer(db.Model):
@@ -208,7 +209,9 @@ class ForumChoice(db.Model):
     # Checked in at the forum's own door (forums with their own check-in), not only at the entrance.
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    __table_args__ = (sa.UniqueConstraint("registration_id", "agenda_item_id", name="uq_forum_choice_registration_item"),)
+    __table_args__ = (
+        sa.UniqueConstraint("registration_id", "agenda_item_id", name="uq_forum_choice_registration_item"),
+    )
 
     registration: Mapped[Registration] = relationship(back_populates="forum_choices")
     agenda_item: Mapped["AgendaItem"] = relationship()  # noqa: F821

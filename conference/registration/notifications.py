@@ -21,12 +21,21 @@ from conference.tasks import services as tasks
 
 @mail.builder("registration")
 def build(context: dict):
-    return compose(db.session.get(Registration, context["registration_id"]), context["reason"],
-                   context.get("forum_dropped", False), sequence=context.get("sequence"))
+    return compose(
+        db.session.get(Registration, context["registration_id"]),
+        context["reason"],
+        context.get("forum_dropped", False),
+        sequence=context.get("sequence"),
+    )
 
 
-def compose(registration: Registration, reason: str, forum_dropped: bool = False, position: int | None = None,
-            sequence: int | None = None):
+def compose(
+    registration: Registration,
+    reason: str,
+    forum_dropped: bool = False,
+    position: int | None = None,
+    sequence: int | None = None,
+):
     """The mail about ``registration`` for ``reason``, in its language; ``position`` stands in for a sample's place,
     ``sequence`` numbers the calendar entry it carries (None: it carries none; see ``services.queue_mail``)."""
     with speaking(registration.locale):
@@ -39,7 +48,8 @@ def compose(registration: Registration, reason: str, forum_dropped: bool = False
             "text": text,
             "forum_dropped": forum_dropped,
             # Moved up or restored into a registration the organisers still have to confirm.
-            "awaiting_approval": reason in ("promoted", "restored") and registration.status == RegistrationStatus.PENDING,
+            "awaiting_approval": reason in ("promoted", "restored")
+            and registration.status == RegistrationStatus.PENDING,
             "link": link,
             "show_details": registration.is_active and not registration.event.is_cancelled,
             "forums": [choice.agenda_item for choice in registration.forum_choices],
@@ -50,17 +60,31 @@ def compose(registration: Registration, reason: str, forum_dropped: bool = False
         message.set_content(render_template("registration/mail/notification.txt", **page))
         message.add_alternative(render_template("registration/mail/notification.html", **page), subtype="html")
         if page["show_code"]:
-            message.get_payload()[1].add_related(qr.png(registration.check_in_code), "image", "png", cid="<check-in-code>")
+            message.get_payload()[1].add_related(
+                qr.png(registration.check_in_code), "image", "png", cid="<check-in-code>"
+            )
         # The person's own entry (one UID per registration), as things stand when the mail is built; a place given up
         # since the mail was queued gets no new entry.
         method = "CANCEL" if reason in CANCELLING else "REQUEST"
         if sequence is not None and (method == "CANCEL" or page["show_details"]):
             status = "CANCELLED" if method == "CANCEL" else "CONFIRMED" if page["show_code"] else "TENTATIVE"
-            entry = ical.invitation(registration.event, utcnow(), f"registration-{registration.id}", sequence, method,
-                                    status, (registration.email, registration.full_name))
+            entry = ical.invitation(
+                registration.event,
+                utcnow(),
+                f"registration-{registration.id}",
+                sequence,
+                method,
+                status,
+                (registration.email, registration.full_name),
+            )
             # The method tells mail programs what the entry does; without the charset they read umlauts as ASCII.
-            message.add_attachment(entry, maintype="text", subtype="calendar", filename="event.ics",
-                                   params={"method": method, "charset": "utf-8"})
+            message.add_attachment(
+                entry,
+                maintype="text",
+                subtype="calendar",
+                filename="event.ics",
+                params={"method": method, "charset": "utf-8"},
+            )
     return message
 
 
@@ -71,18 +95,27 @@ REMIND_BEFORE = timedelta(days=2)
 def send_reminders() -> int:
     """Remind everyone confirmed of events starting within two days, once per event; returns how many events."""
     now = utcnow()
-    due = db.session.scalars(sa.select(Event.id).where(
-        Event.status == EventStatus.PUBLISHED, Event.reminder_sent_at.is_(None),
-        Event.starts_at > now, Event.starts_at <= now + REMIND_BEFORE)).all()
+    due = db.session.scalars(
+        sa.select(Event.id).where(
+            Event.status == EventStatus.PUBLISHED,
+            Event.reminder_sent_at.is_(None),
+            Event.starts_at > now,
+            Event.starts_at <= now + REMIND_BEFORE,
+        )
+    ).all()
     for event_id in due:
         with row_locked(Event, event_id) as event:
             if event.reminder_sent_at is not None:
                 continue  # another runner was quicker
             event.reminder_sent_at = now
             batch = f"reminder-{event.id}"
-            confirmed = db.session.scalars(sa.select(Registration).where(
-                Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED,
-                Registration.email.is_not(None))).all()
+            confirmed = db.session.scalars(
+                sa.select(Registration).where(
+                    Registration.event_id == event.id,
+                    Registration.status == RegistrationStatus.CONFIRMED,
+                    Registration.email.is_not(None),
+                )
+            ).all()
             for registration in confirmed:
                 queue_mail(registration, "reminder", batch)
             mail.send_batch_later(batch, event.id)

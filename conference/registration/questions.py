@@ -8,7 +8,8 @@ export while any registration holds an answer to it.
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from conference.audit.models import AuditAction
 from conference.audit.services import record
@@ -84,29 +85,58 @@ def _check(event: Event, details: QuestionDetails, question: Question | None) ->
         if len(set(details.options)) != len(details.options):
             raise QuestionError(_("Each option may appear only once."), field="options")
     if len(details.options) > MAX_OPTIONS or any(len(option) > 300 for option in details.options + details.options_en):
-        raise QuestionError(_("At most %(count)s options of at most 300 characters each.", count=MAX_OPTIONS),
-                            field="options")
+        raise QuestionError(
+            _("At most %(count)s options of at most 300 characters each.", count=MAX_OPTIONS), field="options"
+        )
     if details.options_en and len(details.options_en) != len(details.options):
         raise QuestionError(_("Please give as many English options as options, in the same order."), field="options_en")
     waiting = [other for other in asked(event) if question is not None and other.shown_if_id == question.id]
-    answers = ["yes", "no"] if details.kind == QuestionKind.YES_NO else details.options if details.kind in CHOICE_KINDS else []
+    answers = (
+        ["yes", "no"]
+        if details.kind == QuestionKind.YES_NO
+        else details.options
+        if details.kind in CHOICE_KINDS
+        else []
+    )
     for other in waiting:
         if other.shown_if_answer not in answers:
-            raise QuestionError(_("“%(title)s” is asked when this question is answered “%(answer)s”; change that one "
-                                  "first.", title=other.label, answer=other.shown_if_answer), field="options")
+            raise QuestionError(
+                _(
+                    "“%(title)s” is asked when this question is answered “%(answer)s”; change that one first.",
+                    title=other.label,
+                    answer=other.shown_if_answer,
+                ),
+                field="options",
+            )
     if details.shown_if_id is not None:
-        condition = next((other for other in asked(event) if other.id == details.shown_if_id
-                          and (question is None or other.position < question.position)), None)
+        condition = next(
+            (
+                other
+                for other in asked(event)
+                if other.id == details.shown_if_id and (question is None or other.position < question.position)
+            ),
+            None,
+        )
         if condition is None or condition.kind not in CONDITION_KINDS:
-            raise QuestionError(_("A question can depend only on an earlier yes/no or choice question."), field="condition")
+            raise QuestionError(
+                _("A question can depend only on an earlier yes/no or choice question."), field="condition"
+            )
         if details.shown_if_answer not in answer_values(condition):
             raise QuestionError(_("Please choose one of that question's answers."), field="condition")
 
 
 # What the log shows of a changed question, by the words of the form (the condition by its answer).
-LOGGED = {"label": _l("Question"), "kind": _l("Kind of answer"), "required": _l("An answer is required"),
-          "help_text": _l("Help text"), "options": _l("Options"), "label_en": _l("Question in English"),
-          "help_text_en": _l("Help text in English"), "options_en": _l("Options in English"), "shown_if_answer": _l("Asked")}
+LOGGED = {
+    "label": _l("Question"),
+    "kind": _l("Kind of answer"),
+    "required": _l("An answer is required"),
+    "help_text": _l("Help text"),
+    "options": _l("Options"),
+    "label_en": _l("Question in English"),
+    "help_text_en": _l("Help text in English"),
+    "options_en": _l("Options in English"),
+    "shown_if_answer": _l("Asked"),
+}
 
 
 def _shown(value) -> str:
@@ -134,10 +164,19 @@ def save(event_id: int, details: QuestionDetails, question_id: int | None = None
         if details.shown_if_id is None:
             question.shown_if_answer = ""
         db.session.add(question)
-        changed = {str(label): (before[name], _shown(getattr(question, name)))
-                   for name, label in LOGGED.items() if before and before[name] != _shown(getattr(question, name))}
+        changed = {
+            str(label): (before[name], _shown(getattr(question, name)))
+            for name, label in LOGGED.items()
+            if before and before[name] != _shown(getattr(question, name))
+        }
         if changed or not before:  # a new question, or a changed one: saving it unchanged is no event
-            record(AuditAction.QUESTION_SAVED, question.label, event.id, changed_fields=list(changed), changed_values=changed)
+            record(
+                AuditAction.QUESTION_SAVED,
+                question.label,
+                event.id,
+                changed_fields=list(changed),
+                changed_values=changed,
+            )
     return question
 
 
@@ -165,8 +204,9 @@ def remove(event_id: int, question_id: int) -> None:
             raise QuestionError(_("This question no longer exists."))
         dependent = next((other for other in asked(event) if other.shown_if_id == question.id), None)
         if dependent is not None:
-            raise QuestionError(_("“%(title)s” is asked depending on this question; change that one first.",
-                                  title=dependent.label))
+            raise QuestionError(
+                _("“%(title)s” is asked depending on this question; change that one first.", title=dependent.label)
+            )
         if answer_count(question.id):
             question.removed_at = utcnow()
         else:

@@ -9,11 +9,11 @@ from flask_babel import get_locale
 from conference.database import utcnow
 from conference.events.models import Event, RegistrationState
 from conference.events.services import public_event_or_404
+from conference.limits.services import limited
 from conference.registration import services
 from conference.registration.forms import LostLinkForm, registration_form
 from conference.registration.models import Registration, RegistrationStatus
 from conference.registration.services import registration_or_404
-from conference.limits.services import limited
 from conference.site.forms import Form, status_of
 
 blueprint = Blueprint("registration", __name__)
@@ -45,11 +45,20 @@ def register(slug: str):
         else:
             # New or already registered, the answer is the same: the link comes by mail, so this page
             # tells nobody whether an address is registered.
-            session["registered"] = {"first_name": applicant.first_name, "email": applicant.email,
-                                     "status": outcome.status_offered.value}
+            session["registered"] = {
+                "first_name": applicant.first_name,
+                "email": applicant.email,
+                "status": outcome.status_offered.value,
+            }
             return redirect(url_for(".registered", slug=event.slug), code=303)
-    return render_template("registration/form.html", event=event, form=form, full=services.is_full(event),
-                           forum_full=services.forum_is_full, registration=None), status_of(form)
+    return render_template(
+        "registration/form.html",
+        event=event,
+        form=form,
+        full=services.is_full(event),
+        forum_full=services.forum_is_full,
+        registration=None,
+    ), status_of(form)
 
 
 @blueprint.get("/events/<slug>/register/thanks")
@@ -64,11 +73,16 @@ def own_page(token: str):
     registration = registration_or_404(token)
     now = utcnow()
     return render_template(
-        "registration/own_page.html", registration=registration, event=registration.event, token=token,
+        "registration/own_page.html",
+        registration=registration,
+        event=registration.event,
+        token=token,
         can_change=services.changes_allowed(registration, now),
         can_cancel=services.cancelling_allowed(registration, now),
         waiting_place=services.place_on_waiting_list(registration),
-        qr_code=services.check_in_qr_code(registration) if registration.status == RegistrationStatus.CONFIRMED else None,
+        qr_code=services.check_in_qr_code(registration)
+        if registration.status == RegistrationStatus.CONFIRMED
+        else None,
         **{name: value for part in PAGE_PARTS for name, value in part(registration, now).items()},
     )
 
@@ -87,8 +101,14 @@ def edit(token: str):
             form.add_error(error.message, error.field)
         else:
             return redirect(url_for("registration.own_page", token=token, saved=1), code=303)
-    return render_template("registration/edit.html", event=event, form=form, registration=registration, token=token,
-                           forum_full=services.forum_is_full), status_of(form)
+    return render_template(
+        "registration/edit.html",
+        event=event,
+        form=form,
+        registration=registration,
+        token=token,
+        forum_full=services.forum_is_full,
+    ), status_of(form)
 
 
 @blueprint.route("/registrations/<token>/cancel", methods=["GET", "POST"])
@@ -103,8 +123,14 @@ def cancel(token: str):
             error = refused.message
         else:
             return redirect(url_for("registration.own_page", token=token), code=303)
-    return render_template("registration/cancel.html", registration=registration, event=registration.event,
-                           token=token, form=form, error=error)
+    return render_template(
+        "registration/cancel.html",
+        registration=registration,
+        event=registration.event,
+        token=token,
+        form=form,
+        error=error,
+    )
 
 
 @blueprint.route("/events/<slug>/lost-link", methods=["GET", "POST"])
@@ -126,8 +152,12 @@ def privacy(slug: str):
 
 def participant_list(event: Event):
     """The people who agreed to be listed (the PDF of it: documents/routes.py)."""
-    return render_template("registration/participants.html", event=event, people=services.listed_participants(event.id),
-                           pdf_url=request.path + ".pdf")
+    return render_template(
+        "registration/participants.html",
+        event=event,
+        people=services.listed_participants(event.id),
+        pdf_url=request.path + ".pdf",
+    )
 
 
 @blueprint.get("/events/<slug>/participants")

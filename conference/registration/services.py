@@ -13,7 +13,9 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import abort, current_app
-from flask_babel import format_date, get_locale, gettext as _, lazy_gettext as _l, ngettext
+from flask_babel import format_date, get_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from conference.agenda.models import AgendaItem, AgendaItemKind
 from conference.agenda.services import TimeSlot, time_slots
@@ -93,8 +95,11 @@ class Outcome:
 
 # --- the secret link -------------------------------------------------------------------------
 
+
 def link_token(registration: Registration) -> str:
-    digest = hmac.new(current_app.config["SECRET_KEY"].encode(), f"registration:{registration.link_nonce}".encode(), hashlib.sha256)
+    digest = hmac.new(
+        current_app.config["SECRET_KEY"].encode(), f"registration:{registration.link_nonce}".encode(), hashlib.sha256
+    )
     return digest.hexdigest()
 
 
@@ -154,8 +159,10 @@ def event_whose_list_is_shown_or_404(token: str) -> Event:
 
 def list_shown_to(registration: Registration) -> bool:
     """Whether this registrant may see who else takes part."""
-    return (registration.event.participant_list_mode != ParticipantListMode.HIDDEN
-            and registration.status == RegistrationStatus.CONFIRMED)
+    return (
+        registration.event.participant_list_mode != ParticipantListMode.HIDDEN
+        and registration.status == RegistrationStatus.CONFIRMED
+    )
 
 
 def new_link(registration: Registration) -> None:
@@ -164,6 +171,7 @@ def new_link(registration: Registration) -> None:
 
 
 # --- seats and forums ------------------------------------------------------------------------
+
 
 def seats_taken(event_id: int) -> int:
     return db.session.scalar(
@@ -249,9 +257,15 @@ def _set_answers(registration: Registration, event: Event, answers: dict[int, ob
 # --- changes ---------------------------------------------------------------------------------
 
 # What the log names a changed field by: the label its form shows.
-FIELD_LABELS = {"first_name": _l("First name"), "last_name": _l("Last name"), "email": _l("E-mail address"),
-                "organisation": _l("Organisation"), "function": _l("Function or role"), "phone": _l("Phone"),
-                "listed_as_participant": _l("Participant list")}
+FIELD_LABELS = {
+    "first_name": _l("First name"),
+    "last_name": _l("Last name"),
+    "email": _l("E-mail address"),
+    "organisation": _l("Organisation"),
+    "function": _l("Function or role"),
+    "phone": _l("Phone"),
+    "listed_as_participant": _l("Participant list"),
+}
 # Fields whose values the log keeps before and after, besides the forums (titles of the event's own): the consent
 # to be listed, which organisers may have to show was given or withdrawn (Art. 7(1) DSGVO). Names, address, phone
 # and answers are the person's own data, and answers to choice questions too: they can tell of health or belief
@@ -280,8 +294,9 @@ def register(event_id: int, applicant: Applicant, now: datetime, by_organiser: b
             return Outcome(repeated, repeated=True)
         existing = _active_registration(event, email)
         has_seat = event.capacity is None or seats_taken(event.id) < event.capacity
-        registration = _new_registration(event, _seat_status(event) if has_seat else RegistrationStatus.WAITLISTED,
-                                         email, submission, now)
+        registration = _new_registration(
+            event, _seat_status(event) if has_seat else RegistrationStatus.WAITLISTED, email, submission, now
+        )
         # The same checks whether or not the address is registered: a refusal (a full forum, say)
         # must not tell a stranger which it is.
         _apply(registration, event, applicant)
@@ -329,25 +344,45 @@ def walk_in(event_id: int, applicant: Applicant, now: datetime) -> Outcome:
     return Outcome(registration)
 
 
-def _new_registration(event: Event, status: RegistrationStatus, email: str | None, submission: str,
-                      now: datetime) -> Registration:
-    registration = Registration(event=event, status=status, email=email, privacy_accepted_at=now,
-                                check_in_code=new_check_in_code(), submission_key=submission, created_at=now)
+def _new_registration(
+    event: Event, status: RegistrationStatus, email: str | None, submission: str, now: datetime
+) -> Registration:
+    registration = Registration(
+        event=event,
+        status=status,
+        email=email,
+        privacy_accepted_at=now,
+        check_in_code=new_check_in_code(),
+        submission_key=submission,
+        created_at=now,
+    )
     new_link(registration)
     return registration
 
 
 def _sent_before(event: Event, submission: str, email: str | None) -> Registration | None:
     """The registration the same form made (a double click, a resent request), if it was sent before."""
-    repeated = submission and db.session.scalar(sa.select(Registration).where(
-        Registration.event_id == event.id, Registration.submission_key == submission, Registration.status.in_(ACTIVE)))
+    repeated = submission and db.session.scalar(
+        sa.select(Registration).where(
+            Registration.event_id == event.id,
+            Registration.submission_key == submission,
+            Registration.status.in_(ACTIVE),
+        )
+    )
     return repeated if repeated and (email is None or repeated.email == email) else None
 
 
 def _active_registration(event: Event, email: str | None) -> Registration | None:
     """The registration of this address that is not cancelled or rejected, if there is one."""
-    return None if email is None else db.session.scalar(sa.select(Registration).where(
-        Registration.event_id == event.id, Registration.email == email, Registration.status.in_(ACTIVE)))
+    return (
+        None
+        if email is None
+        else db.session.scalar(
+            sa.select(Registration).where(
+                Registration.event_id == event.id, Registration.email == email, Registration.status.in_(ACTIVE)
+            )
+        )
+    )
 
 
 def update(registration_id: int, applicant: Applicant, now: datetime, by_organiser: bool = False) -> Registration:
@@ -367,14 +402,23 @@ def update(registration_id: int, applicant: Applicant, now: datetime, by_organis
         if by_organiser:
             _readdress(registration, event, applicant.email)
         after = _as_read(registration, event)
-        changed = [(key, label, before[key][1], value) for key, (label, value) in after.items()
-                   if before[key][1] != value]
+        changed = [
+            (key, label, before[key][1], value) for key, (label, value) in after.items() if before[key][1] != value
+        ]
         if changed:
-            record(AuditAction.REGISTRATION_CHANGED, registration.full_name, event.id, registration.id,
-                   changed_fields=[label for _key, label, _old, _new in changed],
-                   changed_values={label: (old, new) for key, label, old, new in changed
-                                   if key in LOGGED_VALUES or key.startswith("forum_")},
-                   by_registrant=not by_organiser)
+            record(
+                AuditAction.REGISTRATION_CHANGED,
+                registration.full_name,
+                event.id,
+                registration.id,
+                changed_fields=[label for _key, label, _old, _new in changed],
+                changed_values={
+                    label: (old, new)
+                    for key, label, old, new in changed
+                    if key in LOGGED_VALUES or key.startswith("forum_")
+                },
+                by_registrant=not by_organiser,
+            )
     return registration
 
 
@@ -383,9 +427,13 @@ def _as_read(registration: Registration, event: Event) -> dict[str, tuple[str, o
     fields = {name: (str(label), getattr(registration, name)) for name, label in FIELD_LABELS.items()}
     chosen = {choice.agenda_item.id for choice in registration.forum_choices}  # a new choice has no agenda_item_id yet
     for index, slot in enumerate(forum_slots(event)):
-        fields[f"forum_{index}"] = (f"{_('Forum')} {time_range(slot.starts_at, slot.ends_at)}",
-                                    next((item.title for item in slot.items if item.id in chosen), None))
-    answers = {answer.question.id: answer.value for answer in registration.answers}  # (a new answer: no question_id yet)
+        fields[f"forum_{index}"] = (
+            f"{_('Forum')} {time_range(slot.starts_at, slot.ends_at)}",
+            next((item.title for item in slot.items if item.id in chosen), None),
+        )
+    answers = {
+        answer.question.id: answer.value for answer in registration.answers
+    }  # (a new answer: no question_id yet)
     for question in asked(event):
         fields[f"question_{question.id}"] = (question.text(get_locale().language, "label"), answers.get(question.id))
     return fields
@@ -402,16 +450,24 @@ def _readdress(registration: Registration, event: Event, typed: str) -> None:
     email = typed.strip().lower() or None
     if email == registration.email:
         return
-    if email is not None and db.session.scalar(sa.select(Registration.id).where(
-            Registration.event_id == event.id, Registration.email == email, Registration.status.in_(ACTIVE),
-            Registration.id != registration.id)):
+    if email is not None and db.session.scalar(
+        sa.select(Registration.id).where(
+            Registration.event_id == event.id,
+            Registration.email == email,
+            Registration.status.in_(ACTIVE),
+            Registration.id != registration.id,
+        )
+    ):
         raise RegistrationError(_("Someone is already registered with this e-mail address."), field="email")
     registration.email = email
     new_link(registration)
     # Mails still waiting to go are built for the registration's address when they go: their record follows it.
     waiting = sa.select(OutgoingMail.id).where(mails_about([registration.id]), OutgoingMail.status == WorkStatus.QUEUED)
-    db.session.execute(sa.delete(OutgoingMail).where(OutgoingMail.id.in_(waiting)) if email is None
-                       else sa.update(OutgoingMail).where(OutgoingMail.id.in_(waiting)).values(recipient=email))
+    db.session.execute(
+        sa.delete(OutgoingMail).where(OutgoingMail.id.in_(waiting))
+        if email is None
+        else sa.update(OutgoingMail).where(OutgoingMail.id.in_(waiting)).values(recipient=email)
+    )
     queue_mail(registration, "registered")
 
 
@@ -426,8 +482,13 @@ def cancel(registration_id: int, now: datetime, by_organiser: bool = False) -> R
         registration.cancelled_at = now
         queue_mail(registration, "cancelled_by_organisers" if by_organiser else "cancelled")
         fill_free_seats(event)
-        record(AuditAction.REGISTRATION_CANCELLED, registration.full_name, event.id, registration.id,
-               by_registrant=not by_organiser)
+        record(
+            AuditAction.REGISTRATION_CANCELLED,
+            registration.full_name,
+            event.id,
+            registration.id,
+            by_registrant=not by_organiser,
+        )
     return registration
 
 
@@ -442,8 +503,12 @@ def decide(registration_id: int, approve: bool) -> Registration:
         queue_mail(registration, "approved" if approve else "rejected")
         if not approve:
             fill_free_seats(event)
-        record(AuditAction.REGISTRATION_APPROVED if approve else AuditAction.REGISTRATION_REJECTED,
-               registration.full_name, event.id, registration.id)
+        record(
+            AuditAction.REGISTRATION_APPROVED if approve else AuditAction.REGISTRATION_REJECTED,
+            registration.full_name,
+            event.id,
+            registration.id,
+        )
     return registration
 
 
@@ -453,8 +518,12 @@ def restore(registration_id: int, now: datetime) -> Registration:
     registration = db.session.get(Registration, registration_id)
     with row_locked(Event, registration.event_id) as event:
         db.session.refresh(registration)
-        if registration.status not in (RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED) \
-                or registration.anonymised_at is not None or event.has_ended(now) or event.is_cancelled:
+        if (
+            registration.status not in (RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED)
+            or registration.anonymised_at is not None
+            or event.has_ended(now)
+            or event.is_cancelled
+        ):
             raise RegistrationError(_("This registration cannot be restored."))
         if event.capacity is not None and seats_taken(event.id) >= event.capacity:
             raise RegistrationError(_("The place has been taken meanwhile, so this can no longer be undone."))
@@ -494,8 +563,12 @@ def admit(registration_id: int, now: datetime) -> Registration:
         if registration.status == RegistrationStatus.CONFIRMED and registration.checked_in_at:  # two phones at once
             raise RegistrationError(_("Already checked in at %(time)s.", time=clock(registration.checked_in_at)))
         if registration.status not in NOT_YET_CONFIRMED:
-            raise RegistrationError(_("Only someone on the waiting list or awaiting approval is admitted this way: "
-                                      "%(status)s.", status=registration.status.label))
+            raise RegistrationError(
+                _(
+                    "Only someone on the waiting list or awaiting approval is admitted this way: %(status)s.",
+                    status=registration.status.label,
+                )
+            )
         registration.status = RegistrationStatus.CONFIRMED
         registration.checked_in_at = now
         record(AuditAction.ADMITTED, registration.full_name, event.id, registration.id)
@@ -506,47 +579,90 @@ def admission_question(registration: Registration, inside: int) -> tuple[str, st
     """What is asked before admitting someone out of turn, and what it tells of the consequences (``inside``: how
     many are in)."""
     capacity = registration.event.capacity
-    room = "" if capacity is None else ngettext(
-        "The room holds %(capacity)s; %(num)s is in.", "The room holds %(capacity)s; %(num)s are in.", inside,
-        capacity=capacity)
-    return (_("Admit %(name)s anyway?", name=registration.full_name),
-            " ".join(filter(None, [_("%(status)s. The registration is confirmed out of turn, also beyond the capacity, "
-                                     "and checked in; the log records it.", status=registration.status.label), room])))
+    room = (
+        ""
+        if capacity is None
+        else ngettext(
+            "The room holds %(capacity)s; %(num)s is in.",
+            "The room holds %(capacity)s; %(num)s are in.",
+            inside,
+            capacity=capacity,
+        )
+    )
+    return (
+        _("Admit %(name)s anyway?", name=registration.full_name),
+        " ".join(
+            filter(
+                None,
+                [
+                    _(
+                        "%(status)s. The registration is confirmed out of turn, also beyond the capacity, "
+                        "and checked in; the log records it.",
+                        status=registration.status.label,
+                    ),
+                    room,
+                ],
+            )
+        ),
+    )
 
 
 def room_note(capacity: int | None, inside: int) -> str:
     """What the door and the overview say when more people are in than the room holds (the capacity), else ""."""
     if capacity is None or inside <= capacity:
         return ""
-    return ngettext("Above capacity: the room holds %(capacity)s, and %(num)s is in.",
-                    "Above capacity: the room holds %(capacity)s, and %(num)s are in.", inside, capacity=capacity)
+    return ngettext(
+        "Above capacity: the room holds %(capacity)s, and %(num)s is in.",
+        "Above capacity: the room holds %(capacity)s, and %(num)s are in.",
+        inside,
+        capacity=capacity,
+    )
 
 
 def attendance(event_id: int) -> dict[str, int]:
     """Live counts for the door: confirmed, checked in, waiting."""
-    counts = dict(db.session.execute(
-        sa.select(Registration.status, sa.func.count()).where(Registration.event_id == event_id).group_by(Registration.status)
-    ).all())
+    counts = dict(
+        db.session.execute(
+            sa.select(Registration.status, sa.func.count())
+            .where(Registration.event_id == event_id)
+            .group_by(Registration.status)
+        ).all()
+    )
     checked_in = db.session.scalar(
         sa.select(sa.func.count()).where(Registration.event_id == event_id, Registration.checked_in_at.is_not(None))
     )
-    return {"confirmed": counts.get(RegistrationStatus.CONFIRMED, 0), "checked_in": checked_in,
-            "waiting": counts.get(RegistrationStatus.WAITLISTED, 0)}
+    return {
+        "confirmed": counts.get(RegistrationStatus.CONFIRMED, 0),
+        "checked_in": checked_in,
+        "waiting": counts.get(RegistrationStatus.WAITLISTED, 0),
+    }
 
 
 @event_signals.duplicated.connect
 def copy_questions(copy: Event, source: Event, **_details) -> None:
     """A duplicated event asks the questions of the one it was copied from."""
-    copies = {q.id: Question(label=q.label, help_text=q.help_text, kind=q.kind, required=q.required,
-                             options=list(q.options), position=q.position, label_en=q.label_en,
-                             help_text_en=q.help_text_en, options_en=list(q.options_en),
-                             shown_if_answer=q.shown_if_answer)
-              for q in asked(source)}
+    copies = {
+        q.id: Question(
+            label=q.label,
+            help_text=q.help_text,
+            kind=q.kind,
+            required=q.required,
+            options=list(q.options),
+            position=q.position,
+            label_en=q.label_en,
+            help_text_en=q.help_text_en,
+            options_en=list(q.options_en),
+            shown_if_answer=q.shown_if_answer,
+        )
+        for q in asked(source)
+    }
     for q in asked(source):
         copies[q.id].shown_if = copies.get(q.shown_if_id)
     copy.questions = list(copies.values())
     for text in db.session.scalars(sa.select(MailText).where(MailText.event_id == source.id)):
-        db.session.add(MailText(event_id=copy.id, kind=text.kind, locale=text.locale, subject=text.subject, body=text.body))
+        db.session.add(
+            MailText(event_id=copy.id, kind=text.kind, locale=text.locale, subject=text.subject, body=text.body)
+        )
 
 
 @event_signals.cancelled.connect
@@ -594,22 +710,32 @@ def save_note(registration_id: int, note: str, read_version: str) -> Registratio
         if note == registration.note:
             return registration
         if note_version(registration) != read_version:
-            raise NoteChangedMeanwhile(_("Someone else changed the note meanwhile, as shown above; your text is kept "
-                                         "below. Please put the two together and save again."))
+            raise NoteChangedMeanwhile(
+                _(
+                    "Someone else changed the note meanwhile, as shown above; your text is kept "
+                    "below. Please put the two together and save again."
+                )
+            )
         registration.note = note
         record(AuditAction.NOTE_SAVED, registration.full_name, event.id, registration.id)
     return registration
 
 
 # What an organiser can send a registrant again: the reason of the mail, and the entry in the log.
-MAIL_AGAIN = {"confirmation": ("registered", AuditAction.CONFIRMATION_SENT_AGAIN),
-              "link": ("link_by_organisers", AuditAction.LINK_SENT_AGAIN)}
+MAIL_AGAIN = {
+    "confirmation": ("registered", AuditAction.CONFIRMATION_SENT_AGAIN),
+    "link": ("link_by_organisers", AuditAction.LINK_SENT_AGAIN),
+}
 MAIL_PAUSE = timedelta(minutes=1)
 
 
 def can_be_mailed(registration: Registration) -> bool:
-    return (registration.email is not None and registration.is_active and registration.anonymised_at is None
-            and not registration.event.is_cancelled)
+    return (
+        registration.email is not None
+        and registration.is_active
+        and registration.anonymised_at is None
+        and not registration.event.is_cancelled
+    )
 
 
 def mail_again(registration_id: int, what: str, now: datetime) -> Registration:
@@ -621,12 +747,24 @@ def mail_again(registration_id: int, what: str, now: datetime) -> Registration:
     with row_locked(Event, registration.event_id) as event:
         db.session.refresh(registration)
         if not can_be_mailed(registration):
-            raise RegistrationError(_("No mail can be sent for this registration: it has no e-mail address, it is "
-                                      "no longer active, or the event is cancelled."))
-        if db.session.scalar(sa.select(OutgoingMail.id).where(
-                mails_about([registration.id]), OutgoingMail.created_at > now - MAIL_PAUSE).limit(1)):
-            raise RegistrationError(_("A mail went to %(email)s less than a minute ago, so no other was sent. Please "
-                                      "wait a moment if it has not arrived yet.", email=registration.email))
+            raise RegistrationError(
+                _(
+                    "No mail can be sent for this registration: it has no e-mail address, it is "
+                    "no longer active, or the event is cancelled."
+                )
+            )
+        if db.session.scalar(
+            sa.select(OutgoingMail.id)
+            .where(mails_about([registration.id]), OutgoingMail.created_at > now - MAIL_PAUSE)
+            .limit(1)
+        ):
+            raise RegistrationError(
+                _(
+                    "A mail went to %(email)s less than a minute ago, so no other was sent. Please "
+                    "wait a moment if it has not arrived yet.",
+                    email=registration.email,
+                )
+            )
         queue_mail(registration, reason)
         record(action, registration.full_name, event.id, registration.id)
     return registration
@@ -650,8 +788,11 @@ def listed_participants(event_id: int) -> list[Registration]:
     """Confirmed participants who agreed to appear on the participant list, by last name."""
     query = (
         sa.select(Registration)
-        .where(Registration.event_id == event_id, Registration.status == RegistrationStatus.CONFIRMED,
-               Registration.listed_as_participant.is_(True))
+        .where(
+            Registration.event_id == event_id,
+            Registration.status == RegistrationStatus.CONFIRMED,
+            Registration.listed_as_participant.is_(True),
+        )
         .order_by(*BY_NAME)
     )
     return list(db.session.scalars(query))
@@ -677,8 +818,11 @@ def _apply_person(registration: Registration, applicant: Applicant) -> None:
     registration.last_name = applicant.last_name.strip()
     event = registration.event
     if event.asks_salutation:  # (a form that does not ask leaves what was given before)
-        registration.salutation = Salutation(applicant.salutation) if applicant.salutation in {
-            salutation.value for salutation in Salutation} else Salutation.NONE
+        registration.salutation = (
+            Salutation(applicant.salutation)
+            if applicant.salutation in {salutation.value for salutation in Salutation}
+            else Salutation.NONE
+        )
     if event.asks_academic_title:
         registration.academic_title = applicant.academic_title.strip()
     registration.organisation = applicant.organisation.strip()
@@ -696,9 +840,13 @@ def place_on_waiting_list(registration: Registration) -> int | None:
     """1 for the next to move up, as ``fill_free_seats`` takes them; None when not waiting."""
     if registration.status != RegistrationStatus.WAITLISTED:
         return None
-    return 1 + db.session.scalar(sa.select(sa.func.count()).where(
-        Registration.event_id == registration.event_id, Registration.status == RegistrationStatus.WAITLISTED,
-        sa.tuple_(Registration.created_at, Registration.id) < (registration.created_at, registration.id)))
+    return 1 + db.session.scalar(
+        sa.select(sa.func.count()).where(
+            Registration.event_id == registration.event_id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+            sa.tuple_(Registration.created_at, Registration.id) < (registration.created_at, registration.id),
+        )
+    )
 
 
 def fill_free_seats(event: Event) -> None:
@@ -768,8 +916,10 @@ def figures_of(event_ids: list[int]) -> dict[int, dict[RegistrationStatus, int]]
     """How many registrations of each status the events have, in one query."""
     figures = {event_id: {} for event_id in event_ids}
     for event_id, status, count in db.session.execute(
-            sa.select(Registration.event_id, Registration.status, sa.func.count())
-            .where(Registration.event_id.in_(event_ids)).group_by(Registration.event_id, Registration.status)):
+        sa.select(Registration.event_id, Registration.status, sa.func.count())
+        .where(Registration.event_id.in_(event_ids))
+        .group_by(Registration.event_id, Registration.status)
+    ):
         figures[event_id][status] = count
     return figures
 
@@ -777,28 +927,55 @@ def figures_of(event_ids: list[int]) -> dict[int, dict[RegistrationStatus, int]]
 def next_steps(event: Event, now: datetime) -> list[str]:
     """What an organiser should see to next, in the order the event's life brings it."""
     steps, state = [], event.registration_state(now)
-    pending = db.session.scalar(sa.select(sa.func.count()).where(
-        Registration.event_id == event.id, Registration.status == RegistrationStatus.PENDING))
-    if event.status == EventStatus.DRAFT and (event.registration_opens_at is None or event.registration_opens_at <= now):
-        steps.append(_("Not published yet: only the organisers can see it. Registration opens when you publish it, "
-                       "unless you set a later opening in the settings."))
+    pending = db.session.scalar(
+        sa.select(sa.func.count()).where(
+            Registration.event_id == event.id, Registration.status == RegistrationStatus.PENDING
+        )
+    )
+    if event.status == EventStatus.DRAFT and (
+        event.registration_opens_at is None or event.registration_opens_at <= now
+    ):
+        steps.append(
+            _(
+                "Not published yet: only the organisers can see it. Registration opens when you publish it, "
+                "unless you set a later opening in the settings."
+            )
+        )
     elif event.status == EventStatus.DRAFT:
-        steps.append(_("Not published yet: only the organisers can see it. Registration opens on %(date)s at %(time)s "
-                       "if it is published by then.", date=format_date(event.registration_opens_at, "long"),
-                       time=clock(event.registration_opens_at)))
+        steps.append(
+            _(
+                "Not published yet: only the organisers can see it. Registration opens on %(date)s at %(time)s "
+                "if it is published by then.",
+                date=format_date(event.registration_opens_at, "long"),
+                time=clock(event.registration_opens_at),
+            )
+        )
     if not event.agenda_items:
         steps.append(_("The programme is still empty."))
     if state == RegistrationState.NOT_YET_OPEN:
-        steps.append(_("Registration opens on %(date)s at %(time)s.", date=format_date(event.registration_opens_at, "long"),
-                       time=clock(event.registration_opens_at)))
+        steps.append(
+            _(
+                "Registration opens on %(date)s at %(time)s.",
+                date=format_date(event.registration_opens_at, "long"),
+                time=clock(event.registration_opens_at),
+            )
+        )
     if pending:
-        steps.append(ngettext("%(num)s registration awaits your approval.", "%(num)s registrations await your approval.",
-                              pending))
+        steps.append(
+            ngettext(
+                "%(num)s registration awaits your approval.", "%(num)s registrations await your approval.", pending
+            )
+        )
     if state == RegistrationState.OPEN and is_full(event):
         steps.append(_("Fully booked: new registrations join the waiting list."))
     if not event.has_ended(now) and not event.is_cancelled:
-        steps.append(_("Certificates of attendance can be made from %(time)s on %(date)s.", time=clock(event.ends_at),
-                       date=format_date(event.ends_at, "long")))
+        steps.append(
+            _(
+                "Certificates of attendance can be made from %(time)s on %(date)s.",
+                time=clock(event.ends_at),
+                date=format_date(event.ends_at, "long"),
+            )
+        )
     return steps
 
 
@@ -808,13 +985,17 @@ def dashboard(event: Event) -> dict:
     seated = seats_taken(event.id)
     per_day = db.session.execute(
         sa.select(sa.func.date(Registration.created_at), sa.func.count())
-        .where(Registration.event_id == event.id).group_by(sa.func.date(Registration.created_at))
+        .where(Registration.event_id == event.id)
+        .group_by(sa.func.date(Registration.created_at))
         .order_by(sa.func.date(Registration.created_at))
     ).all()
     forums = [(item, forum_seats_taken(item)) for slot in forum_slots(event) for item in slot.items]
     return {
-        **counts, "seated": seated, "capacity": event.capacity,
+        **counts,
+        "seated": seated,
+        "capacity": event.capacity,
         "room_note": room_note(event.capacity, counts["checked_in"]),
         "seats_left": None if event.capacity is None else max(0, event.capacity - seated),
-        "per_day": [(date.fromisoformat(str(day)), number) for day, number in per_day], "forums": forums,
+        "per_day": [(date.fromisoformat(str(day)), number) for day, number in per_day],
+        "forums": forums,
     }

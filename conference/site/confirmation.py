@@ -15,7 +15,18 @@ def confirmed() -> bool:
 
 def ask_first(question: str, consequences: str, yes: str, back: str):
     """The question page: ``consequences`` says what will be lost; ``yes`` is the button that does it."""
-    fields = [(name, value) for name, values in request.form.lists() if name not in ("csrf_token", CONFIRMED)
-              for value in values]
-    return render_template("confirm.html", question=question, consequences=consequences, yes=yes, back=back,
-                           action=request.path, fields=fields)
+    fields = [
+        (name, value)
+        for name, values in request.form.lists()
+        if name not in ("csrf_token", CONFIRMED)
+        for value in values
+    ]
+    return render_template(
+        "confirm.html",
+        question=question,
+        consequences=consequences,
+        yes=yes,
+        back=back,
+        action=request.path,
+        fields=fields,
+    )

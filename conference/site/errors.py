@@ -14,7 +14,10 @@ MESSAGES = {
     ),
     405: (_l("Not possible here"), _l("This page cannot be used in that way.")),
     413: (_l("Too much at once"), _l("What you sent is too large. Please shorten your entries and try again.")),
-    429: (_l("Too many requests"), _l("Too many attempts from your address in a short time. Please wait a few minutes and try again.")),
+    429: (
+        _l("Too many requests"),
+        _l("Too many attempts from your address in a short time. Please wait a few minutes and try again."),
+    ),
     503: (_l("Not possible at the moment"), _l("The server cannot do this at the moment. Please try again later.")),
     500: (
         _l("Something went wrong"),

@@ -6,7 +6,6 @@ from functools import cache
 from urllib.parse import urlsplit
 
 import pyphen
-
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale, gettext
 from markupsafe import Markup, escape
@@ -80,13 +79,11 @@ def hyphenated(text: str | None, language: str = "de") -> str:
 
 def file_size(size: int) -> str:
     """ "52,4 MB" in German, "52.4 MB" in English (units of 1,000, as file managers show them)."""
-    for unit in ("B", "kB", "MB"):
-        if size < 1000:
-            break
+    units = ["B", "kB", "MB", "GB"]
+    while size >= 1000 and len(units) > 1:
         size /= 1000
-    else:
-        unit = "GB"
-    return f"{format_decimal(size, '#,##0.#')} {unit}"
+        units.pop(0)
+    return f"{format_decimal(size, '#,##0.#')} {units[0]}"
 
 
 def register(app: Flask) -> None:

@@ -3,10 +3,12 @@ import unicodedata
 from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import get_locale, gettext, lazy_gettext as _l
+from flask_babel import get_locale, gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import PasswordField, TextAreaField, i18n as wtforms_i18n
+from wtforms import PasswordField, TextAreaField
+from wtforms import i18n as wtforms_i18n
 from wtforms.validators import InputRequired, ValidationError
 
 # Control characters other than tab and line breaks (C0 and C1): invisible, and PostgreSQL refuses NUL in
@@ -14,7 +16,8 @@ from wtforms.validators import InputRequired, ValidationError
 # characters that show nothing at all (zero-width space, word joiner, byte order mark), which make an
 # empty name look filled in. (Zero-width joiners stay: Persian and Indic scripts need them.)
 CONTROL_CHARACTERS = re.compile(
-    r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+    r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
+)
 # Every character str.splitlines() breaks a line at: LF, CR, VT, FF, the file, group and record separators,
 # NEL and the Unicode line and paragraph separators. In a mail header any of them breaks the mail.
 LINE_BREAKS = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
@@ -75,8 +78,12 @@ class MailAddress:
             field.data = validate_email(field.data, check_deliverability=False, allow_smtputf8=False).ascii_email
         except EmailNotValidError as error:
             if any(ord(character) > 127 for character in field.data.partition("@")[0]):
-                raise ValidationError(_l("Please write the part before the @ without umlauts or accents: mail servers "
-                                         "often cannot deliver such addresses.")) from error
+                raise ValidationError(
+                    _l(
+                        "Please write the part before the @ without umlauts or accents: mail servers "
+                        "often cannot deliver such addresses."
+                    )
+                ) from error
             raise ValidationError(_l("Please enter a valid e-mail address, e.g. name@example.org.")) from error
 
 
@@ -87,9 +94,16 @@ class Form(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         for field in self:
-            if field.flags.required and isinstance(field.data, str) and not shows_something(field.data) and not field.errors:
+            if (
+                field.flags.required
+                and isinstance(field.data, str)
+                and not shows_something(field.data)
+                and not field.errors
+            ):
                 required = next((v for v in field.validators if isinstance(v, InputRequired)), None)
-                field.errors.append(str(required.message) if required and required.message else gettext("This field is required."))
+                field.errors.append(
+                    str(required.message) if required and required.message else gettext("This field is required.")
+                )
                 valid = False
         return valid
 

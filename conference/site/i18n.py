@@ -8,7 +8,8 @@ FORMATS = {"en": "en_GB"}
 
 
 def speaking(language: str):
-    """Build something (a mail, a PDF) in ``language`` outside the visitor's request: ``force_locale`` with its formats."""
+    """Build something (a mail, a PDF) in ``language`` outside the visitor's request: ``force_locale`` with its
+    formats."""
     return force_locale(FORMATS.get(language, language))
 
 
@@ -25,7 +26,10 @@ def select_locale() -> str:
 def prefer(language: str) -> None:
     """Speak ``language`` on this page and the next ones, unless the visitor chose one with the switch
     (a registrant's own pages speak the language they registered in)."""
-    if session.get(LOCALE_SESSION_KEY) is None and language != current_app.config["BABEL_DEFAULT_LOCALE"] \
-            and language in current_app.config["LANGUAGES"]:
+    if (
+        session.get(LOCALE_SESSION_KEY) is None
+        and language != current_app.config["BABEL_DEFAULT_LOCALE"]
+        and language in current_app.config["LANGUAGES"]
+    ):
         session[LOCALE_SESSION_KEY] = language
         refresh()

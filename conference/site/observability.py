@@ -30,7 +30,9 @@ class PrivateFormatter(logging.Formatter):
     contains (…, name@example.org, …)"); SQLAlchemy's own parameters are hidden by hide_parameters."""
 
     def formatException(self, exc_info) -> str:
-        return "\n".join(line for line in super().formatException(exc_info).splitlines() if not line.startswith("DETAIL:"))
+        return "\n".join(
+            line for line in super().formatException(exc_info).splitlines() if not line.startswith("DETAIL:")
+        )
 
 
 class JsonFormatter(PrivateFormatter):
@@ -67,7 +69,12 @@ class RoutesNotPaths(logging.Filter):
         self.url_map = None
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if self.url_map is not None and isinstance(record.args, tuple) and record.args and isinstance(record.args[0], str):
+        if (
+            self.url_map is not None
+            and isinstance(record.args, tuple)
+            and record.args
+            and isinstance(record.args[0], str)
+        ):
             record.args = (self.REQUEST_LINE.sub(self._route, record.args[0]), *record.args[1:])
         return True
 
@@ -91,8 +98,11 @@ def init(app: Flask) -> None:
         werkzeug_log.addFilter(DEVELOPMENT_SERVER_LOG)
     if not app.testing and not logging.getLogger("conference").handlers:
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(JsonFormatter() if app.config["LOG_FORMAT"] == "json" else PrivateFormatter(
-            "%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(
+            JsonFormatter()
+            if app.config["LOG_FORMAT"] == "json"
+            else PrivateFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        )
         logger = logging.getLogger("conference")
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
@@ -113,14 +123,20 @@ def init(app: Flask) -> None:
     @app.after_request
     def finish(response):
         response.headers["X-Request-ID"] = g.request_id
-        log.info("%s %s %s", request.method, _route(), response.status_code, extra={
-            "method": request.method,
-            "route": _route(),
-            "status": response.status_code,
-            "duration_ms": round((time.perf_counter() - g.request_started) * 1000, 1),
-            "remote_addr": request.remote_addr,
-            "user_id": current_user.get_id() if current_user else None,
-        })
+        log.info(
+            "%s %s %s",
+            request.method,
+            _route(),
+            response.status_code,
+            extra={
+                "method": request.method,
+                "route": _route(),
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - g.request_started) * 1000, 1),
+                "remote_addr": request.remote_addr,
+                "user_id": current_user.get_id() if current_user else None,
+            },
+        )
         return response
 
 

@@ -4,7 +4,6 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, redirect, request, session, url_for
 
 from conference.extensions import db
-
 from conference.site.i18n import LOCALE_SESSION_KEY
 from conference.site.urls import local_path
 

@@ -4,16 +4,18 @@ from flask import Flask, Response, abort, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # Every script and style is a file of the app's own; images may also be inline (QR codes as data: URLs).
-CONTENT_SECURITY_POLICY = "; ".join((
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-))
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
 # The check-in page's QR scanner (qr-scanner) decodes camera frames in a Web Worker that it starts
 # from a blob: URL; only that page allows it. Making a blob needs script, which stays 'self' only.
 SCANNER_POLICY = CONTENT_SECURITY_POLICY + "; worker-src blob:"
@@ -33,8 +35,10 @@ HSTS = "max-age=31536000; includeSubDomains"
 def refuse_control_characters() -> None:
     """A path or query with NUL or another control character is no address anyone typed; PostgreSQL
     refuses NUL in text, so such a value must never reach a query."""
-    if any(ord(character) < 32 or ord(character) == 127
-           for character in request.path + "".join(request.args.keys()) + "".join(request.args.values())):
+    if any(
+        ord(character) < 32 or ord(character) == 127
+        for character in request.path + "".join(request.args.keys()) + "".join(request.args.values())
+    ):
         abort(400)
 
 
@@ -64,8 +68,13 @@ def revalidated(response: Response) -> Response:
     """A public page carries an ETag of its content: a browser or proxy asking again with it gets
     "304 Not Modified" until the page (its event, agenda, partners) has changed, and no body."""
     private = "no-store" in response.headers.get("Cache-Control", "") or request.path.startswith("/manage/")
-    if request.method in ("GET", "HEAD") and response.status_code == 200 and response.mimetype == "text/html" \
-            and not private and not response.is_streamed:
+    if (
+        request.method in ("GET", "HEAD")
+        and response.status_code == 200
+        and response.mimetype == "text/html"
+        and not private
+        and not response.is_streamed
+    ):
         response.headers.setdefault("Cache-Control", "no-cache")
         response.add_etag()
         response.make_conditional(request)

@@ -17,8 +17,10 @@ def worker_command(burst: bool) -> None:
         click.echo(f"{services.work(lambda _seconds: False)} task(s) run.")
         return
     redis_url = current_app.config.get("REDIS_URL")
-    click.echo(f"Worker waiting for tasks ({'woken through Redis, ' if redis_url else ''}"
-               f"polling the database every {services.POLL_SECONDS} s).")
+    click.echo(
+        f"Worker waiting for tasks ({'woken through Redis, ' if redis_url else ''}"
+        f"polling the database every {services.POLL_SECONDS} s)."
+    )
     services.work(_redis_wait(redis_url) if redis_url else _sleep)
 
 

@@ -18,7 +18,6 @@ from conference.extensions import db
 from conference.rules import Refusal
 from conference.tasks.models import Task, WorkStatus
 
-
 HOLD = timedelta(minutes=5)  # a claim not pushed on for this long was left by a dead process
 
 _held: ContextVar[int | None] = ContextVar("held_task", default=None)
@@ -26,16 +25,20 @@ _held: ContextVar[int | None] = ContextVar("held_task", default=None)
 
 def due() -> sa.ColumnElement[bool]:
     now = utcnow()
-    return sa.or_(sa.and_(Task.status == WorkStatus.QUEUED, Task.due_at <= now),
-                  sa.and_(Task.status == WorkStatus.RUNNING, Task.held_until < now))
+    return sa.or_(
+        sa.and_(Task.status == WorkStatus.QUEUED, Task.due_at <= now),
+        sa.and_(Task.status == WorkStatus.RUNNING, Task.held_until < now),
+    )
 
 
 def claim(task_id: int) -> bool:
     """Take the task if it is due; False if another runner has it (or it is not due)."""
     with write_transaction():
         taken = db.session.execute(
-            sa.update(Task).where(Task.id == task_id, due())
-            .values(status=WorkStatus.RUNNING, held_until=utcnow() + HOLD, attempts=Task.attempts + 1)).rowcount
+            sa.update(Task)
+            .where(Task.id == task_id, due())
+            .values(status=WorkStatus.RUNNING, held_until=utcnow() + HOLD, attempts=Task.attempts + 1)
+        ).rowcount
     if taken:
         _held.set(task_id)
     return bool(taken)
@@ -49,15 +52,22 @@ def still_working() -> None:
             db.session.execute(sa.update(Task).where(Task.id == task_id).values(held_until=utcnow() + HOLD))
 
 
-def release(task_id: int, error: Exception | None, max_attempts: int,
-            backoff: Callable[[int], timedelta], again_after: timedelta | None = None) -> WorkStatus:
+def release(
+    task_id: int,
+    error: Exception | None,
+    max_attempts: int,
+    backoff: Callable[[int], timedelta],
+    again_after: timedelta | None = None,
+) -> WorkStatus:
     """Done, or failed for good, or due again after ``backoff(attempts)``; work that repeats (``again_after``) is
     due again after that long whatever happened. Returns the new status."""
     _held.set(None)
     attempts = db.session.scalar(sa.select(Task.attempts).where(Task.id == task_id)) if error else 0
     retry = error is not None and attempts < max_attempts
     # What organisers read on the task: a refusal's own words, else what broke.
-    message = "" if error is None else error.message if isinstance(error, Refusal) else f"{type(error).__name__}: {error}"
+    message = (
+        "" if error is None else error.message if isinstance(error, Refusal) else f"{type(error).__name__}: {error}"
+    )
     outcome = {"held_until": None, "finished_at": utcnow()} | ({"last_error": message[:500]} if error else {})
     if retry:
         outcome |= {"status": WorkStatus.QUEUED, "due_at": utcnow() + backoff(attempts)}

@@ -10,6 +10,7 @@ from conference.tasks.models import Task
 
 blueprint = Blueprint("tasks_manage", __name__, url_prefix="/manage/events/<int:event_id>/tasks")
 
+
 def failed(event_id: int) -> list[tuple[Task, str]]:
     return [(task, services.label_of(task)) for task in services.failed_for_event(event_id)]
 

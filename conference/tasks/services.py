@@ -101,7 +101,7 @@ def run(task_id: int) -> bool:
     db.session.refresh(task)
     try:
         HANDLERS[task.name](**task.arguments)
-    except Exception as error:  # noqa: BLE001 - recorded on the task, retried, shown to organisers
+    except Exception as error:
         db.session.rollback()
         log.exception("task %s (%s) failed, attempt %s of %s", task.id, task.name, task.attempts, task.max_attempts)
         _finish(task, error)
@@ -128,9 +128,15 @@ def forget_finished() -> int:
     """Delete tasks done a day ago and tasks that failed a week ago (with their arguments); returns how many."""
     now = utcnow()
     with write_transaction():
-        return db.session.execute(sa.delete(Task).where(Task.every_seconds.is_(None), sa.or_(
-            sa.and_(Task.status == WorkStatus.DONE, Task.finished_at < now - KEEP_DONE),
-            sa.and_(Task.status == WorkStatus.FAILED, Task.finished_at < now - KEEP_FAILED)))).rowcount
+        return db.session.execute(
+            sa.delete(Task).where(
+                Task.every_seconds.is_(None),
+                sa.or_(
+                    sa.and_(Task.status == WorkStatus.DONE, Task.finished_at < now - KEEP_DONE),
+                    sa.and_(Task.status == WorkStatus.FAILED, Task.finished_at < now - KEEP_FAILED),
+                ),
+            )
+        ).rowcount
 
 
 def run_due(limit: int = 20) -> int:
@@ -148,8 +154,15 @@ def ensure_schedule() -> None:
             continue
         try:
             with write_transaction():
-                db.session.add(Task(name=name, schedule_key=name, every_seconds=int(every.total_seconds()),
-                                    due_at=utcnow(), max_attempts=3))
+                db.session.add(
+                    Task(
+                        name=name,
+                        schedule_key=name,
+                        every_seconds=int(every.total_seconds()),
+                        due_at=utcnow(),
+                        max_attempts=3,
+                    )
+                )
         except sa.exc.IntegrityError:
             pass  # another process created it at the same moment
 
@@ -157,16 +170,22 @@ def ensure_schedule() -> None:
 def retry(task: Task) -> bool:
     """An organiser asks for a failed task to be tried again; False if it had not failed (or was retried already)."""
     with write_transaction():
-        retried = db.session.execute(sa.update(Task).where(Task.id == task.id, Task.status == WorkStatus.FAILED)
-                                     .values(status=WorkStatus.QUEUED, due_at=utcnow(), attempts=0)).rowcount
+        retried = db.session.execute(
+            sa.update(Task)
+            .where(Task.id == task.id, Task.status == WorkStatus.FAILED)
+            .values(status=WorkStatus.QUEUED, due_at=utcnow(), attempts=0)
+        ).rowcount
     if retried:
         dispatch(task.id)
     return bool(retried)
 
 
 def failed_for_event(event_id: int) -> list[Task]:
-    return list(db.session.scalars(
-        sa.select(Task).where(Task.event_id == event_id, Task.status == WorkStatus.FAILED).order_by(Task.id.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(Task).where(Task.event_id == event_id, Task.status == WorkStatus.FAILED).order_by(Task.id.desc())
+        )
+    )
 
 
 def label_of(task: Task) -> str:
@@ -186,7 +205,7 @@ def work(wait: Callable[[float], bool]) -> int:
             if failing:
                 log.warning("task runner works again")
                 failing = False
-        except Exception:  # noqa: BLE001 - logged once, tried again at every poll
+        except Exception:
             if not failing:
                 log.exception("task runner cannot work; trying again every %s s", POLL_SECONDS)
             failing = True
@@ -240,6 +259,7 @@ def embedded_runner(app: Flask) -> EmbeddedRunner:
 
 def init(app: Flask) -> None:
     if app.config["TASK_RUNNER"] == "thread":
+
         @app.before_request
         def start_runner() -> None:
             embedded_runner(app)  # started with the first request of each process, then a lookup

@@ -5,11 +5,9 @@ Revises: f4ff2cbe3887
 Create Date: 2026-11-24 09:08:03.411915
 
 """
-from alembic import op
+
 import sqlalchemy as sa
-
-import conference.database
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '079a0c569669'
@@ -23,8 +21,6 @@ def upgrade():
         batch_op.add_column(sa.Column('version', sa.Integer(), server_default='1', nullable=False))
 
 
-
 def downgrade():
     with op.batch_alter_table('agenda_item', schema=None) as batch_op:
         batch_op.drop_column('version')
-

@@ -5,11 +5,9 @@ Revises: 85a7be7c9b33
 Create Date: 2026-11-29 14:46:00.049374
 
 """
-from alembic import op
+
 import sqlalchemy as sa
-
-import conference.database
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '119c0fa52e58'

@@ -5,11 +5,9 @@ Revises: 797b8047d7ce
 Create Date: 2026-12-02 06:50:39.577826
 
 """
-from alembic import op
+
 import sqlalchemy as sa
-
-import conference.database
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '42e08363437b'

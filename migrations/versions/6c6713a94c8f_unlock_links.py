@@ -5,11 +5,9 @@ Revises: 2fe9e230bbdc
 Create Date: 2026-12-02 06:33:53.153223
 
 """
-from alembic import op
+
 import sqlalchemy as sa
-
-import conference.database
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '6c6713a94c8f'

@@ -6,11 +6,9 @@ Revises: b020d7731a7d
 Create Date: 2026-12-02 07:00:36.486691
 
 """
-from alembic import op
+
 import sqlalchemy as sa
-
-import conference.database
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '797b8047d7ce'

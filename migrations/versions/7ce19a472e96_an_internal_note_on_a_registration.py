@@ -5,11 +5,9 @@ Revises: e508273124ef
 Create Date: 2026-12-02 07:06:47.505268
 
 """
-from alembic import op
+
 import sqlalchemy as sa
-
-import conference.database
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '7ce19a472e96'
@@ -26,4 +24,3 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('registration', schema=None) as batch_op:
         batch_op.drop_column('note')
-

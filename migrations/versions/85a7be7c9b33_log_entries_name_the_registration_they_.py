@@ -5,11 +5,9 @@ Revises: e5530f9d0838
 Create Date: 2026-11-29 14:24:49.003329
 
 """
-from alembic import op
+
 import sqlalchemy as sa
-
-import conference.database
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '85a7be7c9b33'
@@ -23,7 +21,13 @@ def upgrade():
     with op.batch_alter_table('audit_entry', schema=None) as batch_op:
         batch_op.add_column(sa.Column('registration_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_audit_entry_registration_id'), ['registration_id'], unique=False)
-        batch_op.create_foreign_key(batch_op.f('fk_audit_entry_registration_id_registration'), 'registration', ['registration_id'], ['id'], ondelete='SET NULL')
+        batch_op.create_foreign_key(
+            batch_op.f('fk_audit_entry_registration_id_registration'),
+            'registration',
+            ['registration_id'],
+            ['id'],
+            ondelete='SET NULL',
+        )
 
     # ### end Alembic commands ###
 

@@ -5,11 +5,11 @@ Revises: 25db8b49a791
 Create Date: 2026-11-29 16:04:06.706447
 
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
 import conference.database
-
 
 # revision identifiers, used by Alembic.
 revision = '97e808658423'
@@ -46,8 +46,14 @@ def upgrade():
         batch_op.alter_column('heartbeat_at', new_column_name='held_until', existing_nullable=False, nullable=True)
         batch_op.alter_column('error', new_column_name='last_error')
         batch_op.add_column(sa.Column('attempts', sa.Integer(), server_default='0', nullable=False))
-        batch_op.add_column(sa.Column('due_at', conference.database.UTCDateTime(timezone=True),
-                                      server_default=sa.func.current_timestamp(), nullable=False))
+        batch_op.add_column(
+            sa.Column(
+                'due_at',
+                conference.database.UTCDateTime(timezone=True),
+                server_default=sa.func.current_timestamp(),
+                nullable=False,
+            )
+        )
         batch_op.alter_column('status', existing_type=sa.VARCHAR(length=16), type_=WORK_STATUS, existing_nullable=False)
     with op.batch_alter_table('document_job', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_document_job_due_at'), ['due_at'], unique=False)

@@ -5,11 +5,11 @@ Revises: 97e808658423
 Create Date: 2026-11-29 16:58:38.361433
 
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
 import conference.database
-
 
 # revision identifiers, used by Alembic.
 revision = '9d5ba3f93f2f'
@@ -27,7 +27,9 @@ def upgrade():
         batch_op.add_column(sa.Column('shown_if_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('shown_if_answer', sa.String(length=300), server_default='', nullable=False))
         batch_op.add_column(sa.Column('removed_at', conference.database.UTCDateTime(timezone=True), nullable=True))
-        batch_op.create_foreign_key(batch_op.f('fk_question_shown_if_id_question'), 'question', ['shown_if_id'], ['id'], ondelete='SET NULL')
+        batch_op.create_foreign_key(
+            batch_op.f('fk_question_shown_if_id_question'), 'question', ['shown_if_id'], ['id'], ondelete='SET NULL'
+        )
 
     # ### end Alembic commands ###
 

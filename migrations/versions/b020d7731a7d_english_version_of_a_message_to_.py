@@ -5,11 +5,9 @@ Revises: c18fd74e3762
 Create Date: 2026-12-02 06:56:51.143611
 
 """
-from alembic import op
+
 import sqlalchemy as sa
-
-import conference.database
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b020d7731a7d'

@@ -8,8 +8,8 @@ Revises: 9a10281e67b4
 Create Date: 2026-11-29 14:05:00
 
 """
-from alembic import op
 
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b3c4d5e6f708'

@@ -5,11 +5,9 @@ Revises: 073bb0daf5bb
 Create Date: 2026-12-02 07:07:42.440467
 
 """
-from alembic import op
+
 import sqlalchemy as sa
-
-import conference.database
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c18fd74e3762'
@@ -24,7 +22,14 @@ def upgrade():
         batch_op.add_column(sa.Column('asks_academic_title', sa.Boolean(), server_default=sa.true(), nullable=False))
 
     with op.batch_alter_table('registration', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('salutation', sa.Enum('', 'frau', 'herr', name='salutation', native_enum=False, length=32), server_default='', nullable=False))
+        batch_op.add_column(
+            sa.Column(
+                'salutation',
+                sa.Enum('', 'frau', 'herr', name='salutation', native_enum=False, length=32),
+                server_default='',
+                nullable=False,
+            )
+        )
         batch_op.add_column(sa.Column('academic_title', sa.String(length=60), server_default='', nullable=False))
 
 

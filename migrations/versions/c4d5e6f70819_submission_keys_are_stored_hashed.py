@@ -8,8 +8,8 @@ Revises: 68ff0bc9acac
 Create Date: 2026-11-29 14:20:00
 
 """
-from alembic import op
 
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c4d5e6f70819'

@@ -5,11 +5,9 @@ Revises: 6c6713a94c8f
 Create Date: 2026-12-02 06:36:56.263503
 
 """
-from alembic import op
+
 import sqlalchemy as sa
-
-import conference.database
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'ca850431e74e'

@@ -5,11 +5,9 @@ Revises: 7ce19a472e96
 Create Date: 2026-12-02 08:40:10.637543
 
 """
-from alembic import op
+
 import sqlalchemy as sa
-
-import conference.database
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'cd24a5612cec'

@@ -5,11 +5,9 @@ Revises: fc422efa1f20
 Create Date: 2026-11-29 17:59:50.493634
 
 """
-from alembic import op
+
 import sqlalchemy as sa
-
-import conference.database
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'ce7d5db93745'

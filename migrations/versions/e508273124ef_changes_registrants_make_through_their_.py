@@ -5,11 +5,9 @@ Revises: 42e08363437b
 Create Date: 2026-12-02 06:49:11.051234
 
 """
-from alembic import op
+
 import sqlalchemy as sa
-
-import conference.database
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e508273124ef'
@@ -26,4 +24,3 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('audit_entry', schema=None) as batch_op:
         batch_op.drop_column('by_registrant')
-

@@ -5,11 +5,9 @@ Revises: c4d5e6f70819
 Create Date: 2026-11-29 14:19:50.858170
 
 """
-from alembic import op
+
 import sqlalchemy as sa
-
-import conference.database
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e5530f9d0838'

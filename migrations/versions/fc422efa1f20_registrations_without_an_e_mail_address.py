@@ -5,11 +5,9 @@ Revises: 9d5ba3f93f2f
 Create Date: 2026-11-29 17:55:52.118495
 
 """
-from alembic import op
+
 import sqlalchemy as sa
-
-import conference.database
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'fc422efa1f20'
@@ -20,15 +18,11 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table('registration', schema=None) as batch_op:
-        batch_op.alter_column('email',
-               existing_type=sa.VARCHAR(length=254),
-               nullable=True)
+        batch_op.alter_column('email', existing_type=sa.VARCHAR(length=254), nullable=True)
 
 
 def downgrade():
     # An address that never delivers for those registered without one.
     op.execute("UPDATE registration SET email = id || '@no-address.invalid' WHERE email IS NULL")
     with op.batch_alter_table('registration', schema=None) as batch_op:
-        batch_op.alter_column('email',
-               existing_type=sa.VARCHAR(length=254),
-               nullable=False)
+        batch_op.alter_column('email', existing_type=sa.VARCHAR(length=254), nullable=False)

@@ -2,9 +2,9 @@
 
 import re
 
-from conference.extensions import db
 from conference.accounts import two_factor
 from conference.accounts.models import User
+from conference.extensions import db
 from tests.support import form_token, log_in
 
 
@@ -31,8 +31,9 @@ def test_thirty_guesses_lock_the_log_in_but_a_mailed_link_lets_the_owner_in(app,
     assert locked.status_code == 422 and "Zu viele fehlgeschlagene Versuche" in locked.get_data(as_text=True)
 
     ask_for_the_link(client, locked.get_data(as_text=True))
-    assert "anderen Konto" not in client.post("/login/unlock", data={"csrf_token": form_token(client, "/login"),
-                                                                     "email": "niemand@example.org"}).get_data(as_text=True)
+    assert "anderen Konto" not in client.post(
+        "/login/unlock", data={"csrf_token": form_token(client, "/login"), "email": "niemand@example.org"}
+    ).get_data(as_text=True)
     link = unlock_link(mailbox, owner)
     page = client.get(link)  # a program checking links in mails may open it first: opening changes nothing
     assert page.status_code == 200 and db.session.get(User, owner.id).unlock_nonce is not None
@@ -52,11 +53,15 @@ def test_the_link_also_lets_the_owner_past_a_locked_code_step(app, client, make_
     attacker = app.test_client()  # knows the password, not the phone
     log_in(attacker, owner)
     for _ in range(6):
-        locked = attacker.post("/login/code", data={"csrf_token": form_token(attacker, "/login/code"), "code": "000000"})
+        locked = attacker.post(
+            "/login/code", data={"csrf_token": form_token(attacker, "/login/code"), "code": "000000"}
+        )
     assert "Zu viele fehlgeschlagene Versuche" in locked.get_data(as_text=True)
 
     log_in(client, owner)
-    refused = client.post("/login/code", data={"csrf_token": form_token(client, "/login/code"), "code": current_code(owner)})
+    refused = client.post(
+        "/login/code", data={"csrf_token": form_token(client, "/login/code"), "code": current_code(owner)}
+    )
     assert refused.status_code == 422 and "Ist es Ihr Konto?" in refused.get_data(as_text=True)
     assert "Ändern Sie danach sofort Ihr Passwort" in refused.get_data(as_text=True)  # it is known to someone
     ask_for_the_link(client, refused.get_data(as_text=True))
@@ -65,7 +70,9 @@ def test_the_link_also_lets_the_owner_past_a_locked_code_step(app, client, make_
     link = unlock_link(mailbox, owner)
     client.post(link, data={"csrf_token": form_token(client, link)})
     log_in(client, owner)
-    done = client.post("/login/code", data={"csrf_token": form_token(client, "/login/code"), "code": current_code(owner)})
+    done = client.post(
+        "/login/code", data={"csrf_token": form_token(client, "/login/code"), "code": current_code(owner)}
+    )
     assert done.status_code == 303 and client.get("/manage/").status_code == 200
 
 

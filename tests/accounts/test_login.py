@@ -40,12 +40,20 @@ def test_a_deactivated_account_cannot_log_in(client, make_user):
     assert log_in(client, user).status_code == 422
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example", "////evil.example", "/\\evil.example",
-                                    "/\n/evil.example"])
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example", "////evil.example", "/\\evil.example", "/\n/evil.example"]
+)
 def test_after_login_only_local_pages(client, make_user, target):
     user = make_user()
-    response = client.post("/login", data={"email": user.email, "password": "ein-langes-passwort", "next": target,
-                                           "csrf_token": form_token(client, "/login")})
+    response = client.post(
+        "/login",
+        data={
+            "email": user.email,
+            "password": "ein-langes-passwort",
+            "next": target,
+            "csrf_token": form_token(client, "/login"),
+        },
+    )
     assert response.headers["Location"] == "/"
 
 
@@ -57,19 +65,34 @@ def test_a_protected_page_sends_to_login_and_back(client, make_user, make_event)
     login_page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert '<p class="notice" role="status">Bitte melden Sie sich an' in login_page  # a hint, not a success
     next_url = f"/manage/events/{event.id}/registrations/"
-    response = client.post("/login", data={"email": user.email, "password": "ein-langes-passwort", "next": next_url,
-                                           "csrf_token": form_token(client, "/login")})
+    response = client.post(
+        "/login",
+        data={
+            "email": user.email,
+            "password": "ein-langes-passwort",
+            "next": next_url,
+            "csrf_token": form_token(client, "/login"),
+        },
+    )
     assert response.headers["Location"] == next_url
 
 
 def test_accounts_commands_create_and_assign(runner, make_event):
     event = make_event()
-    result = runner.invoke(args=["accounts", "create", "--admin", "Chefin@Example.org"], input="ein-sicheres-passwort\nein-sicheres-passwort\n")
+    result = runner.invoke(
+        args=["accounts", "create", "--admin", "Chefin@Example.org"],
+        input="ein-sicheres-passwort\nein-sicheres-passwort\n",
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(sa.select(User).where(User.email == "chefin@example.org"))
     assert user.is_administrator and user.check_password("ein-sicheres-passwort")
 
-    assert runner.invoke(args=["accounts", "create", "chefin@example.org"], input="x" * 12 + "\n" + "x" * 12 + "\n").exit_code != 0
+    assert (
+        runner.invoke(
+            args=["accounts", "create", "chefin@example.org"], input="x" * 12 + "\n" + "x" * 12 + "\n"
+        ).exit_code
+        != 0
+    )
     assert "at least 10" in runner.invoke(args=["accounts", "create", "kurz@example.org"], input="kurz\nkurz\n").output
 
     assert runner.invoke(args=["accounts", "assign", "chefin@example.org", event.slug, "--check-in"]).exit_code == 0
@@ -79,14 +102,23 @@ def test_accounts_commands_create_and_assign(runner, make_event):
 def test_a_forgotten_password_is_reset_through_a_link_that_works_once(client, make_user, mailbox):
     user = make_user(email="vergessen@example.org")
     for address in ("vergessen@example.org", "niemand@example.org"):
-        html = client.post("/login/forgot", data={"email": address, "csrf_token": form_token(client, "/login/forgot")}).get_data(as_text=True)
+        html = client.post(
+            "/login/forgot", data={"email": address, "csrf_token": form_token(client, "/login/forgot")}
+        ).get_data(as_text=True)
         assert "Falls diese Adresse ein Konto hat" in html
     assert mailbox.to("niemand@example.org") == []
     link = re.search(r"http://localhost(/login/reset/\S+)", mailbox.to(user.email)[0].get_content()).group(1)
 
     short = client.post(link, data={"password": "kurz", "confirm": "kurz", "csrf_token": form_token(client, link)})
     assert short.status_code == 422 and "mindestens 10 Zeichen" in short.get_data(as_text=True)
-    client.post(link, data={"password": "ganz-neues-passwort", "confirm": "ganz-neues-passwort", "csrf_token": form_token(client, link)})
+    client.post(
+        link,
+        data={
+            "password": "ganz-neues-passwort",
+            "confirm": "ganz-neues-passwort",
+            "csrf_token": form_token(client, link),
+        },
+    )
 
     assert log_in(client, user, password="ganz-neues-passwort").status_code == 303
     assert client.get(link).status_code == 404  # used up
@@ -120,7 +152,9 @@ def test_every_refusal_checks_a_password_hash_so_none_answers_faster(make_user, 
 
     checked = []
     real_check = Account.check_password
-    monkeypatch.setattr(Account, "check_password", lambda self, password: checked.append(password) or real_check(self, password))
+    monkeypatch.setattr(
+        Account, "check_password", lambda self, password: checked.append(password) or real_check(self, password)
+    )
     inactive = make_user(is_active=False)
     for email in (inactive.email, "niemand@example.org"):
         with pytest.raises(services.LoginRefused):
@@ -135,7 +169,9 @@ def test_a_forgotten_password_request_does_the_same_work_for_known_and_unknown_a
     url = "/login/forgot"
     for address in (user.email, "niemand@example.org"):
         client.post(url, data={"csrf_token": form_token(client, url), "email": address})
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Task).where(Task.name == "accounts.reset_link")) == 2
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).select_from(Task).where(Task.name == "accounts.reset_link")) == 2
+    )
     assert [message["To"] for message in mailbox.messages] == [user.email]
 
 
@@ -167,7 +203,9 @@ def test_a_new_password_or_a_deactivation_ends_every_session(app, client, make_u
     other = app.test_client()
     log_in(other, admin)
     url = f"/manage/accounts/{user.id}"
-    other.post(url, data={"csrf_token": form_token(other, url), "name": user.name, "role": "organiser"})  # is_active unticked
+    other.post(
+        url, data={"csrf_token": form_token(other, url), "name": user.name, "role": "organiser"}
+    )  # is_active unticked
     assert client.get("/manage/").status_code == 302
 
 

@@ -18,7 +18,8 @@ SETUP = "/manage/accounts/me/two-factor"
 
 
 def set_up(client, user) -> tuple[pyotp.TOTP, list[str]]:
-    """Log in, scan the page's QR code as a phone would, confirm with the app's code; returns the app and the recovery codes."""
+    """Log in, scan the page's QR code as a phone would, confirm with the app's code; returns the app and the recovery
+    codes."""
     log_in(client, user)
     page = client.get(SETUP).get_data(as_text=True)
     [scanned] = codes_in_image_uri(html.unescape(re.search(r'<img class="qr-code" src="([^"]+)"', page).group(1)))
@@ -36,7 +37,10 @@ def next_code(authenticator: pyotp.TOTP) -> str:
 
 
 def password_step(client, user):
-    return client.post("/login", data={"email": user.email, "password": "ein-langes-passwort", "csrf_token": form_token(client, "/login")})
+    return client.post(
+        "/login",
+        data={"email": user.email, "password": "ein-langes-passwort", "csrf_token": form_token(client, "/login")},
+    )
 
 
 def code_step(client, code: str):
@@ -123,8 +127,16 @@ def test_an_administrator_requires_it_and_resets_it_for_a_lost_phone(app, client
     other = app.test_client()
     log_in(other, admin)
     url = f"/manage/accounts/{user.id}"
-    other.post(url, data={"csrf_token": form_token(other, url), "name": user.name, "role": "organiser", "is_active": "y",
-                          "two_factor_required": "y"})
+    other.post(
+        url,
+        data={
+            "csrf_token": form_token(other, url),
+            "name": user.name,
+            "role": "organiser",
+            "is_active": "y",
+            "two_factor_required": "y",
+        },
+    )
 
     log_in(client, user)
     response = client.get("/manage/")
@@ -135,7 +147,9 @@ def test_an_administrator_requires_it_and_resets_it_for_a_lost_phone(app, client
     question = other.post(f"/manage/accounts/{user.id}/two-factor/reset", data={"csrf_token": form_token(other, url)})
     assert "Zwei-Faktor-Anmeldung von" in question.get_data(as_text=True)  # asked first, nothing switched off
     assert db.session.get(User, user.id).totp_secret is not None
-    other.post(f"/manage/accounts/{user.id}/two-factor/reset", data={"csrf_token": form_token(other, url), "confirmed": "1"})
+    other.post(
+        f"/manage/accounts/{user.id}/two-factor/reset", data={"csrf_token": form_token(other, url), "confirmed": "1"}
+    )
     stored = db.session.get(User, user.id)
     assert stored.totp_secret is None and stored.recovery_codes == []
     assert client.get("/manage/").status_code == 302  # the reset ended the account's sessions

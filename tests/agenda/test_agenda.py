@@ -14,7 +14,11 @@ def test_items_starting_together_form_one_parallel_slot_in_room_order(make_event
 
     slots = time_slots(event.agenda_items)
 
-    assert [[item.title for item in slot.items] for slot in slots] == [["Begrüßung"], ["Forum A", "Forum B"], ["Abschluss"]]
+    assert [[item.title for item in slot.items] for slot in slots] == [
+        ["Begrüßung"],
+        ["Forum A", "Forum B"],
+        ["Abschluss"],
+    ]
     assert [slot.is_parallel for slot in slots] == [False, True, False]
     assert slots[1].ends_at == forum_b.ends_at  # the slot lasts as long as its longest forum
 
@@ -23,13 +27,17 @@ def test_good_practice_items_and_people_are_picked_from_the_agenda(make_event, m
     event = make_event()
     first, second = make_person(name="Erste"), make_person(name="Zweite")
     make_agenda_item(event, 0, title="Vortrag", speakers=[second])
-    example = make_agenda_item(event, 30, title="Praxis", kind=AgendaItemKind.GOOD_PRACTICE, speakers=[first], moderators=[second])
+    example = make_agenda_item(
+        event, 30, title="Praxis", kind=AgendaItemKind.GOOD_PRACTICE, speakers=[first], moderators=[second]
+    )
 
     assert good_practice_items(event.agenda_items) == [example]
     assert [person.name for person in people_of(event.agenda_items)] == ["Zweite", "Erste"]
 
 
-def test_agenda_page_shows_slots_forums_side_by_side_breaks_and_speakers(client, make_event, make_agenda_item, make_person, make_organisation):
+def test_agenda_page_shows_slots_forums_side_by_side_breaks_and_speakers(
+    client, make_event, make_agenda_item, make_person, make_organisation
+):
     ifdm = make_organisation(name="Integrationsfachdienst Migration MV")
     speaker = make_person(name="Leitung IFDM", academic_title="Dr.", function="Leitung", organisation=ifdm)
     event = make_event()
@@ -40,7 +48,9 @@ def test_agenda_page_shows_slots_forums_side_by_side_breaks_and_speakers(client,
 
     html = client.get(f"/events/{event.slug}/agenda").get_data(as_text=True)
 
-    assert html.index("Fachkräftebedarf in MV") < html.index("Kaffeepause") < html.index("Forum 1") < html.index("Forum 2")
+    assert (
+        html.index("Fachkräftebedarf in MV") < html.index("Kaffeepause") < html.index("Forum 1") < html.index("Forum 2")
+    )
     assert "2 Foren parallel" in html
     assert 'class="forums"' in html and "Seminarraum A" in html and "Seminarraum B" in html
     assert "slot--pause" in html
@@ -50,25 +60,42 @@ def test_agenda_page_shows_slots_forums_side_by_side_breaks_and_speakers(client,
 
 def test_agenda_page_of_an_event_without_agenda_says_so(client, make_event):
     event = make_event()
-    assert "Das Programm wurde noch nicht veröffentlicht." in client.get(f"/events/{event.slug}/agenda").get_data(as_text=True)
+    assert "Das Programm wurde noch nicht veröffentlicht." in client.get(f"/events/{event.slug}/agenda").get_data(
+        as_text=True
+    )
 
 
 def test_good_practice_page_names_project_and_organisation(client, make_event, make_agenda_item, make_organisation):
     centre = make_organisation(name="Schweriner Ausbildungszentrum e.V.")
     project = make_organisation(name="amoN", kind=OrganisationKind.PROJECT, parent=centre)
     event = make_event()
-    make_agenda_item(event, 0, title="Nachqualifizierung mit Anerkennung", kind=AgendaItemKind.GOOD_PRACTICE,
-                     project_name="amoN", presenting_organisation=project)
+    make_agenda_item(
+        event,
+        0,
+        title="Nachqualifizierung mit Anerkennung",
+        kind=AgendaItemKind.GOOD_PRACTICE,
+        project_name="amoN",
+        presenting_organisation=project,
+    )
     inbi = make_organisation(name="INBI gGmbH")
-    make_agenda_item(event, 30, title="Ganztagsschule", kind=AgendaItemKind.GOOD_PRACTICE,
-                     project_name="Modellprojekt Mainz", presenting_organisation=inbi)
+    make_agenda_item(
+        event,
+        30,
+        title="Ganztagsschule",
+        kind=AgendaItemKind.GOOD_PRACTICE,
+        project_name="Modellprojekt Mainz",
+        presenting_organisation=inbi,
+    )
     make_agenda_item(event, 60, title="Ein Vortrag")
 
     html = client.get(f"/events/{event.slug}/good-practice").get_data(as_text=True)
 
     assert "Nachqualifizierung mit Anerkennung" in html and "Ganztagsschule" in html and "Ein Vortrag" not in html
     # A project that is itself the organisation is named once, with the organisation running it.
-    assert f'<p class="agenda-item__presenting"><a href="/organisations/{project.slug}">amoN</a> (Schweriner Ausbildungszentrum e.V.)' in html
+    assert (
+        f'<p class="agenda-item__presenting"><a href="/organisations/{project.slug}">amoN</a> '
+        "(Schweriner Ausbildungszentrum e.V.)" in html
+    )
     assert f'Modellprojekt Mainz, <a href="/organisations/{inbi.slug}">INBI gGmbH</a>' in html
 
 

@@ -59,14 +59,22 @@ def test_what_the_app_writes_is_readable_by_its_own_user_only(tmp_path):
     from conference.materials import storage
 
     os.umask(0o022)  # the usual default, as a server starts the app
-    app = create_app({"TESTING": True, "CONFERENCE_ENV": "testing", "DATABASE_URL": f"sqlite:///{tmp_path / 'own.sqlite3'}"})
+    app = create_app(
+        {"TESTING": True, "CONFERENCE_ENV": "testing", "DATABASE_URL": f"sqlite:///{tmp_path / 'own.sqlite3'}"}
+    )
     app.instance_path = str(tmp_path / "instance")
     with app.app_context():
         db.create_all()
         stored, _size = storage.save(io.BytesIO(b"%PDF-1.7 Folien"), 1000)
         assert app.test_cli_runner().invoke(args=["backup", "--to", str(tmp_path / "backups")]).exit_code == 0
-        written = [storage.path_of(stored), *(tmp_path / "backups").glob("*.tar.gz"), tmp_path / "own.sqlite3",
-                   tmp_path / "instance", tmp_path / "backups"]
+        written = [
+            storage.path_of(stored),
+            *(tmp_path / "backups").glob("*.tar.gz"),
+            tmp_path / "own.sqlite3",
+            tmp_path / "instance",
+            tmp_path / "backups",
+        ]
         db.engine.dispose()
     assert {path.name: oct(stat.S_IMODE(path.stat().st_mode) & 0o077) for path in written} == {
-        path.name: "0o0" for path in written}
+        path.name: "0o0" for path in written
+    }

@@ -18,14 +18,20 @@ from conference.demo.data import BERLIN
 from conference.extensions import db
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 
+
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory, smtp_server):
     """The app behind the live server; tests use it to read what the server stored (``with live_app.app_context()``)."""
     folder = tmp_path_factory.mktemp("live")
-    app = create_app({
-        "CONFERENCE_ENV": "testing", "DATABASE_URL": f"sqlite:///{folder / 'live.sqlite3'}",
-        "MAIL_BACKEND": "smtp", "MAIL_SERVER": smtp_server.hostname, "MAIL_PORT": smtp_server.port,
-    })
+    app = create_app(
+        {
+            "CONFERENCE_ENV": "testing",
+            "DATABASE_URL": f"sqlite:///{folder / 'live.sqlite3'}",
+            "MAIL_BACKEND": "smtp",
+            "MAIL_SERVER": smtp_server.hostname,
+            "MAIL_PORT": smtp_server.port,
+        }
+    )
     app.instance_path = str(folder / "instance")
     with app.app_context():
         upgrade()
@@ -42,6 +48,7 @@ def whole_bodies(app):
     Werkzeug's development server leaves a response's file open when the browser drops the connection
     in the middle of writing it (a favicon.svg, once in a CI run), and the tests treat the unclosed file
     as an error (ResourceWarning)."""
+
     def serve(environ, start_response):
         response = app(environ, start_response)
         try:
@@ -77,9 +84,9 @@ def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
     page = context.new_page()
     blocked = []
-    page.on("console", lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None)
+    page.on(
+        "console", lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None
+    )
     yield page
     context.close()
     assert blocked == [], "the page broke its own Content-Security-Policy"
-
-

@@ -4,15 +4,23 @@ import pytest
 from playwright.sync_api import expect
 
 from conference.demo.data import DEMO_ORGANISER
-from tests.support.browser import (add_hotel_questions, log_in_as_demo_organiser, open_workspace, register, screenshot,
-                                   serious_accessibility_violations)
+from tests.support.browser import (
+    add_hotel_questions,
+    log_in_as_demo_organiser,
+    open_workspace,
+    register,
+    screenshot,
+    serious_accessibility_violations,
+)
 
 pytestmark = pytest.mark.browser
 
 
 def test_the_demo_organiser_sees_a_new_registration_and_a_door_that_opens_on_the_day(page, live_server, mailbox):
     register(page, live_server, "Marta", "marta.nowak@example.org")
-    assert re.search(r"Check-in-Code: (\w+)", mailbox.to("marta.nowak@example.org")[0].get_body(("plain",)).get_content())
+    assert re.search(
+        r"Check-in-Code: (\w+)", mailbox.to("marta.nowak@example.org")[0].get_body(("plain",)).get_content()
+    )
     page.context.clear_cookies()
 
     page.goto(live_server + "/")
@@ -130,7 +138,7 @@ def test_every_other_back_office_page_and_the_registrant_s_pages_fit_a_phone(pag
             db.session.add(admin)
             db.session.commit()
         event = db.session.scalar(db.select(Event).where(Event.slug == "schulversagen-schulerfolg"))
-        first = lambda model, *where: db.session.scalar(db.select(model).where(*where).limit(1))  # noqa: E731
+        first = lambda model, *where: db.session.scalar(db.select(model).where(*where).limit(1))
         registration = first(Registration, Registration.event_id == event.id) or first(Registration)
         base, token = f"/manage/events/{event.id}", link_token(registration)
         own = f"/manage/events/{registration.event_id}/registrations"
@@ -139,16 +147,40 @@ def test_every_other_back_office_page_and_the_registrant_s_pages_fit_a_phone(pag
         material = first(Material, Material.event_id == event.id)
         organisation, person = first(Organisation), first(Person)
         paths = [
-            "/manage/", "/manage/accounts/", f"/manage/accounts/{admin.id}", "/manage/accounts/me/two-factor",
-            "/manage/accounts/new", "/manage/log", "/manage/organisations/", f"/manage/organisations/{organisation.id}",
-            f"/manage/organisations/{organisation.id}/merge", "/manage/organisations/new", "/manage/people/",
-            f"/manage/people/{person.id}", "/manage/people/new", "/manage/events/new",
-            f"{base}/agenda/{item.id}", f"{base}/agenda/{item.id}/delete", f"{base}/agenda/new", f"{base}/duplicate",
-            f"{base}/status/unpublish", f"{own}/{registration.id}", f"{own}/{registration.id}/cancel", f"{base}/log",
-            f"{base}/registrations/new", f"{base}/registrations/form/{question.id}", f"{base}/registrations/form/{question.id}/remove",
-            f"{base}/registrations/form/new", f"{base}/registrations/form/preview", f"{base}/registrations/mail-texts/",
-            f"{base}/registrations/mail-texts/confirmed", f"/registrations/{token}", f"/registrations/{token}/edit",
-            f"/registrations/{token}/cancel", f"/registrations/{token}/delete", f"/registrations/{token}/materials",
+            "/manage/",
+            "/manage/accounts/",
+            f"/manage/accounts/{admin.id}",
+            "/manage/accounts/me/two-factor",
+            "/manage/accounts/new",
+            "/manage/log",
+            "/manage/organisations/",
+            f"/manage/organisations/{organisation.id}",
+            f"/manage/organisations/{organisation.id}/merge",
+            "/manage/organisations/new",
+            "/manage/people/",
+            f"/manage/people/{person.id}",
+            "/manage/people/new",
+            "/manage/events/new",
+            f"{base}/agenda/{item.id}",
+            f"{base}/agenda/{item.id}/delete",
+            f"{base}/agenda/new",
+            f"{base}/duplicate",
+            f"{base}/status/unpublish",
+            f"{own}/{registration.id}",
+            f"{own}/{registration.id}/cancel",
+            f"{base}/log",
+            f"{base}/registrations/new",
+            f"{base}/registrations/form/{question.id}",
+            f"{base}/registrations/form/{question.id}/remove",
+            f"{base}/registrations/form/new",
+            f"{base}/registrations/form/preview",
+            f"{base}/registrations/mail-texts/",
+            f"{base}/registrations/mail-texts/confirmed",
+            f"/registrations/{token}",
+            f"/registrations/{token}/edit",
+            f"/registrations/{token}/cancel",
+            f"/registrations/{token}/delete",
+            f"/registrations/{token}/materials",
         ] + ([f"{base}/materials/{material.id}", f"{base}/materials/{material.id}/delete"] if material else [])
 
     page.set_viewport_size({"width": 360, "height": 800})

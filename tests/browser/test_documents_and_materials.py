@@ -3,8 +3,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import screenshot, serious_accessibility_violations, open_workspace, log_in_as_demo_organiser
-from tests.support.browser import register
+from tests.support.browser import (
+    log_in_as_demo_organiser,
+    open_workspace,
+    register,
+    screenshot,
+    serious_accessibility_violations,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -12,7 +17,9 @@ SEMINAR = "Seminar: Schulversagen – Schulerfolg"
 SCHWERIN = "Fachtagung: Anerkennung durch Anerkennung"
 
 
-def test_internal_downloads_for_a_registered_participant_and_a_lock_for_everyone_else(page, live_server, mailbox, tmp_path):
+def test_internal_downloads_for_a_registered_participant_and_a_lock_for_everyone_else(
+    page, live_server, mailbox, tmp_path
+):
     slides = tmp_path / "Folien Schulerfolg.pdf"
     slides.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
     log_in_as_demo_organiser(page, live_server)
@@ -24,7 +31,9 @@ def test_internal_downloads_for_a_registered_participant_and_a_lock_for_everyone
     assert serious_accessibility_violations(page) == []
     page.get_by_role("button", name="Speichern").click()
     expect(page.get_by_role("cell", name="Folien Schulerfolg.pdf")).to_be_visible()
-    material_id = re.search(r"/materials/(\d+)/", page.get_by_role("link", name="Folien Schulerfolg.pdf").get_attribute("href")).group(1)
+    material_id = re.search(
+        r"/materials/(\d+)/", page.get_by_role("link", name="Folien Schulerfolg.pdf").get_attribute("href")
+    ).group(1)
     screenshot(page, "30-materials-back-office")
     page.context.clear_cookies()
 
@@ -35,12 +44,16 @@ def test_internal_downloads_for_a_registered_participant_and_a_lock_for_everyone
     expect(page.get_by_text("Einträge mit Schloss für Teilnehmende öffnen sich mit dem Link")).to_be_visible()
     assert serious_accessibility_violations(page) == []
     screenshot(page, "31-materials-locked")
-    refused = page.request.get(live_server + f"/events/schulversagen-schulerfolg/materials/{material_id}")  # the file itself
+    refused = page.request.get(
+        live_server + f"/events/schulversagen-schulerfolg/materials/{material_id}"
+    )  # the file itself
     assert refused.status == 403
 
     register(page, live_server, "Ewa", "ewa.nowak@example.org")
-    link = re.search(r"http://127\.0\.0\.1:\d+/registrations/[0-9a-f]{64}",
-                     mailbox.to("ewa.nowak@example.org")[0].get_body(("plain",)).get_content()).group(0)
+    link = re.search(
+        r"http://127\.0\.0\.1:\d+/registrations/[0-9a-f]{64}",
+        mailbox.to("ewa.nowak@example.org")[0].get_body(("plain",)).get_content(),
+    ).group(0)
     page.context.clear_cookies()
     page.goto(link)
     page.get_by_role("link", name="Downloads intern").click()
@@ -59,12 +72,16 @@ def test_the_organiser_previews_documents_and_makes_all_certificates(page, live_
     expect(previews).to_have_count(5)
     for index in range(5):
         previews.nth(index).scroll_into_view_if_needed()
-        page.wait_for_function("(image) => image.complete && image.naturalWidth > 0", arg=previews.nth(index).element_handle())
+        page.wait_for_function(
+            "(image) => image.complete && image.naturalWidth > 0", arg=previews.nth(index).element_handle()
+        )
     assert serious_accessibility_violations(page) == []
     screenshot(page, "33-documents")
 
     page.get_by_role("button", name="Bescheinigungen erstellen").click()
-    expect(page.get_by_role("link", name=re.compile("herunterladen"))).to_be_visible(timeout=60000)  # the page follows the job
+    expect(page.get_by_role("link", name=re.compile("herunterladen"))).to_be_visible(
+        timeout=60000
+    )  # the page follows the job
     expect(page.get_by_text("18 Bescheinigungen sind fertig.")).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile("herunterladen")).click()

@@ -16,7 +16,14 @@ from conference.audit.models import AuditEntry
 from conference.extensions import db
 from conference.registration.models import Registration
 from conference.registration.services import link_token
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, screenshot, serious_accessibility_violations, open_workspace, log_in_as_demo_organiser
+from tests.support.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    log_in_as_demo_organiser,
+    open_workspace,
+    screenshot,
+    serious_accessibility_violations,
+)
 from tests.support.reading import codes_in, codes_in_pdf
 
 pytestmark = pytest.mark.browser
@@ -28,17 +35,23 @@ def registration_of(live_app, last_name: str) -> dict:
     """What the server stored about one of today's demo attendees."""
     with live_app.app_context():
         registration = db.session.scalar(sa.select(Registration).where(Registration.last_name == last_name))
-        found = {"id": registration.id, "name": registration.full_name, "code": registration.check_in_code,
-                 "token": link_token(registration), "checked_in": registration.checked_in_at is not None,
-                 "event_id": registration.event_id}
+        found = {
+            "id": registration.id,
+            "name": registration.full_name,
+            "code": registration.check_in_code,
+            "token": link_token(registration),
+            "checked_in": registration.checked_in_at is not None,
+            "event_id": registration.event_id,
+        }
         db.session.remove()
         return found
 
 
 def check_ins_logged(live_app, name: str) -> int:
     with live_app.app_context():
-        count = db.session.scalar(sa.select(sa.func.count()).where(
-            AuditEntry.action == "registration.checked_in", AuditEntry.subject == name))
+        count = db.session.scalar(
+            sa.select(sa.func.count()).where(AuditEntry.action == "registration.checked_in", AuditEntry.subject == name)
+        )
         db.session.remove()
         return count
 
@@ -61,7 +74,8 @@ def test_the_door_fits_a_phone_lists_who_is_in_and_takes_a_check_in_back(page, l
     open_door(page, live_server)
     for width in (360, 390):
         fits(page, width)
-    small = page.evaluate("""() => [...document.querySelectorAll('#door button, #door select, #door input:not([type=hidden])')]
+    small = page.evaluate("""() => [...document.querySelectorAll(
+            '#door button, #door select, #door input:not([type=hidden])')]
         .filter((element) => element.offsetParent !== null && element.getBoundingClientRect().height < 44)
         .map((element) => element.outerHTML.slice(0, 80))""")
     assert small == [], "touch targets under 44 px"
@@ -83,7 +97,9 @@ def test_the_door_fits_a_phone_lists_who_is_in_and_takes_a_check_in_back(page, l
     page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
     page.get_by_role("button", name=re.compile(r"^Rückgängig\s*: Samir Haddad")).click()
     expect(page.get_by_role("button", name=re.compile(r"^Rückgängig\s*: Samir Haddad"))).to_be_visible()
-    assert asked == ["Check-in von Samir Haddad rückgängig machen?"] and registration_of(live_app, "Haddad")["checked_in"]
+    assert (
+        asked == ["Check-in von Samir Haddad rückgängig machen?"] and registration_of(live_app, "Haddad")["checked_in"]
+    )
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name=re.compile(r"^Rückgängig\s*: Samir Haddad")).click()
     expect(page.get_by_text("Check-in von Samir Haddad rückgängig gemacht.")).to_be_visible()
@@ -110,8 +126,12 @@ def test_a_scan_while_the_network_is_down_waits_on_the_phone_and_is_stored_once_
 
     page.context.set_offline(False)
     expect(page.get_by_role("alert")).to_contain_text("1 eingecheckt, 1 nicht eingelassen", timeout=20000)
-    expect(page.locator("#sent-list li")).to_have_text([
-        re.compile(f"{person['name']} · Eingecheckt: willkommen!"), re.compile(f"^{waiting['name']} · Kein Einlass: Auf der Warteliste. · Landkreis Rostock$")])
+    expect(page.locator("#sent-list li")).to_have_text(
+        [
+            re.compile(f"{person['name']} · Eingecheckt: willkommen!"),
+            re.compile(f"^{waiting['name']} · Kein Einlass: Auf der Warteliste. · Landkreis Rostock$"),
+        ]
+    )
     expect(page.locator("#queue")).to_be_hidden()
     assert registration_of(live_app, "Peters")["checked_in"] and check_ins_logged(live_app, person["name"]) == 1
     page.reload()
@@ -139,8 +159,10 @@ def test_a_long_queue_from_a_long_outage_is_sent_in_batches(page, live_server, l
     page.goto(live_server + "/manage/")  # away from the door, whose script would start sending at once
     made = "2000-01-01T10:00:00.000Z"  # long ago: dated on arrival
     queue = [{"code": f"NOPE{number:06d}", "at": made, "forum": None} for number in range(120)]
-    page.evaluate("([key, queue]) => localStorage.setItem(key, JSON.stringify(queue))",
-                  [f"check-in-queue-{registration_of(live_app, 'Haddad')['event_id']}", queue])
+    page.evaluate(
+        "([key, queue]) => localStorage.setItem(key, JSON.stringify(queue))",
+        [f"check-in-queue-{registration_of(live_app, 'Haddad')['event_id']}", queue],
+    )
     page.goto(door_page)
     expect(page.get_by_role("alert")).to_contain_text("0 eingecheckt, 120 nicht eingelassen", timeout=30000)
     expect(page.locator("#sent-list li")).to_have_count(120)
@@ -171,8 +193,10 @@ def test_the_camera_checks_a_registrant_in_by_the_qr_code_on_their_page(browser,
     video = tmp_path / "code.y4m"
     fake_camera_video(shown, video)
 
-    camera = browser.browser_type.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + [
-        "--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={video}"])
+    camera = browser.browser_type.launch(
+        executable_path=CHROMIUM,
+        args=CHROMIUM_ARGS + ["--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={video}"],
+    )
     try:
         refusing = camera.new_context(viewport={"width": 390, "height": 844}, locale="de-DE")
         page = refusing.new_page()
@@ -220,7 +244,8 @@ def fits_without_scrolling_sideways(page) -> None:
 
 
 def test_at_a_phone_s_door_an_organiser_admits_the_waiting_and_a_walk_in_prints_a_badge_and_invites_a_helper(
-        page, live_server, live_app, mailbox):
+    page, live_server, live_app, mailbox
+):
     waiting = registration_of(live_app, "Çelik")
     open_door(page, live_server)
     page.set_viewport_size({"width": 390, "height": 844})
@@ -234,8 +259,11 @@ def test_at_a_phone_s_door_an_organiser_admits_the_waiting_and_a_walk_in_prints_
     page.get_by_role("button", name=re.compile(rf"^Trotzdem einlassen\s*: {waiting['name']}")).click()
     expect(page.get_by_role("alert")).to_contain_text("Außer der Reihe eingelassen: willkommen!")
     expect(page.get_by_role("alert")).to_contain_text(waiting["name"])
-    assert re.fullmatch(rf"{waiting['name']} trotzdem einlassen\? Auf der Warteliste\. Die Anmeldung wird außer der "
-                        r"Reihe bestätigt, .* Der Raum fasst 12; eingecheckt sind \d+\.", asked[0])
+    assert re.fullmatch(
+        rf"{waiting['name']} trotzdem einlassen\? Auf der Warteliste\. Die Anmeldung wird außer der "
+        r"Reihe bestätigt, .* Der Raum fasst 12; eingecheckt sind \d+\.",
+        asked[0],
+    )
     assert registration_of(live_app, "Çelik")["checked_in"]
     expect(page).to_have_url(re.compile(r"/check-in/$"))  # reloading shows the door, it does not admit again
     fits_without_scrolling_sideways(page)

@@ -92,19 +92,38 @@ def test_visitor_switches_to_english_and_stays_on_the_page(page, live_server):
     expect(page.locator("html")).to_have_attribute("lang", "de")
 
 
-@pytest.mark.parametrize("path", ["/organisations", "/organisations/amon", "/events/anerkennung-durch-anerkennung-2011/good-practice",
-                                  "/events/anerkennung-durch-anerkennung-2011/speakers", "/gibt-es-nicht"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/organisations",
+        "/organisations/amon",
+        "/events/anerkennung-durch-anerkennung-2011/good-practice",
+        "/events/anerkennung-durch-anerkennung-2011/speakers",
+        "/gibt-es-nicht",
+    ],
+)
 def test_other_pages_pass_the_accessibility_check(page, live_server, path):
     page.goto(live_server + path)
     assert serious_accessibility_violations(page) == []
     screenshot(page, "06" + path.replace("/", "-"))
 
 
-PUBLIC_PAGES = ["/", "/organisations", "/organisations/amon", "/events/anerkennung-durch-anerkennung-2011",
-                "/events/anerkennung-durch-anerkennung-2011/agenda", "/events/anerkennung-durch-anerkennung-2011/speakers",
-                "/events/anerkennung-durch-anerkennung-2011/good-practice", "/events/schulversagen-schulerfolg",
-                "/events/schulversagen-schulerfolg/register", "/events/schulversagen-schulerfolg/privacy",
-                "/events/schulversagen-schulerfolg/lost-link", "/certificates/verify", "/login", "/gibt-es-nicht"]
+PUBLIC_PAGES = [
+    "/",
+    "/organisations",
+    "/organisations/amon",
+    "/events/anerkennung-durch-anerkennung-2011",
+    "/events/anerkennung-durch-anerkennung-2011/agenda",
+    "/events/anerkennung-durch-anerkennung-2011/speakers",
+    "/events/anerkennung-durch-anerkennung-2011/good-practice",
+    "/events/schulversagen-schulerfolg",
+    "/events/schulversagen-schulerfolg/register",
+    "/events/schulversagen-schulerfolg/privacy",
+    "/events/schulversagen-schulerfolg/lost-link",
+    "/certificates/verify",
+    "/login",
+    "/gibt-es-nicht",
+]
 
 
 def test_every_public_page_fits_a_phone_and_passes_the_accessibility_check(page, live_server):

@@ -11,15 +11,18 @@ from conference.accounts.models import User, UserRole
 from conference.database import utcnow
 from conference.demo.data import BERLIN
 from conference.events.models import Event
-from conference.registration.models import Registration
 from conference.extensions import db
+from conference.registration.models import Registration
 from tests.support.browser import add_hotel_questions, screenshot, serious_accessibility_violations
 
 pytestmark = pytest.mark.browser
 
 TITLE = "Fachtagung: Vielfalt als Stärke"
 TODAY = "Fachtag: Anerkennung in der Praxis"
-LOGO = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+LOGO = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde\x00\x00\x00"
+    b"\x0cIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 
 
 @pytest.fixture
@@ -33,7 +36,9 @@ def new_organiser(live_app):
 
 
 def workspace(page, section: str) -> None:
-    page.get_by_role("navigation", name="Seiten dieser Veranstaltung").get_by_role("link", name=section, exact=True).click()
+    page.get_by_role("navigation", name="Seiten dieser Veranstaltung").get_by_role(
+        "link", name=section, exact=True
+    ).click()
 
 
 def add_agenda_item(page, start: str, end: str, kind: str, title: str) -> None:
@@ -60,7 +65,9 @@ def register(page, live_server, slug: str, first_name: str, forum: str, hotel: s
     page.locator("main").get_by_role("button", name=re.compile(r"^Anmelden$|Warteliste")).click()
 
 
-def test_a_new_organiser_builds_an_event_from_nothing_and_runs_its_registration(page, live_server, new_organiser, mailbox):
+def test_a_new_organiser_builds_an_event_from_nothing_and_runs_its_registration(
+    page, live_server, new_organiser, mailbox
+):
     day = (utcnow().astimezone(BERLIN) + timedelta(days=40)).date()
     page.goto(live_server + "/login")
     page.get_by_label("E-Mail-Adresse").fill(new_organiser)
@@ -110,7 +117,9 @@ def test_a_new_organiser_builds_an_event_from_nothing_and_runs_its_registration(
     workspace(page, "E-Mails")
     page.get_by_role("link", name="Texte der automatischen E-Mails").click()
     page.get_by_role("link", name=re.compile("Bearbeiten.*Anmeldebestätigung")).click()
-    page.get_by_label("Text (Deutsch)").fill("Liebe/r {first_name},\n\nwir freuen uns auf Sie am {date} in {place}.\n\nIhr Team in Rostock")
+    page.get_by_label("Text (Deutsch)").fill(
+        "Liebe/r {first_name},\n\nwir freuen uns auf Sie am {date} in {place}.\n\nIhr Team in Rostock"
+    )
     page.get_by_role("button", name="Vorschau").click()
     expect(page.locator(".mail-preview").first).to_contain_text("Liebe/r Erika,")
     assert serious_accessibility_violations(page) == []
@@ -143,7 +152,10 @@ def test_a_new_organiser_builds_an_event_from_nothing_and_runs_its_registration(
     expect(page.locator(".event-card", has_text=TITLE)).to_contain_text("Ausgebucht – Warteliste")
     register(page, live_server, slug, "Chiara", "Forum A: Anerkennung im Betrieb", None)
     waiting = mailbox.to("chiara@example.org")[0]
-    assert waiting["Subject"] == f"Warteliste: {TITLE}" and "Warteliste an Position 1" in waiting.get_body(("plain",)).get_content()
+    assert (
+        waiting["Subject"] == f"Warteliste: {TITLE}"
+        and "Warteliste an Position 1" in waiting.get_body(("plain",)).get_content()
+    )
     page.goto(live_server + re.search(r"/registrations/\w+", waiting.get_body(("plain",)).get_content()).group(0))
     expect(page.get_by_text("Sie stehen an Platz 1 der Warteliste.")).to_be_visible()
     screenshot(page, "63-journey-waiting-list")
@@ -174,27 +186,42 @@ def test_a_new_organiser_builds_an_event_from_nothing_and_runs_its_registration(
         workspace(page, section)
         for other in sections:
             expect(navigation.get_by_role("link", name=other, exact=True)).to_have_attribute(
-                "href", re.compile(r"/manage/events/\d+/"))
+                "href", re.compile(r"/manage/events/\d+/")
+            )
         expect(navigation.get_by_role("link", name=section, exact=True)).to_have_attribute("aria-current", "page")
 
 
 def test_an_organiser_writes_to_everyone_in_two_languages_and_deletes_a_persons_data_after_being_asked(
-        page, live_server, live_app, mailbox):
+    page, live_server, live_app, mailbox
+):
     """Issue "the second conference", defects 1–3 as an organiser meets them: a message's placeholders are filled
     and each person gets their language; deleting a person's data asks first, with the reason, and says what goes."""
     from conference.registration import services
-    from tests.support.browser import log_in_as_demo_organiser, open_workspace
     from tests.support import applicant
+    from tests.support.browser import log_in_as_demo_organiser, open_workspace
 
     with live_app.app_context():
         event_id = db.session.scalar(sa.select(Event.id).where(Event.title == TODAY))
         forums = [slot.items[0].id for slot in services.forum_slots(db.session.get(Event, event_id))]
-        for person in (applicant(first_name="Erika", last_name="Nowak", email="erika.nowak@example.org",
-                                 salutation="frau", academic_title="Dr.", forums=forums),
-                       applicant(first_name="John", last_name="Smith", email="john.smith@example.org", locale="en",
-                                 salutation="herr", forums=forums),
-                       applicant(first_name="Karla", last_name="Löschbar", email="karla.loeschbar@example.org",
-                                 forums=forums)):
+        for person in (
+            applicant(
+                first_name="Erika",
+                last_name="Nowak",
+                email="erika.nowak@example.org",
+                salutation="frau",
+                academic_title="Dr.",
+                forums=forums,
+            ),
+            applicant(
+                first_name="John",
+                last_name="Smith",
+                email="john.smith@example.org",
+                locale="en",
+                salutation="herr",
+                forums=forums,
+            ),
+            applicant(first_name="Karla", last_name="Löschbar", email="karla.loeschbar@example.org", forums=forums),
+        ):
             services.register(event_id, person, utcnow(), by_organiser=True)
         date_text = format_date_de(db.session.get(Event, event_id).starts_at)
         db.session.remove()
@@ -229,7 +256,9 @@ def test_an_organiser_writes_to_everyone_in_two_languages_and_deletes_a_persons_
     expect(page.get_by_role("heading", level=1)).to_have_text("Die Daten von Karla Löschbar löschen?")
     expect(page.get_by_text("Das lässt sich nicht rückgängig machen.")).to_be_visible()
     page.get_by_role("button", name="Ja, Daten löschen").click()
-    expect(page.get_by_role("link", name=re.compile("^Grund: Bitte nennen Sie den Grund"))).to_be_visible()  # not deleted
+    expect(
+        page.get_by_role("link", name=re.compile("^Grund: Bitte nennen Sie den Grund"))
+    ).to_be_visible()  # not deleted
     page.get_by_label("Grund").fill("Wunsch per E-Mail vom 2. Dezember")
     assert serious_accessibility_violations(page) == []
     screenshot(page, "67-delete-a-persons-data-asked-first")
@@ -244,7 +273,7 @@ def test_an_organiser_writes_to_everyone_in_two_languages_and_deletes_a_persons_
 
 
 def format_date_de(moment) -> str:
-    from flask_babel import format_date, force_locale
+    from flask_babel import force_locale, format_date
 
     with force_locale("de"):
         return format_date(moment, "long")

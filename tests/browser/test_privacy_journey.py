@@ -4,18 +4,28 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import screenshot, serious_accessibility_violations, open_workspace, log_in_as_demo_organiser
-from tests.support.browser import register
+from tests.support.browser import (
+    log_in_as_demo_organiser,
+    open_workspace,
+    register,
+    screenshot,
+    serious_accessibility_violations,
+)
 
 pytestmark = pytest.mark.browser
 
 
-def test_a_registrant_downloads_their_data_then_deletes_it_and_the_organiser_sees_the_record(page, live_server, mailbox):
+def test_a_registrant_downloads_their_data_then_deletes_it_and_the_organiser_sees_the_record(
+    page, live_server, mailbox
+):
     page.goto(live_server + "/events/schulversagen-schulerfolg/register")
     page.get_by_text("Datenschutzhinweis lesen").click()  # the notice opens inside the form
     expect(page.get_by_text("Tage nach der Veranstaltung")).to_be_visible()
     register(page, live_server, "Irina", "irina.nowak@example.org")
-    link = re.search(r"http://127\.0\.0\.1:\d+/registrations/\w+", mailbox.to("irina.nowak@example.org")[0].get_body(("plain",)).get_content()).group(0)
+    link = re.search(
+        r"http://127\.0\.0\.1:\d+/registrations/\w+",
+        mailbox.to("irina.nowak@example.org")[0].get_body(("plain",)).get_content(),
+    ).group(0)
     page.context.clear_cookies()
 
     page.goto(link)
@@ -29,7 +39,9 @@ def test_a_registrant_downloads_their_data_then_deletes_it_and_the_organiser_see
     assert serious_accessibility_violations(page) == []
     screenshot(page, "40-delete-my-data")
     page.get_by_role("button", name="Ja, meine Daten löschen").click()
-    expect(page.get_by_role("status")).to_contain_text("Ihre personenbezogenen Daten zu dieser Veranstaltung wurden gelöscht")
+    expect(page.get_by_role("status")).to_contain_text(
+        "Ihre personenbezogenen Daten zu dieser Veranstaltung wurden gelöscht"
+    )
     page.goto(link)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Seite nicht gefunden")
 

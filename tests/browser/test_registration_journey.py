@@ -39,7 +39,9 @@ def test_register_receive_the_mail_open_the_link_change_the_forum_and_cancel(pag
 
     [mail] = mailbox.to("leyla.demir@example.org")
     assert mail["Subject"] == "Anmeldung bestätigt: Seminar: Schulversagen – Schulerfolg"
-    link = re.search(r"http://127\.0\.0\.1:\d+/registrations/[0-9a-f]{64}", mail.get_body(("plain",)).get_content()).group(0)
+    link = re.search(
+        r"http://127\.0\.0\.1:\d+/registrations/[0-9a-f]{64}", mail.get_body(("plain",)).get_content()
+    ).group(0)
 
     page.context.clear_cookies()  # the link alone opens the registration, as from a mail program
     page.goto(link)
@@ -56,7 +58,10 @@ def test_register_receive_the_mail_open_the_link_change_the_forum_and_cancel(pag
     expect(page.get_by_text("Möchten Sie Ihre Anmeldung wirklich stornieren")).to_be_visible()
     page.get_by_role("button", name="Ja, Anmeldung stornieren").click()
     expect(page.get_by_text("Sie haben diese Anmeldung storniert.")).to_be_visible()
-    assert mailbox.to("leyla.demir@example.org")[-1]["Subject"] == "Anmeldung storniert: Seminar: Schulversagen – Schulerfolg"
+    assert (
+        mailbox.to("leyla.demir@example.org")[-1]["Subject"]
+        == "Anmeldung storniert: Seminar: Schulversagen – Schulerfolg"
+    )
     screenshot(page, "13-registration-cancelled")
 
 
@@ -72,10 +77,17 @@ def test_a_question_of_one_long_word_breaks_instead_of_widening_the_form_on_a_ph
     long_word = "https://www.anerkennung-in-deutschland.de/html/de/pro/anerkennungsberatung-fuer-fachkraefte.php"
     with live_app.app_context():
         starts = utcnow() + timedelta(days=30)
-        event = Event(slug="lange-woerter", title="Fachtag lange Wörter", status=EventStatus.PUBLISHED, starts_at=starts,
-                      ends_at=starts + timedelta(hours=6), registration_opens_at=utcnow() - timedelta(days=1))
-        event.questions = [Question(label=long_word, kind=QuestionKind.SINGLE_CHOICE, options=[long_word, "nein"],
-                                    help_text=long_word)]
+        event = Event(
+            slug="lange-woerter",
+            title="Fachtag lange Wörter",
+            status=EventStatus.PUBLISHED,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=6),
+            registration_opens_at=utcnow() - timedelta(days=1),
+        )
+        event.questions = [
+            Question(label=long_word, kind=QuestionKind.SINGLE_CHOICE, options=[long_word, "nein"], help_text=long_word)
+        ]
         db.session.add(event)
         db.session.commit()
         db.session.remove()

@@ -14,14 +14,18 @@ from conference.check_in.services import DoorClosed, Scan
 from conference.database import utcnow
 from conference.extensions import db
 from conference.registration import services
-from conference.registration.models import Registration, RegistrationStatus as S
-from tests.support.registration import register
+from conference.registration.models import Registration
+from conference.registration.models import RegistrationStatus as S
 from tests.support import form_as_sent, form_token, log_in
+from tests.support.registration import register
 
 
 def logged(event) -> list[tuple[str, int]]:
-    return db.session.execute(sa.select(AuditEntry.action, AuditEntry.registration_id).where(
-        AuditEntry.event_id == event.id, AuditEntry.action == "registration.admitted")).all()
+    return db.session.execute(
+        sa.select(AuditEntry.action, AuditEntry.registration_id).where(
+            AuditEntry.event_id == event.id, AuditEntry.action == "registration.admitted"
+        )
+    ).all()
 
 
 def test_someone_waiting_is_confirmed_and_checked_in_beyond_the_capacity_without_a_mail(today, mailbox):
@@ -53,8 +57,9 @@ def test_someone_awaiting_approval_is_admitted_and_a_confirmed_person_is_not_adm
     assert pending.status == S.PENDING
     assert door.admit(event, pending.id, now).admitted  # the door is open two hours before the start
     services.decide(register(event).id, approve=True)
-    confirmed = db.session.scalar(sa.select(Registration).where(Registration.status == S.CONFIRMED,
-                                                                Registration.checked_in_at.is_(None)))
+    confirmed = db.session.scalar(
+        sa.select(Registration).where(Registration.status == S.CONFIRMED, Registration.checked_in_at.is_(None))
+    )
     refused = door.admit(event, confirmed.id, now)
     assert not refused.admitted and "So werden nur Personen von der Warteliste" in refused.message
     assert db.session.get(Registration, confirmed.id).checked_in_at is None
@@ -83,14 +88,20 @@ def test_an_organiser_scans_someone_waiting_is_asked_and_lets_them_in(client, to
     log_in(client, organiser)
     page = f"/manage/events/{today.id}/check-in/"
 
-    html = client.post(page, data={"code": waiting.check_in_code, "csrf_token": form_token(client, page)}
-                       ).get_data(as_text=True)
+    html = client.post(page, data={"code": waiting.check_in_code, "csrf_token": form_token(client, page)}).get_data(
+        as_text=True
+    )
     assert "Kein Einlass: Auf der Warteliste." in html
-    admit = re.search(r'<form class="check-in-result__action js-confirm" id="admit-form" method="post" '
-                      r'action="([^"]+)"\s+data-confirm="([^"]+)">(.*?)</form>', html, re.S)
+    admit = re.search(
+        r'<form class="check-in-result__action js-confirm" id="admit-form" method="post" '
+        r'action="([^"]+)"\s+data-confirm="([^"]+)">(.*?)</form>',
+        html,
+        re.S,
+    )
     assert admit.group(1) == f"/manage/events/{today.id}/check-in/{waiting.id}/admit"
     assert admit.group(2).startswith(
-        "Johanna Vogt trotzdem einlassen? Auf der Warteliste. Die Anmeldung wird außer der Reihe bestätigt")
+        "Johanna Vogt trotzdem einlassen? Auf der Warteliste. Die Anmeldung wird außer der Reihe bestätigt"
+    )
     assert "Der Raum fasst 2; eingecheckt sind 2." in admit.group(2)
 
     question = client.post(admit.group(1), data=form_as_sent(admit.group(3))).get_data(as_text=True)  # no script
@@ -100,10 +111,17 @@ def test_an_organiser_scans_someone_waiting_is_asked_and_lets_them_in(client, to
     html = answer.get_data(as_text=True)
     assert answer.status_code == 200 and "Außer der Reihe eingelassen: willkommen!" in html
     assert "Landkreis Rostock" in html and re.search(r'id="count-in">3<', html)
-    assert re.search(r'<p class="notice notice--warning" id="room-note" role="status">Über der Kapazität: Der Raum '
-                     r'fasst 2, eingecheckt sind 3.</p>', html) and html.count("Über der Kapazität") == 1  # said once
-    assert db.session.execute(sa.select(AuditEntry.action, AuditEntry.user_id).where(
-        AuditEntry.action == "registration.admitted")).all() == [("registration.admitted", organiser.id)]
+    assert (
+        re.search(
+            r'<p class="notice notice--warning" id="room-note" role="status">Über der Kapazität: Der Raum '
+            r'fasst 2, eingecheckt sind 3.</p>',
+            html,
+        )
+        and html.count("Über der Kapazität") == 1
+    )  # said once
+    assert db.session.execute(
+        sa.select(AuditEntry.action, AuditEntry.user_id).where(AuditEntry.action == "registration.admitted")
+    ).all() == [("registration.admitted", organiser.id)]
     overview = client.get(f"/manage/events/{today.id}/registrations/dashboard").get_data(as_text=True)
     assert "Über der Kapazität: Der Raum fasst 2, eingecheckt sind 3." in overview
 
@@ -114,8 +132,9 @@ def test_a_code_of_another_event_offers_nothing_to_admit_or_check_in(client, tod
     log_in(client, make_user(events=[today, elsewhere]))
     page = f"/manage/events/{today.id}/check-in/"
     for person in (waiting, seated):
-        html = client.post(page, data={"code": person.check_in_code, "csrf_token": form_token(client, page)}
-                           ).get_data(as_text=True)
+        html = client.post(page, data={"code": person.check_in_code, "csrf_token": form_token(client, page)}).get_data(
+            as_text=True
+        )
         assert "Dieser Code gehört zu einer anderen Veranstaltung." in html
         assert 'id="admit-form"' in html and f"{person.id}/admit" not in html and person.check_in_code not in html
 
@@ -142,8 +161,9 @@ def test_a_helper_admits_only_where_the_organisers_allow_it(client, today, make_
     scanned = {"scans": [{"code": waiting.check_in_code, "forum": None}]}
 
     def scan():
-        response = client.post(page + "scans", data=json.dumps(scanned), content_type="application/json",
-                               headers={"X-CSRFToken": token})
+        response = client.post(
+            page + "scans", data=json.dumps(scanned), content_type="application/json", headers={"X-CSRFToken": token}
+        )
         return response.json["results"][0]
 
     assert scan()["message"] == "Kein Einlass: Auf der Warteliste." and scan()["admit"] is None
@@ -176,13 +196,22 @@ def test_the_list_of_registrations_admits_during_the_event_after_asking(client, 
     log_in(client, make_user(events=[today]))
     listing = f"/manage/events/{today.id}/registrations/"
 
-    link = re.search(rf'href="(/manage/events/{today.id}/registrations/{waiting.id}/admit[^"]*)"',
-                     client.get(listing).get_data(as_text=True)).group(1).replace("&amp;", "&")
+    link = (
+        re.search(
+            rf'href="(/manage/events/{today.id}/registrations/{waiting.id}/admit[^"]*)"',
+            client.get(listing).get_data(as_text=True),
+        )
+        .group(1)
+        .replace("&amp;", "&")
+    )
     question = client.get(link).get_data(as_text=True)
     assert "Emre Çelik trotzdem einlassen? Auf der Warteliste. Die Anmeldung wird außer der Reihe" in question
     assert "Der Raum fasst 2; eingecheckt sind 0." in question
-    response = client.post(f"/manage/events/{today.id}/registrations/{waiting.id}/admit",
-                           data={"csrf_token": form_token(client, listing), "back": listing}, follow_redirects=True)
+    response = client.post(
+        f"/manage/events/{today.id}/registrations/{waiting.id}/admit",
+        data={"csrf_token": form_token(client, listing), "back": listing},
+        follow_redirects=True,
+    )
     assert "Emre Çelik ist bestätigt und eingecheckt." in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Registration, waiting.id).status == S.CONFIRMED

@@ -12,8 +12,8 @@ from conference.database import utcnow
 from conference.extensions import db
 from conference.registration import services
 from conference.registration.models import ForumChoice, Registration
-from tests.support.registration import register
 from tests.support import form_token, log_in
+from tests.support.registration import register
 
 
 def test_the_door_admits_confirmed_people_once_and_says_why_it_refuses(today, make_event):
@@ -75,7 +75,9 @@ def test_a_forum_door_admits_only_who_chose_that_forum(today, make_forums):
     assert door.counts(today, None) == (1, 1)
 
     door.undo(today, chose_a.id, forum_a.id, utcnow())
-    assert db.session.scalar(sa.select(ForumChoice.checked_in_at).where(ForumChoice.registration_id == chose_a.id)) is None
+    assert (
+        db.session.scalar(sa.select(ForumChoice.checked_in_at).where(ForumChoice.registration_id == chose_a.id)) is None
+    )
     assert db.session.get(Registration, chose_a.id).checked_in_at is not None  # still in the building
 
 
@@ -89,7 +91,9 @@ def test_a_check_in_helper_uses_the_door_page_but_sees_no_registration_list(clie
     found = client.get(page + "?q=ihk").get_data(as_text=True)
     assert "Jonas Berg" in found and "Amina Said" not in found
 
-    html = client.post(page, data={"code": person.check_in_code, "csrf_token": form_token(client, page)}).get_data(as_text=True)
+    html = client.post(page, data={"code": person.check_in_code, "csrf_token": form_token(client, page)}).get_data(
+        as_text=True
+    )
     assert "Eingecheckt: willkommen!" in html and "Amina Said" in html
     assert re.search(r'id="count-in">1<', html) and re.search(r'id="count-expected">1<', html)
     assert db.session.scalar(sa.select(Registration.checked_in_at).where(Registration.id == person.id)) is not None
@@ -104,15 +108,23 @@ def test_undo_is_logged_and_the_person_is_expected_again(client, today, make_use
     log_in(client, helper)
     page = f"/manage/events/{today.id}/check-in/"
 
-    response = client.post(f"/manage/events/{today.id}/check-in/{person.id}/undo", data={"csrf_token": form_token(client, page)})
+    response = client.post(
+        f"/manage/events/{today.id}/check-in/{person.id}/undo", data={"csrf_token": form_token(client, page)}
+    )
     assert response.status_code == 303
     html = client.get(response.location).get_data(as_text=True)
     assert "Check-in von Amina Said rückgängig gemacht." in html
     assert db.session.get(Registration, person.id).checked_in_at is None
-    log = db.session.execute(sa.select(AuditEntry.action, AuditEntry.registration_id, AuditEntry.user_id)
-                             .where(AuditEntry.event_id == today.id).order_by(AuditEntry.id)).all()
-    assert log == [("registration.added", person.id, None), ("registration.checked_in", person.id, None),
-                   ("registration.check_in_undone", person.id, helper.id)]
+    log = db.session.execute(
+        sa.select(AuditEntry.action, AuditEntry.registration_id, AuditEntry.user_id)
+        .where(AuditEntry.event_id == today.id)
+        .order_by(AuditEntry.id)
+    ).all()
+    assert log == [
+        ("registration.added", person.id, None),
+        ("registration.checked_in", person.id, None),
+        ("registration.check_in_undone", person.id, helper.id),
+    ]
 
 
 def test_scans_kept_offline_arrive_in_one_request_and_a_replay_changes_nothing(client, today, make_user, helper_for):
@@ -121,28 +133,44 @@ def test_scans_kept_offline_arrive_in_one_request_and_a_replay_changes_nothing(c
     page = f"/manage/events/{today.id}/check-in/"
     token = form_token(client, page)
     made = (utcnow() - timedelta(minutes=5)).isoformat()
-    queue = {"scans": [{"code": person.check_in_code, "at": made, "forum": None} for person in people]
-             + [{"code": "NOPE", "at": made, "forum": None}]}
+    queue = {
+        "scans": [{"code": person.check_in_code, "at": made, "forum": None} for person in people]
+        + [{"code": "NOPE", "at": made, "forum": None}]
+    }
 
     def send():
-        response = client.post(page + "scans", data=json.dumps(queue), content_type="application/json",
-                               headers={"X-CSRFToken": token})
+        response = client.post(
+            page + "scans", data=json.dumps(queue), content_type="application/json", headers={"X-CSRFToken": token}
+        )
         assert response.status_code == 200
         return [(result["admitted"], result["message"]) for result in response.json["results"]]
 
-    expected = [(True, "Eingecheckt: willkommen!")] * 2 + [(False, "Das ist kein Check-in-Code. Bitte noch einmal scannen oder nach dem Namen suchen.")]
+    expected = [(True, "Eingecheckt: willkommen!")] * 2 + [
+        (False, "Das ist kein Check-in-Code. Bitte noch einmal scannen oder nach dem Namen suchen.")
+    ]
     assert send() == expected
     assert send() == expected  # the answer was lost, the phone sends the queue again
     assert db.session.scalar(sa.select(sa.func.count()).where(AuditEntry.action == "registration.checked_in")) == 2
     assert client.get(page + "scans").json["checked_in"] == 2
 
 
-@pytest.mark.parametrize("body", ['{"scans": []}', '{"scans": [{"code": 5}]}', '[1, 2]', "nonsense",
-                                  '{"scans": [{"code": "X", "forum": "a"}]}', json.dumps({"scans": [{"code": "A"}] * 101})])
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"scans": []}',
+        '{"scans": [{"code": 5}]}',
+        '[1, 2]',
+        "nonsense",
+        '{"scans": [{"code": "X", "forum": "a"}]}',
+        json.dumps({"scans": [{"code": "A"}] * 101}),
+    ],
+)
 def test_malformed_scans_are_refused_and_change_nothing(client, today, make_user, body, helper_for):
     log_in(client, helper_for(today))
     page = f"/manage/events/{today.id}/check-in/"
-    response = client.post(page + "scans", data=body, content_type="application/json", headers={"X-CSRFToken": form_token(client, page)})
+    response = client.post(
+        page + "scans", data=body, content_type="application/json", headers={"X-CSRFToken": form_token(client, page)}
+    )
     assert response.status_code == 400
 
 
@@ -150,7 +178,10 @@ def test_scans_need_the_form_token_and_a_door_role(client, today, make_user, hel
     person = register(today)
     log_in(client, helper_for(today))
     body = json.dumps({"scans": [{"code": person.check_in_code, "forum": None}]})
-    assert client.post(f"/manage/events/{today.id}/check-in/scans", data=body, content_type="application/json").status_code == 400
+    assert (
+        client.post(f"/manage/events/{today.id}/check-in/scans", data=body, content_type="application/json").status_code
+        == 400
+    )
     client.post("/logout", data={"csrf_token": form_token(client, "/manage/")})
     log_in(client, make_user())  # an organiser of other events
     page = f"/manage/events/{today.id}/check-in/"
@@ -164,9 +195,15 @@ def test_a_helper_s_phone_clock_cannot_reopen_the_door_after_the_end(client, mak
     person = register(event)
     log_in(client, helper_for(event))
     page = f"/manage/events/{event.id}/check-in/"
-    backdated = {"scans": [{"code": person.check_in_code, "at": (now - timedelta(minutes=5)).isoformat(), "forum": None}]}
-    response = client.post(page + "scans", data=json.dumps(backdated), content_type="application/json",
-                           headers={"X-CSRFToken": form_token(client, page)})
+    backdated = {
+        "scans": [{"code": person.check_in_code, "at": (now - timedelta(minutes=5)).isoformat(), "forum": None}]
+    }
+    response = client.post(
+        page + "scans",
+        data=json.dumps(backdated),
+        content_type="application/json",
+        headers={"X-CSRFToken": form_token(client, page)},
+    )
     assert "vorbei" in response.json["results"][0]["message"]
     assert db.session.get(Registration, person.id).checked_in_at is None
 
@@ -181,7 +218,9 @@ def test_a_scan_body_nested_too_deep_is_refused_not_a_server_error(client, today
     log_in(client, helper_for(today))
     page = f"/manage/events/{today.id}/check-in/"
     body = '{"scans": ' + "[" * 100_000 + "]" * 100_000 + "}"
-    response = client.post(page + "scans", data=body, content_type="application/json", headers={"X-CSRFToken": form_token(client, page)})
+    response = client.post(
+        page + "scans", data=body, content_type="application/json", headers={"X-CSRFToken": form_token(client, page)}
+    )
     assert response.status_code == 400
 
 
@@ -200,7 +239,9 @@ def test_undoing_someone_not_checked_in_says_so_and_logs_nothing(client, today, 
     log_in(client, helper_for(today))
     page = f"/manage/events/{today.id}/check-in/"
 
-    response = client.post(f"{page}{person.id}/undo", data={"csrf_token": form_token(client, page)}, follow_redirects=True)
+    response = client.post(
+        f"{page}{person.id}/undo", data={"csrf_token": form_token(client, page)}, follow_redirects=True
+    )
 
     assert "Emre Çelik ist hier nicht eingecheckt." in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).where(AuditEntry.action == "registration.check_in_undone")) == 0

@@ -35,7 +35,8 @@ def log_out(client) -> None:
 
 
 def test_an_invited_helper_chooses_a_password_and_opens_the_door_of_that_event_only(
-        client, today, make_event, make_user, mailbox):
+    client, today, make_event, make_user, mailbox
+):
     other = make_event()
     log_in(client, make_user(events=[today, other]))
     mailbox.messages.clear()
@@ -43,14 +44,17 @@ def test_an_invited_helper_chooses_a_password_and_opens_the_door_of_that_event_o
     response = invite(client, today, "Lena Brandt", "Lena.Brandt@example.org")
     assert response.status_code == 303 and response.location.endswith(f"{door(today)}#helpers")
     html = client.get(response.location).get_data(as_text=True)
-    assert ("lena.brandt@example.org hat einen Link erhalten, um ein Passwort zu wählen; das Konto kann nur bei "
-            "dieser Veranstaltung einchecken.") in html
+    assert (
+        "lena.brandt@example.org hat einen Link erhalten, um ein Passwort zu wählen; das Konto kann nur bei "
+        "dieser Veranstaltung einchecken."
+    ) in html
     assert "Lena Brandt<span class=\"door-list__detail\">lena.brandt@example.org</span>" in html
     helper = db.session.scalar(sa.select(User).where(User.email == "lena.brandt@example.org"))
     assert (helper.role, helper.name, helper.two_factor_required) == (UserRole.CHECK_IN, "Lena Brandt", False)
     assert [(a.event_id, a.role) for a in helper.assignments] == [(today.id, EventRole.CHECK_IN)]
-    assert db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.event_id == today.id)
-                              .order_by(AuditEntry.id)).all() == ["account.invited", "account.assigned"]
+    assert db.session.scalars(
+        sa.select(AuditEntry.action).where(AuditEntry.event_id == today.id).order_by(AuditEntry.id)
+    ).all() == ["account.invited", "account.assigned"]
 
     [welcome] = mailbox.to("lena.brandt@example.org")
     text = welcome.get_content()
@@ -61,8 +65,15 @@ def test_an_invited_helper_chooses_a_password_and_opens_the_door_of_that_event_o
     assert welcome["From"].startswith("Fachtag Rostock <")  # in the event's name
     link = re.search(r"http://localhost(/login/reset/\S+)", text).group(1)
     log_out(client)
-    chosen = client.post(link, data={"password": "mein-eigenes-passwort", "confirm": "mein-eigenes-passwort",
-                                     "csrf_token": form_token(client, link)}, follow_redirects=True)
+    chosen = client.post(
+        link,
+        data={
+            "password": "mein-eigenes-passwort",
+            "confirm": "mein-eigenes-passwort",
+            "csrf_token": form_token(client, link),
+        },
+        follow_redirects=True,
+    )
     assert "Ihr Passwort ist gesetzt" in chosen.get_data(as_text=True)  # a first password is no change
     log_in(client, helper, password="mein-eigenes-passwort")
     page = client.get(door(today))
@@ -73,8 +84,9 @@ def test_an_invited_helper_chooses_a_password_and_opens_the_door_of_that_event_o
     assert client.post(door(today) + "helpers", data=sent).status_code == 403  # helpers invite nobody
 
 
-def test_where_the_administrators_require_it_a_new_helper_sets_up_two_factor_log_in(app, client, today, make_user,
-                                                                                    mailbox):
+def test_where_the_administrators_require_it_a_new_helper_sets_up_two_factor_log_in(
+    app, client, today, make_user, mailbox
+):
     app.config["HELPERS_NEED_TWO_FACTOR"] = True
     log_in(client, make_user(events=[today]))
     invite(client, today, "Paul Wendt", "wendt@example.org")
@@ -84,8 +96,14 @@ def test_where_the_administrators_require_it_a_new_helper_sets_up_two_factor_log
     assert "Bei der ersten Anmeldung richten Sie die Zwei-Faktor-Anmeldung mit einer Authenticator-App" in text
     link = re.search(r"http://localhost(/login/reset/\S+)", text).group(1)
     log_out(client)
-    client.post(link, data={"password": "mein-eigenes-passwort", "confirm": "mein-eigenes-passwort",
-                            "csrf_token": form_token(client, link)})
+    client.post(
+        link,
+        data={
+            "password": "mein-eigenes-passwort",
+            "confirm": "mein-eigenes-passwort",
+            "csrf_token": form_token(client, link),
+        },
+    )
     log_in(client, helper, password="mein-eigenes-passwort")
     assert client.get(door(today)).location == "/manage/accounts/me/two-factor"
 
@@ -109,8 +127,13 @@ def test_a_helper_of_other_events_is_given_this_one_and_told_by_mail(client, tod
     assert "kann bei dieser Veranstaltung bereits einchecken" in again.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("role, refusal", [(UserRole.ORGANISER, "gehört zu einem Veranstalter-Konto"),
-                                           (UserRole.ADMINISTRATOR, "gehört einer Administratorin")])
+@pytest.mark.parametrize(
+    "role, refusal",
+    [
+        (UserRole.ORGANISER, "gehört zu einem Veranstalter-Konto"),
+        (UserRole.ADMINISTRATOR, "gehört einer Administratorin"),
+    ],
+)
 def test_organisers_and_administrators_are_not_invited_as_helpers(client, today, make_user, mailbox, role, refusal):
     existing = make_user(role=role, email="kollegin@example.org")
     log_in(client, make_user(events=[today]))
@@ -121,32 +144,43 @@ def test_organisers_and_administrators_are_not_invited_as_helpers(client, today,
 
 
 def test_taking_the_door_away_asks_first_and_deactivates_an_account_left_with_no_event(
-        app, client, today, make_event, make_user):
+    app, client, today, make_event, make_user
+):
     last = make_user(role=UserRole.CHECK_IN, email="letzte@example.org")
     keeps = make_user(role=UserRole.CHECK_IN, email="behaelt@example.org")
     other = make_event()
-    db.session.add_all([EventAssignment(user=last, event=today, role=EventRole.CHECK_IN),
-                        EventAssignment(user=keeps, event=today, role=EventRole.CHECK_IN),
-                        EventAssignment(user=keeps, event=other, role=EventRole.CHECK_IN)])
+    db.session.add_all(
+        [
+            EventAssignment(user=last, event=today, role=EventRole.CHECK_IN),
+            EventAssignment(user=keeps, event=today, role=EventRole.CHECK_IN),
+            EventAssignment(user=keeps, event=other, role=EventRole.CHECK_IN),
+        ]
+    )
     db.session.commit()
     helper_client = app.test_client()
     log_in(helper_client, last)
     assert helper_client.get(door(today)).status_code == 200
     log_in(client, make_user(events=[today]))
     html = client.get(door(today)).get_data(as_text=True)
-    remove = re.search(rf'<form class="door-list__action js-confirm" method="post" '
-                       rf'action="([^"]*/helpers/{last.id}/remove)"\s+data-confirm="([^"]+)">(.*?)</form>', html, re.S)
+    remove = re.search(
+        rf'<form class="door-list__action js-confirm" method="post" '
+        rf'action="([^"]*/helpers/{last.id}/remove)"\s+data-confirm="([^"]+)">(.*?)</form>',
+        html,
+        re.S,
+    )
     assert remove.group(2) == (
         f"{last.name} den Check-in entziehen? Die Person kann bei dieser Veranstaltung nicht mehr einchecken. Ihr "
         "Konto hat keine andere Veranstaltung und wird deshalb deaktiviert; eine neue Einladung als Check-in-Hilfe "
-        "aktiviert es wieder.")
+        "aktiviert es wieder."
+    )
 
     question = client.post(remove.group(1), data=form_as_sent(remove.group(3))).get_data(as_text=True)  # no script
     assert f"<h1>{last.name} den Check-in entziehen?</h1>" in question and "Ja, entziehen" in question
     assert db.session.get(User, last.id).assignments != []  # asking changed nothing
     done = client.post(remove.group(1), data=form_as_sent(question.split("<main", 1)[1]))
     assert f"{last.name} kann hier nicht mehr einchecken; das Konto ist deaktiviert." in client.get(
-        done.location).get_data(as_text=True)
+        done.location
+    ).get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(User, last.id).assignments == [] and not db.session.get(User, last.id).is_active
     assert helper_client.get(door(today)).location.startswith("/login")  # its session has ended
@@ -155,12 +189,15 @@ def test_taking_the_door_away_asks_first_and_deactivates_an_account_left_with_no
     client.post(f"{door(today)}helpers/{keeps.id}/remove", data={"csrf_token": token, "confirmed": "1"})
     db.session.expire_all()
     assert db.session.get(User, keeps.id).is_active and len(db.session.get(User, keeps.id).assignments) == 1
-    assert client.post(f"{door(today)}helpers/{keeps.id}/remove",
-                       data={"csrf_token": token, "confirmed": "1"}).status_code == 404
+    assert (
+        client.post(f"{door(today)}helpers/{keeps.id}/remove", data={"csrf_token": token, "confirmed": "1"}).status_code
+        == 404
+    )
 
 
-def test_inviting_a_deactivated_helper_again_activates_the_account_with_a_new_password(client, today, make_user,
-                                                                                       mailbox):
+def test_inviting_a_deactivated_helper_again_activates_the_account_with_a_new_password(
+    client, today, make_user, mailbox
+):
     former = make_user(role=UserRole.CHECK_IN, email="frueher@example.org", is_active=False)
     log_in(client, make_user(events=[today]))
     mailbox.messages.clear()
@@ -195,7 +232,11 @@ def test_the_same_address_invited_twice_at_the_same_moment_makes_one_account_and
     with ThreadPoolExecutor(max_workers=2) as pool:
         answers = list(pool.map(invite_once, range(2)))
     [refusal] = [answer for answer in answers if answer != "invited"]  # the other one is refused with a message
-    assert refusal in ("jana.einlass@example.org kann bei dieser Veranstaltung bereits einchecken.",
-                       "Für diese Adresse gibt es schon ein Konto.")  # whichever looked last (SQLite: one at a time)
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(User).where(
-        User.email == "jana.einlass@example.org")) == 1
+    assert refusal in (
+        "jana.einlass@example.org kann bei dieser Veranstaltung bereits einchecken.",
+        "Für diese Adresse gibt es schon ein Konto.",
+    )  # whichever looked last (SQLite: one at a time)
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).select_from(User).where(User.email == "jana.einlass@example.org"))
+        == 1
+    )

@@ -14,10 +14,11 @@ from conference.check_in.services import DoorClosed, Scan
 from conference.database import utcnow
 from conference.extensions import db
 from conference.registration import services
-from conference.registration.models import Registration, RegistrationStatus as S
-from tests.support.registration import register
+from conference.registration.models import Registration
+from conference.registration.models import RegistrationStatus as S
 from tests.support import applicant, form_as_sent, form_token, log_in
 from tests.support.reading import codes_in_pdf
+from tests.support.registration import register
 
 
 @pytest.fixture
@@ -35,29 +36,37 @@ def walk_in_form(html: str) -> dict[str, str]:
 
 
 def test_a_walk_in_is_confirmed_beyond_the_capacity_checked_in_logged_and_mailed_their_link(
-        today, make_forums, make_question, mailbox):
+    today, make_forums, make_question, mailbox
+):
     door.check_in(today, Scan(register(today).check_in_code), utcnow())
     make_forums(today, 5, 5)
     make_question(today, label="Essenswunsch", required=True)  # not asked at the door
     mailbox.messages.clear()
 
-    outcome = door.walk_in(today, applicant(first_name="Kwame", last_name="Mensah", email="K.Mensah@example.org",
-                                            submission_key="eins"), utcnow())
+    outcome = door.walk_in(
+        today,
+        applicant(first_name="Kwame", last_name="Mensah", email="K.Mensah@example.org", submission_key="eins"),
+        utcnow(),
+    )
 
     assert outcome.admitted and outcome.message == "Angemeldet und eingecheckt: willkommen!"
     walked_in = db.session.get(Registration, outcome.registration.id)
     assert (walked_in.status, walked_in.email) == (S.CONFIRMED, "k.mensah@example.org")
     assert walked_in.full_name == "Kwame Mensah"
     assert walked_in.checked_in_at is not None and walked_in.forum_choices == [] and walked_in.answers == []
-    assert db.session.execute(sa.select(AuditEntry.action, AuditEntry.registration_id).where(
-        AuditEntry.action == "registration.walk_in")).all() == [("registration.walk_in", walked_in.id)]
+    assert db.session.execute(
+        sa.select(AuditEntry.action, AuditEntry.registration_id).where(AuditEntry.action == "registration.walk_in")
+    ).all() == [("registration.walk_in", walked_in.id)]
     [mail] = mailbox.to("k.mensah@example.org")
     text = mail.get_body(("plain",)).get_content()
     assert mail["Subject"] == f"Anmeldung bestätigt: {today.title}"
     assert f"Check-in-Code: {walked_in.check_in_code}" in text and services.link_token(walked_in) in text
 
-    again = door.walk_in(today, applicant(first_name="Kwame", last_name="Mensah", email="k.mensah@example.org",
-                                          submission_key="eins"), utcnow())  # the button pressed twice
+    again = door.walk_in(
+        today,
+        applicant(first_name="Kwame", last_name="Mensah", email="k.mensah@example.org", submission_key="eins"),
+        utcnow(),
+    )  # the button pressed twice
     assert again.admitted and again.registration.id == walked_in.id
     assert services.seats_taken(today.id) == 2
 
@@ -96,8 +105,11 @@ def test_an_organiser_registers_a_walk_in_at_the_door_and_prints_their_badge(cli
     page = f"/manage/events/{today.id}/check-in/"
     html = client.get(page).get_data(as_text=True)
     assert "Person ohne Anmeldung aufnehmen" in html
-    sent = walk_in_form(html) | {"walk_in_first_name": "Ngọc", "walk_in_last_name": "Nguyễn",
-                                 "walk_in_organisation": "Migrantenrat Rostock"}
+    sent = walk_in_form(html) | {
+        "walk_in_first_name": "Ngọc",
+        "walk_in_last_name": "Nguyễn",
+        "walk_in_organisation": "Migrantenrat Rostock",
+    }
 
     refused = client.post(page + "walk-in", data=sent)  # the consent was not ticked
     assert refused.status_code == 422
@@ -126,8 +138,11 @@ def test_an_address_registered_already_is_offered_at_the_door_instead(client, to
     log_in(client, make_user(events=[today]))
     page = f"/manage/events/{today.id}/check-in/"
     sent = walk_in_form(client.get(page).get_data(as_text=True)) | {
-        "walk_in_first_name": "Johanna", "walk_in_last_name": "Vogt", "walk_in_email": "vogt@example.org",
-        "walk_in_privacy": "y"}
+        "walk_in_first_name": "Johanna",
+        "walk_in_last_name": "Vogt",
+        "walk_in_email": "vogt@example.org",
+        "walk_in_privacy": "y",
+    }
     html = client.post(page + "walk-in", data=sent).get_data(as_text=True)
     assert "Mit dieser Adresse besteht schon eine Anmeldung: Auf der Warteliste." in html
     assert f'action="{page}{waiting.id}/admit"' in html and "Trotzdem einlassen" in html
@@ -143,8 +158,12 @@ def test_helpers_register_walk_ins_only_where_allowed_but_print_badges_of_their_
     page = f"/manage/events/{today.id}/check-in/"
     html = client.get(page).get_data(as_text=True)
     assert "Person ohne Anmeldung aufnehmen" not in html
-    sent = {"csrf_token": form_token(client, page), "walk_in_first_name": "Ana", "walk_in_last_name": "Lopes",
-            "walk_in_privacy": "y"}
+    sent = {
+        "csrf_token": form_token(client, page),
+        "walk_in_first_name": "Ana",
+        "walk_in_last_name": "Lopes",
+        "walk_in_privacy": "y",
+    }
     assert client.post(page + "walk-in", data=sent).status_code == 403
     assert client.get(f"/manage/events/{today.id}/documents/badges/{person.id}.pdf").status_code == 200
     assert client.get(f"/manage/events/{today.id}/documents/badges.pdf").status_code == 403  # the whole set: no

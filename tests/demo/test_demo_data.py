@@ -1,6 +1,6 @@
-import sqlalchemy as sa
-
 from datetime import datetime
+
+import sqlalchemy as sa
 
 from conference.accounts.models import User
 from conference.agenda.models import AgendaItem, AgendaItemKind
@@ -34,10 +34,21 @@ def test_demo_data_loads_the_schwerin_conference_and_is_idempotent(runner):
     schwerin = db.session.scalar(sa.select(Event).where(Event.slug == "anerkennung-durch-anerkennung-2011"))
     assert schwerin.title == "Fachtagung: Anerkennung durch Anerkennung"
     assert schwerin.programme_name == "Perspektive Berufsabschluss"
-    assert {p.organisation.short_name for p in schwerin.partners if p.role == PartnerRole.NETWORK_PROJECT} == {"amoN", "moNa", "ProNaQ", "anna"}
+    assert {p.organisation.short_name for p in schwerin.partners if p.role == PartnerRole.NETWORK_PROJECT} == {
+        "amoN",
+        "moNa",
+        "ProNaQ",
+        "anna",
+    }
     assert {p.organisation.parent.name for p in schwerin.partners if p.role == PartnerRole.NETWORK_PROJECT} == {
-        "Schweriner Ausbildungszentrum e.V.", "AFZ Rostock", "AUZ Schwaan", "BiG – Bildungszentrum Greifswald"}
-    assert "MOZAIK gGmbH" in {p.organisation.name for p in schwerin.partners if p.role == PartnerRole.PROFESSIONAL_SUPPORT}
+        "Schweriner Ausbildungszentrum e.V.",
+        "AFZ Rostock",
+        "AUZ Schwaan",
+        "BiG – Bildungszentrum Greifswald",
+    }
+    assert "MOZAIK gGmbH" in {
+        p.organisation.name for p in schwerin.partners if p.role == PartnerRole.PROFESSIONAL_SUPPORT
+    }
     speakers = {person.full_name: person.function for item in schwerin.agenda_items for person in item.speakers}
     assert speakers["Dr. Martin Kühn"] == "Leitung"  # speakers have (invented) names, not only their role
     assert any(item.kind == AgendaItemKind.GOOD_PRACTICE for item in schwerin.agenda_items)
@@ -46,7 +57,9 @@ def test_demo_data_loads_the_schwerin_conference_and_is_idempotent(runner):
 def test_demo_has_an_upcoming_event_with_open_registration_and_parallel_forums(runner):
     runner.invoke(args=["demo-data"])
     now = utcnow()
-    open_events = [e for e in db.session.scalars(sa.select(Event)) if e.registration_state(now) == RegistrationState.OPEN]
+    open_events = [
+        e for e in db.session.scalars(sa.select(Event)) if e.registration_state(now) == RegistrationState.OPEN
+    ]
     assert open_events, "the demo must show a registration call to action"
     forums = [item for item in open_events[0].agenda_items if item.kind == AgendaItemKind.FORUM]
     assert len({item.starts_at for item in forums}) == 1 and len(forums) >= 2
@@ -71,13 +84,17 @@ def test_if_empty_leaves_a_database_with_events_alone(runner, make_event):
 def test_one_demo_event_takes_place_today_with_people_expected_at_the_door_and_its_forums(runner):
     runner.invoke(args=["demo-data"])
     today = utcnow().astimezone(BERLIN).date()
-    event = db.session.scalar(sa.select(Event).where(Event.slug == f"fachtag-anerkennung-in-der-praxis-{today.isoformat()}"))
+    event = db.session.scalar(
+        sa.select(Event).where(Event.slug == f"fachtag-anerkennung-in-der-praxis-{today.isoformat()}")
+    )
     assert event.starts_at.astimezone(BERLIN).date() == today
     assert door.door_state(event, utcnow(), may_correct=True) in (door.DoorState.OPEN, door.DoorState.CORRECTING)
     expected, checked_in = door.counts(event, None)
     assert expected > 0 and checked_in > 0
-    assert any(registration.status == RegistrationStatus.WAITLISTED for registration in db.session.scalars(
-        sa.select(Registration).where(Registration.event_id == event.id)))
+    assert any(
+        registration.status == RegistrationStatus.WAITLISTED
+        for registration in db.session.scalars(sa.select(Registration).where(Registration.event_id == event.id))
+    )
     forum = door.forums(event)[0]
     assert forum.capacity and sum(door.counts(event, forum.id)) > 0
 
@@ -99,7 +116,9 @@ def test_demo_organisations_have_drawn_logos_and_schwerin_has_internal_downloads
     schwerin = db.session.scalar(sa.select(Event).where(Event.slug == "anerkennung-durch-anerkennung-2011"))
     materials = db.session.scalars(sa.select(Material).where(Material.event_id == schwerin.id)).all()
     assert {(material.visibility, material.content_type) for material in materials} == {
-        (Visibility.REGISTERED, "application/pdf"), (Visibility.PUBLIC, "application/pdf")}
+        (Visibility.REGISTERED, "application/pdf"),
+        (Visibility.PUBLIC, "application/pdf"),
+    }
     assert all((storage.folder() / material.stored_name).read_bytes().startswith(b"%PDF-") for material in materials)
 
 

@@ -18,8 +18,12 @@ def register_people():
         people = []
         for index in range(count):
             first, last = NAMES[index % len(NAMES)]
-            outcome = services.register(event.id, applicant(first_name=first, last_name=f"{last} {next(numbers):03d}",
-                                                            function="Beraterin", **fields), utcnow(), by_organiser=True)
+            outcome = services.register(
+                event.id,
+                applicant(first_name=first, last_name=f"{last} {next(numbers):03d}", function="Beraterin", **fields),
+                utcnow(),
+                by_organiser=True,
+            )
             people.append(outcome.registration)
             if checked_in:
                 check_in(outcome.registration)

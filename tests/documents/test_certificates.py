@@ -5,13 +5,11 @@ import re
 import time
 import zipfile
 from datetime import timedelta
-
-import sqlalchemy as sa
-from pypdf import PdfReader
-
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
+from pypdf import PdfReader
 
 from conference.check_in import services as door
 from conference.database import utcnow
@@ -30,9 +28,15 @@ NUMBER = re.compile(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}")
 def past_event(make_event, **fields):
     """An event that ended yesterday (check-ins are recorded directly, as the door would have)."""
     start = (utcnow() - timedelta(days=1)).replace(hour=7, minute=30, second=0, microsecond=0)
-    return make_event(starts_at=start, ends_at=start + timedelta(hours=6, minutes=30),
-                      registration_opens_at=start - timedelta(days=30), registration_closes_at=start + timedelta(hours=1),
-                      certificate_signer_name="Dr. Jana Beispiel", certificate_signer_function="Projektleitung", **fields)
+    return make_event(
+        starts_at=start,
+        ends_at=start + timedelta(hours=6, minutes=30),
+        registration_opens_at=start - timedelta(days=30),
+        registration_closes_at=start + timedelta(hours=1),
+        certificate_signer_name="Dr. Jana Beispiel",
+        certificate_signer_function="Projektleitung",
+        **fields,
+    )
 
 
 def fetch(client, url: str, form_page: str = "/login"):
@@ -41,7 +45,8 @@ def fetch(client, url: str, form_page: str = "/login"):
 
 
 def test_attendees_get_theirs_from_their_link_once_checked_in_and_the_event_is_over(
-        client, make_event, make_agenda_item, register_people):
+    client, make_event, make_agenda_item, register_people
+):
     event = make_event(certificate_signer_name="Dr. Jana Beispiel")
     make_agenda_item(event, 0, title="Anerkennung ausländischer Abschlüsse")
     present, absent = register_people(event, 2)
@@ -123,7 +128,8 @@ def start_job(client, event, **form):
 
 
 def test_all_certificates_as_one_pdf_made_in_the_background_with_progress(
-        client, make_event, make_user, register_people, monkeypatch):
+    client, make_event, make_user, register_people, monkeypatch
+):
     monkeypatch.setattr(certificates, "CERTIFICATES_PER_CHUNK", 2)  # several chunks: the pool and the merge
     event = past_event(make_event)
     people = register_people(event, 5, checked_in=True)
@@ -134,7 +140,9 @@ def test_all_certificates_as_one_pdf_made_in_the_background_with_progress(
     assert job.status == "done", job.last_error
     status = client.get(f"/manage/events/{event.id}/documents/jobs/{job.id}/status").get_json()
     assert status == {"status": "done", "done": 5, "total": 5}
-    assert "5 Bescheinigungen sind fertig" in client.get(f"/manage/events/{event.id}/documents/jobs/{job.id}").get_data(as_text=True)
+    assert "5 Bescheinigungen sind fertig" in client.get(f"/manage/events/{event.id}/documents/jobs/{job.id}").get_data(
+        as_text=True
+    )
     with client.get(f"/manage/events/{event.id}/documents/jobs/{job.id}/download") as download:
         reader = PdfReader(io.BytesIO(download.data))
 
@@ -148,8 +156,9 @@ def test_all_certificates_as_one_pdf_made_in_the_background_with_progress(
 
 
 @pytest.mark.parametrize("format", ["zip", "pdf"])
-def test_all_certificates_by_mail_attach_the_pdfs_made_once(client, make_event, make_user, register_people, mailbox,
-                                                            monkeypatch, format):
+def test_all_certificates_by_mail_attach_the_pdfs_made_once(
+    client, make_event, make_user, register_people, mailbox, monkeypatch, format
+):
     event = past_event(make_event, contact_name="Tagungsbüro", contact_email="tagung@netz.example.org")
     people = register_people(event, 3, checked_in=True)
     log_in(client, make_user(events=[event]))
@@ -162,8 +171,10 @@ def test_all_certificates_by_mail_attach_the_pdfs_made_once(client, make_event, 
         result = download.data
 
     assert sorted(person.id for [person] in made) == sorted(person.id for person in people)  # each rendered once
-    numbers = {person.id: db.session.scalar(sa.select(Certificate.number).where(Certificate.registration_id == person.id))
-               for person in people}
+    numbers = {
+        person.id: db.session.scalar(sa.select(Certificate.number).where(Certificate.registration_id == person.id))
+        for person in people
+    }
     if format == "zip":
         archive = zipfile.ZipFile(io.BytesIO(result))
         assert len(archive.namelist()) == 3 and all(name.endswith(".pdf") for name in archive.namelist())
@@ -172,7 +183,9 @@ def test_all_certificates_by_mail_attach_the_pdfs_made_once(client, make_event, 
     else:
         assert sorted(NUMBER.search(page).group() for page in pdf_pages(result)) == sorted(numbers.values())
     for person in people:
-        [mail] = [mail for mail in mailbox.to(person.email) if mail["Subject"].startswith("Ihre Teilnahmebescheinigung")]
+        [mail] = [
+            mail for mail in mailbox.to(person.email) if mail["Subject"].startswith("Ihre Teilnahmebescheinigung")
+        ]
         assert mail["Reply-To"] == "tagung@netz.example.org" and mail["From"].addresses[0].display_name == "Tagungsbüro"
         [attachment] = [part for part in mail.iter_attachments() if part.get_content_type() == "application/pdf"]
         [text] = pdf_pages(attachment.get_content())
@@ -183,8 +196,9 @@ def test_all_certificates_by_mail_attach_the_pdfs_made_once(client, make_event, 
     assert list(jobs.mailed_folder(job.id).iterdir()) == []  # each PDF kept for a mail went with it
 
 
-def test_a_certificate_waiting_for_its_mail_goes_with_the_persons_data(app, client, make_event, make_user,
-                                                                      register_people, mailbox):
+def test_a_certificate_waiting_for_its_mail_goes_with_the_persons_data(
+    app, client, make_event, make_user, register_people, mailbox
+):
     """The PDFs kept for the mails (instance/documents/mail-<job>/<registration>.pdf, with the name) stayed for
     seven days after the person's data was deleted or the event's retention ran out."""
     event = past_event(make_event)
@@ -215,8 +229,11 @@ def test_a_job_whose_runner_died_is_taken_over_and_made_once(app, make_event, re
     with app.test_request_context():
         job = jobs.start(event, None, "certificates.pdf", False, "http://localhost")
     # A runner took the task, got half-way and died: its hold ran out.
-    db.session.execute(sa.update(Task).where(Task.name == "documents.make").values(
-        status="running", attempts=1, held_until=utcnow() - timedelta(seconds=1)))
+    db.session.execute(
+        sa.update(Task)
+        .where(Task.name == "documents.make")
+        .values(status="running", attempts=1, held_until=utcnow() - timedelta(seconds=1))
+    )
     db.session.execute(sa.update(DocumentJob).where(DocumentJob.id == job.id).values(status="running", total=2, done=1))
     db.session.commit()
 
@@ -232,30 +249,45 @@ def test_nobody_checked_in_means_no_job(client, make_event, make_user, register_
     register_people(event, 1)
     log_in(client, make_user(events=[event]))
     token = form_token(client, f"/manage/events/{event.id}/registrations/")
-    response = client.post(f"/manage/events/{event.id}/documents/certificates", data={"csrf_token": token}, follow_redirects=True)
+    response = client.post(
+        f"/manage/events/{event.id}/documents/certificates", data={"csrf_token": token}, follow_redirects=True
+    )
     assert "Bisher wurde niemand eingecheckt" in response.get_data(as_text=True)
 
 
-def test_no_certificate_before_the_event_is_over_not_for_the_organiser_either(client, make_event, make_user, register_people):
+def test_no_certificate_before_the_event_is_over_not_for_the_organiser_either(
+    client, make_event, make_user, register_people
+):
     event = make_event()
     [person] = register_people(event, 1, checked_in=True)
     log_in(client, make_user(events=[event]))
     with pytest.raises(certificates.CertificateRefused, match="erst nach der Veranstaltung"):
         certificates.issue([person], utcnow())
-    single = client.post(f"/manage/events/{event.id}/documents/certificates/{person.id}.pdf", follow_redirects=True,
-                         data={"csrf_token": form_token(client, f"/manage/events/{event.id}/registrations/")})
+    single = client.post(
+        f"/manage/events/{event.id}/documents/certificates/{person.id}.pdf",
+        follow_redirects=True,
+        data={"csrf_token": form_token(client, f"/manage/events/{event.id}/registrations/")},
+    )
     assert "Teilnahmebescheinigungen gibt es erst nach der Veranstaltung" in single.get_data(as_text=True)
     token = form_token(client, f"/manage/events/{event.id}/documents/")
-    response = client.post(f"/manage/events/{event.id}/documents/certificates", data={"csrf_token": token}, follow_redirects=True)
+    response = client.post(
+        f"/manage/events/{event.id}/documents/certificates", data={"csrf_token": token}, follow_redirects=True
+    )
     assert "erst nach der Veranstaltung" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Certificate)) == 0
     assert db.session.scalar(sa.select(sa.func.count()).select_from(DocumentJob)) == 0
 
 
 def test_a_certificate_shows_only_the_forum_chosen_the_extent_and_a_place_of_any_name(
-        client, make_event, make_forums, make_agenda_item, register_people):
-    event = past_event(make_event, venue="Schweriner Ausbildungszentrum e.V.", city="Schwerin",
-                       certificate_extent=Decimal("6.5"), certificate_extent_unit=ExtentUnit.HOURS)
+    client, make_event, make_forums, make_agenda_item, register_people
+):
+    event = past_event(
+        make_event,
+        venue="Schweriner Ausbildungszentrum e.V.",
+        city="Schwerin",
+        certificate_extent=Decimal("6.5"),
+        certificate_extent_unit=ExtentUnit.HOURS,
+    )
     make_agenda_item(event, 0, title="Begrüßung")
     forum_a, forum_b = make_forums(event, 10, 10)
     [person] = register_people(event, 1, checked_in=True, forums=[forum_b.id])
@@ -269,7 +301,8 @@ def test_a_certificate_shows_only_the_forum_chosen_the_extent_and_a_place_of_any
 
 
 def test_anonymised_people_get_no_certificate_and_the_documents_page_counts_as_the_dashboard(
-        client, make_event, make_user, register_people):
+    client, make_event, make_user, register_people
+):
     event = past_event(make_event)
     kept, deleted = register_people(event, 2, checked_in=True)
     privacy.delete_on_request(deleted.id, utcnow())
@@ -278,14 +311,17 @@ def test_anonymised_people_get_no_certificate_and_the_documents_page_counts_as_t
     assert certificates.attendees(event.id) == [kept]
     log_in(client, make_user(events=[event]))
 
-    dashboard = " ".join(client.get(f"/manage/events/{event.id}/registrations/dashboard").get_data(as_text=True).split())
+    dashboard = " ".join(
+        client.get(f"/manage/events/{event.id}/registrations/dashboard").get_data(as_text=True).split()
+    )
     documents = " ".join(client.get(f"/manage/events/{event.id}/documents/").get_data(as_text=True).split())
     assert "2 / 2" in dashboard
     assert "2 Personen wurden eingecheckt" in documents and "1 Person bekommt eine Bescheinigung" in documents
 
 
 def test_the_verification_page_denies_certificates_issued_before_the_end_or_after_an_undone_check_in(
-        client, make_event, register_people):
+    client, make_event, register_people
+):
     event = past_event(make_event)
     early, undone = register_people(event, 2, checked_in=True)
     issued = certificates.issue([early, undone], utcnow())
@@ -300,7 +336,9 @@ def test_the_verification_page_denies_certificates_issued_before_the_end_or_afte
     assert f"Nummer {'A' * 40}." in echoed  # the message repeats what may be a number, not any length
 
 
-def test_one_certificate_job_at_a_time_and_the_button_only_after_the_event(client, make_event, make_user, register_people):
+def test_one_certificate_job_at_a_time_and_the_button_only_after_the_event(
+    client, make_event, make_user, register_people
+):
     event = past_event(make_event)
     [person] = register_people(event, 1, checked_in=True)
     waiting = DocumentJob(event_id=event.id, kind="certificates.pdf")
@@ -311,11 +349,15 @@ def test_one_certificate_job_at_a_time_and_the_button_only_after_the_event(clien
         jobs.start(event, None, "certificates.zip", False, "http://localhost/")
 
     log_in(client, make_user(events=[event]))
-    assert f"certificates/{person.id}.pdf" in client.get(f"/manage/events/{event.id}/registrations/").get_data(as_text=True)
+    assert f"certificates/{person.id}.pdf" in client.get(f"/manage/events/{event.id}/registrations/").get_data(
+        as_text=True
+    )
     upcoming = make_event()
     [early] = register_people(upcoming, 1, checked_in=True)
     log_in(client, make_user(events=[upcoming]))
-    assert f"certificates/{early.id}.pdf" not in client.get(f"/manage/events/{upcoming.id}/registrations/").get_data(as_text=True)
+    assert f"certificates/{early.id}.pdf" not in client.get(f"/manage/events/{upcoming.id}/registrations/").get_data(
+        as_text=True
+    )
 
 
 def test_a_job_that_has_not_started_says_so_instead_of_0_of_0(client, make_event, make_user):
@@ -329,7 +371,8 @@ def test_a_job_that_has_not_started_says_so_instead_of_0_of_0(client, make_event
 
 
 def test_a_person_deleted_while_the_certificates_are_made_is_in_none_kept_and_gets_no_mail(
-        client, make_event, make_user, register_people, mailbox, monkeypatch):
+    client, make_event, make_user, register_people, mailbox, monkeypatch
+):
     """Deleted while the job ran, a person stayed in the ZIP and was mailed their certificate afterwards."""
     event = past_event(make_event)
     first, second = register_people(event, 2, checked_in=True)

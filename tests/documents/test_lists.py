@@ -23,11 +23,14 @@ def numbers_on(pages: list[str]) -> list[int]:
 
 
 def test_the_sign_in_sheet_lists_every_confirmed_person_with_header_and_page_numbers_on_each_page(
-        client, make_event, make_user, register_people):
+    client, make_event, make_user, register_people
+):
     event = make_event(title="Anerkennung durch Anerkennung", capacity=45)
     register_people(event, 45)
     waiting = services.register(event.id, applicant(last_name="Wartelistig"), utcnow()).registration
-    cancelled = services.cancel(services.register(event.id, applicant(last_name="Abgemeldet"), utcnow()).registration.id, utcnow())
+    cancelled = services.cancel(
+        services.register(event.id, applicant(last_name="Abgemeldet"), utcnow()).registration.id, utcnow()
+    )
     log_in(client, make_user(events=[event]))
 
     pages = sheet(client, event)
@@ -46,7 +49,8 @@ def test_the_sign_in_sheet_lists_every_confirmed_person_with_header_and_page_num
 
 
 def test_variants_checked_in_and_one_forum_and_sorting_by_organisation(
-        client, make_event, make_user, make_forums, register_people):
+    client, make_event, make_user, make_forums, register_people
+):
     event = make_event()
     forum_a, forum_b = make_forums(event, None, None)
     present = register_people(event, 3, checked_in=True, forums=[forum_a.id], organisation="Zentrum Süd")
@@ -61,11 +65,15 @@ def test_variants_checked_in_and_one_forum_and_sorting_by_organisation(
     by_organisation = sheet(client, event, sort="organisation")[0]
     assert by_organisation.index("Amt Nord") < by_organisation.index("Zentrum Süd")
     assert present[0].last_name in by_organisation
-    assert client.get(f"/manage/events/{event.id}/documents/sign-in-sheet.pdf?variant=forum&forum=999999").status_code == 404
+    assert (
+        client.get(f"/manage/events/{event.id}/documents/sign-in-sheet.pdf?variant=forum&forum=999999").status_code
+        == 404
+    )
 
 
 def test_long_lists_are_rendered_in_chunks_with_continuous_page_numbers_and_metadata(
-        client, make_event, make_user, register_people, monkeypatch):
+    client, make_event, make_user, register_people, monkeypatch
+):
     monkeypatch.setattr(lists, "PAGES_PER_CHUNK", 1)  # three chunks, rendered by the pool and merged
     event = make_event(title="Fachtagung Größe")
     register_people(event, 41)
@@ -76,8 +84,10 @@ def test_long_lists_are_rendered_in_chunks_with_continuous_page_numbers_and_meta
 
     assert [f"Seite {n} von 3" in page for n, page in enumerate(pages, start=1)] == [True, True, True]
     assert numbers_on(pages) == list(range(1, 42))
-    from pypdf import PdfReader
     import io
+
+    from pypdf import PdfReader
+
     reader = PdfReader(io.BytesIO(response.data))
     assert reader.metadata.title == "Teilnehmerliste: Fachtagung Größe"
     assert reader.trailer["/Root"]["/Lang"] == "de"
@@ -85,7 +95,9 @@ def test_long_lists_are_rendered_in_chunks_with_continuous_page_numbers_and_meta
     assert "/StructTreeRoot" not in reader.trailer["/Root"]
 
     monkeypatch.setattr(lists, "PAGES_PER_CHUNK", 8)  # one chunk: a tagged PDF, as screen readers need
-    root = PdfReader(io.BytesIO(client.get(f"/manage/events/{event.id}/documents/sign-in-sheet.pdf").data)).trailer["/Root"]
+    root = PdfReader(io.BytesIO(client.get(f"/manage/events/{event.id}/documents/sign-in-sheet.pdf").data)).trailer[
+        "/Root"
+    ]
     assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
 
 
@@ -112,7 +124,8 @@ def test_badges_and_the_printed_programme(client, make_event, make_user, make_ag
     badges = pdf_pages(client.get(f"/manage/events/{event.id}/documents/badges.pdf").data)
     assert len(badges) == 2  # ten to a sheet
     assert sorted(code for person in people for code in [person.check_in_code] if code in "".join(badges)) == sorted(
-        person.check_in_code for person in people)
+        person.check_in_code for person in people
+    )
     assert sum(person.check_in_code in badges[0] for person in people) == 10
     large = pdf_pages(client.get(f"/manage/events/{event.id}/documents/badges.pdf?size=100x70").data)
     assert len(large) == 2
@@ -142,9 +155,12 @@ def test_names_are_in_the_order_german_readers_expect_in_every_list(client, make
     from openpyxl import load_workbook
 
     event = make_event(participant_list_mode=ParticipantListMode.PUBLIC)
-    for number, last_name in enumerate(reversed(GERMAN_ORDER)):
-        services.register(event.id, applicant(last_name=last_name, organisation=f"Träger {last_name}",
-                                              listed_as_participant=True), utcnow())
+    for last_name in reversed(GERMAN_ORDER):
+        services.register(
+            event.id,
+            applicant(last_name=last_name, organisation=f"Träger {last_name}", listed_as_participant=True),
+            utcnow(),
+        )
     log_in(client, make_user(events=[event]))
 
     def in_order(text: str) -> list[str]:
@@ -155,15 +171,22 @@ def test_names_are_in_the_order_german_readers_expect_in_every_list(client, make
     assert in_order(client.get(f"/manage/events/{event.id}/registrations/").get_data(as_text=True)) == GERMAN_ORDER
     by_organisation = client.get(f"/manage/events/{event.id}/registrations/?sort=organisation").get_data(as_text=True)
     assert in_order(by_organisation) == GERMAN_ORDER  # "Träger Çelik" before "Träger Mueller"
-    table = list(csv.reader(io.StringIO(client.get(f"/manage/events/{event.id}/registrations/export.csv")
-                                        .data.decode("utf-8-sig")), delimiter=";"))
+    table = list(
+        csv.reader(
+            io.StringIO(client.get(f"/manage/events/{event.id}/registrations/export.csv").data.decode("utf-8-sig")),
+            delimiter=";",
+        )
+    )
     assert [row[0] for row in table[1:]] == GERMAN_ORDER
-    sheet_xlsx = load_workbook(io.BytesIO(client.get(f"/manage/events/{event.id}/registrations/export.xlsx").data)).active
+    sheet_xlsx = load_workbook(
+        io.BytesIO(client.get(f"/manage/events/{event.id}/registrations/export.xlsx").data)
+    ).active
     assert [row[0].value for row in sheet_xlsx.iter_rows(min_row=2)] == GERMAN_ORDER
 
 
-def test_a_sign_in_sheet_balances_its_pages_instead_of_leaving_one_row_on_the_last(client, make_event, make_user,
-                                                                                     register_people):
+def test_a_sign_in_sheet_balances_its_pages_instead_of_leaving_one_row_on_the_last(
+    client, make_event, make_user, register_people
+):
     event = make_event()
     register_people(event, 21)  # was 17 rows (the last page carries the totals) and a page with 4, or 20 and 1
     log_in(client, make_user(events=[event]))

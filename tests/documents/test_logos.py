@@ -34,8 +34,12 @@ def event_with_logos(make_event, make_organisation, register_people):
     organiser = make_organisation(name="AFZ Rostock", logo=logos.store(png(ORGANISER_GREEN)))
     funder = make_organisation(name="Bundesministerium", short_name="BM", logo=logos.store(png(FUNDER_MAGENTA)))
     start = utcnow() - timedelta(days=1)
-    event = make_event(partners=[(PartnerRole.ORGANISER, organiser), (PartnerRole.FUNDER, funder)], starts_at=start,
-                       ends_at=start + timedelta(hours=6), funding_notice="Gefördert vom Bundesministerium.")
+    event = make_event(
+        partners=[(PartnerRole.ORGANISER, organiser), (PartnerRole.FUNDER, funder)],
+        starts_at=start,
+        ends_at=start + timedelta(hours=6),
+        funding_notice="Gefördert vom Bundesministerium.",
+    )
     register_people(event, 3, checked_in=True)
     return event
 
@@ -43,7 +47,7 @@ def event_with_logos(make_event, make_organisation, register_people):
 def has_colour(image, colour, box=None) -> bool:
     """Whether some pixel (in ``box``) has about this colour (rendering may shift it by a step or two)."""
     pixels = (image.crop(box) if box else image).convert("RGB").getcolors(1_000_000)
-    return any(all(abs(a - b) <= 3 for a, b in zip(found, colour)) for _count, found in pixels)
+    return any(all(abs(a - b) <= 3 for a, b in zip(found, colour, strict=True)) for _count, found in pixels)
 
 
 def images_per_page(pdf: bytes) -> list[set[tuple[int, int]]]:
@@ -72,7 +76,9 @@ def test_certificates_show_the_organiser_at_the_top_and_the_funders_below(event_
 
 
 def test_drawn_svg_logos_render_too(app, make_event, make_organisation, make_user, client):
-    funder = make_organisation(name="Europäischer Sozialfonds", short_name="ESF", logo=logos.store(demo_logo("ESF", "#7a1fa2")))
+    funder = make_organisation(
+        name="Europäischer Sozialfonds", short_name="ESF", logo=logos.store(demo_logo("ESF", "#7a1fa2"))
+    )
     event = make_event(partners=[(PartnerRole.FUNDER, funder)])
     log_in(client, make_user(events=[event]))
     [page] = pages_as_images(client.get(f"/manage/events/{event.id}/documents/sign-in-sheet.pdf").data, dpi=50)
@@ -82,11 +88,16 @@ def test_drawn_svg_logos_render_too(app, make_event, make_organisation, make_use
 def test_a_document_cannot_load_a_restricted_material_only_logos(app, caplog):
     stored, _size = storage.save(io.BytesIO(png(FUNDER_MAGENTA)), 10_000)
     logo = logos.store(png(ORGANISER_GREEN))
-    urls = [f"app://conference/logos/../materials/{stored}", f"app://conference/uploads/materials/{stored}",
-            f"/uploads/materials/{stored}", f"app://conference/materials/{stored}"]
+    urls = [
+        f"app://conference/logos/../materials/{stored}",
+        f"app://conference/uploads/materials/{stored}",
+        f"/uploads/materials/{stored}",
+        f"app://conference/materials/{stored}",
+    ]
     with caplog.at_level(logging.WARNING, logger="conference.documents.engine"):
-        pdf = engine.html_to_pdf("".join(f'<img src="{url}">' for url in urls) + f'<img src="app://conference/logos/{logo}">',
-                                 folders())
+        pdf = engine.html_to_pdf(
+            "".join(f'<img src="{url}">' for url in urls) + f'<img src="app://conference/logos/{logo}">', folders()
+        )
     assert images_per_page(pdf) == [{(240, 120)}]  # the logo alone
     [page] = pages_as_images(pdf, dpi=50)
     assert not has_colour(page, FUNDER_MAGENTA)
@@ -110,7 +121,8 @@ def test_a_hostile_svg_logo_stored_before_the_checks_is_not_drawn(app, client, m
 
 
 def test_a_document_that_takes_too_long_is_stopped_with_a_message_and_the_next_one_renders(
-        app, client, make_event, make_user, monkeypatch):
+    app, client, make_event, make_user, monkeypatch
+):
     from conference.documents import printouts
 
     app.config["RENDER_SECONDS"] = 1
@@ -133,7 +145,8 @@ def pdf_text(pdf: bytes) -> str:
 
 
 def test_a_public_document_that_took_too_long_is_refused_at_once_for_a_while_with_a_visitors_message(
-        app, client, make_event, monkeypatch):
+    app, client, make_event, monkeypatch
+):
     """Every visitor's request of a programme that could not be made in time kept a process busy up to the limit."""
     from conference.documents import printouts, render
 

@@ -36,8 +36,9 @@ def alive(pid: int) -> bool:
 def test_the_forkserver_resource_tracker_and_workers_end_when_the_app_is_killed(tmp_path):
     script = tmp_path / "app.py"
     script.write_text(APP)
-    with subprocess.Popen([sys.executable, str(script)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                          start_new_session=True) as app:
+    with subprocess.Popen(
+        [sys.executable, str(script)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, start_new_session=True
+    ) as app:
         try:
             assert app.stdout.readline().strip() == "rendered"
             helpers = descendants(app.pid)

@@ -4,10 +4,10 @@ import logging
 
 import pytest
 
+from conference.database import utcnow
 from conference.documents import engine
 from conference.events.models import ParticipantListMode
 from conference.registration import services
-from conference.database import utcnow
 from tests.support import applicant, log_in
 from tests.support.documents import pdf_pages
 
@@ -20,17 +20,30 @@ def test_a_hostile_name_is_printed_as_text_and_nothing_is_fetched(client, make_e
     log_in(client, make_user(events=[event]))
 
     with caplog.at_level(logging.WARNING, logger="conference.documents.engine"):
-        for url in (f"/manage/events/{event.id}/documents/sign-in-sheet.pdf", f"/manage/events/{event.id}/documents/badges.pdf",
-                    f"/events/{event.slug}/participants.pdf"):
+        for url in (
+            f"/manage/events/{event.id}/documents/sign-in-sheet.pdf",
+            f"/manage/events/{event.id}/documents/badges.pdf",
+            f"/events/{event.slug}/participants.pdf",
+        ):
             text = "".join(pdf_pages(client.get(url).data)).replace("\n", "")
             assert 'file:///etc/passwd' in text, url  # shown as typed, not loaded
             assert "root:" not in text
-    assert not [r for r in caplog.records if r.name == "conference.documents.engine"]  # escaped: the renderer never even tried to load it
+    assert not [
+        r for r in caplog.records if r.name == "conference.documents.engine"
+    ]  # escaped: the renderer never even tried to load it
 
 
-@pytest.mark.parametrize("url", ["file:///etc/passwd", "http://127.0.0.1:9/logo.png", "https://example.org/x.png",
-                                 "app://conference/static/../../../../etc/passwd", "app://conference/uploads/../config.py",
-                                 "ftp://example.org/x"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "http://127.0.0.1:9/logo.png",
+        "https://example.org/x.png",
+        "app://conference/static/../../../../etc/passwd",
+        "app://conference/uploads/../config.py",
+        "ftp://example.org/x",
+    ],
+)
 def test_the_fetcher_refuses_everything_but_our_own_files(tmp_path, url):
     fetcher = engine.OwnFilesOnlyFetcher({"static": str(tmp_path / "static"), "uploads": str(tmp_path / "uploads")})
     with pytest.raises(ValueError):
@@ -54,6 +67,11 @@ def test_an_injected_local_image_in_a_template_is_refused_and_the_pdf_still_rend
 def test_file_names_fold_latin_accents_and_keep_every_other_script_whole():
     from conference.documents.render import file_name
 
-    assert file_name("Teilnehmerliste", "Fachtagung: Größe – Ngọc Nguyễn") == "teilnehmerliste-fachtagung-groesse-ngoc-nguyen.pdf"
-    assert file_name("Петров", "Алексей", "BSJK-2L25", extension="zip") == "петров-алексей-bsjk-2l25.zip"  # й keeps its breve
+    assert (
+        file_name("Teilnehmerliste", "Fachtagung: Größe – Ngọc Nguyễn")
+        == "teilnehmerliste-fachtagung-groesse-ngoc-nguyen.pdf"
+    )
+    assert (
+        file_name("Петров", "Алексей", "BSJK-2L25", extension="zip") == "петров-алексей-bsjk-2l25.zip"
+    )  # й keeps its breve
     assert file_name("العلي", "Yıldız", "Łukasz") == "العلي-yildiz-lukasz.pdf" and file_name("***") == "document.pdf"

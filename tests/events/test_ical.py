@@ -12,8 +12,11 @@ BERLIN = ZoneInfo("Europe/Berlin")
 def test_event_calendar_parses_back_with_times_place_and_agenda(client, make_event, make_agenda_item):
     event = make_event(
         title="Fachtagung: Anerkennung durch Anerkennung",
-        starts_at=datetime(2011, 9, 29, 9, 30, tzinfo=BERLIN), ends_at=datetime(2011, 9, 29, 16, 0, tzinfo=BERLIN),
-        venue="Schweriner Ausbildungszentrum e.V.", city="Schwerin", contact_email="tagung@example.org",
+        starts_at=datetime(2011, 9, 29, 9, 30, tzinfo=BERLIN),
+        ends_at=datetime(2011, 9, 29, 16, 0, tzinfo=BERLIN),
+        venue="Schweriner Ausbildungszentrum e.V.",
+        city="Schwerin",
+        contact_email="tagung@example.org",
     )
     make_agenda_item(event, 0, 30, title="Begrüßung")
     make_agenda_item(event, 30, 45, title="Fachkräftebedarf in MV", room="Großer Saal")
@@ -53,5 +56,9 @@ def test_calendar_descriptions_follow_the_interface_language(client, make_event,
     make_agenda_item(event, 0, 30, title="Begrüßung")
     with client.session_transaction() as session:
         session["locale"] = "en"
-    description = str(icalendar.Calendar.from_ical(client.get(f"/events/{event.slug}/event.ics").data).walk("VEVENT")[0]["DESCRIPTION"])
+    description = str(
+        icalendar.Calendar.from_ical(client.get(f"/events/{event.slug}/event.ics").data).walk("VEVENT")[0][
+            "DESCRIPTION"
+        ]
+    )
     assert "Agenda:" in description and re.search(r"\b\d\d:\d\d – ", description) and "Uhr" not in description

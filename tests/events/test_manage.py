@@ -1,8 +1,7 @@
-import pytest
+import re
 from datetime import UTC, datetime, timedelta
 
-import re
-
+import pytest
 import sqlalchemy as sa
 
 from conference.agenda.models import AgendaItemKind
@@ -10,11 +9,21 @@ from conference.database import utcnow
 from conference.events.models import Event, EventStatus
 from conference.extensions import db
 from conference.registration import services
-from conference.registration.models import Registration, RegistrationStatus as S
+from conference.registration.models import Registration
+from conference.registration.models import RegistrationStatus as S
 from tests.support import applicant, form_as_sent, form_token, log_in
 
-FORM = {"title": "Fachtagung Willkommenskultur", "kind": "conference", "language": "de", "start_day": "2027-03-18",
-        "start": "09:30", "end": "16:00", "city": "Rostock", "participant_list_mode": "hidden", "network_id": "0"}
+FORM = {
+    "title": "Fachtagung Willkommenskultur",
+    "kind": "conference",
+    "language": "de",
+    "start_day": "2027-03-18",
+    "start": "09:30",
+    "end": "16:00",
+    "city": "Rostock",
+    "participant_list_mode": "hidden",
+    "network_id": "0",
+}
 
 
 def post_form(client, url, **fields):
@@ -44,17 +53,21 @@ def test_an_organiser_creates_a_draft_event_and_publishes_it(client, make_user):
 def test_bad_event_input_gets_messages_at_the_fields(client, make_user, make_event):
     make_event(slug="belegt")
     log_in(client, make_user())
-    for fields, message in (({"end": "08:00"}, "Das Ende muss nach dem Beginn liegen."),
-                            ({"slug": "belegt"}, "Eine andere Veranstaltung hat diese Adresse schon."),
-                            ({"slug": "Mit Leerzeichen"}, "Nur Kleinbuchstaben, Ziffern und Bindestriche."),
-                            ({"contact_email": "kaputt"}, "gültige E-Mail-Adresse"),
-                            ({"capacity": "viele"}, "Keine gültige, ganze Zahl."),  # WTForms' own message, in German
-                            ({"start": "halb zehn"}, "Keine gültige Uhrzeit")):
+    for fields, message in (
+        ({"end": "08:00"}, "Das Ende muss nach dem Beginn liegen."),
+        ({"slug": "belegt"}, "Eine andere Veranstaltung hat diese Adresse schon."),
+        ({"slug": "Mit Leerzeichen"}, "Nur Kleinbuchstaben, Ziffern und Bindestriche."),
+        ({"contact_email": "kaputt"}, "gültige E-Mail-Adresse"),
+        ({"capacity": "viele"}, "Keine gültige, ganze Zahl."),  # WTForms' own message, in German
+        ({"start": "halb zehn"}, "Keine gültige Uhrzeit"),
+    ):
         response = post_form(client, "/manage/events/new", **fields)
         assert response.status_code == 422 and message in response.get_data(as_text=True), fields
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Event)) == 1
     client.get("/language/en")
-    assert "Not a valid integer value." in post_form(client, "/manage/events/new", capacity="viele").get_data(as_text=True)
+    assert "Not a valid integer value." in post_form(client, "/manage/events/new", capacity="viele").get_data(
+        as_text=True
+    )
 
 
 def test_raising_the_capacity_in_the_form_moves_people_up(client, make_user, make_event, mailbox):
@@ -68,8 +81,18 @@ def test_raising_the_capacity_in_the_form_moves_people_up(client, make_user, mak
 
     day = event.starts_at.strftime("%Y-%m-%d")
     version = re.search(r'name="version" type="hidden" value="([^"]+)"', page).group(1)
-    post_form(client, url, title=event.title, slug=event.slug, start_day=day, start="08:30", end="15:00", capacity="2",
-              version=version, confirmed="1")  # (the form's city is another: everyone is told, after asking)
+    post_form(
+        client,
+        url,
+        title=event.title,
+        slug=event.slug,
+        start_day=day,
+        start="08:30",
+        end="15:00",
+        capacity="2",
+        version=version,
+        confirmed="1",
+    )  # (the form's city is another: everyone is told, after asking)
 
     assert db.session.get(Registration, waiting.id).status == S.CONFIRMED
 
@@ -91,7 +114,9 @@ def test_cancelling_an_event_tells_everyone_registered(client, make_user, make_e
         assert "Check-in" not in message.get_body(("plain",)).get_content()
 
 
-def test_duplicating_copies_the_agenda_to_the_new_day_as_a_draft(client, make_user, make_event, make_agenda_item, make_question):
+def test_duplicating_copies_the_agenda_to_the_new_day_as_a_draft(
+    client, make_user, make_event, make_agenda_item, make_question
+):
     event = make_event()
     make_agenda_item(event, 60, 45, title="Podium", kind=AgendaItemKind.PANEL, room="Saal")
     make_question(event, label="Essen")
@@ -101,7 +126,9 @@ def test_duplicating_copies_the_agenda_to_the_new_day_as_a_draft(client, make_us
     new_day = (event.starts_at + timedelta(days=365)).date()
 
     title = f"Fachkräfte gewinnen {new_day.year}"
-    response = client.post(url, data={"csrf_token": form_token(client, url), "title": title, "day": new_day.isoformat()})
+    response = client.post(
+        url, data={"csrf_token": form_token(client, url), "title": title, "day": new_day.isoformat()}
+    )
 
     assert response.status_code == 303
     copy = db.session.scalar(sa.select(Event).where(Event.title == title))
@@ -113,7 +140,9 @@ def test_duplicating_copies_the_agenda_to_the_new_day_as_a_draft(client, make_us
     assert db.session.scalar(sa.select(sa.func.count()).where(Registration.event_id == copy.id)) == 0
 
 
-def test_a_duplication_that_fails_half_way_leaves_nothing(client, make_user, make_event, make_agenda_item, make_question):
+def test_a_duplication_that_fails_half_way_leaves_nothing(
+    client, make_user, make_event, make_agenda_item, make_question
+):
     from conference.accounts.models import EventAssignment
     from conference.agenda.models import AgendaItem
     from conference.events import signals
@@ -124,8 +153,10 @@ def test_a_duplication_that_fails_half_way_leaves_nothing(client, make_user, mak
     make_question(event, label="Essen")
     organiser = make_user(events=[event])
     log_in(client, organiser)
-    before = {model: db.session.scalar(sa.select(sa.func.count()).select_from(model))
-              for model in (Event, AgendaItem, Question, EventAssignment)}
+    before = {
+        model: db.session.scalar(sa.select(sa.func.count()).select_from(model))
+        for model in (Event, AgendaItem, Question, EventAssignment)
+    }
     url = f"/manage/events/{event.id}/duplicate"
 
     def crash(*_args, **_kwargs):
@@ -144,7 +175,9 @@ def test_partners_are_added_and_removed_and_shown_on_the_event_page(client, make
     url = f"/manage/events/{event.id}/partners"
 
     client.post(url, data={"csrf_token": form_token(client, url), "organisation_id": str(funder.id), "role": "funder"})
-    again = client.post(url, data={"csrf_token": form_token(client, url), "organisation_id": str(funder.id), "role": "funder"})
+    again = client.post(
+        url, data={"csrf_token": form_token(client, url), "organisation_id": str(funder.id), "role": "funder"}
+    )
 
     assert again.status_code == 422 and "hat diese Rolle schon" in again.get_data(as_text=True)
     page = client.get(f"/events/{event.slug}").get_data(as_text=True)
@@ -162,12 +195,30 @@ def test_two_organisers_editing_the_same_event_lose_nothing(client, make_user, m
     page = client.get(url).get_data(as_text=True)
     read = re.search(r'name="version" type="hidden" value="([^"]+)"', page).group(1)
     day = event.starts_at.strftime("%Y-%m-%d")
-    first = post_form(client, url, title="Fassung der Kollegin", slug=event.slug, start_day=day, start="08:30", end="15:00",
-                      version=read, confirmed="1")
+    first = post_form(
+        client,
+        url,
+        title="Fassung der Kollegin",
+        slug=event.slug,
+        start_day=day,
+        start="08:30",
+        end="15:00",
+        version=read,
+        confirmed="1",
+    )
     assert first.status_code == 303
 
-    late = post_form(client, url, title="Meine späte Fassung", slug=event.slug, start_day=day, start="08:30", end="15:00",
-                     version=read, confirmed="1")
+    late = post_form(
+        client,
+        url,
+        title="Meine späte Fassung",
+        slug=event.slug,
+        start_day=day,
+        start="08:30",
+        end="15:00",
+        version=read,
+        confirmed="1",
+    )
 
     assert late.status_code == 422 and "in der Zwischenzeit" in late.get_data(as_text=True)
     assert 'value="Meine späte Fassung"' in late.get_data(as_text=True)  # the late entries are kept on screen
@@ -179,13 +230,25 @@ def test_two_organisers_editing_the_same_event_lose_nothing(client, make_user, m
 def test_a_date_at_the_calendar_s_ends_is_refused_with_a_message(client, make_user, make_event, day):
     event = make_event()
     log_in(client, make_user(events=[event]))
-    for url, fields in (("/manage/events/new", {"start_day": day}), ("/manage/events/new", {"registration_opens_at": f"{day}T08:00"}),
-                        (f"/manage/events/{event.id}/duplicate", {"day": day})):
+    for url, fields in (
+        ("/manage/events/new", {"start_day": day}),
+        ("/manage/events/new", {"registration_opens_at": f"{day}T08:00"}),
+        (f"/manage/events/{event.id}/duplicate", {"day": day}),
+    ):
         response = post_form(client, url, **fields)
         assert response.status_code == 422 and "zwischen 1990 und 2100" in response.get_data(as_text=True), url
     agenda = f"/manage/events/{event.id}/agenda/new"
-    response = client.post(agenda, data={"csrf_token": form_token(client, agenda), "title": "Vortrag", "kind": "talk",
-                                         "day": day, "start": "10:00", "end": "11:00"})
+    response = client.post(
+        agenda,
+        data={
+            "csrf_token": form_token(client, agenda),
+            "title": "Vortrag",
+            "kind": "talk",
+            "day": day,
+            "start": "10:00",
+            "end": "11:00",
+        },
+    )
     assert response.status_code == 422 and "zwischen 1990 und 2100" in response.get_data(as_text=True)
 
 
@@ -195,10 +258,21 @@ def test_the_log_says_in_words_what_was_done_and_which_fields_changed(client, ma
     log_in(client, make_user(events=[event]))
     url = f"/manage/events/{event.id}/edit"
     page = client.get(url).get_data(as_text=True)
-    fields = {name: value for name, value in re.findall(r'<input[^>]*name="([a-z_]+)"[^>]*value="([^"]*)"', page)
-              if name != "requires_approval"}  # an unticked box is not sent
-    fields |= {"kind": "conference", "language": "de", "participant_list_mode": "hidden", "network_id": "0",
-               "certificate_extent_unit": "hours", "title": "Neuer Titel", "city": "Rostock", "confirmed": "1"}
+    fields = {
+        name: value
+        for name, value in re.findall(r'<input[^>]*name="([a-z_]+)"[^>]*value="([^"]*)"', page)
+        if name != "requires_approval"
+    }  # an unticked box is not sent
+    fields |= {
+        "kind": "conference",
+        "language": "de",
+        "participant_list_mode": "hidden",
+        "network_id": "0",
+        "certificate_extent_unit": "hours",
+        "title": "Neuer Titel",
+        "city": "Rostock",
+        "confirmed": "1",
+    }
     title = event.title
     assert client.post(url, data=fields).status_code == 303
     log = client.get(f"/manage/events/{event.id}/log").get_data(as_text=True)
@@ -239,7 +313,13 @@ def test_saving_the_settings_unchanged_changes_and_logs_nothing(client, make_use
     assert db.session.get(Event, without.id).registration_opens_at is None
     assert db.session.get(Event, with_registration.id).description == "Erster Absatz.\nZweite Zeile."
     data["requires_approval"] = "y"
-    client.post(url, data=data | {"version": re.search(r'name="version"[^>]*value="([^"]*)"', client.get(url).get_data(as_text=True)).group(1)})
+    client.post(
+        url,
+        data=data
+        | {
+            "version": re.search(r'name="version"[^>]*value="([^"]*)"', client.get(url).get_data(as_text=True)).group(1)
+        },
+    )
     [entry] = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == AuditAction.EVENT_CHANGED)).all()
     assert entry.changed_values == {"requires_approval": ["Nein", "Ja"]}  # words, not False → True
 
@@ -252,7 +332,8 @@ def test_the_extent_of_the_certificates_is_shown_as_typed_and_saved_unchanged(cl
     other = make_event(certificate_extent=Decimal("6.5"))
     log_in(client, make_user(events=[event, other]))
     assert 'name="certificate_extent" step="any" type="number" value="6"' in client.get(
-        f"/manage/events/{event.id}/edit").get_data(as_text=True)
+        f"/manage/events/{event.id}/edit"
+    ).get_data(as_text=True)
     page = client.get(f"/manage/events/{other.id}/edit").get_data(as_text=True)
     assert 'name="certificate_extent" step="any" type="number" value="6.5"' in page  # shown "6,5" to German readers
     fields = form_as_sent(page)

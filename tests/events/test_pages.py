@@ -35,7 +35,9 @@ def test_home_filters_by_network_including_its_projects(client, make_event, make
     training_centre = make_organisation(name="Schweriner Ausbildungszentrum e.V.")
     project = make_organisation(name="amoN", kind=OrganisationKind.PROJECT, parent=training_centre)
     make_event(title="Netzwerktagung", network=network)
-    make_event(title="Projekttag", partners=[(PartnerRole.ORGANISER, training_centre), (PartnerRole.NETWORK_PROJECT, project)])
+    make_event(
+        title="Projekttag", partners=[(PartnerRole.ORGANISER, training_centre), (PartnerRole.NETWORK_PROJECT, project)]
+    )
     make_event(title="Anderswo")
 
     by_network = client.get(f"/?organisation={network.slug}").get_data(as_text=True)
@@ -64,9 +66,12 @@ def test_event_page_shows_date_times_place_and_description(client, make_event):
         title="Fachtagung: Anerkennung durch Anerkennung",
         starts_at=datetime(2011, 9, 29, 9, 30, tzinfo=berlin),
         ends_at=datetime(2011, 9, 29, 16, 0, tzinfo=berlin),
-        venue="Schweriner Ausbildungszentrum e.V.", city="Schwerin", programme_name="Perspektive Berufsabschluss",
+        venue="Schweriner Ausbildungszentrum e.V.",
+        city="Schwerin",
+        programme_name="Perspektive Berufsabschluss",
         description="Erster Absatz.\n\nZweiter Absatz.",
-        contact_name="Tagungsbüro", contact_email="tagung@example.org",
+        contact_name="Tagungsbüro",
+        contact_email="tagung@example.org",
     )
 
     html = client.get(f"/events/{event.slug}").get_data(as_text=True)
@@ -81,14 +86,21 @@ def test_event_page_shows_date_times_place_and_description(client, make_event):
 
 
 def test_event_page_groups_partners_by_role_in_a_fixed_order(client, make_event, make_organisation):
-    funder = make_organisation(name="Bundesministerium für Bildung und Forschung", kind=OrganisationKind.PUBLIC_AUTHORITY)
+    funder = make_organisation(
+        name="Bundesministerium für Bildung und Forschung", kind=OrganisationKind.PUBLIC_AUTHORITY
+    )
     organiser = make_organisation(name="Schweriner Ausbildungszentrum e.V.", website="https://example.org/saz")
     project = make_organisation(name="amoN", kind=OrganisationKind.PROJECT, parent=organiser)
     companion = make_organisation(name="MOZAIK gGmbH", city="Bielefeld")
-    event = make_event(partners=[
-        (PartnerRole.FUNDER, funder), (PartnerRole.NETWORK_PROJECT, project),
-        (PartnerRole.PROFESSIONAL_SUPPORT, companion), (PartnerRole.ORGANISER, organiser),
-    ], funding_notice="Gefördert aus Mitteln des ESF.")
+    event = make_event(
+        partners=[
+            (PartnerRole.FUNDER, funder),
+            (PartnerRole.NETWORK_PROJECT, project),
+            (PartnerRole.PROFESSIONAL_SUPPORT, companion),
+            (PartnerRole.ORGANISER, organiser),
+        ],
+        funding_notice="Gefördert aus Mitteln des ESF.",
+    )
 
     html = client.get(f"/events/{event.slug}").get_data(as_text=True)
 
@@ -119,8 +131,13 @@ def test_registration_call_to_action_follows_the_registration_period(client, mak
 
 def test_unknown_and_draft_events_are_not_found(client, make_event):
     draft = make_event(status=EventStatus.DRAFT)
-    for url in ("/events/gibt-es-nicht", f"/events/{draft.slug}", f"/events/{draft.slug}/agenda",
-                f"/events/{draft.slug}/event.ics", f"/events/{draft.slug}/register"):
+    for url in (
+        "/events/gibt-es-nicht",
+        f"/events/{draft.slug}",
+        f"/events/{draft.slug}/agenda",
+        f"/events/{draft.slug}/event.ics",
+        f"/events/{draft.slug}/register",
+    ):
         response = client.get(url)
         assert response.status_code == 404, url
         assert "Seite nicht gefunden" in response.get_data(as_text=True)

@@ -1,5 +1,5 @@
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -21,8 +21,10 @@ def tight(app):
 def test_the_lost_link_form_is_refused_after_the_limit_with_a_page_saying_when_to_retry(client, tight, make_event):
     event = make_event()
     token = form_token(client, f"/events/{event.slug}/lost-link")
-    statuses = [client.post(f"/events/{event.slug}/lost-link", data={"csrf_token": token, "email": "a@example.org"}).status_code
-                for _ in range(3)]
+    statuses = [
+        client.post(f"/events/{event.slug}/lost-link", data={"csrf_token": token, "email": "a@example.org"}).status_code
+        for _ in range(3)
+    ]
     assert statuses == [200, 200, 429]
     refused = client.post(f"/events/{event.slug}/lost-link", data={"csrf_token": token, "email": "a@example.org"})
     assert "Zu viele Anfragen" in refused.get_data(as_text=True)
@@ -34,8 +36,11 @@ def test_addresses_are_counted_apart_and_limits_apart(tight, client, make_event)
     event = make_event()
     token = form_token(client, f"/events/{event.slug}/lost-link")
     for address in ("198.51.100.1", "198.51.100.1", "198.51.100.2"):
-        response = client.post(f"/events/{event.slug}/lost-link", data={"csrf_token": token, "email": "a@example.org"},
-                               environ_base={"REMOTE_ADDR": address})
+        response = client.post(
+            f"/events/{event.slug}/lost-link",
+            data={"csrf_token": token, "email": "a@example.org"},
+            environ_base={"REMOTE_ADDR": address},
+        )
         assert response.status_code == 200
     assert client.get("/c/NOSUCHNUMBER", environ_base={"REMOTE_ADDR": "198.51.100.1"}).status_code == 404
 
@@ -87,7 +92,7 @@ def test_twice_the_limit_does_not_fit_around_the_edge_of_a_window(app, monkeypat
     """Counted in fixed windows, five guesses in the last minute of one window and five in the first minute of
     the next all passed: ten in two minutes against a limit of five in fifteen."""
     app.config["RATE_LIMITS"] = {"login-email": Limit(5, timedelta(minutes=15))}
-    window_start = datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)  # 09:00 begins a window of fifteen minutes
+    window_start = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)  # 09:00 begins a window of fifteen minutes
     clock = [window_start - timedelta(seconds=50)]
     monkeypatch.setattr(services, "utcnow", lambda: clock[0])
 

@@ -55,7 +55,8 @@ def test_a_mail_that_fails_is_kept_for_later_and_the_others_are_sent(app, make_e
 
 
 def test_a_mail_that_keeps_failing_is_tried_again_by_its_task_alone_and_marked_failed_when_it_gives_up(
-        app, make_event, mailbox, monkeypatch):
+    app, make_event, mailbox, monkeypatch
+):
     from conference.tasks import services as tasks
     from conference.tasks.models import Task
 
@@ -85,7 +86,9 @@ def test_when_the_mail_server_is_away_every_mail_waits_for_the_next_attempt(app,
     app.config["MAIL_PORT"] = 1  # nothing listens there
     attempts = []
     connect = smtplib.SMTP
-    monkeypatch.setattr(smtplib, "SMTP", lambda *arguments, **options: attempts.append(1) or connect(*arguments, **options))
+    monkeypatch.setattr(
+        smtplib, "SMTP", lambda *arguments, **options: attempts.append(1) or connect(*arguments, **options)
+    )
 
     with pytest.raises(mail.NotAllSent, match="3 of 3 not sent"):
         mail.deliver(ids)
@@ -100,7 +103,9 @@ def test_the_mails_of_one_change_go_out_together_through_one_connection(app, mak
     from conference.events.models import EventStatus
 
     event = make_event()
-    people = [services.register(event.id, applicant(email=f"person{n}@example.org"), utcnow()).registration for n in range(5)]
+    people = [
+        services.register(event.id, applicant(email=f"person{n}@example.org"), utcnow()).registration for n in range(5)
+    ]
     assert len(set(mailbox.connections)) == 5  # one registration, one mail, one delivery each
     mailbox.messages.clear()
     mailbox.connections.clear()
@@ -109,7 +114,6 @@ def test_the_mails_of_one_change_go_out_together_through_one_connection(app, mak
 
     assert sorted(message["To"] for message in mailbox.messages) == sorted(person.email for person in people)
     assert len(set(mailbox.connections)) == 1
-
 
 
 def test_a_mail_deleted_before_it_went_out_is_skipped_and_the_others_are_sent(app, make_event, mailbox):

@@ -11,10 +11,10 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from conference.database import utcnow
+from conference.extensions import db
 from conference.materials import services, storage
 from conference.materials.models import Material, Visibility
 from conference.registration import services as registration
-from conference.extensions import db
 from tests.support import applicant, check_in, form_token, log_in
 
 PDF = b"%PDF-1.7\n" + b"x" * 5000 + b"\n%%EOF\n"
@@ -33,11 +33,18 @@ def docx() -> bytes:
 def upload(client, make_user):
     """Upload through the back office as an organiser of ``event``; returns the response."""
 
-    def send(event, content: bytes, filename: str, visibility: str = "registered", title: str = "Folien", material_id=None):
+    def send(
+        event, content: bytes, filename: str, visibility: str = "registered", title: str = "Folien", material_id=None
+    ):
         log_in(client, make_user(events=[event]))
         url = f"/manage/events/{event.id}/materials/" + (str(material_id) if material_id else "new")
-        data = {"csrf_token": form_token(client, url), "title": title, "visibility": visibility, "agenda_item_id": "0",
-                "file": (io.BytesIO(content), filename)}
+        data = {
+            "csrf_token": form_token(client, url),
+            "title": title,
+            "visibility": visibility,
+            "agenda_item_id": "0",
+            "file": (io.BytesIO(content), filename),
+        }
         return client.post(url, data=data, content_type="multipart/form-data")
 
     return send
@@ -52,7 +59,9 @@ def test_an_upload_is_stored_by_a_random_name_and_downloaded_by_its_own(app, cli
     response = upload(event, PDF, "../../Präsentation Größe.pdf", visibility="public")
     assert response.status_code == 303
     material = db.session.scalar(db.select(Material))
-    assert material.original_name == "Präsentation Größe.pdf" or material.original_name.endswith("Präsentation Größe.pdf")
+    assert material.original_name == "Präsentation Größe.pdf" or material.original_name.endswith(
+        "Präsentation Größe.pdf"
+    )
     assert stored_files(app) == [material.stored_name] and ".." not in material.stored_name
 
     download = client.get(f"/events/{event.slug}/materials/{material.id}")
@@ -63,16 +72,28 @@ def test_an_upload_is_stored_by_a_random_name_and_downloaded_by_its_own(app, cli
     partial = client.get(f"/events/{event.slug}/materials/{material.id}", headers={"Range": "bytes=100-199"})
     assert partial.status_code == 206 and partial.data == PDF[100:200]
     partial.close()
-    again = client.get(f"/events/{event.slug}/materials/{material.id}", headers={"If-None-Match": download.headers["ETag"]})
+    again = client.get(
+        f"/events/{event.slug}/materials/{material.id}", headers={"If-None-Match": download.headers["ETag"]}
+    )
     assert again.status_code == 304
     again.close()
     db.session.refresh(material)
     assert material.downloads == 2  # the resumed range is no new download
 
 
-@pytest.mark.parametrize("content, filename", [(PNG, "folien.pdf"), (PDF, "folien.png"), (b"MZ\x90\0binary", "tool.exe"),
-                                               (b"<script>alert(1)</script>", "folien.html"), (b"PK\x03\x04broken", "x.zip")])
-def test_files_that_lie_about_their_type_are_refused_and_nothing_is_kept(app, client, make_event, upload, content, filename):
+@pytest.mark.parametrize(
+    "content, filename",
+    [
+        (PNG, "folien.pdf"),
+        (PDF, "folien.png"),
+        (b"MZ\x90\0binary", "tool.exe"),
+        (b"<script>alert(1)</script>", "folien.html"),
+        (b"PK\x03\x04broken", "x.zip"),
+    ],
+)
+def test_files_that_lie_about_their_type_are_refused_and_nothing_is_kept(
+    app, client, make_event, upload, content, filename
+):
     response = upload(make_event(), content, filename)
     assert response.status_code == 422
     assert "field--error" in response.get_data(as_text=True)
@@ -85,7 +106,8 @@ def test_office_documents_are_recognised_by_their_content(app, client, make_even
 
 
 def odf(declared: str, filler_mb: int = 0) -> bytes:
-    """An OpenDocument file whose "mimetype" entry says ``declared``, then ``filler_mb`` MB that compress to almost nothing."""
+    """An OpenDocument file whose "mimetype" entry says ``declared``, then ``filler_mb`` MB that compress to almost
+    nothing."""
     content = io.BytesIO()
     with zipfile.ZipFile(content, "w", zipfile.ZIP_DEFLATED) as archive:
         with archive.open("mimetype", "w") as entry:
@@ -110,17 +132,31 @@ def test_an_opendocument_whose_type_entry_inflates_to_a_flood_is_read_only_at_it
     assert peak < 5 * 2**20, f"{peak / 2**20:.0f} MB read to judge the type"
 
 
-@pytest.mark.parametrize("declared, filename", [
-    ("application/vnd.oasis.opendocument.text\r\nX-Evil: 1", "a.odt"), ("application/vnd.oasis.opendocument.text; charset=utf-7, text/html", "a.odt"),
-    ("application/vnd.oasis.opendocument.spreadsheet", "a.odt"), ("text/html", "a.odt")])
+@pytest.mark.parametrize(
+    "declared, filename",
+    [
+        ("application/vnd.oasis.opendocument.text\r\nX-Evil: 1", "a.odt"),
+        ("application/vnd.oasis.opendocument.text; charset=utf-7, text/html", "a.odt"),
+        ("application/vnd.oasis.opendocument.spreadsheet", "a.odt"),
+        ("text/html", "a.odt"),
+    ],
+)
 def test_an_opendocument_must_declare_the_type_its_name_says(app, client, make_event, upload, declared, filename):
     assert upload(make_event(), odf(declared), filename).status_code == 422
     assert stored_files(app) == []
 
 
-@pytest.mark.parametrize("typed, kept", [("../../etc/Folien.pdf", "Folien.pdf"), ("Rechnung\u202egpj.pdf", "Rechnunggpj.pdf"),
-                                         ("Fo|li<en>.pdf", "Fo_li_en_.pdf")])
-def test_upload_names_lose_folders_control_and_direction_characters_and_quotes(app, client, make_event, upload, typed, kept):
+@pytest.mark.parametrize(
+    "typed, kept",
+    [
+        ("../../etc/Folien.pdf", "Folien.pdf"),
+        ("Rechnung\u202egpj.pdf", "Rechnunggpj.pdf"),
+        ("Fo|li<en>.pdf", "Fo_li_en_.pdf"),
+    ],
+)
+def test_upload_names_lose_folders_control_and_direction_characters_and_quotes(
+    app, client, make_event, upload, typed, kept
+):
     event = make_event()
     assert upload(event, PDF, typed, visibility="public").status_code == 303
     material = db.session.scalar(db.select(Material))
@@ -139,8 +175,15 @@ def test_a_windows_path_quotes_and_line_breaks_are_not_kept_in_a_name():
 def test_a_stored_row_with_a_hostile_type_or_name_is_still_served_safely(app, client, make_event):
     event = make_event()
     (storage.folder() / "old").write_bytes(PDF)
-    material = Material(event_id=event.id, title="Alt", stored_name="old", original_name="../../x\u202e.pdf", size=len(PDF),
-                        content_type="application/pdf\r\nX-Evil: 1", visibility=Visibility.PUBLIC)
+    material = Material(
+        event_id=event.id,
+        title="Alt",
+        stored_name="old",
+        original_name="../../x\u202e.pdf",
+        size=len(PDF),
+        content_type="application/pdf\r\nX-Evil: 1",
+        visibility=Visibility.PUBLIC,
+    )
     db.session.add(material)
     db.session.commit()
     with client.get(f"/events/{event.slug}/materials/{material.id}") as download:
@@ -167,8 +210,15 @@ def test_only_an_organiser_of_the_event_may_send_a_body_larger_than_a_form(app, 
     url = f"/manage/events/{event.id}/materials/new"
 
     def send(csrf_token: str = ""):
-        boundary, body = encode_multipart({"csrf_token": csrf_token, "title": "Folien", "visibility": "registered",
-                                           "agenda_item_id": "0", "file": FileStorage(io.BytesIO(PDF + b"y" * 2**21), "gross.pdf")})
+        boundary, body = encode_multipart(
+            {
+                "csrf_token": csrf_token,
+                "title": "Folien",
+                "visibility": "registered",
+                "agenda_item_id": "0",
+                "file": FileStorage(io.BytesIO(PDF + b"y" * 2**21), "gross.pdf"),
+            }
+        )
         return client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")
 
     assert send().status_code == 413  # nobody logged in: refused like any other oversized form, before it is read
@@ -187,12 +237,15 @@ def test_an_interrupted_upload_stores_nothing(app, client, make_event, make_user
     log_in(client, make_user(events=[event]))
     token = form_token(client, f"/manage/events/{event.id}/materials/new")
     boundary = "grenze"
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n"
-            f"--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nFolien\r\n"
-            f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f.pdf\"\r\n"
-            "Content-Type: application/pdf\r\n\r\n").encode() + PDF[:3000]  # the connection broke here
-    response = client.post(f"/manage/events/{event.id}/materials/new", data=body,
-                           content_type=f"multipart/form-data; boundary={boundary}")
+    body = (
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n"
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nFolien\r\n"
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f.pdf\"\r\n"
+        "Content-Type: application/pdf\r\n\r\n"
+    ).encode() + PDF[:3000]  # the connection broke here
+    response = client.post(
+        f"/manage/events/{event.id}/materials/new", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
     assert response.status_code in (400, 422)
     assert stored_files(app) == [] and db.session.scalar(db.select(Material)) is None
 
@@ -227,7 +280,16 @@ def test_a_file_lost_from_the_disk_is_not_found_for_organisers_either(app, clien
 VISITORS = ["anonymous", "waiting", "cancelled", "confirmed", "checked_in", "partner", "organiser", "other_organiser"]
 # Which visitor may fetch which level.
 ALLOWED = {
-    Visibility.PUBLIC: {"anonymous", "waiting", "cancelled", "confirmed", "checked_in", "partner", "organiser", "other_organiser"},
+    Visibility.PUBLIC: {
+        "anonymous",
+        "waiting",
+        "cancelled",
+        "confirmed",
+        "checked_in",
+        "partner",
+        "organiser",
+        "other_organiser",
+    },
     Visibility.REGISTERED: {"confirmed", "checked_in", "partner", "organiser"},
     Visibility.CHECKED_IN: {"checked_in", "partner", "organiser"},
     Visibility.SPEAKERS_PARTNERS: {"partner", "organiser"},
@@ -242,24 +304,37 @@ def world(app, client, make_event, make_user):
     for visibility in Visibility:
         path = storage.folder() / f"{visibility.value}.pdf"
         path.write_bytes(PDF)
-        material = Material(event_id=event.id, title=f"Titel {visibility.value}", visibility=visibility, stored_name=path.name,
-                            original_name="a.pdf", content_type="application/pdf", size=len(PDF))
+        material = Material(
+            event_id=event.id,
+            title=f"Titel {visibility.value}",
+            visibility=visibility,
+            stored_name=path.name,
+            original_name="a.pdf",
+            content_type="application/pdf",
+            size=len(PDF),
+        )
         db.session.add(material)
         materials[visibility] = material
     db.session.commit()
-    register = lambda: registration.register(event.id, applicant(), utcnow()).registration  # noqa: E731
+    register = lambda: registration.register(event.id, applicant(), utcnow()).registration
     confirmed, checked_in, cancelled = register(), register(), register()
     check_in(checked_in)
     registration.cancel(cancelled.id, utcnow())
     waiting = register(), register()
-    return event, materials, {
-        "anonymous": f"/events/{event.slug}/materials", "waiting": f"/registrations/{registration.link_token(waiting[1])}/materials",
-        "cancelled": f"/registrations/{registration.link_token(cancelled)}/materials",
-        "confirmed": f"/registrations/{registration.link_token(confirmed)}/materials",
-        "checked_in": f"/registrations/{registration.link_token(checked_in)}/materials",
-        "partner": f"/events/{event.slug}/partners/{services.renew_partner_link(event.id)}/materials",
-        "organiser": f"/events/{event.slug}/materials", "other_organiser": f"/events/{event.slug}/materials",
-    }
+    return (
+        event,
+        materials,
+        {
+            "anonymous": f"/events/{event.slug}/materials",
+            "waiting": f"/registrations/{registration.link_token(waiting[1])}/materials",
+            "cancelled": f"/registrations/{registration.link_token(cancelled)}/materials",
+            "confirmed": f"/registrations/{registration.link_token(confirmed)}/materials",
+            "checked_in": f"/registrations/{registration.link_token(checked_in)}/materials",
+            "partner": f"/events/{event.slug}/partners/{services.renew_partner_link(event.id)}/materials",
+            "organiser": f"/events/{event.slug}/materials",
+            "other_organiser": f"/events/{event.slug}/materials",
+        },
+    )
 
 
 @pytest.mark.parametrize("visitor", VISITORS)
@@ -292,8 +367,11 @@ def test_forged_links_and_foreign_or_traversing_ids_are_not_found(client, world,
     assert client.get(f"/events/{event.slug}/partners/{'0' * 64}/materials/{material.id}").status_code == 404
     other = make_event()
     assert client.get(f"/events/{other.slug}/materials/{material.id}").status_code == 404
-    for path in (f"/events/{event.slug}/materials/..%2f..%2fconfig.py", f"/events/{event.slug}/materials/../../instance",
-                 f"/events/{event.slug}/materials/%2e%2e%2fconference.sqlite3"):
+    for path in (
+        f"/events/{event.slug}/materials/..%2f..%2fconfig.py",
+        f"/events/{event.slug}/materials/../../instance",
+        f"/events/{event.slug}/materials/%2e%2e%2fconference.sqlite3",
+    ):
         assert client.get(path).status_code == 404, path
 
 
@@ -324,18 +402,23 @@ def test_the_first_link_is_made_at_once_and_a_new_one_asks_first(client, make_ev
     log_in(client, make_user(events=[event]))
     url, page = f"/manage/events/{event.id}/materials/partner-link", f"/manage/events/{event.id}/materials/"
     assert "Link erstellen" in client.get(page).get_data(as_text=True)
-    first = client.post(url, data={"csrf_token": form_token(client, page)}, follow_redirects=True).get_data(as_text=True)
+    first = client.post(url, data={"csrf_token": form_token(client, page)}, follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "Der Link für Referierende und Partner wurde erstellt." in first  # no word of an old link
     token = services.partner_token(event.id)
 
     question = client.post(url, data={"csrf_token": form_token(client, page)}).get_data(as_text=True)
-    assert "Neuen Link für Referierende und Partner erstellen?" in question and services.partner_token(event.id) == token
+    assert (
+        "Neuen Link für Referierende und Partner erstellen?" in question and services.partner_token(event.id) == token
+    )
     client.post(url, data={"csrf_token": form_token(client, page), "confirmed": "1"})
     assert services.partner_token(event.id) != token
 
 
 def test_a_new_material_is_for_registered_participants_and_the_locks_say_whose_link_opens_them(
-        client, make_event, make_user):
+    client, make_event, make_user
+):
     """A new material defaulted to "everyone" in a section called "Downloads intern"; the page told visitors that
     every locked item was for participants, also those for speakers."""
     event = make_event()
@@ -343,8 +426,17 @@ def test_a_new_material_is_for_registered_participants_and_the_locks_say_whose_l
     form = client.get(f"/manage/events/{event.id}/materials/new").get_data(as_text=True)
     assert '<option selected value="registered">' in form
     for title, visibility in (("Folien der Referentin", Visibility.SPEAKERS_PARTNERS),):
-        db.session.add(Material(event_id=event.id, title=title, visibility=visibility, stored_name="x",
-                                original_name="x.pdf", content_type="application/pdf", size=1))
+        db.session.add(
+            Material(
+                event_id=event.id,
+                title=title,
+                visibility=visibility,
+                stored_name="x",
+                original_name="x.pdf",
+                content_type="application/pdf",
+                size=1,
+            )
+        )
     db.session.commit()
     client.post("/logout", data={"csrf_token": form_token(client, "/manage/")})
     page = client.get(f"/events/{event.slug}/materials").get_data(as_text=True)

@@ -12,13 +12,21 @@ from tests.support import form_token, log_in
 from tests.support.hostile import entity_bomb, use_bomb
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-HOSTILE_SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script><rect width="10" height="10"/></svg>'
+HOSTILE_SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script>'
+    b'<rect width="10" height="10"/></svg>'
+)
 
 
 def upload(client, content: bytes, filename: str, **fields):
     url = "/manage/organisations/new"
-    data = {"csrf_token": form_token(client, url), "name": "MOZAIK gGmbH", "kind": "company", "parent_id": "0",
-            "logo": (io.BytesIO(content), filename)} | fields
+    data = {
+        "csrf_token": form_token(client, url),
+        "name": "MOZAIK gGmbH",
+        "kind": "company",
+        "parent_id": "0",
+        "logo": (io.BytesIO(content), filename),
+    } | fields
     return client.post(url, data=data, content_type="multipart/form-data")
 
 
@@ -28,12 +36,15 @@ def admin(client, make_user):
 
 
 def test_an_organiser_keeps_name_website_and_logo_of_the_organisations_they_added_or_that_partner_their_events(
-        client, make_user, make_event, make_organisation):
+    client, make_user, make_event, make_organisation
+):
     """/manage/organisations/ was 403 for organisers, though the partner page links to "new organisation"."""
     from conference.events.models import PartnerRole
 
-    funder, elsewhere, unrelated = (make_organisation(name=name, kind="public_authority") for name in
-                                    ("Jobcenter Schwerin", "Jobcenter Rostock", "Agentur Nord"))
+    funder, elsewhere, unrelated = (
+        make_organisation(name=name, kind="public_authority")
+        for name in ("Jobcenter Schwerin", "Jobcenter Rostock", "Agentur Nord")
+    )
     mine = make_event(partners=[(PartnerRole.FUNDER, funder)])
     make_event(partners=[(PartnerRole.FUNDER, elsewhere)])  # someone else's event
     log_in(client, make_user(events=[mine]))
@@ -50,17 +61,39 @@ def test_an_organiser_keeps_name_website_and_logo_of_the_organisations_they_adde
     url = f"/manage/organisations/{funder.id}"
     page = client.get(url).get_data(as_text=True)
     assert 'name="kind"' not in page and 'name="parent_id"' not in page  # kept by the administrators
-    response = client.post(url, data={"csrf_token": form_token(client, url), "name": "Jobcenter Landeshauptstadt Schwerin",
-                                      "short_name": "JC SN", "website": "https://jobcenter.example.org", "kind": "company",
-                                      "logo": (io.BytesIO(PNG), "jc.png")}, content_type="multipart/form-data")
+    response = client.post(
+        url,
+        data={
+            "csrf_token": form_token(client, url),
+            "name": "Jobcenter Landeshauptstadt Schwerin",
+            "short_name": "JC SN",
+            "website": "https://jobcenter.example.org",
+            "kind": "company",
+            "logo": (io.BytesIO(PNG), "jc.png"),
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 303
     db.session.refresh(funder)
-    assert (funder.name, funder.short_name, funder.website) == ("Jobcenter Landeshauptstadt Schwerin", "JC SN",
-                                                                "https://jobcenter.example.org")
+    assert (funder.name, funder.short_name, funder.website) == (
+        "Jobcenter Landeshauptstadt Schwerin",
+        "JC SN",
+        "https://jobcenter.example.org",
+    )
     assert funder.logo.endswith(".png") and funder.kind == "public_authority"  # the kind as it was
     url = f"/manage/organisations/{added.id}"
-    assert client.post(url, data={"csrf_token": form_token(client, url), "name": "MOZAIK gemeinnützige GmbH",
-                                  "logo": (io.BytesIO(b""), "")}, content_type="multipart/form-data").status_code == 303
+    assert (
+        client.post(
+            url,
+            data={
+                "csrf_token": form_token(client, url),
+                "name": "MOZAIK gemeinnützige GmbH",
+                "logo": (io.BytesIO(b""), ""),
+            },
+            content_type="multipart/form-data",
+        ).status_code
+        == 303
+    )
     assert db.session.get(Organisation, added.id).name == "MOZAIK gemeinnützige GmbH"
 
 
@@ -77,8 +110,13 @@ def test_an_organisation_with_a_logo_is_renamed_without_choosing_the_logo_again(
     upload(client, PNG, "logo.png")
     organisation = db.session.scalar(sa.select(Organisation))
     url, logo = f"/manage/organisations/{organisation.id}", organisation.logo
-    data = {"csrf_token": form_token(client, url), "name": "MOZAIK gemeinnützige GmbH", "kind": "company", "parent_id": "0",
-            "logo": (io.BytesIO(b""), "")}  # a file input left empty, as a browser sends it
+    data = {
+        "csrf_token": form_token(client, url),
+        "name": "MOZAIK gemeinnützige GmbH",
+        "kind": "company",
+        "parent_id": "0",
+        "logo": (io.BytesIO(b""), ""),
+    }  # a file input left empty, as a browser sends it
 
     assert client.post(url, data=data, content_type="multipart/form-data").status_code == 303
     db.session.refresh(organisation)
@@ -89,16 +127,26 @@ def test_an_svg_with_script_cannot_run_it(client, admin):
     upload(client, HOSTILE_SVG, "logo.svg")
     organisation = db.session.scalar(sa.select(Organisation))
     with client.get(f"/logos/{organisation.logo}") as response:
-        assert "sandbox" in response.headers["Content-Security-Policy"] and "default-src 'none'" in response.headers["Content-Security-Policy"]
+        assert (
+            "sandbox" in response.headers["Content-Security-Policy"]
+            and "default-src 'none'" in response.headers["Content-Security-Policy"]
+        )
         assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
-@pytest.mark.parametrize("content, filename, message", [
-    (b"just text", "logo.png", "PNG, JPEG oder SVG"),
-    (b'<!DOCTYPE svg [<!ENTITY x "y">]><svg xmlns="http://www.w3.org/2000/svg">&x;</svg>', "logo.svg", "nicht erlaubt"),
-    (b"<html><body>hi</body></html>", "logo.svg", "PNG, JPEG oder SVG"),
-    (PNG + b"\x00" * 2048, "big.png", "zu groß"),
-])
+@pytest.mark.parametrize(
+    "content, filename, message",
+    [
+        (b"just text", "logo.png", "PNG, JPEG oder SVG"),
+        (
+            b'<!DOCTYPE svg [<!ENTITY x "y">]><svg xmlns="http://www.w3.org/2000/svg">&x;</svg>',
+            "logo.svg",
+            "nicht erlaubt",
+        ),
+        (b"<html><body>hi</body></html>", "logo.svg", "PNG, JPEG oder SVG"),
+        (PNG + b"\x00" * 2048, "big.png", "zu groß"),
+    ],
+)
 def test_files_that_are_not_what_they_claim_are_refused(client, admin, monkeypatch, content, filename, message):
     # A lowered limit: the test client leaks a temporary file for bodies over 500 KB.
     monkeypatch.setattr(logos, "MAX_BYTES", 1024)
@@ -112,15 +160,24 @@ def test_logo_names_cannot_walk_the_file_system(client):
         assert client.get(f"/logos/{name}").status_code == 404
 
 
-def test_an_organiser_adds_a_partner_organisation_and_is_warned_of_a_similar_one(client, make_user, make_event, make_organisation):
+def test_an_organiser_adds_a_partner_organisation_and_is_warned_of_a_similar_one(
+    client, make_user, make_event, make_organisation
+):
     event = make_event()
     make_organisation(name="Arbeit und Leben Mecklenburg-Vorpommern", short_name="AuL MV")
     log_in(client, make_user(events=[event]))
     partners = f"/manage/events/{event.id}/partners"
-    link = re.search(r'href="(/manage/organisations/new\?back=[^"]+)"', client.get(partners).get_data(as_text=True)).group(1)
+    link = re.search(
+        r'href="(/manage/organisations/new\?back=[^"]+)"', client.get(partners).get_data(as_text=True)
+    ).group(1)
     page = link.replace("&amp;", "&")
-    data = {"csrf_token": form_token(client, page), "name": "Arbeit und Leben Mecklenburg Vorpommern e.V.", "kind": "company",
-            "parent_id": "0", "back": partners}
+    data = {
+        "csrf_token": form_token(client, page),
+        "name": "Arbeit und Leben Mecklenburg Vorpommern e.V.",
+        "kind": "company",
+        "parent_id": "0",
+        "back": partners,
+    }
 
     warned = client.post("/manage/organisations/new", data=data)
     assert warned.status_code == 422
@@ -141,7 +198,8 @@ def test_an_organiser_adds_a_partner_organisation_and_is_warned_of_a_similar_one
 
 
 def test_an_administrator_merges_a_duplicate_and_everything_that_named_it_names_the_one_kept(
-        client, admin, make_organisation, make_event, make_person, make_agenda_item):
+    client, admin, make_organisation, make_event, make_person, make_agenda_item
+):
     from conference.agenda.models import AgendaItem
     from conference.audit.models import AuditAction, AuditEntry
     from conference.events.models import Event, EventPartner, PartnerRole
@@ -149,16 +207,22 @@ def test_an_administrator_merges_a_duplicate_and_everything_that_named_it_names_
 
     kept = make_organisation(name="Bildungswerk Vielfalt Rostock e. V.", short_name="BVR")
     (logos.folder() / "dup.png").write_bytes(PNG)
-    duplicate = make_organisation(name="Bildungswerk Vielfalt Rostock", website="https://bvr.example.org", logo="dup.png")
+    duplicate = make_organisation(
+        name="Bildungswerk Vielfalt Rostock", website="https://bvr.example.org", logo="dup.png"
+    )
     project = make_organisation(name="Projekt Brücke", parent_id=duplicate.id)
-    both = make_event(partners=[(PartnerRole.ORGANISER, kept), (PartnerRole.ORGANISER, duplicate), (PartnerRole.FUNDER, duplicate)],
-                      network_id=duplicate.id)
+    both = make_event(
+        partners=[(PartnerRole.ORGANISER, kept), (PartnerRole.ORGANISER, duplicate), (PartnerRole.FUNDER, duplicate)],
+        network_id=duplicate.id,
+    )
     person = make_person(organisation_id=duplicate.id)
     example = make_agenda_item(both, presenting_organisation_id=duplicate.id)
     url = f"/manage/organisations/{duplicate.id}/merge"
 
     choice = client.get(url).get_data(as_text=True)
-    assert choice.index("Bildungswerk Vielfalt Rostock e. V. (BVR)") < choice.index("Projekt Brücke")  # the similar one first
+    assert choice.index("Bildungswerk Vielfalt Rostock e. V. (BVR)") < choice.index(
+        "Projekt Brücke"
+    )  # the similar one first
     confirm = client.post(url, data={"csrf_token": form_token(client, url), "kept_id": kept.id}).get_data(as_text=True)
     assert "kann nicht rückgängig gemacht werden" in confirm
     assert db.session.get(Organisation, duplicate.id) is not None  # nothing happens before the second yes
@@ -170,14 +234,19 @@ def test_an_administrator_merges_a_duplicate_and_everything_that_named_it_names_
     kept = db.session.get(Organisation, kept.id)
     assert (kept.website, kept.logo, kept.short_name) == ("https://bvr.example.org", "dup.png", "BVR")
     assert (logos.folder() / "dup.png").exists()
-    roles = sorted((p.role.value, p.organisation_id) for p in db.session.scalars(sa.select(EventPartner).where(EventPartner.event_id == both.id)))
+    roles = sorted(
+        (p.role.value, p.organisation_id)
+        for p in db.session.scalars(sa.select(EventPartner).where(EventPartner.event_id == both.id))
+    )
     assert roles == sorted([(PartnerRole.ORGANISER.value, kept.id), (PartnerRole.FUNDER.value, kept.id)])  # not twice
     assert db.session.get(Event, both.id).network_id == kept.id
     assert db.session.get(Person, person.id).organisation_id == kept.id
     assert db.session.get(AgendaItem, example.id).presenting_organisation_id == kept.id
     assert db.session.get(Organisation, project.id).parent_id == kept.id
-    assert db.session.scalar(sa.select(AuditEntry.subject).where(AuditEntry.action == AuditAction.ORGANISATION_MERGED)) \
+    assert (
+        db.session.scalar(sa.select(AuditEntry.subject).where(AuditEntry.action == AuditAction.ORGANISATION_MERGED))
         == "Bildungswerk Vielfalt Rostock → Bildungswerk Vielfalt Rostock e. V."
+    )
 
 
 def test_an_organisation_is_not_merged_into_itself_and_organisers_merge_nothing(client, make_user, make_organisation):
@@ -187,19 +256,28 @@ def test_an_organisation_is_not_merged_into_itself_and_organisers_merge_nothing(
     assert client.get(url).status_code == 403
     client.post("/logout", data={"csrf_token": form_token(client, "/manage/")})
     log_in(client, make_user(role=UserRole.ADMINISTRATOR))
-    response = client.post(url, data={"csrf_token": form_token(client, url), "kept_id": organisation.id, "confirm": "1"})
+    response = client.post(
+        url, data={"csrf_token": form_token(client, url), "kept_id": organisation.id, "confirm": "1"}
+    )
     assert response.status_code == 422 and db.session.get(Organisation, organisation.id) is not None
 
 
 def test_an_organiser_adding_a_partner_is_asked_for_the_logo_again_after_the_warning_and_finds_it_chosen(
-        client, make_user, make_event, make_organisation):
+    client, make_user, make_event, make_organisation
+):
     event = make_event()
     make_organisation(name="Bildungszentrum Greifswald e. V.")
     log_in(client, make_user(events=[event]))
     back = f"/manage/events/{event.id}/partners"
     url = f"/manage/organisations/new?back={back}"
-    data = {"csrf_token": form_token(client, url), "name": "Bildungszentrum Greifswald", "kind": "association",
-            "parent_id": "0", "back": back, "logo": (io.BytesIO(PNG), "logo.png")}
+    data = {
+        "csrf_token": form_token(client, url),
+        "name": "Bildungszentrum Greifswald",
+        "kind": "association",
+        "parent_id": "0",
+        "back": back,
+        "logo": (io.BytesIO(PNG), "logo.png"),
+    }
     warned = client.post(url, data=data, content_type="multipart/form-data").get_data(as_text=True)
     assert "Bitte wählen Sie die Logo-Datei noch einmal aus." in warned
 
@@ -210,19 +288,45 @@ def test_an_organiser_adding_a_partner_is_asked_for_the_logo_again_after_the_war
     assert f'<option selected value="{new.id}">' in client.get(response.headers["Location"]).get_data(as_text=True)
 
 
-@pytest.mark.parametrize("content, message", [
-    (entity_bomb("utf-16"), "nicht erlaubt"),  # the old filter searched the raw bytes, which UTF-16 hides
-    # A DOCTYPE was looked for in the first 2,048 bytes only.
-    (("<!--" + "x" * 3000 + '--><!DOCTYPE svg SYSTEM "http://evil.example/svg.dtd"><svg xmlns="http://www.w3.org/2000/svg">'
-      '<rect width="1" height="1"/></svg>').encode(), "nicht erlaubt"),
-    (entity_bomb("utf-8"), "nicht erlaubt"),
-    (use_bomb(), "zu viele Formen oder zu viel Text"),
-    (b'<svg xmlns="http://www.w3.org/2000/svg">' + b"<rect/>" * 5000 + b"</svg>", "zu viele Formen oder zu viel Text"),
-    (b'<svg xmlns="http://www.w3.org/2000/svg"><g id="a"><use href="#a"/></g></svg>', "zu viele Formen oder zu viel Text"),
-    (b'<svg xmlns="http://www.w3.org/2000/svg"><text>' + b"Anerkennung " * 9000 + b"</text></svg>",
-     "zu viele Formen oder zu viel Text"),  # 100 KB of text in one element took the programme 14 s
-], ids=["utf-16 entities", "doctype after a comment", "utf-8 entities", "nested use", "5000 shapes", "use of itself",
-        "100 KB of text"])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (entity_bomb("utf-16"), "nicht erlaubt"),  # the old filter searched the raw bytes, which UTF-16 hides
+        # A DOCTYPE was looked for in the first 2,048 bytes only.
+        (
+            (
+                "<!--"
+                + "x" * 3000
+                + '--><!DOCTYPE svg SYSTEM "http://evil.example/svg.dtd"><svg xmlns="http://www.w3.org/2000/svg">'
+                '<rect width="1" height="1"/></svg>'
+            ).encode(),
+            "nicht erlaubt",
+        ),
+        (entity_bomb("utf-8"), "nicht erlaubt"),
+        (use_bomb(), "zu viele Formen oder zu viel Text"),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg">' + b"<rect/>" * 5000 + b"</svg>",
+            "zu viele Formen oder zu viel Text",
+        ),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg"><g id="a"><use href="#a"/></g></svg>',
+            "zu viele Formen oder zu viel Text",
+        ),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg"><text>' + b"Anerkennung " * 9000 + b"</text></svg>",
+            "zu viele Formen oder zu viel Text",
+        ),  # 100 KB of text in one element took the programme 14 s
+    ],
+    ids=[
+        "utf-16 entities",
+        "doctype after a comment",
+        "utf-8 entities",
+        "nested use",
+        "5000 shapes",
+        "use of itself",
+        "100 KB of text",
+    ],
+)
 def test_an_svg_logo_that_would_take_long_to_draw_is_refused_whatever_its_encoding(client, admin, content, message):
     response = upload(client, content, "logo.svg")
     assert response.status_code == 422 and message in response.get_data(as_text=True)
@@ -230,15 +334,19 @@ def test_an_svg_logo_that_would_take_long_to_draw_is_refused_whatever_its_encodi
 
 
 def test_an_ordinary_svg_logo_with_symbols_is_taken(client, admin):
-    symbols = (b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 40 20">'
-               b'<defs><symbol id="star"><path d="M0 0h4v4z"/></symbol></defs>'
-               + b'<use xlink:href="#star" x="5"/>' * 40 + b"</svg>")
+    symbols = (
+        b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 40 20">'
+        b'<defs><symbol id="star"><path d="M0 0h4v4z"/></symbol></defs>'
+        + b'<use xlink:href="#star" x="5"/>' * 40
+        + b"</svg>"
+    )
     assert upload(client, symbols.decode().encode("utf-16"), "logo.svg").status_code == 303
     assert db.session.scalar(sa.select(Organisation.logo)).endswith(".svg")
 
 
 def test_an_organiser_cannot_take_over_an_organisation_other_events_show_by_making_it_a_partner_too(
-        client, make_user, make_event, make_organisation, make_agenda_item, make_person):
+    client, make_user, make_event, make_organisation, make_agenda_item, make_person
+):
     """Adding someone else's funder as a partner of one's own event opened it for renaming and a new logo, which
     then showed on the other organiser's public pages."""
     from conference.events.models import EventPartner, PartnerRole
@@ -255,8 +363,17 @@ def test_an_organiser_cannot_take_over_an_organisation_other_events_show_by_maki
     for organisation in (esf, project.parent, speakers_org):
         assert client.get(f"/manage/organisations/{organisation.id}").status_code == 403, organisation.name
     url = f"/manage/organisations/{esf.id}"
-    assert client.post(url, data={"csrf_token": form_token(client, "/manage/"), "name": "ESF – geändert",
-                                  "website": "https://evil.example/"}).status_code == 403
+    assert (
+        client.post(
+            url,
+            data={
+                "csrf_token": form_token(client, "/manage/"),
+                "name": "ESF – geändert",
+                "website": "https://evil.example/",
+            },
+        ).status_code
+        == 403
+    )
     assert db.session.get(Organisation, esf.id).name == "Europäischer Sozialfonds"
     assert "Europäischer Sozialfonds" not in client.get("/manage/organisations/").get_data(as_text=True)
 
@@ -271,7 +388,9 @@ def test_an_organiser_cannot_take_over_an_organisation_other_events_show_by_maki
     assert client.get(f"/manage/organisations/{added.id}").status_code == 403
 
 
-def test_organisations_are_listed_and_offered_in_the_order_german_readers_expect(client, admin, make_event, make_organisation):
+def test_organisations_are_listed_and_offered_in_the_order_german_readers_expect(
+    client, admin, make_event, make_organisation
+):
     for name in ["Zentrum für Integration", "Öffentliche Akademie", "amoN Netzwerk", "Bildungswerk"]:
         make_organisation(name=name)
     event = make_event()

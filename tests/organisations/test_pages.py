@@ -12,14 +12,21 @@ def test_organisations_page_groups_partners_by_kind(client, make_event, make_org
     html = client.get("/organisations").get_data(as_text=True)
 
     assert html.index("<h2") < html.index("NQ-Netz-MV")
-    assert html.index(">Netzwerk</h2>") < html.index("NQ-Netz-MV") < html.index(">Bildungsträger</h2>") < html.index("AFZ Rostock")
+    assert (
+        html.index(">Netzwerk</h2>")
+        < html.index("NQ-Netz-MV")
+        < html.index(">Bildungsträger</h2>")
+        < html.index("AFZ Rostock")
+    )
     assert bystander.name not in html
 
 
 def test_organisation_page_lists_its_public_events_with_roles_and_projects(client, make_event, make_organisation):
     centre = make_organisation(name="Schweriner Ausbildungszentrum e.V.", website="https://example.org/")
     make_organisation(name="amoN", kind=OrganisationKind.PROJECT, parent=centre)
-    make_event(title="Anerkennung durch Anerkennung", partners=[(PartnerRole.ORGANISER, centre), (PartnerRole.FUNDER, centre)])
+    make_event(
+        title="Anerkennung durch Anerkennung", partners=[(PartnerRole.ORGANISER, centre), (PartnerRole.FUNDER, centre)]
+    )
     make_event(title="Entwurfstagung", status=EventStatus.DRAFT, partners=[(PartnerRole.ORGANISER, centre)])
 
     html = client.get(f"/organisations/{centre.slug}").get_data(as_text=True)

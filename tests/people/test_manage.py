@@ -10,8 +10,16 @@ def test_organisers_add_and_edit_speakers(client, make_user, make_organisation):
     log_in(client, make_user())
     url = "/manage/people/new"
 
-    client.post(url, data={"csrf_token": form_token(client, url), "name": "Leitung", "academic_title": "Dr.",
-                           "organisation_id": str(ifdm.id), "biography": "Berät Betriebe."})
+    client.post(
+        url,
+        data={
+            "csrf_token": form_token(client, url),
+            "name": "Leitung",
+            "academic_title": "Dr.",
+            "organisation_id": str(ifdm.id),
+            "biography": "Berät Betriebe.",
+        },
+    )
 
     person = db.session.scalar(sa.select(Person))
     assert (person.full_name, person.organisation, person.biography) == ("Dr. Leitung", ifdm, "Berät Betriebe.")

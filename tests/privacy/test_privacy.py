@@ -1,7 +1,7 @@
 import json
-from pathlib import Path
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -13,7 +13,8 @@ from conference.mail.models import OutgoingMail
 from conference.privacy import services as privacy
 from conference.privacy.models import DeletionRecord
 from conference.registration import services
-from conference.registration.models import BulkMessage, QuestionKind, Registration, RegistrationStatus as S
+from conference.registration.models import BulkMessage, QuestionKind, Registration
+from conference.registration.models import RegistrationStatus as S
 from tests.support import applicant, check_in, form_token, log_in
 
 
@@ -26,12 +27,17 @@ def test_a_registrant_downloads_everything_stored_about_them_as_json(client, mak
     event = make_event()
     forum, _ = make_forums(event, 10, 10)
     question = make_question(event, label="Essenswunsch", kind=QuestionKind.TEXT)
-    mine = services.register(event.id, applicant(first_name="Ayşe", forums=[forum.id], answers={question.id: "vegan"}), utcnow())
+    mine = services.register(
+        event.id, applicant(first_name="Ayşe", forums=[forum.id], answers={question.id: "vegan"}), utcnow()
+    )
     services.register(event.id, applicant(first_name="Someone Else", forums=[forum.id]), utcnow())
 
     response = client.get(f"/registrations/{services.link_token(mine.registration)}/my-data.json")
     data = json.loads(response.data)
-    assert response.headers["Content-Disposition"].startswith("attachment;") and "no-store" in response.headers["Cache-Control"]
+    assert (
+        response.headers["Content-Disposition"].startswith("attachment;")
+        and "no-store" in response.headers["Cache-Control"]
+    )
     assert data["registration"]["first_name"] == "Ayşe" and data["registration"]["email"] == mine.registration.email
     assert data["answers"] == [{"question": "Essenswunsch", "answer": "vegan"}] and data["forums"] == [forum.title]
     assert [mail["kind"] for mail in data["mails"]] == ["registered"] and data["mails"][0]["status"] == "done"
@@ -41,7 +47,9 @@ def test_a_registrant_downloads_everything_stored_about_them_as_json(client, mak
 
 def test_deleting_on_request_frees_the_seat_and_leaves_no_trace_of_the_person(client, make_event, mailbox):
     event = make_event(capacity=1)
-    leaving = services.register(event.id, applicant(first_name="Lena", last_name="Weg", email="lena.weg@example.org"), utcnow()).registration
+    leaving = services.register(
+        event.id, applicant(first_name="Lena", last_name="Weg", email="lena.weg@example.org"), utcnow()
+    ).registration
     link = services.link_token(leaving)
     waiting = services.register(event.id, applicant(), utcnow()).registration
     mailbox.messages.clear()
@@ -53,7 +61,12 @@ def test_deleting_on_request_frees_the_seat_and_leaves_no_trace_of_the_person(cl
     assert "Ihre Daten wurden gelöscht" in done.get_data(as_text=True)
 
     gone = fresh(leaving)
-    assert (gone.first_name, gone.last_name, gone.email, gone.status) == ("", "", f"{gone.id}@deleted.invalid", S.CANCELLED)
+    assert (gone.first_name, gone.last_name, gone.email, gone.status) == (
+        "",
+        "",
+        f"{gone.id}@deleted.invalid",
+        S.CANCELLED,
+    )
     assert client.get(f"/registrations/{link}").status_code == 404  # the link is dead
     assert fresh(waiting).status == S.CONFIRMED
     assert [m["To"] for m in mailbox.messages] == [waiting.email]  # nobody writes to the deleted person
@@ -68,8 +81,15 @@ def test_after_the_retention_period_names_go_and_the_figures_stay(app, runner, m
     current = make_event()
     forum, _ = make_forums(event, 10, 10)
     db.session.commit()
-    people = [services.register(event.id, applicant(first_name=f"Person{i}", organisation="AFZ Rostock", forums=[forum.id]),
-                                utcnow(), by_organiser=True).registration for i in range(3)]
+    people = [
+        services.register(
+            event.id,
+            applicant(first_name=f"Person{i}", organisation="AFZ Rostock", forums=[forum.id]),
+            utcnow(),
+            by_organiser=True,
+        ).registration
+        for i in range(3)
+    ]
     for person in people[:2]:
         check_in(person)
         db.session.add(AuditEntry(event_id=event.id, action="registration.checked_in", subject=person.full_name))
@@ -88,7 +108,12 @@ def test_after_the_retention_period_names_go_and_the_figures_stay(app, runner, m
     assert figures["checked_in"] == 2 and figures["seated"] == 3
     assert all(r.forum_choices for r in rows) and not any(r.answers for r in rows)
     assert not db.session.scalars(sa.select(AuditEntry).where(AuditEntry.subject.like("Person%"))).all()
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutgoingMail).where(OutgoingMail.recipient.like("%example.org"))) == 1  # the current event's
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(OutgoingMail).where(OutgoingMail.recipient.like("%example.org"))
+        )
+        == 1
+    )  # the current event's
 
     verified = certificates.find(certificate.number)
     assert certificates.is_true(verified) and verified.holder_name == ""
@@ -126,8 +151,11 @@ def test_organisers_export_and_delete_one_persons_data(client, make_event, make_
 
     unexplained = client.post(question, data={"csrf_token": form_token(client, question), "note": " "})
     assert unexplained.status_code == 422 and fresh(person).anonymised_at is None
-    response = client.post(question, data={"csrf_token": form_token(client, question), "note": "Bitte per Mail vom 3.12."},
-                           follow_redirects=True)
+    response = client.post(
+        question,
+        data={"csrf_token": form_token(client, question), "note": "Bitte per Mail vom 3.12."},
+        follow_redirects=True,
+    )
     page = response.get_data(as_text=True)
     assert "Die Daten der Person wurden gelöscht." in page and "Auf Anfrage: Bitte per Mail vom 3.12." in page
     assert organiser.name in page and fresh(person).anonymised_at is not None
@@ -135,15 +163,30 @@ def test_organisers_export_and_delete_one_persons_data(client, make_event, make_
 
 
 def test_a_message_sent_to_the_deleted_person_alone_goes_with_their_data_if_the_organiser_says_so(
-        client, make_event, make_user):
+    client, make_event, make_user
+):
     event = make_event()
-    people = [services.register(event.id, applicant(last_name=name), utcnow()).registration for name in ("Vormals", "Bleibt")]
+    people = [
+        services.register(event.id, applicant(last_name=name), utcnow()).registration for name in ("Vormals", "Bleibt")
+    ]
     check_in(people[0])  # the only one checked in
     log_in(client, make_user(events=[event]))
     mail_url = f"/manage/events/{event.id}/registrations/mail"
-    for audience, subject in (("confirmed", "An alle"), ("checked_in", "Nur an Frau Vormals"), ("checked_in", "Auch an sie")):
-        client.post(mail_url, data={"csrf_token": form_token(client, mail_url), "audience": audience, "subject": subject,
-                                    "body": "Text", "send": "1"})
+    for audience, subject in (
+        ("confirmed", "An alle"),
+        ("checked_in", "Nur an Frau Vormals"),
+        ("checked_in", "Auch an sie"),
+    ):
+        client.post(
+            mail_url,
+            data={
+                "csrf_token": form_token(client, mail_url),
+                "audience": audience,
+                "subject": subject,
+                "body": "Text",
+                "send": "1",
+            },
+        )
     question = f"/manage/events/{event.id}/registrations/{people[0].id}/delete"
     page = client.get(question).get_data(as_text=True)
     assert "Nur an Frau Vormals" in page and "Auch an sie" in page and "An alle" not in page
@@ -152,7 +195,10 @@ def test_a_message_sent_to_the_deleted_person_alone_goes_with_their_data_if_the_
 
     client.post(question, data={"csrf_token": form_token(client, question), "note": "Anruf", "messages": [ticked]})
     assert sorted(db.session.scalars(sa.select(BulkMessage.subject))) == ["An alle", "Auch an sie"]
-    log = [entry.subject for entry in db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "registration.mail"))]
+    log = [
+        entry.subject
+        for entry in db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "registration.mail"))
+    ]
     assert "Nur an Frau Vormals (1)" not in log and "Auch an sie (1)" in log
 
 
@@ -184,8 +230,13 @@ def test_an_event_at_the_end_of_the_calendar_stops_no_purge_and_no_page(app, cli
     assert db.session.get(Registration, gone.id).anonymised_at is not None
     token = services.link_token(person)
     log_in(client, make_user(events=[far]))
-    for url in (f"/registrations/{token}", f"/registrations/{token}/my-data.json", f"/manage/events/{far.id}/privacy",
-                f"/events/{far.slug}", f"/events/{far.slug}/event.ics"):
+    for url in (
+        f"/registrations/{token}",
+        f"/registrations/{token}/my-data.json",
+        f"/manage/events/{far.id}/privacy",
+        f"/events/{far.slug}",
+        f"/events/{far.slug}/event.ics",
+    ):
         assert client.get(url).status_code == 200, url
 
 
@@ -194,11 +245,27 @@ def test_the_export_holds_the_check_in_code_the_log_and_what_organisers_wrote(cl
     person = services.register(event.id, applicant(first_name="Olga", last_name="Schmidt"), utcnow()).registration
     log_in(client, make_user(events=[event]))
     url = f"/manage/events/{event.id}/registrations/"
-    client.post(url + f"{person.id}", data={"csrf_token": form_token(client, url + f"{person.id}"), "first_name": "Olga",
-                                            "last_name": "Schmidt-Nowak", "email": person.email, "organisation": ""})
+    client.post(
+        url + f"{person.id}",
+        data={
+            "csrf_token": form_token(client, url + f"{person.id}"),
+            "first_name": "Olga",
+            "last_name": "Schmidt-Nowak",
+            "email": person.email,
+            "organisation": "",
+        },
+    )
     mail_url = url + "mail"
-    client.post(mail_url, data={"csrf_token": form_token(client, mail_url), "audience": "confirmed", "subject": "Raumänderung",
-                                "body": "Wir tagen im Großen Saal.", "send": "1"})
+    client.post(
+        mail_url,
+        data={
+            "csrf_token": form_token(client, mail_url),
+            "audience": "confirmed",
+            "subject": "Raumänderung",
+            "body": "Wir tagen im Großen Saal.",
+            "send": "1",
+        },
+    )
 
     data = json.loads(client.get(f"/registrations/{services.link_token(person)}/my-data.json").data)
     assert data["registration"]["check_in_code"] == person.check_in_code
@@ -207,18 +274,28 @@ def test_the_export_holds_the_check_in_code_the_log_and_what_organisers_wrote(cl
 
 
 def test_the_export_shows_a_message_as_the_person_received_it_but_for_their_link(
-        client, make_event, make_user, mailbox):
+    client, make_event, make_user, mailbox
+):
     event = make_event()
     person = services.register(event.id, applicant(first_name="Olga"), utcnow()).registration
     organiser = make_user(events=[event])
     log_in(client, organiser)
     mail_url = f"/manage/events/{event.id}/registrations/mail"
-    client.post(mail_url, data={"csrf_token": form_token(client, mail_url), "audience": "confirmed", "send": "1",
-                                "subject": "Hinweise für {name}",
-                                "body": "Guten Morgen {first_name}!\nIhr Link: {link}"})
+    client.post(
+        mail_url,
+        data={
+            "csrf_token": form_token(client, mail_url),
+            "audience": "confirmed",
+            "send": "1",
+            "subject": "Hinweise für {name}",
+            "body": "Guten Morgen {first_name}!\nIhr Link: {link}",
+        },
+    )
 
-    for url in (f"/registrations/{services.link_token(person)}/my-data.json",
-                f"/manage/events/{event.id}/registrations/{person.id}/data.json"):
+    for url in (
+        f"/registrations/{services.link_token(person)}/my-data.json",
+        f"/manage/events/{event.id}/registrations/{person.id}/data.json",
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
         sent = json.loads(response.data)["mails"][-1]
@@ -227,19 +304,32 @@ def test_the_export_shows_a_message_as_the_person_received_it_but_for_their_link
 
 
 def test_deleting_a_person_leaves_no_old_name_no_certificate_file_no_mail_file_and_no_old_page(
-        app, client, make_event, make_user):
+    app, client, make_event, make_user
+):
     app.config["MAIL_BACKEND"] = "file"
     start = utcnow() - timedelta(days=2)
     event = make_event(starts_at=start, ends_at=start + timedelta(hours=6))
-    typed = applicant(first_name="Ingeborg", last_name="Vormals", email="ingeborg@exmaple.org", salutation="frau",
-                      academic_title="Dr. phil.")
+    typed = applicant(
+        first_name="Ingeborg",
+        last_name="Vormals",
+        email="ingeborg@exmaple.org",
+        salutation="frau",
+        academic_title="Dr. phil.",
+    )
     person = services.register(event.id, typed, utcnow(), by_organiser=True).registration
     check_in(person)
     organiser = make_user(events=[event])
     log_in(client, organiser)
     edit = f"/manage/events/{event.id}/registrations/{person.id}"
-    client.post(edit, data={"csrf_token": form_token(client, edit), "first_name": "Ingeborg", "last_name": "Neumann",
-                            "email": "ingeborg@example.org"})  # a typing mistake corrected: mails went to both
+    client.post(
+        edit,
+        data={
+            "csrf_token": form_token(client, edit),
+            "first_name": "Ingeborg",
+            "last_name": "Neumann",
+            "email": "ingeborg@example.org",
+        },
+    )  # a typing mistake corrected: mails went to both
     token = form_token(client, f"/manage/events/{event.id}/documents/")
     job = client.post(f"/manage/events/{event.id}/documents/certificates", data={"csrf_token": token, "format": "zip"})
     job_url = job.headers["Location"]
@@ -247,11 +337,21 @@ def test_deleting_a_person_leaves_no_old_name_no_certificate_file_no_mail_file_a
         assert download.status_code == 200
     mail_folder = Path(app.instance_path) / "mail"
     assert {path.name.rpartition("-")[2] for path in mail_folder.iterdir()} >= {
-        "ingeborg@exmaple.org.eml", "ingeborg@example.org.eml"}
+        "ingeborg@exmaple.org.eml",
+        "ingeborg@example.org.eml",
+    }
 
     mail_url = f"/manage/events/{event.id}/registrations/mail"
-    client.post(mail_url, data={"csrf_token": form_token(client, mail_url), "audience": "checked_in", "send": "1",
-                                "subject": "Ihre Bescheinigung, Frau Vormals", "body": "Liebe Frau Neumann, …"})
+    client.post(
+        mail_url,
+        data={
+            "csrf_token": form_token(client, mail_url),
+            "audience": "checked_in",
+            "send": "1",
+            "subject": "Ihre Bescheinigung, Frau Vormals",
+            "body": "Liebe Frau Neumann, …",
+        },
+    )
 
     services.save_note(person.id, "Frau Vormals braucht einen Platz nahe der Tür", services.note_version(person))
     about_her = sa.select(AuditEntry).where(AuditEntry.registration_id == person.id)
@@ -262,10 +362,13 @@ def test_deleting_a_person_leaves_no_old_name_no_certificate_file_no_mail_file_a
     assert db.session.scalar(sa.select(BulkMessage)) is None  # sent to her alone: gone with her data
     assert (fresh(person).salutation, fresh(person).academic_title) == ("", "")
     assert fresh(person).note == ""
-    assert all((entry.subject, entry.changed_fields, entry.changed_values) == ("", [], {})
-               for entry in db.session.scalars(about_her, execution_options={"populate_existing": True}))
-    assert not db.session.scalars(sa.select(AuditEntry).where(
-        sa.or_(AuditEntry.subject.like("%Vormals%"), AuditEntry.subject.like("%Neumann%")))).all()
+    assert all(
+        (entry.subject, entry.changed_fields, entry.changed_values) == ("", [], {})
+        for entry in db.session.scalars(about_her, execution_options={"populate_existing": True})
+    )
+    assert not db.session.scalars(
+        sa.select(AuditEntry).where(sa.or_(AuditEntry.subject.like("%Vormals%"), AuditEntry.subject.like("%Neumann%")))
+    ).all()
     assert client.get(job_url + "/download").status_code == 404
     assert not list(jobs.folder().iterdir())
     assert not any("ingeborg" in path.name for path in mail_folder.iterdir())
@@ -316,8 +419,10 @@ def test_a_deletion_sent_twice_at_once_is_made_and_recorded_once(make_event):
     # The second request read the registration before the first one finished.
     db.session.execute(sa.update(Registration).where(Registration.id == person.id).values(anonymised_at=None))
     stale = db.session.get(Registration, person.id, populate_existing=True)
-    db.session.execute(sa.update(Registration).where(Registration.id == person.id).values(anonymised_at=utcnow()),
-                       execution_options={"synchronize_session": False})
+    db.session.execute(
+        sa.update(Registration).where(Registration.id == person.id).values(anonymised_at=utcnow()),
+        execution_options={"synchronize_session": False},
+    )
     assert stale.anonymised_at is None
 
     privacy.delete_on_request(person.id, utcnow())

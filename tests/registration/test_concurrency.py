@@ -32,5 +32,11 @@ def test_a_rush_for_the_last_seats_neither_overbooks_nor_loses_anyone(database_u
     checked = verify(database_url, result, PEOPLE)
 
     assert result["errors"] == {} and result["statuses"] == {303: PEOPLE}
-    assert checked == {"capacity": SEATS, "seated": SEATS, "waitlisted": PEOPLE - SEATS,
-                       "duplicates": 0, "overbooked": 0, "lost": 0}
+    assert checked == {
+        "capacity": SEATS,
+        "seated": SEATS,
+        "waitlisted": PEOPLE - SEATS,
+        "duplicates": 0,
+        "overbooked": 0,
+        "lost": 0,
+    }

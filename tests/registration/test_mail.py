@@ -11,13 +11,23 @@ from tests.support import applicant
 from tests.support.reading import codes_in
 
 
-def test_confirmation_mail_has_details_answers_calendar_qr_code_and_link(client, make_event, make_forums, make_question, mailbox):
-    event = make_event(title="Fachtagung: Anerkennung durch Anerkennung – Förderung",
-                       contact_email="tagung@example.org", street="Am Markt 1", postcode="19053")
+def test_confirmation_mail_has_details_answers_calendar_qr_code_and_link(
+    client, make_event, make_forums, make_question, mailbox
+):
+    event = make_event(
+        title="Fachtagung: Anerkennung durch Anerkennung – Förderung",
+        contact_email="tagung@example.org",
+        street="Am Markt 1",
+        postcode="19053",
+    )
     forum, _ = make_forums(event, 10, 10)
-    diet = make_question(event, label="Ernährung", kind=QuestionKind.MULTIPLE_CHOICE, options=["vegetarisch", "glutenfrei"])
+    diet = make_question(
+        event, label="Ernährung", kind=QuestionKind.MULTIPLE_CHOICE, options=["vegetarisch", "glutenfrei"]
+    )
     registration = services.register(
-        event.id, applicant(first_name="Ayşe", forums=[forum.id], answers={diet.id: ["vegetarisch", "glutenfrei"]}), utcnow()
+        event.id,
+        applicant(first_name="Ayşe", forums=[forum.id], answers={diet.id: ["vegetarisch", "glutenfrei"]}),
+        utcnow(),
     ).registration
 
     [message] = mailbox.to(registration.email)
@@ -56,7 +66,9 @@ def test_mail_speaks_the_language_the_person_registered_in(make_event, mailbox):
 
 def test_names_with_markup_are_escaped_in_the_html_mail(make_event, mailbox):
     event = make_event()
-    registration = services.register(event.id, applicant(first_name='<img src="x" onerror="alert(1)">'), utcnow()).registration
+    registration = services.register(
+        event.id, applicant(first_name='<img src="x" onerror="alert(1)">'), utcnow()
+    ).registration
     html = mailbox.to(registration.email)[0].get_body(("html",)).get_content()
     assert "<img src=\"x\"" not in html and "&lt;img" in html
 
@@ -78,9 +90,16 @@ def test_confirmed_people_are_reminded_once_two_days_before(app, make_event, mai
 
     from conference.registration import notifications
 
-    soon = make_event(starts_at=utcnow() + timedelta(days=1), ends_at=utcnow() + timedelta(days=1, hours=6),
-                      registration_closes_at=utcnow() + timedelta(hours=12), capacity=1, venue="Rathaus",
-                      street="Neuer Markt 1", postcode="18055", city="Rostock")
+    soon = make_event(
+        starts_at=utcnow() + timedelta(days=1),
+        ends_at=utcnow() + timedelta(days=1, hours=6),
+        registration_closes_at=utcnow() + timedelta(hours=12),
+        capacity=1,
+        venue="Rathaus",
+        street="Neuer Markt 1",
+        postcode="18055",
+        city="Rostock",
+    )
     later = make_event()
     seated = services.register(soon.id, applicant(), utcnow()).registration
     waiting = services.register(soon.id, applicant(), utcnow()).registration
@@ -131,6 +150,7 @@ def test_mails_about_an_event_come_in_the_name_of_its_contact_and_answers_reach_
 
 # --- the calendar entry in the mails ----------------------------------------------------------
 
+
 def entry_in(message) -> tuple[str, icalendar.Event]:
     """The iTIP method a mail's calendar part gives (checked against its Content-Type) and its one entry."""
     [part] = [part for part in message.walk() if part.get_content_type() == "text/calendar"]
@@ -146,14 +166,16 @@ def state_of(message) -> tuple[str, str, int, str]:
 
 
 def test_a_place_is_added_to_the_calendar_updated_when_the_event_moves_and_taken_out_when_cancelled(
-        client, make_event, make_user, mailbox):
+    client, make_event, make_user, mailbox
+):
     from datetime import timedelta
     from zoneinfo import ZoneInfo
 
     from tests.support import form_as_sent, form_token, log_in
 
-    event = make_event(contact_name="Tagungsbüro", contact_email="tagung@netz.example.org", street="Am Markt 1",
-                       postcode="19053")
+    event = make_event(
+        contact_name="Tagungsbüro", contact_email="tagung@netz.example.org", street="Am Markt 1", postcode="19053"
+    )
     registration = services.register(event.id, applicant(first_name="Ayşe", last_name="Yılmaz"), utcnow()).registration
     uid = f"registration-{registration.id}@localhost"  # one per registration: never the event's public entry
 
@@ -163,8 +185,12 @@ def test_a_place_is_added_to_the_calendar_updated_when_the_event_moves_and_taken
     assert str(entry["ORGANIZER"]) == "mailto:tagung@netz.example.org"
     assert entry["ORGANIZER"].params["CN"] == "Tagungsbüro"
     assert str(entry["ATTENDEE"]) == f"mailto:{registration.email}"
-    assert dict(entry["ATTENDEE"].params) == {"CN": "Ayşe Yılmaz", "ROLE": "REQ-PARTICIPANT", "RSVP": "FALSE",
-                                              "PARTSTAT": "ACCEPTED"}
+    assert dict(entry["ATTENDEE"].params) == {
+        "CN": "Ayşe Yılmaz",
+        "ROLE": "REQ-PARTICIPANT",
+        "RSVP": "FALSE",
+        "PARTSTAT": "ACCEPTED",
+    }
     assert "Am Markt 1, 19053 Schwerin" in str(entry["LOCATION"])
 
     log_in(client, make_user(events=[event]))  # the organiser moves the start an hour later on the event's form
@@ -192,7 +218,8 @@ def test_a_place_is_added_to_the_calendar_updated_when_the_event_moves_and_taken
 
 
 def test_a_place_on_the_waiting_list_or_awaiting_approval_is_tentative_and_a_rejection_takes_it_out(
-        make_event, mailbox):
+    make_event, mailbox
+):
     full = make_event(capacity=1)
     seated = services.register(full.id, applicant(), utcnow()).registration
     waiting = services.register(full.id, applicant(), utcnow()).registration
@@ -238,8 +265,9 @@ def test_only_a_new_time_or_place_of_a_published_event_is_mailed_to_everyone_reg
     from conference.events.models import EventStatus
 
     def change(event, **values):
-        details = events.EventDetails(**{field.name: getattr(event, field.name)
-                                         for field in fields(events.EventDetails)})
+        details = events.EventDetails(
+            **{field.name: getattr(event, field.name) for field in fields(events.EventDetails)}
+        )
         for name, value in values.items():
             setattr(details, name, value)
         events.update_event(event.id, details, events.version(event))

@@ -2,13 +2,13 @@ import html
 import re
 
 import pytest
-
 import sqlalchemy as sa
 
 from conference.database import utcnow
 from conference.extensions import db
 from conference.registration import services
-from conference.registration.models import Registration, RegistrationStatus as S
+from conference.registration.models import Registration
+from conference.registration.models import RegistrationStatus as S
 from tests.support import applicant, check_in, form_as_sent, form_token, log_in
 
 
@@ -48,7 +48,9 @@ def test_moving_up_needs_a_free_seat(client, make_event, make_user):
     log_in(client, make_user(events=[event]))
     url = f"/manage/events/{event.id}/registrations/"
 
-    response = client.post(url + f"{waiting.id}/promote", data={"csrf_token": form_token(client, url)}, follow_redirects=True)
+    response = client.post(
+        url + f"{waiting.id}/promote", data={"csrf_token": form_token(client, url)}, follow_redirects=True
+    )
 
     assert "Kein Platz ist frei" in response.get_data(as_text=True)
     assert db.session.get(Registration, waiting.id).status == S.WAITLISTED
@@ -78,8 +80,16 @@ def test_organisers_add_a_phone_registration_even_after_closing(client, make_eve
     page = client.get(url).get_data(as_text=True)
     assert "Die Person hat den Datenschutzhinweisen zugestimmt" in page
 
-    response = client.post(url, data={"csrf_token": form_token(client, url), "first_name": "Hamid", "last_name": "Rahimi",
-                                      "email": "hamid@example.org", "privacy": "y"})
+    response = client.post(
+        url,
+        data={
+            "csrf_token": form_token(client, url),
+            "first_name": "Hamid",
+            "last_name": "Rahimi",
+            "email": "hamid@example.org",
+            "privacy": "y",
+        },
+    )
 
     assert response.status_code == 303
     [registration] = db.session.scalars(sa.select(Registration)).all()
@@ -117,14 +127,20 @@ def test_the_dashboard_shows_seats_waiting_forums_and_check_in(client, make_even
     assert f"<td>{utcnow():%d.%m.%Y}</td><td>3</td>" in html  # a German date
 
 
-def test_writing_to_registrants_previews_then_sends_in_the_background_and_keeps_a_record(client, make_event, make_user, mailbox):
+def test_writing_to_registrants_previews_then_sends_in_the_background_and_keeps_a_record(
+    client, make_event, make_user, mailbox
+):
     event = make_event(capacity=3)
     people = [services.register(event.id, applicant(first_name=f"Person{i}"), utcnow()).registration for i in range(4)]
     mailbox.messages.clear()
     log_in(client, make_user(events=[event]))
     url = f"/manage/events/{event.id}/registrations/mail"
-    data = {"csrf_token": form_token(client, url), "audience": "confirmed", "subject": "Raumänderung",
-            "body": "Wir tagen im Großen Saal.\n<b>Bitte</b> pünktlich sein."}
+    data = {
+        "csrf_token": form_token(client, url),
+        "audience": "confirmed",
+        "subject": "Raumänderung",
+        "body": "Wir tagen im Großen Saal.\n<b>Bitte</b> pünktlich sein.",
+    }
 
     preview = client.post(url, data=data | {"preview": "1"}).get_data(as_text=True)
     assert "geht an 3 Personen" in preview and "&lt;b&gt;Bitte" in preview
@@ -141,22 +157,27 @@ def test_writing_to_registrants_previews_then_sends_in_the_background_and_keeps_
 
 
 def test_a_message_fills_the_placeholders_of_the_mail_texts_for_each_person_and_keeps_them_stored(
-        client, make_event, make_user, mailbox):
+    client, make_event, make_user, mailbox
+):
     from flask_babel import format_date
 
     from conference.registration.models import BulkMessage
 
     event = make_event(venue="Rathaus", street="Neuer Markt 1", postcode="18055", city="Rostock")
-    people = [services.register(event.id, applicant(first_name=name), utcnow()).registration
-              for name in ("Ayşe", "Jan")]
+    people = [
+        services.register(event.id, applicant(first_name=name), utcnow()).registration for name in ("Ayşe", "Jan")
+    ]
     mailbox.messages.clear()
     log_in(client, make_user(events=[event]))
     url = f"/manage/events/{event.id}/registrations/mail"
     page = client.get(url).get_data(as_text=True)
     assert "<code>{start}</code>" in page and "<code>{link}</code>" in page and "<code>{position}</code>" not in page
-    data = {"csrf_token": form_token(client, url), "audience": "confirmed",
-            "subject": "Wichtige Hinweise zur Anreise am {date}",
-            "body": "Liebe/r {first_name},\nwir beginnen um {start} Uhr in {address}.\nIhre Anmeldung: {link}"}
+    data = {
+        "csrf_token": form_token(client, url),
+        "audience": "confirmed",
+        "subject": "Wichtige Hinweise zur Anreise am {date}",
+        "body": "Liebe/r {first_name},\nwir beginnen um {start} Uhr in {address}.\nIhre Anmeldung: {link}",
+    }
     date = format_date(event.starts_at, "long")
 
     preview = html.unescape(client.post(url, data=data | {"preview": "1"}).get_data(as_text=True))
@@ -179,7 +200,8 @@ def test_a_message_fills_the_placeholders_of_the_mail_texts_for_each_person_and_
 
 
 def test_people_who_registered_in_english_get_the_english_version_in_english_and_without_one_all_get_german(
-        client, make_event, make_user, mailbox):
+    client, make_event, make_user, mailbox
+):
     from flask_babel import format_date
 
     from conference.site.i18n import speaking
@@ -194,8 +216,12 @@ def test_people_who_registered_in_english_get_the_english_version_in_english_and
     assert 'name="subject_en"' in page and 'name="body_en"' in page
     # Said beside the fields:
     assert "Ohne sie erhalten alle die Nachricht oben, mit Anrede und Link auf Deutsch." in page
-    german_only = {"csrf_token": form_token(client, url), "audience": "active", "subject": "Anreise am {date}",
-                   "body": "Bitte bringen Sie Ihren Ausweis mit."}
+    german_only = {
+        "csrf_token": form_token(client, url),
+        "audience": "active",
+        "subject": "Anreise am {date}",
+        "body": "Bitte bringen Sie Ihren Ausweis mit.",
+    }
 
     client.post(url, data=german_only | {"send": "1"})
     [message] = mailbox.to(english.email)  # no English version: the German one, framed in German, not "Hello …"
@@ -226,11 +252,13 @@ def test_people_who_registered_in_english_get_the_english_version_in_english_and
     export = client.get(f"/registrations/{services.link_token(english)}/my-data.json").get_json()
     assert [(mail["subject"], mail["text"]) for mail in export["mails"] if mail["kind"] == "bulk"] == [
         (f"Anreise am {format_date(event.starts_at, 'long')}", "Bitte bringen Sie Ihren Ausweis mit."),
-        (f"Arrival on {english_date}", f"Please bring your ID, {english.first_name}.")]  # what each mail said
+        (f"Arrival on {english_date}", f"Please bring your ID, {english.first_name}."),
+    ]  # what each mail said
 
 
-@pytest.mark.parametrize("given, missing", [({"subject_en": "Arrival"}, "body_en"),
-                                            ({"body_en": "Text"}, "subject_en")])
+@pytest.mark.parametrize(
+    "given, missing", [({"subject_en": "Arrival"}, "body_en"), ({"body_en": "Text"}, "subject_en")]
+)
 def test_half_an_english_version_is_refused_and_nothing_sent(client, make_event, make_user, mailbox, given, missing):
     from conference.registration.models import BulkMessage
 
@@ -239,8 +267,13 @@ def test_half_an_english_version_is_refused_and_nothing_sent(client, make_event,
     mailbox.messages.clear()
     log_in(client, make_user(events=[event]))
     url = f"/manage/events/{event.id}/registrations/mail"
-    data = {"csrf_token": form_token(client, url), "audience": "confirmed", "subject": "Anreise", "body": "Text",
-            "send": "1"}
+    data = {
+        "csrf_token": form_token(client, url),
+        "audience": "confirmed",
+        "subject": "Anreise",
+        "body": "Text",
+        "send": "1",
+    }
 
     response = client.post(url, data=data | given)
 
@@ -251,14 +284,22 @@ def test_half_an_english_version_is_refused_and_nothing_sent(client, make_event,
 
 
 @pytest.mark.parametrize("button", ["preview", "send"])
-@pytest.mark.parametrize("field, text, refusal", [
-    ("subject", "Hinweise für {vorname}", "{vorname} ist kein Platzhalter dieser E-Mail. Möglich sind: {greeting}, {name}"),
-    ("body", "Sie sind Nummer {position}.", "{position} ist kein Platzhalter dieser E-Mail"),
-    ("body", "{name.__class__}", "ist kein Platzhalter"),
-    ("body", "Klammer { auf", "Eine geschweifte Klammer ist nicht geschlossen"),
-])
+@pytest.mark.parametrize(
+    "field, text, refusal",
+    [
+        (
+            "subject",
+            "Hinweise für {vorname}",
+            "{vorname} ist kein Platzhalter dieser E-Mail. Möglich sind: {greeting}, {name}",
+        ),
+        ("body", "Sie sind Nummer {position}.", "{position} ist kein Platzhalter dieser E-Mail"),
+        ("body", "{name.__class__}", "ist kein Platzhalter"),
+        ("body", "Klammer { auf", "Eine geschweifte Klammer ist nicht geschlossen"),
+    ],
+)
 def test_a_message_with_a_placeholder_it_cannot_fill_is_refused_as_a_mail_text_is(
-        client, make_event, make_user, mailbox, button, field, text, refusal):
+    client, make_event, make_user, mailbox, button, field, text, refusal
+):
     from conference.registration.models import BulkMessage
 
     event = make_event()
@@ -278,8 +319,14 @@ def test_every_text_of_a_message_with_a_placeholder_it_cannot_fill_is_named_at_o
     event = make_event()
     log_in(client, make_user(events=[event]))
     url = f"/manage/events/{event.id}/registrations/mail"
-    data = {"csrf_token": form_token(client, url), "audience": "confirmed", "subject": "Test {foo}",
-            "body": "Hallo {nmae}", "subject_en": "Test", "preview": "1"}
+    data = {
+        "csrf_token": form_token(client, url),
+        "audience": "confirmed",
+        "subject": "Test {foo}",
+        "body": "Hallo {nmae}",
+        "subject_en": "Test",
+        "preview": "1",
+    }
 
     page = html.unescape(client.post(url, data=data).get_data(as_text=True))
 
@@ -299,8 +346,15 @@ def test_organisers_edit_a_registration_after_registration_closed(client, make_e
     url = f"/manage/events/{event.id}/registrations/{person.id}"
     assert f'value="{person.first_name}"' in client.get(url).get_data(as_text=True)
 
-    response = client.post(url, data={"csrf_token": form_token(client, url), "first_name": person.first_name,
-                                      "last_name": "Neu", "forum_0": str(second.id)})
+    response = client.post(
+        url,
+        data={
+            "csrf_token": form_token(client, url),
+            "first_name": person.first_name,
+            "last_name": "Neu",
+            "forum_0": str(second.id),
+        },
+    )
 
     assert response.status_code == 303
     db.session.refresh(person)
@@ -323,8 +377,13 @@ def test_line_breaks_in_one_line_fields_cannot_break_later_mails(client, make_ev
     mailbox.messages.clear()
     log_in(client, make_user(events=[event]))
     url = f"/manage/events/{event.id}/registrations/mail"
-    data = {"csrf_token": form_token(client, url), "audience": "confirmed", "subject": "Raum\r\nBcc: alle@example.org",
-            "body": "Zeile eins\nZeile zwei", "send": "1"}
+    data = {
+        "csrf_token": form_token(client, url),
+        "audience": "confirmed",
+        "subject": "Raum\r\nBcc: alle@example.org",
+        "body": "Zeile eins\nZeile zwei",
+        "send": "1",
+    }
     assert client.post(url, data=data).status_code == 303
     [message] = mailbox.to(person.email)
     assert message["Subject"] == "Raum Bcc: alle@example.org" and message["Bcc"] is None
@@ -332,8 +391,9 @@ def test_line_breaks_in_one_line_fields_cannot_break_later_mails(client, make_ev
 
 
 @pytest.mark.parametrize("line_break", ["\x85", "\u2028", "\u2029", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e"])
-def test_every_kind_of_line_break_in_a_subject_is_previewed_and_sent_on_one_line(client, make_event, make_user, mailbox,
-                                                                              line_break):
+def test_every_kind_of_line_break_in_a_subject_is_previewed_and_sent_on_one_line(
+    client, make_event, make_user, mailbox, line_break
+):
     """What str.splitlines() breaks a line at (NEL, the Unicode separators, VT, FF, FS/GS/RS) made the preview
     answer 500 and every mail of the message fail."""
     event = make_event()
@@ -341,8 +401,12 @@ def test_every_kind_of_line_break_in_a_subject_is_previewed_and_sent_on_one_line
     mailbox.messages.clear()
     log_in(client, make_user(events=[event]))
     url = f"/manage/events/{event.id}/registrations/mail"
-    data = {"csrf_token": form_token(client, url), "audience": "confirmed", "subject": f"Anreise{line_break}Hinweise",
-            "body": f"Zeile eins{line_break}Zeile zwei"}
+    data = {
+        "csrf_token": form_token(client, url),
+        "audience": "confirmed",
+        "subject": f"Anreise{line_break}Hinweise",
+        "body": f"Zeile eins{line_break}Zeile zwei",
+    }
 
     preview = client.post(url, data=data | {"preview": "1"})
     assert preview.status_code == 200 and "Anreise Hinweise" in preview.get_data(as_text=True)
@@ -376,8 +440,10 @@ def test_cancelling_or_rejecting_in_the_list_asks_first(client, make_event, make
     page = client.get(question.replace("&amp;", "&")).get_data(as_text=True)
     assert "Die Anmeldung von Amina Said ablehnen?" in page
     assert db.session.get(Registration, person.id).status == S.PENDING  # asking changed nothing
-    response = client.post(f"/manage/events/{event.id}/registrations/{person.id}/reject",
-                           data={"csrf_token": form_token(client, listing), "back": listing})
+    response = client.post(
+        f"/manage/events/{event.id}/registrations/{person.id}/reject",
+        data={"csrf_token": form_token(client, listing), "back": listing},
+    )
     assert response.status_code == 303 and response.location == listing
     db.session.expire_all()
     assert db.session.get(Registration, person.id).status == S.REJECTED
@@ -385,8 +451,10 @@ def test_cancelling_or_rejecting_in_the_list_asks_first(client, make_event, make
 
 
 def test_a_registration_on_paper_without_an_address_gets_no_mail_but_a_place_a_badge_and_a_certificate(
-        client, make_event, make_user, mailbox):
+    client, make_event, make_user, mailbox
+):
     from datetime import timedelta
+
     from conference.check_in import services as door
     from conference.check_in.services import Scan
     from conference.documents import certificates
@@ -399,11 +467,22 @@ def test_a_registration_on_paper_without_an_address_gets_no_mail_but_a_place_a_b
     mailbox.messages.clear()
 
     for name in ("Hamid", "Leyla"):  # two without an address: no clash between them
-        response = client.post(url, data={"csrf_token": form_token(client, url), "first_name": name, "last_name": "Rahimi",
-                                          "email": "", "privacy": "y"})
+        response = client.post(
+            url,
+            data={
+                "csrf_token": form_token(client, url),
+                "first_name": name,
+                "last_name": "Rahimi",
+                "email": "",
+                "privacy": "y",
+            },
+        )
         assert response.status_code == 303
     people = db.session.scalars(sa.select(Registration).order_by(Registration.id)).all()
-    assert [(p.first_name, p.email, p.status) for p in people] == [("Hamid", None, S.CONFIRMED), ("Leyla", None, S.CONFIRMED)]
+    assert [(p.first_name, p.email, p.status) for p in people] == [
+        ("Hamid", None, S.CONFIRMED),
+        ("Leyla", None, S.CONFIRMED),
+    ]
     assert mailbox.messages == []
     assert "keine E-Mail-Adresse" in client.get(f"/manage/events/{event.id}/registrations/").get_data(as_text=True)
     with client.get(f"/manage/events/{event.id}/documents/badges.pdf") as badges:
@@ -432,8 +511,9 @@ def test_a_cancellation_made_by_mistake_is_undone_while_the_place_is_free(client
     # Once someone else has the place, it cannot be undone.
     client.post(f"{listing}{person.id}/cancel", data={"csrf_token": form_token(client, listing)})
     services.register(event.id, applicant(), utcnow())
-    refused = client.post(f"{listing}{person.id}/restore", data={"csrf_token": form_token(client, listing)},
-                          follow_redirects=True)
+    refused = client.post(
+        f"{listing}{person.id}/restore", data={"csrf_token": form_token(client, listing)}, follow_redirects=True
+    )
     assert "Der Platz ist inzwischen vergeben" in refused.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Registration, person.id).status == S.CANCELLED
@@ -451,14 +531,22 @@ def test_an_event_under_way_or_over_offers_no_cancelling_in_the_list(client, mak
 def test_an_address_can_be_added_later_to_a_registration_taken_by_phone(client, make_event, make_user, mailbox):
     event = make_event()
     services.register(event.id, applicant(email="schon@example.org"), utcnow())
-    by_phone = services.register(event.id, applicant(first_name="Dieter", email=""), utcnow(), by_organiser=True).registration
+    by_phone = services.register(
+        event.id, applicant(first_name="Dieter", email=""), utcnow(), by_organiser=True
+    ).registration
     log_in(client, make_user(events=[event]))
     url = f"/manage/events/{event.id}/registrations/{by_phone.id}"
-    fields = {"csrf_token": form_token(client, url), "first_name": "Dieter", "last_name": "Nachname",
-              "organisation": "Bildungszentrum"}
+    fields = {
+        "csrf_token": form_token(client, url),
+        "first_name": "Dieter",
+        "last_name": "Nachname",
+        "organisation": "Bildungszentrum",
+    }
 
     refused = client.post(url, data=fields | {"email": "SCHON@example.org"})
-    assert refused.status_code == 422 and "bereits jemand mit dieser E-Mail-Adresse angemeldet" in refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "bereits jemand mit dieser E-Mail-Adresse angemeldet" in refused.get_data(
+        as_text=True
+    )
     assert client.post(url, data=fields | {"email": "Dieter@Example.org"}).status_code == 303
 
     db.session.expire_all()
@@ -471,13 +559,15 @@ def link_in(message) -> str:
 
 
 def test_an_organiser_corrects_a_mistyped_address_and_only_the_new_one_gets_the_new_link(
-        client, make_event, make_user, mailbox):
+    client, make_event, make_user, mailbox
+):
     from conference.audit.models import AuditAction, AuditEntry
 
     event = make_event()
     services.register(event.id, applicant(email="vergeben@example.org"), utcnow())
-    person = services.register(event.id, applicant(first_name="Amina", last_name="Said", email="amina@exmaple.org"),
-                               utcnow()).registration
+    person = services.register(
+        event.id, applicant(first_name="Amina", last_name="Said", email="amina@exmaple.org"), utcnow()
+    ).registration
     [first_mail] = mailbox.to("amina@exmaple.org")
     log_in(client, make_user(events=[event]))
     url = f"/manage/events/{event.id}/registrations/{person.id}"
@@ -485,8 +575,10 @@ def test_an_organiser_corrects_a_mistyped_address_and_only_the_new_one_gets_the_
     assert 'value="amina@exmaple.org"' in page and "Tippfehler" in page
     sent = form_as_sent(page)
 
-    for typed, error in (("vergeben@example.org", "bereits jemand mit dieser E-Mail-Adresse angemeldet"),
-                         ("amina@", "gültige E-Mail-Adresse")):
+    for typed, error in (
+        ("vergeben@example.org", "bereits jemand mit dieser E-Mail-Adresse angemeldet"),
+        ("amina@", "gültige E-Mail-Adresse"),
+    ):
         refused = client.post(url, data=sent | {"email": typed})
         assert refused.status_code == 422 and error in refused.get_data(as_text=True)
     saved = client.post(url, data=sent | {"email": " Amina@Example.org"}, follow_redirects=True)
@@ -503,9 +595,12 @@ def test_an_organiser_corrects_a_mistyped_address_and_only_the_new_one_gets_the_
 
 
 def test_organisers_send_the_confirmation_or_the_link_again_but_never_twice_within_a_minute(
-        client, make_event, make_user, mailbox):
-    import icalendar
+    client, make_event, make_user, mailbox
+):
     from datetime import timedelta
+
+    import icalendar
+
     from conference.audit.models import AuditAction, AuditEntry
     from conference.mail.models import OutgoingMail
 
@@ -523,8 +618,9 @@ def test_organisers_send_the_confirmation_or_the_link_again_but_never_twice_with
     assert "Anmeldebestätigung erneut senden" in client.get(url).get_data(as_text=True)
 
     def press(what: str) -> str:
-        return client.post(f"{url}/mail", data={"csrf_token": form_token(client, url), "what": what},
-                           follow_redirects=True).get_data(as_text=True)
+        return client.post(
+            f"{url}/mail", data={"csrf_token": form_token(client, url), "what": what}, follow_redirects=True
+        ).get_data(as_text=True)
 
     assert "vor weniger als einer Minute eine Mail gegangen" in press("confirmation")  # the one sent on registering
     a_minute_passes()
@@ -553,17 +649,21 @@ def test_organisers_send_the_confirmation_or_the_link_again_but_never_twice_with
 
 
 def test_the_registration_page_shows_the_code_the_door_scans_and_prints_the_persons_own_ticket(
-        app, client, make_event, make_user):
+    app, client, make_event, make_user
+):
     import subprocess
+
     from tests.support.reading import codes_in_image_uri, codes_in_pdf
 
     def text_of(pdf: bytes) -> str:
-        return " ".join(subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
-                        .stdout.decode().split())
+        return " ".join(
+            subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode().split()
+        )
 
     event = make_event(capacity=1)
-    person = services.register(event.id, applicant(first_name="Olga", last_name="Melnyk", locale="en"),
-                               utcnow()).registration
+    person = services.register(
+        event.id, applicant(first_name="Olga", last_name="Melnyk", locale="en"), utcnow()
+    ).registration
     waiting = services.register(event.id, applicant(), utcnow()).registration
     other = services.register(make_event().id, applicant(), utcnow()).registration
     log_in(client, make_user(events=[event]))
@@ -591,9 +691,11 @@ def test_the_registration_page_shows_the_code_the_door_scans_and_prints_the_pers
 
 
 def test_an_internal_note_stays_with_the_organisers_but_is_part_of_the_persons_data(
-        client, make_event, make_user, mailbox):
+    client, make_event, make_user, mailbox
+):
     import json
     from datetime import timedelta
+
     from conference.audit.models import AuditAction, AuditEntry
     from conference.mail.models import OutgoingMail
 
@@ -607,8 +709,11 @@ def test_an_internal_note_stays_with_the_organisers_but_is_part_of_the_persons_d
         return re.search(r'name="version" value="(\w+)"', client.get(url).get_data(as_text=True)).group(1)
 
     def save(version: str, note: str):
-        return client.post(f"{url}/note", follow_redirects=True,
-                           data={"csrf_token": form_token(client, url), "version": version, "note": note})
+        return client.post(
+            f"{url}/note",
+            follow_redirects=True,
+            data={"csrf_token": form_token(client, url), "version": version, "note": note},
+        )
 
     read_by_first, read_by_second = version_read_by(first), version_read_by(second)
     log_in(client, first)
@@ -647,14 +752,17 @@ def test_an_internal_note_stays_with_the_organisers_but_is_part_of_the_persons_d
 
 
 def test_the_registration_page_tells_what_happened_to_the_person_and_which_mails_they_got(
-        client, make_event, make_forums, make_user, mailbox):
+    client, make_event, make_forums, make_user, mailbox
+):
     from datetime import timedelta
+
     from conference.mail.models import OutgoingMail
 
     event = make_event()
     first, second = make_forums(event, 10, 10)
-    person = services.register(event.id, applicant(first_name="Amina", last_name="Said", forums=[first.id]),
-                               utcnow()).registration
+    person = services.register(
+        event.id, applicant(first_name="Amina", last_name="Said", forums=[first.id]), utcnow()
+    ).registration
     other = services.register(event.id, applicant(first_name="Karim", forums=[first.id]), utcnow()).registration
     services.update(person.id, applicant(first_name="Amina", last_name="Said", forums=[second.id]), utcnow())
     services.cancel(other.id, utcnow(), by_organiser=True)
@@ -665,11 +773,13 @@ def test_the_registration_page_tells_what_happened_to_the_person_and_which_mails
     log_in(client, organiser)
     url = f"/manage/events/{event.id}/registrations/{person.id}"
     client.post(f"{url}/mail", data={"csrf_token": form_token(client, url), "what": "link"})
-    client.post(url, data=form_as_sent(client.get(url).get_data(as_text=True)) | {"forum_0": str(second.id),
-                                                                                   "phone": "0385 55 55"})
+    client.post(
+        url,
+        data=form_as_sent(client.get(url).get_data(as_text=True)) | {"forum_0": str(second.id), "phone": "0385 55 55"},
+    )
 
     page = client.get(url).get_data(as_text=True)
-    history = page[page.index('id="history-heading"'):]
+    history = page[page.index('id="history-heading"') :]
     rows = [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in re.findall(r"<tr><td>.*?</tr>", history, re.S)]
     assert rows[0].endswith(f"{organiser.name} Anmeldung geändert Telefon")
     assert any(row.endswith(f"{organiser.name} Link erneut gesendet") for row in rows[1:3])
@@ -691,11 +801,25 @@ def test_a_message_sent_twice_by_a_double_click_goes_out_once(client, make_event
     mailbox.messages.clear()
     log_in(client, make_user(events=[event]))
     url = f"/manage/events/{event.id}/registrations/mail"
-    page = client.post(url, data={"csrf_token": form_token(client, url), "audience": "confirmed", "subject": "Anreise",
-                                  "body": "Bitte pünktlich.", "preview": "1"}).get_data(as_text=True)
+    page = client.post(
+        url,
+        data={
+            "csrf_token": form_token(client, url),
+            "audience": "confirmed",
+            "subject": "Anreise",
+            "body": "Bitte pünktlich.",
+            "preview": "1",
+        },
+    ).get_data(as_text=True)
     key = re.search(r'name="submission_key" type="hidden" value="([0-9a-f]{32})"', page).group(1)
-    data = {"csrf_token": form_token(client, url), "audience": "confirmed", "subject": "Anreise",
-            "body": "Bitte pünktlich.", "send": "1", "submission_key": key}
+    data = {
+        "csrf_token": form_token(client, url),
+        "audience": "confirmed",
+        "subject": "Anreise",
+        "body": "Bitte pünktlich.",
+        "send": "1",
+        "submission_key": key,
+    }
     assert [client.post(url, data=data).status_code for _ in range(2)] == [303, 303]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(BulkMessage)) == 1
     assert sorted(message["To"] for message in mailbox.messages) == sorted(person.email for person in people)
@@ -706,7 +830,12 @@ def test_a_message_to_one_person_speaks_of_one_person(client, make_event, make_u
     services.register(event.id, applicant(), utcnow())
     log_in(client, make_user(events=[event]))
     url = f"/manage/events/{event.id}/registrations/mail"
-    data = {"csrf_token": form_token(client, url), "audience": "confirmed", "subject": "Anreise", "body": "Bitte pünktlich."}
+    data = {
+        "csrf_token": form_token(client, url),
+        "audience": "confirmed",
+        "subject": "Anreise",
+        "body": "Bitte pünktlich.",
+    }
     preview = client.post(url, data=data | {"preview": "1"}).get_data(as_text=True)
     assert "Diese Nachricht geht an 1 Person." in preview and "An 1 Person senden" in preview
     sent = client.post(url, data=data | {"send": "1"}, follow_redirects=True).get_data(as_text=True)

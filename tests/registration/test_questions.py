@@ -14,8 +14,16 @@ from tests.support.registration import submit
 
 def save_question(client, event, question_id=None, **fields):
     url = f"/manage/events/{event.id}/registrations/form/" + (str(question_id) if question_id else "new")
-    data = {"label": "", "kind": "text", "help_text": "", "options": "", "condition": "", "label_en": "",
-            "help_text_en": "", "options_en": ""} | fields
+    data = {
+        "label": "",
+        "kind": "text",
+        "help_text": "",
+        "options": "",
+        "condition": "",
+        "label_en": "",
+        "help_text_en": "",
+        "options_en": "",
+    } | fields
     return client.post(url, data={"csrf_token": form_token(client, url)} | data)
 
 
@@ -29,23 +37,48 @@ def test_an_organiser_builds_a_form_with_a_condition_and_english_texts(client, m
     make_forums(event, 10, 10)  # the preview shows the forums too
     log_in(client, make_user(events=[event]))
 
-    assert save_question(client, event, label="Benötigen Sie eine Übernachtung?", kind="yes_no", required="y",
-                         label_en="Do you need accommodation?").status_code == 303
+    assert (
+        save_question(
+            client,
+            event,
+            label="Benötigen Sie eine Übernachtung?",
+            kind="yes_no",
+            required="y",
+            label_en="Do you need accommodation?",
+        ).status_code
+        == 303
+    )
     [night] = asked(event)
-    assert save_question(client, event, label="Welches Hotel?", kind="single_choice", required="y",
-                         options="Hotel am See\nPension Altstadt", options_en="Lakeside hotel\nOld town guesthouse",
-                         condition=f"{night.id}:yes", help_text="Wir reservieren für Sie.").status_code == 303
+    assert (
+        save_question(
+            client,
+            event,
+            label="Welches Hotel?",
+            kind="single_choice",
+            required="y",
+            options="Hotel am See\nPension Altstadt",
+            options_en="Lakeside hotel\nOld town guesthouse",
+            condition=f"{night.id}:yes",
+            help_text="Wir reservieren für Sie.",
+        ).status_code
+        == 303
+    )
     save_question(client, event, label="Essenswünsche", kind="text")
     night, hotel, food = asked(event)
-    assert (hotel.shown_if_id, hotel.shown_if_answer, hotel.options_en) == (night.id, "yes", ["Lakeside hotel", "Old town guesthouse"])
+    assert (hotel.shown_if_id, hotel.shown_if_answer, hotel.options_en) == (
+        night.id,
+        "yes",
+        ["Lakeside hotel", "Old town guesthouse"],
+    )
 
     manage_page = f"/manage/events/{event.id}/registrations/form/"
     client.post(f"{manage_page}{food.id}/up", data={"csrf_token": form_token(client, manage_page)})
     assert [q.label for q in asked(event)] == ["Benötigen Sie eine Übernachtung?", "Essenswünsche", "Welches Hotel?"]
     # The hotel question must stay after the one it depends on.
     client.post(f"{manage_page}{hotel.id}/up", data={"csrf_token": form_token(client, manage_page)})
-    refused = client.post(f"{manage_page}{hotel.id}/up", data={"csrf_token": form_token(client, manage_page)},
-                          follow_redirects=True)
+    refused = client.post(
+        f"{manage_page}{hotel.id}/up", data={"csrf_token": form_token(client, manage_page)}, follow_redirects=True
+    )
     assert "muss nach der Frage stehen" in refused.get_data(as_text=True)
     assert [q.label for q in asked(event)] == ["Benötigen Sie eine Übernachtung?", "Welches Hotel?", "Essenswünsche"]
 
@@ -57,11 +90,20 @@ def test_an_organiser_builds_a_form_with_a_condition_and_english_texts(client, m
     assert "Do you need accommodation?" in english and "Old town guesthouse" in english
 
 
-def test_an_answer_to_a_question_not_asked_is_not_stored_and_a_required_one_asked_is_required(client, make_event, make_question):
+def test_an_answer_to_a_question_not_asked_is_not_stored_and_a_required_one_asked_is_required(
+    client, make_event, make_question
+):
     event = make_event()
     night = make_question(event, label="Übernachtung?", kind=QuestionKind.YES_NO, required=True)
-    hotel = make_question(event, label="Hotel?", kind=QuestionKind.SINGLE_CHOICE, options=["See", "Altstadt"],
-                          required=True, shown_if_id=night.id, shown_if_answer="yes")
+    hotel = make_question(
+        event,
+        label="Hotel?",
+        kind=QuestionKind.SINGLE_CHOICE,
+        options=["See", "Altstadt"],
+        required=True,
+        shown_if_id=night.id,
+        shown_if_answer="yes",
+    )
 
     without = submit(client, event, **{f"question_{night.id}": "yes"})
     assert without.status_code == 422 and "Bitte beantworten Sie diese Frage" in without.get_data(as_text=True)
@@ -70,8 +112,15 @@ def test_an_answer_to_a_question_not_asked_is_not_stored_and_a_required_one_aske
     [registration] = db.session.scalars(sa.select(Registration)).all()
     assert {answer.question_id: answer.value for answer in registration.answers} == {night.id: False}
 
-    assert submit(client, event, email="zweite@example.org",
-                  **{f"question_{night.id}": "yes", f"question_{hotel.id}": "Altstadt"}).status_code == 303
+    assert (
+        submit(
+            client,
+            event,
+            email="zweite@example.org",
+            **{f"question_{night.id}": "yes", f"question_{hotel.id}": "Altstadt"},
+        ).status_code
+        == 303
+    )
     second = db.session.scalar(sa.select(Registration).where(Registration.email == "zweite@example.org"))
     assert {answer.question_id: answer.value for answer in second.answers} == {night.id: True, hotel.id: "Altstadt"}
     # Their own page, like their mail, leaves out what they were not asked.
@@ -88,7 +137,9 @@ def test_removing_or_changing_an_answered_question_keeps_the_answers(client, mak
 
     edit_page = client.get(f"/manage/events/{event.id}/registrations/form/{food.id}").get_data(as_text=True)
     assert "1 Person hat diese Frage beantwortet" in edit_page
-    save_question(client, event, food.id, label="Essenswunsch", kind="single_choice", options="vegetarisch\nohne Schwein")
+    save_question(
+        client, event, food.id, label="Essenswunsch", kind="single_choice", options="vegetarisch\nohne Schwein"
+    )
     url = f"/manage/events/{event.id}/registrations/form/{food.id}/remove"
     assert "1 Person hat sie beantwortet" in client.get(url).get_data(as_text=True)
     client.post(url, data={"csrf_token": form_token(client, url)})
@@ -144,30 +195,45 @@ def test_a_saved_question_keeps_its_kind_and_loses_stray_spaces(make_event):
     assert saved.kind is QuestionKind.TEXT and saved.label == "Essen"
 
 
-def test_a_question_others_wait_for_keeps_their_answer_and_options_have_limits(client, make_event, make_user, make_question):
+def test_a_question_others_wait_for_keeps_their_answer_and_options_have_limits(
+    client, make_event, make_user, make_question
+):
     event = make_event()
-    night = make_question(event, label="Übernachtung?", kind=QuestionKind.SINGLE_CHOICE, options=["Hotel", "Pension", "Nein"])
+    night = make_question(
+        event, label="Übernachtung?", kind=QuestionKind.SINGLE_CHOICE, options=["Hotel", "Pension", "Nein"]
+    )
     make_question(event, label="Welches Hotel?", kind=QuestionKind.TEXT, shown_if_id=night.id, shown_if_answer="Hotel")
     log_in(client, make_user(events=[event]))
 
-    renamed = save_question(client, event, night.id, label="Übernachtung?", kind="single_choice", options="Hotelzimmer\nNein")
+    renamed = save_question(
+        client, event, night.id, label="Übernachtung?", kind="single_choice", options="Hotelzimmer\nNein"
+    )
     assert renamed.status_code == 422 and "„Welches Hotel?“ wird gestellt" in renamed.get_data(as_text=True)
     retyped = save_question(client, event, night.id, label="Übernachtung?", kind="text")
     assert retyped.status_code == 422
-    many = save_question(client, event, label="Viele", kind="single_choice", options="\n".join(str(n) for n in range(101)))
+    many = save_question(
+        client, event, label="Viele", kind="single_choice", options="\n".join(str(n) for n in range(101))
+    )
     assert many.status_code == 422 and "Höchstens 100 Optionen" in many.get_data(as_text=True)
 
 
-def test_an_answer_the_changed_question_cannot_show_survives_an_unrelated_save_and_blanks_are_no_answer(make_event, make_question):
+def test_an_answer_the_changed_question_cannot_show_survives_an_unrelated_save_and_blanks_are_no_answer(
+    make_event, make_question
+):
     event = make_event()
-    how = make_question(event, label="Wie erfahren?", kind=QuestionKind.MULTIPLE_CHOICE, options=["Website", "Sonstiges"])
+    how = make_question(
+        event, label="Wie erfahren?", kind=QuestionKind.MULTIPLE_CHOICE, options=["Website", "Sonstiges"]
+    )
     note = make_question(event, label="Anmerkung", kind=QuestionKind.TEXT, required=True)
-    person = services.register(event.id, applicant(answers={how.id: ["Website"], note.id: "keine"}), utcnow()).registration
+    person = services.register(
+        event.id, applicant(answers={how.id: ["Website"], note.id: "keine"}), utcnow()
+    ).registration
     questions.save(event.id, questions.QuestionDetails(label="Wie erfahren?", kind=QuestionKind.YES_NO), how.id)
 
     services.update(person.id, applicant(answers={how.id: None, note.id: "keine"}), utcnow(), by_organiser=True)
     assert db.session.scalar(sa.select(Answer.value).where(Answer.question_id == how.id)) == ["Website"]
     import pytest
+
     with pytest.raises(services.RegistrationError):
         services.update(person.id, applicant(answers={how.id: None, note.id: "   "}), utcnow(), by_organiser=True)
 
@@ -187,12 +253,30 @@ def test_the_log_shows_what_changed_in_a_question(client, make_event, make_user)
     log_in(client, make_user(events=[event]))
     save_question(client, event, label="Essenswünsche", kind="single_choice", options="vegetarisch\nvegan")
     [question] = asked(event)
-    save_question(client, event, question.id, label="Essenswünsche", kind="single_choice", options="vegetarisch\nvegan\nhalal",
-                  required="y")
+    save_question(
+        client,
+        event,
+        question.id,
+        label="Essenswünsche",
+        kind="single_choice",
+        options="vegetarisch\nvegan\nhalal",
+        required="y",
+    )
     log = html.unescape(client.get(f"/manage/events/{event.id}/log").get_data(as_text=True))
     assert "Optionen: „vegetarisch · vegan“ → „vegetarisch · vegan · halal“" in log
     assert "Antwort erforderlich: „Nein“ → „Ja“" in log
-    save_question(client, event, question.id, label="Essenswünsche", kind="single_choice", options="vegetarisch\nvegan\nhalal",
-                  required="y")  # unchanged
-    assert html.unescape(client.get(f"/manage/events/{event.id}/log").get_data(as_text=True)).count(
-        "<td>Frage im Anmeldeformular gespeichert") == 2  # added, changed; not the unchanged save
+    save_question(
+        client,
+        event,
+        question.id,
+        label="Essenswünsche",
+        kind="single_choice",
+        options="vegetarisch\nvegan\nhalal",
+        required="y",
+    )  # unchanged
+    assert (
+        html.unescape(client.get(f"/manage/events/{event.id}/log").get_data(as_text=True)).count(
+            "<td>Frage im Anmeldeformular gespeichert"
+        )
+        == 2
+    )  # added, changed; not the unchanged save

@@ -9,19 +9,31 @@ from conference.database import utcnow
 from conference.events.models import ParticipantListMode
 from conference.extensions import db
 from conference.registration import services
-from conference.registration.models import QuestionKind, Registration, RegistrationStatus as S
+from conference.registration.models import QuestionKind, Registration
+from conference.registration.models import RegistrationStatus as S
 from tests.support import applicant
 from tests.support.registration import form_data, registrations, submit
 
 
 def test_form_has_a_label_for_every_field_and_marks_required_ones(client, make_event, make_question, make_forums):
     event = make_event()
-    make_question(event, label="Ernährung", kind=QuestionKind.SINGLE_CHOICE, options=["vegetarisch", "vegan"], required=True)
+    make_question(
+        event, label="Ernährung", kind=QuestionKind.SINGLE_CHOICE, options=["vegetarisch", "vegan"], required=True
+    )
     make_forums(event, 20, 20)
 
     html = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
 
-    for field_id in ("first_name", "last_name", "email", "organisation", "function", "phone", "privacy", "listed_as_participant"):
+    for field_id in (
+        "first_name",
+        "last_name",
+        "email",
+        "organisation",
+        "function",
+        "phone",
+        "privacy",
+        "listed_as_participant",
+    ):
         assert f'<label for="{field_id}">' in html, field_id
     assert 'autocomplete="email"' in html and 'autocomplete="given-name"' in html
     assert '"None"' not in html
@@ -39,10 +51,17 @@ def test_a_valid_registration_thanks_and_mails_the_link_to_the_personal_page(cli
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Vielen Dank für Ihre Anmeldung, Nadia!" in page and "E-Mail an nadia@example.org geschickt" in page
     assert "Sie haben einen Platz." in page
-    link = re.search(r"http://localhost(/registrations/[0-9a-f]{64})", mailbox.to("nadia@example.org")[0].get_body(("plain",)).get_content()).group(1)
+    link = re.search(
+        r"http://localhost(/registrations/[0-9a-f]{64})",
+        mailbox.to("nadia@example.org")[0].get_body(("plain",)).get_content(),
+    ).group(1)
     assert "Bestätigt" in client.get(link).get_data(as_text=True)
     [registration] = registrations(event)
-    assert (registration.first_name, registration.email, registration.status) == ("Nadia", "nadia@example.org", S.CONFIRMED)
+    assert (registration.first_name, registration.email, registration.status) == (
+        "Nadia",
+        "nadia@example.org",
+        S.CONFIRMED,
+    )
 
 
 def test_errors_are_summarised_shown_at_the_field_and_entries_kept(client, make_event):
@@ -61,14 +80,17 @@ def test_errors_are_summarised_shown_at_the_field_and_entries_kept(client, make_
     assert registrations(event) == []
 
 
-@pytest.mark.parametrize("fields", [
-    {"first_name": "x" * 101},
-    {"organisation": "x" * 201},
-    {"email": "a@" + "b" * 260 + ".de"},
-    {"email": "nadia@example.org\r\nBcc: victim@example.org"},
-    {"privacy": ""},
-    {"csrf_token": "forged"},
-])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"first_name": "x" * 101},
+        {"organisation": "x" * 201},
+        {"email": "a@" + "b" * 260 + ".de"},
+        {"email": "nadia@example.org\r\nBcc: victim@example.org"},
+        {"privacy": ""},
+        {"csrf_token": "forged"},
+    ],
+)
 def test_bad_input_is_refused_with_a_message_and_stores_nothing(client, make_event, fields):
     event = make_event()
     response = submit(client, event, **fields)
@@ -85,7 +107,11 @@ def test_tampered_forum_and_question_values_are_refused(client, make_event, make
     forum, _ = make_forums(event, 10, 10)
     question = make_question(event, kind=QuestionKind.SINGLE_CHOICE, options=["a", "b"])
 
-    for tampered in ({"forum_0": "999999"}, {"forum_0": "abc"}, {"forum_0": str(forum.id), f"question_{question.id}": "c"}):
+    for tampered in (
+        {"forum_0": "999999"},
+        {"forum_0": "abc"},
+        {"forum_0": str(forum.id), f"question_{question.id}": "c"},
+    ):
         response = submit(client, event, **tampered)
         assert response.status_code == 422, tampered
     assert registrations(event) == []
@@ -144,12 +170,16 @@ def without_form_keys(response) -> str:
     return re.sub(r'(name="(?:submission_key|csrf_token)"[^>]*value=)"[^"]*"', r"\1", response.get_data(as_text=True))
 
 
-@pytest.mark.parametrize("fields, said", [
-    ({"capacity": 1}, "ausgebucht, deshalb stehen Sie auf der Warteliste"),
-    ({"requires_approval": True}, "Die Veranstalter bestätigen jede Anmeldung"),
-])
+@pytest.mark.parametrize(
+    "fields, said",
+    [
+        ({"capacity": 1}, "ausgebucht, deshalb stehen Sie auf der Warteliste"),
+        ({"requires_approval": True}, "Die Veranstalter bestätigen jede Anmeldung"),
+    ],
+)
 def test_the_thank_you_page_says_whether_the_person_has_a_place_without_telling_about_an_address(
-        client, make_event, fields, said):
+    client, make_event, fields, said
+):
     """It said only "the mail says whether you have a place". An address registered already gets the answer a new
     registration would get now, whatever its own status: the page tells nobody whether it is registered."""
     event = make_event(**fields)
@@ -166,7 +196,10 @@ def test_a_refusal_does_not_tell_whether_the_address_is_registered(client, make_
     services.register(event.id, applicant(forums=[full.id]), utcnow())
     submit(client, event, email="bekannt@example.org", forum_0=str(other.id))
 
-    answers = [submit(client, event, email=address, forum_0=str(full.id)) for address in ("bekannt@example.org", "neu@example.org")]
+    answers = [
+        submit(client, event, email=address, forum_0=str(full.id))
+        for address in ("bekannt@example.org", "neu@example.org")
+    ]
     assert [response.status_code for response in answers] == [422, 422]
     assert without_form_keys(answers[0]).replace("bekannt@", "neu@") == without_form_keys(answers[1])
 
@@ -184,24 +217,29 @@ def test_a_double_submit_lands_on_the_same_registration(client, make_event, mail
 
 
 def test_the_stored_submission_key_cannot_pose_as_the_form(client, make_event):
-    """Someone with a copy of the database sends the victim's address and the stored key: no way into the victim's page."""
+    """Someone with a copy of the database sends the victim's address and the stored key: no way into the victim's
+    page."""
     event = make_event()
     page = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
     victim = client.post(f"/events/{event.slug}/register", data=form_data(page))
     [stored] = registrations(event)
     assert stored.submission_key and stored.submission_key not in page
 
-    forged = client.post(f"/events/{event.slug}/register",
-                         data=form_data(client.get(f"/events/{event.slug}/register").get_data(as_text=True))
-                         | {"submission_key": stored.submission_key}, follow_redirects=True)
+    forged = client.post(
+        f"/events/{event.slug}/register",
+        data=form_data(client.get(f"/events/{event.slug}/register").get_data(as_text=True))
+        | {"submission_key": stored.submission_key},
+        follow_redirects=True,
+    )
     assert victim.status_code == 303 and "/registrations/" not in forged.get_data(as_text=True)
 
 
 def manage_url(client, event, **fields) -> str:
     """Register, and return the personal page's address as the mail carries it."""
     assert submit(client, event, **fields).status_code == 303
-    registration = db.session.scalar(sa.select(Registration).where(Registration.event_id == event.id)
-                                     .order_by(Registration.id.desc()).limit(1))
+    registration = db.session.scalar(
+        sa.select(Registration).where(Registration.event_id == event.id).order_by(Registration.id.desc()).limit(1)
+    )
     return f"/registrations/{services.link_token(registration)}"
 
 
@@ -215,7 +253,10 @@ def test_the_personal_page_shows_answers_and_is_private(client, make_event, make
     html = response.get_data(as_text=True)
     assert "Barrierefreiheit" in html and "Gebärdensprache" in html and "nadia@example.org" in html
     # Never cached; the link goes to no other site as a referrer ("same-origin" keeps CSRF checks on HTTPS working).
-    assert response.headers["Cache-Control"] == "private, no-store" and response.headers["Referrer-Policy"] == "same-origin"
+    assert (
+        response.headers["Cache-Control"] == "private, no-store"
+        and response.headers["Referrer-Policy"] == "same-origin"
+    )
     assert client.get("/registrations/" + "0" * 64).status_code == 404
     assert client.get("/registrations/../admin").status_code == 404
 
@@ -263,20 +304,27 @@ def test_lost_link_answers_the_same_for_known_and_unknown_addresses(client, make
     def ask(address):
         page = client.get(f"/events/{event.slug}/lost-link").get_data(as_text=True)
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-        return client.post(f"/events/{event.slug}/lost-link", data={"email": address, "csrf_token": token}).get_data(as_text=True)
+        return client.post(f"/events/{event.slug}/lost-link", data={"email": address, "csrf_token": token}).get_data(
+            as_text=True
+        )
 
     known, unknown = ask("nadia@example.org"), ask("nobody@example.org")
-    strip = lambda html: re.sub(r'value="[^"]+"', "", html)  # noqa: E731 - only the entered address differs
+    strip = lambda html: re.sub(r'value="[^"]+"', "", html)  # only the entered address differs
     assert strip(known).replace("nadia@example.org", "") == strip(unknown).replace("nobody@example.org", "")
     assert len(mailbox.to("nadia@example.org")) == 2 and mailbox.to("nobody@example.org") == []
 
 
-@pytest.mark.parametrize("mode, public_status, registrant_status", [
-    (ParticipantListMode.HIDDEN, 404, 404),
-    (ParticipantListMode.REGISTERED, 404, 200),
-    (ParticipantListMode.PUBLIC, 200, 200),
-])
-def test_participant_list_shows_only_consenting_people_to_whom_the_organiser_chose(client, make_event, mode, public_status, registrant_status):
+@pytest.mark.parametrize(
+    "mode, public_status, registrant_status",
+    [
+        (ParticipantListMode.HIDDEN, 404, 404),
+        (ParticipantListMode.REGISTERED, 404, 200),
+        (ParticipantListMode.PUBLIC, 200, 200),
+    ],
+)
+def test_participant_list_shows_only_consenting_people_to_whom_the_organiser_chose(
+    client, make_event, mode, public_status, registrant_status
+):
     event = make_event(participant_list_mode=mode)
     url = manage_url(client, event, listed_as_participant="y", last_name="Haddad")
     services.register(event.id, applicant(last_name="Ungenannt", listed_as_participant=False), utcnow())
@@ -288,7 +336,12 @@ def test_participant_list_shows_only_consenting_people_to_whom_the_organiser_cho
     for response in (public, mine):
         if response.status_code == 200:
             html = response.get_data(as_text=True)
-            assert "Nadia Haddad" in html and "AFZ Rostock" in html and "Ungenannt" not in html and "nadia@example.org" not in html
+            assert (
+                "Nadia Haddad" in html
+                and "AFZ Rostock" in html
+                and "Ungenannt" not in html
+                and "nadia@example.org" not in html
+            )
 
 
 def test_privacy_page_shows_the_event_text_or_a_default(client, make_event):
@@ -308,7 +361,9 @@ def test_ticket_pdf_carries_name_event_and_check_in_code(client, make_event, tmp
     assert response.mimetype == "application/pdf"
     pdf = tmp_path / "ticket.pdf"
     pdf.write_bytes(response.data)
-    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
+    text = " ".join(
+        subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split()
+    )
     assert "Ольга Мельник" in text and "Fachtagung: Anerkennung durch Anerkennung" in text
     assert registration.check_in_code in text
 
@@ -329,31 +384,71 @@ def test_lost_link_form_explains_a_bad_address(client, make_event, mailbox):
     assert "Bitte geben Sie eine gültige E-Mail-Adresse ein" in html and mailbox.messages == []
 
 
-def test_control_characters_in_typed_text_are_refused_or_removed_never_a_server_error(client, make_event, make_question):
+def test_control_characters_in_typed_text_are_refused_or_removed_never_a_server_error(
+    client, make_event, make_question
+):
     event = make_event()
     question = make_question(event, kind=QuestionKind.TEXT)
-    response = submit(client, event, first_name="Na\x00dia", last_name="Had\u202edad", organisation="AFZ\x07 Rostock",
-                      **{f"question_{question.id}": "a\x00b"})
+    response = submit(
+        client,
+        event,
+        first_name="Na\x00dia",
+        last_name="Had\u202edad",
+        organisation="AFZ\x07 Rostock",
+        **{f"question_{question.id}": "a\x00b"},
+    )
     assert response.status_code == 303
     [registration] = registrations(event)
-    assert (registration.first_name, registration.organisation, registration.answer_to(question)) == ("Nadia", "AFZ Rostock", "ab")
+    assert (registration.first_name, registration.organisation, registration.answer_to(question)) == (
+        "Nadia",
+        "AFZ Rostock",
+        "ab",
+    )
     assert registration.last_name == "Haddad"  # no right-to-left override that shows a name as another
 
 
 def test_a_name_of_spaces_or_invisible_characters_is_no_name_and_tabs_and_outer_spaces_go(client, make_event, mailbox):
     event = make_event()
-    shows_nothing = ["   ", "\u202e", "\u200b\ufeff", "\t\r\n", "\u200e", "\u200d\u200c", "\u00ad", "\u0301", "\u3164", "\u2800",
-                     "\u2063", "\u180e"]
-    for first_name, last_name in [(name, "Haddad") for name in shows_nothing] + [("Nadia", name) for name in shows_nothing]:
+    shows_nothing = [
+        "   ",
+        "\u202e",
+        "\u200b\ufeff",
+        "\t\r\n",
+        "\u200e",
+        "\u200d\u200c",
+        "\u00ad",
+        "\u0301",
+        "\u3164",
+        "\u2800",
+        "\u2063",
+        "\u180e",
+    ]
+    for first_name, last_name in [(name, "Haddad") for name in shows_nothing] + [
+        ("Nadia", name) for name in shows_nothing
+    ]:
         response = submit(client, event, first_name=first_name, last_name=last_name)
         assert response.status_code == 422, (first_name, last_name)
         html = response.get_data(as_text=True)
         assert "Bitte geben Sie Ihren Vornamen ein." in html or "Bitte geben Sie Ihren Nachnamen ein." in html
     assert registrations(event) == [] and mailbox.messages == []
 
-    assert submit(client, event, first_name="  Nadia\tSara ", last_name=" Haddad ", organisation=" AFZ\u200b Rostock ").status_code == 303
-    assert submit(client, event, first_name="\u0645\u0647\u200c\u0633\u0627", last_name="Haddad", email="mehsa@example.org").status_code == 303  # a joiner inside a Persian name stays
+    assert (
+        submit(
+            client, event, first_name="  Nadia\tSara ", last_name=" Haddad ", organisation=" AFZ\u200b Rostock "
+        ).status_code
+        == 303
+    )
+    assert (
+        submit(
+            client, event, first_name="\u0645\u0647\u200c\u0633\u0627", last_name="Haddad", email="mehsa@example.org"
+        ).status_code
+        == 303
+    )  # a joiner inside a Persian name stays
     registration, persian = registrations(event)
-    assert (registration.first_name, registration.last_name, registration.organisation) == ("Nadia Sara", "Haddad", "AFZ Rostock")
+    assert (registration.first_name, registration.last_name, registration.organisation) == (
+        "Nadia Sara",
+        "Haddad",
+        "AFZ Rostock",
+    )
     assert persian.first_name == "\u0645\u0647\u200c\u0633\u0627"
     assert mailbox.messages[0].get_body(("plain",)).get_content().count("Nadia Sara Haddad") >= 1

@@ -6,14 +6,15 @@ import sqlalchemy as sa
 
 from conference.database import utcnow
 from conference.events import services as events
-from conference.events.services import EventDetails
 from conference.events.models import EventStatus
+from conference.events.services import EventDetails
 from conference.extensions import db
 from conference.mail.models import OutgoingMail
-from conference.tasks.models import Task
 from conference.registration import services
-from conference.registration.models import QuestionKind, Registration, RegistrationStatus as S
+from conference.registration.models import QuestionKind, Registration
+from conference.registration.models import RegistrationStatus as S
 from conference.registration.services import RegistrationError
+from conference.tasks.models import Task
 from tests.support import applicant
 
 
@@ -43,7 +44,11 @@ def test_a_cancellation_promotes_the_first_on_the_waiting_list_and_tells_them(ma
 
     services.cancel(first.id, utcnow())
 
-    assert [db.session.get(Registration, r.id).status for r in (first, second, third)] == [S.CANCELLED, S.CONFIRMED, S.WAITLISTED]
+    assert [db.session.get(Registration, r.id).status for r in (first, second, third)] == [
+        S.CANCELLED,
+        S.CONFIRMED,
+        S.WAITLISTED,
+    ]
     assert mailbox.to(second.email)[-1]["Subject"] == f"Ein Platz ist frei geworden: {event.title}"
     assert mailbox.to(first.email)[-1]["Subject"] == f"Anmeldung storniert: {event.title}"
 
@@ -98,13 +103,16 @@ def test_after_cancelling_the_address_may_register_again(make_event):
     assert register(event, email="again@example.org").status == S.CONFIRMED
 
 
-@pytest.mark.parametrize("change", [
-    {"status": EventStatus.DRAFT},
-    {"status": EventStatus.CANCELLED},
-    {"registration_opens_at": utcnow() + timedelta(days=1)},
-    {"registration_closes_at": utcnow() - timedelta(minutes=1)},
-    {"registration_opens_at": None},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"status": EventStatus.DRAFT},
+        {"status": EventStatus.CANCELLED},
+        {"registration_opens_at": utcnow() + timedelta(days=1)},
+        {"registration_closes_at": utcnow() - timedelta(minutes=1)},
+        {"registration_opens_at": None},
+    ],
+)
 def test_registration_only_while_open_and_published(make_event, change):
     event = make_event(**change)
     with pytest.raises(RegistrationError, match="nicht geöffnet|not open"):
@@ -162,7 +170,9 @@ def test_a_promoted_person_whose_forum_filled_up_is_asked_to_choose_again(make_e
 
 def test_required_questions_must_be_answered_and_answers_are_kept(make_event, make_question):
     event = make_event()
-    diet = make_question(event, label="Ernährung", kind=QuestionKind.SINGLE_CHOICE, options=["vegetarisch", "vegan"], required=True)
+    diet = make_question(
+        event, label="Ernährung", kind=QuestionKind.SINGLE_CHOICE, options=["vegetarisch", "vegan"], required=True
+    )
     needs = make_question(event, label="Barrierefreiheit", kind=QuestionKind.LONG_TEXT)
 
     with pytest.raises(RegistrationError) as unanswered:
@@ -213,7 +223,9 @@ def test_lost_link_mails_only_registered_addresses(make_event, mailbox):
     assert len(mailbox.to(registration.email)) == 2 and mailbox.to("nobody@example.org") == []
 
 
-def test_a_failing_mail_server_loses_no_registration_and_the_mail_is_retried(app, make_event, mailbox, runner, smtp_server):
+def test_a_failing_mail_server_loses_no_registration_and_the_mail_is_retried(
+    app, make_event, mailbox, runner, smtp_server
+):
     event = make_event()
     app.config["MAIL_PORT"] = 1  # nothing listens there
     registration = register(event)
@@ -234,8 +246,9 @@ def test_a_failing_mail_server_loses_no_registration_and_the_mail_is_retried(app
     assert mailbox.to(registration.email)[0]["Subject"] == f"Anmeldung bestätigt: {event.title}"
 
 
-
-def test_someone_moved_up_keeps_no_forum_that_filled_up_meanwhile_and_is_asked_to_choose_again(make_event, make_forums, mailbox):
+def test_someone_moved_up_keeps_no_forum_that_filled_up_meanwhile_and_is_asked_to_choose_again(
+    make_event, make_forums, mailbox
+):
     from conference.registration.models import Registration as Row
 
     event = make_event(capacity=1)
@@ -249,22 +262,34 @@ def test_someone_moved_up_keeps_no_forum_that_filled_up_meanwhile_and_is_asked_t
 
     db.session.expire_all()
     assert db.session.get(Row, waiting.id).forum_choices == []  # forum A is full: no second seat in it
-    assert "Das von Ihnen gewählte Forum ist inzwischen voll" in mailbox.to(waiting.email)[-1].get_body(("plain",)).get_content()
+    assert (
+        "Das von Ihnen gewählte Forum ist inzwischen voll"
+        in mailbox.to(waiting.email)[-1].get_body(("plain",)).get_content()
+    )
 
 
 def test_a_mail_waiting_for_a_mistyped_address_follows_the_correction_and_goes_with_a_removed_one(
-        app, make_event, mailbox, smtp_server):
+    app, make_event, mailbox, smtp_server
+):
     event = make_event()
     app.config["MAIL_PORT"] = 1  # the mail server is away: the confirmation waits to be tried again
     person = register(event, email="olga@exmaple.org")
     app.config["MAIL_PORT"] = smtp_server.port
 
-    services.update(person.id, applicant(first_name=person.first_name, last_name=person.last_name,
-                                         email="olga@example.org"), utcnow(), by_organiser=True)
+    services.update(
+        person.id,
+        applicant(first_name=person.first_name, last_name=person.last_name, email="olga@example.org"),
+        utcnow(),
+        by_organiser=True,
+    )
 
     waiting, corrected = db.session.scalars(sa.select(OutgoingMail).order_by(OutgoingMail.id)).all()
     assert (waiting.status, waiting.recipient, corrected.status) == ("queued", "olga@example.org", "done")
     assert [message["To"] for message in mailbox.messages] == ["olga@example.org"]
-    services.update(person.id, applicant(first_name=person.first_name, last_name=person.last_name, email=""), utcnow(),
-                    by_organiser=True)
+    services.update(
+        person.id,
+        applicant(first_name=person.first_name, last_name=person.last_name, email=""),
+        utcnow(),
+        by_organiser=True,
+    )
     assert db.session.get(OutgoingMail, waiting.id) is None and db.session.get(Registration, person.id).email is None

@@ -10,14 +10,32 @@ from conference.extensions import db
 from conference.registration import services
 from tests.support import applicant, form_as_sent, log_in
 
-PAGES = ["Überblick", "Einstellungen", "Programm", "Anmeldeformular", "Partner", "Anmeldungen", "Check-in", "Dokumente",
-         "Materialien", "E-Mails", "Datenschutz", "Protokoll"]
+PAGES = [
+    "Überblick",
+    "Einstellungen",
+    "Programm",
+    "Anmeldeformular",
+    "Partner",
+    "Anmeldungen",
+    "Check-in",
+    "Dokumente",
+    "Materialien",
+    "E-Mails",
+    "Datenschutz",
+    "Protokoll",
+]
 
 
 def nav_of(html: str) -> list[tuple[str, bool]]:
     nav = re.search(r'<nav class="workspace-nav".*?</nav>', html, re.S)
-    return [(label, bool(current)) for current, label in
-            re.findall(r'<a href="[^"]+"( aria-current="page")?>([^<]+)</a>', nav.group(0))] if nav else []
+    return (
+        [
+            (label, bool(current))
+            for current, label in re.findall(r'<a href="[^"]+"( aria-current="page")?>([^<]+)</a>', nav.group(0))
+        ]
+        if nav
+        else []
+    )
 
 
 def test_every_page_of_an_event_reaches_every_other_and_marks_itself(client, make_event, make_user):
@@ -38,8 +56,11 @@ def test_every_page_of_an_event_reaches_every_other_and_marks_itself(client, mak
         assert [name for name, _current in nav] == PAGES
         assert [name for name, current in nav if current] == [label]
     # Sub-pages mark their section too.
-    assert [name for name, current in nav_of(client.get(f"/manage/events/{event.id}/registrations/new").get_data(as_text=True))
-            if current] == ["Anmeldungen"]
+    assert [
+        name
+        for name, current in nav_of(client.get(f"/manage/events/{event.id}/registrations/new").get_data(as_text=True))
+        if current
+    ] == ["Anmeldungen"]
 
 
 def test_a_check_in_helper_sees_only_the_door_and_no_workspace(client, make_event, make_user):
@@ -66,7 +87,9 @@ def test_the_start_page_counts_and_the_overview_says_what_is_next(client, make_e
     assert "2 Anmeldungen warten auf Ihre Bestätigung." in overview and "Das Programm ist noch leer." in overview
     assert "Ausgebucht: Neue Anmeldungen kommen auf die Warteliste." in overview
     assert re.search(r"Teilnahmebescheinigungen gibt es ab \d+\.\d\d Uhr am \d+\. \w+ \d{4}\.", overview)
-    assert "Noch nicht veröffentlicht" in client.get(f"/manage/events/{draft.id}/registrations/dashboard").get_data(as_text=True)
+    assert "Noch nicht veröffentlicht" in client.get(f"/manage/events/{draft.id}/registrations/dashboard").get_data(
+        as_text=True
+    )
 
 
 def test_a_full_event_says_so_and_people_waiting_see_their_place(client, make_event):
@@ -79,35 +102,53 @@ def test_a_full_event_says_so_and_people_waiting_see_their_place(client, make_ev
     assert "Platz 2 der Warteliste" in client.get(f"/registrations/{services.link_token(third)}").get_data(as_text=True)
     services.cancel(second.id, utcnow())
     assert "Platz 1 der Warteliste" in client.get(f"/registrations/{services.link_token(third)}").get_data(as_text=True)
-    assert "Warteliste" not in client.get(f"/registrations/{services.link_token(first)}").get_data(as_text=True).split("<h2")[1]
+    assert (
+        "Warteliste"
+        not in client.get(f"/registrations/{services.link_token(first)}").get_data(as_text=True).split("<h2")[1]
+    )
 
 
 def test_the_overview_and_the_settings_lead_to_publishing_cancelling_and_duplicating(client, make_event, make_user):
     from datetime import timedelta
 
-    event = make_event(status=EventStatus.DRAFT, starts_at=utcnow() + timedelta(days=9), ends_at=utcnow() + timedelta(days=9, hours=6))
+    event = make_event(
+        status=EventStatus.DRAFT, starts_at=utcnow() + timedelta(days=9), ends_at=utcnow() + timedelta(days=9, hours=6)
+    )
     log_in(client, make_user(events=[event]))
     base = f"/manage/events/{event.id}"
 
     def actions(path: str) -> list[str]:
         html = client.get(path).get_data(as_text=True)
-        return re.findall(r'<a class="button[^"]*" href="([^"]+)">', html.split('class="event-actions"')[1].split("</section>")[0])
+        return re.findall(
+            r'<a class="button[^"]*" href="([^"]+)">', html.split('class="event-actions"')[1].split("</section>")[0]
+        )
 
     assert actions(f"{base}/registrations/dashboard") == [f"{base}/status/publish", f"{base}/duplicate"]
     assert actions(f"{base}/edit") == [f"{base}/status/publish", f"{base}/duplicate"]
-    response = client.post(f"{base}/status/publish", data={"csrf_token": re.search(
-        r'name="csrf_token"[^>]*value="([^"]+)"', client.get(f"{base}/status/publish").get_data(as_text=True)).group(1)})
+    response = client.post(
+        f"{base}/status/publish",
+        data={
+            "csrf_token": re.search(
+                r'name="csrf_token"[^>]*value="([^"]+)"', client.get(f"{base}/status/publish").get_data(as_text=True)
+            ).group(1)
+        },
+    )
     assert response.headers["Location"] == f"{base}/registrations/dashboard"
-    assert actions(f"{base}/registrations/dashboard") == [f"{base}/status/unpublish", f"{base}/status/cancel", f"{base}/duplicate"]
+    assert actions(f"{base}/registrations/dashboard") == [
+        f"{base}/status/unpublish",
+        f"{base}/status/cancel",
+        f"{base}/duplicate",
+    ]
 
 
 def test_review_of_the_workspace_what_a_new_organiser_stumbled_over(client, make_event, make_user, mailbox):
     """Found by trying the workspace as a new organiser: cancelling promotes someone silently, an organiser's
     cancellation thanked the person for letting us know, undo was offered for a seat that is gone, a person
     who moved up into an event with approval was told only that a place is free."""
+    import sqlalchemy as sa
+
     from conference.audit.models import AuditAction, AuditEntry
     from conference.registration.models import Registration
-    import sqlalchemy as sa
 
     event = make_event(capacity=1, requires_approval=False)
     log_in(client, make_user(events=[event]))
@@ -117,8 +158,10 @@ def test_review_of_the_workspace_what_a_new_organiser_stumbled_over(client, make
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(url).get_data(as_text=True)).group(1)
     client.post(url, data={"csrf_token": token})
 
-    assert "das Organisationsteam hat Ihre Anmeldung zu dieser Veranstaltung storniert" in \
-        mailbox.to(seated.email)[-1].get_body(("plain",)).get_content()
+    assert (
+        "das Organisationsteam hat Ihre Anmeldung zu dieser Veranstaltung storniert"
+        in mailbox.to(seated.email)[-1].get_body(("plain",)).get_content()
+    )
     [promoted] = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == AuditAction.REGISTRATION_PROMOTED))
     assert promoted.registration_id == waiting.id
     listing = client.get(f"/manage/events/{event.id}/registrations/").get_data(as_text=True)
@@ -153,14 +196,22 @@ def test_a_registrant_s_own_page_speaks_the_language_they_registered_in(client, 
     html = client.get(f"/registrations/{services.link_token(registration)}").get_data(as_text=True)
     assert '<html lang="en">' in html
     client.get("/language/de")  # a visitor's own choice wins
-    assert '<html lang="de">' in client.get(f"/registrations/{services.link_token(registration)}").get_data(as_text=True)
+    assert '<html lang="de">' in client.get(f"/registrations/{services.link_token(registration)}").get_data(
+        as_text=True
+    )
 
 
 def test_an_empty_back_office_tells_an_organiser_to_create_an_event_and_a_helper_to_wait(client, make_user):
     log_in(client, make_user())
     assert "Legen Sie eine mit „Neue Veranstaltung“ an" in client.get("/manage/").get_data(as_text=True)
-    client.post("/logout", data={"csrf_token": re.search(r'name="csrf_token"[^>]*value="([^"]+)"',
-                                                          client.get("/manage/").get_data(as_text=True)).group(1)})
+    client.post(
+        "/logout",
+        data={
+            "csrf_token": re.search(
+                r'name="csrf_token"[^>]*value="([^"]+)"', client.get("/manage/").get_data(as_text=True)
+            ).group(1)
+        },
+    )
     log_in(client, make_user(role=UserRole.CHECK_IN))
     helper_page = client.get("/manage/").get_data(as_text=True)
     assert "Ihnen ist noch keine Veranstaltung zugeordnet" in helper_page and "Neue Veranstaltung" not in helper_page

@@ -59,8 +59,13 @@ HUGE = "9" * 30
 def test_numbers_too_big_for_an_id_are_not_found_not_a_server_error(client, make_event, make_user):
     event = make_event()
     log_in(client, make_user(events=[event]))
-    for url in (f"/speakers/{HUGE}", f"/events/{event.slug}/materials/{HUGE}", f"/manage/events/{HUGE}/agenda/",
-                f"/manage/events/{event.id}/registrations/{HUGE}", f"/manage/people/{HUGE}"):
+    for url in (
+        f"/speakers/{HUGE}",
+        f"/events/{event.slug}/materials/{HUGE}",
+        f"/manage/events/{HUGE}/agenda/",
+        f"/manage/events/{event.id}/registrations/{HUGE}",
+        f"/manage/people/{HUGE}",
+    ):
         assert client.get(url).status_code == 404, url
     assert client.get(f"/manage/events/{event.id}/registrations/?page={HUGE}").status_code in (200, 404)
     assert client.get(f"/manage/events/{event.id}/registrations/?page=-5").status_code == 200

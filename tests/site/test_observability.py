@@ -57,19 +57,29 @@ def test_the_development_servers_request_log_names_the_route_not_the_secret(app,
         server.server_close()
     logged = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(r.getMessage() for r in caplog.records if r.name == "werkzeug"))
     assert token not in logged and "saved" not in logged
-    assert '"GET /registrations/<token> HTTP/1.1" 200' in logged and '"GET /registrations/<token>/edit HTTP/1.1"' in logged
+    assert (
+        '"GET /registrations/<token> HTTP/1.1" 200' in logged and '"GET /registrations/<token>/edit HTTP/1.1"' in logged
+    )
     assert '"GET (no route) HTTP/1.1" 404' in logged
 
 
 def test_json_log_lines_carry_the_request_id_inside_a_request(app):
-    record = logging.makeLogRecord({"name": "conference.mail", "levelname": "WARNING", "msg": "mail %s failed",
-                                    "args": (7,), "recipient_count": 3})
+    record = logging.makeLogRecord(
+        {"name": "conference.mail", "levelname": "WARNING", "msg": "mail %s failed", "args": (7,), "recipient_count": 3}
+    )
     with app.test_request_context():
         from flask import g
+
         g.request_id = "abc123abc123"
         line = json.loads(JsonFormatter().format(record))
-    assert line | {"time": None} == {"time": None, "level": "WARNING", "logger": "conference.mail",
-                                     "message": "mail 7 failed", "request_id": "abc123abc123", "recipient_count": 3}
+    assert line | {"time": None} == {
+        "time": None,
+        "level": "WARNING",
+        "logger": "conference.mail",
+        "message": "mail 7 failed",
+        "request_id": "abc123abc123",
+        "recipient_count": 3,
+    }
 
 
 def test_the_error_page_shows_the_request_id(app, caplog):

@@ -1,4 +1,5 @@
-"""Smaller findings of the outside review: public PDFs, cached pages, logged row data, addresses that cannot be delivered."""
+"""Smaller findings of the outside review: public PDFs, cached pages, logged row data, addresses that cannot be
+delivered."""
 
 import logging
 import sys
@@ -19,8 +20,9 @@ from tests.support import log_in
 from tests.support.registration import submit
 
 
-def test_the_public_programme_is_rendered_once_for_requests_at_once_and_answers_304_when_unchanged(app, client, make_event,
-                                                                                                   monkeypatch):
+def test_the_public_programme_is_rendered_once_for_requests_at_once_and_answers_304_when_unchanged(
+    app, client, make_event, monkeypatch
+):
     renders, real = [], render.render_chunks
     monkeypatch.setattr(render, "render_chunks", lambda *args: renders.append(1) or real(*args))
 
@@ -49,8 +51,12 @@ def test_the_public_participant_list_as_pdf_is_limited(app, client, make_event):
 def test_back_office_pages_and_files_are_never_kept_by_browsers_or_proxies(client, url_values, make_user):
     event, values = url_values
     log_in(client, make_user(events=[event]))
-    for url in ("/manage/", f"/manage/events/{event.id}/registrations/", f"/manage/events/{event.id}/check-in/",
-                f"/manage/events/{event.id}/materials/{values['material_id']}/file"):
+    for url in (
+        "/manage/",
+        f"/manage/events/{event.id}/registrations/",
+        f"/manage/events/{event.id}/check-in/",
+        f"/manage/events/{event.id}/materials/{values['material_id']}/file",
+    ):
         with client.get(url) as response:
             assert response.headers["Cache-Control"] == "no-store", url
 
@@ -67,7 +73,9 @@ def test_a_database_error_logs_the_statement_but_not_the_row_data(app, make_even
         assert "INSERT INTO registration" in logged and "geheim@example.org" not in logged
 
 
-@pytest.mark.parametrize("typed, stored", [("anna@müller.de", "anna@xn--mller-kva.de"), ("Anna@Example.ORG", "anna@example.org")])
+@pytest.mark.parametrize(
+    "typed, stored", [("anna@müller.de", "anna@xn--mller-kva.de"), ("Anna@Example.ORG", "anna@example.org")]
+)
 def test_addresses_are_stored_as_mail_servers_deliver_them(client, make_event, typed, stored):
     event = make_event()
     assert submit(client, event, email=typed).status_code == 303

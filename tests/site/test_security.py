@@ -14,11 +14,18 @@ def test_pages_forbid_inline_scripts_framing_and_sniffing(client, make_event):
 
 
 def test_https_behind_a_trusted_proxy_gets_hsts_and_the_clients_address(tmp_path):
-    app = create_app({"TESTING": True, "CONFERENCE_ENV": "testing", "TRUSTED_PROXIES": 1,
-                      "DATABASE_URL": f"sqlite:///{tmp_path / 'proxy.sqlite3'}"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "CONFERENCE_ENV": "testing",
+            "TRUSTED_PROXIES": 1,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'proxy.sqlite3'}",
+        }
+    )
 
     def who():
         from flask import request
+
         return request.remote_addr
 
     open_page(app, "/__who", who)
@@ -32,8 +39,14 @@ def test_https_behind_a_trusted_proxy_gets_hsts_and_the_clients_address(tmp_path
 
 
 def test_cookies_are_secure_and_http_only_in_production(tmp_path):
-    app = create_app({"CONFERENCE_ENV": "production", "SECRET_KEY": "x" * 32, "PUBLIC_URL": "https://tagung.example.org",
-                      "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}"})
+    app = create_app(
+        {
+            "CONFERENCE_ENV": "production",
+            "SECRET_KEY": "x" * 32,
+            "PUBLIC_URL": "https://tagung.example.org",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}",
+        }
+    )
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["REMEMBER_COOKIE_HTTPONLY"]
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"

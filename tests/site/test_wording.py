@@ -1,9 +1,10 @@
-"""What organisers and visitors read: the words fit the page, numbers are written the German way, the site has an icon."""
+"""What organisers and visitors read: the words fit the page, numbers are written the German way, the site has an
+icon."""
 
 from flask_babel import force_locale
 
-from conference.registration import services
 from conference.database import utcnow
+from conference.registration import services
 from conference.site.filters import file_size
 from tests.support import applicant, log_in
 
@@ -19,7 +20,9 @@ def test_a_no_button_says_what_is_kept(client, make_event, make_user, make_agend
     event = make_event()
     item = make_agenda_item(event, 0, title="Podium")
     person = services.register(event.id, applicant(), utcnow()).registration
-    assert "Nein, Anmeldung behalten" in client.get(f"/registrations/{services.link_token(person)}/cancel").get_data(as_text=True)
+    assert "Nein, Anmeldung behalten" in client.get(f"/registrations/{services.link_token(person)}/cancel").get_data(
+        as_text=True
+    )
     log_in(client, make_user(events=[event]))
     page = client.get(f"/manage/events/{event.id}/agenda/{item.id}/delete").get_data(as_text=True)
     assert "Nein, behalten" in page and "Anmeldung behalten" not in page

@@ -20,12 +20,22 @@ def free_port() -> int:
 
 def applicant(**fields) -> Applicant:
     number = next(counter)
-    return Applicant(**({"first_name": "Ayşe", "last_name": f"Yılmaz {number}", "email": f"person{number}@example.org",
-                        "organisation": "Schweriner Ausbildungszentrum e.V."} | fields))
+    return Applicant(
+        **(
+            {
+                "first_name": "Ayşe",
+                "last_name": f"Yılmaz {number}",
+                "email": f"person{number}@example.org",
+                "organisation": "Schweriner Ausbildungszentrum e.V.",
+            }
+            | fields
+        )
+    )
 
 
 def open_page(app, path: str, view) -> None:
-    """A page of the test's own, open to anyone: app-level endpoints are refused unless declared (accounts/access.py)."""
+    """A page of the test's own, open to anyone: app-level endpoints are refused unless declared
+    (accounts/access.py)."""
     app.add_url_rule(path, endpoint=f"site.{view.__name__}", view_func=view)
 
 
@@ -42,16 +52,23 @@ def form_token(client, url: str) -> str:
 def form_as_sent(html: str) -> dict[str, str]:
     """What a browser sends for the (only) form on a page left as it is: inputs, ticked boxes only, the chosen
     options, and text areas with the CRLF line breaks browsers send. Values stay HTML-escaped, as plain tests need."""
-    data = {name: value for tag, name, value in re.findall(r'(<input[^>]*name="(\w+)"[^>]*value="([^"]*)"[^>]*>)', html)
-            if 'type="checkbox"' not in tag or "checked" in tag}
+    data = {
+        name: value
+        for tag, name, value in re.findall(r'(<input[^>]*name="(\w+)"[^>]*value="([^"]*)"[^>]*>)', html)
+        if 'type="checkbox"' not in tag or "checked" in tag
+    }
     data |= dict(re.findall(r'<select[^>]*name="(\w+)".*?<option selected value="([^"]*)"', html, re.S))
-    data |= {name: value.removeprefix("\r\n").removeprefix("\n").replace("\n", "\r\n")
-             for name, value in re.findall(r'<textarea[^>]*name="(\w+)"[^>]*>(.*?)</textarea>', html, re.S)}
+    data |= {
+        name: value.removeprefix("\r\n").removeprefix("\n").replace("\n", "\r\n")
+        for name, value in re.findall(r'<textarea[^>]*name="(\w+)"[^>]*>(.*?)</textarea>', html, re.S)
+    }
     return data
 
 
 def log_in(client, user: User, password: str = "ein-langes-passwort"):
-    return client.post("/login", data={"email": user.email, "password": password, "csrf_token": form_token(client, "/login")})
+    return client.post(
+        "/login", data={"email": user.email, "password": password, "csrf_token": form_token(client, "/login")}
+    )
 
 
 def path_of(rule, values: dict) -> str:

@@ -11,8 +11,15 @@ CHROMIUM = "/usr/bin/chromium"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "build" / "screenshots"
 # As root chromium needs --no-sandbox; the rest keeps it from calling out to the network.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def screenshot(page, name: str) -> None:
@@ -34,8 +41,6 @@ def serious_accessibility_violations(page) -> list[str]:
     ]
 
 
-
-
 def log_in_as_demo_organiser(page, live_server) -> None:
     page.goto(live_server + "/login")
     page.get_by_label("E-Mail-Adresse").fill(DEMO_ORGANISER["email"])
@@ -50,15 +55,19 @@ def open_workspace(page, live_server, event_title: str, section: str = "Überbli
     page.get_by_role("link", name=event_title, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Überblick")
     if section != "Überblick":
-        page.get_by_role("navigation", name="Seiten dieser Veranstaltung").get_by_role("link", name=section, exact=True).click()
+        page.get_by_role("navigation", name="Seiten dieser Veranstaltung").get_by_role(
+            "link", name=section, exact=True
+        ).click()
 
 
 def add_hotel_questions(page, hotels: str, night_required: bool = False) -> None:
     """On the registration form page: "Benötigen Sie eine Übernachtung?" (yes/no), and "Welches Hotel?"
     (required, asked only on "yes"), each saved and checked with axe."""
     condition = "Nur wenn „Benötigen Sie eine Übernachtung?“ mit „Ja“ beantwortet wird"
-    for label, kind, options, required, shown_if in [("Benötigen Sie eine Übernachtung?", "yes_no", "", night_required, None),
-                                                     ("Welches Hotel?", "single_choice", hotels, True, condition)]:
+    for label, kind, options, required, shown_if in [
+        ("Benötigen Sie eine Übernachtung?", "yes_no", "", night_required, None),
+        ("Welches Hotel?", "single_choice", hotels, True, condition),
+    ]:
         page.get_by_role("link", name="Frage hinzufügen").click()
         page.get_by_label("Frage", exact=True).fill(label)
         page.get_by_label("Art der Antwort").select_option(kind)

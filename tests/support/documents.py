@@ -5,8 +5,14 @@ import io
 from pypdf import PdfReader
 
 # Names from everywhere: every one of them must come out of the PDF as typed.
-NAMES = [("Ayşe", "Yılmaz"), ("Jürgen", "Größe"), ("Иван", "Петров"), ("محمد", "العلي"), ("Ζωή", "Παπαδοπούλου"),
-         ("Ngọc", "Nguyễn")]
+NAMES = [
+    ("Ayşe", "Yılmaz"),
+    ("Jürgen", "Größe"),
+    ("Иван", "Петров"),
+    ("محمد", "العلي"),
+    ("Ζωή", "Παπαδοπούλου"),
+    ("Ngọc", "Nguyễn"),
+]
 
 
 def pdf_pages(data: bytes) -> list[str]:

@@ -1,4 +1,5 @@
-"""Reading documents as people do: PDF pages as pictures (poppler's pdftoppm) and QR codes with a real decoder (zxing-cpp)."""
+"""Reading documents as people do: PDF pages as pictures (poppler's pdftoppm) and QR codes with a real decoder
+(zxing-cpp)."""
 
 import io
 import subprocess
@@ -23,7 +24,9 @@ def pages_as_images(pdf: bytes, dpi: int = 150) -> list[Image.Image]:
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "document.pdf"
         source.write_bytes(pdf)
-        subprocess.run(["pdftoppm", "-png", "-r", str(dpi), str(source), str(Path(folder) / "page")], check=True, timeout=120)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", str(dpi), str(source), str(Path(folder) / "page")], check=True, timeout=120
+        )
         return [Image.open(path).copy() for path in sorted(Path(folder).glob("page-*.png"))]
 
 
@@ -32,9 +35,14 @@ def codes_in(image: Image.Image | bytes, dpi: float = MM_PER_INCH) -> list[Code]
     if isinstance(image, bytes):
         image = Image.open(io.BytesIO(image))
     found = zxingcpp.read_barcodes(image.convert("L"))
-    return [Code(barcode.text, barcode.format == zxingcpp.BarcodeFormat.QRCode,
-                 abs(barcode.position.top_right.x - barcode.position.top_left.x) / dpi * MM_PER_INCH)
-            for barcode in sorted(found, key=lambda barcode: (barcode.position.top_left.y, barcode.position.top_left.x))]
+    return [
+        Code(
+            barcode.text,
+            barcode.format == zxingcpp.BarcodeFormat.QRCode,
+            abs(barcode.position.top_right.x - barcode.position.top_left.x) / dpi * MM_PER_INCH,
+        )
+        for barcode in sorted(found, key=lambda barcode: (barcode.position.top_left.y, barcode.position.top_left.x))
+    ]
 
 
 def codes_in_pdf(pdf: bytes, dpi: int = 150) -> list[list[Code]]:

@@ -14,8 +14,18 @@ from tests.support import applicant
 def form_data(page_html: str, **fields) -> dict:
     """The hidden fields of the rendered form plus a complete, valid set of answers."""
     hidden = dict(re.findall(r'<input[^>]*name="(csrf_token|submission_key)"[^>]*value="([^"]*)"', page_html))
-    return hidden | {"first_name": "Nadia", "last_name": "Haddad", "email": "nadia@example.org",
-                     "organisation": "AFZ Rostock", "function": "Beraterin", "privacy": "y"} | fields
+    return (
+        hidden
+        | {
+            "first_name": "Nadia",
+            "last_name": "Haddad",
+            "email": "nadia@example.org",
+            "organisation": "AFZ Rostock",
+            "function": "Beraterin",
+            "privacy": "y",
+        }
+        | fields
+    )
 
 
 def submit(client, event, **fields):

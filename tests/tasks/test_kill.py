@@ -46,15 +46,27 @@ def database_url(request, tmp_path) -> str:
 
 
 def worker(script, *arguments) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, str(script), "worker", *arguments], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, str(script), "worker", *arguments],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def test_a_worker_killed_while_making_and_mailing_certificates_leaves_them_to_another_made_and_mailed_once(
-        tmp_path, database_url, smtp_server, mailbox):
-    config = {"CONFERENCE_ENV": "testing", "DATABASE_URL": database_url, "TASK_RUNNER": "worker",
-              "MAIL_BACKEND": "smtp", "MAIL_SERVER": smtp_server.hostname, "MAIL_PORT": smtp_server.port,
-              "PUBLIC_URL": "http://localhost"}
+    tmp_path, database_url, smtp_server, mailbox
+):
+    config = {
+        "CONFERENCE_ENV": "testing",
+        "DATABASE_URL": database_url,
+        "TASK_RUNNER": "worker",
+        "MAIL_BACKEND": "smtp",
+        "MAIL_SERVER": smtp_server.hostname,
+        "MAIL_PORT": smtp_server.port,
+        "PUBLIC_URL": "http://localhost",
+    }
     app = create_app(config)
     app.instance_path = str(tmp_path / "instance")
     script = tmp_path / "worker.py"
@@ -62,13 +74,24 @@ def test_a_worker_killed_while_making_and_mailing_certificates_leaves_them_to_an
     with app.app_context():
         db.create_all()
         yesterday = utcnow() - timedelta(days=1)
-        event = Event(slug="kill", title="Fachtagung", kind=EventKind.CONFERENCE, status=EventStatus.PUBLISHED,
-                      starts_at=yesterday, ends_at=yesterday + timedelta(hours=6), venue="Haus", city="Schwerin")
+        event = Event(
+            slug="kill",
+            title="Fachtagung",
+            kind=EventKind.CONFERENCE,
+            status=EventStatus.PUBLISHED,
+            starts_at=yesterday,
+            ends_at=yesterday + timedelta(hours=6),
+            venue="Haus",
+            city="Schwerin",
+        )
         db.session.add(event)
         db.session.commit()
         for number in range(PEOPLE):
-            check_in(services.register(event.id, applicant(email=f"p{number}@example.org"), utcnow(),
-                                       by_organiser=True).registration)
+            check_in(
+                services.register(
+                    event.id, applicant(email=f"p{number}@example.org"), utcnow(), by_organiser=True
+                ).registration
+            )
         db.session.execute(sa.delete(Task).where(Task.name == "mail.deliver"))  # the confirmations: not this test's
         db.session.commit()
         with app.test_request_context():
@@ -106,7 +129,9 @@ def test_a_worker_killed_while_making_and_mailing_certificates_leaves_them_to_an
         assert made.status == "done" and made.done == PEOPLE and jobs.result_path(made).is_file()
         assert [path.name for path in jobs.folder().glob("*.zip")] == [made.stored_name]
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Certificate)) == PEOPLE
-        assert sorted(message["To"] for message in mailbox.messages) == sorted(f"p{n}@example.org" for n in range(PEOPLE))
+        assert sorted(message["To"] for message in mailbox.messages) == sorted(
+            f"p{n}@example.org" for n in range(PEOPLE)
+        )
         assert set(db.session.scalars(sa.select(Task.status).where(Task.every_seconds.is_(None)))) == {"done"}
         db.session.remove()
         db.engine.dispose()

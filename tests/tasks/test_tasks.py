@@ -7,7 +7,8 @@ import sqlalchemy as sa
 
 from conference.database import utcnow, write_transaction
 from conference.extensions import db
-from conference.tasks import lease, services as tasks
+from conference.tasks import lease
+from conference.tasks import services as tasks
 from conference.tasks.models import Task
 from tests.support import form_token, log_in
 
@@ -58,7 +59,9 @@ def test_a_failing_task_is_retried_with_growing_pauses_until_it_succeeds(app):
     assert calls == ["x", "x", "x"] and fresh(task).status == "done" and fresh(task).attempts == 3
 
 
-def test_a_task_that_keeps_failing_is_shown_to_the_organisers_who_may_start_it_again(app, client, make_event, make_user):
+def test_a_task_that_keeps_failing_is_shown_to_the_organisers_who_may_start_it_again(
+    app, client, make_event, make_user
+):
     event = make_event()
     with write_transaction():
         task = tasks.enqueue("test.flaky", event_id=event.id, max_attempts=2, fail_times=5, label="y")
@@ -75,7 +78,9 @@ def test_a_task_that_keeps_failing_is_shown_to_the_organisers_who_may_start_it_a
     # Not failed (any more): nothing to try again, and the page says so.
     fresh(task).status = "done"
     db.session.commit()
-    again = client.post(f"/manage/events/{event.id}/tasks/{task.id}/retry", data={"csrf_token": token}, follow_redirects=True)
+    again = client.post(
+        f"/manage/events/{event.id}/tasks/{task.id}/retry", data={"csrf_token": token}, follow_redirects=True
+    )
     assert "nichts noch einmal zu versuchen" in again.get_data(as_text=True) and calls == ["y", "y", "y"]
 
 
@@ -192,7 +197,7 @@ def test_only_tasks_hold_a_lease_and_one_loop_claims_them(app):
 
 
 def test_nothing_personal_stays_in_a_finished_task(app, client, mailbox):
-    """"Forgot password" kept every address typed, also those without an account, in a finished task for good."""
+    """ "Forgot password" kept every address typed, also those without an account, in a finished task for good."""
     client.post("/login/forgot", data={"csrf_token": form_token(client, "/login/forgot"), "email": "fremd@example.org"})
     [done] = db.session.scalars(sa.select(Task).where(Task.name == "accounts.reset_link")).all()
     assert done.status == "done" and done.arguments == {}

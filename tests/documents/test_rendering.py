@@ -1,11 +1,13 @@
 """The renderer loads only the app's own files: typed text cannot make it read the disk or the network."""
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from conference.database import utcnow
-from conference.documents import engine
+from conference.documents import engine, render
+from conference.documents.pdf import Metadata
 from conference.events.models import ParticipantListMode
 from conference.registration import services
 from tests.support import applicant, log_in
@@ -75,3 +77,24 @@ def test_file_names_fold_latin_accents_and_keep_every_other_script_whole():
         file_name("Петров", "Алексей", "BSJK-2L25", extension="zip") == "петров-алексей-bsjk-2l25.zip"
     )  # й keeps its breve
     assert file_name("العلي", "Yıldız", "Łukasz") == "العلي-yildiz-lukasz.pdf" and file_name("***") == "document.pdf"
+
+
+def test_the_public_programme_is_rendered_once_for_requests_at_once_and_answers_304_when_unchanged(
+    app, client, make_event, monkeypatch
+):
+    renders, real = [], render.render_chunks
+    monkeypatch.setattr(render, "render_chunks", lambda *args: renders.append(1) or real(*args))
+
+    def fetch(_number):
+        with app.app_context():
+            return render.shared_pdf("<p>Programm</p>", Metadata("Programm", "Orga", "de"))[1]
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        etags = set(pool.map(fetch, range(12)))
+    assert len(renders) == 1 and len(etags) == 1
+
+    event = make_event()
+    first = client.get(f"/events/{event.slug}/programme.pdf")
+    assert first.status_code == 200 and first.data.startswith(b"%PDF") and first.headers["ETag"]
+    again = client.get(f"/events/{event.slug}/programme.pdf", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and len(renders) == 2  # the event's programme once, the 304 renders nothing

@@ -5,6 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from conference.database import write_transaction
+from conference.events.models import ParticipantListMode
 from conference.extensions import db
 from conference.limits import services
 from conference.limits.models import RateLimitCounter
@@ -112,3 +113,10 @@ def test_twice_the_limit_does_not_fit_around_the_edge_of_a_window(app, monkeypat
     assert attempt() is False
     clock[0] += timedelta(seconds=attempt.retry_after)
     assert attempt() is True
+
+
+def test_the_public_participant_list_as_pdf_is_limited(app, client, make_event):
+    app.config["RATE_LIMITS"] = {"participant-list-pdf": Limit(2, timedelta(minutes=10))}
+    event = make_event(participant_list_mode=ParticipantListMode.PUBLIC)
+    assert [client.get(f"/events/{event.slug}/participants.pdf").status_code for _ in range(3)] == [200, 200, 429]
+    assert client.get(f"/events/{event.slug}/participants").status_code == 200  # the page itself is not limited

@@ -452,3 +452,18 @@ def test_a_name_of_spaces_or_invisible_characters_is_no_name_and_tabs_and_outer_
     )
     assert persian.first_name == "\u0645\u0647\u200c\u0633\u0627"
     assert mailbox.messages[0].get_body(("plain",)).get_content().count("Nadia Sara Haddad") >= 1
+
+
+@pytest.mark.parametrize(
+    "typed, stored", [("anna@müller.de", "anna@xn--mller-kva.de"), ("Anna@Example.ORG", "anna@example.org")]
+)
+def test_addresses_are_stored_as_mail_servers_deliver_them(client, make_event, typed, stored):
+    event = make_event()
+    assert submit(client, event, email=typed).status_code == 303
+    assert db.session.scalar(sa.select(Registration.email)) == stored
+
+
+def test_umlauts_before_the_at_sign_get_a_message(client, make_event):
+    response = submit(client, make_event(), email="jürgen@example.org")
+    assert response.status_code == 422 and "ohne Umlaute" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 0

@@ -1,11 +1,13 @@
 import json
 import logging
 import re
+import sys
 
 import sqlalchemy as sa
 
 from conference.extensions import db
-from conference.site.observability import JsonFormatter
+from conference.registration.models import Registration
+from conference.site.observability import JsonFormatter, PrivateFormatter
 from tests.support import open_page
 
 
@@ -108,3 +110,15 @@ def test_health_check_answers_while_the_database_does(client, app):
     finally:
         db.engines[None] = original
     assert response.status_code == 503 and response.json["database"] == "unavailable"
+
+
+def test_a_database_error_logs_the_statement_but_not_the_row_data(app, make_event):
+    address = "@".join(("geheim", "example.org"))  # not spelled out, or the traceback's source line would show it
+    try:
+        db.session.execute(sa.insert(Registration).values(event_id=make_event().id, email=address))
+    except sa.exc.IntegrityError:
+        record = logging.makeLogRecord({"msg": "Exception on /x [POST]", "exc_info": sys.exc_info()})
+    db.session.rollback()
+    for formatter in (JsonFormatter(), PrivateFormatter()):
+        logged = formatter.format(record)
+        assert "INSERT INTO registration" in logged and "geheim@example.org" not in logged

@@ -1,6 +1,6 @@
 from conference import create_app
 from conference.site.security import CONTENT_SECURITY_POLICY
-from tests.support import open_page
+from tests.support import log_in, open_page
 
 
 def test_pages_forbid_inline_scripts_framing_and_sniffing(client, make_event):
@@ -54,7 +54,6 @@ def test_cookies_are_secure_and_http_only_in_production(tmp_path):
 
 def test_a_public_page_is_sent_again_only_when_it_has_changed(client, make_event, make_user):
     from conference.extensions import db
-    from tests.support import log_in
 
     event = make_event(title="Fachtagung: Vielfalt als Stärke")
     first = client.get(f"/events/{event.slug}")
@@ -72,3 +71,16 @@ def test_a_public_page_is_sent_again_only_when_it_has_changed(client, make_event
     log_in(client, make_user(events=[event]))
     private = client.get(f"/manage/events/{event.id}/registrations/")
     assert "ETag" not in private.headers and private.headers["Cache-Control"] == "no-store"
+
+
+def test_back_office_pages_and_files_are_never_kept_by_browsers_or_proxies(client, url_values, make_user):
+    event, values = url_values
+    log_in(client, make_user(events=[event]))
+    for url in (
+        "/manage/",
+        f"/manage/events/{event.id}/registrations/",
+        f"/manage/events/{event.id}/check-in/",
+        f"/manage/events/{event.id}/materials/{values['material_id']}/file",
+    ):
+        with client.get(url) as response:
+            assert response.headers["Cache-Control"] == "no-store", url

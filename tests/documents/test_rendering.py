@@ -66,7 +66,7 @@ def test_an_injected_local_image_in_a_template_is_refused_and_the_pdf_still_rend
     assert "refused to load file:///etc/passwd" in caplog.text
 
 
-def test_file_names_fold_latin_accents_and_keep_every_other_script_whole():
+def test_file_names_write_latin_letters_in_ascii_and_keep_every_other_script_whole():
     from conference.documents.render import file_name
 
     assert (

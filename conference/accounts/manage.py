@@ -42,7 +42,7 @@ class AssignmentForm(Form):
 
 @blueprint.get("/")
 def index():
-    return render_template("manage/accounts.html", users=db.session.scalars(sa.select(User).order_by(User.name)).all())
+    return render_template("accounts/manage/accounts.html", users=db.session.scalars(sa.select(User).order_by(User.name)).all())
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
@@ -56,7 +56,7 @@ def invite():
         else:
             flash(_("%(email)s has been sent a link to choose a password.", email=user.email), "success")
             return redirect(url_for(".index"), code=303)
-    return render_template("manage/account.html", form=form, user=None), status_of(form)
+    return render_template("accounts/manage/account.html", form=form, user=None), status_of(form)
 
 
 @blueprint.route("/<int:user_id>", methods=["GET", "POST"])
@@ -84,7 +84,7 @@ def edit(user_id: int):
             flash(_("Saved: %(title)s", title=user.email), "success")
             return redirect(url_for(".index"), code=303)
     return render_template(
-        "manage/account.html", form=form, user=user, assignment_form=assignment_form, remove_form=Form()
+        "accounts/manage/account.html", form=form, user=user, assignment_form=assignment_form, remove_form=Form()
     ), status_of(form)
 
 
@@ -145,7 +145,7 @@ def own_two_factor():
         form.code.data = ""
     secret = None if user.has_two_factor else two_factor.unseal(session["two_factor_secret"])
     return render_template(
-        "manage/two_factor.html",
+        "accounts/manage/two_factor.html",
         form=form,
         recovery_codes=recovery_codes,
         secret=secret,

@@ -118,7 +118,7 @@ class RoomForm(Form):
 def index(event_id: int):
     event = g.event
     rooms = [(room, RoomForm(obj=room, prefix=f"room-{room.id}")) for room in event.rooms]
-    return render_template("manage/agenda.html", event=event, warnings=services.warnings(event), rooms=rooms)
+    return render_template("agenda/manage/agenda.html", event=event, warnings=services.warnings(event), rooms=rooms)
 
 
 @blueprint.post("/rooms/<int:room_id>")
@@ -154,7 +154,7 @@ def edit(event_id: int, item_id: int | None):
         else:
             flash(_("Saved: %(title)s", title=saved.title), "success")
             return redirect(url_for(".index", event_id=event.id), code=303)
-    return render_template("manage/agenda_item.html", event=event, item=item, form=form), status_of(form)
+    return render_template("agenda/manage/agenda_item.html", event=event, item=item, form=form), status_of(form)
 
 
 @blueprint.route("/<int:item_id>/delete", methods=["GET", "POST"])
@@ -167,4 +167,4 @@ def delete(event_id: int, item_id: int):
         services.delete_item(event.id, item.id)
         flash(_("Deleted: %(title)s", title=title), "success")
         return redirect(url_for(".index", event_id=event.id), code=303)
-    return render_template("manage/agenda_delete.html", event=event, item=item, form=form)
+    return render_template("agenda/manage/agenda_delete.html", event=event, item=item, form=form)

@@ -137,7 +137,7 @@ def door_page(
     may_admit = may(current_user, Action.ADMIT, event)
     response = make_response(
         render_template(
-            "manage/check_in.html",
+            "check_in/manage/check_in.html",
             event=event,
             form=form,
             outcome=outcome,

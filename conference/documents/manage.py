@@ -95,7 +95,7 @@ def document(event: Event, name: str) -> Document:
 def index(event_id: int):
     event = g.event
     return render_template(
-        "manage/documents.html",
+        "documents/manage/documents.html",
         event=event,
         forums=forums(event),
         variants=list(lists.SheetVariant),
@@ -215,7 +215,7 @@ def all_certificates(event_id: int):
 @blueprint.get("/jobs/<int:job_id>")
 def job(event_id: int, job_id: int):
     event = g.event
-    return render_template("manage/document_job.html", event=event, job=row_of_event_or_404(DocumentJob, job_id, event))
+    return render_template("documents/manage/document_job.html", event=event, job=row_of_event_or_404(DocumentJob, job_id, event))
 
 
 @blueprint.get("/jobs/<int:job_id>/status")

@@ -58,7 +58,7 @@ def edit(event_id: int | None):
                     "success",
                 )
             return redirect(url_for("registration_manage.dashboard", event_id=event.id), code=303)  # its overview
-    return render_template("manage/event.html", event=event, form=form, now=utcnow()), status_of(form)
+    return render_template("events/manage/event.html", event=event, form=form, now=utcnow()), status_of(form)
 
 
 @blueprint.route("/events/<int:event_id>/status/<action>", methods=["GET", "POST"])
@@ -76,7 +76,7 @@ def change_status(event_id: int, action: str):
         else:
             flash(_("%(title)s: %(status)s.", title=event.title, status=STATUS_LABELS[changes[action]]), "success")
         return redirect(url_for("registration_manage.dashboard", event_id=event.id), code=303)
-    return render_template("manage/event_status.html", event=event, action=action, form=form)
+    return render_template("events/manage/event_status.html", event=event, action=action, form=form)
 
 
 STATUS_LABELS = {
@@ -111,7 +111,7 @@ def duplicate(event_id: int):
         else:
             flash(_("Copied as a draft: %(title)s", title=copy.title), "success")
             return redirect(url_for(".edit", event_id=copy.id), code=303)
-    return render_template("manage/event_duplicate.html", event=event, form=form), status_of(form)
+    return render_template("events/manage/event_duplicate.html", event=event, form=form), status_of(form)
 
 
 class PartnerForm(Form):
@@ -142,7 +142,7 @@ def partners(event_id: int):
                 "success",
             )
             return redirect(url_for(".partners", event_id=event.id), code=303)
-    return render_template("manage/partners.html", event=event, form=form, remove_form=Form()), status_of(form)
+    return render_template("events/manage/partners.html", event=event, form=form, remove_form=Form()), status_of(form)
 
 
 @blueprint.post("/events/<int:event_id>/partners/<int:partner_id>/remove")

@@ -85,7 +85,7 @@ def index(event_id: int):
     event = g.event
     token = services.partner_token(event.id)
     return render_template(
-        "manage/materials.html",
+        "materials/manage/materials.html",
         event=event,
         materials=services.listed(event.id, services.Viewer(organiser=True)),
         overview=services.overview(event.id),
@@ -115,7 +115,7 @@ def edit(event_id: int, material_id: int | None):
             flash(_("Saved: %(title)s", title=material.title), "success")
             return redirect(url_for(".index", event_id=event.id), code=303)
     return render_template(
-        "manage/material.html",
+        "materials/manage/material.html",
         event=event,
         form=form,
         material=material,
@@ -147,7 +147,7 @@ def delete(event_id: int, material_id: int):
         services.delete(material)
         flash(_("Deleted: %(title)s", title=material.title), "success")
         return redirect(url_for(".index", event_id=event.id), code=303)
-    return render_template("manage/material_delete.html", event=event, material=material, form=form)
+    return render_template("materials/manage/material_delete.html", event=event, material=material, form=form)
 
 
 @blueprint.post("/partner-link")

@@ -41,7 +41,7 @@ ORGANISERS_FIELDS = ("name", "short_name", "website", "logo")
 def index():
     # (which of them the user keeps: accounts/access.may_edit_organisation, asked by the page)
     organisations = services.in_name_order()
-    return render_template("manage/organisations.html", organisations=organisations)
+    return render_template("organisations/manage/organisations.html", organisations=organisations)
 
 
 @blueprint.route(
@@ -85,7 +85,7 @@ def edit(organisation_id: int | None):
                 back = f"{back}{'&' if '?' in back else '?'}organisation={organisation.id}"
             return redirect(back, code=303)
     return render_template(
-        "manage/organisation.html", form=form, organisation=organisation, similar=similar, back=back
+        "organisations/manage/organisation.html", form=form, organisation=organisation, similar=similar, back=back
     ), status_of(form)
 
 
@@ -136,5 +136,5 @@ def merge(organisation_id: int):
                 flash(_("%(duplicate)s is merged into %(kept)s.", duplicate=duplicate.name, kept=kept.name), "success")
                 return redirect(url_for(".edit", organisation_id=kept.id), code=303)
     return render_template(
-        "manage/organisation_merge.html", form=form, duplicate=duplicate, kept=kept, similar=similar
+        "organisations/manage/organisation_merge.html", form=form, duplicate=duplicate, kept=kept, similar=similar
     ), status_of(form)

@@ -37,7 +37,7 @@ class PersonForm(Form):
 def index():
     people = db.session.scalars(db.select(Person).order_by(Person.name)).all()
     return render_template(
-        "manage/people.html", people=[(person, services.editable_by(current_user, person)) for person in people]
+        "people/manage/people.html", people=[(person, services.editable_by(current_user, person)) for person in people]
     )
 
 
@@ -66,4 +66,4 @@ def edit(person_id: int | None):
         )
         flash(_("Saved: %(title)s", title=person.full_name), "success")
         return redirect(url_for(".index"), code=303)
-    return render_template("manage/person.html", form=form, person=person), status_of(form)
+    return render_template("people/manage/person.html", form=form, person=person), status_of(form)

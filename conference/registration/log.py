@@ -76,7 +76,7 @@ def _render(event: Event | None, filters: Filters, accounts: list[User], actions
         return url_for(request.endpoint, **request.view_args, **filters.in_url(), page=number)
 
     return render_template(
-        "manage/log.html",
+        "registration/manage/log.html",
         event=event,
         page=_page(event.id if event else filters.event, filters),
         page_url=page_url,

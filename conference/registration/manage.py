@@ -43,7 +43,7 @@ def start_page():
     """The back office's start page: the events the account works on, with their figures."""
     events = managed_events(current_user)
     return render_template(
-        "manage/index.html", events=events, figures=services.figures_of([e.id for e in events]), now=utcnow()
+        "registration/manage/index.html", events=events, figures=services.figures_of([e.id for e in events]), now=utcnow()
     )
 
 
@@ -95,7 +95,7 @@ def index(event_id: int):
         ).all()
     )
     return render_template(
-        "manage/registrations.html",
+        "registration/manage/registrations.html",
         event=event,
         page=page,
         counts=counts,
@@ -166,7 +166,7 @@ def bulk_mail(event_id: int):
             for refusal in refused.each():
                 form.add_error(refusal.message, refusal.field)
     return render_template(
-        "manage/bulk_mail.html",
+        "registration/manage/bulk_mail.html",
         event=event,
         form=form,
         preview=preview,
@@ -204,7 +204,7 @@ class MailTextForm(Form):
 def mail_texts_list(event_id: int):
     event = g.event
     return render_template(
-        "manage/mail_texts.html",
+        "registration/manage/mail_texts.html",
         event=event,
         kinds=mail_texts.KINDS,
         own=mail_texts.own_texts(event.id),
@@ -252,7 +252,7 @@ def edit_mail_text(event_id: int, kind: str):
         except mail_texts.MailTextError as refused:
             form.add_error(refused.message, refused.field)
     return render_template(
-        "manage/mail_text.html",
+        "registration/manage/mail_text.html",
         event=event,
         kind=kind,
         mail=mail_texts.KINDS[kind],
@@ -267,7 +267,7 @@ def edit_mail_text(event_id: int, kind: str):
 def dashboard(event_id: int):
     event = g.event
     return render_template(
-        "manage/dashboard.html",
+        "registration/manage/dashboard.html",
         event=event,
         figures=services.dashboard(event),
         next_steps=services.next_steps(event, utcnow()),
@@ -319,7 +319,7 @@ def add(event_id: int):
             flash(message, "success")
             return redirect(url_for(".index", event_id=event.id), code=303)
     return render_template(
-        "manage/registration_add.html", event=event, form=form, forum_full=services.forum_is_full, registration=None
+        "registration/manage/registration_add.html", event=event, form=form, forum_full=services.forum_is_full, registration=None
     ), status_of(form)
 
 
@@ -347,7 +347,7 @@ def registration_page(
     status = 422 if status_of(form) == 422 or status_of(notes) == 422 else 200
     lines, older = history.of(registration)
     return render_template(
-        "manage/registration_edit.html",
+        "registration/manage/registration_edit.html",
         event=event,
         form=form,
         note_form=notes,
@@ -460,7 +460,7 @@ def act(event_id: int, registration_id: int, action: str):
         if action not in ASKED_FIRST:
             abort(405)
         return render_template(
-            "manage/registration_action.html",
+            "registration/manage/registration_action.html",
             event=event,
             registration=registration,
             action=action,
@@ -566,7 +566,7 @@ def form_questions(event_id: int):
     event = g.event
     asked = questions.asked(event)
     return render_template(
-        "manage/questions.html",
+        "registration/manage/questions.html",
         event=event,
         questions=asked,
         form=Form(),
@@ -591,7 +591,7 @@ def edit_question(event_id: int, question_id: int | None):
             flash(_("Saved: %(title)s", title=saved.label), "success")
             return redirect(url_for(".form_questions", event_id=event.id), code=303)
     return render_template(
-        "manage/question.html",
+        "registration/manage/question.html",
         event=event,
         question=question,
         form=form,
@@ -626,7 +626,7 @@ def remove_question(event_id: int, question_id: int):
             flash(_("Removed from the form: %(title)s", title=question.label), "success")
         return redirect(url_for(".form_questions", event_id=event.id), code=303)
     return render_template(
-        "manage/question_remove.html",
+        "registration/manage/question_remove.html",
         event=event,
         question=question,
         form=form,
@@ -639,7 +639,7 @@ def preview_form(event_id: int):
     """The public form as registrants see it (in the language of this page), also before publishing."""
     event = g.event
     return render_template(
-        "manage/form_preview.html",
+        "registration/manage/form_preview.html",
         event=event,
         form=registration_form(event),
         forum_full=services.forum_is_full,

@@ -118,6 +118,46 @@ def _register_features(app: Flask) -> None:
     from conference.tasks.manage import blueprint as tasks_manage
 
     access.init(app)  # after CSRF protection, before any view
+    organise = access.Action.ORGANISE
+    access.declare(
+        open_to_anyone=(
+            site,
+            events,
+            agenda,
+            people,
+            organisations,
+            registration,
+            accounts,
+            documents,
+            materials,
+            privacy,
+        ),
+        back_office={
+            **dict.fromkeys(
+                (events_manage, registration_manage, agenda_manage, documents_manage, materials_manage, tasks_manage),
+                organise,
+            ),
+            privacy_manage: organise,
+            log: organise,
+            check_in: access.Action.CHECK_IN,
+            people_manage: access.Action.EDIT_PEOPLE,
+            organisations_manage: access.Action.EDIT_ORGANISATIONS,
+            accounts_manage: access.Action.MANAGE_ACCOUNTS,
+            back_office: access.Action.BACK_OFFICE,
+        },
+        exceptions={
+            (back_office, "start_page"): access.Action.BACK_OFFICE,
+            (events_manage, "new"): access.Action.CREATE_EVENT,
+            (organisations_manage, "merge"): access.Action.MANAGE_ORGANISATIONS,
+            (log, "whole"): access.Action.READ_THE_WHOLE_LOG,
+            (accounts_manage, "own_two_factor"): access.Action.BACK_OFFICE,
+            (check_in, "admit"): access.Action.ADMIT,
+            (check_in, "walk_in"): access.Action.ADMIT,
+            (documents_manage, "badge"): access.Action.CHECK_IN,
+            (check_in, "invite_helper"): organise,
+            (check_in, "remove_helper"): organise,
+        },
+    )
     for blueprint in (
         site,
         events,

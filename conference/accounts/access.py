@@ -10,8 +10,21 @@ Before it, a session left alone too long is ended.
 
 import enum
 import time
+from collections.abc import Iterable
 
-from flask import Flask, abort, current_app, flash, g, has_request_context, redirect, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    g,
+    has_request_context,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user, user_logged_in
 
@@ -54,47 +67,24 @@ AT_EVENT = {
 IF_THE_EVENT_ALLOWS = {EventRole.CHECK_IN: {Action.ADMIT}}
 CEILING = {UserRole.ORGANISER: EVENT_ACTIONS, UserRole.CHECK_IN: {Action.CHECK_IN, Action.ADMIT}}
 
-# The action each back-office blueprint needs, and the endpoints that need another.
-BLUEPRINTS = {
-    "events_manage": Action.ORGANISE,
-    "registration_manage": Action.ORGANISE,
-    "agenda_manage": Action.ORGANISE,
-    "documents_manage": Action.ORGANISE,
-    "materials_manage": Action.ORGANISE,
-    "tasks_manage": Action.ORGANISE,
-    "privacy_manage": Action.ORGANISE,
-    "check_in": Action.CHECK_IN,
-    "people_manage": Action.EDIT_PEOPLE,
-    "organisations_manage": Action.EDIT_ORGANISATIONS,
-    "accounts_manage": Action.MANAGE_ACCOUNTS,
-    "back_office": Action.BACK_OFFICE,
-    "log": Action.ORGANISE,
-}
-ENDPOINTS = {
-    "back_office.start_page": Action.BACK_OFFICE,
-    "events_manage.new": Action.CREATE_EVENT,
-    "organisations_manage.merge": Action.MANAGE_ORGANISATIONS,
-    "log.whole": Action.READ_THE_WHOLE_LOG,
-    "accounts_manage.own_two_factor": Action.BACK_OFFICE,
-    "check_in.admit": Action.ADMIT,
-    "check_in.walk_in": Action.ADMIT,
-    "documents_manage.badge": Action.CHECK_IN,
-    "check_in.invite_helper": Action.ORGANISE,
-    "check_in.remove_helper": Action.ORGANISE,
-}
-# Open to anyone: the public site, log-in, and the pages behind a registrant's or partner's secret link.
-OPEN_BLUEPRINTS = {
-    "site",
-    "events",
-    "agenda",
-    "people",
-    "organisations",
-    "registration",
-    "accounts",
-    "documents",
-    "materials",
-    "privacy",
-}
+# The action each back-office blueprint needs, the endpoints that need another, and the blueprints open to anyone
+# (the public site, log-in, and the pages behind a registrant's or partner's secret link). Filled by ``declare``
+# from the blueprints the app registers (``conference/__init__.py``), so no blueprint is named here by hand.
+BLUEPRINTS: dict[str, Action] = {}
+ENDPOINTS: dict[str, Action] = {}
+OPEN_BLUEPRINTS: set[str] = set()
+
+
+def declare(
+    open_to_anyone: Iterable[Blueprint],
+    back_office: dict[Blueprint, Action],
+    exceptions: dict[tuple[Blueprint, str], Action],
+) -> None:
+    """Who may open the pages of each blueprint; ``exceptions`` are views (by blueprint and view name) that need
+    another action than the rest of their blueprint."""
+    OPEN_BLUEPRINTS.update(blueprint.name for blueprint in open_to_anyone)
+    BLUEPRINTS.update({blueprint.name: action for blueprint, action in back_office.items()})
+    ENDPOINTS.update({f"{blueprint.name}.{view}": action for (blueprint, view), action in exceptions.items()})
 
 
 def required(endpoint: str | None) -> Action | None:

@@ -42,7 +42,9 @@ class AssignmentForm(Form):
 
 @blueprint.get("/")
 def index():
-    return render_template("accounts/manage/accounts.html", users=db.session.scalars(sa.select(User).order_by(User.name)).all())
+    return render_template(
+        "accounts/manage/accounts.html", users=db.session.scalars(sa.select(User).order_by(User.name)).all()
+    )
 
 
 @blueprint.route("/new", methods=["GET", "POST"])

@@ -215,7 +215,9 @@ def all_certificates(event_id: int):
 @blueprint.get("/jobs/<int:job_id>")
 def job(event_id: int, job_id: int):
     event = g.event
-    return render_template("documents/manage/document_job.html", event=event, job=row_of_event_or_404(DocumentJob, job_id, event))
+    return render_template(
+        "documents/manage/document_job.html", event=event, job=row_of_event_or_404(DocumentJob, job_id, event)
+    )
 
 
 @blueprint.get("/jobs/<int:job_id>/status")

@@ -43,7 +43,10 @@ def start_page():
     """The back office's start page: the events the account works on, with their figures."""
     events = managed_events(current_user)
     return render_template(
-        "registration/manage/index.html", events=events, figures=services.figures_of([e.id for e in events]), now=utcnow()
+        "registration/manage/index.html",
+        events=events,
+        figures=services.figures_of([e.id for e in events]),
+        now=utcnow(),
     )
 
 
@@ -319,7 +322,11 @@ def add(event_id: int):
             flash(message, "success")
             return redirect(url_for(".index", event_id=event.id), code=303)
     return render_template(
-        "registration/manage/registration_add.html", event=event, form=form, forum_full=services.forum_is_full, registration=None
+        "registration/manage/registration_add.html",
+        event=event,
+        form=form,
+        forum_full=services.forum_is_full,
+        registration=None,
     ), status_of(form)
 
 

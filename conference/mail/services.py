@@ -174,8 +174,10 @@ def deliver(mail_ids: list[int]) -> None:
                     AFTER_SENT[mail.builder](mail.context)
             if count % STILL_WORKING_EVERY == 0:
                 lease.still_working()
-    if failed:
-        raise NotAllSent(f"{len(failed)} of {len(mail_ids)} not sent, e.g. {type(failed[0]).__name__}: {failed[0]}")
+    if failed:  # the errors' names only: their text may hold an address, and the task and the log outlive it
+        raise NotAllSent(
+            f"{len(failed)} of {len(mail_ids)} not sent: {', '.join(sorted({type(e).__name__ for e in failed}))}"
+        )
 
 
 def _file_name(address: str) -> str:

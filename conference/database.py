@@ -89,12 +89,15 @@ def write_transaction(savepoint: bool = False) -> Iterator[None]:
             raise
     finally:
         db.session.info[DEPTH] = depth
+        if not depth:
+            db.session.info.pop(SHARED, None)
     for callback in db.session.info.pop(AFTER_COMMIT, []):
         callback()
 
 
 DEPTH = "write_transaction_depth"
 AFTER_COMMIT = "after_commit_callbacks"
+SHARED = "shared_by_the_transaction"
 
 
 def after_commit(callback) -> None:
@@ -102,15 +105,10 @@ def after_commit(callback) -> None:
     db.session.info.setdefault(AFTER_COMMIT, []).append(callback)
 
 
-def after_commit_once(kind: type):
-    """The callback of class ``kind`` waiting for the enclosing transaction's commit, made and added if there is
-    none yet: work that the steps of one transaction add to (the mails it queued) is handed on once."""
-    callbacks = db.session.info.setdefault(AFTER_COMMIT, [])
-    waiting = next((callback for callback in callbacks if isinstance(callback, kind)), None)
-    if waiting is None:
-        waiting = kind()
-        callbacks.append(waiting)
-    return waiting
+def shared_by_the_transaction() -> dict:
+    """What the steps of the enclosing ``write_transaction`` share (the one task that delivers the mails they
+    queue); empty at its start, gone at its end, committed or not."""
+    return db.session.info.setdefault(SHARED, {})
 
 
 def forget_old_pages() -> None:

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from conference.database import after_commit_once, utcnow, write_transaction
+from conference.database import shared_by_the_transaction, utcnow, write_transaction
 from conference.extensions import db
 from conference.files import instance_folder
 from conference.mail.models import OutgoingMail
@@ -103,22 +103,13 @@ def queue(builder_name: str, recipient: str, **context) -> OutgoingMail:
     mail = OutgoingMail(builder=builder_name, recipient=recipient, context=context)
     db.session.add(mail)
     db.session.flush()
-    delivery = after_commit_once(_DeliveryOfTransaction)
-    if delivery.task is None:
-        delivery.task = tasks.enqueue("mail.deliver", max_attempts=MAX_ATTEMPTS, mail_ids=[mail.id])
+    shared = shared_by_the_transaction()
+    if "mail.deliver" not in shared:
+        shared["mail.deliver"] = tasks.enqueue("mail.deliver", max_attempts=MAX_ATTEMPTS, mail_ids=[mail.id])
     else:
-        delivery.task.arguments = {"mail_ids": [*delivery.task.arguments["mail_ids"], mail.id]}
+        task = shared["mail.deliver"]
+        task.arguments = {"mail_ids": [*task.arguments["mail_ids"], mail.id]}
     return mail
-
-
-class _DeliveryOfTransaction:
-    """The task that delivers the mails queued in one transaction (it is run once that has committed)."""
-
-    def __init__(self):
-        self.task = None
-
-    def __call__(self) -> None:
-        pass  # the task dispatches itself after the commit
 
 
 def new_message(recipient: str, subject: str, sender_name: str = "", reply_to: str = "") -> EmailMessage:

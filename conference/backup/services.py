@@ -4,6 +4,7 @@ SQLite is copied with its online backup API (consistent while the site keeps run
 PostgreSQL with ``pg_dump`` in its custom format, restored with ``pg_restore``.
 """
 
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -28,6 +29,14 @@ def _database_url() -> str:
     return url.set(drivername=url.get_backend_name()).render_as_string(hide_password=False)
 
 
+def _schemas_of_the_site() -> list[str]:
+    """The schemas a site's URL confines it to (``?options=-csearch_path=…``), so that a backup holds only
+    those and a restore replaces only those; none: the whole database is the site's."""
+    options = db.engine.url.query.get("options", "")
+    found = re.search(r"-c\s*search_path=(\S+)", options if isinstance(options, str) else " ".join(options))
+    return [schema for schema in found.group(1).split(",") if schema not in ("", "public", "$user")] if found else []
+
+
 def create(folder: Path) -> Path:
     """Write ``conference-<time>.tar.gz`` into ``folder``; returns its path."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -39,7 +48,8 @@ def create(folder: Path) -> Path:
             with sqlite3.connect(db.engine.url.database) as source, sqlite3.connect(dump) as copy:
                 source.backup(copy)
         else:
-            _run(["pg_dump", "--format=custom", "--no-owner", f"--file={dump}", _database_url()])
+            schemas = [f"--schema={schema}" for schema in _schemas_of_the_site()]
+            _run(["pg_dump", "--format=custom", "--no-owner", *schemas, f"--file={dump}", _database_url()])
         partial = target.with_suffix(".part")
         with tarfile.open(partial, "w:gz") as archive:
             archive.add(dump, arcname=dump.name)

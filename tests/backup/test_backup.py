@@ -4,13 +4,15 @@ PostgreSQL when the suite runs on it)."""
 import tarfile
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
+from conference.config import sqlalchemy_url
 from conference.database import utcnow
 from conference.extensions import db
 from conference.registration import services
 from conference.registration.models import Registration
-from tests.support import applicant
+from tests.support import applicant, databases
 
 
 def test_backup_and_restore_bring_back_registrations_and_uploaded_files(app, runner, make_event, tmp_path):
@@ -39,6 +41,24 @@ def test_backup_and_restore_bring_back_registrations_and_uploaded_files(app, run
     names = db.session.scalars(sa.select(Registration.first_name)).all()
     assert names == ["Gesichert"] and db.session.get(Registration, kept.id).email == kept.email
     assert upload.read_bytes() == b"%PDF-1.7 Folien"
+
+
+@pytest.mark.skipif(not databases.SERVER_URL, reason="a site confined to a schema: PostgreSQL only")
+def test_on_postgresql_a_backup_and_its_restore_keep_to_the_sites_schema(app, runner, tmp_path):
+    neighbour = sa.create_engine(sqlalchemy_url(databases.own_schema("neighbour")))
+    with neighbour.begin() as connection:
+        connection.execute(sa.text("CREATE TABLE note (text varchar)"))
+    archive = tmp_path / "backups"
+    assert runner.invoke(args=["backup", "--to", str(archive)]).exit_code == 0
+    with neighbour.begin() as connection:  # another site of the same server goes on working
+        connection.execute(sa.text("INSERT INTO note VALUES ('after the backup')"))
+
+    [archive] = archive.glob("conference-*.tar.gz")
+    assert runner.invoke(args=["restore", "--yes", str(archive)]).exit_code == 0
+
+    with neighbour.connect() as connection:
+        assert connection.scalars(sa.text("SELECT text FROM note")).all() == ["after the backup"]
+    neighbour.dispose()
 
 
 def test_restoring_something_that_is_no_backup_stops_with_a_message(runner, tmp_path):

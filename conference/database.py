@@ -6,7 +6,6 @@ from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from flask import abort
 from sqlalchemy.types import TypeDecorator
 
 from conference.extensions import db
@@ -69,16 +68,19 @@ def write_transaction(savepoint: bool = False) -> Iterator[None]:
     steps commits once or not at all; with ``savepoint`` a step that may fail on its own rolls back
     just itself. On SQLite the outermost one starts with the write lock (``BEGIN IMMEDIATE``, see
     ``create_app``): a transaction that reads first and writes later cannot wait for the lock and
-    fails with "database is locked" under load. Reads done before it are ended first.
+    fails with "database is locked" under load. Reads done before it are ended first; a change made before it,
+    outside any unit of work, is an error (``ChangedOutside``) rather than committed with it unseen.
     """
     depth = db.session.info.get(DEPTH, 0)
+    if not depth and _changed_outside():
+        raise ChangedOutside("a change was made outside a write_transaction; make it inside one")
     db.session.info[DEPTH] = depth + 1
     try:
         if depth:
             with db.session.begin_nested() if savepoint else nullcontext():
                 yield
             return
-        db.session.commit()
+        db.session.commit()  # ends the reads, keeping what they loaded; there is nothing to write (checked above)
         db.session.connection(execution_options={"write_lock": True})
         try:
             yield
@@ -98,6 +100,39 @@ def write_transaction(savepoint: bool = False) -> Iterator[None]:
 DEPTH = "write_transaction_depth"
 AFTER_COMMIT = "after_commit_callbacks"
 SHARED = "shared_by_the_transaction"
+WRITTEN_OUTSIDE = "written_outside_a_write_transaction"
+
+
+class ChangedOutside(RuntimeError):
+    """A programming error: a change made outside a unit of work would otherwise be committed by the next one."""
+
+
+def _changed_outside() -> bool:
+    session = db.session
+    return bool(
+        session.new
+        or session.deleted
+        or any(session.is_modified(instance) for instance in session.dirty)
+        or session.info.get(WRITTEN_OUTSIDE)
+    )
+
+
+@sa.event.listens_for(db.session, "after_flush")
+def _note_a_flush_outside(session, _context) -> None:
+    if not session.info.get(DEPTH):
+        session.info[WRITTEN_OUTSIDE] = True
+
+
+@sa.event.listens_for(db.session, "do_orm_execute")
+def _note_a_statement_outside(state) -> None:
+    if (state.is_insert or state.is_update or state.is_delete) and not state.session.info.get(DEPTH):
+        state.session.info[WRITTEN_OUTSIDE] = True
+
+
+@sa.event.listens_for(db.session, "after_commit")
+@sa.event.listens_for(db.session, "after_soft_rollback")
+def _forget_what_was_written_outside(session, *_transaction) -> None:
+    session.info.pop(WRITTEN_OUTSIDE, None)
 
 
 def after_commit(callback) -> None:
@@ -117,14 +152,6 @@ def forget_old_pages() -> None:
         db.session.commit()
         db.session.execute(sa.text("PRAGMA wal_checkpoint(TRUNCATE)"))
         db.session.commit()
-
-
-def row_of_event_or_404(model, row_id: int, event):
-    """A row that belongs to ``event``: an id from another event (forged or stale) is simply not found."""
-    row = db.session.get(model, row_id)
-    if row is None or row.event_id != event.id:
-        abort(404)
-    return row
 
 
 @contextmanager

@@ -103,7 +103,9 @@ FUZZ = settings(
 def site(app, client, make_event, make_forums, make_question):
     app.config["RATE_LIMITS"] = {name: Limit(10**6, timedelta(minutes=1)) for name in DEFAULT_LIMITS}
     event = make_event(capacity=5)
-    registration = services.register(event.id, applicant(), utcnow()).registration  # before forums and questions exist
+    registration = services.register(
+        event.id, applicant(), utcnow(), by=None
+    ).registration  # before forums and questions exist
     forum, _ = make_forums(event, 2, None)
     questions = [
         make_question(event, kind=kind, required=kind == QuestionKind.TEXT, options=["Ja", "Nein", "Vielleicht"])

@@ -38,5 +38,5 @@ def assign_command(email: str, event_slug: str, check_in: bool) -> None:
     if user is None or event is None:
         raise click.ClickException("No such account or event.")
     role = EventRole.CHECK_IN if check_in or user.role == UserRole.CHECK_IN else EventRole.ORGANISER
-    services.assign(user, event.id, role)
+    services.assign(user, event.id, role, by=None)
     click.echo(f"{user.email} is now {role.value} of {event.slug}.")

@@ -52,7 +52,7 @@ def invite():
     form = InviteForm()
     if form.validate_on_submit():
         try:
-            user = services.invite(form.email.data, form.name.data.strip(), UserRole(form.role.data))
+            user = services.invite(form.email.data, form.name.data.strip(), UserRole(form.role.data), by=current_user)
         except services.AccountError as refused:
             form.add_error(refused.message, refused.field)
         else:
@@ -105,7 +105,7 @@ def reset_two_factor(user_id: int):
             url_for(".edit", user_id=user.id),
         )
     if Form().validate_on_submit():
-        two_factor.disable(user, end_sessions=True)
+        two_factor.disable(user, by=current_user, end_sessions=True)
         flash(_("Two-factor log-in of %(email)s is switched off; it can be set up again.", email=user.email), "success")
     return redirect(url_for(".edit", user_id=user.id), code=303)
 
@@ -139,7 +139,7 @@ def own_two_factor():
                     _("Your account requires two-factor log-in; it cannot be switched off.")
                 )
             else:
-                two_factor.disable(user)
+                two_factor.disable(user, by=current_user)
                 flash(_("Two-factor log-in is switched off."), "success")
                 return redirect(url_for(".own_two_factor"), code=303)
         except two_factor.TwoFactorRefused as refused:
@@ -162,7 +162,7 @@ def assign(user_id: int):
     form.event_id.choices = [SelectChoice(event_id, "") for event_id in db.session.scalars(sa.select(Event.id))]
     if form.validate_on_submit():
         try:
-            services.assign(user, form.event_id.data, EventRole(form.role.data))
+            services.assign(user, form.event_id.data, EventRole(form.role.data), by=current_user)
         except services.AccountError as refused:
             flash(refused.message, "error")
     return redirect(url_for(".edit", user_id=user.id), code=303)
@@ -172,7 +172,7 @@ def assign(user_id: int):
 def unassign(user_id: int, assignment_id: int):
     if Form().validate_on_submit():
         try:
-            services.unassign(user_id, assignment_id)
+            services.unassign(user_id, assignment_id, by=current_user)
         except services.AccountError:
             abort(404)
     return redirect(url_for(".edit", user_id=user_id), code=303)

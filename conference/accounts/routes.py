@@ -9,7 +9,7 @@ from conference.accounts.forms import CodeForm, ForgotPasswordForm, LoginForm, N
 from conference.accounts.models import User
 from conference.extensions import db, login_manager
 from conference.limits import services as limits
-from conference.limits.services import limited
+from conference.limits.web import limited
 from conference.site.forms import Form, status_of
 from conference.site.urls import local_path
 

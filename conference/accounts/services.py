@@ -88,7 +88,7 @@ def assign_the_creator(event: Event, by: User | None = None) -> None:
         db.session.add(EventAssignment(user_id=by.id, event=event, role=EventRole.ORGANISER))
 
 
-def assign(user: User, event_id: int, role: EventRole) -> None:
+def assign(user: User, event_id: int, role: EventRole, *, by: User | None) -> None:
     """Give an account a role at an event (or another role than it had)."""
     if user.role == UserRole.CHECK_IN and role != EventRole.CHECK_IN:
         raise AccountError(_("A check-in helper's account can only be given the door of an event."))
@@ -100,16 +100,16 @@ def assign(user: User, event_id: int, role: EventRole) -> None:
             return
         assignment.role = role
         db.session.add(assignment)
-        record(AuditAction.ACCOUNT_ASSIGNED, user.email, event_id)
+        record(AuditAction.ACCOUNT_ASSIGNED, user.email, event_id, by=by)
 
 
-def unassign(user_id: int, assignment_id: int) -> None:
+def unassign(user_id: int, assignment_id: int, *, by: User | None) -> None:
     with write_transaction():
         assignment = db.session.get(EventAssignment, assignment_id)
         if assignment is None or assignment.user_id != user_id:
             raise AccountError(_("This assignment no longer exists."))
         db.session.delete(assignment)
-        record(AuditAction.ACCOUNT_UNASSIGNED, assignment.user.email, assignment.event_id)
+        record(AuditAction.ACCOUNT_UNASSIGNED, assignment.user.email, assignment.event_id, by=by)
 
 
 @dataclass
@@ -148,7 +148,7 @@ def helpers_of(event_id: int) -> list[Helper]:
     return [Helper(user, user.role == UserRole.CHECK_IN and not other_events) for user, other_events in rows]
 
 
-def give_the_door(event_id: int, email: str, name: str, invited_by: str = "") -> bool:
+def give_the_door(event_id: int, email: str, name: str, *, by: User | None) -> bool:
     """An organiser lets someone check people in at their event, and at no other: a new account of a check-in
     helper, whose owner chooses the password through the mailed link (and sets up two-factor log-in where the
     administrators require it of helpers, HELPERS_NEED_TWO_FACTOR), or a helper's account that has other events,
@@ -177,23 +177,23 @@ def give_the_door(event_id: int, email: str, name: str, invited_by: str = "") ->
         welcome = user is None or not user.is_active
         if user is None:
             user = create_user(email, name, secrets.token_urlsafe(32), UserRole.CHECK_IN)
-            record(AuditAction.ACCOUNT_INVITED, user.email, event_id)
+            record(AuditAction.ACCOUNT_INVITED, user.email, event_id, by=by)
         elif not user.is_active:
             user.is_active = True
             user.set_password(secrets.token_urlsafe(32))  # whoever knew the old one does not get in with it
-            record(AuditAction.ACCOUNT_CHANGED, user.email, event_id)
+            record(AuditAction.ACCOUNT_CHANGED, user.email, event_id, by=by)
         if welcome:
             user.two_factor_required = user.two_factor_required or current_app.config["HELPERS_NEED_TWO_FACTOR"]
-            send_reset_link(user.email, welcome=True, helper_at=event_id, invited_by=invited_by)
+            send_reset_link(user.email, welcome=True, helper_at=event_id, invited_by=by.name if by else "")
         else:
-            mail.queue("door_given", user.email, user_id=user.id, event_id=event_id, invited_by=invited_by)
+            mail.queue("door_given", user.email, user_id=user.id, event_id=event_id, invited_by=by.name if by else "")
         if not assigned:
             db.session.add(EventAssignment(user=user, event_id=event_id, role=EventRole.CHECK_IN))
-            record(AuditAction.ACCOUNT_ASSIGNED, user.email, event_id)
+            record(AuditAction.ACCOUNT_ASSIGNED, user.email, event_id, by=by)
     return welcome
 
 
-def take_the_door(event_id: int, user_id: int) -> bool:
+def take_the_door(event_id: int, user_id: int, *, by: User) -> bool:
     """An organiser takes the check-in of their event away from a helper. A helper's account left with no event is
     deactivated (it could do nothing), which ends its sessions; returns whether it was."""
     with write_transaction():
@@ -208,12 +208,12 @@ def take_the_door(event_id: int, user_id: int) -> bool:
             raise AccountError(_("This helper can no longer check people in at this event."))
         user = assignment.user
         user.assignments.remove(assignment)
-        record(AuditAction.ACCOUNT_UNASSIGNED, user.email, event_id)
+        record(AuditAction.ACCOUNT_UNASSIGNED, user.email, event_id, by=by)
         deactivated = user.role == UserRole.CHECK_IN and not user.assignments and user.is_active
         if deactivated:
             user.is_active = False
             user.end_sessions()
-            record(AuditAction.ACCOUNT_CHANGED, user.email, event_id)
+            record(AuditAction.ACCOUNT_CHANGED, user.email, event_id, by=by)
     return deactivated
 
 
@@ -241,7 +241,7 @@ def change(user: User, by: User, name: str, role: UserRole, is_active: bool, two
         if user.is_active and not is_active:
             user.end_sessions()
         user.name, user.role, user.is_active, user.two_factor_required = name, role, is_active, two_factor_required
-        record(AuditAction.ACCOUNT_CHANGED, user.email)
+        record(AuditAction.ACCOUNT_CHANGED, user.email, by=by)
 
 
 def managed_events(user: User) -> list[Event]:
@@ -363,14 +363,14 @@ def build_unlock_mail(context: dict):
     return message
 
 
-def invite(email: str, name: str, role: UserRole) -> User:
+def invite(email: str, name: str, role: UserRole, *, by: User) -> User:
     """A new account whose owner chooses the password through a mailed link (valid one hour)."""
     if db.session.scalar(sa.select(User.id).where(User.email == email.strip().lower())) is not None:
         raise AccountError(_("There is already an account with this address."), "email")
     with _one_account_per_address(), write_transaction():
         user = create_user(email, name, secrets.token_urlsafe(32), role)
         send_reset_link(user.email, welcome=True)
-        record(AuditAction.ACCOUNT_INVITED, user.email)
+        record(AuditAction.ACCOUNT_INVITED, user.email, by=by)
     return user
 
 

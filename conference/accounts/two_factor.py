@@ -100,24 +100,24 @@ def enable(user: User, sealed_secret: str, code: str) -> list[str]:
         user.totp_last_step = step
         codes = _new_recovery_codes(user)
         user.end_sessions()  # sessions begun with the password alone end
-        record(AuditAction.TWO_FACTOR_ON, user.email)
+        record(AuditAction.TWO_FACTOR_ON, user.email, by=user)
     return codes
 
 
 def renew_recovery_codes(user: User) -> list[str]:
     with write_transaction():
-        record(AuditAction.RECOVERY_CODES_RENEWED, user.email)
+        record(AuditAction.RECOVERY_CODES_RENEWED, user.email, by=user)
         return _new_recovery_codes(user)
 
 
-def disable(user: User, end_sessions: bool = False) -> None:
+def disable(user: User, *, by: User, end_sessions: bool = False) -> None:
     """Switch it off: by the account's owner, with a code, or by an administrator for a lost phone, who
     ends the account's sessions too."""
     with write_transaction():
         user.totp_secret, user.recovery_codes, user.totp_last_step = None, [], 0
         if end_sessions:
             user.end_sessions()
-        record(AuditAction.TWO_FACTOR_OFF, user.email)
+        record(AuditAction.TWO_FACTOR_OFF, user.email, by=by)
 
 
 def verify(user_id: int, typed: str) -> bool:

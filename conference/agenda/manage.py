@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from wtforms import (
     DateField,
     HiddenField,
@@ -21,11 +22,11 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from conference.agenda import services
 from conference.agenda.models import AgendaItem, AgendaItemKind
-from conference.database import row_of_event_or_404
 from conference.extensions import db
 from conference.organisations import services as organisation_services
 from conference.people.models import Person
 from conference.site.forms import Form, PlausibleDate, status_of
+from conference.site.lookup import row_of_event_or_404
 
 blueprint = Blueprint("agenda_manage", __name__, url_prefix="/manage/events/<int:event_id>/agenda")
 
@@ -127,7 +128,7 @@ def room(event_id: int, room_id: int):
     form = RoomForm(prefix=f"room-{room_id}")
     if form.validate_on_submit():
         try:
-            saved = services.save_room(event.id, room_id, form.name.data.strip(), form.capacity.data)
+            saved = services.save_room(event.id, room_id, form.name.data.strip(), form.capacity.data, by=current_user)
         except services.AgendaError as refused:
             flash(refused.message, "error")
         else:
@@ -148,7 +149,7 @@ def edit(event_id: int, item_id: int | None):
     if form.validate_on_submit():
         try:
             version = int(form.version.data) if (form.version.data or "").isdigit() else None
-            saved = services.save_item(event.id, form.details(), item_id, version)
+            saved = services.save_item(event.id, form.details(), item_id, version, by=current_user)
         except services.AgendaError as refused:
             form.add_error(refused.message, refused.field)
         else:
@@ -164,7 +165,7 @@ def delete(event_id: int, item_id: int):
     form = Form()
     if form.validate_on_submit():
         title = item.title
-        services.delete_item(event.id, item.id)
+        services.delete_item(event.id, item.id, by=current_user)
         flash(_("Deleted: %(title)s", title=title), "success")
         return redirect(url_for(".index", event_id=event.id), code=303)
     return render_template("agenda/manage/agenda_delete.html", event=event, item=item, form=form)

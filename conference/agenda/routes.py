@@ -1,7 +1,7 @@
 from flask import Blueprint, render_template
 
 from conference.agenda import services
-from conference.events.services import public_event_or_404
+from conference.events.web import public_event_or_404
 
 blueprint = Blueprint("agenda", __name__)
 

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from conference.agenda.models import AgendaItem, AgendaItemKind, AgendaItemPerson, AppearanceRole, Room
 from conference.audit.models import AuditAction
-from conference.audit.services import record
+from conference.audit.services import Actor, record
 from conference.database import row_locked
 from conference.events import signals as event_signals
 from conference.events.models import Event
@@ -41,7 +41,7 @@ class ItemDetails:
 
 
 def save_item(
-    event_id: int, details: ItemDetails, item_id: int | None = None, version: int | None = None
+    event_id: int, details: ItemDetails, item_id: int | None = None, version: int | None = None, *, by: Actor | None
 ) -> AgendaItem:
     """Create an item, or change one if nobody else changed it since ``version`` was read."""
     if details.ends_at <= details.starts_at:
@@ -87,17 +87,17 @@ def save_item(
             for position, appearance in enumerate(item.appearances):
                 appearance.position = position
         db.session.add(item)
-        record(AuditAction.AGENDA_SAVED, item.title, event.id)
+        record(AuditAction.AGENDA_SAVED, item.title, event.id, by=by)
     return item
 
 
-def delete_item(event_id: int, item_id: int) -> None:
+def delete_item(event_id: int, item_id: int, *, by: Actor | None) -> None:
     with row_locked(Event, event_id) as event:
         item = db.session.get(AgendaItem, item_id)
         if item is None or item.event_id != event.id:
             raise AgendaError(_("This agenda item no longer exists."))
         db.session.delete(item)
-        record(AuditAction.AGENDA_DELETED, item.title, event.id)
+        record(AuditAction.AGENDA_DELETED, item.title, event.id, by=by)
 
 
 def _people(ids: list[int]) -> list[Person]:
@@ -156,7 +156,7 @@ def warnings(event: Event) -> list[str]:
     return found
 
 
-def save_room(event_id: int, room_id: int, name: str, capacity: int | None) -> Room:
+def save_room(event_id: int, room_id: int, name: str, capacity: int | None, *, by: Actor | None) -> Room:
     with row_locked(Event, event_id) as event:
         room = next((room for room in event.rooms if room.id == room_id), None)
         if room is None:
@@ -164,7 +164,7 @@ def save_room(event_id: int, room_id: int, name: str, capacity: int | None) -> R
         if any(other.id != room.id and other.name.casefold() == name.casefold() for other in event.rooms):
             raise AgendaError(_("Another room already has this name."), field="name")
         room.name, room.capacity = name, capacity
-        record(AuditAction.ROOM_CHANGED, name, event.id)
+        record(AuditAction.ROOM_CHANGED, name, event.id, by=by)
     return room
 
 

@@ -1,15 +1,20 @@
 """The log of changes made in the back office, written in the same unit of work as the change itself."""
 
 from datetime import datetime
+from typing import Protocol
 
 import sqlalchemy as sa
-from flask import has_request_context
 from flask_babel import format_datetime, gettext
-from flask_login import current_user
 
 from conference.audit.models import AuditAction, AuditEntry
 from conference.database import LabelledEnum, write_transaction
 from conference.extensions import db
+
+
+class Actor(Protocol):
+    """Who acts: a user account (the audit log sits below the accounts, so it names only what it needs)."""
+
+    id: int
 
 
 def record(
@@ -19,16 +24,17 @@ def record(
     registration_id: int | None = None,
     changed_fields: list[str] = (),
     changed_values: dict[str, tuple] | None = None,
+    *,
+    by: Actor | None,
     by_registrant: bool = False,
 ) -> None:
-    """Note a change, made by the logged-in user if there is one, or ``by_registrant`` through their link (an
-    organiser trying a registrant's link is not taken for its owner); called inside the ``write_transaction``
-    of the change, it commits (or not) with it."""
-    user_id = current_user.id if has_request_context() and current_user.is_authenticated and not by_registrant else None
+    """Note a change, made ``by`` a user (None: by the application itself), or ``by_registrant`` through their
+    link (an organiser trying a registrant's link is not taken for its owner); called inside the
+    ``write_transaction`` of the change, it commits (or not) with it."""
     with write_transaction():
         db.session.add(
             AuditEntry(
-                user_id=user_id,
+                user_id=by.id if by is not None and not by_registrant else None,
                 by_registrant=by_registrant,
                 event_id=event_id,
                 registration_id=registration_id,

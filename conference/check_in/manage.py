@@ -21,12 +21,13 @@ from conference.accounts import services as accounts
 from conference.accounts.access import Action, may
 from conference.check_in import services
 from conference.check_in.services import DoorClosed, DoorState, Scan
-from conference.database import row_of_event_or_404, utcnow
+from conference.database import utcnow
 from conference.events.models import Event
 from conference.registration.models import NOT_YET_CONFIRMED, Registration
 from conference.registration.services import Applicant, RegistrationError, admission_question
 from conference.site.confirmation import ask_first, confirmed
 from conference.site.forms import Form, MailAddress, status_of
+from conference.site.lookup import row_of_event_or_404
 from conference.site.security import allow_blob_workers
 
 blueprint = Blueprint("check_in", __name__, url_prefix="/manage/events/<int:event_id>/check-in")
@@ -101,7 +102,7 @@ def door_of(event_id: int) -> tuple[Event, bool, int | None]:
 
 def scan(event: Event, code: str, at: datetime | None, forum_id: int | None, may_correct: bool) -> services.Outcome:
     try:
-        return services.check_in(event, Scan(code, at, forum_id), utcnow(), may_correct)
+        return services.check_in(event, Scan(code, at, forum_id), utcnow(), may_correct, by=current_user)
     except DoorClosed as closed:
         return services.Outcome(None, False, closed.message)
 
@@ -254,7 +255,7 @@ def undo(event_id: int, registration_id: int):
     if not Form().validate_on_submit():
         abort(400)
     try:
-        registration = services.undo(event, registration_id, forum_id, utcnow(), may_correct)
+        registration = services.undo(event, registration_id, forum_id, utcnow(), may_correct, by=current_user)
     except DoorClosed as closed:
         flash(closed.message, "error")
     else:
@@ -276,7 +277,7 @@ def admit(event_id: int, registration_id: int):
     if not Form().validate_on_submit():
         abort(400)
     try:
-        outcome = services.admit(event, registration.id, utcnow(), may_correct)
+        outcome = services.admit(event, registration.id, utcnow(), may_correct, by=current_user)
     except DoorClosed as closed:
         outcome = services.Outcome(registration, False, closed.message)
     return door_page(event, None, may_correct, outcome)
@@ -289,7 +290,7 @@ def walk_in(event_id: int):
     form, outcome = WalkInForm(), None
     if form.validate_on_submit():
         try:
-            outcome = services.walk_in(event, form.applicant(), utcnow(), may_correct)
+            outcome = services.walk_in(event, form.applicant(), utcnow(), may_correct, by=current_user)
         except DoorClosed as closed:
             outcome = services.Outcome(None, False, closed.message)
         except RegistrationError as refused:
@@ -306,7 +307,7 @@ def invite_helper(event_id: int):
     form = HelperForm()
     if form.validate_on_submit():
         try:
-            welcome = accounts.give_the_door(event.id, form.email.data, form.name.data.strip(), current_user.name)
+            welcome = accounts.give_the_door(event.id, form.email.data, form.name.data.strip(), by=current_user)
         except accounts.AccountError as refused:
             form.add_error(refused.message, refused.field)
         else:
@@ -351,7 +352,7 @@ def remove_helper(event_id: int, user_id: int):
         return ask_first(*removal_question(helper), _("Yes, take it away"), back)
     if Form().validate_on_submit():
         try:
-            deactivated = accounts.take_the_door(event.id, user_id)
+            deactivated = accounts.take_the_door(event.id, user_id, by=current_user)
         except accounts.AccountError as refused:
             flash(refused.message, "error")
         else:

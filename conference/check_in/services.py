@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 
 from conference.agenda.models import AgendaItem
 from conference.audit.models import AuditAction
-from conference.audit.services import record
+from conference.audit.services import Actor, record
 from conference.database import row_locked, write_transaction
 from conference.events.models import Event
 from conference.extensions import db
@@ -109,7 +109,7 @@ def normalise(code: str) -> str:
     return "".join(code.split()).upper()[:40]
 
 
-def check_in(event: Event, scan: Scan, now: datetime, may_correct: bool = False) -> Outcome:
+def check_in(event: Event, scan: Scan, now: datetime, may_correct: bool = False, *, by: Actor | None) -> Outcome:
     """Admit a confirmed registrant once, at the entrance or at the door of their forum; refuse anything else, saying
     why."""
     state = door_state(event, now, may_correct)
@@ -148,7 +148,7 @@ def check_in(event: Event, scan: Scan, now: datetime, may_correct: bool = False)
         db.session.refresh(target)
         if registration.checked_in_at is None:
             registration.checked_in_at = at  # who is at a forum's door has come in
-        record(AuditAction.CHECKED_IN, registration.full_name, event.id, registration.id)
+        record(AuditAction.CHECKED_IN, registration.full_name, event.id, registration.id, by=by)
     return Outcome(registration, True, _("Checked in: welcome!"))
 
 
@@ -163,7 +163,13 @@ def _wrong_forum(registration: Registration, forum_id: int) -> str:
 
 
 def undo(
-    event: Event, registration_id: int, forum_id: int | None, now: datetime, may_correct: bool = False
+    event: Event,
+    registration_id: int,
+    forum_id: int | None,
+    now: datetime,
+    may_correct: bool = False,
+    *,
+    by: Actor | None,
 ) -> Registration:
     """Take back a check-in made by mistake: at the entrance (and every forum), or at one forum's door."""
     state = door_state(event, now, may_correct)
@@ -185,11 +191,11 @@ def undo(
             choice.checked_in_at = None
         if forum_id is None:
             registration.checked_in_at = None
-        record(AuditAction.CHECK_IN_UNDONE, registration.full_name, event.id, registration.id)
+        record(AuditAction.CHECK_IN_UNDONE, registration.full_name, event.id, registration.id, by=by)
     return registration
 
 
-def admit(event: Event, registration_id: int, now: datetime, may_correct: bool = False) -> Outcome:
+def admit(event: Event, registration_id: int, now: datetime, may_correct: bool = False, *, by: Actor | None) -> Outcome:
     """Let in at the entrance someone on the waiting list or awaiting approval (registrations.admit), when those
     who may decide so; the answer says when the room is then fuller than it holds."""
     state = door_state(event, now, may_correct)
@@ -199,20 +205,22 @@ def admit(event: Event, registration_id: int, now: datetime, may_correct: bool =
     if registration is None or registration.event_id != event.id:
         raise DoorClosed(_("Unknown registration."))
     try:
-        registrations.admit(registration.id, now)
+        registrations.admit(registration.id, now, by=by)
     except registrations.RegistrationError as refused:
         return Outcome(registration, False, refused.message)
     return Outcome(registration, True, _("Admitted out of turn: welcome!"))  # the door page says if the room is full
 
 
-def walk_in(event: Event, applicant: registrations.Applicant, now: datetime, may_correct: bool = False) -> Outcome:
+def walk_in(
+    event: Event, applicant: registrations.Applicant, now: datetime, may_correct: bool = False, *, by: Actor | None
+) -> Outcome:
     """Register someone at the entrance and let them in (registrations.walk_in); an address registered already
     makes no second registration: the answer is that one, for the door to deal with as with a scan."""
     state = door_state(event, now, may_correct)
     if state not in (DoorState.OPEN, DoorState.CORRECTING):
         raise DoorClosed(door_message(event, state))
     try:
-        registration = registrations.walk_in(event.id, applicant, now).registration
+        registration = registrations.walk_in(event.id, applicant, now, by=by).registration
     except registrations.AlreadyRegistered as known:
         registered = known.registration
         if registered.checked_in_at is not None:

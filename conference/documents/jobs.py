@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from conference.audit.models import AuditAction
-from conference.audit.services import record
+from conference.audit.services import Actor, record
 from conference.database import row_locked, utcnow, write_transaction
 from conference.documents import certificates
 from conference.documents.models import DocumentJob
@@ -68,7 +68,7 @@ def forget_mailed_certificates(registration_ids: list[int], job_id: int | None =
             (job_folder / f"{registration_id}.pdf").unlink(missing_ok=True)
 
 
-def start(event: Event, user_id: int | None, kind: str, send_mail: bool, base_url: str) -> DocumentJob:
+def start(event: Event, kind: str, send_mail: bool, base_url: str, *, by: Actor | None) -> DocumentJob:
     """Queue a job for a background task; returns at once."""
     if kind not in KINDS:
         raise JobRefused(_("Unknown document."))
@@ -84,12 +84,12 @@ def start(event: Event, user_id: int | None, kind: str, send_mail: bool, base_ur
             is not None
         ):
             raise JobRefused(_("The certificates are being made already; please wait until they are ready."))
-        job = DocumentJob(event_id=event.id, user_id=user_id, kind=kind, send_mail=send_mail)
+        job = DocumentJob(event_id=event.id, user_id=by.id if by else None, kind=kind, send_mail=send_mail)
         db.session.add(job)
         db.session.flush()
         tasks.enqueue("documents.make", event_id=event.id, max_attempts=1, job_id=job.id, base_url=base_url)
         made_as = "ZIP" if kind == "certificates.zip" else "PDF"
-        record(AuditAction.CERTIFICATES_MADE, made_as + (", " + _("by e-mail") if send_mail else ""), event.id)
+        record(AuditAction.CERTIFICATES_MADE, made_as + (", " + _("by e-mail") if send_mail else ""), event.id, by=by)
     return job
 
 

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from conference.database import row_of_event_or_404, utcnow
+from conference.database import utcnow
 from conference.documents import certificates, jobs, lists, printouts
 from conference.documents.models import Certificate, DocumentJob
 from conference.documents.pdf import Metadata
@@ -22,6 +22,7 @@ from conference.registration.services import attendance, forum_slots, has_ticket
 from conference.site.confirmation import ask_first, confirmed
 from conference.site.forms import Form
 from conference.site.i18n import speaking
+from conference.site.lookup import row_of_event_or_404
 
 blueprint = Blueprint("documents_manage", __name__, url_prefix="/manage/events/<int:event_id>/documents")
 
@@ -205,7 +206,7 @@ def all_certificates(event_id: int):
             url_for(".index", event_id=event.id),
         )
     try:
-        job = jobs.start(event, current_user.id, kind, request.form.get("send_mail") == "1", request.url_root)
+        job = jobs.start(event, kind, request.form.get("send_mail") == "1", request.url_root, by=current_user)
     except jobs.JobRefused as refused:
         flash(refused.message, "error")
         return redirect(url_for(".index", event_id=event.id), code=303)

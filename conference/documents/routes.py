@@ -10,13 +10,16 @@ from conference.database import utcnow
 from conference.documents import certificates, lists, printouts
 from conference.documents.render import TooSlowToRender, file_name, pdf_response, render_chunks, shared_pdf
 from conference.events.models import Event
-from conference.events.services import public_event_or_404
-from conference.limits import services as limits
-from conference.limits.services import limited
+from conference.events.web import public_event_or_404
+from conference.limits.web import enforce, limited
 from conference.registration import services as registration_services
 from conference.registration.models import Registration
 from conference.registration.routes import page_part
-from conference.registration.services import registration_or_404
+from conference.registration.web import (
+    event_whose_list_is_shown_or_404,
+    event_with_public_list_or_404,
+    registration_or_404,
+)
 from conference.site.errors import render_error
 
 blueprint = Blueprint("documents", __name__)
@@ -62,7 +65,7 @@ def programme(slug: str):
 
 
 def participant_list_pdf(event: Event):
-    limits.enforce("participant-list-pdf")  # rendered anew each time: it names people
+    enforce("participant-list-pdf")  # rendered anew each time: it names people
     people = registration_services.listed_participants(event.id)
     chunks = lists.chunks(event, lists.rows(people), _("List of participants"), signature=False)
     return pdf_response(
@@ -73,12 +76,12 @@ def participant_list_pdf(event: Event):
 
 @blueprint.get("/events/<slug>/participants.pdf")
 def participants(slug: str):
-    return participant_list_pdf(registration_services.event_with_public_list_or_404(slug))
+    return participant_list_pdf(event_with_public_list_or_404(slug))
 
 
 @blueprint.get("/registrations/<token>/participants.pdf")
 def participants_for_registrant(token: str):
-    return participant_list_pdf(registration_services.event_whose_list_is_shown_or_404(token))
+    return participant_list_pdf(event_whose_list_is_shown_or_404(token))
 
 
 @blueprint.get("/registrations/<token>/ticket.pdf")

@@ -44,7 +44,7 @@ def edit(event_id: int | None):
             if event is None:
                 event = services.create_event(form.details(), by=current_user._get_current_object())
             else:
-                changed = services.update_event(event.id, form.details(), form.version.data or "")
+                changed = services.update_event(event.id, form.details(), form.version.data or "", by=current_user)
         except services.EventError as refused:
             form.add_error(refused.message, refused.field)
         else:
@@ -70,7 +70,7 @@ def change_status(event_id: int, action: str):
     form = Form()
     if form.validate_on_submit():
         try:
-            services.set_status(event.id, changes[action], utcnow())
+            services.set_status(event.id, changes[action], utcnow(), by=current_user)
         except services.EventError as refused:
             flash(refused.message, "error")
         else:
@@ -129,7 +129,7 @@ def partners(event_id: int):
         form.organisation_id.data = request.args.get("organisation", type=int)  # the one just added, chosen already
     if form.validate_on_submit():
         try:
-            services.add_partner(event.id, form.organisation_id.data, PartnerRole(form.role.data))
+            services.add_partner(event.id, form.organisation_id.data, PartnerRole(form.role.data), by=current_user)
         except services.EventError as refused:
             form.add_error(refused.message, refused.field)
         else:
@@ -150,7 +150,7 @@ def remove_partner(event_id: int, partner_id: int):
     event = g.event
     if Form().validate_on_submit():
         try:
-            services.remove_partner(event.id, partner_id)
+            services.remove_partner(event.id, partner_id, by=current_user)
         except services.EventError as refused:
             flash(refused.message, "error")
     return redirect(url_for(".partners", event_id=event.id), code=303)

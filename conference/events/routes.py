@@ -4,6 +4,7 @@ from flask_babel import gettext
 from conference.database import utcnow
 from conference.events import ical, services
 from conference.events.models import Event
+from conference.events.web import public_event_or_404
 from conference.extensions import db
 from conference.organisations.models import Organisation
 
@@ -23,13 +24,13 @@ def home():
 
 @blueprint.get("/events/<slug>")
 def detail(slug: str):
-    event = services.public_event_or_404(slug)
+    event = public_event_or_404(slug)
     return render_template("events/detail.html", event=event, now=utcnow())
 
 
 @blueprint.get("/events/<slug>/event.ics")
 def event_calendar(slug: str):
-    event = services.public_event_or_404(slug)
+    event = public_event_or_404(slug)
     return Response(
         ical.calendar([event], utcnow(), event.title),
         mimetype="text/calendar",

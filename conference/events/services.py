@@ -8,11 +8,10 @@ from decimal import Decimal
 from itertools import groupby
 
 import sqlalchemy as sa
-from flask import abort
 from flask_babel import gettext as _
 
 from conference.audit.models import AuditAction
-from conference.audit.services import record
+from conference.audit.services import Actor, record
 from conference.database import row_locked, utcnow, write_transaction
 from conference.events import signals
 from conference.events.models import (
@@ -93,7 +92,7 @@ def _check(details: EventDetails, event_id: int | None) -> None:
         raise EventError(_("The capacity cannot be negative."), field="capacity")
 
 
-def create_event(details: EventDetails, by=None) -> Event:
+def create_event(details: EventDetails, *, by: Actor | None) -> Event:
     """A new draft event (``by``: the user who makes it, who will organise it)."""
     _check(details, None)
     with write_transaction():
@@ -103,11 +102,13 @@ def create_event(details: EventDetails, by=None) -> Event:
         db.session.add(event)
         db.session.flush()
         signals.created.send(event, by=by)
-        record(AuditAction.EVENT_CREATED, event.title, event.id)
+        record(AuditAction.EVENT_CREATED, event.title, event.id, by=by)
     return event
 
 
-def update_event(event_id: int, details: EventDetails, read_version: str, now: datetime | None = None) -> list[str]:
+def update_event(
+    event_id: int, details: EventDetails, read_version: str, now: datetime | None = None, *, by: Actor | None
+) -> list[str]:
     """Change an event, unless someone else changed it since the form showed version ``read_version``;
     returns the names of the fields that changed. An emptied opening of a published event means, as the form
     says, "with publishing": it has been published, so registration stays open (from ``now`` at the latest)."""
@@ -140,11 +141,13 @@ def update_event(event_id: int, details: EventDetails, read_version: str, now: d
         for name in changed:
             setattr(event, name, getattr(details, name))
         if "capacity" in changed:
-            signals.capacity_changed.send(event)  # raised: people move up from the waiting list
+            signals.capacity_changed.send(event, by=by)  # raised: people move up from the waiting list
         if tells_registrants(event, changed, now):
             signals.moved.send(event)  # everyone registered or waiting is told, their calendar entry updated
         if changed:
-            record(AuditAction.EVENT_CHANGED, event.title, event.id, changed_fields=changed, changed_values=values)
+            record(
+                AuditAction.EVENT_CHANGED, event.title, event.id, changed_fields=changed, changed_values=values, by=by
+            )
     return changed
 
 
@@ -191,7 +194,7 @@ STATUS_ACTIONS = {
 }
 
 
-def set_status(event_id: int, status: EventStatus, now: datetime) -> Event:
+def set_status(event_id: int, status: EventStatus, now: datetime, *, by: Actor | None) -> Event:
     """Publish, withdraw or cancel; an event that has taken place cannot be cancelled (nobody is told it was)."""
     with row_locked(Event, event_id) as event:
         if status == EventStatus.CANCELLED and event.has_ended(now):
@@ -201,11 +204,11 @@ def set_status(event_id: int, status: EventStatus, now: datetime) -> Event:
         event.status = status
         if status == EventStatus.CANCELLED:
             signals.cancelled.send(event)  # everyone registered or waiting is told
-        record(STATUS_ACTIONS[status], event.title, event.id)
+        record(STATUS_ACTIONS[status], event.title, event.id, by=by)
     return event
 
 
-def duplicate(event_id: int, title: str, slug: str, starts_at: datetime, by=None) -> Event:
+def duplicate(event_id: int, title: str, slug: str, starts_at: datetime, *, by: Actor | None) -> Event:
     """A draft copy for a new date, partners included; the features above copy their parts (agenda, rooms,
     questions) in the same transaction: the copy is whole or not there at all."""
     source = db.session.get(Event, event_id)
@@ -220,11 +223,11 @@ def duplicate(event_id: int, title: str, slug: str, starts_at: datetime, by=None
             EventPartner(organisation=p.organisation, role=p.role, position=p.position) for p in source.partners
         ]
         signals.duplicated.send(copy, source=source, shift=shift)
-        record(AuditAction.EVENT_DUPLICATED, source.title, copy.id)
+        record(AuditAction.EVENT_DUPLICATED, source.title, copy.id, by=by)
     return copy
 
 
-def add_partner(event_id: int, organisation_id: int, role: PartnerRole) -> None:
+def add_partner(event_id: int, organisation_id: int, role: PartnerRole, *, by: Actor | None) -> None:
     with row_locked(Event, event_id) as event:
         organisation = db.session.get(Organisation, organisation_id)
         if organisation is None:
@@ -232,16 +235,16 @@ def add_partner(event_id: int, organisation_id: int, role: PartnerRole) -> None:
         if any(p.organisation_id == organisation_id and p.role == role for p in event.partners):
             raise EventError(_("This organisation already has this role."), field="organisation_id")
         event.partners.append(EventPartner(organisation_id=organisation_id, role=role, position=len(event.partners)))
-        record(AuditAction.PARTNER_ADDED, f"{organisation.name}: {role.label}", event.id)
+        record(AuditAction.PARTNER_ADDED, f"{organisation.name}: {role.label}", event.id, by=by)
 
 
-def remove_partner(event_id: int, partner_id: int) -> None:
+def remove_partner(event_id: int, partner_id: int, *, by: Actor | None) -> None:
     with row_locked(Event, event_id) as event:
         partner = db.session.get(EventPartner, partner_id)
         if partner is None or partner.event_id != event.id:
             raise EventError(_("This partner entry no longer exists."))
         db.session.delete(partner)
-        record(AuditAction.PARTNER_REMOVED, f"{partner.organisation.name}: {partner.role.label}", event.id)
+        record(AuditAction.PARTNER_REMOVED, f"{partner.organisation.name}: {partner.role.label}", event.id, by=by)
 
 
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
@@ -283,11 +286,8 @@ def organisers_for_filter() -> list[Organisation]:
     )
 
 
-def public_event_or_404(slug: str) -> Event:
-    event = db.session.scalar(public_events().where(Event.slug == slug))
-    if event is None:
-        abort(404)
-    return event
+def public_event(slug: str) -> Event | None:
+    return db.session.scalar(public_events().where(Event.slug == slug))
 
 
 def taking_part_by_kind() -> list[tuple[OrganisationKind, list[Organisation]]]:

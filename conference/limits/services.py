@@ -9,13 +9,12 @@ sum over the last SLICES of them, so the requests of the last ``per`` (to a slic
 and twice the limit no longer fits around the edge of a fixed window.
 """
 
-import functools
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import abort, current_app, request
+from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
 from conference.database import utcnow, write_transaction
@@ -120,29 +119,6 @@ def forget(name: str, client: str) -> None:
     keys = list(_window(name, client).keys.values())
     with write_transaction():
         db.session.execute(sa.delete(RateLimitCounter).where(RateLimitCounter.key.in_(keys)))
-
-
-def enforce(name: str) -> None:
-    """Count this request against the limit ``name``; the "too many requests" page once it is used up."""
-    try:
-        count(name, request.remote_addr or "unknown")
-    except TooManyRequests as refusal:
-        abort(429, retry_after=refusal.retry_after)
-
-
-def limited(name: str, methods=("POST",)):
-    """Route decorator: requests with one of ``methods`` count against the limit ``name``, before the view runs."""
-
-    def decorate(view):
-        @functools.wraps(view)
-        def wrapper(*args, **kwargs):
-            if request.method in methods:
-                enforce(name)
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return decorate
 
 
 @tasks.handler("limits.remove_expired", every=timedelta(hours=1))

@@ -9,7 +9,6 @@ from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAr
 from wtforms.validators import InputRequired, Length, Optional
 
 from conference.accounts.access import Action, may
-from conference.database import row_of_event_or_404
 from conference.events.models import Event
 from conference.extensions import db
 from conference.materials import services, storage
@@ -17,6 +16,7 @@ from conference.materials.models import Material, Visibility
 from conference.site.confirmation import ask_first, confirmed
 from conference.site.errors import render_error
 from conference.site.forms import Form, UploadField, status_of
+from conference.site.lookup import row_of_event_or_404
 from conference.site.urls import absolute_url
 
 blueprint = Blueprint("materials_manage", __name__, url_prefix="/manage/events/<int:event_id>/materials")
@@ -106,9 +106,9 @@ def edit(event_id: int, material_id: int | None):
         try:
             stream, filename = (upload.stream, upload.filename) if upload else (None, "")
             if material is None:
-                material = services.create(event, form.details(), stream, filename)
+                material = services.create(event, form.details(), stream, filename, by=current_user)
             else:
-                services.update(material, form.details(), stream, filename)
+                services.update(material, form.details(), stream, filename, by=current_user)
         except storage.UploadRefused as refused:
             form.add_error(refused.message, refused.field or "file")
         else:
@@ -144,7 +144,7 @@ def delete(event_id: int, material_id: int):
     material = row_of_event_or_404(Material, material_id, event)
     form = Form()
     if form.validate_on_submit():
-        services.delete(material)
+        services.delete(material, by=current_user)
         flash(_("Deleted: %(title)s", title=material.title), "success")
         return redirect(url_for(".index", event_id=event.id), code=303)
     return render_template("materials/manage/material_delete.html", event=event, material=material, form=form)
@@ -165,7 +165,7 @@ def partner_link(event_id: int):
             url_for(".index", event_id=event.id),
         )
     if Form().validate_on_submit():
-        services.renew_partner_link(event.id)
+        services.renew_partner_link(event.id, by=current_user)
         flash(
             _("A new link for speakers and partners has been made; the previous one no longer works.")
             if existed

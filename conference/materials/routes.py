@@ -7,12 +7,12 @@ from flask import Blueprint, Response, abort, render_template, request, send_fil
 from flask_login import current_user
 
 from conference.accounts.access import Action, may
-from conference.database import row_of_event_or_404
 from conference.events.models import Event
-from conference.events.services import public_event_or_404
+from conference.events.web import public_event_or_404
 from conference.materials import services, storage
 from conference.materials.models import Material
-from conference.registration.services import registration_or_404
+from conference.registration.web import registration_or_404
+from conference.site.lookup import row_of_event_or_404
 
 blueprint = Blueprint("materials", __name__)
 

@@ -11,7 +11,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from conference.audit.models import AuditAction
-from conference.audit.services import record
+from conference.audit.services import Actor, record
 from conference.database import write_transaction
 from conference.events.models import Event
 from conference.extensions import db
@@ -98,7 +98,9 @@ def _store(upload: IO[bytes], filename: str) -> dict:
     }
 
 
-def create(event: Event, details: MaterialDetails, upload: IO[bytes] | None, filename: str) -> Material:
+def create(
+    event: Event, details: MaterialDetails, upload: IO[bytes] | None, filename: str, *, by: Actor | None
+) -> Material:
     if upload is None:
         raise storage.UploadRefused(_("Please choose a file."), "file")
     stored = _store(upload, filename)
@@ -106,7 +108,7 @@ def create(event: Event, details: MaterialDetails, upload: IO[bytes] | None, fil
         with write_transaction():
             material = Material(event_id=event.id, **vars(details), **stored)
             db.session.add(material)
-            record(AuditAction.MATERIAL_ADDED, material.title, event.id)
+            record(AuditAction.MATERIAL_ADDED, material.title, event.id, by=by)
     except BaseException:
         storage.remove(stored["stored_name"])
         raise
@@ -114,7 +116,12 @@ def create(event: Event, details: MaterialDetails, upload: IO[bytes] | None, fil
 
 
 def update(
-    material: Material, details: MaterialDetails, upload: IO[bytes] | None = None, filename: str = ""
+    material: Material,
+    details: MaterialDetails,
+    upload: IO[bytes] | None = None,
+    filename: str = "",
+    *,
+    by: Actor | None,
 ) -> Material:
     """Change a material's details and, with ``upload``, its file; its address stays the same."""
     stored = _store(upload, filename) if upload is not None else {}
@@ -122,16 +129,16 @@ def update(
     with write_transaction():
         for name, value in {**vars(details), **stored}.items():
             setattr(material, name, value)
-        record(AuditAction.MATERIAL_CHANGED, material.title, material.event_id)
+        record(AuditAction.MATERIAL_CHANGED, material.title, material.event_id, by=by)
     if stored:
         storage.remove(replaced)
     return material
 
 
-def delete(material: Material) -> None:
+def delete(material: Material, *, by: Actor | None) -> None:
     with write_transaction():
         db.session.delete(material)
-        record(AuditAction.MATERIAL_DELETED, material.title, material.event_id)
+        record(AuditAction.MATERIAL_DELETED, material.title, material.event_id, by=by)
     storage.remove(material.stored_name)
 
 
@@ -160,7 +167,7 @@ def partner_token(event_id: int) -> str | None:
     return _partner_token(event_id, link.nonce) if link else None
 
 
-def renew_partner_link(event_id: int) -> str:
+def renew_partner_link(event_id: int, *, by: Actor | None) -> str:
     """A new link for speakers and partners; the previous one stops working."""
     with write_transaction():
         link = db.session.scalar(sa.select(PartnerLink).where(PartnerLink.event_id == event_id))
@@ -168,7 +175,7 @@ def renew_partner_link(event_id: int) -> str:
             link = PartnerLink(event_id=event_id)
             db.session.add(link)
         link.nonce = secrets.token_hex(16)
-        record(AuditAction.PARTNER_LINK_RENEWED, "", event_id)
+        record(AuditAction.PARTNER_LINK_RENEWED, "", event_id, by=by)
     return _partner_token(event_id, link.nonce)
 
 

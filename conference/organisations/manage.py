@@ -70,7 +70,7 @@ def edit(organisation_id: int | None):
                 details_of(form, organisation),
                 upload.read(logos.MAX_BYTES + 1) if upload and upload.filename else None,
                 form.different.data,
-                by_user_id=current_user.id,
+                by=current_user,
             )
         except logos.LogoError as refused:
             form.add_error(str(refused), "logo")
@@ -129,7 +129,7 @@ def merge(organisation_id: int):
         kept = db.session.get(Organisation, form.kept_id.data)
         if "confirm" in request.form:
             try:
-                services.merge(duplicate.id, form.kept_id.data)
+                services.merge(duplicate.id, form.kept_id.data, by=current_user)
             except services.MergeError as refused:
                 form.add_error(refused.message, "kept_id")
             else:

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from conference.audit.models import AuditAction
-from conference.audit.services import record
+from conference.audit.services import Actor, record
 from conference.database import write_transaction
 from conference.extensions import db
 from conference.organisations import logos, signals
@@ -46,9 +46,10 @@ def save(
     details: OrganisationDetails,
     logo: bytes | None = None,
     despite_similar: bool = False,
-    by_user_id: int | None = None,
+    *,
+    by: Actor | None,
 ) -> Organisation:
-    """A new organisation (added by ``by_user_id``), or the changes to one; ``logo`` replaces its logo (LogoError
+    """A new organisation (added ``by`` someone), or the changes to one; ``logo`` replaces its logo (LogoError
     if it is no image). Refused with the similar ones (SimilarOrganisations) unless ``despite_similar``. Empty
     optional texts are stored as none."""
     new_logo = logos.store(logo) if logo else None
@@ -60,7 +61,9 @@ def save(
             found = similar(details.name, details.short_name, besides=organisation.id if organisation else None)
             if found and not despite_similar:
                 raise SimilarOrganisations(found)
-            organisation = organisation or Organisation(slug=unique_slug(details.name), created_by_id=by_user_id)
+            organisation = organisation or Organisation(
+                slug=unique_slug(details.name), created_by_id=by.id if by else None
+            )
             organisation.name = details.name.strip()
             organisation.short_name = details.short_name.strip() or None
             organisation.city = details.city.strip() or None
@@ -73,7 +76,7 @@ def save(
             db.session.add(organisation)
             db.session.flush()
             for event_id in signals.events_showing(organisation) or {None}:  # in the log of every event showing it
-                record(AuditAction.ORGANISATION_SAVED, organisation.name, event_id)
+                record(AuditAction.ORGANISATION_SAVED, organisation.name, event_id, by=by)
     except BaseException:
         logos.remove(new_logo)
         raise
@@ -85,7 +88,7 @@ class MergeError(Refusal):
     pass
 
 
-def merge(duplicate_id: int, kept_id: int) -> Organisation:
+def merge(duplicate_id: int, kept_id: int, *, by: Actor | None) -> Organisation:
     """Fold a duplicate into the organisation that stays: whatever pointed to the duplicate (events, people,
     programme items, projects it runs) points to the one kept, which takes over details it lacks; the
     duplicate is deleted."""
@@ -106,7 +109,7 @@ def merge(duplicate_id: int, kept_id: int) -> Organisation:
         db.session.flush()
         old_logo = duplicate.logo
         db.session.delete(duplicate)
-        record(AuditAction.ORGANISATION_MERGED, f"{duplicate.name} → {kept.name}")
+        record(AuditAction.ORGANISATION_MERGED, f"{duplicate.name} → {kept.name}", by=by)
     logos.remove(old_logo)
     return kept
 

@@ -62,7 +62,7 @@ def edit(person_id: int | None):
                 form.organisation_id.data or None,
                 form.biography.data or "",
             ),
-            by_user_id=current_user.id,
+            by=current_user,
         )
         flash(_("Saved: %(title)s", title=person.full_name), "success")
         return redirect(url_for(".index"), code=303)

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from conference.accounts.access import Action, may
 from conference.audit.models import AuditAction
-from conference.audit.services import record
+from conference.audit.services import Actor, record
 from conference.database import write_transaction
 from conference.extensions import db
 from conference.organisations import signals as organisation_signals
@@ -37,10 +37,10 @@ def editable_by(user, person: Person) -> bool:
     return all(may(user, Action.ORGANISE, event) for event in events) if events else person.created_by_id == user.id
 
 
-def save(person: Person | None, details: PersonDetails, by_user_id: int | None = None) -> Person:
-    """A new person (added by ``by_user_id``), or the changes to one; empty optional texts are stored as none."""
+def save(person: Person | None, details: PersonDetails, *, by: Actor | None) -> Person:
+    """A new person (added ``by`` someone), or the changes to one; empty optional texts are stored as none."""
     with write_transaction():
-        person = person or Person(created_by_id=by_user_id)
+        person = person or Person(created_by_id=by.id if by else None)
         person.name, person.function = details.name.strip(), details.function.strip() or None
         person.academic_title = details.academic_title.strip() or None
         person.organisation = db.session.get(Organisation, details.organisation_id) if details.organisation_id else None
@@ -48,7 +48,7 @@ def save(person: Person | None, details: PersonDetails, by_user_id: int | None =
         db.session.add(person)
         db.session.flush()
         for event in events_of(person) or {None}:  # in the log of every event the person appears in
-            record(AuditAction.PERSON_SAVED, person.full_name, event.id if event else None)
+            record(AuditAction.PERSON_SAVED, person.full_name, event.id if event else None, by=by)
     return person
 
 

@@ -7,12 +7,13 @@ from flask_login import current_user
 from wtforms import SelectChoice, StringField
 from wtforms.validators import InputRequired, Length
 
-from conference.database import row_of_event_or_404, utcnow
+from conference.database import utcnow
 from conference.privacy import services
 from conference.privacy.routes import json_download
 from conference.registration.forms import CheckboxesField
 from conference.registration.models import Registration
 from conference.site.forms import Form, status_of
+from conference.site.lookup import row_of_event_or_404
 
 blueprint = Blueprint("privacy_manage", __name__, url_prefix="/manage/events/<int:event_id>")
 
@@ -62,7 +63,7 @@ def delete(event_id: int, registration_id: int):
     form.messages.choices = [SelectChoice(message.id, message.subject) for message in messages]
     if form.validate_on_submit():
         services.delete_on_request(
-            registration.id, utcnow(), user_id=current_user.id, note=form.note.data, message_ids=form.messages.data
+            registration.id, utcnow(), note=form.note.data, message_ids=form.messages.data, by=current_user
         )
         flash(_("The person's data has been deleted."), "success")
         return redirect(url_for("privacy_manage.overview", event_id=event.id), code=303)

@@ -8,7 +8,7 @@ from conference.database import utcnow
 from conference.documents.render import file_name
 from conference.privacy import services
 from conference.registration.routes import page_part
-from conference.registration.services import registration_or_404
+from conference.registration.web import registration_or_404
 from conference.site.forms import Form
 
 blueprint = Blueprint("privacy", __name__)
@@ -37,7 +37,7 @@ def delete(token: str):
     event = registration.event
     form = Form()
     if form.validate_on_submit():
-        services.delete_on_request(registration.id, utcnow())
+        services.delete_on_request(registration.id, utcnow(), by=None)
         return render_template("privacy/deleted.html", event=event)
     return render_template(
         "privacy/delete.html", registration=registration, event=event, token=token, form=form, now=utcnow()

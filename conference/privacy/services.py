@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from conference.audit.models import AuditAction, AuditEntry
-from conference.audit.services import record
+from conference.audit.services import Actor, record
 from conference.database import forget_old_pages, row_locked, utcnow
 from conference.documents import jobs
 from conference.documents.models import Certificate, DocumentJob
@@ -136,9 +136,10 @@ def messages_only_to(registration: Registration) -> list[BulkMessage]:
 def delete_on_request(
     registration_id: int,
     now: datetime,
-    user_id: int | None = None,
     note: str = "",
     message_ids: list[int] | None = None,
+    *,
+    by: Actor | None,
 ) -> None:
     """Delete one person's data now (Art. 17 DSGVO). Before the event, their seat is freed first. ``note``: why (the
     organiser's words); ``message_ids``: which messages sent to this person alone go too (None: all of them)."""
@@ -152,7 +153,7 @@ def delete_on_request(
         if registration_services.cancelling_allowed(registration, now):
             registration.status = RegistrationStatus.CANCELLED
             registration.cancelled_at = now
-            registration_services.fill_free_seats(event)
+            registration_services.fill_free_seats(event, by)
         _delete_messages(
             [message for message in messages_only_to(registration) if message_ids is None or message.id in message_ids]
         )
@@ -164,11 +165,11 @@ def delete_on_request(
                 event_title=event.title,
                 reason="request",
                 registrations=1,
-                user_id=user_id,
+                user_id=by.id if by else None,
                 note=note[:300],
             )
         )
-        record(AuditAction.DATA_DELETED, "", event.id)
+        record(AuditAction.DATA_DELETED, "", event.id, by=by)
     forget_old_pages()
 
 

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from conference.audit.models import AuditAction
-from conference.audit.services import record
+from conference.audit.services import Actor, record
 from conference.database import row_locked
 from conference.events.models import Event
 from conference.extensions import db
@@ -133,13 +133,14 @@ def preview(
 
 def send(
     event_id: int,
-    user_id: int,
     audience_name: str,
     subject: str,
     body: str,
     subject_en: str = "",
     body_en: str = "",
     submission_key: str = "",
+    *,
+    by: Actor | None,
 ) -> BulkMessage:
     """Store the message, placeholders and all, and send it to everyone in the audience in the background. The
     same form sent again (``submission_key``: a double click on "Send") sends nothing more: its message is returned."""
@@ -152,14 +153,19 @@ def send(
         if sent_before:
             return sent_before
         people = audience(event_id, audience_name)
-        bulk.event_id, bulk.user_id, bulk.audience, bulk.recipients = event_id, user_id, audience_name, len(people)
+        bulk.event_id, bulk.user_id, bulk.audience, bulk.recipients = (
+            event_id,
+            by.id if by else None,
+            audience_name,
+            len(people),
+        )
         bulk.submission_key = key
         db.session.add(bulk)
         db.session.flush()
         for registration in people:
             mail.queue_later("bulk", registration.email, bulk.batch, bulk_id=bulk.id, registration_id=registration.id)
         mail.send_batch_later(bulk.batch, event_id)
-        record(AuditAction.MESSAGE_SENT, f"{subject} ({len(people)})", event_id)
+        record(AuditAction.MESSAGE_SENT, f"{subject} ({len(people)})", event_id, by=by)
     return bulk
 
 

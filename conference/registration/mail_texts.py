@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
 from conference.audit.models import AuditAction
-from conference.audit.services import record
+from conference.audit.services import Actor, record
 from conference.database import row_locked
 from conference.events.models import Event
 from conference.extensions import db
@@ -330,7 +330,7 @@ def _normalised(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").strip().split("\n"))
 
 
-def save(event_id: int, kind: str, texts: dict[str, tuple[str, str]]) -> None:
+def save(event_id: int, kind: str, texts: dict[str, tuple[str, str]], *, by: Actor | None) -> None:
     """Store subject and text per language; a text equal to the default is not stored, so it follows the default."""
     for locale, (subject, text) in texts.items():
         check(kind, subject, f"subject_{locale}")
@@ -363,15 +363,16 @@ def save(event_id: int, kind: str, texts: dict[str, tuple[str, str]]) -> None:
                 event.id,
                 changed_fields=list(changed),
                 changed_values=changed,
+                by=by,
             )
 
 
-def reset(event_id: int, kind: str) -> bool:
+def reset(event_id: int, kind: str, *, by: Actor | None) -> bool:
     """Back to the default texts in every language; False when there was nothing of one's own."""
     with row_locked(Event, event_id) as event:
         own = [text for (text_kind, _locale), text in own_texts(event.id).items() if text_kind == kind]
         for text in own:
             db.session.delete(text)
         if own:
-            record(AuditAction.MAIL_TEXT_RESET, str(KINDS[kind].label), event.id)
+            record(AuditAction.MAIL_TEXT_RESET, str(KINDS[kind].label), event.id, by=by)
     return bool(own)

@@ -14,7 +14,7 @@ from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, String
 from wtforms.validators import InputRequired, Length, Optional
 
 from conference.accounts.services import managed_events
-from conference.database import row_of_event_or_404, utcnow
+from conference.database import utcnow
 from conference.events.models import Event
 from conference.extensions import db
 from conference.registration import bulk, history, mail_texts, questions, services
@@ -31,6 +31,7 @@ from conference.registration.models import (
 )
 from conference.site.confirmation import ask_first, confirmed
 from conference.site.forms import Form, status_of
+from conference.site.lookup import row_of_event_or_404
 from conference.site.urls import local_path
 from conference.tasks.manage import failed as failed_tasks
 
@@ -150,10 +151,10 @@ def bulk_mail(event_id: int):
             if "send" in request.form and recipients:
                 sent = bulk.send(
                     event.id,
-                    current_user.id,
                     form.audience.data,
                     *form.texts(),
                     submission_key=(form.submission_key.data or "")[:64],
+                    by=current_user,
                 )
                 flash(
                     ngettext(
@@ -239,13 +240,13 @@ def edit_mail_text(event_id: int, kind: str):
             url_for(".edit_mail_text", event_id=event.id, kind=kind),
         )
     if "reset" in request.form and Form().validate_on_submit():
-        if mail_texts.reset(event.id, kind):
+        if mail_texts.reset(event.id, kind, by=current_user):
             flash(_("“%(kind)s” uses the default text again.", kind=mail_texts.KINDS[kind].label), "success")
         return redirect(url_for(".edit_mail_text", event_id=event.id, kind=kind), code=303)
     if form.validate_on_submit():
         try:
             if "save" in request.form:
-                mail_texts.save(event.id, kind, form.texts())
+                mail_texts.save(event.id, kind, form.texts(), by=current_user)
                 flash(_("Saved: %(title)s", title=mail_texts.KINDS[kind].label), "success")
                 return redirect(url_for(".mail_texts_list", event_id=event.id), code=303)
             previews = {
@@ -306,7 +307,9 @@ def add(event_id: int):
     form.privacy.label.text = _("The person has agreed to the privacy notice (e.g. on the phone).")
     if form.validate_on_submit():
         try:
-            outcome = services.register(event.id, form.applicant(get_locale().language), utcnow(), by_organiser=True)
+            outcome = services.register(
+                event.id, form.applicant(get_locale().language), utcnow(), by_organiser=True, by=current_user
+            )
         except services.RegistrationError as refused:
             form.add_error(refused.message, refused.field)
         else:
@@ -378,7 +381,9 @@ def edit(event_id: int, registration_id: int):
     if form.validate_on_submit():
         address = registration.email
         try:
-            services.update(registration.id, form.applicant(registration.locale), utcnow(), by_organiser=True)
+            services.update(
+                registration.id, form.applicant(registration.locale), utcnow(), by_organiser=True, by=current_user
+            )
         except services.RegistrationError as refused:
             form.add_error(refused.message, refused.field)
         else:
@@ -399,7 +404,7 @@ def note(event_id: int, registration_id: int):
     notes = note_form(registration)
     if notes.validate_on_submit():
         try:
-            services.save_note(registration.id, notes.note.data or "", notes.version.data or "")
+            services.save_note(registration.id, notes.note.data or "", notes.version.data or "", by=current_user)
         except services.NoteChangedMeanwhile as refused:  # the typed text stays, beside the one saved meanwhile
             notes.add_error(refused.message, "note")
             notes.version.data = services.note_version(registration)
@@ -429,7 +434,7 @@ def mail_again(event_id: int, registration_id: int):
     what = request.form.get("what")
     if Form().validate_on_submit() and what in services.MAIL_AGAIN:
         try:
-            services.mail_again(registration.id, what, utcnow())
+            services.mail_again(registration.id, what, utcnow(), by=current_user)
         except services.RegistrationError as refused:
             flash(refused.message, "error")
         else:
@@ -443,12 +448,12 @@ def mail_again(event_id: int, registration_id: int):
 
 
 ACTIONS = {
-    "approve": lambda registration_id: services.decide(registration_id, approve=True),
-    "reject": lambda registration_id: services.decide(registration_id, approve=False),
-    "cancel": lambda registration_id: services.cancel(registration_id, utcnow(), by_organiser=True),
-    "promote": services.promote,
-    "restore": lambda registration_id: services.restore(registration_id, utcnow()),
-    "admit": lambda registration_id: services.admit(registration_id, utcnow()),
+    "approve": lambda registration_id: services.decide(registration_id, approve=True, by=current_user),
+    "reject": lambda registration_id: services.decide(registration_id, approve=False, by=current_user),
+    "cancel": lambda registration_id: services.cancel(registration_id, utcnow(), by_organiser=True, by=current_user),
+    "promote": lambda registration_id: services.promote(registration_id, by=current_user),
+    "restore": lambda registration_id: services.restore(registration_id, utcnow(), by=current_user),
+    "admit": lambda registration_id: services.admit(registration_id, utcnow(), by=current_user),
 }
 
 
@@ -591,7 +596,7 @@ def edit_question(event_id: int, question_id: int | None):
     form = question_form(event, question)
     if form.validate_on_submit():
         try:
-            saved = questions.save(event.id, form.details(), question_id)
+            saved = questions.save(event.id, form.details(), question_id, by=current_user)
         except questions.QuestionError as refused:
             form.add_error(refused.message, refused.field)
         else:
@@ -611,7 +616,7 @@ def move_question(event_id: int, question_id: int, direction: str):
     event = g.event
     if Form().validate_on_submit():
         try:
-            questions.move(event.id, question_id, -1 if direction == "up" else 1)
+            questions.move(event.id, question_id, -1 if direction == "up" else 1, by=current_user)
         except questions.QuestionError as refused:
             flash(refused.message, "error")
     return redirect(url_for(".form_questions", event_id=event.id), code=303)
@@ -626,7 +631,7 @@ def remove_question(event_id: int, question_id: int):
     form = Form()
     if form.validate_on_submit():
         try:
-            questions.remove(event.id, question.id)
+            questions.remove(event.id, question.id, by=current_user)
         except questions.QuestionError as refused:
             flash(refused.message, "error")
         else:

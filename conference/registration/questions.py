@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from conference.audit.models import AuditAction
-from conference.audit.services import record
+from conference.audit.services import Actor, record
 from conference.database import row_locked, utcnow
 from conference.events.models import Event
 from conference.extensions import db
@@ -145,7 +145,7 @@ def _shown(value) -> str:
     return " · ".join(value) if isinstance(value, list) else str(getattr(value, "label", value))
 
 
-def save(event_id: int, details: QuestionDetails, question_id: int | None = None) -> Question:
+def save(event_id: int, details: QuestionDetails, question_id: int | None = None, *, by: Actor | None) -> Question:
     """Ask a new question at the end of the form, or change one (its stored answers stay as they are)."""
     with row_locked(Event, event_id) as event:
         question = None
@@ -176,11 +176,12 @@ def save(event_id: int, details: QuestionDetails, question_id: int | None = None
                 event.id,
                 changed_fields=list(changed),
                 changed_values=changed,
+                by=by,
             )
     return question
 
 
-def move(event_id: int, question_id: int, step: int) -> None:
+def move(event_id: int, question_id: int, step: int, *, by: Actor | None) -> None:
     """Move a question one place up (``step`` -1) or down (+1) on the form."""
     with row_locked(Event, event_id) as event:
         order = asked(event)
@@ -193,10 +194,10 @@ def move(event_id: int, question_id: int, step: int) -> None:
         if order[index].id == order[other].shown_if_id or order[other].id == order[index].shown_if_id:
             raise QuestionError(_("A question must stay after the question it depends on."))
         order[index].position, order[other].position = order[other].position, order[index].position
-        record(AuditAction.QUESTION_MOVED, order[index].label, event.id)
+        record(AuditAction.QUESTION_MOVED, order[index].label, event.id, by=by)
 
 
-def remove(event_id: int, question_id: int) -> None:
+def remove(event_id: int, question_id: int, *, by: Actor | None) -> None:
     """Take a question off the form; deleted outright when nobody has answered it yet."""
     with row_locked(Event, event_id) as event:
         question = db.session.get(Question, question_id)
@@ -211,4 +212,4 @@ def remove(event_id: int, question_id: int) -> None:
             question.removed_at = utcnow()
         else:
             db.session.delete(question)
-        record(AuditAction.QUESTION_REMOVED, question.label, event.id)
+        record(AuditAction.QUESTION_REMOVED, question.label, event.id, by=by)

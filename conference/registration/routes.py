@@ -8,12 +8,16 @@ from flask_babel import get_locale
 
 from conference.database import utcnow
 from conference.events.models import Event, RegistrationState
-from conference.events.services import public_event_or_404
-from conference.limits.services import limited
+from conference.events.web import public_event_or_404
+from conference.limits.web import limited
 from conference.registration import services
 from conference.registration.forms import LostLinkForm, registration_form
 from conference.registration.models import Registration, RegistrationStatus
-from conference.registration.services import registration_or_404
+from conference.registration.web import (
+    event_whose_list_is_shown_or_404,
+    event_with_public_list_or_404,
+    registration_or_404,
+)
 from conference.site.forms import Form, status_of
 
 blueprint = Blueprint("registration", __name__)
@@ -39,7 +43,7 @@ def register(slug: str):
     if form.validate_on_submit():
         applicant = form.applicant(get_locale().language)
         try:
-            outcome = services.register(event.id, applicant, now)
+            outcome = services.register(event.id, applicant, now, by=None)
         except services.RegistrationError as error:
             form.add_error(error.message, error.field)
         else:
@@ -96,7 +100,7 @@ def edit(token: str):
     form = registration_form(event, registration)
     if form.validate_on_submit():
         try:
-            services.update(registration.id, form.applicant(registration.locale), utcnow())
+            services.update(registration.id, form.applicant(registration.locale), utcnow(), by=None)
         except services.RegistrationError as error:
             form.add_error(error.message, error.field)
         else:
@@ -118,7 +122,7 @@ def cancel(token: str):
     error = None
     if form.validate_on_submit():
         try:
-            services.cancel(registration.id, utcnow())
+            services.cancel(registration.id, utcnow(), by=None)
         except services.RegistrationError as refused:
             error = refused.message
         else:
@@ -162,9 +166,9 @@ def participant_list(event: Event):
 
 @blueprint.get("/events/<slug>/participants")
 def participants(slug: str):
-    return participant_list(services.event_with_public_list_or_404(slug))
+    return participant_list(event_with_public_list_or_404(slug))
 
 
 @blueprint.get("/registrations/<token>/participants")
 def participants_for_registrant(token: str):
-    return participant_list(services.event_whose_list_is_shown_or_404(token))
+    return participant_list(event_whose_list_is_shown_or_404(token))

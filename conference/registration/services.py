@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import abort, current_app
+from flask import current_app
 from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -20,11 +20,11 @@ from flask_babel import lazy_gettext as _l
 from conference.agenda.models import AgendaItem, AgendaItemKind
 from conference.agenda.services import TimeSlot, time_slots
 from conference.audit.models import AuditAction
-from conference.audit.services import record
+from conference.audit.services import Actor, record
 from conference.database import row_locked
 from conference.events import signals as event_signals
 from conference.events.models import Event, EventStatus, ParticipantListMode, RegistrationState
-from conference.events.services import public_event_or_404
+from conference.events.services import public_event
 from conference.extensions import db
 from conference.mail import services as mail
 from conference.mail.models import OutgoingMail
@@ -43,7 +43,7 @@ from conference.registration.models import (
 )
 from conference.registration.questions import asked, fits, is_shown
 from conference.rules import Refusal
-from conference.site import i18n, qr
+from conference.site import qr
 from conference.site.filters import clock, time_range
 from conference.tasks.models import WorkStatus
 
@@ -127,34 +127,21 @@ def registration_for_token(token: str) -> Registration | None:
     return db.session.scalar(sa.select(Registration).where(Registration.token_hash == _hash(token)))
 
 
-def registration_or_404(token: str) -> Registration:
-    """The registration a secret link opens; a wrong or dead link is simply not found."""
-    registration = registration_for_token(token)
-    if registration is None:
-        abort(404)
-    i18n.prefer(registration.locale)
-    return registration
-
-
 def public_list_of(event: Event) -> bool:
     """Whether anyone may see who takes part (those who agreed to be listed)."""
     return event.participant_list_mode == ParticipantListMode.PUBLIC
 
 
-def event_with_public_list_or_404(slug: str) -> Event:
+def event_with_public_list(slug: str) -> Event | None:
     """The event whose participant list anyone may see (the page and its PDF)."""
-    event = public_event_or_404(slug)
-    if not public_list_of(event):
-        abort(404)
-    return event
+    event = public_event(slug)
+    return event if event is not None and public_list_of(event) else None
 
 
-def event_whose_list_is_shown_or_404(token: str) -> Event:
-    """The event of the registration behind ``token``, if its participant list is shown to them."""
-    registration = registration_or_404(token)
-    if not list_shown_to(registration):
-        abort(404)
-    return registration.event
+def registration_shown_the_list(token: str) -> Registration | None:
+    """The registration behind ``token``, if its event's participant list is shown to them."""
+    registration = registration_for_token(token)
+    return registration if registration is not None and list_shown_to(registration) else None
 
 
 def list_shown_to(registration: Registration) -> bool:
@@ -273,7 +260,9 @@ FIELD_LABELS = {
 LOGGED_VALUES = {"listed_as_participant"}
 
 
-def register(event_id: int, applicant: Applicant, now: datetime, by_organiser: bool = False) -> Outcome:
+def register(
+    event_id: int, applicant: Applicant, now: datetime, by_organiser: bool = False, *, by: Actor | None
+) -> Outcome:
     """Register, or put on the waiting list when the event is full.
 
     An address that is registered already gets its link sent again, and nothing else changes.
@@ -307,7 +296,7 @@ def register(event_id: int, applicant: Applicant, now: datetime, by_organiser: b
         queue_mail(registration, "registered")
         if by_organiser:
             db.session.flush()
-            record(AuditAction.REGISTRATION_ADDED, registration.full_name, event.id, registration.id)
+            record(AuditAction.REGISTRATION_ADDED, registration.full_name, event.id, registration.id, by=by)
     return Outcome(registration)
 
 
@@ -319,7 +308,7 @@ class AlreadyRegistered(RegistrationError):
         self.registration = registration
 
 
-def walk_in(event_id: int, applicant: Applicant, now: datetime) -> Outcome:
+def walk_in(event_id: int, applicant: Applicant, now: datetime, *, by: Actor | None) -> Outcome:
     """Someone without a registration at the door, registered by those who may admit: confirmed, also beyond the
     capacity, and checked in at once, from the door's opening on; the usual confirmation with their link goes to the
     address, if they gave one. Forums and the event's questions are not asked at the door (organisers can add them
@@ -340,7 +329,7 @@ def walk_in(event_id: int, applicant: Applicant, now: datetime) -> Outcome:
         registration.checked_in_at = now
         db.session.add(registration)
         queue_mail(registration, "registered")
-        record(AuditAction.WALK_IN, registration.full_name, event.id, registration.id)
+        record(AuditAction.WALK_IN, registration.full_name, event.id, registration.id, by=by)
     return Outcome(registration)
 
 
@@ -385,7 +374,9 @@ def _active_registration(event: Event, email: str | None) -> Registration | None
     )
 
 
-def update(registration_id: int, applicant: Applicant, now: datetime, by_organiser: bool = False) -> Registration:
+def update(
+    registration_id: int, applicant: Applicant, now: datetime, by_organiser: bool = False, *, by: Actor | None
+) -> Registration:
     """Change a registration's details, answers and forums while changes are open; organisers may change any
     registration that is not cancelled, also after registration closed, and its address (``_readdress``).
 
@@ -418,6 +409,7 @@ def update(registration_id: int, applicant: Applicant, now: datetime, by_organis
                     if key in LOGGED_VALUES or key.startswith("forum_")
                 },
                 by_registrant=not by_organiser,
+                by=by,
             )
     return registration
 
@@ -471,7 +463,7 @@ def _readdress(registration: Registration, event: Event, typed: str) -> None:
     queue_mail(registration, "registered")
 
 
-def cancel(registration_id: int, now: datetime, by_organiser: bool = False) -> Registration:
+def cancel(registration_id: int, now: datetime, by_organiser: bool = False, *, by: Actor | None) -> Registration:
     """Cancel; a freed seat goes to the first person on the waiting list."""
     registration = db.session.get(Registration, registration_id)
     with row_locked(Event, registration.event_id) as event:
@@ -481,18 +473,19 @@ def cancel(registration_id: int, now: datetime, by_organiser: bool = False) -> R
         registration.status = RegistrationStatus.CANCELLED
         registration.cancelled_at = now
         queue_mail(registration, "cancelled_by_organisers" if by_organiser else "cancelled")
-        fill_free_seats(event)
+        fill_free_seats(event, by)
         record(
             AuditAction.REGISTRATION_CANCELLED,
             registration.full_name,
             event.id,
             registration.id,
             by_registrant=not by_organiser,
+            by=by,
         )
     return registration
 
 
-def decide(registration_id: int, approve: bool) -> Registration:
+def decide(registration_id: int, approve: bool, *, by: Actor | None) -> Registration:
     """An organiser's decision on a registration awaiting approval."""
     registration = db.session.get(Registration, registration_id)
     with row_locked(Event, registration.event_id) as event:
@@ -502,17 +495,18 @@ def decide(registration_id: int, approve: bool) -> Registration:
         registration.status = RegistrationStatus.CONFIRMED if approve else RegistrationStatus.REJECTED
         queue_mail(registration, "approved" if approve else "rejected")
         if not approve:
-            fill_free_seats(event)
+            fill_free_seats(event, by)
         record(
             AuditAction.REGISTRATION_APPROVED if approve else AuditAction.REGISTRATION_REJECTED,
             registration.full_name,
             event.id,
             registration.id,
+            by=by,
         )
     return registration
 
 
-def restore(registration_id: int, now: datetime) -> Registration:
+def restore(registration_id: int, now: datetime, *, by: Actor | None) -> Registration:
     """Undo a cancellation (back to a place) or a rejection (back to awaiting approval) made by mistake, while
     the place is still free; a forum that filled up meanwhile is dropped, as when moving up."""
     registration = db.session.get(Registration, registration_id)
@@ -530,11 +524,11 @@ def restore(registration_id: int, now: datetime) -> Registration:
         rejected = registration.status == RegistrationStatus.REJECTED
         registration.status = RegistrationStatus.PENDING if rejected else RegistrationStatus.CONFIRMED
         registration.cancelled_at = None
-        _seated(registration, "restored", AuditAction.REGISTRATION_RESTORED)
+        _seated(registration, "restored", AuditAction.REGISTRATION_RESTORED, by)
     return registration
 
 
-def promote(registration_id: int) -> Registration:
+def promote(registration_id: int, *, by: Actor | None) -> Registration:
     """An organiser moves one person up from the waiting list, out of turn, into a free seat."""
     registration = db.session.get(Registration, registration_id)
     with row_locked(Event, registration.event_id) as event:
@@ -544,11 +538,11 @@ def promote(registration_id: int) -> Registration:
         if event.capacity is not None and seats_taken(event.id) >= event.capacity:
             raise RegistrationError(_("No seat is free. Raise the capacity first."))
         registration.status = _seat_status(event)
-        _seated(registration, "promoted", AuditAction.REGISTRATION_PROMOTED)
+        _seated(registration, "promoted", AuditAction.REGISTRATION_PROMOTED, by)
     return registration
 
 
-def admit(registration_id: int, now: datetime) -> Registration:
+def admit(registration_id: int, now: datetime, *, by: Actor | None) -> Registration:
     """Let in someone on the waiting list or awaiting approval who stands at the door: confirmed out of turn, also
     beyond the capacity (the organisers at the door see the room), and checked in, from the door's opening on.
 
@@ -571,7 +565,7 @@ def admit(registration_id: int, now: datetime) -> Registration:
             )
         registration.status = RegistrationStatus.CONFIRMED
         registration.checked_in_at = now
-        record(AuditAction.ADMITTED, registration.full_name, event.id, registration.id)
+        record(AuditAction.ADMITTED, registration.full_name, event.id, registration.id, by=by)
     return registration
 
 
@@ -685,9 +679,9 @@ def _tell_everyone(event: Event, reason: str) -> None:
 
 
 @event_signals.capacity_changed.connect
-def seat_the_waiting(event: Event) -> None:
+def seat_the_waiting(event: Event, by: Actor | None) -> None:
     """More seats: people move up from the waiting list."""
-    fill_free_seats(event)
+    fill_free_seats(event, by)
 
 
 MAX_NOTE = 2000
@@ -698,7 +692,7 @@ def note_version(registration: Registration) -> str:
     return hashlib.sha256(registration.note.encode()).hexdigest()[:16]
 
 
-def save_note(registration_id: int, note: str, read_version: str) -> Registration:
+def save_note(registration_id: int, note: str, read_version: str, *, by: Actor | None) -> Registration:
     """Keep the organisers' internal note about a registration; the log says it changed, not what it says. A note
     someone else changed since it was read is not overwritten."""
     registration = db.session.get(Registration, registration_id)
@@ -717,7 +711,7 @@ def save_note(registration_id: int, note: str, read_version: str) -> Registratio
                 )
             )
         registration.note = note
-        record(AuditAction.NOTE_SAVED, registration.full_name, event.id, registration.id)
+        record(AuditAction.NOTE_SAVED, registration.full_name, event.id, registration.id, by=by)
     return registration
 
 
@@ -738,7 +732,7 @@ def can_be_mailed(registration: Registration) -> bool:
     )
 
 
-def mail_again(registration_id: int, what: str, now: datetime) -> Registration:
+def mail_again(registration_id: int, what: str, now: datetime, *, by: Actor | None) -> Registration:
     """An organiser sends a registrant their confirmation (the mail of their current status, with the calendar file
     and the link) or just their link again. Within a minute of any mail to them another is refused: a double click,
     or two organisers answering the same call, sends one."""
@@ -766,7 +760,7 @@ def mail_again(registration_id: int, what: str, now: datetime) -> Registration:
                 )
             )
         queue_mail(registration, reason)
-        record(action, registration.full_name, event.id, registration.id)
+        record(action, registration.full_name, event.id, registration.id, by=by)
     return registration
 
 
@@ -849,7 +843,7 @@ def place_on_waiting_list(registration: Registration) -> int | None:
     )
 
 
-def fill_free_seats(event: Event) -> None:
+def fill_free_seats(event: Event, by: Actor | None) -> None:
     """Move people up from the waiting list, first come first served, while seats are free."""
     free = None if event.capacity is None else event.capacity - seats_taken(event.id)
     waiting = (
@@ -863,10 +857,10 @@ def fill_free_seats(event: Event) -> None:
         waiting = waiting.limit(free)
     for registration in db.session.scalars(waiting).all():
         registration.status = _seat_status(event)
-        _seated(registration, "promoted", AuditAction.REGISTRATION_PROMOTED)
+        _seated(registration, "promoted", AuditAction.REGISTRATION_PROMOTED, by)
 
 
-def _seated(registration: Registration, reason: str, action: AuditAction) -> None:
+def _seated(registration: Registration, reason: str, action: AuditAction, by: Actor | None) -> None:
     """Someone back in a seat (moved up, or restored): a wished-for forum that filled up meanwhile is dropped
     and the mail asks for a new choice; the person is told, and it is logged."""
     db.session.flush()
@@ -874,7 +868,7 @@ def _seated(registration: Registration, reason: str, action: AuditAction) -> Non
     for choice in full:
         registration.forum_choices.remove(choice)
     queue_mail(registration, reason, forum_dropped=bool(full))
-    record(action, registration.full_name, registration.event_id, registration.id)
+    record(action, registration.full_name, registration.event_id, registration.id, by=by)
 
 
 def mails_about(registration_ids: list[int]) -> sa.ColumnElement[bool]:

@@ -3,8 +3,8 @@
 from flask import Blueprint, flash, g, redirect, url_for
 from flask_babel import gettext as _
 
-from conference.database import row_of_event_or_404
 from conference.site.forms import Form
+from conference.site.lookup import row_of_event_or_404
 from conference.tasks import services
 from conference.tasks.models import Task
 

@@ -40,38 +40,39 @@ def test_an_item_with_speakers_and_a_new_room_is_saved(make_event, make_person, 
             speaker_ids=[speaker.id],
             moderator_ids=[moderator.id],
         ),
+        by=None,
     )
 
     assert item.speakers == [speaker] and item.moderators == [moderator]
     assert item.room.name == "Saal" and item.presenting_organisation == project and item.version == 1
-    again = services.save_item(event.id, details(event, 60, room_name="saal"))
+    again = services.save_item(event.id, details(event, 60, room_name="saal"), by=None)
     assert again.room is item.room  # the same room, whatever the case
 
 
 def test_a_stale_edit_is_refused_and_loses_nothing(make_event):
     event = make_event()
-    item = services.save_item(event.id, details(event, title="Erste Fassung"))
-    services.save_item(event.id, details(event, title="Von Kollegin geändert"), item.id, version=1)
+    item = services.save_item(event.id, details(event, title="Erste Fassung"), by=None)
+    services.save_item(event.id, details(event, title="Von Kollegin geändert"), item.id, version=1, by=None)
 
     with pytest.raises(services.AgendaError, match="in der Zwischenzeit"):
-        services.save_item(event.id, details(event, title="Meine späte Änderung"), item.id, version=1)
+        services.save_item(event.id, details(event, title="Meine späte Änderung"), item.id, version=1, by=None)
     assert db.session.get(AgendaItem, item.id).title == "Von Kollegin geändert"
 
 
 def test_forged_ids_and_impossible_times_are_refused(make_event):
     event, other = make_event(), make_event()
-    foreign = services.save_item(other.id, details(other))
+    foreign = services.save_item(other.id, details(other), by=None)
     for bad in (
         details(event, presenting_organisation_id=999999),
         details(event, speaker_ids=[999999]),
         details(event, length=-10),
     ):
         with pytest.raises(services.AgendaError):
-            services.save_item(event.id, bad)
+            services.save_item(event.id, bad, by=None)
     with pytest.raises(services.AgendaError):
-        services.save_item(event.id, details(event), foreign.id, version=foreign.version)
+        services.save_item(event.id, details(event), foreign.id, version=foreign.version, by=None)
     with pytest.raises(services.AgendaError):
-        services.delete_item(event.id, foreign.id)
+        services.delete_item(event.id, foreign.id, by=None)
     assert event.agenda_items == [] and db.session.get(AgendaItem, foreign.id) is not None
 
 
@@ -79,10 +80,14 @@ def test_warnings_for_overlaps_double_bookings_hours_and_room_size(make_event, m
     event = make_event()
     person = make_person(name="Leitung IFDM")
     services.save_item(
-        event.id, details(event, 0, 60, title="Forum 1", room_name="Raum A", capacity=50, speaker_ids=[person.id])
+        event.id,
+        details(event, 0, 60, title="Forum 1", room_name="Raum A", capacity=50, speaker_ids=[person.id]),
+        by=None,
     )
-    services.save_item(event.id, details(event, 30, 60, title="Forum 2", room_name="Raum A", moderator_ids=[person.id]))
-    services.save_item(event.id, details(event, -60, 30, title="Frühstück"))
+    services.save_item(
+        event.id, details(event, 30, 60, title="Forum 2", room_name="Raum A", moderator_ids=[person.id]), by=None
+    )
+    services.save_item(event.id, details(event, -60, 30, title="Frühstück"), by=None)
     event.rooms[0].capacity = 30
 
     found = services.warnings(event)

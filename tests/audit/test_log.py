@@ -31,7 +31,7 @@ def log_refused(app):
 def test_a_change_whose_log_entry_fails_is_not_made(client, make_user, make_event, log_refused):
     draft = make_event(status=EventStatus.DRAFT)
     event = make_event()
-    person = services.register(event.id, applicant(), utcnow()).registration
+    person = services.register(event.id, applicant(), utcnow(), by=None).registration
     log_in(client, make_user(events=[draft, event]))
 
     for url in (
@@ -48,7 +48,9 @@ def test_a_change_whose_log_entry_fails_is_not_made(client, make_user, make_even
 
 def test_the_entry_names_who_did_what_to_which_registration(client, make_user, make_event):
     event = make_event()
-    person = services.register(event.id, applicant(first_name="Amina", last_name="Said"), utcnow()).registration
+    person = services.register(
+        event.id, applicant(first_name="Amina", last_name="Said"), utcnow(), by=None
+    ).registration
     organiser = make_user(events=[event])
     log_in(client, organiser)
     url = f"/manage/events/{event.id}/registrations/{person.id}/cancel"
@@ -66,7 +68,9 @@ def test_the_entry_names_who_did_what_to_which_registration(client, make_user, m
 
 def test_a_registrants_own_cancellation_is_logged_without_an_account(client, make_event):
     event = make_event()
-    person = services.register(event.id, applicant(first_name="Max", last_name="Muster"), utcnow()).registration
+    person = services.register(
+        event.id, applicant(first_name="Max", last_name="Muster"), utcnow(), by=None
+    ).registration
     token = services.link_token(person)
 
     client.post(
@@ -84,7 +88,7 @@ def test_an_assignment_sent_twice_is_logged_once(client, make_user, make_event):
     event = make_event()
     helper = make_user()
     for _ in range(2):
-        accounts.assign(helper, event.id, EventRole.CHECK_IN)
+        accounts.assign(helper, event.id, EventRole.CHECK_IN, by=None)
     assert db.session.scalar(sa.select(sa.func.count()).where(AuditEntry.action == AuditAction.ACCOUNT_ASSIGNED)) == 1
 
 
@@ -96,14 +100,12 @@ def test_an_event_change_shows_before_and_after_and_administrators_read_every_ev
     organiser = make_user(events=[first])
     log_in(client, organiser)
     for event in (first, second):
-        services.register(event.id, applicant(first_name="Amina", last_name="Said"), utcnow(), by_organiser=True)
+        services.register(
+            event.id, applicant(first_name="Amina", last_name="Said"), utcnow(), by_organiser=True, by=None
+        )
     details = events.EventDetails(**{name: getattr(first, name) for name in events.EventDetails.__dataclass_fields__})
     details.city = "Rostock"
-    with client.application.test_request_context():
-        from flask_login import login_user
-
-        login_user(organiser)
-        events.update_event(first.id, details, events.version(first))
+    events.update_event(first.id, details, events.version(first), by=organiser)
 
     log = client.get(f"/manage/events/{first.id}/log").get_data(as_text=True)
     assert "Ort: „Schwerin“ → „Rostock“" in log
@@ -141,6 +143,7 @@ def test_a_registrants_own_change_is_logged_with_the_fields_as_they_read_them_an
             answers={diet.id: "vegetarisch", remark.id: "Rollstuhl"},
         ),
         utcnow(),
+        by=None,
     ).registration
     token = services.link_token(person)
     url = f"/registrations/{token}/edit"
@@ -180,8 +183,12 @@ def test_an_organisers_change_names_them_and_the_log_tells_the_person_themselves
     client, make_event, make_user
 ):
     event = make_event(capacity=1)
-    person = services.register(event.id, applicant(first_name="Olga", last_name="Melnyk"), utcnow()).registration
-    waiting = services.register(event.id, applicant(first_name="Karim", last_name="Haddad"), utcnow()).registration
+    person = services.register(
+        event.id, applicant(first_name="Olga", last_name="Melnyk"), utcnow(), by=None
+    ).registration
+    waiting = services.register(
+        event.id, applicant(first_name="Karim", last_name="Haddad"), utcnow(), by=None
+    ).registration
     token = services.link_token(person)
     cancel = f"/registrations/{token}/cancel"
     client.post(cancel, data={"csrf_token": form_token(client, cancel)})
@@ -214,8 +221,10 @@ def test_an_organisers_change_names_them_and_the_log_tells_the_person_themselves
 
 def test_a_busy_events_log_comes_a_page_at_a_time_filtered_by_who_what_and_whom(client, make_event, make_user):
     event = make_event(capacity=1)
-    amina = services.register(event.id, applicant(first_name="Amina", last_name="Said"), utcnow()).registration
-    karim = services.register(event.id, applicant(first_name="Karim", last_name="Haddad"), utcnow()).registration
+    amina = services.register(event.id, applicant(first_name="Amina", last_name="Said"), utcnow(), by=None).registration
+    karim = services.register(
+        event.id, applicant(first_name="Karim", last_name="Haddad"), utcnow(), by=None
+    ).registration
     first, second = make_user(events=[event]), make_user(events=[event])
     db.session.add_all(
         [
@@ -236,7 +245,7 @@ def test_a_busy_events_log_comes_a_page_at_a_time_filtered_by_who_what_and_whom(
         )
     )
     db.session.commit()
-    services.cancel(amina.id, utcnow())  # by herself; Karim moves up (the system)
+    services.cancel(amina.id, utcnow(), by=None)  # by herself; Karim moves up (the system)
     log_in(client, first)
     url = f"/manage/events/{event.id}/log"
 
@@ -284,9 +293,13 @@ def test_an_answer_given_changed_and_taken_back_is_logged_each_time(make_event, 
     """An answer filled in where there was none left no entry: the new answer had no question id before the flush."""
     event = make_event()
     diet = make_question(event, label="Ernährung")
-    person = services.register(event.id, applicant(first_name="Erika", last_name="Nowak"), utcnow()).registration
+    person = services.register(
+        event.id, applicant(first_name="Erika", last_name="Nowak"), utcnow(), by=None
+    ).registration
     for value in ("vegetarisch", "vegan", ""):
-        services.update(person.id, applicant(first_name="Erika", last_name="Nowak", answers={diet.id: value}), utcnow())
+        services.update(
+            person.id, applicant(first_name="Erika", last_name="Nowak", answers={diet.id: value}), utcnow(), by=None
+        )
     entries = db.session.scalars(
         sa.select(AuditEntry).where(AuditEntry.registration_id == person.id).order_by(AuditEntry.id)
     ).all()

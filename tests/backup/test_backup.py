@@ -17,7 +17,7 @@ from tests.support import applicant, databases
 
 def test_backup_and_restore_bring_back_registrations_and_uploaded_files(app, runner, make_event, tmp_path):
     event = make_event()
-    kept = services.register(event.id, applicant(first_name="Gesichert"), utcnow()).registration
+    kept = services.register(event.id, applicant(first_name="Gesichert"), utcnow(), by=None).registration
     upload = Path(app.instance_path) / "uploads" / "materials" / "slides"
     upload.parent.mkdir(parents=True)
     upload.write_bytes(b"%PDF-1.7 Folien")
@@ -32,7 +32,7 @@ def test_backup_and_restore_bring_back_registrations_and_uploaded_files(app, run
     # Something goes wrong after the backup: a registration lost, a file gone, a stranger added.
     db.session.execute(sa.delete(Registration))
     db.session.commit()
-    services.register(event.id, applicant(first_name="Danach"), utcnow())
+    services.register(event.id, applicant(first_name="Danach"), utcnow(), by=None)
     upload.unlink()
 
     result = runner.invoke(args=["restore", "--yes", str(archive)])

@@ -222,7 +222,7 @@ def test_an_organiser_writes_to_everyone_in_two_languages_and_deletes_a_persons_
             ),
             applicant(first_name="Karla", last_name="Löschbar", email="karla.loeschbar@example.org", forums=forums),
         ):
-            services.register(event_id, person, utcnow(), by_organiser=True)
+            services.register(event_id, person, utcnow(), by_organiser=True, by=None)
         date_text = format_date_de(db.session.get(Event, event_id).starts_at)
         db.session.remove()
     mailbox.messages.clear()

@@ -31,11 +31,11 @@ def logged(event) -> list[tuple[str, int]]:
 def test_someone_waiting_is_confirmed_and_checked_in_beyond_the_capacity_without_a_mail(today, mailbox):
     seated = [register(today) for _ in range(2)]
     for person in seated:
-        door.check_in(today, Scan(person.check_in_code), utcnow())
+        door.check_in(today, Scan(person.check_in_code), utcnow(), by=None)
     waiting = register(today, first_name="Johanna", last_name="Vogt")
     mailbox.messages.clear()
 
-    outcome = door.admit(today, waiting.id, utcnow())
+    outcome = door.admit(today, waiting.id, utcnow(), by=None)
 
     assert outcome.admitted and outcome.message == "Außer der Reihe eingelassen: willkommen!"
     db.session.expire_all()
@@ -45,7 +45,7 @@ def test_someone_waiting_is_confirmed_and_checked_in_beyond_the_capacity_without
     assert logged(today) == [("registration.admitted", waiting.id)]
     assert mailbox.messages == []  # told at the door; the link they have shows the confirmed place
 
-    again = door.admit(today, waiting.id, utcnow())  # a second phone a moment later
+    again = door.admit(today, waiting.id, utcnow(), by=None)  # a second phone a moment later
     assert not again.admitted and again.message.startswith("Bereits eingecheckt um")
     assert len(logged(today)) == 1
 
@@ -55,12 +55,12 @@ def test_someone_awaiting_approval_is_admitted_and_a_confirmed_person_is_not_adm
     event = make_event(starts_at=now + timedelta(hours=2), ends_at=now + timedelta(hours=8), requires_approval=True)
     pending = register(event)
     assert pending.status == S.PENDING
-    assert door.admit(event, pending.id, now).admitted  # the door is open two hours before the start
-    services.decide(register(event).id, approve=True)
+    assert door.admit(event, pending.id, now, by=None).admitted  # the door is open two hours before the start
+    services.decide(register(event).id, approve=True, by=None)
     confirmed = db.session.scalar(
         sa.select(Registration).where(Registration.status == S.CONFIRMED, Registration.checked_in_at.is_(None))
     )
-    refused = door.admit(event, confirmed.id, now)
+    refused = door.admit(event, confirmed.id, now, by=None)
     assert not refused.admitted and "So werden nur Personen von der Warteliste" in refused.message
     assert db.session.get(Registration, confirmed.id).checked_in_at is None
 
@@ -68,21 +68,21 @@ def test_someone_awaiting_approval_is_admitted_and_a_confirmed_person_is_not_adm
 def test_the_door_admits_only_while_it_is_open_and_helpers_not_after_the_end(today, make_event):
     waiting = register(make_event(capacity=0))
     with pytest.raises(DoorClosed, match="öffnet am"):  # four weeks ahead
-        door.admit(waiting.event, waiting.id, utcnow())
+        door.admit(waiting.event, waiting.id, utcnow(), by=None)
     with pytest.raises(services.RegistrationError, match="erst am Tag"):  # also from the list of registrations
-        services.admit(waiting.id, utcnow())
+        services.admit(waiting.id, utcnow(), by=None)
     over = today.ends_at + timedelta(minutes=5)
     late = register(today), register(today), register(today)
     with pytest.raises(DoorClosed, match="vorbei"):
-        door.admit(today, late[2].id, over)
-    assert door.admit(today, late[2].id, over, may_correct=True).admitted
+        door.admit(today, late[2].id, over, by=None)
+    assert door.admit(today, late[2].id, over, may_correct=True, by=None).admitted
     with pytest.raises(DoorClosed, match="Unbekannte Anmeldung"):
-        door.admit(make_event(starts_at=today.starts_at, ends_at=today.ends_at), late[2].id, utcnow())
+        door.admit(make_event(starts_at=today.starts_at, ends_at=today.ends_at), late[2].id, utcnow(), by=None)
 
 
 def test_an_organiser_scans_someone_waiting_is_asked_and_lets_them_in(client, today, make_user):
     for _ in range(2):
-        door.check_in(today, Scan(register(today).check_in_code), utcnow())
+        door.check_in(today, Scan(register(today).check_in_code), utcnow(), by=None)
     waiting = register(today, first_name="Johanna", last_name="Vogt", organisation="Landkreis Rostock")
     organiser = make_user(events=[today])
     log_in(client, organiser)

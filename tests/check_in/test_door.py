@@ -22,43 +22,47 @@ def test_the_door_admits_confirmed_people_once_and_says_why_it_refuses(today, ma
     now = utcnow()
     spaced = " " + seated.check_in_code.lower()[:5] + " " + seated.check_in_code.lower()[5:]
 
-    first = door.check_in(today, Scan(spaced), now)
+    first = door.check_in(today, Scan(spaced), now, by=None)
     assert first.admitted and first.registration.id == seated.id and first.registration.checked_in_at == now
-    again = door.check_in(today, Scan(seated.check_in_code), now)
+    again = door.check_in(today, Scan(seated.check_in_code), now, by=None)
     assert not again.admitted and "Bereits eingecheckt" in again.message
-    assert "Warteliste" in door.check_in(today, Scan(waiting.check_in_code), now).message
-    services.cancel(other_seated.id, today.starts_at - timedelta(minutes=1))
-    assert "Storniert" in door.check_in(today, Scan(other_seated.check_in_code), now).message
-    assert "Unbekannter Code" in door.check_in(today, Scan("ABCDEFGHJK"), now).message
-    assert "kein Check-in-Code" in door.check_in(today, Scan("https://example.org/c/ABCD"), now).message
+    assert "Warteliste" in door.check_in(today, Scan(waiting.check_in_code), now, by=None).message
+    services.cancel(other_seated.id, today.starts_at - timedelta(minutes=1), by=None)
+    assert "Storniert" in door.check_in(today, Scan(other_seated.check_in_code), now, by=None).message
+    assert "Unbekannter Code" in door.check_in(today, Scan("ABCDEFGHJK"), now, by=None).message
+    assert "kein Check-in-Code" in door.check_in(today, Scan("https://example.org/c/ABCD"), now, by=None).message
     elsewhere = make_event(starts_at=today.starts_at, ends_at=today.ends_at)
-    assert "anderen Veranstaltung" in door.check_in(elsewhere, Scan(seated.check_in_code), now).message
+    assert "anderen Veranstaltung" in door.check_in(elsewhere, Scan(seated.check_in_code), now, by=None).message
     assert services.attendance(today.id) == {"confirmed": 2, "checked_in": 1, "waiting": 0}  # the waiting one moved up
 
 
 def test_check_in_opens_hours_before_the_start_and_only_organisers_correct_after_the_end(today):
     person = register(today)
     with pytest.raises(DoorClosed, match="Der Check-in öffnet am"):
-        door.check_in(today, Scan(person.check_in_code), today.starts_at - door.OPENS_BEFORE - timedelta(minutes=1))
+        door.check_in(
+            today, Scan(person.check_in_code), today.starts_at - door.OPENS_BEFORE - timedelta(minutes=1), by=None
+        )
     after = today.ends_at + timedelta(hours=1)
     with pytest.raises(DoorClosed, match="vorbei"):
-        door.check_in(today, Scan(person.check_in_code), after)
-    assert door.check_in(today, Scan(person.check_in_code), after, may_correct=True).admitted
+        door.check_in(today, Scan(person.check_in_code), after, by=None)
+    assert door.check_in(today, Scan(person.check_in_code), after, may_correct=True, by=None).admitted
     with pytest.raises(DoorClosed):
-        door.undo(today, person.id, None, after)
-    assert door.undo(today, person.id, None, after, may_correct=True).checked_in_at is None
-    assert door.check_in(today, Scan(person.check_in_code), today.starts_at - door.OPENS_BEFORE).admitted
+        door.undo(today, person.id, None, after, by=None)
+    assert door.undo(today, person.id, None, after, may_correct=True, by=None).checked_in_at is None
+    assert door.check_in(today, Scan(person.check_in_code), today.starts_at - door.OPENS_BEFORE, by=None).admitted
 
 
 def test_a_scan_sent_again_counts_once_and_keeps_the_time_it_was_made(today):
     person = register(today)
     made = utcnow() - timedelta(minutes=20)
-    first = door.check_in(today, Scan(person.check_in_code, at=made), utcnow())
-    replay = door.check_in(today, Scan(person.check_in_code, at=made), utcnow())
+    first = door.check_in(today, Scan(person.check_in_code, at=made), utcnow(), by=None)
+    replay = door.check_in(today, Scan(person.check_in_code, at=made), utcnow(), by=None)
     assert first.admitted and not first.repeated
     assert replay.admitted and replay.repeated
     assert db.session.get(Registration, person.id).checked_in_at == made
-    stale = door.check_in(today, Scan(register(today).check_in_code, at=utcnow() - timedelta(days=2)), utcnow())
+    stale = door.check_in(
+        today, Scan(register(today).check_in_code, at=utcnow() - timedelta(days=2)), utcnow(), by=None
+    )
     assert stale.admitted and stale.registration.checked_in_at > utcnow() - timedelta(minutes=1)  # dated on arrival
 
 
@@ -67,14 +71,14 @@ def test_a_forum_door_admits_only_who_chose_that_forum(today, make_forums):
     chose_a = register(today, forums=[forum_a.id])
     chose_b = register(today, forums=[forum_b.id])
 
-    admitted = door.check_in(today, Scan(chose_a.check_in_code, forum_id=forum_a.id), utcnow())
+    admitted = door.check_in(today, Scan(chose_a.check_in_code, forum_id=forum_a.id), utcnow(), by=None)
     assert admitted.admitted and admitted.registration.checked_in_at is not None  # in at the entrance too
-    refused = door.check_in(today, Scan(chose_b.check_in_code, forum_id=forum_a.id), utcnow())
+    refused = door.check_in(today, Scan(chose_b.check_in_code, forum_id=forum_a.id), utcnow(), by=None)
     assert not refused.admitted and refused.message == "Angemeldet für ein anderes Forum: Forum 2."
     assert door.counts(today, forum_a.id) == (0, 1)
     assert door.counts(today, None) == (1, 1)
 
-    door.undo(today, chose_a.id, forum_a.id, utcnow())
+    door.undo(today, chose_a.id, forum_a.id, utcnow(), by=None)
     assert (
         db.session.scalar(sa.select(ForumChoice.checked_in_at).where(ForumChoice.registration_id == chose_a.id)) is None
     )
@@ -103,7 +107,7 @@ def test_a_check_in_helper_uses_the_door_page_but_sees_no_registration_list(clie
 
 def test_undo_is_logged_and_the_person_is_expected_again(client, today, make_user, helper_for):
     person = register(today, first_name="Amina", last_name="Said")
-    door.check_in(today, Scan(person.check_in_code), utcnow())
+    door.check_in(today, Scan(person.check_in_code), utcnow(), by=None)
     helper = helper_for(today)
     log_in(client, helper)
     page = f"/manage/events/{today.id}/check-in/"
@@ -210,7 +214,9 @@ def test_a_helper_s_phone_clock_cannot_reopen_the_door_after_the_end(client, mak
 
 def test_a_scan_cannot_be_dated_before_the_door_opened(today):
     person = register(today)
-    outcome = door.check_in(today, Scan(person.check_in_code, at=door.opens_at(today) - timedelta(minutes=1)), utcnow())
+    outcome = door.check_in(
+        today, Scan(person.check_in_code, at=door.opens_at(today) - timedelta(minutes=1)), utcnow(), by=None
+    )
     assert outcome.admitted and outcome.registration.checked_in_at > utcnow() - timedelta(minutes=1)
 
 

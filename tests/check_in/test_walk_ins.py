@@ -38,7 +38,7 @@ def walk_in_form(html: str) -> dict[str, str]:
 def test_a_walk_in_is_confirmed_beyond_the_capacity_checked_in_logged_and_mailed_their_link(
     today, make_forums, make_question, mailbox
 ):
-    door.check_in(today, Scan(register(today).check_in_code), utcnow())
+    door.check_in(today, Scan(register(today).check_in_code), utcnow(), by=None)
     make_forums(today, 5, 5)
     make_question(today, label="Essenswunsch", required=True)  # not asked at the door
     mailbox.messages.clear()
@@ -47,6 +47,7 @@ def test_a_walk_in_is_confirmed_beyond_the_capacity_checked_in_logged_and_mailed
         today,
         applicant(first_name="Kwame", last_name="Mensah", email="K.Mensah@example.org", submission_key="eins"),
         utcnow(),
+        by=None,
     )
 
     assert outcome.admitted and outcome.message == "Angemeldet und eingecheckt: willkommen!"
@@ -66,6 +67,7 @@ def test_a_walk_in_is_confirmed_beyond_the_capacity_checked_in_logged_and_mailed
         today,
         applicant(first_name="Kwame", last_name="Mensah", email="k.mensah@example.org", submission_key="eins"),
         utcnow(),
+        by=None,
     )  # the button pressed twice
     assert again.admitted and again.registration.id == walked_in.id
     assert services.seats_taken(today.id) == 2
@@ -73,8 +75,8 @@ def test_a_walk_in_is_confirmed_beyond_the_capacity_checked_in_logged_and_mailed
 
 def test_without_an_address_a_walk_in_gets_no_mail_and_two_presses_make_one_registration(today, mailbox):
     mailbox.messages.clear()
-    first = door.walk_in(today, applicant(email="", submission_key="zwei"), utcnow())
-    second = door.walk_in(today, applicant(email="", submission_key="zwei"), utcnow())
+    first = door.walk_in(today, applicant(email="", submission_key="zwei"), utcnow(), by=None)
+    second = door.walk_in(today, applicant(email="", submission_key="zwei"), utcnow(), by=None)
     assert first.registration.id == second.registration.id and first.registration.email is None
     assert mailbox.messages == [] and services.seats_taken(today.id) == 1
 
@@ -82,11 +84,11 @@ def test_without_an_address_a_walk_in_gets_no_mail_and_two_presses_make_one_regi
 def test_an_address_registered_already_makes_no_second_registration(today):
     register(today)  # the one seat
     waiting = register(today, email="vogt@example.org")
-    outcome = door.walk_in(today, applicant(email="Vogt@example.org"), utcnow())
+    outcome = door.walk_in(today, applicant(email="Vogt@example.org"), utcnow(), by=None)
     assert not outcome.admitted and outcome.registration.id == waiting.id
     assert outcome.message == "Mit dieser Adresse besteht schon eine Anmeldung: Auf der Warteliste."
-    door.admit(today, waiting.id, utcnow())
-    known = door.walk_in(today, applicant(email="vogt@example.org"), utcnow())
+    door.admit(today, waiting.id, utcnow(), by=None)
+    known = door.walk_in(today, applicant(email="vogt@example.org"), utcnow(), by=None)
     assert not known.admitted and "besteht schon eine Anmeldung; sie wurde um" in known.message
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 2
 
@@ -94,9 +96,9 @@ def test_an_address_registered_already_makes_no_second_registration(today):
 def test_walk_ins_only_while_the_door_is_open(make_event):
     ahead = make_event()
     with pytest.raises(DoorClosed, match="öffnet am"):
-        door.walk_in(ahead, applicant(), utcnow())
+        door.walk_in(ahead, applicant(), utcnow(), by=None)
     with pytest.raises(services.RegistrationError, match="erst am Tag"):
-        services.walk_in(ahead.id, applicant(), utcnow())
+        services.walk_in(ahead.id, applicant(), utcnow(), by=None)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 0
 
 

@@ -23,6 +23,7 @@ def register_people():
                 applicant(first_name=first, last_name=f"{last} {next(numbers):03d}", function="Beraterin", **fields),
                 utcnow(),
                 by_organiser=True,
+                by=None,
             )
             people.append(outcome.registration)
             if checked_in:

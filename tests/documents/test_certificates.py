@@ -209,7 +209,7 @@ def test_a_certificate_waiting_for_its_mail_goes_with_the_persons_data(
     kept = jobs.mailed_folder(job.id)
     assert sorted(path.name for path in kept.iterdir()) == sorted(f"{p.id}.pdf" for p in (first, second, third))
 
-    privacy.delete_on_request(first.id, utcnow())
+    privacy.delete_on_request(first.id, utcnow(), by=None)
     assert sorted(path.name for path in kept.iterdir()) == sorted(f"{p.id}.pdf" for p in (second, third))
     event.retention_days = 0
     db.session.commit()
@@ -227,7 +227,7 @@ def test_a_job_whose_runner_died_is_taken_over_and_made_once(app, make_event, re
     register_people(event, 2, checked_in=True)
     app.config["TASK_RUNNER"] = "worker"
     with app.test_request_context():
-        job = jobs.start(event, None, "certificates.pdf", False, "http://localhost")
+        job = jobs.start(event, "certificates.pdf", False, "http://localhost", by=None)
     # A runner took the task, got half-way and died: its hold ran out.
     db.session.execute(
         sa.update(Task)
@@ -305,7 +305,7 @@ def test_anonymised_people_get_no_certificate_and_the_documents_page_counts_as_t
 ):
     event = past_event(make_event)
     kept, deleted = register_people(event, 2, checked_in=True)
-    privacy.delete_on_request(deleted.id, utcnow())
+    privacy.delete_on_request(deleted.id, utcnow(), by=None)
     with pytest.raises(certificates.CertificateRefused, match="gelöscht"):
         certificates.issue([db.session.get(type(deleted), deleted.id)], utcnow())
     assert certificates.attendees(event.id) == [kept]
@@ -327,7 +327,7 @@ def test_the_verification_page_denies_certificates_issued_before_the_end_or_afte
     issued = certificates.issue([early, undone], utcnow())
     issued[early.id].issued_at = event.starts_at  # as the old version allowed
     db.session.commit()
-    door.undo(event, undone.id, None, utcnow(), may_correct=True)
+    door.undo(event, undone.id, None, utcnow(), may_correct=True, by=None)
 
     for certificate in issued.values():
         response = client.get(f"/c/{certificate.number}")
@@ -346,7 +346,7 @@ def test_one_certificate_job_at_a_time_and_the_button_only_after_the_event(
     db.session.commit()
 
     with pytest.raises(jobs.JobRefused, match="werden schon erstellt"):
-        jobs.start(event, None, "certificates.zip", False, "http://localhost/")
+        jobs.start(event, "certificates.zip", False, "http://localhost/", by=None)
 
     log_in(client, make_user(events=[event]))
     assert f"certificates/{person.id}.pdf" in client.get(f"/manage/events/{event.id}/registrations/").get_data(
@@ -381,7 +381,7 @@ def test_a_person_deleted_while_the_certificates_are_made_is_in_none_kept_and_ge
 
     def made_while_someone_is_deleted(job, people, issued):
         made = real(job, people, issued)
-        privacy.delete_on_request(first.id, utcnow())
+        privacy.delete_on_request(first.id, utcnow(), by=None)
         return made
 
     monkeypatch.setattr(jobs, "_make", made_while_someone_is_deleted)

@@ -27,9 +27,11 @@ def test_the_sign_in_sheet_lists_every_confirmed_person_with_header_and_page_num
 ):
     event = make_event(title="Anerkennung durch Anerkennung", capacity=45)
     register_people(event, 45)
-    waiting = services.register(event.id, applicant(last_name="Wartelistig"), utcnow()).registration
+    waiting = services.register(event.id, applicant(last_name="Wartelistig"), utcnow(), by=None).registration
     cancelled = services.cancel(
-        services.register(event.id, applicant(last_name="Abgemeldet"), utcnow()).registration.id, utcnow()
+        services.register(event.id, applicant(last_name="Abgemeldet"), utcnow(), by=None).registration.id,
+        utcnow(),
+        by=None,
     )
     log_in(client, make_user(events=[event]))
 
@@ -160,6 +162,7 @@ def test_names_are_in_the_order_german_readers_expect_in_every_list(client, make
             event.id,
             applicant(last_name=last_name, organisation=f"Träger {last_name}", listed_as_participant=True),
             utcnow(),
+            by=None,
         )
     log_in(client, make_user(events=[event]))
 

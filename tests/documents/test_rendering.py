@@ -18,7 +18,9 @@ HOSTILE = '<img src="file:///etc/passwd"><link rel="stylesheet" href="http://127
 
 def test_a_hostile_name_is_printed_as_text_and_nothing_is_fetched(client, make_event, make_user, caplog):
     event = make_event(participant_list_mode=ParticipantListMode.PUBLIC)
-    services.register(event.id, applicant(first_name=HOSTILE, last_name="Böse", listed_as_participant=True), utcnow())
+    services.register(
+        event.id, applicant(first_name=HOSTILE, last_name="Böse", listed_as_participant=True), utcnow(), by=None
+    )
     log_in(client, make_user(events=[event]))
 
     with caplog.at_level(logging.WARNING, logger="conference.documents.engine"):

@@ -72,8 +72,8 @@ def test_bad_event_input_gets_messages_at_the_fields(client, make_user, make_eve
 
 def test_raising_the_capacity_in_the_form_moves_people_up(client, make_user, make_event, mailbox):
     event = make_event(capacity=1)
-    services.register(event.id, applicant(), utcnow())
-    waiting = services.register(event.id, applicant(), utcnow()).registration
+    services.register(event.id, applicant(), utcnow(), by=None)
+    waiting = services.register(event.id, applicant(), utcnow(), by=None).registration
     log_in(client, make_user(events=[event]))
     url = f"/manage/events/{event.id}/edit"
     page = client.get(url).get_data(as_text=True)
@@ -99,8 +99,8 @@ def test_raising_the_capacity_in_the_form_moves_people_up(client, make_user, mak
 
 def test_cancelling_an_event_tells_everyone_registered(client, make_user, make_event, mailbox):
     event = make_event(capacity=1)
-    seated = services.register(event.id, applicant(), utcnow()).registration
-    waiting = services.register(event.id, applicant(), utcnow()).registration
+    seated = services.register(event.id, applicant(), utcnow(), by=None).registration
+    waiting = services.register(event.id, applicant(), utcnow(), by=None).registration
     log_in(client, make_user(events=[event]))
     url = f"/manage/events/{event.id}/status/cancel"
     assert "Alle Angemeldeten und Wartenden erhalten eine E-Mail" in client.get(url).get_data(as_text=True)
@@ -120,7 +120,7 @@ def test_duplicating_copies_the_agenda_to_the_new_day_as_a_draft(
     event = make_event()
     make_agenda_item(event, 60, 45, title="Podium", kind=AgendaItemKind.PANEL, room="Saal")
     make_question(event, label="Essen")
-    services.register(event.id, applicant(), utcnow())
+    services.register(event.id, applicant(), utcnow(), by=None)
     log_in(client, make_user(events=[event]))
     url = f"/manage/events/{event.id}/duplicate"
     new_day = (event.starts_at + timedelta(days=365)).date()
@@ -283,7 +283,9 @@ def test_the_log_says_in_words_what_was_done_and_which_fields_changed(client, ma
 def test_an_event_that_has_taken_place_cannot_be_cancelled(client, make_user, make_event, mailbox):
     yesterday = utcnow() - timedelta(days=1)
     event = make_event(starts_at=yesterday, ends_at=yesterday + timedelta(hours=6))
-    person = services.register(event.id, applicant(), utcnow() - timedelta(days=2), by_organiser=True).registration
+    person = services.register(
+        event.id, applicant(), utcnow() - timedelta(days=2), by_organiser=True, by=None
+    ).registration
     log_in(client, make_user(events=[event]))
     assert f"/manage/events/{event.id}/status/cancel" not in client.get("/manage/").get_data(as_text=True)
     url = f"/manage/events/{event.id}/status/cancel"

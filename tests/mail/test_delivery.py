@@ -17,7 +17,7 @@ def queue_registrations(app, event, count: int) -> list[int]:
     """``count`` registrations whose confirmations are queued, not sent yet."""
     app.config["TASK_RUNNER"] = "worker"  # nobody sends them until the test calls deliver
     for number in range(count):
-        services.register(event.id, applicant(email=f"person{number}@example.org"), utcnow())
+        services.register(event.id, applicant(email=f"person{number}@example.org"), utcnow(), by=None)
     return list(db.session.scalars(sa.select(OutgoingMail.id).order_by(OutgoingMail.id)))
 
 
@@ -66,7 +66,7 @@ def test_a_mail_that_keeps_failing_is_tried_again_by_its_task_alone_and_marked_f
     build = mail.BUILDERS["registration"]
     monkeypatch.setitem(mail.BUILDERS, "registration", refused)
     event = make_event()
-    services.register(event.id, applicant(email="a@example.org"), utcnow())  # its task runs at once, and fails
+    services.register(event.id, applicant(email="a@example.org"), utcnow(), by=None)  # its task runs at once, and fails
     task = db.session.scalars(sa.select(Task).where(Task.name == "mail.deliver")).one()
     assert task.status == "queued" and task.due_at > utcnow() and statuses() == ["queued"]
     # The task and the log outlive the mail, which goes with its recipient's data: they keep no address.
@@ -74,7 +74,7 @@ def test_a_mail_that_keeps_failing_is_tried_again_by_its_task_alone_and_marked_f
     assert "a@example.org" not in caplog.text
 
     monkeypatch.setitem(mail.BUILDERS, "registration", build)
-    services.register(event.id, applicant(email="b@example.org"), utcnow())  # another change, another task
+    services.register(event.id, applicant(email="b@example.org"), utcnow(), by=None)  # another change, another task
     assert [message["To"] for message in mailbox.messages] == ["b@example.org"] and statuses() == ["queued", "done"]
 
     monkeypatch.setitem(mail.BUILDERS, "registration", refused)
@@ -110,13 +110,14 @@ def test_the_mails_of_one_change_go_out_together_through_one_connection(app, mak
 
     event = make_event()
     people = [
-        services.register(event.id, applicant(email=f"person{n}@example.org"), utcnow()).registration for n in range(5)
+        services.register(event.id, applicant(email=f"person{n}@example.org"), utcnow(), by=None).registration
+        for n in range(5)
     ]
     assert len(set(mailbox.connections)) == 5  # one registration, one mail, one delivery each
     mailbox.messages.clear()
     mailbox.connections.clear()
 
-    events.set_status(event.id, EventStatus.CANCELLED, utcnow())  # one transaction queues a mail to everyone
+    events.set_status(event.id, EventStatus.CANCELLED, utcnow(), by=None)  # one transaction queues a mail to everyone
 
     assert sorted(message["To"] for message in mailbox.messages) == sorted(person.email for person in people)
     assert len(set(mailbox.connections)) == 1

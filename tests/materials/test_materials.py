@@ -316,10 +316,10 @@ def world(app, client, make_event, make_user):
         db.session.add(material)
         materials[visibility] = material
     db.session.commit()
-    register = lambda: registration.register(event.id, applicant(), utcnow()).registration
+    register = lambda: registration.register(event.id, applicant(), utcnow(), by=None).registration
     confirmed, checked_in, cancelled = register(), register(), register()
     check_in(checked_in)
-    registration.cancel(cancelled.id, utcnow())
+    registration.cancel(cancelled.id, utcnow(), by=None)
     waiting = register(), register()
     return (
         event,
@@ -330,7 +330,7 @@ def world(app, client, make_event, make_user):
             "cancelled": f"/registrations/{registration.link_token(cancelled)}/materials",
             "confirmed": f"/registrations/{registration.link_token(confirmed)}/materials",
             "checked_in": f"/registrations/{registration.link_token(checked_in)}/materials",
-            "partner": f"/events/{event.slug}/partners/{services.renew_partner_link(event.id)}/materials",
+            "partner": f"/events/{event.slug}/partners/{services.renew_partner_link(event.id, by=None)}/materials",
             "organiser": f"/events/{event.slug}/materials",
             "other_organiser": f"/events/{event.slug}/materials",
         },
@@ -378,7 +378,7 @@ def test_forged_links_and_foreign_or_traversing_ids_are_not_found(client, world,
 def test_a_renewed_partner_link_revokes_the_old_one(client, world):
     event, materials, bases = world
     old = bases["partner"]
-    services.renew_partner_link(event.id)
+    services.renew_partner_link(event.id, by=None)
     assert client.get(old).status_code == 404
 
 

@@ -28,9 +28,9 @@ def test_a_registrant_downloads_everything_stored_about_them_as_json(client, mak
     forum, _ = make_forums(event, 10, 10)
     question = make_question(event, label="Essenswunsch", kind=QuestionKind.TEXT)
     mine = services.register(
-        event.id, applicant(first_name="Ayşe", forums=[forum.id], answers={question.id: "vegan"}), utcnow()
+        event.id, applicant(first_name="Ayşe", forums=[forum.id], answers={question.id: "vegan"}), utcnow(), by=None
     )
-    services.register(event.id, applicant(first_name="Someone Else", forums=[forum.id]), utcnow())
+    services.register(event.id, applicant(first_name="Someone Else", forums=[forum.id]), utcnow(), by=None)
 
     response = client.get(f"/registrations/{services.link_token(mine.registration)}/my-data.json")
     data = json.loads(response.data)
@@ -48,10 +48,10 @@ def test_a_registrant_downloads_everything_stored_about_them_as_json(client, mak
 def test_deleting_on_request_frees_the_seat_and_leaves_no_trace_of_the_person(client, make_event, mailbox):
     event = make_event(capacity=1)
     leaving = services.register(
-        event.id, applicant(first_name="Lena", last_name="Weg", email="lena.weg@example.org"), utcnow()
+        event.id, applicant(first_name="Lena", last_name="Weg", email="lena.weg@example.org"), utcnow(), by=None
     ).registration
     link = services.link_token(leaving)
-    waiting = services.register(event.id, applicant(), utcnow()).registration
+    waiting = services.register(event.id, applicant(), utcnow(), by=None).registration
     mailbox.messages.clear()
 
     page = client.get(f"/registrations/{link}/delete").get_data(as_text=True)
@@ -87,15 +87,17 @@ def test_after_the_retention_period_names_go_and_the_figures_stay(app, runner, m
             applicant(first_name=f"Person{i}", organisation="AFZ Rostock", forums=[forum.id]),
             utcnow(),
             by_organiser=True,
+            by=None,
         ).registration
         for i in range(3)
     ]
     for person in people[:2]:
         check_in(person)
         db.session.add(AuditEntry(event_id=event.id, action="registration.checked_in", subject=person.full_name))
+        db.session.commit()
     db.session.commit()
     [certificate] = certificates.issue(people[:1], utcnow()).values()
-    kept = services.register(current.id, applicant(), utcnow()).registration
+    kept = services.register(current.id, applicant(), utcnow(), by=None).registration
 
     result = runner.invoke(args=["privacy", "purge"])
     assert "Personal data of 3 registration(s) deleted." in result.output
@@ -125,10 +127,12 @@ def test_after_the_retention_period_names_go_and_the_figures_stay(app, runner, m
 
 def test_the_verification_page_of_a_deleted_holder_confirms_the_number_without_a_name(client, make_event):
     event = make_event()
-    person = services.register(event.id, applicant(first_name="Kerstin", last_name="Verborgen"), utcnow()).registration
+    person = services.register(
+        event.id, applicant(first_name="Kerstin", last_name="Verborgen"), utcnow(), by=None
+    ).registration
     check_in(person)
     [certificate] = certificates.issue([person], event.ends_at + timedelta(hours=1)).values()
-    privacy.delete_on_request(person.id, event.ends_at + timedelta(days=1))
+    privacy.delete_on_request(person.id, event.ends_at + timedelta(days=1), by=None)
     page = client.get(f"/c/{certificate.number}").get_data(as_text=True)
     assert "Diese Bescheinigung ist echt" in page and "Der Name wurde nach den Datenschutzregeln gelöscht" in page
     assert "Verborgen" not in page
@@ -136,7 +140,7 @@ def test_the_verification_page_of_a_deleted_holder_confirms_the_number_without_a
 
 def test_organisers_export_and_delete_one_persons_data(client, make_event, make_user):
     event = make_event()
-    person = services.register(event.id, applicant(first_name="Olga"), utcnow()).registration
+    person = services.register(event.id, applicant(first_name="Olga"), utcnow(), by=None).registration
     organiser = make_user(events=[event])
     log_in(client, organiser)
     exported = json.loads(client.get(f"/manage/events/{event.id}/registrations/{person.id}/data.json").data)
@@ -167,7 +171,8 @@ def test_a_message_sent_to_the_deleted_person_alone_goes_with_their_data_if_the_
 ):
     event = make_event()
     people = [
-        services.register(event.id, applicant(last_name=name), utcnow()).registration for name in ("Vormals", "Bleibt")
+        services.register(event.id, applicant(last_name=name), utcnow(), by=None).registration
+        for name in ("Vormals", "Bleibt")
     ]
     check_in(people[0])  # the only one checked in
     log_in(client, make_user(events=[event]))
@@ -223,8 +228,8 @@ def test_an_event_at_the_end_of_the_calendar_stops_no_purge_and_no_page(app, cli
     over = make_event(retention_days=30)
     over.starts_at, over.ends_at = utcnow() - timedelta(days=40), utcnow() - timedelta(days=40) + timedelta(hours=6)
     db.session.commit()
-    person = services.register(far.id, applicant(), utcnow(), by_organiser=True).registration
-    gone = services.register(over.id, applicant(), utcnow(), by_organiser=True).registration
+    person = services.register(far.id, applicant(), utcnow(), by_organiser=True, by=None).registration
+    gone = services.register(over.id, applicant(), utcnow(), by_organiser=True, by=None).registration
 
     assert privacy.purge() == 1
     assert db.session.get(Registration, gone.id).anonymised_at is not None
@@ -242,7 +247,9 @@ def test_an_event_at_the_end_of_the_calendar_stops_no_purge_and_no_page(app, cli
 
 def test_the_export_holds_the_check_in_code_the_log_and_what_organisers_wrote(client, make_event, make_user, mailbox):
     event = make_event()
-    person = services.register(event.id, applicant(first_name="Olga", last_name="Schmidt"), utcnow()).registration
+    person = services.register(
+        event.id, applicant(first_name="Olga", last_name="Schmidt"), utcnow(), by=None
+    ).registration
     log_in(client, make_user(events=[event]))
     url = f"/manage/events/{event.id}/registrations/"
     client.post(
@@ -277,7 +284,7 @@ def test_the_export_shows_a_message_as_the_person_received_it_but_for_their_link
     client, make_event, make_user, mailbox
 ):
     event = make_event()
-    person = services.register(event.id, applicant(first_name="Olga"), utcnow()).registration
+    person = services.register(event.id, applicant(first_name="Olga"), utcnow(), by=None).registration
     organiser = make_user(events=[event])
     log_in(client, organiser)
     mail_url = f"/manage/events/{event.id}/registrations/mail"
@@ -316,7 +323,7 @@ def test_deleting_a_person_leaves_no_old_name_no_certificate_file_no_mail_file_a
         salutation="frau",
         academic_title="Dr. phil.",
     )
-    person = services.register(event.id, typed, utcnow(), by_organiser=True).registration
+    person = services.register(event.id, typed, utcnow(), by_organiser=True, by=None).registration
     check_in(person)
     organiser = make_user(events=[event])
     log_in(client, organiser)
@@ -353,11 +360,13 @@ def test_deleting_a_person_leaves_no_old_name_no_certificate_file_no_mail_file_a
         },
     )
 
-    services.save_note(person.id, "Frau Vormals braucht einen Platz nahe der Tür", services.note_version(person))
+    services.save_note(
+        person.id, "Frau Vormals braucht einen Platz nahe der Tür", services.note_version(person), by=None
+    )
     about_her = sa.select(AuditEntry).where(AuditEntry.registration_id == person.id)
     assert ["Nachname", "E-Mail-Adresse"] in [entry.changed_fields for entry in db.session.scalars(about_her)]
 
-    privacy.delete_on_request(person.id, utcnow(), organiser.id)
+    privacy.delete_on_request(person.id, utcnow(), by=organiser)
 
     assert db.session.scalar(sa.select(BulkMessage)) is None  # sent to her alone: gone with her data
     assert (fresh(person).salutation, fresh(person).academic_title) == ("", "")
@@ -382,12 +391,14 @@ def test_deleting_a_person_leaves_no_old_name_no_certificate_file_no_mail_file_a
 def test_a_registrants_own_changes_leave_the_log_with_their_data(client, make_event, make_forums):
     event = make_event()
     first, second = make_forums(event, 10, 10)
-    person = services.register(event.id, applicant(first_name="Ingeborg", forums=[first.id]), utcnow()).registration
-    services.update(person.id, applicant(first_name="Inge", forums=[second.id]), utcnow())
+    person = services.register(
+        event.id, applicant(first_name="Ingeborg", forums=[first.id]), utcnow(), by=None
+    ).registration
+    services.update(person.id, applicant(first_name="Inge", forums=[second.id]), utcnow(), by=None)
     [entry] = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.registration_id == person.id)).all()
     assert entry.by_registrant and entry.changed_values and "Vorname" in entry.changed_fields
 
-    privacy.delete_on_request(person.id, utcnow())
+    privacy.delete_on_request(person.id, utcnow(), by=None)
 
     db.session.refresh(entry)
     assert (entry.subject, entry.changed_fields, entry.changed_values) == ("", [], {})
@@ -396,8 +407,10 @@ def test_a_registrants_own_changes_leave_the_log_with_their_data(client, make_ev
 def test_a_deleted_persons_registration_page_takes_no_new_details_note_or_mail(client, make_event, make_user, mailbox):
     yesterday = utcnow() - timedelta(days=1)
     event = make_event(starts_at=yesterday, ends_at=yesterday + timedelta(hours=6))  # over: the status stays
-    person = services.register(event.id, applicant(first_name="Olga"), yesterday - timedelta(days=1), by_organiser=True)
-    privacy.delete_on_request(person.registration.id, utcnow())
+    person = services.register(
+        event.id, applicant(first_name="Olga"), yesterday - timedelta(days=1), by_organiser=True, by=None
+    )
+    privacy.delete_on_request(person.registration.id, utcnow(), by=None)
     log_in(client, make_user(events=[event]))
     url = f"/manage/events/{event.id}/registrations/{person.registration.id}"
 
@@ -414,8 +427,8 @@ def test_a_deleted_persons_registration_page_takes_no_new_details_note_or_mail(c
 
 def test_a_deletion_sent_twice_at_once_is_made_and_recorded_once(make_event):
     event = make_event()
-    person = services.register(event.id, applicant(), utcnow()).registration
-    privacy.delete_on_request(person.id, utcnow())
+    person = services.register(event.id, applicant(), utcnow(), by=None).registration
+    privacy.delete_on_request(person.id, utcnow(), by=None)
     # The second request read the registration before the first one finished.
     db.session.execute(sa.update(Registration).where(Registration.id == person.id).values(anonymised_at=None))
     stale = db.session.get(Registration, person.id, populate_existing=True)
@@ -424,8 +437,9 @@ def test_a_deletion_sent_twice_at_once_is_made_and_recorded_once(make_event):
         execution_options={"synchronize_session": False},
     )
     assert stale.anonymised_at is None
+    db.session.commit()
 
-    privacy.delete_on_request(person.id, utcnow())
+    privacy.delete_on_request(person.id, utcnow(), by=None)
 
     assert db.session.scalar(sa.select(sa.func.count()).select_from(DeletionRecord)) == 1
     assert db.session.scalar(sa.select(sa.func.count()).where(AuditEntry.action == "registration.deleted")) == 1
@@ -435,6 +449,6 @@ def test_messages_to_registrants_leave_out_people_whose_data_was_deleted(make_ev
     from conference.registration import bulk
 
     event = make_event()
-    kept, deleted = (services.register(event.id, applicant(), utcnow()).registration for _ in range(2))
-    privacy.delete_on_request(deleted.id, utcnow() + timedelta(days=400))  # after the event: the status stays
+    kept, deleted = (services.register(event.id, applicant(), utcnow(), by=None).registration for _ in range(2))
+    privacy.delete_on_request(deleted.id, utcnow() + timedelta(days=400), by=None)  # after the event: the status stays
     assert [person.id for person in bulk.audience(event.id, "active")] == [kept.id]

@@ -12,8 +12,10 @@ from tests.support import applicant, log_in
 def test_registrations_export_with_answers_as_columns_and_no_formulas(client, make_event, make_user, make_question):
     event = make_event()
     diet = make_question(event, label="Essen", kind=QuestionKind.SINGLE_CHOICE, options=["vegan", "vegetarisch"])
-    services.register(event.id, applicant(first_name="Ayşe", last_name="Yılmaz", answers={diet.id: "vegan"}), utcnow())
-    services.register(event.id, applicant(first_name="Eve", last_name="=HYPERLINK(\"http://evil\")"), utcnow())
+    services.register(
+        event.id, applicant(first_name="Ayşe", last_name="Yılmaz", answers={diet.id: "vegan"}), utcnow(), by=None
+    )
+    services.register(event.id, applicant(first_name="Eve", last_name="=HYPERLINK(\"http://evil\")"), utcnow(), by=None)
     log_in(client, make_user(events=[event]))
     base = f"/manage/events/{event.id}/registrations/export"
 

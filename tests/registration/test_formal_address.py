@@ -60,7 +60,10 @@ def test_a_title_given_before_the_event_stopped_asking_is_kept_but_not_shown(mak
 
     event = make_event()
     person = services.register(
-        event.id, applicant(first_name="Erika", last_name="Nowak", academic_title="Dr.", salutation="frau"), utcnow()
+        event.id,
+        applicant(first_name="Erika", last_name="Nowak", academic_title="Dr.", salutation="frau"),
+        utcnow(),
+        by=None,
     ).registration
     event.asks_academic_title = event.asks_salutation = False
     db.session.commit()
@@ -83,7 +86,7 @@ def test_mails_greet_by_form_of_address_and_title_and_never_with_sehr_geehrte_r(
     }
     registered = {}
     for greeting, person in people.items():
-        registered[greeting] = services.register(event.id, person, utcnow()).registration
+        registered[greeting] = services.register(event.id, person, utcnow(), by=None).registration
         [mail] = mailbox.to(registered[greeting].email)
         assert mail.get_body(("plain",)).get_content().startswith(greeting), greeting
 

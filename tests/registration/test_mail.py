@@ -28,6 +28,7 @@ def test_confirmation_mail_has_details_answers_calendar_qr_code_and_link(
         event.id,
         applicant(first_name="Ayşe", forums=[forum.id], answers={diet.id: ["vegetarisch", "glutenfrei"]}),
         utcnow(),
+        by=None,
     ).registration
 
     [message] = mailbox.to(registration.email)
@@ -54,7 +55,7 @@ def test_confirmation_mail_has_details_answers_calendar_qr_code_and_link(
 
 def test_mail_speaks_the_language_the_person_registered_in(make_event, mailbox):
     event = make_event(capacity=0)
-    registration = services.register(event.id, applicant(locale="en"), utcnow()).registration
+    registration = services.register(event.id, applicant(locale="en"), utcnow(), by=None).registration
 
     [message] = mailbox.to(registration.email)
 
@@ -67,7 +68,7 @@ def test_mail_speaks_the_language_the_person_registered_in(make_event, mailbox):
 def test_names_with_markup_are_escaped_in_the_html_mail(make_event, mailbox):
     event = make_event()
     registration = services.register(
-        event.id, applicant(first_name='<img src="x" onerror="alert(1)">'), utcnow()
+        event.id, applicant(first_name='<img src="x" onerror="alert(1)">'), utcnow(), by=None
     ).registration
     html = mailbox.to(registration.email)[0].get_body(("html",)).get_content()
     assert "<img src=\"x\"" not in html and "&lt;img" in html
@@ -77,7 +78,7 @@ def test_development_writes_mail_to_files_in_the_instance_folder(app, make_event
     app.config["MAIL_BACKEND"] = "file"
     app.instance_path = str(tmp_path)
     event = make_event()
-    registration = services.register(event.id, applicant(), utcnow()).registration
+    registration = services.register(event.id, applicant(), utcnow(), by=None).registration
 
     [saved] = (tmp_path / "mail").iterdir()
     assert saved.suffix == ".eml" and registration.email in saved.name
@@ -101,9 +102,9 @@ def test_confirmed_people_are_reminded_once_two_days_before(app, make_event, mai
         city="Rostock",
     )
     later = make_event()
-    seated = services.register(soon.id, applicant(), utcnow()).registration
-    waiting = services.register(soon.id, applicant(), utcnow()).registration
-    services.register(later.id, applicant(email=seated.email), utcnow())
+    seated = services.register(soon.id, applicant(), utcnow(), by=None).registration
+    waiting = services.register(soon.id, applicant(), utcnow(), by=None).registration
+    services.register(later.id, applicant(email=seated.email), utcnow(), by=None)
     mailbox.messages.clear()
 
     assert notifications.send_reminders() == 1
@@ -134,9 +135,9 @@ def test_mails_about_an_event_come_in_the_name_of_its_contact_and_answers_reach_
 
     with_contact = make_event(contact_name="Jana Beispiel, Tagungsbüro", contact_email="tagung@netz.example.org")
     without = make_event(title="Fachtagung: Vielfalt – Ausbildung in MV")
-    person = services.register(with_contact.id, applicant(), utcnow()).registration
-    other = services.register(without.id, applicant(), utcnow()).registration
-    bulk.send(with_contact.id, None, "confirmed", "Anreise", "Bitte pünktlich.")
+    person = services.register(with_contact.id, applicant(), utcnow(), by=None).registration
+    other = services.register(without.id, applicant(), utcnow(), by=None).registration
+    bulk.send(with_contact.id, "confirmed", "Anreise", "Bitte pünktlich.", by=None)
 
     for message in mailbox.to(person.email):  # the confirmation and the message from the organisers
         [sender] = message["From"].addresses
@@ -176,7 +177,9 @@ def test_a_place_is_added_to_the_calendar_updated_when_the_event_moves_and_taken
     event = make_event(
         contact_name="Tagungsbüro", contact_email="tagung@netz.example.org", street="Am Markt 1", postcode="19053"
     )
-    registration = services.register(event.id, applicant(first_name="Ayşe", last_name="Yılmaz"), utcnow()).registration
+    registration = services.register(
+        event.id, applicant(first_name="Ayşe", last_name="Yılmaz"), utcnow(), by=None
+    ).registration
     uid = f"registration-{registration.id}@localhost"  # one per registration: never the event's public entry
 
     [confirmation] = mailbox.to(registration.email)
@@ -221,21 +224,21 @@ def test_a_place_on_the_waiting_list_or_awaiting_approval_is_tentative_and_a_rej
     make_event, mailbox
 ):
     full = make_event(capacity=1)
-    seated = services.register(full.id, applicant(), utcnow()).registration
-    waiting = services.register(full.id, applicant(), utcnow()).registration
+    seated = services.register(full.id, applicant(), utcnow(), by=None).registration
+    waiting = services.register(full.id, applicant(), utcnow(), by=None).registration
     [waiting_mail] = mailbox.to(waiting.email)
     uid = f"registration-{waiting.id}@localhost"
     assert state_of(waiting_mail) == ("REQUEST", "TENTATIVE", 0, uid)
     assert entry_in(waiting_mail)[1]["ATTENDEE"].params["PARTSTAT"] == "TENTATIVE"
     assert str(entry_in(waiting_mail)[1]["ORGANIZER"]) == "mailto:tagung@example.org"  # no contact: the sender
 
-    services.cancel(seated.id, utcnow())  # the person waiting moves up
+    services.cancel(seated.id, utcnow(), by=None)  # the person waiting moves up
     assert state_of(mailbox.to(waiting.email)[-1]) == ("REQUEST", "CONFIRMED", 1, uid)
 
     approved = make_event(requires_approval=True)
-    pending = services.register(approved.id, applicant(), utcnow()).registration
+    pending = services.register(approved.id, applicant(), utcnow(), by=None).registration
     assert state_of(mailbox.to(pending.email)[0])[:3] == ("REQUEST", "TENTATIVE", 0)
-    services.decide(pending.id, approve=False)
+    services.decide(pending.id, approve=False, by=None)
     [_received, rejection] = mailbox.to(pending.email)
     assert state_of(rejection) == ("CANCEL", "CANCELLED", 1, f"registration-{pending.id}@localhost")
 
@@ -245,13 +248,15 @@ def test_cancelling_a_registration_or_the_event_takes_the_entries_out_of_everyon
     from conference.events.models import EventStatus
 
     event = make_event(capacity=2)
-    seated, other, waiting = (services.register(event.id, applicant(), utcnow()).registration for _ in range(3))
-    services.cancel(other.id, utcnow(), by_organiser=True)
+    seated, other, waiting = (
+        services.register(event.id, applicant(), utcnow(), by=None).registration for _ in range(3)
+    )
+    services.cancel(other.id, utcnow(), by_organiser=True, by=None)
     assert state_of(mailbox.to(other.email)[-1])[:3] == ("CANCEL", "CANCELLED", 1)
     assert state_of(mailbox.to(waiting.email)[-1])[:3] == ("REQUEST", "CONFIRMED", 1)  # moved up into the seat
     mailbox.messages.clear()
 
-    events.set_status(event.id, EventStatus.CANCELLED, utcnow())
+    events.set_status(event.id, EventStatus.CANCELLED, utcnow(), by=None)
 
     assert [state_of(message)[:3] for message in mailbox.to(seated.email)] == [("CANCEL", "CANCELLED", 1)]
     assert [state_of(message)[:3] for message in mailbox.to(waiting.email)] == [("CANCEL", "CANCELLED", 2)]
@@ -270,12 +275,14 @@ def test_only_a_new_time_or_place_of_a_published_event_is_mailed_to_everyone_reg
         )
         for name, value in values.items():
             setattr(details, name, value)
-        events.update_event(event.id, details, events.version(event))
+        events.update_event(event.id, details, events.version(event), by=None)
 
     published, draft = make_event(capacity=1), make_event(status=EventStatus.DRAFT)
-    seated, waiting, gone = (services.register(published.id, applicant(), utcnow()).registration for _ in range(3))
-    services.cancel(gone.id, utcnow())
-    in_draft = services.register(draft.id, applicant(), utcnow(), by_organiser=True).registration
+    seated, waiting, gone = (
+        services.register(published.id, applicant(), utcnow(), by=None).registration for _ in range(3)
+    )
+    services.cancel(gone.id, utcnow(), by=None)
+    in_draft = services.register(draft.id, applicant(), utcnow(), by_organiser=True, by=None).registration
     mailbox.messages.clear()
 
     change(published, description="Neu beschrieben.", title="Neuer Titel", capacity=1)
@@ -299,9 +306,9 @@ def test_a_mail_built_later_carries_the_number_its_entry_was_given_when_queued(a
 
     app.config["TASK_RUNNER"] = "worker"  # nothing is sent until the test delivers it
     event = make_event(capacity=1)
-    seated = services.register(event.id, applicant(), utcnow()).registration
-    waiting = services.register(event.id, applicant(), utcnow()).registration
-    services.cancel(seated.id, utcnow())  # the person waiting moves up: a second mail to them
+    seated = services.register(event.id, applicant(), utcnow(), by=None).registration
+    waiting = services.register(event.id, applicant(), utcnow(), by=None).registration
+    services.cancel(seated.id, utcnow(), by=None)  # the person waiting moves up: a second mail to them
     queued = list(db.session.scalars(sa.select(OutgoingMail.id).order_by(OutgoingMail.id)))
 
     mail.deliver(list(reversed(queued)))  # sent the other way round: the last change first

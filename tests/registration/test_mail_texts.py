@@ -49,8 +49,8 @@ def test_an_organiser_rewrites_the_confirmation_and_registrants_receive_it(clien
     assert db.session.scalar(sa.select(sa.func.count()).select_from(MailText)) == 0  # a preview saves nothing
 
     assert post_texts(client, event, subject_de="Bis bald in Rostock – {event}", text_de=text).status_code == 303
-    german = services.register(event.id, applicant(first_name="Ayşe"), utcnow()).registration
-    english = services.register(event.id, applicant(locale="en"), utcnow()).registration
+    german = services.register(event.id, applicant(first_name="Ayşe"), utcnow(), by=None).registration
+    english = services.register(event.id, applicant(locale="en"), utcnow(), by=None).registration
 
     [message] = mailbox.to(german.email)
     assert message["Subject"] == "Bis bald in Rostock – Fachtagung: Vielfalt als Stärke"
@@ -85,7 +85,7 @@ def test_an_organiser_rewrites_the_confirmation_and_registrants_receive_it(clien
     )
     assert "verwendet wieder den Standardtext" in reset.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(MailText)) == 0
-    again = services.register(event.id, applicant(first_name="Jan"), utcnow()).registration
+    again = services.register(event.id, applicant(first_name="Jan"), utcnow(), by=None).registration
     assert mailbox.to(again.email)[0]["Subject"] == "Anmeldung bestätigt: Fachtagung: Vielfalt als Stärke"
 
 
@@ -142,8 +142,8 @@ def test_start_end_and_address_say_when_to_come_and_where_in_the_persons_languag
         text_en="Hello {name},\n\nuntil {end} at {address}.",
     )
     assert saved.status_code == 303
-    german = services.register(event.id, applicant(), utcnow()).registration
-    english = services.register(event.id, applicant(locale="en"), utcnow()).registration
+    german = services.register(event.id, applicant(), utcnow(), by=None).registration
+    english = services.register(event.id, applicant(locale="en"), utcnow(), by=None).registration
 
     [message] = mailbox.to(german.email)
     assert message["Subject"].endswith(" um 9.30 Uhr")
@@ -181,9 +181,9 @@ def test_the_waiting_list_mail_tells_the_place_and_texts_follow_a_duplicated_eve
         subject_de="Warteliste ({position})",
         text_de="Hallo {name},\n\nSie sind Nummer {position}.",
     )
-    services.register(event.id, applicant(), utcnow())
-    services.register(event.id, applicant(), utcnow())
-    third = services.register(event.id, applicant(), utcnow()).registration
+    services.register(event.id, applicant(), utcnow(), by=None)
+    services.register(event.id, applicant(), utcnow(), by=None)
+    third = services.register(event.id, applicant(), utcnow(), by=None).registration
 
     [message] = mailbox.to(third.email)
     assert message["Subject"] == "Warteliste (2)" and "Sie sind Nummer 2." in message.get_body(("plain",)).get_content()

@@ -14,8 +14,10 @@ from tests.support import applicant, check_in, form_as_sent, form_token, log_in
 
 def test_organisers_search_and_filter_registrations(client, make_event, make_user):
     event = make_event(capacity=1)
-    services.register(event.id, applicant(first_name="Olga", last_name="Melnyk", organisation="AFZ Rostock"), utcnow())
-    services.register(event.id, applicant(first_name="Karim", last_name="Haddad"), utcnow())
+    services.register(
+        event.id, applicant(first_name="Olga", last_name="Melnyk", organisation="AFZ Rostock"), utcnow(), by=None
+    )
+    services.register(event.id, applicant(first_name="Karim", last_name="Haddad"), utcnow(), by=None)
     log_in(client, make_user(events=[event]))
     url = f"/manage/events/{event.id}/registrations/"
 
@@ -30,7 +32,7 @@ def test_organisers_search_and_filter_registrations(client, make_event, make_use
 
 def test_approving_a_pending_registration_confirms_and_mails_it(client, make_event, make_user, mailbox):
     event = make_event(requires_approval=True)
-    pending = services.register(event.id, applicant(), utcnow()).registration
+    pending = services.register(event.id, applicant(), utcnow(), by=None).registration
     log_in(client, make_user(events=[event]))
     url = f"/manage/events/{event.id}/registrations/"
 
@@ -43,8 +45,8 @@ def test_approving_a_pending_registration_confirms_and_mails_it(client, make_eve
 
 def test_moving_up_needs_a_free_seat(client, make_event, make_user):
     event = make_event(capacity=1)
-    services.register(event.id, applicant(), utcnow())
-    waiting = services.register(event.id, applicant(), utcnow()).registration
+    services.register(event.id, applicant(), utcnow(), by=None)
+    waiting = services.register(event.id, applicant(), utcnow(), by=None).registration
     log_in(client, make_user(events=[event]))
     url = f"/manage/events/{event.id}/registrations/"
 
@@ -58,8 +60,8 @@ def test_moving_up_needs_a_free_seat(client, make_event, make_user):
 
 def test_forged_ids_and_missing_tokens_change_nothing(client, make_event, make_user):
     mine, other = make_event(), make_event()
-    stranger = services.register(other.id, applicant(), utcnow()).registration
-    own = services.register(mine.id, applicant(), utcnow()).registration
+    stranger = services.register(other.id, applicant(), utcnow(), by=None).registration
+    own = services.register(mine.id, applicant(), utcnow(), by=None).registration
     log_in(client, make_user(events=[mine]))
     url = f"/manage/events/{mine.id}/registrations/"
     token = form_token(client, url)
@@ -99,7 +101,9 @@ def test_organisers_add_a_phone_registration_even_after_closing(client, make_eve
 
 def test_changes_in_the_back_office_are_logged_with_who_and_what(client, make_event, make_user):
     event = make_event(requires_approval=True)
-    pending = services.register(event.id, applicant(first_name="Lina", last_name="Petrova"), utcnow()).registration
+    pending = services.register(
+        event.id, applicant(first_name="Lina", last_name="Petrova"), utcnow(), by=None
+    ).registration
     organiser = make_user(events=[event])
     log_in(client, organiser)
     url = f"/manage/events/{event.id}/registrations/"
@@ -113,9 +117,9 @@ def test_changes_in_the_back_office_are_logged_with_who_and_what(client, make_ev
 def test_the_dashboard_shows_seats_waiting_forums_and_check_in(client, make_event, make_user, make_forums):
     event = make_event(capacity=2)
     forum, _ = make_forums(event, 10, 10)
-    first = services.register(event.id, applicant(forums=[forum.id]), utcnow()).registration
-    services.register(event.id, applicant(forums=[forum.id]), utcnow())
-    services.register(event.id, applicant(forums=[forum.id]), utcnow())
+    first = services.register(event.id, applicant(forums=[forum.id]), utcnow(), by=None).registration
+    services.register(event.id, applicant(forums=[forum.id]), utcnow(), by=None)
+    services.register(event.id, applicant(forums=[forum.id]), utcnow(), by=None)
     check_in(first)
     log_in(client, make_user(events=[event]))
 
@@ -131,7 +135,10 @@ def test_writing_to_registrants_previews_then_sends_in_the_background_and_keeps_
     client, make_event, make_user, mailbox
 ):
     event = make_event(capacity=3)
-    people = [services.register(event.id, applicant(first_name=f"Person{i}"), utcnow()).registration for i in range(4)]
+    people = [
+        services.register(event.id, applicant(first_name=f"Person{i}"), utcnow(), by=None).registration
+        for i in range(4)
+    ]
     mailbox.messages.clear()
     log_in(client, make_user(events=[event]))
     url = f"/manage/events/{event.id}/registrations/mail"
@@ -165,7 +172,8 @@ def test_a_message_fills_the_placeholders_of_the_mail_texts_for_each_person_and_
 
     event = make_event(venue="Rathaus", street="Neuer Markt 1", postcode="18055", city="Rostock")
     people = [
-        services.register(event.id, applicant(first_name=name), utcnow()).registration for name in ("Ayşe", "Jan")
+        services.register(event.id, applicant(first_name=name), utcnow(), by=None).registration
+        for name in ("Ayşe", "Jan")
     ]
     mailbox.messages.clear()
     log_in(client, make_user(events=[event]))
@@ -207,8 +215,8 @@ def test_people_who_registered_in_english_get_the_english_version_in_english_and
     from conference.site.i18n import speaking
 
     event = make_event()
-    german = services.register(event.id, applicant(last_name="Albers"), utcnow()).registration
-    english = services.register(event.id, applicant(last_name="Brown", locale="en"), utcnow()).registration
+    german = services.register(event.id, applicant(last_name="Albers"), utcnow(), by=None).registration
+    english = services.register(event.id, applicant(last_name="Brown", locale="en"), utcnow(), by=None).registration
     mailbox.messages.clear()
     log_in(client, make_user(events=[event]))
     url = f"/manage/events/{event.id}/registrations/mail"
@@ -263,7 +271,7 @@ def test_half_an_english_version_is_refused_and_nothing_sent(client, make_event,
     from conference.registration.models import BulkMessage
 
     event = make_event()
-    services.register(event.id, applicant(locale="en"), utcnow())
+    services.register(event.id, applicant(locale="en"), utcnow(), by=None)
     mailbox.messages.clear()
     log_in(client, make_user(events=[event]))
     url = f"/manage/events/{event.id}/registrations/mail"
@@ -303,7 +311,7 @@ def test_a_message_with_a_placeholder_it_cannot_fill_is_refused_as_a_mail_text_i
     from conference.registration.models import BulkMessage
 
     event = make_event()
-    services.register(event.id, applicant(), utcnow())
+    services.register(event.id, applicant(), utcnow(), by=None)
     mailbox.messages.clear()
     log_in(client, make_user(events=[event]))
     url = f"/manage/events/{event.id}/registrations/mail"
@@ -339,7 +347,7 @@ def test_organisers_edit_a_registration_after_registration_closed(client, make_e
 
     event = make_event()
     first, second = make_forums(event, 10, 10)
-    person = services.register(event.id, applicant(forums=[first.id]), utcnow()).registration
+    person = services.register(event.id, applicant(forums=[first.id]), utcnow(), by=None).registration
     event.registration_closes_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
     log_in(client, make_user(events=[event]))
@@ -363,7 +371,7 @@ def test_organisers_edit_a_registration_after_registration_closed(client, make_e
 
 def test_going_back_after_an_action_stays_on_the_site(client, make_event, make_user):
     event = make_event(requires_approval=True)
-    pending = services.register(event.id, applicant(), utcnow()).registration
+    pending = services.register(event.id, applicant(), utcnow(), by=None).registration
     log_in(client, make_user(events=[event]))
     url = f"/manage/events/{event.id}/registrations/"
     for back, location in (("////evil.example", "/"), (f"{url}?q=x", f"{url}?q=x")):
@@ -373,7 +381,7 @@ def test_going_back_after_an_action_stays_on_the_site(client, make_event, make_u
 
 def test_line_breaks_in_one_line_fields_cannot_break_later_mails(client, make_event, make_user, mailbox):
     event = make_event()
-    person = services.register(event.id, applicant(), utcnow()).registration
+    person = services.register(event.id, applicant(), utcnow(), by=None).registration
     mailbox.messages.clear()
     log_in(client, make_user(events=[event]))
     url = f"/manage/events/{event.id}/registrations/mail"
@@ -397,7 +405,7 @@ def test_every_kind_of_line_break_in_a_subject_is_previewed_and_sent_on_one_line
     """What str.splitlines() breaks a line at (NEL, the Unicode separators, VT, FF, FS/GS/RS) made the preview
     answer 500 and every mail of the message fail."""
     event = make_event()
-    person = services.register(event.id, applicant(), utcnow()).registration
+    person = services.register(event.id, applicant(), utcnow(), by=None).registration
     mailbox.messages.clear()
     log_in(client, make_user(events=[event]))
     url = f"/manage/events/{event.id}/registrations/mail"
@@ -422,16 +430,18 @@ def test_a_message_stored_with_a_line_break_in_its_subject_still_goes_out(make_e
     from conference.registration.models import BulkMessage
 
     event = make_event()
-    person = services.register(event.id, applicant(), utcnow()).registration
+    person = services.register(event.id, applicant(), utcnow(), by=None).registration
     mailbox.messages.clear()
-    sent = bulk.send(event.id, None, "confirmed", "Anreise\x85Hinweise", "Text")
+    sent = bulk.send(event.id, "confirmed", "Anreise\x85Hinweise", "Text", by=None)
     assert db.session.get(BulkMessage, sent.id).subject == "Anreise\x85Hinweise"
     assert [message["Subject"] for message in mailbox.to(person.email)] == ["Anreise Hinweise"]
 
 
 def test_cancelling_or_rejecting_in_the_list_asks_first(client, make_event, make_user):
     event = make_event(requires_approval=True)
-    person = services.register(event.id, applicant(first_name="Amina", last_name="Said"), utcnow()).registration
+    person = services.register(
+        event.id, applicant(first_name="Amina", last_name="Said"), utcnow(), by=None
+    ).registration
     log_in(client, make_user(events=[event]))
     listing = f"/manage/events/{event.id}/registrations/"
 
@@ -487,16 +497,20 @@ def test_a_registration_on_paper_without_an_address_gets_no_mail_but_a_place_a_b
     assert "keine E-Mail-Adresse" in client.get(f"/manage/events/{event.id}/registrations/").get_data(as_text=True)
     with client.get(f"/manage/events/{event.id}/documents/badges.pdf") as badges:
         assert badges.status_code == 200
-    door.check_in(event, Scan(people[0].check_in_code), event.starts_at + timedelta(minutes=5), may_correct=True)
+    door.check_in(
+        event, Scan(people[0].check_in_code), event.starts_at + timedelta(minutes=5), may_correct=True, by=None
+    )
     assert certificates.issue([people[0]], event.ends_at + timedelta(hours=1))[people[0].id].number
     # Registrants themselves still need one.
     with pytest.raises(services.RegistrationError):
-        services.register(event.id, applicant(email=""), utcnow())
+        services.register(event.id, applicant(email=""), utcnow(), by=None)
 
 
 def test_a_cancellation_made_by_mistake_is_undone_while_the_place_is_free(client, make_event, make_user, mailbox):
     event = make_event(capacity=1)
-    person = services.register(event.id, applicant(first_name="Amina", last_name="Said"), utcnow()).registration
+    person = services.register(
+        event.id, applicant(first_name="Amina", last_name="Said"), utcnow(), by=None
+    ).registration
     log_in(client, make_user(events=[event]))
     listing = f"/manage/events/{event.id}/registrations/"
     client.post(f"{listing}{person.id}/cancel", data={"csrf_token": form_token(client, listing)})
@@ -510,7 +524,7 @@ def test_a_cancellation_made_by_mistake_is_undone_while_the_place_is_free(client
     assert mailbox.to(person.email)[0]["Subject"] == f"Ihre Anmeldung gilt wieder: {event.title}"
     # Once someone else has the place, it cannot be undone.
     client.post(f"{listing}{person.id}/cancel", data={"csrf_token": form_token(client, listing)})
-    services.register(event.id, applicant(), utcnow())
+    services.register(event.id, applicant(), utcnow(), by=None)
     refused = client.post(
         f"{listing}{person.id}/restore", data={"csrf_token": form_token(client, listing)}, follow_redirects=True
     )
@@ -523,16 +537,18 @@ def test_an_event_under_way_or_over_offers_no_cancelling_in_the_list(client, mak
     from datetime import timedelta
 
     started = make_event(starts_at=utcnow() - timedelta(hours=1), ends_at=utcnow() + timedelta(hours=5))
-    person = services.register(started.id, applicant(), utcnow() - timedelta(days=1), by_organiser=True).registration
+    person = services.register(
+        started.id, applicant(), utcnow() - timedelta(days=1), by_organiser=True, by=None
+    ).registration
     log_in(client, make_user(events=[started]))
     assert f"{person.id}/cancel" not in client.get(f"/manage/events/{started.id}/registrations/").get_data(as_text=True)
 
 
 def test_an_address_can_be_added_later_to_a_registration_taken_by_phone(client, make_event, make_user, mailbox):
     event = make_event()
-    services.register(event.id, applicant(email="schon@example.org"), utcnow())
+    services.register(event.id, applicant(email="schon@example.org"), utcnow(), by=None)
     by_phone = services.register(
-        event.id, applicant(first_name="Dieter", email=""), utcnow(), by_organiser=True
+        event.id, applicant(first_name="Dieter", email=""), utcnow(), by_organiser=True, by=None
     ).registration
     log_in(client, make_user(events=[event]))
     url = f"/manage/events/{event.id}/registrations/{by_phone.id}"
@@ -564,9 +580,9 @@ def test_an_organiser_corrects_a_mistyped_address_and_only_the_new_one_gets_the_
     from conference.audit.models import AuditAction, AuditEntry
 
     event = make_event()
-    services.register(event.id, applicant(email="vergeben@example.org"), utcnow())
+    services.register(event.id, applicant(email="vergeben@example.org"), utcnow(), by=None)
     person = services.register(
-        event.id, applicant(first_name="Amina", last_name="Said", email="amina@exmaple.org"), utcnow()
+        event.id, applicant(first_name="Amina", last_name="Said", email="amina@exmaple.org"), utcnow(), by=None
     ).registration
     [first_mail] = mailbox.to("amina@exmaple.org")
     log_in(client, make_user(events=[event]))
@@ -610,7 +626,7 @@ def test_organisers_send_the_confirmation_or_the_link_again_but_never_twice_with
         db.session.commit()
 
     event = make_event(title="Fachtagung Anerkennung")
-    person = services.register(event.id, applicant(), utcnow()).registration
+    person = services.register(event.id, applicant(), utcnow(), by=None).registration
     mailbox.messages.clear()
     organiser = make_user(events=[event])
     log_in(client, organiser)
@@ -641,7 +657,7 @@ def test_organisers_send_the_confirmation_or_the_link_again_but_never_twice_with
     logged = db.session.execute(sa.select(AuditEntry.action, AuditEntry.user_id).order_by(AuditEntry.id)).all()
     assert logged == [(AuditAction.CONFIRMATION_SENT_AGAIN, organiser.id), (AuditAction.LINK_SENT_AGAIN, organiser.id)]
 
-    services.cancel(person.id, utcnow())
+    services.cancel(person.id, utcnow(), by=None)
     mailbox.messages.clear()
     a_minute_passes()
     assert "Anmeldebestätigung erneut senden" not in client.get(url).get_data(as_text=True)
@@ -662,10 +678,10 @@ def test_the_registration_page_shows_the_code_the_door_scans_and_prints_the_pers
 
     event = make_event(capacity=1)
     person = services.register(
-        event.id, applicant(first_name="Olga", last_name="Melnyk", locale="en"), utcnow()
+        event.id, applicant(first_name="Olga", last_name="Melnyk", locale="en"), utcnow(), by=None
     ).registration
-    waiting = services.register(event.id, applicant(), utcnow()).registration
-    other = services.register(make_event().id, applicant(), utcnow()).registration
+    waiting = services.register(event.id, applicant(), utcnow(), by=None).registration
+    other = services.register(make_event().id, applicant(), utcnow(), by=None).registration
     log_in(client, make_user(events=[event]))
     url = f"/manage/events/{event.id}/registrations/"
 
@@ -700,7 +716,9 @@ def test_an_internal_note_stays_with_the_organisers_but_is_part_of_the_persons_d
     from conference.mail.models import OutgoingMail
 
     event = make_event()
-    person = services.register(event.id, applicant(first_name="Amina", last_name="Said"), utcnow()).registration
+    person = services.register(
+        event.id, applicant(first_name="Amina", last_name="Said"), utcnow(), by=None
+    ).registration
     first, second = make_user(events=[event]), make_user(events=[event])
     url = f"/manage/events/{event.id}/registrations/{person.id}"
 
@@ -742,7 +760,7 @@ def test_an_internal_note_stays_with_the_organisers_but_is_part_of_the_persons_d
         mail.created_at -= timedelta(minutes=2)
     db.session.commit()
     mailbox.messages.clear()
-    services.mail_again(person.id, "confirmation", utcnow())
+    services.mail_again(person.id, "confirmation", utcnow(), by=None)
     [mail] = mailbox.to(person.email)
     assert "Tür" not in mail.get_body(("plain",)).get_content() and "Tür" not in mail.get_body(("html",)).get_content()
     token = services.link_token(person)
@@ -761,11 +779,13 @@ def test_the_registration_page_tells_what_happened_to_the_person_and_which_mails
     event = make_event()
     first, second = make_forums(event, 10, 10)
     person = services.register(
-        event.id, applicant(first_name="Amina", last_name="Said", forums=[first.id]), utcnow()
+        event.id, applicant(first_name="Amina", last_name="Said", forums=[first.id]), utcnow(), by=None
     ).registration
-    other = services.register(event.id, applicant(first_name="Karim", forums=[first.id]), utcnow()).registration
-    services.update(person.id, applicant(first_name="Amina", last_name="Said", forums=[second.id]), utcnow())
-    services.cancel(other.id, utcnow(), by_organiser=True)
+    other = services.register(
+        event.id, applicant(first_name="Karim", forums=[first.id]), utcnow(), by=None
+    ).registration
+    services.update(person.id, applicant(first_name="Amina", last_name="Said", forums=[second.id]), utcnow(), by=None)
+    services.cancel(other.id, utcnow(), by_organiser=True, by=None)
     for mail in db.session.scalars(sa.select(OutgoingMail)):
         mail.created_at -= timedelta(minutes=2)
     db.session.commit()
@@ -797,7 +817,7 @@ def test_a_message_sent_twice_by_a_double_click_goes_out_once(client, make_event
     from conference.registration.models import BulkMessage
 
     event = make_event()
-    people = [services.register(event.id, applicant(), utcnow()).registration for _ in range(2)]
+    people = [services.register(event.id, applicant(), utcnow(), by=None).registration for _ in range(2)]
     mailbox.messages.clear()
     log_in(client, make_user(events=[event]))
     url = f"/manage/events/{event.id}/registrations/mail"
@@ -827,7 +847,7 @@ def test_a_message_sent_twice_by_a_double_click_goes_out_once(client, make_event
 
 def test_a_message_to_one_person_speaks_of_one_person(client, make_event, make_user, mailbox):
     event = make_event()
-    services.register(event.id, applicant(), utcnow())
+    services.register(event.id, applicant(), utcnow(), by=None)
     log_in(client, make_user(events=[event]))
     url = f"/manage/events/{event.id}/registrations/mail"
     data = {

@@ -132,7 +132,7 @@ def test_removing_or_changing_an_answered_question_keeps_the_answers(client, mak
     event = make_event()
     food = make_question(event, label="Essen", kind=QuestionKind.SINGLE_CHOICE, options=["vegetarisch", "vegan"])
     unused = make_question(event, label="Parkplatz?", kind=QuestionKind.YES_NO)
-    person = services.register(event.id, applicant(answers={food.id: "vegan"}), utcnow()).registration
+    person = services.register(event.id, applicant(answers={food.id: "vegan"}), utcnow(), by=None).registration
     log_in(client, make_user(events=[event]))
 
     edit_page = client.get(f"/manage/events/{event.id}/registrations/form/{food.id}").get_data(as_text=True)
@@ -152,7 +152,7 @@ def test_removing_or_changing_an_answered_question_keeps_the_answers(client, mak
     assert "vegan" in export.rows(event)[1]
     assert "Essenswunsch" not in client.get(f"/events/{event.slug}/register").get_data(as_text=True)
     # The person changes their registration: the answer to the removed question stays.
-    services.update(person.id, applicant(), utcnow())
+    services.update(person.id, applicant(), utcnow(), by=None)
     assert db.session.scalar(sa.select(Answer.value).where(Answer.registration_id == person.id)) == "vegan"
 
 
@@ -191,7 +191,7 @@ def test_a_duplicated_event_asks_the_same_questions_with_their_conditions(make_e
 
 def test_a_saved_question_keeps_its_kind_and_loses_stray_spaces(make_event):
     event = make_event()
-    saved = questions.save(event.id, questions.QuestionDetails(label=" Essen ", kind=QuestionKind.TEXT))
+    saved = questions.save(event.id, questions.QuestionDetails(label=" Essen ", kind=QuestionKind.TEXT), by=None)
     assert saved.kind is QuestionKind.TEXT and saved.label == "Essen"
 
 
@@ -226,22 +226,32 @@ def test_an_answer_the_changed_question_cannot_show_survives_an_unrelated_save_a
     )
     note = make_question(event, label="Anmerkung", kind=QuestionKind.TEXT, required=True)
     person = services.register(
-        event.id, applicant(answers={how.id: ["Website"], note.id: "keine"}), utcnow()
+        event.id, applicant(answers={how.id: ["Website"], note.id: "keine"}), utcnow(), by=None
     ).registration
-    questions.save(event.id, questions.QuestionDetails(label="Wie erfahren?", kind=QuestionKind.YES_NO), how.id)
+    questions.save(
+        event.id, questions.QuestionDetails(label="Wie erfahren?", kind=QuestionKind.YES_NO), how.id, by=None
+    )
 
-    services.update(person.id, applicant(answers={how.id: None, note.id: "keine"}), utcnow(), by_organiser=True)
+    services.update(
+        person.id, applicant(answers={how.id: None, note.id: "keine"}), utcnow(), by_organiser=True, by=None
+    )
     assert db.session.scalar(sa.select(Answer.value).where(Answer.question_id == how.id)) == ["Website"]
     import pytest
 
     with pytest.raises(services.RegistrationError):
-        services.update(person.id, applicant(answers={how.id: None, note.id: "   "}), utcnow(), by_organiser=True)
+        services.update(
+            person.id, applicant(answers={how.id: None, note.id: "   "}), utcnow(), by_organiser=True, by=None
+        )
 
 
 def test_the_same_form_sent_twice_without_an_address_is_one_registration(make_event):
     event = make_event()
-    first = services.register(event.id, applicant(email="", submission_key="a" * 32), utcnow(), by_organiser=True)
-    again = services.register(event.id, applicant(email="", submission_key="a" * 32), utcnow(), by_organiser=True)
+    first = services.register(
+        event.id, applicant(email="", submission_key="a" * 32), utcnow(), by_organiser=True, by=None
+    )
+    again = services.register(
+        event.id, applicant(email="", submission_key="a" * 32), utcnow(), by_organiser=True, by=None
+    )
     assert again.repeated and again.registration.id == first.registration.id
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 1
 

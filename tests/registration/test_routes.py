@@ -121,7 +121,7 @@ def test_tampered_forum_and_question_values_are_refused(client, make_event, make
 def test_full_forums_are_shown_and_cannot_be_chosen(client, make_event, make_forums):
     event = make_event()
     small, large = make_forums(event, 1, 5)
-    services.register(event.id, applicant(forums=[small.id]), utcnow())
+    services.register(event.id, applicant(forums=[small.id]), utcnow(), by=None)
 
     html = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
     assert re.search(rf'value="{small.id}"\s+disabled', html) and "ausgebucht" in html
@@ -132,7 +132,7 @@ def test_full_forums_are_shown_and_cannot_be_chosen(client, make_event, make_for
 
 def test_a_full_event_says_so_before_submitting_and_puts_people_on_the_waiting_list(client, make_event):
     event = make_event(capacity=1)
-    services.register(event.id, applicant(), utcnow())
+    services.register(event.id, applicant(), utcnow(), by=None)
 
     html = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
     assert "Diese Veranstaltung ist ausgebucht." in html and "Auf die Warteliste" in html
@@ -183,7 +183,9 @@ def test_the_thank_you_page_says_whether_the_person_has_a_place_without_telling_
     """It said only "the mail says whether you have a place". An address registered already gets the answer a new
     registration would get now, whatever its own status: the page tells nobody whether it is registered."""
     event = make_event(**fields)
-    services.register(event.id, applicant(email="erste@example.org"), utcnow())  # the one place, or awaiting approval
+    services.register(
+        event.id, applicant(email="erste@example.org"), utcnow(), by=None
+    )  # the one place, or awaiting approval
     new = without_form_keys(client.get(submit(client, event, email="neu@example.org").headers["Location"]))
     known = without_form_keys(client.get(submit(client, event, email="erste@example.org").headers["Location"]))
     assert said in new and "Sie haben einen Platz" not in new
@@ -193,7 +195,7 @@ def test_the_thank_you_page_says_whether_the_person_has_a_place_without_telling_
 def test_a_refusal_does_not_tell_whether_the_address_is_registered(client, make_event, make_forums):
     event = make_event()
     full, other = make_forums(event, 1, 10)
-    services.register(event.id, applicant(forums=[full.id]), utcnow())
+    services.register(event.id, applicant(forums=[full.id]), utcnow(), by=None)
     submit(client, event, email="bekannt@example.org", forum_0=str(other.id))
 
     answers = [
@@ -281,7 +283,7 @@ def test_changing_the_forum_and_details_through_the_link(client, make_event, mak
 def test_cancelling_asks_first_and_then_frees_the_seat(client, make_event, mailbox):
     event = make_event(capacity=1)
     url = manage_url(client, event)
-    waiting = services.register(event.id, applicant(), utcnow()).registration
+    waiting = services.register(event.id, applicant(), utcnow(), by=None).registration
 
     confirm_page = client.get(url + "/cancel").get_data(as_text=True)
     assert "Möchten Sie Ihre Anmeldung wirklich stornieren" in confirm_page
@@ -327,7 +329,7 @@ def test_participant_list_shows_only_consenting_people_to_whom_the_organiser_cho
 ):
     event = make_event(participant_list_mode=mode)
     url = manage_url(client, event, listed_as_participant="y", last_name="Haddad")
-    services.register(event.id, applicant(last_name="Ungenannt", listed_as_participant=False), utcnow())
+    services.register(event.id, applicant(last_name="Ungenannt", listed_as_participant=False), utcnow(), by=None)
 
     public = client.get(f"/events/{event.slug}/participants")
     mine = client.get(url + "/participants")

@@ -19,7 +19,7 @@ from tests.support import applicant
 
 
 def register(event, **fields):
-    return services.register(event.id, applicant(**fields), utcnow()).registration
+    return services.register(event.id, applicant(**fields), utcnow(), by=None).registration
 
 
 def statuses(event) -> list[S]:
@@ -42,7 +42,7 @@ def test_a_cancellation_promotes_the_first_on_the_waiting_list_and_tells_them(ma
     event = make_event(capacity=1)
     first, second, third = register(event), register(event), register(event)
 
-    services.cancel(first.id, utcnow())
+    services.cancel(first.id, utcnow(), by=None)
 
     assert [db.session.get(Registration, r.id).status for r in (first, second, third)] == [
         S.CANCELLED,
@@ -57,7 +57,7 @@ def change_capacity(event, capacity: int | None) -> None:
     """As the organiser's event form does it."""
     details = EventDetails(**{field.name: getattr(event, field.name) for field in fields(EventDetails)})
     details.capacity = capacity
-    events.update_event(event.id, details, events.version(event))
+    events.update_event(event.id, details, events.version(event), by=None)
 
 
 def test_raising_the_capacity_promotes_as_many_as_seats_freed(make_event):
@@ -76,7 +76,7 @@ def test_an_address_registers_once_and_a_second_attempt_only_resends_the_link(ma
     event = make_event()
     first = register(event, email="Ayse@Example.org")
 
-    outcome = services.register(event.id, applicant(email="ayse@example.org", first_name="Other"), utcnow())
+    outcome = services.register(event.id, applicant(email="ayse@example.org", first_name="Other"), utcnow(), by=None)
 
     assert outcome.already_registered and outcome.registration.id == first.id
     assert db.session.get(Registration, first.id).first_name == "Ayşe"  # nothing changed
@@ -89,8 +89,8 @@ def test_an_address_registers_once_and_a_second_attempt_only_resends_the_link(ma
 def test_pressing_the_button_twice_keeps_one_registration_and_one_mail(make_event, mailbox):
     event = make_event()
     twice = applicant(submission_key="k" * 32)
-    first = services.register(event.id, twice, utcnow())
-    second = services.register(event.id, twice, utcnow())
+    first = services.register(event.id, twice, utcnow(), by=None)
+    second = services.register(event.id, twice, utcnow(), by=None)
 
     assert second.repeated and second.registration.id == first.registration.id
     assert len(mailbox.to(twice.email)) == 1
@@ -99,7 +99,7 @@ def test_pressing_the_button_twice_keeps_one_registration_and_one_mail(make_even
 def test_after_cancelling_the_address_may_register_again(make_event):
     event = make_event()
     first = register(event, email="again@example.org")
-    services.cancel(first.id, utcnow())
+    services.cancel(first.id, utcnow(), by=None)
     assert register(event, email="again@example.org").status == S.CONFIRMED
 
 
@@ -126,15 +126,15 @@ def test_approval_holds_a_seat_until_the_organiser_decides(make_event, mailbox):
     assert statuses(event) == [S.PENDING, S.WAITLISTED]
     assert mailbox.to(pending.email)[0]["Subject"] == f"Anmeldung eingegangen: {event.title}"
 
-    services.decide(pending.id, approve=False)
+    services.decide(pending.id, approve=False, by=None)
 
     assert statuses(event) == [S.REJECTED, S.PENDING]  # the waiting person moves up, again pending
     assert mailbox.to(pending.email)[-1]["Subject"] == f"Anmeldung nicht angenommen: {event.title}"
-    services.decide(waiting.id, approve=True)
+    services.decide(waiting.id, approve=True, by=None)
     assert statuses(event) == [S.REJECTED, S.CONFIRMED]
     assert mailbox.to(waiting.email)[-1]["Subject"] == f"Anmeldung bestätigt: {event.title}"
     with pytest.raises(RegistrationError):
-        services.decide(waiting.id, approve=True)
+        services.decide(waiting.id, approve=True, by=None)
 
 
 def test_each_forum_slot_needs_one_offered_forum_with_a_free_seat(make_event, make_forums):
@@ -190,8 +190,8 @@ def test_changes_keep_the_seat_and_check_the_new_forum(make_event, make_forums):
     person = register(event, forums=[first_forum.id])
 
     with pytest.raises(RegistrationError):
-        services.update(person.id, applicant(forums=[second_forum.id]), utcnow())
-    services.update(taker.id, applicant(first_name="Neu", forums=[second_forum.id]), utcnow())
+        services.update(person.id, applicant(forums=[second_forum.id]), utcnow(), by=None)
+    services.update(taker.id, applicant(first_name="Neu", forums=[second_forum.id]), utcnow(), by=None)
 
     assert db.session.get(Registration, taker.id).first_name == "Neu"
     assert [c.agenda_item_id for c in db.session.get(Registration, person.id).forum_choices] == [first_forum.id]
@@ -201,7 +201,7 @@ def test_no_cancelling_after_the_event_has_started(make_event):
     event = make_event()
     registration = register(event)
     with pytest.raises(RegistrationError):
-        services.cancel(registration.id, event.starts_at + timedelta(minutes=5))
+        services.cancel(registration.id, event.starts_at + timedelta(minutes=5), by=None)
     assert db.session.get(Registration, registration.id).status == S.CONFIRMED
 
 
@@ -253,12 +253,12 @@ def test_someone_moved_up_keeps_no_forum_that_filled_up_meanwhile_and_is_asked_t
 
     event = make_event(capacity=1)
     forum_a, forum_b = make_forums(event, 1, 10)
-    services.register(event.id, applicant(forums=[forum_a.id]), utcnow())
-    waiting = services.register(event.id, applicant(forums=[forum_a.id]), utcnow()).registration
+    services.register(event.id, applicant(forums=[forum_a.id]), utcnow(), by=None)
+    waiting = services.register(event.id, applicant(forums=[forum_a.id]), utcnow(), by=None).registration
     event.capacity = 2  # a seat free beside the waiting list, as after a cancellation elsewhere
     db.session.commit()
 
-    services.promote(waiting.id)  # out of turn, by an organiser
+    services.promote(waiting.id, by=None)  # out of turn, by an organiser
 
     db.session.expire_all()
     assert db.session.get(Row, waiting.id).forum_choices == []  # forum A is full: no second seat in it
@@ -281,6 +281,7 @@ def test_a_mail_waiting_for_a_mistyped_address_follows_the_correction_and_goes_w
         applicant(first_name=person.first_name, last_name=person.last_name, email="olga@example.org"),
         utcnow(),
         by_organiser=True,
+        by=None,
     )
 
     waiting, corrected = db.session.scalars(sa.select(OutgoingMail).order_by(OutgoingMail.id)).all()
@@ -291,5 +292,6 @@ def test_a_mail_waiting_for_a_mistyped_address_follows_the_correction_and_goes_w
         applicant(first_name=person.first_name, last_name=person.last_name, email=""),
         utcnow(),
         by_organiser=True,
+        by=None,
     )
     assert db.session.get(OutgoingMail, waiting.id) is None and db.session.get(Registration, person.id).email is None

@@ -78,7 +78,7 @@ def test_the_start_page_counts_and_the_overview_says_what_is_next(client, make_e
     event = make_event(capacity=2, requires_approval=True)
     draft = make_event(status=EventStatus.DRAFT)
     for _ in range(3):
-        services.register(event.id, applicant(), utcnow())
+        services.register(event.id, applicant(), utcnow(), by=None)
     log_in(client, make_user(events=[event, draft]))
 
     start = " ".join(re.sub(r"<[^>]+>", " ", client.get("/manage/").get_data(as_text=True)).split())
@@ -94,13 +94,13 @@ def test_the_start_page_counts_and_the_overview_says_what_is_next(client, make_e
 
 def test_a_full_event_says_so_and_people_waiting_see_their_place(client, make_event):
     event = make_event(capacity=1)
-    first, second, third = (services.register(event.id, applicant(), utcnow()).registration for _ in range(3))
+    first, second, third = (services.register(event.id, applicant(), utcnow(), by=None).registration for _ in range(3))
 
     assert "Ausgebucht – Warteliste" in client.get("/").get_data(as_text=True)
     page = client.get(f"/events/{event.slug}").get_data(as_text=True)
     assert "Ausgebucht – Warteliste" in page and "Auf die Warteliste" in page and "Jetzt anmelden" not in page
     assert "Platz 2 der Warteliste" in client.get(f"/registrations/{services.link_token(third)}").get_data(as_text=True)
-    services.cancel(second.id, utcnow())
+    services.cancel(second.id, utcnow(), by=None)
     assert "Platz 1 der Warteliste" in client.get(f"/registrations/{services.link_token(third)}").get_data(as_text=True)
     assert (
         "Warteliste"
@@ -152,8 +152,8 @@ def test_review_of_the_workspace_what_a_new_organiser_stumbled_over(client, make
 
     event = make_event(capacity=1, requires_approval=False)
     log_in(client, make_user(events=[event]))
-    seated = services.register(event.id, applicant(first_name="Anna"), utcnow()).registration
-    waiting = services.register(event.id, applicant(first_name="Carla"), utcnow()).registration
+    seated = services.register(event.id, applicant(first_name="Anna"), utcnow(), by=None).registration
+    waiting = services.register(event.id, applicant(first_name="Carla"), utcnow(), by=None).registration
     url = f"/manage/events/{event.id}/registrations/{seated.id}/cancel"
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(url).get_data(as_text=True)).group(1)
     client.post(url, data={"csrf_token": token})
@@ -168,9 +168,9 @@ def test_review_of_the_workspace_what_a_new_organiser_stumbled_over(client, make
     assert "Rückgängig" not in listing  # the seat went to Carla
 
     approval = make_event(capacity=1, requires_approval=True)
-    first = services.register(approval.id, applicant(), utcnow()).registration
-    second = services.register(approval.id, applicant(), utcnow()).registration
-    services.decide(first.id, approve=False)
+    first = services.register(approval.id, applicant(), utcnow(), by=None).registration
+    second = services.register(approval.id, applicant(), utcnow(), by=None).registration
+    services.decide(first.id, approve=False, by=None)
     db.session.expire_all()
     assert db.session.get(Registration, second.id).status.value == "pending"
     mail = mailbox.to(second.email)[-1].get_body(("plain",)).get_content()
@@ -192,7 +192,7 @@ def test_emptying_the_opening_of_a_published_event_keeps_registration_open(clien
 
 def test_a_registrant_s_own_page_speaks_the_language_they_registered_in(client, make_event):
     event = make_event()
-    registration = services.register(event.id, applicant(locale="en"), utcnow()).registration
+    registration = services.register(event.id, applicant(locale="en"), utcnow(), by=None).registration
     html = client.get(f"/registrations/{services.link_token(registration)}").get_data(as_text=True)
     assert '<html lang="en">' in html
     client.get("/language/de")  # a visitor's own choice wins

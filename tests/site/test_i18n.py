@@ -54,7 +54,7 @@ def test_english_dates_and_times_are_british(client, make_event, mailbox):
     assert "Thursday, 29 September 2011" in html and "09:30 – 16:00" in html and "AM" not in html
     assert 'lang="en"' in html and "en_GB" not in html  # the page's language stays "en"
 
-    registration = services.register(event.id, applicant(locale="en"), utcnow()).registration
+    registration = services.register(event.id, applicant(locale="en"), utcnow(), by=None).registration
     assert registration.locale == "en"
     mail = mailbox.to(registration.email)[0].get_body(("plain",)).get_content()
     assert "29 September 2011" in mail and "09:30 – 16:00" in mail

@@ -41,7 +41,7 @@ def test_the_development_servers_request_log_names_the_route_not_the_secret(app,
     from conference.registration import services
     from tests.support import applicant
 
-    registration = services.register(make_event().id, applicant(), utcnow()).registration
+    registration = services.register(make_event().id, applicant(), utcnow(), by=None).registration
     token = services.link_token(registration)
     caplog.set_level(logging.INFO, logger="werkzeug")
     server = make_server("127.0.0.1", 0, app)  # the server `flask run` starts

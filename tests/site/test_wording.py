@@ -19,7 +19,7 @@ def test_sizes_are_written_in_the_readers_language(app):
 def test_a_no_button_says_what_is_kept(client, make_event, make_user, make_agenda_item):
     event = make_event()
     item = make_agenda_item(event, 0, title="Podium")
-    person = services.register(event.id, applicant(), utcnow()).registration
+    person = services.register(event.id, applicant(), utcnow(), by=None).registration
     assert "Nein, Anmeldung behalten" in client.get(f"/registrations/{services.link_token(person)}/cancel").get_data(
         as_text=True
     )

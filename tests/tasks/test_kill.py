@@ -89,13 +89,13 @@ def test_a_worker_killed_while_making_and_mailing_certificates_leaves_them_to_an
         for number in range(PEOPLE):
             check_in(
                 services.register(
-                    event.id, applicant(email=f"p{number}@example.org"), utcnow(), by_organiser=True
+                    event.id, applicant(email=f"p{number}@example.org"), utcnow(), by_organiser=True, by=None
                 ).registration
             )
         db.session.execute(sa.delete(Task).where(Task.name == "mail.deliver"))  # the confirmations: not this test's
         db.session.commit()
         with app.test_request_context():
-            job = jobs.start(event, None, "certificates.zip", True, "http://localhost")
+            job = jobs.start(event, "certificates.zip", True, "http://localhost", by=None)
 
         first = worker(script)
         try:

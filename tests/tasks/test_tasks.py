@@ -161,7 +161,7 @@ def test_a_worker_without_redis_sends_the_confirmation_mail(app, runner, make_ev
 
     app.config["TASK_RUNNER"] = "worker"
     event = make_event()
-    registration = services.register(event.id, applicant(), utcnow()).registration
+    registration = services.register(event.id, applicant(), utcnow(), by=None).registration
     assert mailbox.to(registration.email) == []  # not in the request
     runner.invoke(args=["worker", "--burst"])
     assert mailbox.to(registration.email)[0]["Subject"] == f"Anmeldung bestätigt: {event.title}"
@@ -175,7 +175,7 @@ def test_a_change_stands_when_redis_is_away_and_the_worker_finds_its_task_in_the
     event = make_event()
     with write_transaction():
         task = tasks.enqueue("test.flaky", fail_times=0, label="s")
-    registration = services.register(event.id, applicant(), utcnow()).registration
+    registration = services.register(event.id, applicant(), utcnow(), by=None).registration
     assert fresh(task).status == "queued" and registration.id
     app.config["REDIS_URL"] = None  # the worker's poll of the database
     runner.invoke(args=["worker", "--burst"])

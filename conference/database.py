@@ -42,7 +42,9 @@ class UTCDateTime(TypeDecorator):
 class LabelledEnum(enum.StrEnum):
     """A string enum whose members carry a translatable label: ``CONFERENCE = "conference", _l("Conference")``."""
 
-    def __new__(cls, value: str, label):
+    label: str
+
+    def __new__(cls, value: str, label: str = ""):  # type checkers take a lookup, EventKind("seminar"), for this
         member = str.__new__(cls, value)
         member._value_ = value
         member.label = label

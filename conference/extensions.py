@@ -1,5 +1,7 @@
 """Every Flask extension, created once and bound to the app in ``create_app``."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -25,6 +27,10 @@ class Base(DeclarativeBase):
 # Objects stay loaded after a commit: a request that commits and then renders or mails what it
 # wrote does not read it all again. Code that must see other writers' changes re-reads (row_locked).
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+if TYPE_CHECKING:
+    Model = Base  # what type checkers see of db.Model, which Flask-SQLAlchemy makes at run time from Base
+else:
+    Model = db.Model
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()

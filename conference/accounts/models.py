@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask import current_app
@@ -8,7 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from conference.database import LabelledEnum, UTCDateTime, str_enum, utcnow
-from conference.extensions import db
+from conference.extensions import Model
+
+if TYPE_CHECKING:  # the other ends of relationships, named in quotes
+    from conference.events.models import Event
 
 
 class UserRole(LabelledEnum):
@@ -24,7 +28,7 @@ class EventRole(LabelledEnum):
     CHECK_IN = "check_in", _l("Check-in helper")
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """An organiser's login. Attendees need no account: they use the secret link of their registration."""
 
     # "user" is a reserved word in PostgreSQL.
@@ -78,7 +82,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.email}>"
 
 
-class EventAssignment(db.Model):
+class EventAssignment(Model):
     """Who may manage (or only check people in at) which event."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -89,4 +93,4 @@ class EventAssignment(db.Model):
     __table_args__ = (sa.UniqueConstraint("user_id", "event_id", name="uq_event_assignment_user_event"),)
 
     user: Mapped[User] = relationship(back_populates="assignments")
-    event: Mapped["Event"] = relationship()  # noqa: F821 - resolved by name
+    event: Mapped["Event"] = relationship()

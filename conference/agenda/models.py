@@ -1,11 +1,17 @@
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from conference.database import LabelledEnum, UTCDateTime, str_enum
-from conference.extensions import db
+from conference.extensions import Model
+
+if TYPE_CHECKING:  # the other ends of relationships, named in quotes
+    from conference.events.models import Event
+    from conference.organisations.models import Organisation
+    from conference.people.models import Person
 
 
 class AgendaItemKind(LabelledEnum):
@@ -29,7 +35,7 @@ class AppearanceRole(LabelledEnum):
     MODERATOR = "moderator", _l("Moderation")
 
 
-class Room(db.Model):
+class Room(Model):
     """A room or track of an event; parallel forums run in different rooms."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,10 +46,10 @@ class Room(db.Model):
 
     __table_args__ = (sa.UniqueConstraint("event_id", "name", name="uq_room_event_name"),)
 
-    event: Mapped["Event"] = relationship(back_populates="rooms")  # noqa: F821 - resolved by name
+    event: Mapped["Event"] = relationship(back_populates="rooms")
 
 
-class AgendaItem(db.Model):
+class AgendaItem(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -65,26 +71,26 @@ class AgendaItem(db.Model):
 
     __table_args__ = (sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
 
-    event: Mapped["Event"] = relationship(back_populates="agenda_items")  # noqa: F821
+    event: Mapped["Event"] = relationship(back_populates="agenda_items")
     room: Mapped[Room | None] = relationship()
-    presenting_organisation: Mapped["Organisation | None"] = relationship()  # noqa: F821
+    presenting_organisation: Mapped["Organisation | None"] = relationship()
     appearances: Mapped[list["AgendaItemPerson"]] = relationship(
         back_populates="agenda_item", cascade="all, delete-orphan", order_by="AgendaItemPerson.position"
     )
 
-    def people_in_role(self, role: AppearanceRole) -> list["Person"]:  # noqa: F821
+    def people_in_role(self, role: AppearanceRole) -> list["Person"]:
         return [appearance.person for appearance in self.appearances if appearance.role == role]
 
     @property
-    def speakers(self) -> list["Person"]:  # noqa: F821
+    def speakers(self) -> list["Person"]:
         return self.people_in_role(AppearanceRole.SPEAKER)
 
     @property
-    def moderators(self) -> list["Person"]:  # noqa: F821
+    def moderators(self) -> list["Person"]:
         return self.people_in_role(AppearanceRole.MODERATOR)
 
 
-class AgendaItemPerson(db.Model):
+class AgendaItemPerson(Model):
     """A person appearing in an agenda item as speaker or moderator."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,4 +102,4 @@ class AgendaItemPerson(db.Model):
     __table_args__ = (sa.UniqueConstraint("agenda_item_id", "person_id", "role", name="uq_agenda_item_person_role"),)
 
     agenda_item: Mapped[AgendaItem] = relationship(back_populates="appearances")
-    person: Mapped["Person"] = relationship(back_populates="appearances")  # noqa: F821
+    person: Mapped["Person"] = relationship(back_populates="appearances")

@@ -1,11 +1,16 @@
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from conference.database import LabelledEnum, UTCDateTime, str_enum, utcnow
-from conference.extensions import db
+from conference.extensions import Model
+
+if TYPE_CHECKING:  # the other ends of relationships, named in quotes
+    from conference.accounts.models import User
+    from conference.events.models import Event
 
 
 class AuditAction(LabelledEnum):
@@ -61,7 +66,7 @@ class AuditAction(LabelledEnum):
     ACCOUNT_UNASSIGNED = "account.unassigned", _l("Account removed from the event")
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     """One change made in the back office, or by a registrant through their link: who, when, what, at which event,
     about which registration, which fields."""
 
@@ -84,5 +89,5 @@ class AuditEntry(db.Model):
     changed_fields: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]")
     changed_values: Mapped[dict[str, list[str]]] = mapped_column(sa.JSON, default=dict, server_default="{}")
 
-    user: Mapped["User | None"] = relationship()  # noqa: F821 - resolved by name
-    event: Mapped["Event | None"] = relationship()  # noqa: F821 - resolved by name
+    user: Mapped["User | None"] = relationship()
+    event: Mapped["Event | None"] = relationship()

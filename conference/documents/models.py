@@ -1,14 +1,19 @@
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from conference.database import UTCDateTime, str_enum, utcnow
-from conference.extensions import db
+from conference.extensions import Model
 from conference.tasks.models import WorkStatus
 
+if TYPE_CHECKING:  # the other ends of relationships, named in quotes
+    from conference.events.models import Event
+    from conference.registration.models import Registration
 
-class Certificate(db.Model):
+
+class Certificate(Model):
     """A certificate of attendance as issued: its number proves it on the verification page.
 
     Name and event title are kept as printed, so the verification page confirms what the paper
@@ -25,11 +30,11 @@ class Certificate(db.Model):
     event_title: Mapped[str] = mapped_column(sa.String(250))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    event: Mapped["Event"] = relationship()  # noqa: F821 - resolved by name
-    registration: Mapped["Registration | None"] = relationship()  # noqa: F821
+    event: Mapped["Event"] = relationship()
+    registration: Mapped["Registration | None"] = relationship()
 
 
-class DocumentJob(db.Model):
+class DocumentJob(Model):
     """A big document made in the background (all certificates of an event), kept until fetched: a plain record of
     the progress the task making it reports (the task holds the lease)."""
 
@@ -49,4 +54,4 @@ class DocumentJob(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     downloaded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    event: Mapped["Event"] = relationship()  # noqa: F821
+    event: Mapped["Event"] = relationship()

@@ -1,13 +1,19 @@
 import enum
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from conference.database import LabelledEnum, UTCDateTime, str_enum, utcnow
-from conference.extensions import db
+from conference.extensions import Model
+
+if TYPE_CHECKING:  # the other ends of relationships, named in quotes
+    from conference.agenda.models import AgendaItem, Room
+    from conference.organisations.models import Organisation
+    from conference.registration.models import Question
 
 
 class EventKind(LabelledEnum):
@@ -62,7 +68,7 @@ class ExtentUnit(LabelledEnum):
 DEFAULT_RETENTION_DAYS = 365
 
 
-class Event(db.Model):
+class Event(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
     title: Mapped[str] = mapped_column(sa.String(250))
@@ -125,17 +131,17 @@ class Event(db.Model):
         sa.CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
     )
 
-    network: Mapped["Organisation | None"] = relationship()  # noqa: F821 - resolved by name
+    network: Mapped["Organisation | None"] = relationship()
     partners: Mapped[list["EventPartner"]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="EventPartner.position"
     )
-    rooms: Mapped[list["Room"]] = relationship(  # noqa: F821
+    rooms: Mapped[list["Room"]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="Room.position"
     )
-    agenda_items: Mapped[list["AgendaItem"]] = relationship(  # noqa: F821
+    agenda_items: Mapped[list["AgendaItem"]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="AgendaItem.starts_at"
     )
-    questions: Mapped[list["Question"]] = relationship(  # noqa: F821
+    questions: Mapped[list["Question"]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="Question.position"
     )
 
@@ -177,7 +183,7 @@ class Event(db.Model):
         return f"<Event {self.slug}>"
 
 
-class EventPartner(db.Model):
+class EventPartner(Model):
     """One organisation in one role at one event (an organisation may hold several roles)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -189,4 +195,4 @@ class EventPartner(db.Model):
     __table_args__ = (sa.UniqueConstraint("event_id", "organisation_id", "role", name="uq_event_partner_role"),)
 
     event: Mapped[Event] = relationship(back_populates="partners")
-    organisation: Mapped["Organisation"] = relationship(back_populates="event_roles")  # noqa: F821
+    organisation: Mapped["Organisation"] = relationship(back_populates="event_roles")

@@ -4,10 +4,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from conference.database import UTCDateTime
-from conference.extensions import db
+from conference.extensions import Model
 
 
-class RateLimitCounter(db.Model):
+class RateLimitCounter(Model):
     """Requests of one kind from one address within one slice of a sliding window (limits/services.py)."""
 
     key: Mapped[str] = mapped_column(sa.String(200), primary_key=True)  # "lost-link:203.0.113.9:28916340"

@@ -4,11 +4,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from conference.database import UTCDateTime, str_enum, utcnow
-from conference.extensions import db
+from conference.extensions import Model
 from conference.tasks.models import WorkStatus
 
 
-class OutgoingMail(db.Model):
+class OutgoingMail(Model):
     """A message to send, written in the same transaction as the change it reports, with the task that sends it.
 
     It holds what its builder needs (``builder`` and ``context``, e.g. a registration's id), not the

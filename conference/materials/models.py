@@ -1,11 +1,16 @@
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from conference.database import LabelledEnum, UTCDateTime, str_enum, utcnow
-from conference.extensions import db
+from conference.extensions import Model
+
+if TYPE_CHECKING:  # the other ends of relationships, named in quotes
+    from conference.agenda.models import AgendaItem
+    from conference.events.models import Event
 
 
 class Visibility(LabelledEnum):
@@ -18,7 +23,7 @@ class Visibility(LabelledEnum):
     ORGANISERS = "organisers", _l("Organisers only")
 
 
-class Material(db.Model):
+class Material(Model):
     """A file for an event (slides, documentation, handouts), optionally of one agenda item."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,11 +43,11 @@ class Material(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    event: Mapped["Event"] = relationship()  # noqa: F821 - resolved by name
-    agenda_item: Mapped["AgendaItem | None"] = relationship()  # noqa: F821
+    event: Mapped["Event"] = relationship()
+    agenda_item: Mapped["AgendaItem | None"] = relationship()
 
 
-class PartnerLink(db.Model):
+class PartnerLink(Model):
     """The secret link an event's organisers give to its speakers and partners (one per event, renewable)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,11 +1,15 @@
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from conference.database import LabelledEnum, UTCDateTime, str_enum, utcnow
-from conference.extensions import db
+from conference.extensions import Model
+
+if TYPE_CHECKING:  # the other ends of relationships, named in quotes
+    from conference.events.models import EventPartner
 
 
 class OrganisationKind(LabelledEnum):
@@ -19,7 +23,7 @@ class OrganisationKind(LabelledEnum):
     OTHER = "other", _l("Other organisation")
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     """A network, project, training centre, funder or any other body taking part in events.
 
     A project (e.g. "amoN") names the organisation that runs it as its parent
@@ -43,7 +47,7 @@ class Organisation(db.Model):
 
     parent: Mapped["Organisation | None"] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Organisation"]] = relationship(back_populates="parent", order_by="Organisation.name")
-    event_roles: Mapped[list["EventPartner"]] = relationship(  # noqa: F821 - resolved by name
+    event_roles: Mapped[list["EventPartner"]] = relationship(
         back_populates="organisation", cascade="all, delete-orphan"
     )
 

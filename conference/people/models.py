@@ -1,13 +1,18 @@
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from conference.database import UTCDateTime, utcnow
-from conference.extensions import db
+from conference.extensions import Model
+
+if TYPE_CHECKING:  # the other ends of relationships, named in quotes
+    from conference.agenda.models import AgendaItemPerson
+    from conference.organisations.models import Organisation
 
 
-class Person(db.Model):
+class Person(Model):
     """A speaker or moderator.
 
     One ``name`` field rather than first and last name: names from many cultures do not split
@@ -26,10 +31,8 @@ class Person(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    organisation: Mapped["Organisation | None"] = relationship()  # noqa: F821 - resolved by name
-    appearances: Mapped[list["AgendaItemPerson"]] = relationship(  # noqa: F821
-        back_populates="person", cascade="all, delete-orphan"
-    )
+    organisation: Mapped["Organisation | None"] = relationship()
+    appearances: Mapped[list["AgendaItemPerson"]] = relationship(back_populates="person", cascade="all, delete-orphan")
 
     @property
     def full_name(self) -> str:

@@ -1,13 +1,17 @@
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from conference.database import UTCDateTime, utcnow
-from conference.extensions import db
+from conference.extensions import Model
+
+if TYPE_CHECKING:  # the other ends of relationships, named in quotes
+    from conference.accounts.models import User
 
 
-class DeletionRecord(db.Model):
+class DeletionRecord(Model):
     """That personal data was deleted, when, why and by whom: the proof asked for by Art. 5(2) DSGVO.
 
     It holds no personal data of the people deleted, only how many registrations it concerned.
@@ -24,4 +28,4 @@ class DeletionRecord(db.Model):
     # The organiser who deleted on request; none for the automatic deletion or the person's own request.
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
 
-    user: Mapped["User | None"] = relationship()  # noqa: F821 - resolved by name
+    user: Mapped["User | None"] = relationship()

@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -6,8 +7,13 @@ from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from conference.database import LabelledEnum, UTCDateTime, str_enum, utcnow
-from conference.extensions import db
+from conference.extensions import Model
 from conference.site.collation import SortKey, sort_key
+
+if TYPE_CHECKING:  # the other ends of relationships, named in quotes
+    from conference.accounts.models import User
+    from conference.agenda.models import AgendaItem
+    from conference.events.models import Event
 
 
 class RegistrationStatus(LabelledEnum):
@@ -41,7 +47,7 @@ class Salutation(LabelledEnum):
     HERR = "herr", lazy_pgettext("form of address", "Mr")
 
 
-class Registration(db.Model):
+class Registration(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"))
     status: Mapped[RegistrationStatus] = mapped_column(str_enum(RegistrationStatus))
@@ -97,7 +103,7 @@ class Registration(db.Model):
         sa.Index("ix_registration_event_id_status", "event_id", "status"),
     )
 
-    event: Mapped["Event"] = relationship()  # noqa: F821 - resolved by name
+    event: Mapped["Event"] = relationship()
     answers: Mapped[list["Answer"]] = relationship(back_populates="registration", cascade="all, delete-orphan")
     forum_choices: Mapped[list["ForumChoice"]] = relationship(
         back_populates="registration", cascade="all, delete-orphan"
@@ -147,7 +153,7 @@ BY_NAME = (Registration.sort_name, Registration.id)
 BY_ORGANISATION = (Registration.sort_organisation, Registration.sort_name, Registration.id)
 
 
-class Question(db.Model):
+class Question(Model):
     """A custom question an organiser asks at registration (dietary needs, accessibility, ...)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -169,7 +175,7 @@ class Question(db.Model):
     # Removed from the form; kept while registrations hold answers to it (the export still shows them).
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    event: Mapped["Event"] = relationship(back_populates="questions")  # noqa: F821
+    event: Mapped["Event"] = relationship(back_populates="questions")
     shown_if: Mapped["Question | None"] = relationship(remote_side=[id])
 
     @property
@@ -187,7 +193,7 @@ class Question(db.Model):
         return list(zip(self.options, shown, strict=True))
 
 
-class Answer(db.Model):
+class Answer(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registration.id", ondelete="CASCADE"), index=True)
     question_id: Mapped[int] = mapped_column(sa.ForeignKey("question.id", ondelete="CASCADE"), index=True)
@@ -200,7 +206,7 @@ class Answer(db.Model):
     question: Mapped[Question] = relationship()
 
 
-class ForumChoice(db.Model):
+class ForumChoice(Model):
     """The forum a registrant takes in one slot of parallel forums."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -214,10 +220,10 @@ class ForumChoice(db.Model):
     )
 
     registration: Mapped[Registration] = relationship(back_populates="forum_choices")
-    agenda_item: Mapped["AgendaItem"] = relationship()  # noqa: F821
+    agenda_item: Mapped["AgendaItem"] = relationship()
 
 
-class BulkMessage(db.Model):
+class BulkMessage(Model):
     """A message an organiser sent to all or some registrants of an event."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -234,14 +240,14 @@ class BulkMessage(db.Model):
     recipients: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    user: Mapped["User | None"] = relationship()  # noqa: F821 - resolved by name
+    user: Mapped["User | None"] = relationship()
 
     @property
     def batch(self) -> str:
         return f"bulk-{self.id}"
 
 
-class MailText(db.Model):
+class MailText(Model):
     """An organiser's own subject and text of one kind of mail (``mail_texts.KINDS``) in one language."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,11 +1,15 @@
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from conference.database import LabelledEnum, UTCDateTime, str_enum, utcnow
-from conference.extensions import db
+from conference.extensions import Model
+
+if TYPE_CHECKING:  # the other ends of relationships, named in quotes
+    from conference.events.models import Event
 
 
 class WorkStatus(LabelledEnum):
@@ -18,7 +22,7 @@ class WorkStatus(LabelledEnum):
 BUSY = (WorkStatus.QUEUED, WorkStatus.RUNNING)
 
 
-class Task(db.Model):
+class Task(Model):
     """One piece of background work, retried with growing pauses until it succeeds or gives up; the only row that
     holds a lease (``tasks/lease.py``).
 
@@ -44,4 +48,4 @@ class Task(db.Model):
     held_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(sa.String(500), default="")
 
-    event: Mapped["Event | None"] = relationship()  # noqa: F821 - resolved by name
+    event: Mapped["Event | None"] = relationship()

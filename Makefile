@@ -34,9 +34,11 @@ test: lint system-packages test-system-packages $(VENV)/.installed-test $(COMPIL
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
 # Formatting and lint rules (pyproject.toml, [tool.ruff]); `ruff format .` and `ruff check --fix .` repair most.
+# Then the types ([tool.mypy]): strict on the rules and the tables.
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 # Known vulnerabilities in the installed Python packages (PyPI's advisory data); fails on any found.
 audit: $(VENV)/.installed-test

@@ -1,11 +1,14 @@
 """Shared column types, and the one way to check and write under a lock."""
 
 import enum
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
+from typing import Any, Self, TypeVar, cast
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.types import TypeDecorator
 
 from conference.extensions import db
@@ -15,7 +18,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[datetime]):
     """An instant in time: stored as UTC, always returned timezone-aware.
 
     SQLite keeps no offset, so a naive value read back is UTC by construction.
@@ -25,7 +28,7 @@ class UTCDateTime(TypeDecorator):
     impl = sa.DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -33,7 +36,7 @@ class UTCDateTime(TypeDecorator):
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
@@ -44,7 +47,7 @@ class LabelledEnum(enum.StrEnum):
 
     label: str
 
-    def __new__(cls, value: str, label: str = ""):  # type checkers take a lookup, EventKind("seminar"), for this
+    def __new__(cls, value: str, label: str = "") -> Self:  # a lookup, EventKind("seminar"), passes no label
         member = str.__new__(cls, value)
         member._value_ = value
         member.label = label
@@ -120,32 +123,38 @@ def _changed_outside() -> bool:
 
 
 @sa.event.listens_for(db.session, "after_flush")
-def _note_a_flush_outside(session, _context) -> None:
+def _note_a_flush_outside(session: Session, _context: object) -> None:
     if not session.info.get(DEPTH):
         session.info[WRITTEN_OUTSIDE] = True
 
 
 @sa.event.listens_for(db.session, "do_orm_execute")
-def _note_a_statement_outside(state) -> None:
+def _note_a_statement_outside(state: ORMExecuteState) -> None:
     if (state.is_insert or state.is_update or state.is_delete) and not state.session.info.get(DEPTH):
         state.session.info[WRITTEN_OUTSIDE] = True
 
 
 @sa.event.listens_for(db.session, "after_commit")
 @sa.event.listens_for(db.session, "after_soft_rollback")
-def _forget_what_was_written_outside(session, *_transaction) -> None:
+def _forget_what_was_written_outside(session: Session, *_transaction: object) -> None:
     session.info.pop(WRITTEN_OUTSIDE, None)
 
 
-def after_commit(callback) -> None:
+def after_commit(callback: Callable[[], object]) -> None:
     """Call ``callback`` once the enclosing ``write_transaction`` has committed; never if it rolls back."""
     db.session.info.setdefault(AFTER_COMMIT, []).append(callback)
 
 
-def shared_by_the_transaction() -> dict:
+def shared_by_the_transaction() -> dict[str, Any]:
     """What the steps of the enclosing ``write_transaction`` share (the one task that delivers the mails they
     queue); empty at its start, gone at its end, committed or not."""
-    return db.session.info.setdefault(SHARED, {})
+    shared: dict[str, Any] = db.session.info.setdefault(SHARED, {})
+    return shared
+
+
+def rows_changed(statement: sa.Update | sa.Delete) -> int:
+    """Run an UPDATE or DELETE in the current transaction; returns how many rows it changed."""
+    return cast(sa.CursorResult[Any], db.session.execute(statement)).rowcount
 
 
 def forget_old_pages() -> None:
@@ -156,13 +165,15 @@ def forget_old_pages() -> None:
         db.session.commit()
 
 
+Row = TypeVar("Row")
+
+
 @contextmanager
-def row_locked(model, ident) -> Iterator:
+def row_locked(model: type[Row], ident: int) -> Iterator[Row]:
     """A write transaction in which nobody else writes ``model`` row ``ident`` until it commits.
 
     PostgreSQL locks the row (``SELECT … FOR UPDATE``); SQLite's write lock covers the whole
-    database. Yields the row, freshly read, or None if there is none.
+    database. Yields the row, freshly read (NoResultFound if there is none).
     """
     with write_transaction():
-        query = sa.select(model).where(model.id == ident).with_for_update().execution_options(populate_existing=True)
-        yield db.session.scalar(query)
+        yield db.session.get_one(model, ident, with_for_update=True, populate_existing=True)

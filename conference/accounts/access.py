@@ -119,6 +119,8 @@ def may(user, action: Action, event: Event | None = None) -> bool:
     if action not in EVENT_ACTIONS or event is None:
         return False
     role = event_role(user, event)
+    if role is None:  # no assignment at this event
+        return False
     granted = AT_EVENT.get(role, set()) | (IF_THE_EVENT_ALLOWS.get(role, set()) if event.helpers_may_admit else set())
     return action in granted & CEILING.get(user.role, set())
 
@@ -157,7 +159,8 @@ def mark_seen(_app, **_extra) -> None:
 
 def may_open(endpoint: str) -> bool:
     """Whether the logged-in user may open a page of the event being worked on (``g.event``)."""
-    return may(current_user, required(endpoint), g.get("event"))
+    action = required(endpoint)
+    return action is not None and may(current_user, action, g.get("event"))
 
 
 def init(app: Flask) -> None:

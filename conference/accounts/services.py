@@ -5,6 +5,8 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from email.message import EmailMessage
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, render_template
@@ -52,7 +54,7 @@ def authenticate(email: str, password: str, address: str, unlocked_user_id: int 
     (``unlocked_user_id``) is not counted: guessing by others cannot lock them out.
     """
     email = email.strip().lower()
-    user = db.session.scalar(sa.select(User).where(User.email == email))
+    user: User | None = db.session.scalar(sa.select(User).where(User.email == email))
     counted = user is None or user.id != unlocked_user_id
     if counted:
         try:
@@ -139,7 +141,7 @@ def helpers_of(event_id: int) -> list[Helper]:
         .correlate(User)
         .scalar_subquery()
     )
-    rows = db.session.execute(
+    rows: sa.Result[User, int] = db.session.execute(
         sa.select(User, others)
         .join(EventAssignment)
         .where(EventAssignment.event_id == event_id, EventAssignment.role == EventRole.CHECK_IN)
@@ -156,7 +158,7 @@ def give_the_door(event_id: int, email: str, name: str, *, by: User | None) -> b
     administrators need no invitation: they are refused. Returns whether the account is new or active again."""
     email = email.strip().lower()
     with _one_account_per_address(), write_transaction():
-        user = db.session.scalar(sa.select(User).where(User.email == email))
+        user: User | None = db.session.scalar(sa.select(User).where(User.email == email))
         if user is not None and user.role == UserRole.ADMINISTRATOR:
             raise AccountError(
                 _("%(email)s belongs to an administrator, who can open every event's check-in anyway.", email=email),
@@ -172,7 +174,7 @@ def give_the_door(event_id: int, email: str, name: str, *, by: User | None) -> b
                 "email",
             )
         assigned = user is not None and any(assignment.event_id == event_id for assignment in user.assignments)
-        if assigned and user.is_active:
+        if assigned and user is not None and user.is_active:
             raise AccountError(_("%(email)s can already check people in at this event.", email=email), "email")
         welcome = user is None or not user.is_active
         if user is None:
@@ -218,8 +220,8 @@ def take_the_door(event_id: int, user_id: int, *, by: User) -> bool:
 
 
 @mail.builder("door_given")
-def build_door_mail(context: dict):
-    user, event = db.session.get(User, context["user_id"]), db.session.get(Event, context["event_id"])
+def build_door_mail(context: dict[str, Any]) -> EmailMessage:
+    user, event = db.session.get_one(User, context["user_id"]), db.session.get_one(Event, context["event_id"])
     message = _mail_about(event, user.email, _("Check-in: %(event)s", event=event.title))
     message.set_content(
         render_template(
@@ -349,8 +351,8 @@ def use_unlock_link(user: User) -> None:
 
 
 @mail.builder("unlock")
-def build_unlock_mail(context: dict):
-    user = db.session.get(User, context["user_id"])
+def build_unlock_mail(context: dict[str, Any]) -> EmailMessage:
+    user = db.session.get_one(User, context["user_id"])
     message = mail.new_message(user.email, _("A link to log in despite the lock"))
     link = absolute_url(
         "accounts.unlock", token=_unlock_serializer().dumps({"id": user.id, "nonce": user.unlock_nonce})
@@ -386,8 +388,8 @@ def end_sessions(user: User) -> None:
 
 
 @mail.builder("password_reset")
-def build_reset_mail(context: dict):
-    user = db.session.get(User, context["user_id"])
+def build_reset_mail(context: dict[str, Any]) -> EmailMessage:
+    user = db.session.get_one(User, context["user_id"])
     welcome = context.get("welcome", False)
     event = db.session.get(Event, context["helper_at"]) if context.get("helper_at") else None
     subject = (
@@ -411,7 +413,7 @@ def build_reset_mail(context: dict):
     return message
 
 
-def _mail_about(event: Event | None, recipient: str, subject: str):
+def _mail_about(event: Event | None, recipient: str, subject: str) -> EmailMessage:
     """An account's mail; one about an event's door in the name of the event's contact, who answers questions."""
     if event is None:
         return mail.new_message(recipient, subject)

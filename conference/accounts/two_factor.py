@@ -47,10 +47,12 @@ def seal(secret: str) -> str:
 
 
 def unseal(sealed: str | None) -> str | None:
+    if sealed is None:
+        return None
     try:
         return _fernet().decrypt(sealed.encode()).decode()
-    except (InvalidToken, AttributeError):
-        return None  # none, or sealed under another SECRET_KEY
+    except InvalidToken:
+        return None  # sealed under another SECRET_KEY
 
 
 def setup_uri(user: User, secret: str) -> str:

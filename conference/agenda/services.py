@@ -2,7 +2,7 @@
 display."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import combinations
 
 import sqlalchemy as sa
@@ -58,9 +58,10 @@ def save_item(
         if item_id is None:
             item = AgendaItem(event=event)
         else:
-            item = db.session.get(AgendaItem, item_id, populate_existing=True)
-            if item is None or item.event_id != event.id:
+            found = db.session.get(AgendaItem, item_id, populate_existing=True)
+            if found is None or found.event_id != event.id:
                 raise AgendaError(_("This agenda item no longer exists."))
+            item = found
             if item.version != version:
                 raise AgendaError(
                     _(
@@ -169,7 +170,7 @@ def save_room(event_id: int, room_id: int, name: str, capacity: int | None, *, b
 
 
 @event_signals.duplicated.connect
-def copy_the_agenda(copy: Event, source: Event, shift) -> None:
+def copy_the_agenda(copy: Event, source: Event, shift: timedelta) -> None:
     """A duplicated event gets the rooms and the agenda of the one it was copied from, moved in time."""
     rooms = {room.id: Room(name=room.name, capacity=room.capacity, position=room.position) for room in source.rooms}
     copy.rooms = list(rooms.values())
@@ -180,7 +181,7 @@ def copy_the_agenda(copy: Event, source: Event, shift) -> None:
             kind=item.kind,
             title=item.title,
             description=item.description,
-            room=rooms.get(item.room_id),
+            room=rooms.get(item.room_id) if item.room_id else None,
             capacity=item.capacity,
             project_name=item.project_name,
             presenting_organisation=item.presenting_organisation,
@@ -244,7 +245,7 @@ def events_with_presenter_or_speaker(organisation: Organisation) -> set[int]:
 
 
 @organisation_signals.merging.connect
-def move_examples_to_kept_organisation(kept: Organisation, duplicate: Organisation, **_details) -> None:
+def move_examples_to_kept_organisation(kept: Organisation, duplicate: Organisation, **_details: object) -> None:
     db.session.execute(
         sa.update(AgendaItem)
         .where(AgendaItem.presenting_organisation_id == duplicate.id)

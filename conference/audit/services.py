@@ -1,5 +1,6 @@
 """The log of changes made in the back office, written in the same unit of work as the change itself."""
 
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -22,8 +23,8 @@ def record(
     subject: str,
     event_id: int | None = None,
     registration_id: int | None = None,
-    changed_fields: list[str] = (),
-    changed_values: dict[str, tuple] | None = None,
+    changed_fields: Sequence[str] = (),
+    changed_values: Mapping[str, tuple[object, object]] | None = None,
     *,
     by: Actor | None,
     by_registrant: bool = False,
@@ -48,7 +49,7 @@ def record(
         )
 
 
-def _shown(value) -> str:
+def _shown(value: object) -> str:
     """A value as the log keeps it: as the person who changed it read it, at most 200 characters."""
     if value is None:
         return ""
@@ -69,8 +70,11 @@ THE_PERSON, NO_ACCOUNT = "person", "system"
 
 
 def entries(
-    event_id: int | None = None, action: AuditAction | None = None, who: int | str | None = None, registration_ids=None
-) -> sa.Select:
+    event_id: int | None = None,
+    action: AuditAction | None = None,
+    who: int | str | None = None,
+    registration_ids: Iterable[int] | sa.Select[int] | None = None,
+) -> sa.Select[AuditEntry]:
     """The log, newest first: of one event, of one kind of change, by one account (an id, THE_PERSON or NO_ACCOUNT),
     about some registrations (their ids, or a select of them) – or all of it."""
     query = sa.select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())

@@ -45,7 +45,7 @@ def create(folder: Path) -> Path:
     with tempfile.TemporaryDirectory() as work:
         dump = Path(work) / _dump_name()
         if db.engine.dialect.name == "sqlite":
-            with sqlite3.connect(db.engine.url.database) as source, sqlite3.connect(dump) as copy:
+            with sqlite3.connect(_sqlite_file()) as source, sqlite3.connect(dump) as copy:
                 source.backup(copy)
         else:
             schemas = [f"--schema={schema}" for schema in _schemas_of_the_site()]
@@ -68,7 +68,7 @@ def restore(archive_path: Path) -> None:
         db.session.remove()
         db.engine.dispose()
         if db.engine.dialect.name == "sqlite":
-            with sqlite3.connect(dump) as source, sqlite3.connect(db.engine.url.database) as live:
+            with sqlite3.connect(dump) as source, sqlite3.connect(_sqlite_file()) as live:
                 source.backup(live)
         else:
             _run(
@@ -86,6 +86,12 @@ def restore(archive_path: Path) -> None:
         shutil.rmtree(uploads)
         if (Path(work) / UPLOADS).is_dir():
             shutil.copytree(Path(work) / UPLOADS, uploads)
+
+
+def _sqlite_file() -> str:
+    if not db.engine.url.database:
+        raise BackupError("The SQLite database is held in memory: there is no file to back up or restore.")
+    return db.engine.url.database
 
 
 def _dump_name() -> str:

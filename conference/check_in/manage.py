@@ -188,8 +188,9 @@ def scans(event_id: int):
     except RecursionError:  # nested deeper than the JSON parser goes
         body = None
     items = body.get("scans") if isinstance(body, dict) else None
-    parsed = [_scan_of(item) for item in items] if isinstance(items, list) else []
-    if not parsed or len(parsed) > MAX_SCANS_PER_REQUEST or None in parsed:
+    sent = [_scan_of(item) for item in items] if isinstance(items, list) else []
+    parsed = [item for item in sent if item is not None]
+    if not sent or len(sent) > MAX_SCANS_PER_REQUEST or len(parsed) < len(sent):
         return jsonify(error="Send {\"scans\": [{\"code\": …, \"at\": …, \"forum\": …}]}, at most 100."), 400
     forums = {forum.id for forum in services.forums(event)}
     may_admit = may(current_user, Action.ADMIT, event)
@@ -287,6 +288,7 @@ def admit(event_id: int, registration_id: int):
 def walk_in(event_id: int):
     """Someone without a registration at the entrance: registered and let in at once."""
     event, may_correct, _forum = door_of(event_id)
+    form: WalkInForm | None
     form, outcome = WalkInForm(), None
     if form.validate_on_submit():
         try:

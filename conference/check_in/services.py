@@ -15,15 +15,17 @@ import enum
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
 import sqlalchemy as sa
 from flask_babel import format_date
 from flask_babel import gettext as _
+from sqlalchemy.orm import InstrumentedAttribute
 
 from conference.agenda.models import AgendaItem
 from conference.audit.models import AuditAction
 from conference.audit.services import Actor, record
-from conference.database import row_locked, write_transaction
+from conference.database import row_locked, rows_changed, write_transaction
 from conference.events.models import Event
 from conference.extensions import db
 from conference.registration import services as registrations
@@ -128,22 +130,24 @@ def check_in(event: Event, scan: Scan, now: datetime, may_correct: bool = False,
             return Outcome(None, False, _("This code belongs to another event."))
         if registration.status != RegistrationStatus.CONFIRMED:
             return Outcome(registration, False, _("Not admitted: %(status)s.", status=registration.status.label))
-        target = (
-            registration
-            if scan.forum_id is None
-            else next((choice for choice in registration.forum_choices if choice.agenda_item_id == scan.forum_id), None)
-        )
-        if target is None:
-            return Outcome(registration, False, _wrong_forum(registration, scan.forum_id))
+        target: Registration | ForumChoice | None
+        if scan.forum_id is None:
+            target = registration
+        else:
+            target = next(
+                (choice for choice in registration.forum_choices if choice.agenda_item_id == scan.forum_id), None
+            )
+            if target is None:
+                return Outcome(registration, False, _wrong_forum(registration, scan.forum_id))
         if target.checked_in_at is not None:
             if scan.at is not None and target.checked_in_at == scan.at:
                 return Outcome(registration, True, _("Checked in: welcome!"), repeated=True)
             return Outcome(registration, False, _("Already checked in at %(time)s.", time=clock(target.checked_in_at)))
         # Only if nobody checked them in meanwhile (two helpers, two phones): admitted once.
         model = type(target)
-        if not db.session.execute(
+        if not rows_changed(
             sa.update(model).where(model.id == target.id, model.checked_in_at.is_(None)).values(checked_in_at=at)
-        ).rowcount:
+        ):
             return Outcome(registration, False, _("Already checked in."))
         db.session.refresh(target)
         if registration.checked_in_at is None:
@@ -153,7 +157,7 @@ def check_in(event: Event, scan: Scan, now: datetime, may_correct: bool = False,
 
 
 def _wrong_forum(registration: Registration, forum_id: int) -> str:
-    forum = db.session.get(AgendaItem, forum_id)
+    forum = db.session.get_one(AgendaItem, forum_id)
     chosen = [
         choice.agenda_item for choice in registration.forum_choices if choice.agenda_item.starts_at == forum.starts_at
     ]
@@ -240,7 +244,7 @@ def walk_in(
 
 def room_note(event: Event, forum_id: int | None, inside: int) -> str:
     """Whether more are in than the room of this door holds: the event's, or the forum's."""
-    capacity = event.capacity if forum_id is None else db.session.get(AgendaItem, forum_id).capacity
+    capacity = event.capacity if forum_id is None else db.session.get_one(AgendaItem, forum_id).capacity
     return registrations.room_note(capacity, inside)
 
 
@@ -256,7 +260,9 @@ class Door:
     not_yet_confirmed: list[Registration]
 
 
-def _confirmed_at(event: Event, forum_id: int | None) -> tuple[sa.Select, sa.ColumnElement]:
+def _confirmed_at(
+    event: Event, forum_id: int | None
+) -> tuple[sa.Select[Registration, datetime | None], InstrumentedAttribute[datetime | None]]:
     """Confirmed people who belong at a door, with the time each checked in there."""
     checked_in_at = Registration.checked_in_at if forum_id is None else ForumChoice.checked_in_at
     query = sa.select(Registration, checked_in_at).where(
@@ -302,4 +308,6 @@ def people_at(event: Event, forum_id: int | None, search: str = "") -> Door:
             .limit(LIST_LIMIT)
         ).all()
     )
-    return Door(list(expected), [tuple(row) for row in checked_in], *counts(event, forum_id), list(not_yet_confirmed))
+    # (each with a time: the query asks for those checked in)
+    checked_in_with_time = cast(list[tuple[Registration, datetime]], [tuple(row) for row in checked_in])
+    return Door(list(expected), checked_in_with_time, *counts(event, forum_id), list(not_yet_confirmed))

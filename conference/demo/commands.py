@@ -160,8 +160,8 @@ def _event(spec: dict, organisations: dict, people: dict) -> Event | None:
         registration.checked_in_at = event.starts_at if number < checked_in else None
         if (forum := next(forums)) is not None:
             registration.forum_choices = [ForumChoice(agenda_item=forum, checked_in_at=None)]
-    for fields in spec.get("waiting", []):
-        _attendee(event, *fields, RegistrationStatus.WAITLISTED)
+    for first_name, last_name, organisation, function in spec.get("waiting", []):
+        _attendee(event, first_name, last_name, organisation, function, RegistrationStatus.WAITLISTED)
     db.session.add(event)
     return event
 

@@ -85,7 +85,7 @@ def attendees(event_id: int) -> list[Registration]:
     )
 
 
-def issue(registrations: list[Registration], now: datetime) -> dict[int, Certificate]:
+def issue(registrations: list[Registration], now: datetime) -> dict[int | None, Certificate]:
     """The certificate of each registration (by registration id), numbered on first issue.
 
     Only after the event, and only to people who were checked in and whose data is not deleted.
@@ -133,7 +133,7 @@ def verification_url(certificate: Certificate) -> str:
     return absolute_url("documents.verify", number=certificate.number)
 
 
-def html(event: Event, registrations: list[Registration], certificates: dict[int, Certificate]) -> str:
+def html(event: Event, registrations: list[Registration], certificates: dict[int | None, Certificate]) -> str:
     """One HTML document with a page for each registration, each in the language they registered in."""
     pages = []
     for registration in registrations:
@@ -204,7 +204,7 @@ def _organisations(event: Event, role: PartnerRole) -> list:
     return [partner.organisation for partner in event.partners if partner.role == role]
 
 
-def chunks(event: Event, registrations: list[Registration], issued: dict[int, Certificate]) -> list[str]:
+def chunks(event: Event, registrations: list[Registration], issued: dict[int | None, Certificate]) -> list[str]:
     """The ``issued`` certificates of ``registrations`` as HTML documents of up to CERTIFICATES_PER_CHUNK pages."""
     return [
         html(event, registrations[start : start + CERTIFICATES_PER_CHUNK], issued)

@@ -114,7 +114,7 @@ def _update(job_id: int, **values) -> None:
 
 def run(job_id: int) -> None:
     """Do the job (again, if a runner died while doing it; not if it died just after)."""
-    job = db.session.get(DocumentJob, job_id)
+    job = db.session.get_one(DocumentJob, job_id)
     if job.status == WorkStatus.DONE:
         return
     try:
@@ -223,7 +223,8 @@ def remove_old() -> None:
     ).all()
     with write_transaction():
         for job in old:
-            (folder() / job.stored_name).unlink(missing_ok=True)
+            if job.stored_name:  # always (the query asks for it); said again for the type checker
+                (folder() / job.stored_name).unlink(missing_ok=True)
             job.stored_name = None
     for kept in folder().glob("mail-*"):  # also those of jobs that failed half-way
         if kept.stat().st_mtime < cutoff.timestamp():

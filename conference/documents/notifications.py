@@ -19,12 +19,12 @@ from conference.site.urls import absolute_url
     after_sent=lambda context: jobs.forget_mailed_certificates([context["registration_id"]], context["job_id"]),
 )
 def build(context: dict):
-    registration = db.session.get(Registration, context["registration_id"])
+    registration = db.session.get_one(Registration, context["registration_id"])
     event = registration.event
     with speaking(registration.locale):
         link = absolute_url("registration.own_page", token=link_token(registration))
         subject, text = mail_texts.compose(registration, "certificate", link)
-        message = mail_texts.new_message(event, registration.email, subject)
+        message = mail_texts.new_message(event, registration.address, subject)
         message.set_content(render_template("documents/certificate_mail.txt", event=event, text=text, link=link))
         message.add_attachment(
             jobs.mailed_certificate(context["job_id"], registration.id),

@@ -125,8 +125,9 @@ def partners(event_id: int):
     form = PartnerForm()
     organisations = organisation_services.in_name_order()
     form.organisation_id.choices = [SelectChoice(org.id, org.name) for org in organisations]
-    if not form.is_submitted() and request.args.get("organisation", type=int):
-        form.organisation_id.data = request.args.get("organisation", type=int)  # the one just added, chosen already
+    just_added = request.args.get("organisation", type=int)
+    if not form.is_submitted() and just_added:
+        form.organisation_id.data = just_added  # the one just added, chosen already
     if form.validate_on_submit():
         try:
             services.add_partner(event.id, form.organisation_id.data, PartnerRole(form.role.data), by=current_user)
@@ -136,7 +137,7 @@ def partners(event_id: int):
             flash(
                 _(
                     "Added: %(name)s, %(role)s",
-                    name=db.session.get(Organisation, form.organisation_id.data).name,
+                    name=db.session.get_one(Organisation, form.organisation_id.data).name,
                     role=PartnerRole(form.role.data).label,
                 ),
                 "success",

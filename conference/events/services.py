@@ -135,9 +135,8 @@ def update_event(
         ]
         values = {name: (getattr(event, name), getattr(details, name)) for name in changed}
         if "network_id" in values:  # the log names the organisation, not its number
-            values["network_id"] = tuple(
-                db.session.get(Organisation, v).name if v else None for v in values["network_id"]
-            )
+            before, after = (db.session.get_one(Organisation, v).name if v else None for v in values["network_id"])
+            values["network_id"] = before, after
         for name in changed:
             setattr(event, name, getattr(details, name))
         if "capacity" in changed:
@@ -171,7 +170,7 @@ def tells_registrants(event: Event, changed: list[str], now: datetime) -> bool:
     )
 
 
-def _same(stored, given) -> bool:
+def _same(stored: object, given: object) -> bool:
     """Whether the form left a value as it was: "" is no text either, and the form shows times to the minute."""
     if isinstance(stored, datetime) and isinstance(given, datetime):
         return _to_the_minute(stored) == _to_the_minute(given)
@@ -211,7 +210,7 @@ def set_status(event_id: int, status: EventStatus, now: datetime, *, by: Actor |
 def duplicate(event_id: int, title: str, slug: str, starts_at: datetime, *, by: Actor | None) -> Event:
     """A draft copy for a new date, partners included; the features above copy their parts (agenda, rooms,
     questions) in the same transaction: the copy is whole or not there at all."""
-    source = db.session.get(Event, event_id)
+    source = db.session.get_one(Event, event_id)
     shift = starts_at - source.starts_at
     details = EventDetails(**{field.name: getattr(source, field.name) for field in fields(EventDetails)})
     details.title, details.slug = title, slug
@@ -250,7 +249,7 @@ def remove_partner(event_id: int, partner_id: int, *, by: Actor | None) -> None:
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
 
 
-def public_events() -> sa.Select:
+def public_events() -> sa.Select[Event]:
     return sa.select(Event).where(Event.status.in_(PUBLIC_STATUSES))
 
 
@@ -321,7 +320,7 @@ def events_with_partner_or_network(organisation: Organisation) -> set[int]:
 
 
 @organisation_signals.merging.connect
-def move_to_kept_organisation(kept: Organisation, duplicate: Organisation, **_details) -> None:
+def move_to_kept_organisation(kept: Organisation, duplicate: Organisation, **_details: object) -> None:
     """Events name the organisation kept as network and partner; a role it already holds at an event is not doubled."""
     db.session.execute(sa.update(Event).where(Event.network_id == duplicate.id).values(network_id=kept.id))
     held = {(partner.event_id, partner.role) for partner in kept.event_roles}

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
-from conference.database import utcnow, write_transaction
+from conference.database import rows_changed, utcnow, write_transaction
 from conference.extensions import db
 from conference.limits.models import RateLimitCounter
 from conference.tasks import services as tasks
@@ -80,11 +80,11 @@ def count(name: str, client: str) -> None:
     slice_ends_at = datetime.fromtimestamp((window.current + 1) * window.slice_seconds, UTC)
     insert = (postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert)(RateLimitCounter)
     with write_transaction():
-        hits = db.session.scalar(
+        hits = db.session.execute(
             insert.values(key=window.keys[window.current], hits=1, expires_at=slice_ends_at + window.limit.per)
             .on_conflict_do_update(index_elements=[RateLimitCounter.key], set_={"hits": RateLimitCounter.hits + 1})
             .returning(RateLimitCounter.hits)
-        )
+        ).scalar_one()
         # The earlier slices are no longer written: their sum stands.
         earlier = dict(
             db.session.execute(
@@ -124,4 +124,4 @@ def forget(name: str, client: str) -> None:
 @tasks.handler("limits.remove_expired", every=timedelta(hours=1))
 def remove_expired() -> int:
     with write_transaction():
-        return db.session.execute(sa.delete(RateLimitCounter).where(RateLimitCounter.expires_at < utcnow())).rowcount
+        return rows_changed(sa.delete(RateLimitCounter).where(RateLimitCounter.expires_at < utcnow()))

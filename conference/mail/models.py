@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -18,7 +19,7 @@ class OutgoingMail(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     builder: Mapped[str] = mapped_column(sa.String(60))
-    context: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    context: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     recipient: Mapped[str] = mapped_column(sa.String(254))
     # Mails sent together (e.g. "bulk-7"), so their progress can be counted.
     batch: Mapped[str | None] = mapped_column(sa.String(40), index=True)

@@ -12,9 +12,10 @@ from contextlib import contextmanager
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import Config, current_app
 from flask_babel import lazy_gettext as _l
 
 from conference.database import shared_by_the_transaction, utcnow, write_transaction
@@ -35,16 +36,18 @@ class NotAllSent(Exception):
     """Some mails of a delivery failed; its task tries them again later."""
 
 
-BUILDERS: dict[str, Callable[[dict], EmailMessage]] = {}
+BUILDERS: dict[str, Callable[[dict[str, Any]], EmailMessage]] = {}
 # What a kind of mail leaves behind until it has gone out (a certificate's PDF), taken away once it has.
-AFTER_SENT: dict[str, Callable[[dict], None]] = {}
+AFTER_SENT: dict[str, Callable[[dict[str, Any]], None]] = {}
+
+Builder = TypeVar("Builder", bound=Callable[[dict[str, Any]], EmailMessage])
 
 
-def builder(name: str, after_sent: Callable[[dict], None] | None = None):
+def builder(name: str, after_sent: Callable[[dict[str, Any]], None] | None = None) -> Callable[[Builder], Builder]:
     """Register the function that turns a queued mail's context into a message; ``after_sent(context)`` runs
     once the message is marked sent."""
 
-    def register(function: Callable[[dict], EmailMessage]):
+    def register(function: Builder) -> Builder:
         BUILDERS[name] = function
         if after_sent:
             AFTER_SENT[name] = after_sent
@@ -53,7 +56,7 @@ def builder(name: str, after_sent: Callable[[dict], None] | None = None):
     return register
 
 
-def queue_later(builder_name: str, recipient: str, batch: str, **context) -> OutgoingMail:
+def queue_later(builder_name: str, recipient: str, batch: str, **context: Any) -> OutgoingMail:
     """Add a mail to a batch, for messages to many people; ``deliver_batch`` sends them."""
     mail = OutgoingMail(builder=builder_name, recipient=recipient, context=context, batch=batch)
     db.session.add(mail)
@@ -94,7 +97,7 @@ def deliver_batch(batch: str) -> None:
     )
 
 
-def queue(builder_name: str, recipient: str, **context) -> OutgoingMail:
+def queue(builder_name: str, recipient: str, **context: Any) -> OutgoingMail:
     """Add a mail to the caller's ``write_transaction``; it exists only if that transaction commits.
 
     The mails of one transaction (an event cancelled: one to everyone) go to one delivery task, written in the
@@ -132,7 +135,7 @@ def _mails_failed(mail_ids: list[int]) -> None:
     _mark_failed(OutgoingMail.id.in_(mail_ids))
 
 
-def _mark_failed(which) -> None:
+def _mark_failed(which: sa.ColumnElement[bool]) -> None:
     with write_transaction():
         db.session.execute(
             sa.update(OutgoingMail)
@@ -223,7 +226,7 @@ def _write_file(message: EmailMessage) -> None:
     (instance_folder("mail") / name).write_bytes(bytes(message))
 
 
-def _connect(config) -> smtplib.SMTP:
+def _connect(config: Config) -> smtplib.SMTP:
     smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10)
     try:
         if config["MAIL_USE_TLS"]:

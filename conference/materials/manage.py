@@ -66,7 +66,7 @@ def allow_large_uploads(app) -> None:
     def uploads_material() -> bool:
         if request.endpoint != "materials_manage.edit" or not current_user.is_authenticated:
             return False
-        event = db.session.get(Event, request.view_args["event_id"])
+        event = db.session.get(Event, (request.view_args or {})["event_id"])
         return event is not None and may(current_user, Action.ORGANISE, event)
 
     @app.before_request

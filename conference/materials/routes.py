@@ -36,7 +36,7 @@ def event_and_viewer(slug: str | None, token: str | None, partner: str | None) -
         registration = registration_or_404(token)
         event, viewer = registration.event, services.Viewer(registration=registration)
     else:
-        event = public_event_or_404(slug)
+        event = public_event_or_404(slug or "")
         if partner is not None and not services.is_partner_token(event.id, partner):
             abort(404)
         viewer = services.Viewer(partner=partner is not None)
@@ -113,6 +113,9 @@ class _Stream:
         return len(data)
 
     def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
         pass
 
     def take(self) -> bytes:

@@ -4,7 +4,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -45,7 +45,7 @@ def may_fetch(material: Material, viewer: Viewer) -> bool:
     if material.visibility == Visibility.REGISTERED:
         return viewer.confirmed
     if material.visibility == Visibility.CHECKED_IN:
-        return viewer.confirmed and viewer.registration.checked_in_at is not None
+        return viewer.registration is not None and viewer.confirmed and viewer.registration.checked_in_at is not None
     return False
 
 
@@ -87,7 +87,7 @@ class MaterialDetails:
     hidden: bool = False
 
 
-def _store(upload: IO[bytes], filename: str) -> dict:
+def _store(upload: IO[bytes], filename: str) -> dict[str, Any]:
     mimetype = storage.content_type(upload, filename)
     stored_name, size = storage.save(upload, current_app.config["MATERIALS_MAX_BYTES"])
     return {
@@ -142,7 +142,7 @@ def delete(material: Material, *, by: Actor | None) -> None:
     storage.remove(material.stored_name)
 
 
-def overview(event_id: int) -> dict:
+def overview(event_id: int) -> dict[str, int]:
     """What the event's materials take up: count, bytes, downloads."""
     count, size, downloads = db.session.execute(
         sa.select(

@@ -102,7 +102,7 @@ def details_of(form: OrganisationForm, organisation: Organisation | None) -> ser
         value("city", organisation and organisation.city or ""),
         form.website.data or "",
         value("description", organisation and organisation.description or ""),
-        (form.parent_id.data or None) if "parent_id" in form else organisation.parent_id,
+        (form.parent_id.data or None) if "parent_id" in form or organisation is None else organisation.parent_id,
     )
 
 
@@ -126,7 +126,7 @@ def merge(organisation_id: int):
     ]
     kept = None
     if form.validate_on_submit():
-        kept = db.session.get(Organisation, form.kept_id.data)
+        kept = db.session.get_one(Organisation, form.kept_id.data)
         if "confirm" in request.form:
             try:
                 services.merge(duplicate.id, form.kept_id.data, by=current_user)

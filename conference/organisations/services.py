@@ -17,7 +17,7 @@ from conference.site.collation import sort_key
 from conference.site.urls import slugify
 
 
-def in_name_order(query: sa.Select | None = None) -> list[Organisation]:
+def in_name_order(query: sa.Select[Organisation] | None = None) -> list[Organisation]:
     """All organisations, or those ``query`` selects, in the order German readers expect ("Öffentliche …" with
     the O, not after "Z" as the database's byte order would put it; site/collation.py)."""
     found = db.session.scalars(query if query is not None else sa.select(Organisation))
@@ -75,7 +75,8 @@ def save(
                 organisation.logo = new_logo
             db.session.add(organisation)
             db.session.flush()
-            for event_id in signals.events_showing(organisation) or {None}:  # in the log of every event showing it
+            logs: set[int | None] = set(signals.events_showing(organisation)) or {None}  # every event showing it
+            for event_id in logs:
                 record(AuditAction.ORGANISATION_SAVED, organisation.name, event_id, by=by)
     except BaseException:
         logos.remove(new_logo)

@@ -5,9 +5,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from conference.accounts.access import Action, may
+from conference.accounts.models import User
 from conference.audit.models import AuditAction
 from conference.audit.services import Actor, record
 from conference.database import write_transaction
+from conference.events.models import Event
 from conference.extensions import db
 from conference.organisations import signals as organisation_signals
 from conference.organisations.models import Organisation
@@ -23,12 +25,12 @@ class PersonDetails:
     biography: str = ""
 
 
-def events_of(person: Person) -> set:
+def events_of(person: Person) -> set[Event]:
     """The events the person appears in (as speaker or moderator)."""
     return {appearance.agenda_item.event for appearance in person.appearances}
 
 
-def editable_by(user, person: Person) -> bool:
+def editable_by(user: User, person: Person) -> bool:
     """Administrators, and those who organise every event the person appears in; a person in no event yet
     only by whoever added them."""
     if user.is_administrator:
@@ -47,11 +49,12 @@ def save(person: Person | None, details: PersonDetails, *, by: Actor | None) -> 
         person.biography = details.biography.strip()
         db.session.add(person)
         db.session.flush()
-        for event in events_of(person) or {None}:  # in the log of every event the person appears in
-            record(AuditAction.PERSON_SAVED, person.full_name, event.id if event else None, by=by)
+        logs: set[int | None] = {event.id for event in events_of(person)} or {None}  # every event showing them
+        for event_id in logs:
+            record(AuditAction.PERSON_SAVED, person.full_name, event_id, by=by)
     return person
 
 
 @organisation_signals.merging.connect
-def move_people_to_kept_organisation(kept: Organisation, duplicate: Organisation, **_details) -> None:
+def move_people_to_kept_organisation(kept: Organisation, duplicate: Organisation, **_details: object) -> None:
     db.session.execute(sa.update(Person).where(Person.organisation_id == duplicate.id).values(organisation_id=kept.id))

@@ -7,6 +7,7 @@ for each person as their mail is built. It may have an English version for those
 import hashlib
 from dataclasses import dataclass
 from email.message import EmailMessage
+from typing import Any
 
 import sqlalchemy as sa
 from flask import render_template
@@ -96,7 +97,7 @@ def render(message: BulkMessage, registration: Registration, language: str | Non
         token = "beispiel" if preview else link_token(registration)
         link = absolute_url("registration.own_page", token=token) if registration.is_active else None
         subject, body = filled(message, registration, language, link)
-        email = mail_texts.new_message(registration.event, registration.email, subject)
+        email = mail_texts.new_message(registration.event, registration.address, subject)
         email.set_content(
             render_template(
                 "registration/mail/bulk.txt", greeting=mail_texts.greeting(registration), body=body, link=link
@@ -163,7 +164,7 @@ def send(
         db.session.add(bulk)
         db.session.flush()
         for registration in people:
-            mail.queue_later("bulk", registration.email, bulk.batch, bulk_id=bulk.id, registration_id=registration.id)
+            mail.queue_later("bulk", registration.address, bulk.batch, bulk_id=bulk.id, registration_id=registration.id)
         mail.send_batch_later(bulk.batch, event_id)
         record(AuditAction.MESSAGE_SENT, f"{subject} ({len(people)})", event_id, by=by)
     return bulk
@@ -177,6 +178,6 @@ def history(event_id: int) -> list[tuple[BulkMessage, dict[str, int]]]:
 
 
 @mail.builder("bulk")
-def build(context: dict):
-    registration = db.session.get(Registration, context["registration_id"])
-    return render(db.session.get(BulkMessage, context["bulk_id"]), registration)
+def build(context: dict[str, Any]) -> EmailMessage:
+    registration = db.session.get_one(Registration, context["registration_id"])
+    return render(db.session.get_one(BulkMessage, context["bulk_id"]), registration)

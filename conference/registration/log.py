@@ -7,6 +7,7 @@ is left out, never answered with an error.
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 
 import sqlalchemy as sa
@@ -71,9 +72,9 @@ def _page(event_id: int | None, filters: Filters):
     return page
 
 
-def _render(event: Event | None, filters: Filters, accounts: list[User], actions: list[AuditAction]):
+def _render(event: Event | None, filters: Filters, accounts: Sequence[User], actions: list[AuditAction]) -> str:
     def page_url(number: int) -> str:
-        return url_for(request.endpoint, **request.view_args, **filters.in_url(), page=number)
+        return url_for(request.endpoint or "", **(request.view_args or {}), **filters.in_url(), page=number)
 
     return render_template(
         "registration/manage/log.html",

@@ -110,6 +110,13 @@ class Registration(Model):
     )
 
     @property
+    def address(self) -> str:
+        """The e-mail address, for what is sent only to people who gave one (someone let in at the door may not)."""
+        if self.email is None:
+            raise ValueError(f"registration {self.id} has no e-mail address")
+        return self.email
+
+    @property
     def full_name(self) -> str:
         if self.anonymised_at is not None:
             return str(_l("(deleted)"))
@@ -138,13 +145,13 @@ class Registration(Model):
     def is_active(self) -> bool:
         return self.status in ACTIVE
 
-    def answer_to(self, question: "Question"):
+    def answer_to(self, question: "Question") -> object:
         return next((answer.value for answer in self.answers if answer.question_id == question.id), None)
 
 
 @sa.event.listens_for(Registration, "before_insert")
 @sa.event.listens_for(Registration, "before_update")
-def _keep_sort_keys(_mapper, _connection, registration: Registration) -> None:
+def _keep_sort_keys(_mapper: object, _connection: object, registration: Registration) -> None:
     registration.sort_name = sort_key(f"{registration.last_name}, {registration.first_name}")
     registration.sort_organisation = sort_key(registration.organisation or "")
 

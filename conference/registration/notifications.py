@@ -1,6 +1,8 @@
 """The mail a registrant receives about their registration, in the language they registered in."""
 
 from datetime import timedelta
+from email.message import EmailMessage
+from typing import Any
 
 import sqlalchemy as sa
 from flask import render_template
@@ -20,9 +22,9 @@ from conference.tasks import services as tasks
 
 
 @mail.builder("registration")
-def build(context: dict):
+def build(context: dict[str, Any]) -> EmailMessage:
     return compose(
-        db.session.get(Registration, context["registration_id"]),
+        db.session.get_one(Registration, context["registration_id"]),
         context["reason"],
         context.get("forum_dropped", False),
         sequence=context.get("sequence"),
@@ -56,13 +58,12 @@ def compose(
             "has_forums": bool(forum_slots(registration.event)),
         }
         page["show_code"] = page["show_details"] and registration.status == RegistrationStatus.CONFIRMED
-        message = mail_texts.new_message(registration.event, registration.email, subject)
+        message = mail_texts.new_message(registration.event, registration.address, subject)
         message.set_content(render_template("registration/mail/notification.txt", **page))
         message.add_alternative(render_template("registration/mail/notification.html", **page), subtype="html")
         if page["show_code"]:
-            message.get_payload()[1].add_related(
-                qr.png(registration.check_in_code), "image", "png", cid="<check-in-code>"
-            )
+            _text, html = message.iter_parts()
+            html.add_related(qr.png(registration.check_in_code), "image", "png", cid="<check-in-code>")
         # The person's own entry (one UID per registration), as things stand when the mail is built; a place given up
         # since the mail was queued gets no new entry.
         method = "CANCEL" if reason in CANCELLING else "REQUEST"
@@ -75,7 +76,7 @@ def compose(
                 sequence,
                 method,
                 status,
-                (registration.email, registration.full_name),
+                (registration.address, registration.full_name),
             )
             # The method tells mail programs what the entry does; without the charset they read umlauts as ASCII.
             message.add_attachment(

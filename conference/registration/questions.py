@@ -52,11 +52,11 @@ def is_shown(question: Question, answers: dict[int, object]) -> bool:
     if question.shown_if_id is None:
         return True
     answer = answers.get(question.shown_if_id)
-    given = answer if isinstance(answer, list) else [{True: "yes", False: "no"}.get(answer, answer)]
+    given = answer if isinstance(answer, list) else ["yes" if answer is True else "no" if answer is False else answer]
     return question.shown_if_answer in given
 
 
-def fits(question: Question, value) -> bool:
+def fits(question: Question, value: object) -> bool:
     """Whether a stored answer is one the question, as it is now, can show in its form."""
     if question.kind == QuestionKind.YES_NO:
         return isinstance(value, bool)
@@ -73,7 +73,7 @@ def answer_values(question: Question) -> list[str]:
 
 
 def answer_count(question_id: int) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).where(Answer.question_id == question_id))
+    return db.session.scalars(sa.select(sa.func.count()).where(Answer.question_id == question_id)).one()
 
 
 def _check(event: Event, details: QuestionDetails, question: Question | None) -> None:

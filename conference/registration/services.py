@@ -10,6 +10,7 @@ import hmac
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -90,7 +91,7 @@ class Outcome:
     def status_offered(self) -> RegistrationStatus:
         """What the thank-you page may say: the status this registration got, or for an address registered
         already the status a new one would have got (its own is told only by mail, to the address)."""
-        return self.offered if self.already_registered else self.registration.status
+        return self.offered if self.already_registered and self.offered else self.registration.status
 
 
 # --- the secret link -------------------------------------------------------------------------
@@ -161,12 +162,12 @@ def new_link(registration: Registration) -> None:
 
 
 def seats_taken(event_id: int) -> int:
-    return db.session.scalar(
+    return db.session.scalars(
         sa.select(sa.func.count()).where(Registration.event_id == event_id, Registration.status.in_(SEAT_HOLDING))
-    )
+    ).one()
 
 
-def typed_search(search: str, *columns) -> sa.ColumnElement[bool]:
+def typed_search(search: str, *columns: sa.ColumnExpressionArgument[str | None]) -> sa.ColumnElement[bool]:
     """Rows where any of ``columns`` contains what was typed, case-insensitively; "%" and "_" are plain characters."""
     return sa.or_(*(sa.func.lower(column).contains(search.lower(), autoescape=True) for column in columns))
 
@@ -190,7 +191,7 @@ def forum_seats_taken(item: AgendaItem, besides: Registration | None = None) -> 
     )
     if besides is not None and besides.id is not None:
         query = query.where(Registration.id != besides.id)
-    return db.session.scalar(query)
+    return db.session.scalars(query).one()
 
 
 def forum_is_full(item: AgendaItem, besides: Registration | None = None) -> bool:
@@ -270,9 +271,9 @@ def register(
     """
     with row_locked(Event, event_id) as event:
         if by_organiser:
-            if event is None or event.is_cancelled:
+            if event.is_cancelled:
                 raise RegistrationError(_("This event has been cancelled; registration is not possible."))
-        elif event is None or event.registration_state(now) != RegistrationState.OPEN:
+        elif event.registration_state(now) != RegistrationState.OPEN:
             raise RegistrationError(_("Registration for this event is not open."))
         email = applicant.email.strip().lower() or None
         if email is None and not by_organiser:
@@ -382,7 +383,7 @@ def update(
 
     The log names the fields that changed, as the one who changed them read them (see ``_as_read``).
     """
-    registration = db.session.get(Registration, registration_id)
+    registration = db.session.get_one(Registration, registration_id)
     with row_locked(Event, registration.event_id) as event:
         db.session.refresh(registration)
         allowed = registration.is_active if by_organiser else changes_allowed(registration, now)
@@ -465,7 +466,7 @@ def _readdress(registration: Registration, event: Event, typed: str) -> None:
 
 def cancel(registration_id: int, now: datetime, by_organiser: bool = False, *, by: Actor | None) -> Registration:
     """Cancel; a freed seat goes to the first person on the waiting list."""
-    registration = db.session.get(Registration, registration_id)
+    registration = db.session.get_one(Registration, registration_id)
     with row_locked(Event, registration.event_id) as event:
         db.session.refresh(registration)
         if not cancelling_allowed(registration, now):
@@ -487,7 +488,7 @@ def cancel(registration_id: int, now: datetime, by_organiser: bool = False, *, b
 
 def decide(registration_id: int, approve: bool, *, by: Actor | None) -> Registration:
     """An organiser's decision on a registration awaiting approval."""
-    registration = db.session.get(Registration, registration_id)
+    registration = db.session.get_one(Registration, registration_id)
     with row_locked(Event, registration.event_id) as event:
         db.session.refresh(registration)
         if registration.status != RegistrationStatus.PENDING:
@@ -509,7 +510,7 @@ def decide(registration_id: int, approve: bool, *, by: Actor | None) -> Registra
 def restore(registration_id: int, now: datetime, *, by: Actor | None) -> Registration:
     """Undo a cancellation (back to a place) or a rejection (back to awaiting approval) made by mistake, while
     the place is still free; a forum that filled up meanwhile is dropped, as when moving up."""
-    registration = db.session.get(Registration, registration_id)
+    registration = db.session.get_one(Registration, registration_id)
     with row_locked(Event, registration.event_id) as event:
         db.session.refresh(registration)
         if (
@@ -530,7 +531,7 @@ def restore(registration_id: int, now: datetime, *, by: Actor | None) -> Registr
 
 def promote(registration_id: int, *, by: Actor | None) -> Registration:
     """An organiser moves one person up from the waiting list, out of turn, into a free seat."""
-    registration = db.session.get(Registration, registration_id)
+    registration = db.session.get_one(Registration, registration_id)
     with row_locked(Event, registration.event_id) as event:
         db.session.refresh(registration)
         if registration.status != RegistrationStatus.WAITLISTED:
@@ -549,7 +550,7 @@ def admit(registration_id: int, now: datetime, *, by: Actor | None) -> Registrat
     No mail: they are told in person, and the link they have shows their confirmed place. Forums they wished
     for stay theirs, as the door admits them beyond the capacity too.
     """
-    registration = db.session.get(Registration, registration_id)
+    registration = db.session.get_one(Registration, registration_id)
     with row_locked(Event, registration.event_id) as event:
         db.session.refresh(registration)
         if event.is_cancelled or now < event.starts_at - CHECK_IN_OPENS_BEFORE:
@@ -622,9 +623,9 @@ def attendance(event_id: int) -> dict[str, int]:
             .group_by(Registration.status)
         ).all()
     )
-    checked_in = db.session.scalar(
+    checked_in = db.session.scalars(
         sa.select(sa.func.count()).where(Registration.event_id == event_id, Registration.checked_in_at.is_not(None))
-    )
+    ).one()
     return {
         "confirmed": counts.get(RegistrationStatus.CONFIRMED, 0),
         "checked_in": checked_in,
@@ -633,7 +634,7 @@ def attendance(event_id: int) -> dict[str, int]:
 
 
 @event_signals.duplicated.connect
-def copy_questions(copy: Event, source: Event, **_details) -> None:
+def copy_questions(copy: Event, source: Event, **_details: object) -> None:
     """A duplicated event asks the questions of the one it was copied from."""
     copies = {
         q.id: Question(
@@ -651,7 +652,7 @@ def copy_questions(copy: Event, source: Event, **_details) -> None:
         for q in asked(source)
     }
     for q in asked(source):
-        copies[q.id].shown_if = copies.get(q.shown_if_id)
+        copies[q.id].shown_if = copies.get(q.shown_if_id) if q.shown_if_id else None
     copy.questions = list(copies.values())
     for text in db.session.scalars(sa.select(MailText).where(MailText.event_id == source.id)):
         db.session.add(
@@ -695,7 +696,7 @@ def note_version(registration: Registration) -> str:
 def save_note(registration_id: int, note: str, read_version: str, *, by: Actor | None) -> Registration:
     """Keep the organisers' internal note about a registration; the log says it changed, not what it says. A note
     someone else changed since it was read is not overwritten."""
-    registration = db.session.get(Registration, registration_id)
+    registration = db.session.get_one(Registration, registration_id)
     with row_locked(Event, registration.event_id) as event:
         db.session.refresh(registration)
         note = note.strip()
@@ -736,7 +737,7 @@ def mail_again(registration_id: int, what: str, now: datetime, *, by: Actor | No
     """An organiser sends a registrant their confirmation (the mail of their current status, with the calendar file
     and the link) or just their link again. Within a minute of any mail to them another is refused: a double click,
     or two organisers answering the same call, sends one."""
-    registration = db.session.get(Registration, registration_id)
+    registration = db.session.get_one(Registration, registration_id)
     reason, action = MAIL_AGAIN[what]
     with row_locked(Event, registration.event_id) as event:
         db.session.refresh(registration)
@@ -834,12 +835,15 @@ def place_on_waiting_list(registration: Registration) -> int | None:
     """1 for the next to move up, as ``fill_free_seats`` takes them; None when not waiting."""
     if registration.status != RegistrationStatus.WAITLISTED:
         return None
-    return 1 + db.session.scalar(
-        sa.select(sa.func.count()).where(
-            Registration.event_id == registration.event_id,
-            Registration.status == RegistrationStatus.WAITLISTED,
-            sa.tuple_(Registration.created_at, Registration.id) < (registration.created_at, registration.id),
-        )
+    return (
+        1
+        + db.session.scalars(
+            sa.select(sa.func.count()).where(
+                Registration.event_id == registration.event_id,
+                Registration.status == RegistrationStatus.WAITLISTED,
+                sa.tuple_(Registration.created_at, Registration.id) < (registration.created_at, registration.id),
+            )
+        ).one()
     )
 
 
@@ -873,14 +877,15 @@ def _seated(registration: Registration, reason: str, action: AuditAction, by: Ac
 
 def mails_about(registration_ids: list[int]) -> sa.ColumnElement[bool]:
     """The mails to these registrants, whichever address they went to (each names its registration)."""
-    return OutgoingMail.context["registration_id"].as_integer().in_(registration_ids)
+    registration_id: sa.ColumnElement[int] = OutgoingMail.context["registration_id"].as_integer()
+    return registration_id.in_(registration_ids)
 
 
 # Mails whose calendar entry takes the person's entry out of their calendar (METHOD:CANCEL).
 CANCELLING = ("cancelled", "cancelled_by_organisers", "rejected", "event_cancelled")
 
 
-def queue_mail(registration: Registration, reason: str, batch: str | None = None, **extra) -> None:
+def queue_mail(registration: Registration, reason: str, batch: str | None = None, **extra: object) -> None:
     """Queue the mail about ``registration`` for ``reason``: delivered after the commit, or with its ``batch`` of
     many. The caller holds the event's lock, under which the calendar entries a person was sent are counted: each
     entry's number (SEQUENCE) is fixed here, so that a mail built later (or again) carries its own, and calendar
@@ -908,7 +913,7 @@ def _carries_calendar(registration: Registration, reason: str) -> bool:
 
 def figures_of(event_ids: list[int]) -> dict[int, dict[RegistrationStatus, int]]:
     """How many registrations of each status the events have, in one query."""
-    figures = {event_id: {} for event_id in event_ids}
+    figures: dict[int, dict[RegistrationStatus, int]] = {event_id: {} for event_id in event_ids}
     for event_id, status, count in db.session.execute(
         sa.select(Registration.event_id, Registration.status, sa.func.count())
         .where(Registration.event_id.in_(event_ids))
@@ -926,32 +931,31 @@ def next_steps(event: Event, now: datetime) -> list[str]:
             Registration.event_id == event.id, Registration.status == RegistrationStatus.PENDING
         )
     )
-    if event.status == EventStatus.DRAFT and (
-        event.registration_opens_at is None or event.registration_opens_at <= now
-    ):
+    opens = event.registration_opens_at
+    if event.status == EventStatus.DRAFT and (opens is None or opens <= now):
         steps.append(
             _(
                 "Not published yet: only the organisers can see it. Registration opens when you publish it, "
                 "unless you set a later opening in the settings."
             )
         )
-    elif event.status == EventStatus.DRAFT:
+    elif event.status == EventStatus.DRAFT and opens is not None:
         steps.append(
             _(
                 "Not published yet: only the organisers can see it. Registration opens on %(date)s at %(time)s "
                 "if it is published by then.",
-                date=format_date(event.registration_opens_at, "long"),
-                time=clock(event.registration_opens_at),
+                date=format_date(opens, "long"),
+                time=clock(opens),
             )
         )
     if not event.agenda_items:
         steps.append(_("The programme is still empty."))
-    if state == RegistrationState.NOT_YET_OPEN:
+    if state == RegistrationState.NOT_YET_OPEN and opens is not None:
         steps.append(
             _(
                 "Registration opens on %(date)s at %(time)s.",
-                date=format_date(event.registration_opens_at, "long"),
-                time=clock(event.registration_opens_at),
+                date=format_date(opens, "long"),
+                time=clock(opens),
             )
         )
     if pending:
@@ -973,7 +977,7 @@ def next_steps(event: Event, now: datetime) -> list[str]:
     return steps
 
 
-def dashboard(event: Event) -> dict:
+def dashboard(event: Event) -> dict[str, Any]:
     """The figures an organiser watches: seats, waiting list, forums, check-in, registrations per day."""
     counts = attendance(event.id)
     seated = seats_taken(event.id)

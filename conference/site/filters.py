@@ -79,11 +79,11 @@ def hyphenated(text: str | None, language: str = "de") -> str:
 
 def file_size(size: int) -> str:
     """ "52,4 MB" in German, "52.4 MB" in English (units of 1,000, as file managers show them)."""
-    units = ["B", "kB", "MB", "GB"]
-    while size >= 1000 and len(units) > 1:
-        size /= 1000
+    units, amount = ["B", "kB", "MB", "GB"], float(size)
+    while amount >= 1000 and len(units) > 1:
+        amount /= 1000
         units.pop(0)
-    return f"{format_decimal(size, '#,##0.#')} {units[0]}"
+    return f"{format_decimal(amount, '#,##0.#')} {units[0]}"
 
 
 def register(app: Flask) -> None:

@@ -19,7 +19,11 @@ def select_locale() -> str:
     Outside a request (commands, mail built later) the default language applies.
     """
     chosen = session.get(LOCALE_SESSION_KEY) if has_request_context() else None
-    language = chosen if chosen in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+    language: str = (
+        chosen
+        if isinstance(chosen, str) and chosen in current_app.config["LANGUAGES"]
+        else current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
     return FORMATS.get(language, language)
 
 

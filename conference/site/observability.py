@@ -14,6 +14,7 @@ import time
 from flask import Flask, g, has_request_context, request
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import Map
 
 log = logging.getLogger("conference.request")
 
@@ -64,9 +65,9 @@ class RoutesNotPaths(logging.Filter):
 
     REQUEST_LINE = re.compile(r"(?<![A-Z])([A-Z]+) (/\S*) (HTTP/[\d.]+)")  # colours may wrap it
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
-        self.url_map = None
+        self.url_map: Map | None = None
 
     def filter(self, record: logging.LogRecord) -> bool:
         if (
@@ -78,9 +79,10 @@ class RoutesNotPaths(logging.Filter):
             record.args = (self.REQUEST_LINE.sub(self._route, record.args[0]), *record.args[1:])
         return True
 
-    def _route(self, line: re.Match) -> str:
+    def _route(self, line: re.Match[str]) -> str:
         method, target, version = line.groups()
         try:
+            assert self.url_map is not None  # filter() calls this only once the app has given its map
             rule, _arguments = self.url_map.bind("localhost").match(target.partition("?")[0], method, return_rule=True)
             route = rule.rule
         except HTTPException:
@@ -112,7 +114,7 @@ def init(app: Flask) -> None:
         # Flask's own message names the requested path, which may hold a registrant's secret.
         app.logger.error("Exception on %s [%s]", _route(), request.method, exc_info=exc_info)
 
-    app.log_exception = log_exception
+    app.log_exception = log_exception  # type: ignore[method-assign]  # Flask's hook is this method
 
     @app.before_request
     def start():

@@ -46,7 +46,9 @@ def init(app: Flask) -> None:
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:
         # Behind N reverse proxies: the client's address, scheme and host come from their X-Forwarded-* headers.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # as Flask's documentation wraps it
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
 
     app.before_request(refuse_control_characters)
 

@@ -10,10 +10,11 @@ them holds the lease.
 from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
-from conference.database import utcnow, write_transaction
+from conference.database import rows_changed, utcnow, write_transaction
 from conference.extensions import db
 from conference.rules import Refusal
 from conference.tasks.models import Task, WorkStatus
@@ -34,11 +35,11 @@ def due() -> sa.ColumnElement[bool]:
 def claim(task_id: int) -> bool:
     """Take the task if it is due; False if another runner has it (or it is not due)."""
     with write_transaction():
-        taken = db.session.execute(
+        taken = rows_changed(
             sa.update(Task)
             .where(Task.id == task_id, due())
             .values(status=WorkStatus.RUNNING, held_until=utcnow() + HOLD, attempts=Task.attempts + 1)
-        ).rowcount
+        )
     if taken:
         _held.set(task_id)
     return bool(taken)
@@ -62,13 +63,15 @@ def release(
     """Done, or failed for good, or due again after ``backoff(attempts)``; work that repeats (``again_after``) is
     due again after that long whatever happened. Returns the new status."""
     _held.set(None)
-    attempts = db.session.scalar(sa.select(Task.attempts).where(Task.id == task_id)) if error else 0
+    attempts = db.session.execute(sa.select(Task.attempts).where(Task.id == task_id)).scalar_one() if error else 0
     retry = error is not None and attempts < max_attempts
     # What organisers read on the task: a refusal's own words, else what broke.
     message = (
         "" if error is None else error.message if isinstance(error, Refusal) else f"{type(error).__name__}: {error}"
     )
-    outcome = {"held_until": None, "finished_at": utcnow()} | ({"last_error": message[:500]} if error else {})
+    outcome: dict[str, Any] = {"held_until": None, "finished_at": utcnow()} | (
+        {"last_error": message[:500]} if error else {}
+    )
     if retry:
         outcome |= {"status": WorkStatus.QUEUED, "due_at": utcnow() + backoff(attempts)}
     elif again_after is not None:

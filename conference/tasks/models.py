@@ -1,5 +1,5 @@
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -32,7 +32,7 @@ class Task(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(60))
-    arguments: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    arguments: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     # The event the work is for, so its organisers see when it failed.
     event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
     max_attempts: Mapped[int] = mapped_column(default=5)

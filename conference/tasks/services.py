@@ -17,30 +17,40 @@ import os
 import threading
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 from flask import Flask, current_app
+from flask_babel.speaklater import LazyString
+from werkzeug.local import LocalProxy
 
-from conference.database import after_commit, utcnow, write_transaction
+from conference.database import after_commit, rows_changed, utcnow, write_transaction
 from conference.extensions import db
 from conference.tasks import lease
 from conference.tasks.models import Task, WorkStatus
 
 log = logging.getLogger(__name__)
 
-HANDLERS: dict[str, Callable[..., None]] = {}
+HANDLERS: dict[str, Callable[..., object]] = {}  # what one returns (a periodic duty's count) is not used
 PERIODIC: dict[str, timedelta] = {}
-LABELS: dict[str, str] = {}  # what organisers see of a task that failed, by name
+LABELS: dict[str, LazyString] = {}  # what organisers see of a task that failed, by name
 GAVE_UP: dict[str, Callable[..., None]] = {}  # called with a task's arguments when it failed for good
 POLL_SECONDS = 2
 WAKE_KEY = "conference:tasks"  # the Redis list a worker waits on
 
+Handler = TypeVar("Handler", bound=Callable[..., object])
 
-def handler(name: str, every: timedelta | None = None, label=None, gave_up: Callable[..., None] | None = None):
+
+def handler(
+    name: str,
+    every: timedelta | None = None,
+    label: LazyString | None = None,
+    gave_up: Callable[..., None] | None = None,
+) -> Callable[[Handler], Handler]:
     """Register the function that does task ``name``; with ``every``, it also runs periodically;
     ``label`` names it for organisers when it failed for good, when ``gave_up`` is called with its arguments."""
 
-    def register(function: Callable[..., None]):
+    def register(function: Handler) -> Handler:
         HANDLERS[name] = function
         if every:
             PERIODIC[name] = every
@@ -58,7 +68,7 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=30 * 4 ** (attempts - 1))
 
 
-def enqueue(name: str, *, event_id: int | None = None, max_attempts: int = 5, **arguments) -> Task:
+def enqueue(name: str, *, event_id: int | None = None, max_attempts: int = 5, **arguments: Any) -> Task:
     """Add a task to the caller's ``write_transaction``; it is dispatched once that commits."""
     if name not in HANDLERS:
         raise KeyError(f"no task handler {name!r}")
@@ -75,7 +85,7 @@ def dispatch(task_id: int, delay: timedelta | None = None) -> None:
         if delay is None:
             run(task_id)
     elif runner == "thread":
-        embedded_runner(current_app._get_current_object()).wake()
+        embedded_runner(cast(LocalProxy[Flask], current_app)._get_current_object()).wake()
     elif current_app.config.get("REDIS_URL") and delay is None:
         _wake_workers()
 
@@ -97,7 +107,7 @@ def run(task_id: int) -> bool:
     """Run a task if it is due and nobody else runs it; False if it was not free to take."""
     if not lease.claim(task_id):
         return False
-    task = db.session.get(Task, task_id)
+    task = db.session.get_one(Task, task_id)
     db.session.refresh(task)
     try:
         HANDLERS[task.name](**task.arguments)
@@ -114,7 +124,7 @@ def _finish(task: Task, error: Exception | None) -> None:
     every = timedelta(seconds=task.every_seconds) if task.every_seconds else None  # periodic: runs again
     status = lease.release(task.id, error, task.max_attempts, backoff, again_after=every)
     if status == WorkStatus.QUEUED:
-        dispatch(task.id, db.session.scalar(sa.select(Task.due_at).where(Task.id == task.id)) - utcnow())
+        dispatch(task.id, db.session.execute(sa.select(Task.due_at).where(Task.id == task.id)).scalar_one() - utcnow())
     elif status == WorkStatus.FAILED and task.name in GAVE_UP:
         GAVE_UP[task.name](**task.arguments)
 
@@ -128,7 +138,7 @@ def forget_finished() -> int:
     """Delete tasks done a day ago and tasks that failed a week ago (with their arguments); returns how many."""
     now = utcnow()
     with write_transaction():
-        return db.session.execute(
+        return rows_changed(
             sa.delete(Task).where(
                 Task.every_seconds.is_(None),
                 sa.or_(
@@ -136,7 +146,7 @@ def forget_finished() -> int:
                     sa.and_(Task.status == WorkStatus.FAILED, Task.finished_at < now - KEEP_FAILED),
                 ),
             )
-        ).rowcount
+        )
 
 
 def run_due(limit: int = 20) -> int:
@@ -170,11 +180,11 @@ def ensure_schedule() -> None:
 def retry(task: Task) -> bool:
     """An organiser asks for a failed task to be tried again; False if it had not failed (or was retried already)."""
     with write_transaction():
-        retried = db.session.execute(
+        retried = rows_changed(
             sa.update(Task)
             .where(Task.id == task.id, Task.status == WorkStatus.FAILED)
             .values(status=WorkStatus.QUEUED, due_at=utcnow(), attempts=0)
-        ).rowcount
+        )
     if retried:
         dispatch(task.id)
     return bool(retried)

@@ -1,7 +1,7 @@
 """A live server with the demo data, and Debian's chromium driven by Playwright.
 
 The database is built the way ``make run`` builds it: migrations, then ``demo-data``.
-Screenshots go to ``build/screenshots/`` (git-ignored) for people to look at.
+With ``SCREENSHOTS=1`` pictures of the pages go to ``build/screenshots/`` (git-ignored) for people to look at.
 """
 
 import threading

@@ -31,10 +31,13 @@ def pages_as_images(pdf: bytes, dpi: int = 150) -> list[Image.Image]:
 
 
 def codes_in(image: Image.Image | bytes, dpi: float = MM_PER_INCH) -> list[Code]:
-    """Every barcode a reader finds in the picture, top to bottom."""
+    """Every QR code (or Micro QR code) a reader finds in the picture, top to bottom. Only those are looked for: a
+    reader asked for every format now and then took a stretch of modules for a line barcode too."""
     if isinstance(image, bytes):
         image = Image.open(io.BytesIO(image))
-    found = zxingcpp.read_barcodes(image.convert("L"))
+    found = zxingcpp.read_barcodes(
+        image.convert("L"), formats=(zxingcpp.BarcodeFormat.QRCode, zxingcpp.BarcodeFormat.MicroQRCode)
+    )
     return [
         Code(
             barcode.text,

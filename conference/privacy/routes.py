@@ -37,7 +37,7 @@ def delete(token: str):
     event = registration.event
     form = Form()
     if form.validate_on_submit():
-        services.delete_on_request(registration.id, utcnow(), by=None)
+        services.delete_on_request(registration.id, utcnow(), by=None, by_registrant=True)
         return render_template("privacy/deleted.html", event=event)
     return render_template(
         "privacy/delete.html", registration=registration, event=event, token=token, form=form, now=utcnow()

@@ -142,9 +142,11 @@ def delete_on_request(
     message_ids: list[int] | None = None,
     *,
     by: Actor | None,
+    by_registrant: bool = False,
 ) -> None:
-    """Delete one person's data now (Art. 17 DSGVO). Before the event, their seat is freed first. ``note``: why (the
-    organiser's words); ``message_ids``: which messages sent to this person alone go too (None: all of them)."""
+    """Delete one person's data now (Art. 17 DSGVO), asked ``by`` an organiser or ``by_registrant`` through their
+    link. Before the event, their seat is freed first. ``note``: why (the organiser's words); ``message_ids``: which
+    messages sent to this person alone go too (None: all of them)."""
     registration = db.session.get_one(Registration, registration_id)
     if registration.anonymised_at is not None:
         return
@@ -171,7 +173,7 @@ def delete_on_request(
                 note=note[:300],
             )
         )
-        record(AuditAction.DATA_DELETED, "", event.id, by=by)
+        record(AuditAction.DATA_DELETED, "", event.id, by=by, by_registrant=by_registrant)
     forget_old_pages()
 
 

@@ -45,8 +45,9 @@ def test_a_registrant_downloads_everything_stored_about_them_as_json(client, mak
     assert data["event"]["personal_data_deleted_after"] == (event.ends_at + timedelta(days=365)).date().isoformat()
 
 
-def test_deleting_on_request_frees_the_seat_and_leaves_no_trace_of_the_person(client, make_event, mailbox):
+def test_deleting_on_request_frees_the_seat_and_leaves_no_trace_of_the_person(client, make_event, make_user, mailbox):
     event = make_event(capacity=1)
+    log_in(client, make_user(events=[event]))  # an organiser trying the link is not taken for its owner
     leaving = services.register(
         event.id, applicant(first_name="Lena", last_name="Weg", email="lena.weg@example.org"), utcnow(), by=None
     ).registration
@@ -72,7 +73,9 @@ def test_deleting_on_request_frees_the_seat_and_leaves_no_trace_of_the_person(cl
     assert [m["To"] for m in mailbox.messages] == [waiting.email]  # nobody writes to the deleted person
     assert db.session.scalar(sa.select(OutgoingMail).where(OutgoingMail.recipient == "lena.weg@example.org")) is None
     [entry] = db.session.scalars(sa.select(DeletionRecord)).all()
-    assert (entry.reason, entry.registrations, entry.event_id) == ("request", 1, event.id)
+    assert (entry.reason, entry.registrations, entry.event_id, entry.user_id) == ("request", 1, event.id, None)
+    logged = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "registration.deleted")).one()
+    assert logged.by_registrant and logged.user_id is None
 
 
 def test_after_the_retention_period_names_go_and_the_figures_stay(app, runner, make_event, make_forums):

@@ -7,6 +7,7 @@ from itertools import combinations
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from conference.agenda.models import AgendaItem, AgendaItemKind, AgendaItemPerson, AppearanceRole, Room
 from conference.audit.models import AuditAction
@@ -202,6 +203,25 @@ class TimeSlot:
     @property
     def is_parallel(self) -> bool:
         return len(self.items) > 1
+
+
+def programme(event: Event) -> list[AgendaItem]:
+    """The event's agenda items in time order, with what the public pages show of each (room, presenting
+    organisation, speakers and their organisations) loaded in a few queries, however long the programme."""
+    return list(
+        db.session.scalars(
+            sa.select(AgendaItem)
+            .where(AgendaItem.event_id == event.id)
+            .order_by(AgendaItem.starts_at)
+            .options(
+                selectinload(AgendaItem.room),
+                selectinload(AgendaItem.presenting_organisation),
+                selectinload(AgendaItem.appearances)
+                .selectinload(AgendaItemPerson.person)
+                .selectinload(Person.organisation),
+            )
+        )
+    )
 
 
 def time_slots(items: list[AgendaItem]) -> list[TimeSlot]:

@@ -98,6 +98,7 @@ PAGES = {
     "check-in search": "/manage/events/{id}/check-in/?q=Nachname",
     "overview": "/manage/events/{id}/registrations/dashboard",
     "home page": "/",
+    "organisations": "/manage/organisations/",
     "log": "/manage/events/{id}/log",
     "registration page": "/manage/events/{id}/registrations/{registration}",
 }

@@ -10,8 +10,9 @@ Before it, a session left alone too long is ended.
 
 import enum
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+import sqlalchemy as sa
 from flask import (
     Blueprint,
     Flask,
@@ -111,6 +112,22 @@ def event_role(user: User, event: Event) -> EventRole | None:
     return roles[user.id, event.id]
 
 
+def _ask_roles_at(user: User, event_ids: list[int]) -> None:
+    """Ask once for the account's roles at many events, which ``event_role`` then knows for this request."""
+    if not has_request_context() or not event_ids:
+        return
+    found = dict(
+        db.session.execute(
+            sa.select(EventAssignment.event_id, EventAssignment.role).where(
+                EventAssignment.user_id == user.id, EventAssignment.event_id.in_(event_ids)
+            )
+        ).all()
+    )
+    roles = g.setdefault("event_roles", {})
+    for event_id in event_ids:
+        roles[user.id, event_id] = found.get(event_id)
+
+
 def may(user, action: Action, event: Event | None = None) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
@@ -125,19 +142,28 @@ def may(user, action: Action, event: Event | None = None) -> bool:
     return action in granted & CEILING.get(user.role, set())
 
 
-def may_edit_organisation(user, organisation: Organisation) -> bool:
-    """Administrators keep every organisation. An organiser keeps one that only their own events show (as partner,
-    network, presenter or a speaker's), and, while no event shows it, one they added: a change of theirs never
-    changes another organiser's pages. One another organiser added is never theirs, even when only their events
-    show it: using someone's organisation does not take it over."""
+def organisations_kept_by(user, organisations: Sequence[Organisation]) -> list[Organisation]:
+    """Those of ``organisations`` the account may change, in a few queries however many. Administrators keep every
+    organisation. An organiser keeps one that only their own events show (as partner, network, presenter or a
+    speaker's), and, while no event shows it, one they added: a change of theirs never changes another organiser's
+    pages. One another organiser added is never theirs, even when only their events show it: using someone's
+    organisation does not take it over."""
     if user.is_administrator:
-        return True
-    if organisation.created_by_id not in (None, user.id):
-        return False
-    event_ids = organisation_signals.events_showing(organisation)
-    if event_ids:
-        return all(may(user, Action.ORGANISE, db.session.get(Event, event_id)) for event_id in event_ids)
-    return organisation.created_by_id == user.id
+        return list(organisations)
+    candidates = [organisation for organisation in organisations if organisation.created_by_id in (None, user.id)]
+    shown = organisation_signals.events_showing_each([organisation.id for organisation in candidates])
+    events = db.session.scalars(sa.select(Event).where(Event.id.in_(set().union(*shown.values())))).all()
+    _ask_roles_at(user, [event.id for event in events])
+    organised = {event.id for event in events if may(user, Action.ORGANISE, event)}
+    return [
+        organisation
+        for organisation in candidates
+        if (shown[organisation.id] <= organised if shown[organisation.id] else organisation.created_by_id == user.id)
+    ]
+
+
+def may_edit_organisation(user, organisation: Organisation) -> bool:
+    return bool(organisations_kept_by(user, [organisation]))
 
 
 def end_idle_session() -> None:
@@ -165,7 +191,7 @@ def may_open(endpoint: str) -> bool:
 
 def init(app: Flask) -> None:
     # Pages offer only what the user may do.
-    app.jinja_env.globals.update(may=may, may_open=may_open, may_edit_organisation=may_edit_organisation, Action=Action)
+    app.jinja_env.globals.update(may=may, may_open=may_open, organisations_kept_by=organisations_kept_by, Action=Action)
     user_logged_in.connect(mark_seen, app)  # a session's idle time counts from its log-in
     app.before_request(end_idle_session)
 

@@ -252,16 +252,19 @@ def people_of(items: list[AgendaItem]) -> list[Person]:
 
 
 @organisation_signals.showing.connect
-def events_with_presenter_or_speaker(organisation: Organisation) -> set[int]:
-    """Events whose programme names the organisation: presenting a good-practice example, or of a speaker."""
-    presenting = sa.select(AgendaItem.event_id).where(AgendaItem.presenting_organisation_id == organisation.id)
-    speaking = (
-        sa.select(AgendaItem.event_id)
-        .join(AgendaItemPerson)
-        .join(Person)
-        .where(Person.organisation_id == organisation.id)
+def events_with_presenter_or_speaker(organisation_ids: list[int]) -> list[tuple[int, int]]:
+    """Events whose programme names one of the organisations: presenting a good-practice example, or of a speaker."""
+    presenting = sa.select(AgendaItem.presenting_organisation_id, AgendaItem.event_id).where(
+        AgendaItem.presenting_organisation_id.in_(organisation_ids)
     )
-    return set(db.session.scalars(presenting.union(speaking)))
+    speaking = (
+        sa.select(Person.organisation_id, AgendaItem.event_id)
+        .join(AgendaItemPerson, AgendaItemPerson.agenda_item_id == AgendaItem.id)
+        .join(Person)
+        .where(Person.organisation_id.in_(organisation_ids))
+    )
+    found = db.session.execute(sa.union(presenting, speaking))
+    return [(organisation_id, event_id) for organisation_id, event_id in found if organisation_id is not None]
 
 
 @organisation_signals.merging.connect

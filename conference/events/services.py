@@ -308,15 +308,18 @@ def public_roles(organisation: Organisation) -> list[tuple[Event, list[PartnerRo
 
 
 @organisation_signals.showing.connect
-def events_with_partner_or_network(organisation: Organisation) -> set[int]:
-    """Events whose partners name the organisation or a project it runs, or whose network it is."""
-    partners = (
-        sa.select(EventPartner.event_id)
-        .join(Organisation)
-        .where(sa.or_(Organisation.id == organisation.id, Organisation.parent_id == organisation.id))
-    )
-    networks = sa.select(Event.id).where(Event.network_id == organisation.id)
-    return set(db.session.scalars(partners.union(networks)))
+def events_with_partner_or_network(organisation_ids: list[int]) -> list[tuple[int, int]]:
+    """Events whose partners name one of the organisations or a project it runs, or whose network it is."""
+    partner = sa.orm.aliased(Organisation)
+    partners = [
+        sa.select(partner.id, EventPartner.event_id).join(partner).where(partner.id.in_(organisation_ids)),
+        sa.select(partner.parent_id, EventPartner.event_id)
+        .join(partner)
+        .where(partner.parent_id.in_(organisation_ids)),
+    ]
+    networks = sa.select(Event.network_id, Event.id).where(Event.network_id.in_(organisation_ids))
+    found = db.session.execute(sa.union(*partners, networks))
+    return [(organisation_id, event_id) for organisation_id, event_id in found if organisation_id is not None]
 
 
 @organisation_signals.merging.connect

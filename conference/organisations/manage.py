@@ -39,7 +39,7 @@ ORGANISERS_FIELDS = ("name", "short_name", "website", "logo")
 
 @blueprint.get("/manage/organisations/")
 def index():
-    # (which of them the user keeps: accounts/access.may_edit_organisation, asked by the page)
+    # (which of them the user keeps: accounts/access.organisations_kept_by, asked by the page)
     organisations = services.in_name_order()
     return render_template("organisations/manage/organisations.html", organisations=organisations)
 

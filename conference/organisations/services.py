@@ -75,7 +75,7 @@ def save(
                 organisation.logo = new_logo
             db.session.add(organisation)
             db.session.flush()
-            logs: set[int | None] = set(signals.events_showing(organisation)) or {None}  # every event showing it
+            logs: set[int | None] = set(signals.events_showing(organisation.id)) or {None}  # every event showing it
             for event_id in logs:
                 record(AuditAction.ORGANISATION_SAVED, organisation.name, event_id, by=by)
     except BaseException:

@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 
 KINDS = ("certificates.pdf", "certificates.zip")
 KEEP_FOR = timedelta(days=7)  # results nobody fetched are removed after this
+# A result no job names: its runner died between writing it and committing (a job commits within seconds).
+ORPHANED_AFTER = timedelta(hours=1)
 
 
 class JobRefused(Refusal):
@@ -216,7 +218,8 @@ def mark_downloaded(job: DocumentJob) -> None:
 
 @tasks.handler("documents.remove_old", every=timedelta(hours=6))
 def remove_old() -> None:
-    """Delete results older than KEEP_FOR, and the PDFs kept for mails; the jobs' rows stay as a record."""
+    """Delete results older than KEEP_FOR, those no job names, and the PDFs kept for mails; the jobs' rows stay as a
+    record."""
     cutoff = utcnow() - KEEP_FOR
     old = db.session.scalars(
         sa.select(DocumentJob).where(DocumentJob.finished_at < cutoff, DocumentJob.stored_name.is_not(None))
@@ -226,6 +229,11 @@ def remove_old() -> None:
             if job.stored_name:  # always (the query asks for it); said again for the type checker
                 (folder() / job.stored_name).unlink(missing_ok=True)
             job.stored_name = None
+    named = set(db.session.scalars(sa.select(DocumentJob.stored_name).where(DocumentJob.stored_name.is_not(None))))
+    orphaned = (utcnow() - ORPHANED_AFTER).timestamp()
+    for result in folder().glob("*.*"):  # results are "<random>.pdf" or ".zip" in the folder itself
+        if result.is_file() and result.name not in named and result.stat().st_mtime < orphaned:
+            result.unlink(missing_ok=True)
     for kept in folder().glob("mail-*"):  # also those of jobs that failed half-way
         if kept.stat().st_mtime < cutoff.timestamp():
             shutil.rmtree(kept, ignore_errors=True)

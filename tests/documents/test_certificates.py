@@ -244,6 +244,30 @@ def test_a_job_whose_runner_died_is_taken_over_and_made_once(app, make_event, re
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Certificate)) == 2
 
 
+def test_a_result_no_job_names_is_removed_once_its_runner_has_surely_died(app, make_event, register_people):
+    """A runner killed between writing the ZIP of everybody's certificates and committing left it on disk, named
+    by no job, so that neither the person's deletion nor the week's limit reached it."""
+    import os
+
+    event = past_event(make_event)
+    register_people(event, 2, checked_in=True)
+    with app.test_request_context():
+        job = jobs.start(event, "certificates.zip", False, "http://localhost", by=None)
+    db.session.refresh(job)
+    made = jobs.result_path(job)
+    orphan, in_flight = jobs.folder() / "0123abcd.zip", jobs.folder() / "4567ef01.zip"
+    for path in (orphan, in_flight):
+        path.write_bytes(made.read_bytes())
+    two_hours_ago = time.time() - 2 * 3600
+    os.utime(orphan, (two_hours_ago, two_hours_ago))
+    os.utime(made, (two_hours_ago, two_hours_ago))
+
+    jobs.remove_old()
+
+    assert not orphan.exists()
+    assert in_flight.exists() and made.exists()  # still being committed, perhaps; and the job's own result
+
+
 def test_nobody_checked_in_means_no_job(client, make_event, make_user, register_people):
     event = past_event(make_event)
     register_people(event, 1)

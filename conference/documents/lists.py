@@ -6,7 +6,8 @@ pages can be rendered in chunks, side by side, with memory that stays flat howev
 """
 
 import math
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 from flask import render_template
@@ -15,15 +16,40 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from conference.database import LabelledEnum
+from conference.documents.models import SheetLayout
 from conference.documents.pdf import Metadata
 from conference.events.models import Event, PartnerRole
 from conference.extensions import db
-from conference.registration.models import BY_NAME, BY_ORGANISATION, ForumChoice, Registration, RegistrationStatus
+from conference.registration.models import (
+    BY_NAME,
+    BY_ORGANISATION,
+    ForumChoice,
+    Question,
+    Registration,
+    RegistrationStatus,
+)
+from conference.site.filters import answer
 
-ROWS_PER_PAGE = 20
-# The last page of a sign-in sheet also carries the totals and the organiser's confirmation.
-ROWS_ON_LAST_SIGNED_PAGE = ROWS_PER_PAGE - 3
 PAGES_PER_CHUNK = 8
+
+
+@dataclass(frozen=True)
+class PageFormat:
+    landscape: bool
+    width_mm: int  # between the margins of the page
+    rows_per_page: int
+    # The last page of a sign-in sheet also carries the totals and the organiser's confirmation.
+    rows_on_last_signed_page: int
+
+
+FORMATS = {
+    SheetLayout.STANDARD: PageFormat(landscape=False, width_mm=178, rows_per_page=20, rows_on_last_signed_page=17),
+    SheetLayout.FUNDER: PageFormat(landscape=True, width_mm=265, rows_per_page=13, rows_on_last_signed_page=8),
+}
+# How wide each kind of column is (in mm on a standard sheet without answers): the table shares the page's width
+# among its columns in these proportions.
+WIDTHS = {"number": 10, "name": 30, "organisation": 32, "function": 24, "answer": 24, "signature": 40}
+CELL_PADDING_MM = 3
 
 
 class SheetVariant(LabelledEnum):
@@ -41,15 +67,24 @@ SORTS = {
 @dataclass(frozen=True)
 class Row:
     number: int
-    name: str
-    organisation: str
-    function: str
+    cells: tuple[str, ...]  # name, organisation, function, then the answers the sheet shows
 
 
 @dataclass(frozen=True)
 class Page:
     number: int
     rows: list[Row]
+
+
+@dataclass(frozen=True)
+class Column:
+    kind: str
+    heading: str
+    width: float  # percent of the table's width
+    # A text longer than ``small_after`` characters is set smaller, one longer than ``letters`` shortened: a cell
+    # holds two lines at most (a heading four).
+    small_after: int
+    letters: int
 
 
 def sign_in_people(
@@ -67,11 +102,38 @@ def sign_in_people(
     return list(db.session.scalars(query.order_by(*SORTS.get(sort, SORTS["name"]))))
 
 
-def rows(people: list[Registration]) -> list[Row]:
+def rows(people: list[Registration], questions: Sequence[Question] = ()) -> list[Row]:
+    """The people as rows, with their answers to ``questions`` as they chose them (yes/no as Ja/Nein)."""
     return [
-        Row(number, person.listed_name, person.organisation, person.function)
+        Row(
+            number,
+            (
+                person.listed_name,
+                person.organisation,
+                person.function,
+                *(answer(person.answer_to(question)) for question in questions),
+            ),
+        )
         for number, person in enumerate(people, start=1)
     ]
+
+
+def columns(page: PageFormat, answer_headings: Sequence[str], signature: bool) -> list[Column]:
+    headed = [
+        ("number", _("No.")),
+        ("name", _("Name")),
+        ("organisation", _("Organisation")),
+        ("function", _("Function")),
+    ]
+    headed += [("answer", heading) for heading in answer_headings]
+    if signature:
+        headed.append(("signature", _("Signature")))
+    total = sum(WIDTHS[kind] for kind, _heading in headed)
+    made = []
+    for kind, heading in headed:
+        room = page.width_mm * WIDTHS[kind] / total - CELL_PADDING_MM
+        made.append(Column(kind, heading, round(100 * WIDTHS[kind] / total, 2), int(room * 0.9), int(room * 1.2)))
+    return made
 
 
 def chunks(
@@ -81,10 +143,17 @@ def chunks(
     subheading: str = "",
     signature: bool = True,
     pages_per_chunk: int | None = None,
+    layout: SheetLayout = SheetLayout.STANDARD,
+    answer_headings: Sequence[str] = (),
 ) -> list[str]:
     """The list as complete HTML documents of up to ``pages_per_chunk`` (PAGES_PER_CHUNK) pages each."""
     pages_per_chunk = pages_per_chunk or PAGES_PER_CHUNK
-    pages = [Page(number, rows) for number, rows in enumerate(_balanced(table, signature), start=1)]
+    page = FORMATS[layout]
+    if answer_headings:  # questions as headings take up to four lines: the room of one row
+        page = replace(
+            page, rows_per_page=page.rows_per_page - 1, rows_on_last_signed_page=page.rows_on_last_signed_page - 1
+        )
+    pages = [Page(number, rows) for number, rows in enumerate(_balanced(table, signature, page), start=1)]
     data = metadata(event, heading)
     return [
         render_template(
@@ -96,17 +165,19 @@ def chunks(
             heading=heading,
             subheading=subheading,
             signature=signature,
+            landscape=page.landscape,
+            columns=columns(page, answer_headings, signature),
             metadata=data,
         )
         for start in range(0, len(pages), pages_per_chunk)
     ]
 
 
-def _balanced(table: list[Row], signature: bool) -> list[list[Row]]:
+def _balanced(table: list[Row], signature: bool, page: PageFormat) -> list[list[Row]]:
     """The rows cut into as few pages as hold them, as evenly as they go: no last page with a single row. The last
     page of a sheet to sign holds fewer (it carries the totals and the organiser's confirmation)."""
-    on_last = ROWS_ON_LAST_SIGNED_PAGE if signature else ROWS_PER_PAGE
-    count = 1 if len(table) <= on_last else 1 + math.ceil((len(table) - on_last) / ROWS_PER_PAGE)
+    on_last = page.rows_on_last_signed_page if signature else page.rows_per_page
+    count = 1 if len(table) <= on_last else 1 + math.ceil((len(table) - on_last) / page.rows_per_page)
     last = min(on_last, len(table) // count) if count > 1 else len(table)
     before, rest = divmod(len(table) - last, count - 1) if count > 1 else (0, 0)
     sizes = [before + (index < rest) for index in range(count - 1)] + [last]

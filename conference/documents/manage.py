@@ -2,17 +2,21 @@
 
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, flash, g, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
+from wtforms import IntegerField, SelectChoice, SelectField
+from wtforms.validators import InputRequired, Optional
 
 from conference.database import utcnow
-from conference.documents import certificates, jobs, lists, printouts
-from conference.documents.models import Certificate, DocumentJob
+from conference.documents import certificates, jobs, lists, printouts, services
+from conference.documents.models import Certificate, DocumentJob, SheetLayout
 from conference.documents.pdf import Metadata
 from conference.documents.printouts import BadgeSize, badge_chunks, programme_html
 from conference.documents.render import file_name, pdf_response, render_chunks
@@ -55,8 +59,17 @@ def sign_in_sheet(event: Event) -> Document:
             abort(404)
     people = lists.sign_in_people(event.id, variant, request.args.get("sort", "name"), forum.id if forum else None)
     heading, subheading = lists.sign_in_heading(variant, forum.title if forum else None)
+    sheet = services.sheet_of(event)
+    questions = services.extra_columns(event, sheet)
     return Document(
-        lists.chunks(event, lists.rows(people), heading, subheading),
+        lists.chunks(
+            event,
+            lists.rows(people, questions),
+            heading,
+            subheading,
+            layout=sheet.layout,
+            answer_headings=[question.label for question in questions],
+        ),
         lists.metadata(event, heading),
         file_name(heading, event.slug),
     )
@@ -100,6 +113,11 @@ def index(event_id: int):
         event=event,
         forums=forums(event),
         variants=list(lists.SheetVariant),
+        sheet=services.sheet_of(event),
+        columns=services.extra_columns(event),
+        addable=services.addable(event),
+        layouts=list(SheetLayout),
+        most_columns=services.MOST_EXTRA_COLUMNS,
         sizes=list(BadgeSize),
         checked_in=attendance(event.id)["checked_in"],
         entitled=len(certificates.attendees(event.id)),
@@ -107,6 +125,56 @@ def index(event_id: int):
         not_yet=certificates.not_yet_message(event),
         jobs=jobs.recent(event.id),
         form=Form(),
+    )
+
+
+class ColumnForm(Form):
+    question = IntegerField(_l("Question"), [InputRequired()])
+    position = IntegerField(_l("Position"), [Optional()])
+
+
+class LayoutForm(Form):
+    layout = SelectField(_l("Layout"), choices=[SelectChoice(layout.value, layout.label) for layout in SheetLayout])
+
+
+def _sheet_changed(event: Event, change: Callable[[], None], form: Form | None = None):
+    """Make an organiser's change to the sign-in sheet's columns or layout, then back to the documents page."""
+    form = form or Form()
+    if form.validate_on_submit():
+        try:
+            change()
+        except services.SheetRefused as refused:
+            flash(refused.message, "error")
+    for name, errors in form.errors.items():
+        label = "" if name == "csrf_token" else f"{form[name].label.text}: "
+        flash(label + " ".join(errors), "error")
+    return redirect(url_for(".index", event_id=event.id, _anchor="sign-in-sheet"), code=303)
+
+
+@blueprint.post("/sign-in-sheet/columns")
+def add_column(event_id: int):
+    form = ColumnForm()
+    return _sheet_changed(
+        g.event, lambda: services.add_column(g.event.id, form.question.data, form.position.data, by=current_user), form
+    )
+
+
+@blueprint.post("/sign-in-sheet/columns/<int:question_id>/<any(up, down):direction>")
+def move_column(event_id: int, question_id: int, direction: str):
+    step = -1 if direction == "up" else 1
+    return _sheet_changed(g.event, lambda: services.move_column(g.event.id, question_id, step, by=current_user))
+
+
+@blueprint.post("/sign-in-sheet/columns/<int:question_id>/remove")
+def remove_column(event_id: int, question_id: int):
+    return _sheet_changed(g.event, lambda: services.remove_column(g.event.id, question_id, by=current_user))
+
+
+@blueprint.post("/sign-in-sheet/layout")
+def choose_layout(event_id: int):
+    form = LayoutForm()
+    return _sheet_changed(
+        g.event, lambda: services.choose_layout(g.event.id, SheetLayout(form.layout.data), by=current_user), form
     )
 
 

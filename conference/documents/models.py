@@ -2,9 +2,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from conference.database import UTCDateTime, str_enum, utcnow
+from conference.database import LabelledEnum, UTCDateTime, str_enum, utcnow
 from conference.extensions import Model
 from conference.tasks.models import WorkStatus
 
@@ -55,3 +56,18 @@ class DocumentJob(Model):
     downloaded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped["Event"] = relationship()
+
+
+class SheetLayout(LabelledEnum):
+    STANDARD = "standard", _l("Standard (A4 portrait)")
+    FUNDER = "funder", _l("Funder layout (A4 landscape, more columns)")
+
+
+class SignInSheet(Model):
+    """How an event's attendee list with signatures looks, once its organisers changed it: the layout, and the
+    registration questions whose answers it shows as extra columns, in order (ids of questions no longer asked are
+    skipped when it is printed)."""
+
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), primary_key=True)
+    layout: Mapped[SheetLayout] = mapped_column(str_enum(SheetLayout), default=SheetLayout.STANDARD)
+    question_ids: Mapped[list[int]] = mapped_column(sa.JSON, default=list)

@@ -37,6 +37,7 @@ def rows(event: Event) -> list[list[str]]:
         _("Status"),
         _("Forum"),
         _("Registered on"),
+        _("Check-in code"),
         _("Checked in"),
         _("Participant list"),
         *(
@@ -61,6 +62,7 @@ def rows(event: Event) -> list[list[str]]:
                     r.status.label,
                     "; ".join(choice.agenda_item.title for choice in r.forum_choices),
                     format_datetime(r.created_at, "short"),
+                    r.check_in_code if r.anonymised_at is None else "",
                     format_datetime(r.checked_in_at, "short") if r.checked_in_at else "",
                     _("Yes") if r.listed_as_participant else _("No"),
                     *(answer(r.answer_to(question)) for question in event.questions),

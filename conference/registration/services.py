@@ -29,6 +29,7 @@ from conference.events.services import public_event
 from conference.extensions import db
 from conference.mail import services as mail
 from conference.mail.models import OutgoingMail
+from conference.registration import signals as registration_signals
 from conference.registration.models import (
     ACTIVE,
     BY_NAME,
@@ -654,6 +655,8 @@ def copy_questions(copy: Event, source: Event, **_details: object) -> None:
     for q in asked(source):
         copies[q.id].shown_if = copies.get(q.shown_if_id) if q.shown_if_id else None
     copy.questions = list(copies.values())
+    db.session.flush()
+    registration_signals.questions_copied.send(copy, source=source, copies=copies)
     for text in db.session.scalars(sa.select(MailText).where(MailText.event_id == source.id)):
         db.session.add(
             MailText(event_id=copy.id, kind=text.kind, locale=text.locale, subject=text.subject, body=text.body)

@@ -29,7 +29,8 @@ def test_a_hostile_name_is_printed_as_text_and_nothing_is_fetched(client, make_e
             f"/manage/events/{event.id}/documents/badges.pdf",
             f"/events/{event.slug}/participants.pdf",
         ):
-            text = "".join(pdf_pages(client.get(url).data)).replace("\n", "")
+            # (a line break in a narrow column may hyphenate it)
+            text = "".join(pdf_pages(client.get(url).data)).replace("\n", "").replace("\u2010", "")
             assert 'file:///etc/passwd' in text, url  # shown as typed, not loaded
             assert "root:" not in text
     assert not [

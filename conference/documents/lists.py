@@ -50,6 +50,11 @@ FORMATS = {
 # among its columns in these proportions.
 WIDTHS = {"number": 10, "name": 30, "organisation": 32, "function": 24, "answer": 24, "signature": 40}
 CELL_PADDING_MM = 3
+# A cell (document.css) holds two lines of 8.5 pt or three of 7 pt. DejaVu Sans averages 1.74 mm a letter at 8.5 pt
+# and 1.43 mm at 7 pt; a line breaks only between syllables, which wastes up to a third of a short line and a
+# quarter of a longer one.
+LETTERS_IN_TWO_LINES_PER_MM = 2 / 1.74 * 0.6
+LETTERS_IN_THREE_SMALL_LINES_PER_MM = 3 / 1.43 * 0.75
 
 
 class SheetVariant(LabelledEnum):
@@ -81,8 +86,8 @@ class Column:
     kind: str
     heading: str
     width: float  # percent of the table's width
-    # A text longer than ``small_after`` characters is set smaller, one longer than ``letters`` shortened: a cell
-    # holds two lines at most (a heading four).
+    # A text longer than ``small_after`` characters is set smaller, one longer than ``letters`` shortened (with
+    # "…"): a cell holds two lines, or three smaller ones (a heading four).
     small_after: int
     letters: int
 
@@ -132,7 +137,8 @@ def columns(page: PageFormat, answer_headings: Sequence[str], signature: bool) -
     made = []
     for kind, heading in headed:
         room = page.width_mm * WIDTHS[kind] / total - CELL_PADDING_MM
-        made.append(Column(kind, heading, round(100 * WIDTHS[kind] / total, 2), int(room * 0.9), int(room * 1.2)))
+        small_after, letters = int(room * LETTERS_IN_TWO_LINES_PER_MM), int(room * LETTERS_IN_THREE_SMALL_LINES_PER_MM)
+        made.append(Column(kind, heading, round(100 * WIDTHS[kind] / total, 2), small_after, letters))
     return made
 
 
@@ -155,6 +161,11 @@ def chunks(
         )
     pages = [Page(number, rows) for number, rows in enumerate(_balanced(table, signature, page), start=1)]
     data = metadata(event, heading)
+    made = columns(page, answer_headings, signature)
+    texts = [column for column in made if column.kind not in ("number", "signature")]
+    shortened = any(
+        len(value) > column.letters for row in table for value, column in zip(row.cells, texts, strict=True)
+    )
     return [
         render_template(
             "pdf/list.html",
@@ -166,7 +177,8 @@ def chunks(
             subheading=subheading,
             signature=signature,
             landscape=page.landscape,
-            columns=columns(page, answer_headings, signature),
+            columns=made,
+            shortened=shortened,
             metadata=data,
         )
         for start in range(0, len(pages), pages_per_chunk)

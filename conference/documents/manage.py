@@ -145,6 +145,8 @@ def _sheet_changed(event: Event, change: Callable[[], None], form: Form | None =
             change()
         except services.SheetRefused as refused:
             flash(refused.message, "error")
+        else:
+            flash(_("Saved: %(title)s", title=_("Attendee list with signatures")), "success")
     for name, errors in form.errors.items():
         label = "" if name == "csrf_token" else f"{form[name].label.text}: "
         flash(label + " ".join(errors), "error")

@@ -52,7 +52,12 @@ def add_column(event_id: int, question_id: int, position: int | None = None, *, 
         sheet, columns = _stored(event)
         question = next((question for question in addable(event) if question.id == question_id), None)
         if question is None:
-            raise SheetRefused(_("This question cannot be added: it is not asked at this event or already a column."))
+            raise SheetRefused(
+                _(
+                    "This question cannot be added: it is not asked at this event, is a column already, or has "
+                    "long answers, which fit no column."
+                )
+            )
         if len(columns) >= MOST_EXTRA_COLUMNS[sheet.layout]:
             raise SheetRefused(_too_many(sheet.layout))
         if position is not None and not 1 <= position <= len(columns) + 1:

@@ -239,7 +239,9 @@ def make_agenda_item(app):
                 event=event, name=room, position=len(event.rooms)
             )
         roles = [(p, AppearanceRole.SPEAKER) for p in speakers] + [(p, AppearanceRole.MODERATOR) for p in moderators]
-        item.appearances = [AgendaItemPerson(person=p, role=role, position=i) for i, (p, role) in enumerate(roles)]
+        item.appearances = [
+            AgendaItemPerson(person_id=p.id, role=role, position=i) for i, (p, role) in enumerate(roles)
+        ]
         db.session.commit()
         return item
 

@@ -185,8 +185,11 @@ def copy_the_agenda(copy: Event, source: Event, shift: timedelta) -> None:
             room=rooms.get(item.room_id) if item.room_id else None,
             capacity=item.capacity,
             project_name=item.project_name,
-            presenting_organisation=item.presenting_organisation,
-            appearances=[AgendaItemPerson(person=a.person, role=a.role, position=a.position) for a in item.appearances],
+            # By id, as the event's partners are copied (events/services.duplicate).
+            presenting_organisation_id=item.presenting_organisation_id,
+            appearances=[
+                AgendaItemPerson(person_id=a.person_id, role=a.role, position=a.position) for a in item.appearances
+            ],
         )
         for item in source.agenda_items
     ]

@@ -218,8 +218,10 @@ def duplicate(event_id: int, title: str, slug: str, starts_at: datetime, *, by: 
     details.registration_opens_at = details.registration_closes_at = None
     with write_transaction():
         copy = create_event(details, by=by)
+        # By id: setting ``organisation`` would add the new row to its ``event_roles`` on the way, loading them, and
+        # that load's flush would meet the row outside the session (SQLAlchemy warns and skips it).
         copy.partners = [
-            EventPartner(organisation=p.organisation, role=p.role, position=p.position) for p in source.partners
+            EventPartner(organisation_id=p.organisation_id, role=p.role, position=p.position) for p in source.partners
         ]
         signals.duplicated.send(copy, source=source, shift=shift)
         record(AuditAction.EVENT_DUPLICATED, source.title, copy.id, by=by)

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from conference.agenda.models import AgendaItemKind
 from conference.database import utcnow
-from conference.events.models import Event, EventStatus
+from conference.events.models import Event, EventStatus, PartnerRole
 from conference.extensions import db
 from conference.registration import services
 from conference.registration.models import Registration
@@ -115,10 +115,22 @@ def test_cancelling_an_event_tells_everyone_registered(client, make_user, make_e
 
 
 def test_duplicating_copies_the_agenda_to_the_new_day_as_a_draft(
-    client, make_user, make_event, make_agenda_item, make_question
+    client, make_user, make_event, make_agenda_item, make_question, make_organisation, make_person
 ):
-    event = make_event()
-    make_agenda_item(event, 60, 45, title="Podium", kind=AgendaItemKind.PANEL, room="Saal")
+    event = make_event(
+        partners=[(PartnerRole.FUNDER, make_organisation()), (PartnerRole.ORGANISER, make_organisation())]
+    )
+    speaker, presenter = make_person(name="Amina Said"), make_organisation()
+    make_agenda_item(
+        event,
+        60,
+        45,
+        title="Podium",
+        kind=AgendaItemKind.PANEL,
+        room="Saal",
+        speakers=[speaker],
+        presenting_organisation_id=presenter.id,
+    )
     make_question(event, label="Essen")
     services.register(event.id, applicant(), utcnow(), by=None)
     log_in(client, make_user(events=[event]))
@@ -136,7 +148,9 @@ def test_duplicating_copies_the_agenda_to_the_new_day_as_a_draft(
     assert copy.slug == f"fachkraefte-gewinnen-{new_day.isoformat()}"  # umlauts written out, the year once
     [item] = copy.agenda_items
     assert (item.title, item.room.name, item.starts_at - copy.starts_at) == ("Podium", "Saal", timedelta(minutes=60))
+    assert [a.person for a in item.appearances] == [speaker] and item.presenting_organisation == presenter
     assert [q.label for q in copy.questions] == ["Essen"]
+    assert [(p.role, p.organisation) for p in copy.partners] == [(p.role, p.organisation) for p in event.partners]
     assert db.session.scalar(sa.select(sa.func.count()).where(Registration.event_id == copy.id)) == 0
 
 

@@ -133,6 +133,13 @@ def _labels(columns: list[Question]) -> str:
     return " · ".join(question.label for question in columns)
 
 
+@registration_signals.question_shown.connect
+def column_of_the_sheet(question: Question) -> list[str]:
+    """A question whose answers are a column of the event's attendee list with signatures."""
+    sheet = db.session.get(SignInSheet, question.event_id)
+    return [_("a column of the attendee list with signatures")] if sheet and question.id in sheet.question_ids else []
+
+
 @registration_signals.questions_copied.connect
 def copy_sheet(copy: Event, source: Event, copies: dict[int, Question], **_details: object) -> None:
     """A duplicated event prints its attendee list as the one it was copied from, with the copied questions."""

@@ -643,6 +643,7 @@ def remove_question(event_id: int, question_id: int):
         question=question,
         form=form,
         answers=questions.answer_count(question.id),
+        shown_elsewhere=questions.shown_elsewhere(question),
     )
 
 

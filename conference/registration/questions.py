@@ -17,6 +17,7 @@ from conference.database import row_locked, utcnow
 from conference.events.models import Event
 from conference.extensions import db
 from conference.registration.models import Answer, Question, QuestionKind
+from conference.registration.signals import question_shown
 from conference.rules import Refusal
 
 CHOICE_KINDS = (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)
@@ -70,6 +71,11 @@ def fits(question: Question, value: object) -> bool:
 def answer_values(question: Question) -> list[str]:
     """The answers another question can be made to depend on."""
     return ["yes", "no"] if question.kind == QuestionKind.YES_NO else list(question.options)
+
+
+def shown_elsewhere(question: Question) -> list[str]:
+    """What else shows the question's answers (registration.signals.question_shown), which goes with it."""
+    return [place for _receiver, places in question_shown.send(question) for place in places]
 
 
 def answer_count(question_id: int) -> int:

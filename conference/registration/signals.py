@@ -6,3 +6,7 @@ _signals = Namespace()
 
 # sender: the duplicated event; source: the event copied; copies: each copied question's id -> its copy (flushed)
 questions_copied = _signals.signal("questions-copied")
+
+# sender: a question; each receiver returns what else shows its answers (e.g. a column of a printed list), in the
+# organiser's words, for the page that removes it or changes its kind to say so
+question_shown = _signals.signal("question-shown")

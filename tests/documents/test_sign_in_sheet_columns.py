@@ -175,6 +175,11 @@ def test_mistakes_and_tricks_get_a_message_and_change_nothing(client, funded, ma
     choose(client, event, "columns", question=topics.id)
     assert "höchstens 2 zusätzliche Spalten" in choose(client, event, "layout", layout="standard")
 
+    # The page that removes a question says its column goes with it; a question in no column says nothing of it.
+    asking = client.get(f"/manage/events/{event.id}/registrations/form/{topics.id}/remove").get_data(as_text=True)
+    assert "auch eine Spalte der Teilnehmerliste mit Unterschriften, die mit ihr wegfällt" in asking
+    elsewhere = client.get(f"/manage/events/{event.id}/registrations/form/{comment.id}/remove")
+    assert "Spalte" not in elsewhere.get_data(as_text=True)
     questions.remove(event.id, topics.id, by=None)  # answered: kept for the export, off the form and the sheet
     choose(client, event, "layout", layout="standard")
     [text] = unhyphenated(pdf_pages(sheet_pdf(client, event)))

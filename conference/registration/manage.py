@@ -608,6 +608,7 @@ def edit_question(event_id: int, question_id: int | None):
         question=question,
         form=form,
         answers=questions.answer_count(question.id) if question else 0,
+        shown_elsewhere=questions.shown_elsewhere(question) if question else [],
     ), status_of(form)
 
 

@@ -178,6 +178,8 @@ def test_mistakes_and_tricks_get_a_message_and_change_nothing(client, funded, ma
     # The page that removes a question says its column goes with it; a question in no column says nothing of it.
     asking = client.get(f"/manage/events/{event.id}/registrations/form/{topics.id}/remove").get_data(as_text=True)
     assert "auch eine Spalte der Teilnehmerliste mit Unterschriften, die mit ihr wegfällt" in asking
+    editing = client.get(f"/manage/events/{event.id}/registrations/form/{topics.id}").get_data(as_text=True)
+    assert "als langer Text wären sie es nicht mehr" in editing  # the kind that would drop the column
     elsewhere = client.get(f"/manage/events/{event.id}/registrations/form/{comment.id}/remove")
     assert "Spalte" not in elsewhere.get_data(as_text=True)
     questions.remove(event.id, topics.id, by=None)  # answered: kept for the export, off the form and the sheet

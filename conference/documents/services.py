@@ -136,8 +136,8 @@ def _labels(columns: list[Question]) -> str:
 @registration_signals.question_shown.connect
 def column_of_the_sheet(question: Question) -> list[str]:
     """A question whose answers are a column of the event's attendee list with signatures."""
-    sheet = db.session.get(SignInSheet, question.event_id)
-    return [_("a column of the attendee list with signatures")] if sheet and question.id in sheet.question_ids else []
+    shown = question in extra_columns(question.event)  # (a long text, say, is none even while its id is stored)
+    return [_("a column of the attendee list with signatures")] if shown else []
 
 
 @registration_signals.questions_copied.connect

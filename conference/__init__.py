@@ -92,6 +92,9 @@ def _register_features(app: Flask) -> None:
     from conference.documents import notifications as _certificate_mail  # noqa: F401
     from conference.documents.manage import blueprint as documents_manage
     from conference.documents.routes import blueprint as documents
+    from conference.evaluation import notifications as _evaluation_mail  # noqa: F401
+    from conference.evaluation.manage import blueprint as evaluation_manage
+    from conference.evaluation.routes import blueprint as evaluation
     from conference.events.manage import blueprint as events_manage
     from conference.events.routes import blueprint as events
     from conference.limits import models as _limit_models  # noqa: F401 - the rate limit counters
@@ -129,12 +132,21 @@ def _register_features(app: Flask) -> None:
             registration,
             accounts,
             documents,
+            evaluation,
             materials,
             privacy,
         ),
         back_office={
             **dict.fromkeys(
-                (events_manage, registration_manage, agenda_manage, documents_manage, materials_manage, tasks_manage),
+                (
+                    events_manage,
+                    registration_manage,
+                    agenda_manage,
+                    documents_manage,
+                    evaluation_manage,
+                    materials_manage,
+                    tasks_manage,
+                ),
                 organise,
             ),
             privacy_manage: organise,
@@ -175,6 +187,8 @@ def _register_features(app: Flask) -> None:
         accounts_manage,
         documents,
         documents_manage,
+        evaluation,
+        evaluation_manage,
         materials,
         materials_manage,
         tasks_manage,

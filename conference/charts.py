@@ -76,7 +76,7 @@ def bars(labels: list[str], counts: list[int], *, horizontal: bool = True, descr
             axes.set_yticks(positions, shown)
             axes.invert_yaxis()  # the first option on top, as in the form
         else:
-            figure = Figure(figsize=(6.4, 2.6))
+            figure = Figure(figsize=(6.4, 2.2))
             axes = figure.add_subplot()
             positions = range(len(labels))
             drawn = axes.bar(positions, counts, color=ACCENT)

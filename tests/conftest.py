@@ -356,5 +356,6 @@ def url_values(app, make_event, make_agenda_item, make_person, make_organisation
         "partner": "not-a-partner-token",
         "locale": "en",
         "kind": "confirmed",
+        "what": "invitation",
     }
     return event, values

@@ -20,7 +20,8 @@ from conference.database import utcnow
 from conference.extensions import db
 from conference.limits.services import DEFAULT_LIMITS, Limit
 from conference.registration import services
-from conference.registration.models import Answer, ForumChoice, QuestionKind, Registration
+from conference.registration.models import Answer, ForumChoice, QuestionKind, Questionnaire, Registration
+from conference.registration.questions import KINDS
 from tests.support import applicant, form_token, log_in, path_of
 
 REGISTRATION_FIELDS = [
@@ -109,7 +110,7 @@ def site(app, client, make_event, make_forums, make_question):
     forum, _ = make_forums(event, 2, None)
     questions = [
         make_question(event, kind=kind, required=kind == QuestionKind.TEXT, options=["Ja", "Nein", "Vielleicht"])
-        for kind in QuestionKind
+        for kind in KINDS[Questionnaire.REGISTRATION]
     ]
     fields = REGISTRATION_FIELDS + [f"question_{question.id}" for question in questions]
     valid = {

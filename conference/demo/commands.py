@@ -1,6 +1,7 @@
 """``flask --app conference demo-data``: load the demo world; running it again changes nothing."""
 
 import io
+import random
 import secrets
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -16,6 +17,8 @@ from conference.agenda.models import AgendaItem, AgendaItemPerson, AppearanceRol
 from conference.database import utcnow
 from conference.demo import data
 from conference.documents.render import render_pdf
+from conference.evaluation import services as evaluation
+from conference.evaluation.models import Evaluation, Response, ResponseAnswer
 from conference.events.models import Event, EventPartner, EventStatus, ExtentUnit, ParticipantListMode
 from conference.extensions import db
 from conference.materials import storage
@@ -23,7 +26,7 @@ from conference.materials.models import Material
 from conference.organisations import logos
 from conference.organisations.models import Organisation
 from conference.people.models import Person
-from conference.registration.models import ForumChoice, Question, Registration, RegistrationStatus
+from conference.registration.models import ForumChoice, Question, Questionnaire, Registration, RegistrationStatus
 from conference.registration.services import forum_slots, new_check_in_code, new_link
 
 
@@ -36,8 +39,11 @@ def load(now: datetime) -> list[str]:
             organisations[slug].parent = organisations[parent_slug]
     people = {key: _person(*fields, organisations) for key, fields in data.PEOPLE.items()}
     created = [(event, spec) for spec in data.events(now) if (event := _event(spec, organisations, people))]
+    db.session.flush()  # the questions and registrations get their ids, which the evaluation refers to
     for event, spec in created:
         _materials(event, spec.get("materials", []))
+        if "evaluation" in spec:
+            _evaluation(event, **spec["evaluation"])
     _demo_organiser([event for event, _spec in created])
     db.session.commit()
     return [event.slug for event, _spec in created]
@@ -205,6 +211,65 @@ def _materials(event: Event, specs: list) -> None:
                 size=size,
             )
         )
+
+
+def _evaluation(event: Event, answered: int, texts: list[str]) -> None:
+    """The standard evaluation, asked the morning after the event, answered by the first ``answered`` of those who
+    came (in a way of their own, the same each time the demo loads), and reminded four days later."""
+    questions = [
+        Question(
+            questionnaire=Questionnaire.EVALUATION,
+            kind=kind,
+            label=label,
+            label_en=label_en,
+            options=options,
+            options_en=options_en,
+            position=len(event.questions) + position,
+        )
+        for position, (kind, label, label_en, options, options_en) in enumerate(evaluation.STANDARD_SET)
+    ]
+    event.questions.extend(questions)
+    db.session.flush()
+    came = db.session.scalars(
+        sa.select(Registration)
+        .where(Registration.event_id == event.id, Registration.checked_in_at.is_not(None))
+        .order_by(Registration.id)
+    ).all()
+    asked_at = evaluation.first_mail_due(event)
+    db.session.add(
+        Evaluation(
+            event_id=event.id, invited=len(came), invited_at=asked_at, reminded_at=asked_at + evaluation.REMIND_AFTER
+        )
+    )
+    choose = random.Random(event.slug)
+    written = cycle(texts)
+    for number, registration in enumerate(came):
+        invitation = evaluation.new_invitation(registration, asked_at)
+        invitation.reminded_at = None if number < answered // 2 else asked_at + evaluation.REMIND_AFTER
+        invitation.answered = number < answered
+        if number >= answered:
+            continue
+        day = (asked_at + (timedelta() if number < answered // 2 else evaluation.REMIND_AFTER)).date()
+        values = [
+            choose.choices([3, 4, 5], [1, 3, 4])[0],
+            choose.choices([2, 3, 4, 5], [1, 2, 4, 3])[0],
+            choose.choices([3, 4, 5], [1, 2, 5])[0],
+            choose.choice(questions[3].options),
+            choose.sample(questions[4].options, choose.randint(1, 2)),
+            next(written) if number % 3 == 0 else None,
+        ]
+        response = Response(
+            id=secrets.token_hex(16),
+            event_id=event.id,
+            day=day,
+            forum_ids=[choice.agenda_item_id for choice in registration.forum_choices],
+        )
+        response.answers = [
+            ResponseAnswer(question_id=question.id, value=value)
+            for question, value in zip(questions, values, strict=True)
+            if value is not None
+        ]
+        db.session.add(response)
 
 
 def _demo_organiser(events: list[Event]) -> None:

@@ -19,6 +19,16 @@ DEMO_ORGANISER = {"email": "orga@example.org", "name": "Demo-Organisation", "pas
 
 # Who came to Schwerin (invented people): first name, last name, organisation, function. All were
 # checked in, so the sign-in sheet and the certificates of attendance can be tried at once.
+# What attendees of the Schwerin conference wrote in its evaluation (invented, in their tone).
+SCHWERIN_FEEDBACK = [
+    "Sehr gelungene Veranstaltung, vor allem die Praxisbeispiele aus den vier Projekten.",
+    "Mehr Zeit für den Austausch in den Foren wäre schön gewesen.",
+    "Das Podium hat mir neue Ideen für die Anerkennungsberatung in unserem Jobcenter gegeben.",
+    "Bitte die Präsentationen bald unter „Downloads intern“ bereitstellen.",
+    "Gute Organisation, freundliche Begleitung durch den Tag.",
+    "Ich wünsche mir eine Folgeveranstaltung zur Umsetzung des Anerkennungsgesetzes.",
+]
+
 SCHWERIN_ATTENDEES = [
     ("Olga", "Schmidt", "Jobcenter Schwerin", "Integrationsfachkraft"),
     ("Mehmet", "Demir", "Handwerkskammer Schwerin", "Ausbildungsberater"),
@@ -335,6 +345,7 @@ def events(now: datetime) -> list[dict]:
             # The demo keeps its invented attendees for a year from the day it is loaded, not from 2011.
             "retention_days": (today - schwerin).days + 365,
             "grant_number": "BMBF 01 NQ 1107",
+            "evaluation": {"answered": 13, "texts": SCHWERIN_FEEDBACK},
             "certificate_extent": ("6", "hours"),
             "materials": [
                 (

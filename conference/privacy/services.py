@@ -18,6 +18,7 @@ from conference.audit.services import Actor, record
 from conference.database import forget_old_pages, row_locked, utcnow
 from conference.documents import jobs
 from conference.documents.models import Certificate, DocumentJob
+from conference.evaluation.models import Invitation
 from conference.events.models import Event
 from conference.extensions import db
 from conference.mail.models import OutgoingMail
@@ -34,6 +35,7 @@ def export(registration: Registration) -> dict[str, Any]:
     """Everything stored about one registration, as a person may ask for it (Art. 15 and 20 DSGVO)."""
     event = registration.event
     certificate = db.session.scalar(sa.select(Certificate).where(Certificate.registration_id == registration.id))
+    asked = db.session.get(Invitation, registration.id)
     mails = db.session.scalars(
         sa.select(OutgoingMail).where(registration_services.mails_about([registration.id])).order_by(OutgoingMail.id)
     ).all()
@@ -70,6 +72,8 @@ def export(registration: Registration) -> dict[str, Any]:
         "certificate": {"number": certificate.number, "issued_at": certificate.issued_at.isoformat()}
         if certificate
         else None,
+        # Only whether they answered the evaluation: what they answered is stored apart, linked to nobody.
+        "evaluation": {"asked_at": asked.invited_at.isoformat(), "answered": asked.answered} if asked else None,
         "mails": [
             {
                 "kind": mail.context.get("reason", mail.builder),
@@ -233,6 +237,8 @@ def _anonymise(registrations: Sequence[Registration], now: datetime) -> None:
     names = {registration.full_name for registration in registrations}
     event_ids = {registration.event_id for registration in registrations}
     db.session.execute(sa.delete(Answer).where(Answer.registration_id.in_(ids)))
+    # That they were asked to evaluate the event, and whether they answered (their answers, apart, stay).
+    db.session.execute(sa.delete(Invitation).where(Invitation.registration_id.in_(ids)))
     for mail in mails:
         db.session.delete(mail)
     # The log of organisers' actions names registrants ("checked in: Amal Haddad"), by id (entries

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from conference.events.models import Event
 from conference.extensions import db
-from conference.registration.models import BY_NAME, Registration
+from conference.registration.models import BY_NAME, Questionnaire, Registration
 from conference.site.filters import answer
 
 # A cell starting like a formula would be run by spreadsheet programs: registrants typed these values.
@@ -25,6 +25,8 @@ def rows(event: Event) -> list[list[str]]:
     registrations = db.session.scalars(
         sa.select(Registration).where(Registration.event_id == event.id).order_by(*BY_NAME)
     ).all()
+    # Also the questions taken off the form, whose answers registrations still hold.
+    asked_at_registration = [q for q in event.questions if q.questionnaire == Questionnaire.REGISTRATION]
     header = [
         _("Last name"),
         _("First name"),
@@ -42,7 +44,7 @@ def rows(event: Event) -> list[list[str]]:
         _("Participant list"),
         *(
             question.label if question.is_asked else _("%(question)s (removed)", question=question.label)
-            for question in event.questions
+            for question in asked_at_registration
         ),
     ]
     table = [[safe(label) for label in header]]  # organisers type question labels too
@@ -65,7 +67,7 @@ def rows(event: Event) -> list[list[str]]:
                     r.check_in_code if r.anonymised_at is None else "",
                     format_datetime(r.checked_in_at, "short") if r.checked_in_at else "",
                     _("Yes") if r.listed_as_participant else _("No"),
-                    *(answer(r.answer_to(question)) for question in event.questions),
+                    *(answer(r.answer_to(question)) for question in asked_at_registration),
                 )
             ]
         )

@@ -20,7 +20,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from conference.events.models import Event
 from conference.registration.models import Question, QuestionKind, Registration, Salutation
-from conference.registration.questions import asked, is_shown
+from conference.registration.questions import SCALE, asked, is_shown
 from conference.registration.services import Applicant, forum_slots
 from conference.site.forms import Form, MailAddress
 
@@ -109,6 +109,11 @@ def question_field(question: Question, locale: str):
     if question.kind == QuestionKind.YES_NO:
         choices = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
         return RadioField(choices=choices, validators=[presence], coerce=_yes_no, **common)
+    if question.kind == QuestionKind.SCALE:
+        named = [shown for _value, shown in question.choices(locale)] or [""]
+        ends = {SCALE[0]: named[0], SCALE[-1]: named[-1]}
+        points = [SelectChoice(point, f"{point} – {ends[point]}" if point in ends else str(point)) for point in SCALE]
+        return RadioField(choices=points, validators=[presence], coerce=_scale_point, **common)
     choices = [SelectChoice(value, shown) for value, shown in question.choices(locale)]
     if question.kind == QuestionKind.SINGLE_CHOICE:
         return RadioField(choices=choices, validators=[presence], **common)
@@ -150,6 +155,24 @@ def _yes_no(value):
     return {"yes": True, "no": False, True: True, False: False}.get(value)
 
 
+def _scale_point(value):
+    return int(value) if str(value) in {str(point) for point in SCALE} else None
+
+
+def add_question_fields(form_class: type[Form], questions: list[Question], locale: str) -> None:
+    """A field ``question_<id>`` on ``form_class`` for each question."""
+    for question in questions:
+        setattr(form_class, f"question_{question.id}", question_field(question, locale))
+
+
+def link_conditions(form: Form, questions: list[Question]) -> None:
+    """Tell the form which questions it asks, and the page which of their fields wait for an answer elsewhere."""
+    form.questions = questions
+    for question in questions:
+        if question.shown_if_id is not None:
+            form[f"question_{question.id}"].shown_if = (f"question_{question.shown_if_id}", question.shown_if_answer)
+
+
 def registration_form(
     event: Event, registration: Registration | None = None, by_organiser: bool = False, **kwargs
 ) -> RegistrationForm:
@@ -177,8 +200,7 @@ def registration_form(
         )
 
     questions = asked(event)
-    for question in questions:
-        setattr(EventRegistrationForm, f"question_{question.id}", question_field(question, get_locale().language))
+    add_question_fields(EventRegistrationForm, questions, get_locale().language)
     for index, slot in enumerate(slots):
         field = RadioField(
             _l("Forum"),
@@ -197,10 +219,8 @@ def registration_form(
     for name, wanted in (("salutation", event.asks_salutation), ("academic_title", event.asks_academic_title)):
         if not wanted:
             del form[name]
-    form.questions, form.slots, form.by_organiser = questions, slots, by_organiser
-    for question in questions:
-        if question.shown_if_id is not None:
-            form[f"question_{question.id}"].shown_if = (f"question_{question.shown_if_id}", question.shown_if_answer)
+    form.slots, form.by_organiser = slots, by_organiser
+    link_conditions(form, questions)
     if not form.submission_key.data:
         form.submission_key.data = secrets.token_hex(16)
     return form

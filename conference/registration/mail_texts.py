@@ -8,6 +8,7 @@ the application; an unknown placeholder is refused when saving. Messages organis
 registrants (``bulk``) use the same placeholders, checked and filled here.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from string import Formatter
@@ -42,6 +43,9 @@ class MailKind:
     subject: LazyString
     text: LazyString
     placeholders: tuple[str, ...] = ()  # beyond the common ones
+    # What {link} opens when not the person's registration, and a sample of it for the preview.
+    link: LazyString | None = None
+    sample_link: Callable[[Event], str] | None = None
 
 
 KINDS = {
@@ -201,11 +205,21 @@ def kind_of(reason: str, status: RegistrationStatus) -> str:
     return reason
 
 
+def register(name: str, kind: MailKind) -> None:
+    """Add a kind of mail that a feature above registration sends (its texts are edited with the others)."""
+    KINDS[name] = kind
+
+
 def placeholders(kind: str | None = None) -> dict[str, LazyString]:
     """The placeholders a mail can fill, with what they stand for: those of every mail and the kind's own (the
     waiting list's place); without a kind, those of a message organisers write to registrants (``bulk``)."""
     own = KINDS[kind].placeholders if kind else ()
-    return {name: meaning for name, meaning in PLACEHOLDERS.items() if name != "position" or "position" in own}
+    link = KINDS[kind].link if kind else None
+    return {
+        name: link if name == "link" and link else meaning
+        for name, meaning in PLACEHOLDERS.items()
+        if name != "position" or "position" in own
+    }
 
 
 def check(kind: str | None, text: str, field: str) -> None:
@@ -321,8 +335,10 @@ def preview(event: Event, kind: str, locale: str, subject: str, text: str) -> tu
     sample = Registration(
         event=event, first_name="Erika", last_name="Mustermann", locale=locale, status=RegistrationStatus.CONFIRMED
     )  # never added to the session
+    own_link = KINDS[kind].sample_link if kind else None
     with speaking(locale):
-        values = values_for(sample, absolute_url("registration.own_page", token="beispiel"), position=3)
+        link = own_link(event) if own_link else absolute_url("registration.own_page", token="beispiel")
+        values = values_for(sample, link, position=3)
     return " ".join(fill(subject, values).split()), fill(_normalised(text), values)
 
 

@@ -26,6 +26,7 @@ from conference.registration.models import (
     ForumChoice,
     Question,
     QuestionKind,
+    Questionnaire,
     Registration,
     RegistrationStatus,
 )
@@ -508,11 +509,13 @@ def act(event_id: int, registration_id: int, action: str):
 
 class QuestionForm(Form):
     label = StringField(_l("Question"), [InputRequired(_l("Please enter the question.")), Length(max=300)])
-    kind = SelectField(_l("Kind of answer"), choices=[SelectChoice(kind.value, kind.label) for kind in QuestionKind])
+    kind = SelectField(_l("Kind of answer"))
     required = BooleanField(_l("An answer is required"))
     help_text = StringField(_l("Help text"), [Optional(), Length(max=500)])
     options = TextAreaField(
-        _l("Options"), [Optional(), Length(max=5000)], description=_l("For choice questions: one option per line.")
+        _l("Options"),
+        [Optional(), Length(max=5000)],
+        description=_l("For choice questions: one option per line. For a scale: what 1 means, then what 5 means."),
     )
     condition = SelectField(_l("Asked"), description=_l("Only earlier yes/no and choice questions can be chosen."))
     label_en = StringField(_l("Question in English"), [Optional(), Length(max=300)])
@@ -543,7 +546,7 @@ def lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def question_form(event, question) -> QuestionForm:
+def question_form(event, question, questionnaire: Questionnaire) -> QuestionForm:
     data = {}
     if question is not None:
         data = {
@@ -556,7 +559,12 @@ def question_form(event, question) -> QuestionForm:
             "condition": f"{question.shown_if_id}:{question.shown_if_answer}" if question.shown_if_id else "",
         }
     form = QuestionForm(data=data)
-    earlier = [other for other in questions.asked(event) if question is None or other.position < question.position]
+    form.kind.choices = [SelectChoice(kind.value, kind.label) for kind in questions.KINDS[questionnaire]]
+    earlier = [
+        other
+        for other in questions.asked(event, questionnaire)
+        if question is None or other.position < question.position
+    ]
     form.condition.choices = [SelectChoice("", _("Always"))] + [
         SelectChoice(
             f"{other.id}:{value}",
@@ -573,62 +581,78 @@ def question_form(event, question) -> QuestionForm:
     return form
 
 
-@blueprint.get("/form/")
-def form_questions(event_id: int):
+# The same pages build the registration form and the evaluation: the rules of questions are the same. The rules
+# of the registration form are added first, so that a URL built without a questionnaire leads to them.
+REGISTRATION = {"questionnaire": Questionnaire.REGISTRATION.value}
+EVALUATION = {"questionnaire": Questionnaire.EVALUATION.value}
+
+
+def question_of(event: Event, question_id: int, questionnaire: str) -> Question:
+    question = row_of_event_or_404(Question, question_id, event)
+    if not question.is_asked or question.questionnaire != questionnaire:
+        abort(404)
+    return question
+
+
+@blueprint.get("/evaluation-form/", defaults=EVALUATION)
+@blueprint.get("/form/", defaults=REGISTRATION)
+def form_questions(event_id: int, questionnaire: str):
     event = g.event
-    asked = questions.asked(event)
+    asked = questions.asked(event, Questionnaire(questionnaire))
     return render_template(
         "registration/manage/questions.html",
         event=event,
+        questionnaire=Questionnaire(questionnaire),
         questions=asked,
         form=Form(),
-        answers={question.id: questions.answer_count(question.id) for question in asked},
+        answers={question.id: questions.answer_count(question) for question in asked},
     )
 
 
-@blueprint.route("/form/new", methods=["GET", "POST"], defaults={"question_id": None})
-@blueprint.route("/form/<int:question_id>", methods=["GET", "POST"])
-def edit_question(event_id: int, question_id: int | None):
+@blueprint.route("/evaluation-form/new", methods=["GET", "POST"], defaults={"question_id": None, **EVALUATION})
+@blueprint.route("/evaluation-form/<int:question_id>", methods=["GET", "POST"], defaults=EVALUATION)
+@blueprint.route("/form/new", methods=["GET", "POST"], defaults={"question_id": None, **REGISTRATION})
+@blueprint.route("/form/<int:question_id>", methods=["GET", "POST"], defaults=REGISTRATION)
+def edit_question(event_id: int, question_id: int | None, questionnaire: str):
     event = g.event
-    question = row_of_event_or_404(Question, question_id, event) if question_id else None
-    if question is not None and not question.is_asked:
-        abort(404)
-    form = question_form(event, question)
+    question = question_of(event, question_id, questionnaire) if question_id else None
+    form = question_form(event, question, Questionnaire(questionnaire))
     if form.validate_on_submit():
         try:
-            saved = questions.save(event.id, form.details(), question_id, by=current_user)
+            saved = questions.save(event.id, form.details(), question_id, Questionnaire(questionnaire), by=current_user)
         except questions.QuestionError as refused:
             form.add_error(refused.message, refused.field)
         else:
             flash(_("Saved: %(title)s", title=saved.label), "success")
-            return redirect(url_for(".form_questions", event_id=event.id), code=303)
+            return redirect(url_for(".form_questions", event_id=event.id, questionnaire=questionnaire), code=303)
     return render_template(
         "registration/manage/question.html",
         event=event,
+        questionnaire=Questionnaire(questionnaire),
         question=question,
         form=form,
-        answers=questions.answer_count(question.id) if question else 0,
+        answers=questions.answer_count(question) if question else 0,
         shown_elsewhere=questions.shown_elsewhere(question) if question else [],
     ), status_of(form)
 
 
-@blueprint.post("/form/<int:question_id>/<any(up, down):direction>")
-def move_question(event_id: int, question_id: int, direction: str):
+@blueprint.post("/evaluation-form/<int:question_id>/<any(up, down):direction>", defaults=EVALUATION)
+@blueprint.post("/form/<int:question_id>/<any(up, down):direction>", defaults=REGISTRATION)
+def move_question(event_id: int, question_id: int, direction: str, questionnaire: str):
     event = g.event
     if Form().validate_on_submit():
         try:
             questions.move(event.id, question_id, -1 if direction == "up" else 1, by=current_user)
         except questions.QuestionError as refused:
             flash(refused.message, "error")
-    return redirect(url_for(".form_questions", event_id=event.id), code=303)
+    return redirect(url_for(".form_questions", event_id=event.id, questionnaire=questionnaire), code=303)
 
 
-@blueprint.route("/form/<int:question_id>/remove", methods=["GET", "POST"])
-def remove_question(event_id: int, question_id: int):
+@blueprint.route("/evaluation-form/<int:question_id>/remove", methods=["GET", "POST"], defaults=EVALUATION)
+@blueprint.route("/form/<int:question_id>/remove", methods=["GET", "POST"], defaults=REGISTRATION)
+def remove_question(event_id: int, question_id: int, questionnaire: str):
     event = g.event
-    question = row_of_event_or_404(Question, question_id, event)
-    if not question.is_asked:
-        abort(404)
+    question = question_of(event, question_id, questionnaire)
     form = Form()
     if form.validate_on_submit():
         try:
@@ -637,13 +661,14 @@ def remove_question(event_id: int, question_id: int):
             flash(refused.message, "error")
         else:
             flash(_("Removed from the form: %(title)s", title=question.label), "success")
-        return redirect(url_for(".form_questions", event_id=event.id), code=303)
+        return redirect(url_for(".form_questions", event_id=event.id, questionnaire=questionnaire), code=303)
     return render_template(
         "registration/manage/question_remove.html",
         event=event,
+        questionnaire=question.questionnaire,
         question=question,
         form=form,
-        answers=questions.answer_count(question.id),
+        answers=questions.answer_count(question),
         shown_elsewhere=questions.shown_elsewhere(question),
     )
 

@@ -37,6 +37,15 @@ class QuestionKind(LabelledEnum):
     YES_NO = "yes_no", _l("Yes or no")
     SINGLE_CHOICE = "single_choice", _l("Single choice")
     MULTIPLE_CHOICE = "multiple_choice", _l("Multiple choice")
+    # 1 to 5, its two ends named by the question's two options; asked only in an evaluation.
+    SCALE = "scale", _l("Scale from 1 to 5")
+
+
+class Questionnaire(LabelledEnum):
+    """Which form of an event asks a question: the registration form, or the evaluation after the event."""
+
+    REGISTRATION = "registration", _l("Registration form")
+    EVALUATION = "evaluation", _l("Evaluation")
 
 
 class Salutation(LabelledEnum):
@@ -161,10 +170,14 @@ BY_ORGANISATION = (Registration.sort_organisation, Registration.sort_name, Regis
 
 
 class Question(Model):
-    """A custom question an organiser asks at registration (dietary needs, accessibility, ...)."""
+    """A custom question an organiser asks at registration (dietary needs, accessibility, ...) or in the evaluation
+    after the event (its answers are kept apart from the registrations, by conference.evaluation)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    questionnaire: Mapped[Questionnaire] = mapped_column(
+        str_enum(Questionnaire), default=Questionnaire.REGISTRATION, server_default="registration"
+    )
     label: Mapped[str] = mapped_column(sa.String(300))
     help_text: Mapped[str] = mapped_column(sa.String(500), default="")
     kind: Mapped[QuestionKind] = mapped_column(str_enum(QuestionKind), default=QuestionKind.TEXT)

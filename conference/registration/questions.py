@@ -16,13 +16,26 @@ from conference.audit.services import Actor, record
 from conference.database import row_locked, utcnow
 from conference.events.models import Event
 from conference.extensions import db
-from conference.registration.models import Answer, Question, QuestionKind
-from conference.registration.signals import question_shown
+from conference.registration.models import Answer, Question, QuestionKind, Questionnaire
+from conference.registration.signals import answers_kept, question_shown
 from conference.rules import Refusal
 
 CHOICE_KINDS = (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)
 MAX_OPTIONS = 100
 CONDITION_KINDS = (QuestionKind.YES_NO, *CHOICE_KINDS)
+# What each form may ask: a scale only in the evaluation, whose answers are opinions, not the facts of a person.
+KINDS: dict[Questionnaire, list[QuestionKind]] = {
+    Questionnaire.REGISTRATION: [kind for kind in QuestionKind if kind != QuestionKind.SCALE],
+    Questionnaire.EVALUATION: [
+        QuestionKind.SCALE,
+        QuestionKind.SINGLE_CHOICE,
+        QuestionKind.MULTIPLE_CHOICE,
+        QuestionKind.YES_NO,
+        QuestionKind.TEXT,
+        QuestionKind.LONG_TEXT,
+    ],
+}
+SCALE = range(1, 6)
 
 
 class QuestionError(Refusal):
@@ -43,9 +56,9 @@ class QuestionDetails:
     shown_if_answer: str = ""
 
 
-def asked(event: Event) -> list[Question]:
-    """The questions on the event's form, in order."""
-    return [question for question in event.questions if question.is_asked]
+def asked(event: Event, questionnaire: Questionnaire = Questionnaire.REGISTRATION) -> list[Question]:
+    """The questions on one of the event's forms, in order."""
+    return [q for q in event.questions if q.is_asked and q.questionnaire == questionnaire]
 
 
 def is_shown(question: Question, answers: dict[int, object]) -> bool:
@@ -65,6 +78,8 @@ def fits(question: Question, value: object) -> bool:
         return value in question.options
     if question.kind == QuestionKind.MULTIPLE_CHOICE:
         return isinstance(value, list) and all(option in question.options for option in value)
+    if question.kind == QuestionKind.SCALE:
+        return isinstance(value, int) and not isinstance(value, bool) and value in SCALE
     return isinstance(value, str)
 
 
@@ -78,25 +93,36 @@ def shown_elsewhere(question: Question) -> list[str]:
     return [place for _receiver, places in question_shown.send(question) for place in places]
 
 
-def answer_count(question_id: int) -> int:
-    return db.session.scalars(sa.select(sa.func.count()).where(Answer.question_id == question_id)).one()
+def answer_count(question: Question) -> int:
+    """How many have answered the question: registrants, or those who answered it elsewhere (an evaluation)."""
+    given = db.session.scalars(sa.select(sa.func.count()).where(Answer.question_id == question.id)).one()
+    return given + sum(count for _receiver, count in answers_kept.send(question))
 
 
-def _check(event: Event, details: QuestionDetails, question: Question | None) -> None:
+def _check(event: Event, questionnaire: Questionnaire, details: QuestionDetails, question: Question | None) -> None:
     if not details.label.strip():
         raise QuestionError(_("Please enter the question."), field="label")
+    if details.kind not in KINDS[questionnaire]:
+        raise QuestionError(_("This form cannot ask this kind of question."), field="kind")
     if details.kind in CHOICE_KINDS:
         if len(details.options) < 2:
             raise QuestionError(_("Please enter at least two options, one per line."), field="options")
         if len(set(details.options)) != len(details.options):
             raise QuestionError(_("Each option may appear only once."), field="options")
+    if details.kind == QuestionKind.SCALE and len(details.options) != 2:
+        raise QuestionError(
+            _("Please name the two ends of the scale, one per line: what 1 means, then what 5 means."),
+            field="options",
+        )
     if len(details.options) > MAX_OPTIONS or any(len(option) > 300 for option in details.options + details.options_en):
         raise QuestionError(
             _("At most %(count)s options of at most 300 characters each.", count=MAX_OPTIONS), field="options"
         )
     if details.options_en and len(details.options_en) != len(details.options):
         raise QuestionError(_("Please give as many English options as options, in the same order."), field="options_en")
-    waiting = [other for other in asked(event) if question is not None and other.shown_if_id == question.id]
+    waiting = [
+        other for other in asked(event, questionnaire) if question is not None and other.shown_if_id == question.id
+    ]
     answers = (
         ["yes", "no"]
         if details.kind == QuestionKind.YES_NO
@@ -118,7 +144,7 @@ def _check(event: Event, details: QuestionDetails, question: Question | None) ->
         condition = next(
             (
                 other
-                for other in asked(event)
+                for other in asked(event, questionnaire)
                 if other.id == details.shown_if_id and (question is None or other.position < question.position)
             ),
             None,
@@ -151,21 +177,30 @@ def _shown(value) -> str:
     return " · ".join(value) if isinstance(value, list) else str(getattr(value, "label", value))
 
 
-def save(event_id: int, details: QuestionDetails, question_id: int | None = None, *, by: Actor | None) -> Question:
-    """Ask a new question at the end of the form, or change one (its stored answers stay as they are)."""
+def save(
+    event_id: int,
+    details: QuestionDetails,
+    question_id: int | None = None,
+    questionnaire: Questionnaire = Questionnaire.REGISTRATION,
+    *,
+    by: Actor | None,
+) -> Question:
+    """Ask a new question at the end of a form, or change one (its stored answers stay as they are)."""
     with row_locked(Event, event_id) as event:
         question = None
         if question_id is not None:
             question = db.session.get(Question, question_id)
             if question is None or question.event_id != event.id or not question.is_asked:
                 raise QuestionError(_("This question no longer exists."))
-        _check(event, details, question)
+            questionnaire = question.questionnaire
+        _check(event, questionnaire, details, question)
         before = {name: _shown(getattr(question, name)) for name in LOGGED} if question else {}
         if question is None:
-            question = Question(event=event, position=max((q.position for q in event.questions), default=-1) + 1)
+            position = max((q.position for q in event.questions), default=-1) + 1
+            question = Question(event=event, questionnaire=questionnaire, position=position)
         for name, value in vars(details).items():
             setattr(question, name, value.strip() if type(value) is str else value)  # not the kind, a str enum
-        if details.kind not in CHOICE_KINDS:
+        if details.kind not in (*CHOICE_KINDS, QuestionKind.SCALE):
             question.options, question.options_en = [], []
         if details.shown_if_id is None:
             question.shown_if_answer = ""
@@ -190,7 +225,8 @@ def save(event_id: int, details: QuestionDetails, question_id: int | None = None
 def move(event_id: int, question_id: int, step: int, *, by: Actor | None) -> None:
     """Move a question one place up (``step`` -1) or down (+1) on the form."""
     with row_locked(Event, event_id) as event:
-        order = asked(event)
+        moved = db.session.get(Question, question_id)
+        order = asked(event, moved.questionnaire) if moved else []
         index = next((i for i, question in enumerate(order) if question.id == question_id), None)
         if index is None:
             raise QuestionError(_("This question no longer exists."))
@@ -209,12 +245,13 @@ def remove(event_id: int, question_id: int, *, by: Actor | None) -> None:
         question = db.session.get(Question, question_id)
         if question is None or question.event_id != event.id or not question.is_asked:
             raise QuestionError(_("This question no longer exists."))
-        dependent = next((other for other in asked(event) if other.shown_if_id == question.id), None)
+        form = asked(event, question.questionnaire)
+        dependent = next((other for other in form if other.shown_if_id == question.id), None)
         if dependent is not None:
             raise QuestionError(
                 _("“%(title)s” is asked depending on this question; change that one first.", title=dependent.label)
             )
-        if answer_count(question.id):
+        if answer_count(question):
             question.removed_at = utcnow()
         else:
             db.session.delete(question)

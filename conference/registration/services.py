@@ -649,11 +649,14 @@ def copy_questions(copy: Event, source: Event, **_details: object) -> None:
             help_text_en=q.help_text_en,
             options_en=list(q.options_en),
             shown_if_answer=q.shown_if_answer,
+            questionnaire=q.questionnaire,
         )
-        for q in asked(source)
+        for q in source.questions
+        if q.is_asked  # on the registration form or in the evaluation
     }
-    for q in asked(source):
-        copies[q.id].shown_if = copies.get(q.shown_if_id) if q.shown_if_id else None
+    for q in source.questions:
+        if q.id in copies:
+            copies[q.id].shown_if = copies.get(q.shown_if_id) if q.shown_if_id else None
     copy.questions = list(copies.values())
     db.session.flush()
     registration_signals.questions_copied.send(copy, source=source, copies=copies)

@@ -7,7 +7,15 @@ from urllib.parse import urlsplit
 
 import pyphen
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale, gettext
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_percent,
+    format_time,
+    get_locale,
+    gettext,
+)
 from markupsafe import Markup, escape
 
 
@@ -98,4 +106,6 @@ def register(app: Flask) -> None:
     app.add_template_filter(answer)
     app.add_template_filter(format_date)
     app.add_template_filter(format_datetime)
+    app.add_template_filter(format_decimal)
+    app.add_template_filter(format_percent)
     app.add_template_global(get_locale)

@@ -8,6 +8,8 @@ import sqlalchemy as sa
 from conference.audit.models import AuditEntry
 from conference.database import utcnow
 from conference.documents import certificates, jobs
+from conference.evaluation import services as evaluation
+from conference.evaluation.models import Invitation
 from conference.extensions import db
 from conference.mail.models import OutgoingMail
 from conference.privacy import services as privacy
@@ -328,6 +330,9 @@ def test_deleting_a_person_leaves_no_old_name_no_certificate_file_no_mail_file_a
     )
     person = services.register(event.id, typed, utcnow(), by_organiser=True, by=None).registration
     check_in(person)
+    evaluation.use_standard_set(event.id, by=None)
+    evaluation.invite(event.id, utcnow(), by=None)  # she is asked to evaluate the event: that is about her too
+    assert privacy.export(person)["evaluation"]["answered"] is False
     organiser = make_user(events=[event])
     log_in(client, organiser)
     edit = f"/manage/events/{event.id}/registrations/{person.id}"
@@ -372,6 +377,7 @@ def test_deleting_a_person_leaves_no_old_name_no_certificate_file_no_mail_file_a
     privacy.delete_on_request(person.id, utcnow(), by=organiser)
 
     assert db.session.scalar(sa.select(BulkMessage)) is None  # sent to her alone: gone with her data
+    assert db.session.get(Invitation, person.id) is None
     assert (fresh(person).salutation, fresh(person).academic_title) == ("", "")
     assert fresh(person).note == ""
     assert all(

@@ -286,7 +286,7 @@ def test_the_log_shows_what_changed_in_a_question(client, make_event, make_user)
     )  # unchanged
     assert (
         html.unescape(client.get(f"/manage/events/{event.id}/log").get_data(as_text=True)).count(
-            "<td>Frage im Anmeldeformular gespeichert"
+            "<td>Frage gespeichert"
         )
         == 2
     )  # added, changed; not the unchanged save

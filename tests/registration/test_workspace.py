@@ -20,6 +20,7 @@ PAGES = [
     "Check-in",
     "Dokumente",
     "Materialien",
+    "Evaluation",
     "E-Mails",
     "Datenschutz",
     "Protokoll",
@@ -55,12 +56,14 @@ def test_every_page_of_an_event_reaches_every_other_and_marks_itself(client, mak
     for label, nav in seen.items():
         assert [name for name, _current in nav] == PAGES
         assert [name for name, current in nav if current] == [label]
-    # Sub-pages mark their section too.
-    assert [
-        name
-        for name, current in nav_of(client.get(f"/manage/events/{event.id}/registrations/new").get_data(as_text=True))
-        if current
-    ] == ["Anmeldungen"]
+    # Sub-pages mark their section too; the pages of questions, the form they serve.
+    for sub_page, section in (
+        ("registrations/new", "Anmeldungen"),
+        ("registrations/form/new", "Anmeldeformular"),
+        ("registrations/evaluation-form/new", "Evaluation"),
+    ):
+        html = client.get(f"/manage/events/{event.id}/{sub_page}").get_data(as_text=True)
+        assert [name for name, current in nav_of(html) if current] == [section]
 
 
 def test_a_check_in_helper_sees_only_the_door_and_no_workspace(client, make_event, make_user):

@@ -1,0 +1,1 @@
+"""The evaluation after an event: a questionnaire mailed to those who came, answered anonymously, and its results."""

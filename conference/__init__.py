@@ -94,6 +94,8 @@ def _register_features(app: Flask) -> None:
     from conference.documents.routes import blueprint as documents
     from conference.events.manage import blueprint as events_manage
     from conference.events.routes import blueprint as events
+    from conference.figures.manage import blueprint as figures_manage
+    from conference.figures.manage import networks as network_figures
     from conference.limits import models as _limit_models  # noqa: F401 - the rate limit counters
     from conference.materials.manage import blueprint as materials_manage
     from conference.materials.routes import blueprint as materials
@@ -134,9 +136,18 @@ def _register_features(app: Flask) -> None:
         ),
         back_office={
             **dict.fromkeys(
-                (events_manage, registration_manage, agenda_manage, documents_manage, materials_manage, tasks_manage),
+                (
+                    events_manage,
+                    registration_manage,
+                    agenda_manage,
+                    documents_manage,
+                    materials_manage,
+                    tasks_manage,
+                    figures_manage,
+                ),
                 organise,
             ),
+            network_figures: access.Action.NETWORK_FIGURES,
             privacy_manage: organise,
             log: organise,
             check_in: access.Action.CHECK_IN,
@@ -177,6 +188,8 @@ def _register_features(app: Flask) -> None:
         documents_manage,
         materials,
         materials_manage,
+        figures_manage,
+        network_figures,
         tasks_manage,
         privacy,
         privacy_manage,

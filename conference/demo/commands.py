@@ -18,12 +18,13 @@ from conference.demo import data
 from conference.documents.render import render_pdf
 from conference.events.models import Event, EventPartner, EventStatus, ExtentUnit, ParticipantListMode
 from conference.extensions import db
+from conference.figures.models import EventFigures
 from conference.materials import storage
 from conference.materials.models import Material
 from conference.organisations import logos
 from conference.organisations.models import Organisation
 from conference.people.models import Person
-from conference.registration.models import ForumChoice, Question, Registration, RegistrationStatus
+from conference.registration.models import Answer, ForumChoice, Question, Registration, RegistrationStatus
 from conference.registration.services import forum_slots, new_check_in_code, new_link
 
 
@@ -38,6 +39,7 @@ def load(now: datetime) -> list[str]:
     created = [(event, spec) for spec in data.events(now) if (event := _event(spec, organisations, people))]
     for event, spec in created:
         _materials(event, spec.get("materials", []))
+        _statistics(event, spec.get("statistics", {}))
     _demo_organiser([event for event, _spec in created])
     db.session.commit()
     return [event.slug for event, _spec in created]
@@ -155,9 +157,17 @@ def _event(spec: dict, organisations: dict, people: dict) -> Event | None:
     attendees = spec.get("attendees", [])
     checked_in = spec.get("checked_in", len(attendees))
     forums = cycle([item for slot in forum_slots(event) for item in slot.items] or [None])
+    questions = {question.label: question for question in event.questions}
+    answers = spec.get("answers", [])
     for number, (first_name, last_name, organisation, function) in enumerate(attendees):
         registration = _attendee(event, first_name, last_name, organisation, function, RegistrationStatus.CONFIRMED)
         registration.checked_in_at = event.starts_at if number < checked_in else None
+        if number < len(answers):
+            given, days_before = answers[number]
+            registration.created_at = event.starts_at - timedelta(days=days_before)
+            registration.answers = [
+                Answer(question=questions[label], value=value) for label, value in given.items() if value
+            ]
         if (forum := next(forums)) is not None:
             registration.forum_choices = [ForumChoice(agenda_item=forum, checked_in_at=None)]
     for first_name, last_name, organisation, function in spec.get("waiting", []):
@@ -203,6 +213,20 @@ def _materials(event: Event, specs: list) -> None:
                 original_name=f"{template}-{event.slug}.pdf",
                 content_type="application/pdf",
                 size=size,
+            )
+        )
+
+
+def _statistics(event: Event, questions: dict[str, str]) -> None:
+    """The questions whose answers the funders' figures read (conference.figures), by their labels."""
+    if questions:
+        db.session.flush()
+        by_label = {question.label: question.id for question in event.questions}
+        db.session.add(
+            EventFigures(
+                event_id=event.id,
+                kind_question_id=by_label[questions["kind"]],
+                region_question_id=by_label[questions["region"]],
             )
         )
 

@@ -97,6 +97,8 @@ def _register_features(app: Flask) -> None:
     from conference.evaluation.routes import blueprint as evaluation
     from conference.events.manage import blueprint as events_manage
     from conference.events.routes import blueprint as events
+    from conference.figures.manage import blueprint as figures_manage
+    from conference.figures.manage import networks as network_figures
     from conference.limits import models as _limit_models  # noqa: F401 - the rate limit counters
     from conference.materials.manage import blueprint as materials_manage
     from conference.materials.routes import blueprint as materials
@@ -144,11 +146,13 @@ def _register_features(app: Flask) -> None:
                     agenda_manage,
                     documents_manage,
                     evaluation_manage,
+                    figures_manage,
                     materials_manage,
                     tasks_manage,
                 ),
                 organise,
             ),
+            network_figures: access.Action.NETWORK_FIGURES,
             privacy_manage: organise,
             log: organise,
             check_in: access.Action.CHECK_IN,
@@ -191,6 +195,8 @@ def _register_features(app: Flask) -> None:
         evaluation_manage,
         materials,
         materials_manage,
+        figures_manage,
+        network_figures,
         tasks_manage,
         privacy,
         privacy_manage,

@@ -309,7 +309,9 @@ def url_values(app, make_event, make_agenda_item, make_person, make_organisation
     from conference.registration import services
 
     yesterday = utcnow() - timedelta(days=1)  # over, so that every document (certificates too) can be made
+    network = make_organisation(kind=OrganisationKind.NETWORK)
     event = make_event(
+        network=network,
         partners=[(PartnerRole.FUNDER, make_organisation())],
         starts_at=yesterday,
         ends_at=yesterday + timedelta(hours=6),
@@ -350,6 +352,7 @@ def url_values(app, make_event, make_agenda_item, make_person, make_organisation
         "direction": "up",
         "material_id": material.id,
         "slug": event.slug,
+        "network_id": network.id,
         "token": "not-a-real-token",
         "number": "ABCDEF123456",
         "task_id": 1,

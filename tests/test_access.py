@@ -58,6 +58,8 @@ def test_every_rule_answers_each_person_as_the_table_says(app, client, url_value
         allowed = user is not None and access.may(user, action, event if "event_id" in rule.arguments else None)
         if allowed and "person_id" in rule.arguments - set(rule.defaults or ()):  # a speaker: also by their events
             allowed = editable_by(user, db.session.get(Person, values["person_id"]))
+        if allowed and "network_id" in rule.arguments:  # a network's figures: of every one of its events
+            allowed = access.may_see_figures_of(user, [event])
         if allowed and "organisation_id" in rule.arguments - set(rule.defaults or ()):
             allowed = access.may_edit_organisation(user, db.session.get(Organisation, values["organisation_id"]))
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
@@ -76,6 +78,17 @@ def test_every_rule_answers_each_person_as_the_table_says(app, client, url_value
                 else:
                     assert response.status_code == 403, (who, method, path, response.status_code)
     assert checked >= 70, "the sweep missed rules"
+
+
+def test_a_network_s_figures_are_refused_to_an_organiser_of_only_some_of_its_events(
+    client, url_values, people, make_event
+):
+    event, values = url_values
+    make_event(network_id=event.network_id, starts_at=event.starts_at, ends_at=event.ends_at)  # someone else's
+    log_in(client, people["organiser"])
+    assert client.get(f"/manage/networks/{values['network_id']}/figures/").status_code == 403
+    log_in(client, people["administrator"])
+    assert client.get(f"/manage/networks/{values['network_id']}/figures/").status_code == 200
 
 
 def test_a_check_in_helper_creates_no_event_changes_no_speaker_and_sees_no_organisers_file(client, url_values, people):
@@ -174,12 +187,19 @@ def test_what_each_person_may_do_at_the_event_written_out(url_values, people):
     a = access.Action
     expected = {
         "check-in helper": {a.BACK_OFFICE, a.CHECK_IN},
-        "organiser of another event": {a.BACK_OFFICE, a.CREATE_EVENT, a.EDIT_PEOPLE, a.EDIT_ORGANISATIONS},
+        "organiser of another event": {
+            a.BACK_OFFICE,
+            a.CREATE_EVENT,
+            a.EDIT_PEOPLE,
+            a.EDIT_ORGANISATIONS,
+            a.NETWORK_FIGURES,  # of a network only if they organise all its events in the period (may_see_figures_of)
+        },
         "organiser": {
             a.BACK_OFFICE,
             a.CREATE_EVENT,
             a.EDIT_PEOPLE,
             a.EDIT_ORGANISATIONS,
+            a.NETWORK_FIGURES,
             a.ORGANISE,
             a.CHECK_IN,
             a.ADMIT,

@@ -46,6 +46,8 @@ class Action(enum.StrEnum):
     MANAGE_ORGANISATIONS = "manage_organisations"
     MANAGE_ACCOUNTS = "manage_accounts"
     READ_THE_WHOLE_LOG = "read_the_whole_log"  # the log of changes across every event
+    # A network's figures over a period: further, only of the events one organises, all of them (may_see_figures_of).
+    NETWORK_FIGURES = "network_figures"
     ORGANISE = "organise"  # every page of one event's back office
     CHECK_IN = "check_in"  # the door of one event
     # Letting in at the door whom the list does not: the waiting list, those awaiting approval, walk-ins.
@@ -56,7 +58,13 @@ EVENT_ACTIONS = {Action.ORGANISE, Action.CHECK_IN, Action.ADMIT}
 # What a role may do everywhere.
 BY_ROLE = {
     UserRole.ADMINISTRATOR: set(Action),
-    UserRole.ORGANISER: {Action.BACK_OFFICE, Action.CREATE_EVENT, Action.EDIT_PEOPLE, Action.EDIT_ORGANISATIONS},
+    UserRole.ORGANISER: {
+        Action.BACK_OFFICE,
+        Action.CREATE_EVENT,
+        Action.EDIT_PEOPLE,
+        Action.EDIT_ORGANISATIONS,
+        Action.NETWORK_FIGURES,
+    },
     UserRole.CHECK_IN: {Action.BACK_OFFICE},
 }
 # What an assignment lets its holder do at that event, and the most an account of each role can be given there.
@@ -160,6 +168,15 @@ def organisations_kept_by(user, organisations: Sequence[Organisation]) -> list[O
         for organisation in candidates
         if (shown[organisation.id] <= organised if shown[organisation.id] else organisation.created_by_id == user.id)
     ]
+
+
+def may_see_figures_of(user, events: Sequence[Event]) -> bool:
+    """Figures across several events (a network's over a period, which the page reads from its query): for
+    administrators, and for organisers only if they organise every one of the events."""
+    if not may(user, Action.NETWORK_FIGURES):
+        return False
+    _ask_roles_at(user, [event.id for event in events])
+    return all(may(user, Action.ORGANISE, event) for event in events)
 
 
 def may_edit_organisation(user, organisation: Organisation) -> bool:

@@ -50,6 +50,7 @@ class AuditAction(LabelledEnum):
     MAIL_TEXT_RESET = "registration.mail_text_reset", _l("Mail text back to the default")
     DATA_DELETED = "registration.deleted", _l("Personal data deleted on request")
     SIGN_IN_SHEET_CHANGED = "documents.sign_in_sheet", _l("Attendee list with signatures changed")
+    FIGURES_QUESTIONS_CHOSEN = "figures.questions", _l("Questions for the figures chosen")
     CERTIFICATES_MADE = "documents.certificates", _l("Certificates of attendance ordered")
     EVALUATION_SENT = "evaluation.sent", _l("Evaluation sent")
     EVALUATION_REMINDER_SENT = "evaluation.reminded", _l("Evaluation reminder sent")

@@ -21,12 +21,20 @@ from conference.evaluation import services as evaluation
 from conference.evaluation.models import Evaluation, Response, ResponseAnswer
 from conference.events.models import Event, EventPartner, EventStatus, ExtentUnit, ParticipantListMode
 from conference.extensions import db
+from conference.figures.models import EventFigures
 from conference.materials import storage
 from conference.materials.models import Material
 from conference.organisations import logos
 from conference.organisations.models import Organisation
 from conference.people.models import Person
-from conference.registration.models import ForumChoice, Question, Questionnaire, Registration, RegistrationStatus
+from conference.registration.models import (
+    Answer,
+    ForumChoice,
+    Question,
+    Questionnaire,
+    Registration,
+    RegistrationStatus,
+)
 from conference.registration.services import forum_slots, new_check_in_code, new_link
 
 
@@ -42,6 +50,7 @@ def load(now: datetime) -> list[str]:
     db.session.flush()  # the questions and registrations get their ids, which the evaluation refers to
     for event, spec in created:
         _materials(event, spec.get("materials", []))
+        _statistics(event, spec.get("statistics", {}))
         if "evaluation" in spec:
             _evaluation(event, **spec["evaluation"])
     _demo_organiser([event for event, _spec in created])
@@ -161,9 +170,17 @@ def _event(spec: dict, organisations: dict, people: dict) -> Event | None:
     attendees = spec.get("attendees", [])
     checked_in = spec.get("checked_in", len(attendees))
     forums = cycle([item for slot in forum_slots(event) for item in slot.items] or [None])
+    questions = {question.label: question for question in event.questions}
+    answers = spec.get("answers", [])
     for number, (first_name, last_name, organisation, function) in enumerate(attendees):
         registration = _attendee(event, first_name, last_name, organisation, function, RegistrationStatus.CONFIRMED)
         registration.checked_in_at = event.starts_at if number < checked_in else None
+        if number < len(answers):
+            given, days_before = answers[number]
+            registration.created_at = event.starts_at - timedelta(days=days_before)
+            registration.answers = [
+                Answer(question=questions[label], value=value) for label, value in given.items() if value
+            ]
         if (forum := next(forums)) is not None:
             registration.forum_choices = [ForumChoice(agenda_item=forum, checked_in_at=None)]
     for first_name, last_name, organisation, function in spec.get("waiting", []):
@@ -270,6 +287,20 @@ def _evaluation(event: Event, answered: int, texts: list[str]) -> None:
             if value is not None
         ]
         db.session.add(response)
+
+
+def _statistics(event: Event, questions: dict[str, str]) -> None:
+    """The questions whose answers the funders' figures read (conference.figures), by their labels."""
+    if questions:
+        db.session.flush()
+        by_label = {question.label: question.id for question in event.questions}
+        db.session.add(
+            EventFigures(
+                event_id=event.id,
+                kind_question_id=by_label[questions["kind"]],
+                region_question_id=by_label[questions["region"]],
+            )
+        )
 
 
 def _demo_organiser(events: list[Event]) -> None:

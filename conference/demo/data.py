@@ -50,6 +50,38 @@ SCHWERIN_ATTENDEES = [
     ("Abebe", "Tesfaye", "Flüchtlingsrat Mecklenburg-Vorpommern e.V.", "Projektreferent"),
 ]
 
+# For the funders' figures: what each of them answered to the two questions marked "for statistics" (the kind of
+# their organisation, its postcode; one left it empty), and how many days before the conference they registered.
+SCHWERIN_KINDS = [
+    "Bildungsträger",
+    "Beratungsstelle",
+    "Behörde/Jobcenter",
+    "Kammer",
+    "Migrantenorganisation",
+    "Unternehmen",
+    "Sonstiges",
+]
+SCHWERIN_ANSWERS = [
+    ("Behörde/Jobcenter", "19053", 58),
+    ("Kammer", "19055", 57),
+    ("Bildungsträger", "19061", 57),
+    ("Migrantenorganisation", "19063", 50),
+    ("Behörde/Jobcenter", "19059", 45),
+    ("Kammer", "19053", 45),
+    ("Behörde/Jobcenter", "19055", 44),
+    ("Bildungsträger", "19061", 38),
+    ("Beratungsstelle", "19057", 30),
+    ("Behörde/Jobcenter", "18055", 30),
+    ("Bildungsträger", "19061", 29),
+    ("Behörde/Jobcenter", "19370", 22),
+    ("Bildungsträger", "19061", 21),
+    ("Behörde/Jobcenter", "19048", 15),
+    ("Beratungsstelle", "23966", 14),
+    ("Bildungsträger", "23966", 14),
+    ("Sonstiges", "19057", 10),
+    ("Beratungsstelle", "", 8),
+]
+
 # Who comes to today's event (invented people): the first five are in already, two are waiting.
 TODAY_ATTENDEES = [
     ("Nadia", "Rahimi", "Jobcenter Rostock", "Integrationsfachkraft"),
@@ -342,6 +374,16 @@ def events(now: datetime) -> list[dict]:
                 "Durchführung: Schweriner Ausbildungszentrum e.V.",
             ),
             "attendees": SCHWERIN_ATTENDEES,
+            "questions": [
+                ("Art der Einrichtung", Q.SINGLE_CHOICE, SCHWERIN_KINDS, True, ""),
+                ("Postleitzahl der Einrichtung", Q.TEXT, [], False, "Für die Statistik an den Fördermittelgeber."),
+            ],
+            # Each attendee's answers to the questions above and the days before the conference they registered.
+            "answers": [
+                ({"Art der Einrichtung": kind, "Postleitzahl der Einrichtung": postcode}, days)
+                for kind, postcode, days in SCHWERIN_ANSWERS
+            ],
+            "statistics": {"kind": "Art der Einrichtung", "region": "Postleitzahl der Einrichtung"},
             # The demo keeps its invented attendees for a year from the day it is loaded, not from 2011.
             "retention_days": (today - schwerin).days + 365,
             "grant_number": "BMBF 01 NQ 1107",

@@ -121,6 +121,9 @@ class Event(Model):
     retention_days: Mapped[int] = mapped_column(
         default=DEFAULT_RETENTION_DAYS, server_default=str(DEFAULT_RETENTION_DAYS)
     )
+    # The most people the waiting list held at once, for the funders' figures: kept by registration (services.register)
+    # under the event's lock, as people join it.
+    longest_waiting_list: Mapped[int] = mapped_column(default=0, server_default="0")
     # When the reminder mail went to everyone confirmed (a periodic task sends it two days before).
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -2,7 +2,8 @@
 
 "Deleting" a registration anonymises it: names, address, phone, function, answers, the organisers'
 note and the links are gone, while the row stays with status, organisation, forum choices and check-in, so the
-figures funders ask for (people per organisation, forum, check-in) survive. Certificates stay
+figures funders ask for (people per organisation, forum, check-in) survive; those read from answers (region, kind of
+organisation) are kept as counts (conference.figures) when an event's retention period ends. Certificates stay
 verifiable by their number; the verification page then says the holder's name was deleted.
 """
 
@@ -21,6 +22,7 @@ from conference.documents.models import Certificate, DocumentJob
 from conference.evaluation.models import Invitation
 from conference.events.models import Event
 from conference.extensions import db
+from conference.figures import services as figures
 from conference.mail.models import OutgoingMail
 from conference.mail.services import forget_files
 from conference.privacy.models import DeletionRecord
@@ -213,6 +215,7 @@ def purge(now: datetime | None = None) -> int:
                 sa.select(Registration).where(Registration.event_id == event.id, Registration.anonymised_at.is_(None))
             ).all()
             _delete_messages([message for registration in remaining for message in messages_only_to(registration)])
+            figures.keep(event, now)  # the funders' figures, as counts, before the answers they are read from go
             _anonymise(remaining, now)
             db.session.add(
                 DeletionRecord(

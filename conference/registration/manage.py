@@ -17,6 +17,7 @@ from conference.accounts.services import managed_events
 from conference.database import utcnow
 from conference.events.models import Event
 from conference.extensions import db
+from conference.organisations.models import Organisation
 from conference.registration import bulk, history, mail_texts, questions, services
 from conference.registration import export as export_table
 from conference.registration.forms import registration_form
@@ -44,9 +45,16 @@ start = Blueprint("back_office", __name__, url_prefix="/manage")
 def start_page():
     """The back office's start page: the events the account works on, with their figures."""
     events = managed_events(current_user)
+    # The networks of these events, whose figures (conference.figures) the page links to.
+    networks = db.session.scalars(
+        sa.select(Organisation)
+        .where(Organisation.id.in_({event.network_id for event in events if event.network_id}))
+        .order_by(Organisation.name)
+    ).all()
     return render_template(
         "registration/manage/index.html",
         events=events,
+        networks=networks,
         figures=services.figures_of([e.id for e in events]),
         now=utcnow(),
     )

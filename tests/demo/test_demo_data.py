@@ -128,3 +128,29 @@ def test_the_retention_purge_right_after_loading_leaves_the_schwerin_attendees_n
     schwerin = db.session.scalar(sa.select(Event).where(Event.slug == "anerkennung-durch-anerkennung-2011"))
     attendees = db.session.scalars(sa.select(Registration).where(Registration.event_id == schwerin.id)).all()
     assert len(attendees) == 18 and all(registration.anonymised_at is None for registration in attendees)
+
+
+def test_the_schwerin_conference_has_figures_for_every_breakdown(runner):
+    from conference.figures import services as figures
+
+    runner.invoke(args=["demo-data"])
+    schwerin = db.session.scalar(sa.select(Event).where(Event.slug == "anerkennung-durch-anerkennung-2011"))
+    counted = figures.figures_of(schwerin, utcnow())
+
+    assert (counted.registrations, counted.confirmed, counted.checked_in, counted.no_shows) == (18, 18, 18, 0)
+    assert {group.label: group.confirmed for group in counted.by_kind if group.confirmed} == {
+        "Bildungsträger": 5,
+        "Beratungsstelle": 3,
+        "Behörde/Jobcenter": 6,
+        "Kammer": 2,
+        "Migrantenorganisation": 1,
+        "Sonstiges": 1,
+    }
+    assert [(group.label, group.confirmed) for group in counted.by_region] == [
+        ("PLZ 18…", 1),
+        ("PLZ 19…", 14),
+        ("PLZ 23…", 2),
+        (None, 1),
+    ]
+    assert len(counted.by_forum) >= 2 and sum(group.confirmed for group in counted.by_forum) > 0
+    assert len(counted.by_day) > 5 and all(day.year == 2011 for day, _count in counted.by_day)

@@ -20,6 +20,7 @@ PAGES = [
     "Check-in",
     "Dokumente",
     "Materialien",
+    "Zahlen",
     "Evaluation",
     "E-Mails",
     "Datenschutz",

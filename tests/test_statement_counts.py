@@ -1,7 +1,7 @@
 """Pages ask the database a fixed number of questions, however many registrations, speakers and items there are."""
 
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -10,6 +10,8 @@ from conference.accounts.models import User
 from conference.agenda.models import AgendaItemKind
 from conference.audit.models import AuditAction, AuditEntry
 from conference.database import utcnow
+from conference.evaluation import services as evaluation
+from conference.evaluation.models import Response, ResponseAnswer
 from conference.extensions import db
 from conference.registration.models import ForumChoice, Registration, RegistrationStatus
 from tests.support import log_in
@@ -100,12 +102,30 @@ PAGES = {
     "home page": "/",
     "organisations": "/manage/organisations/",
     "log": "/manage/events/{id}/log",
+    "evaluation": "/manage/events/{id}/evaluation/",
+    "figures": "/manage/events/{id}/figures/",
     "registration page": "/manage/events/{id}/registrations/{registration}",
 }
 
 
 # Pages measured with a fresh session, as a request finds it (else what they load may be in the session already).
 FRESH_SESSION = {"log", "registration page", "agenda", "good practice", "speakers"}
+
+
+def add_evaluation_answers(event, count: int) -> None:
+    """The standard evaluation, answered ``count`` times (the first and the last question)."""
+    evaluation.use_standard_set(event.id, by=None)
+    first, *_, last = evaluation.questions_of(event)
+    ids = [secrets.token_hex(16) for _ in range(count)]
+    db.session.execute(
+        sa.insert(Response), [{"id": id, "event_id": event.id, "day": date(2026, 1, 1), "forum_ids": []} for id in ids]
+    )
+    db.session.execute(
+        sa.insert(ResponseAnswer),
+        [{"response_id": id, "question_id": first.id, "value": 4} for id in ids]
+        + [{"response_id": id, "question_id": last.id, "value": "Gut"} for id in ids],
+    )
+    db.session.commit()
 
 
 @pytest.fixture
@@ -141,6 +161,7 @@ def small_and_big(make_event, make_agenda_item, make_person, make_organisation, 
         )
         db.session.commit()
         add_log_entries(event, min(registrations, 120))
+        add_evaluation_answers(event, min(registrations, 60))
         return event
 
     return build(3, 2), build(1000, 40)

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from conference.agenda.models import AgendaItem
 from conference.audit.models import AuditAction
@@ -375,7 +376,9 @@ class Results:
 
 
 def responses_of(event_id: int) -> list[Response]:
-    return list(db.session.scalars(sa.select(Response).where(Response.event_id == event_id).order_by(Response.id)))
+    answers = selectinload(Response.answers)
+    query = sa.select(Response).where(Response.event_id == event_id).order_by(Response.id).options(answers)
+    return list(db.session.scalars(query))
 
 
 def evaluated_questions(event: Event) -> list[Question]:

@@ -1,12 +1,14 @@
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, render_template, request
 from flask_babel import gettext
 
 from conference.database import utcnow
-from conference.events import ical, services
+from conference.events import feeds, ical, services
 from conference.events.models import Event
 from conference.events.web import public_event_or_404
 from conference.extensions import db
 from conference.organisations.models import Organisation
+from conference.site.lookup import found
+from conference.site.urls import absolute_url
 
 blueprint = Blueprint("events", __name__)
 
@@ -38,11 +40,57 @@ def event_calendar(slug: str):
     )
 
 
+def _subscribed(body: bytes | str, mimetype: str) -> Response:
+    """A feed, subscribed to by URL: served inline (not as a download), and unchanged content is not sent again."""
+    response = Response(body, mimetype=mimetype)
+    response.add_etag()
+    response.make_conditional(request)  # a 304 without the body when the reader has it already
+    return response
+
+
 @blueprint.get("/events.ics")
 def feed():
-    # A feed is subscribed to by URL, so it is served inline rather than as a download.
     events = db.session.scalars(services.public_events().order_by(Event.starts_at)).all()
-    return Response(ical.calendar(events, utcnow(), gettext("Conferences and events")), mimetype="text/calendar")
+    return _subscribed(ical.calendar(events, utcnow(), gettext("Conferences and events")), "text/calendar")
+
+
+@blueprint.get("/organisations/<slug>/events.ics")
+def organisation_feed(slug: str):
+    """The calendar of a network's or an organisation's public events."""
+    organisation = _organisation_or_404(slug)
+    events = db.session.scalars(
+        services.public_events().where(services.involving(organisation)).order_by(Event.starts_at)
+    ).all()
+    return _subscribed(ical.calendar(events, utcnow(), organisation.name), "text/calendar")
+
+
+NEWS_FEEDS = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
+
+
+def _news_feed(format: str, title: str, page: str, organisation: Organisation | None = None) -> Response:
+    now = utcnow()
+    upcoming, _past = services.upcoming_and_past(now, organisation)
+    self_url = absolute_url(request.endpoint or "", **(request.view_args or {}))
+    generator = feeds.feed(upcoming, title, page, self_url, max((e.updated_at for e in upcoming), default=now))
+    return _subscribed(generator.atom_str() if format == "atom" else generator.rss_str(), NEWS_FEEDS[format])
+
+
+@blueprint.get("/events.<any(atom, rss):format>")
+def news_feed(format: str):
+    """The upcoming public events as a feed for feed readers and other sites."""
+    return _news_feed(format, gettext("Upcoming conferences and events"), absolute_url("events.home"))
+
+
+@blueprint.get("/organisations/<slug>/events.<any(atom, rss):format>")
+def organisation_news_feed(slug: str, format: str):
+    organisation = _organisation_or_404(slug)
+    page = absolute_url("events.organisation", slug=organisation.slug)
+    title = gettext("Upcoming events: %(name)s", name=organisation.name)
+    return _news_feed(format, title, page, organisation)
+
+
+def _organisation_or_404(slug: str) -> Organisation:
+    return found(db.session.scalar(db.select(Organisation).where(Organisation.slug == slug)))
 
 
 @blueprint.get("/organisations")
@@ -53,7 +101,7 @@ def organisations():
 
 @blueprint.get("/organisations/<slug>")
 def organisation(slug: str):
-    found = db.session.scalar(db.select(Organisation).where(Organisation.slug == slug))
-    if found is None:
-        abort(404)
-    return render_template("organisations/detail.html", organisation=found, roles=services.public_roles(found))
+    organisation = _organisation_or_404(slug)
+    return render_template(
+        "organisations/detail.html", organisation=organisation, roles=services.public_roles(organisation)
+    )

@@ -83,6 +83,7 @@ def _register_features(app: Flask) -> None:
     from conference.accounts.routes import blueprint as accounts
     from conference.agenda.manage import blueprint as agenda_manage
     from conference.agenda.routes import blueprint as agenda
+    from conference.api import routes as api
     from conference.audit import models as _audit_models  # noqa: F401 - the audit table
     from conference.backup.commands import backup_command, restore_command
     from conference.check_in.manage import blueprint as check_in
@@ -123,6 +124,7 @@ def _register_features(app: Flask) -> None:
     from conference.tasks.manage import blueprint as tasks_manage
 
     access.init(app)  # after CSRF protection, before any view
+    api.init(app)  # before the error pages: those of /api/ are JSON (site.errors)
     organise = access.Action.ORGANISE
     access.declare(
         open_to_anyone=(
@@ -137,6 +139,9 @@ def _register_features(app: Flask) -> None:
             evaluation,
             materials,
             privacy,
+            api.blueprint,
+            api.reference,
+            app.blueprints["api-docs"],
         ),
         back_office={
             **dict.fromkeys(
@@ -174,6 +179,7 @@ def _register_features(app: Flask) -> None:
             (check_in, "remove_helper"): organise,
         },
     )
+    app.register_blueprint(api.reference)
     for blueprint in (
         site,
         events,

@@ -26,6 +26,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.sansio.blueprints import Blueprint as SansioBlueprint
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user, user_logged_in
 
@@ -85,7 +86,7 @@ OPEN_BLUEPRINTS: set[str] = set()
 
 
 def declare(
-    open_to_anyone: Iterable[Blueprint],
+    open_to_anyone: Iterable[SansioBlueprint],  # also those an extension makes (the API's OpenAPI document)
     back_office: dict[Blueprint, Action],
     exceptions: dict[tuple[Blueprint, str], Action],
 ) -> None:

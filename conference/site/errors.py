@@ -1,4 +1,4 @@
-from flask import Flask, render_template
+from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -40,6 +40,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if request.path.startswith("/api/"):
+            return json_error(error)
         if error.code not in MESSAGES:
             return error
         page, code = render_error(error.code)
@@ -47,6 +49,19 @@ def register(app: Flask) -> None:
         return page, code, [(name, value) for name, value in error.get_headers() if name != "Content-Type"]
 
     @app.errorhandler(InternalServerError)
-    def server_error(_error):
+    def server_error(error: InternalServerError):
         db.session.rollback()
-        return render_error(500)
+        return json_error(error) if request.path.startswith("/api/") else render_error(500)
+
+
+def json_error(error: HTTPException):
+    """An error of the API, for programs: its status, a message for people, and per parameter what is wrong."""
+    data = getattr(error, "data", None) or {}
+    _title, message = MESSAGES.get(error.code or 500, MESSAGES[500])
+    body = {"code": error.code, "status": error.name, "message": str(data.get("message") or message)}
+    if messages := data.get("messages"):
+        names = sorted(name for fields in messages.values() for name in fields)
+        body["message"] = str(_l("Please check the parameters: %(names)s.", names=", ".join(names)))
+        body["errors"] = messages
+    headers = [(name, value) for name, value in error.get_headers() if name != "Content-Type"]
+    return jsonify(body), error.code, headers

@@ -16,7 +16,8 @@ from markupsafe import Markup
 ACCENT = "#0b4f7c"  # --accent of site.css
 INK = "#1d2733"
 LINE = "#cfd8e0"
-LABEL_WIDTH = 38  # characters per line of a bar's label
+LABEL_WIDTH = 38  # characters per line of a bar's label beside it
+UPRIGHT_LABEL_WIDTH = 16  # under an upright bar
 LABEL_LINES = 3
 
 
@@ -37,11 +38,11 @@ class Chart:
         return Markup(self.svg)
 
 
-def _label(text: str) -> str:
-    lines = textwrap.wrap(text, LABEL_WIDTH) or [""]
+def _label(text: str, width: int) -> str:
+    lines = textwrap.wrap(text, width) or [""]
     if len(lines) > LABEL_LINES:
         lines = lines[:LABEL_LINES]
-        lines[-1] = lines[-1][: LABEL_WIDTH - 1] + "…"
+        lines[-1] = lines[-1][: width - 1] + "…"
     return "\n".join(lines)
 
 
@@ -66,7 +67,7 @@ def bars(labels: list[str], counts: list[int], *, horizontal: bool = True, descr
         "ytick.color": INK,
     }
     with matplotlib.rc_context(settings):
-        shown = [_label(label) for label in labels]
+        shown = [_label(label, LABEL_WIDTH if horizontal else UPRIGHT_LABEL_WIDTH) for label in labels]
         if horizontal:
             lines = sum(label.count("\n") + 1 for label in shown)
             figure = Figure(figsize=(6.4, 0.5 + 0.22 * max(lines, 2) + 0.12 * len(labels)))

@@ -20,6 +20,9 @@ from conference.site.urls import absolute_url
 from conference.tasks import services as tasks
 
 LINK = _l("the person's link to the evaluation")
+FOOTER = _l(
+    "Below your text the mail gives the person's link to the evaluation (unless your text has it) and the contact."
+)
 
 
 def _sample_link(event: Event) -> str:
@@ -38,6 +41,7 @@ mail_texts.register(
         ),
         link=LINK,
         sample_link=_sample_link,
+        footer=FOOTER,
     ),
 )
 mail_texts.register(
@@ -52,6 +56,7 @@ mail_texts.register(
         ),
         link=LINK,
         sample_link=_sample_link,
+        footer=FOOTER,
     ),
 )
 

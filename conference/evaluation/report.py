@@ -59,10 +59,13 @@ def workbook(event: Event, results: Results) -> bytes:
     overview.title = _("Overview")
     overview.append([safe(title(event, results)), safe(event.title)])
     overview.append([_("Date"), format_date(event.starts_at, "long")])
-    overview.append([_("Asked"), results.invited])
-    overview.append([_("Answered"), results.responses])
-    overview.append([_("Response rate"), results.rate])
-    overview["B5"].number_format = "0%"
+    if results.invited is not None:  # not known per forum
+        overview.append([_("Asked"), results.invited])
+    shown_count = results.shown or not results.forum
+    overview.append([_("Answered"), results.responses if shown_count else _("fewer than %(count)s", count=MIN_ANSWERS)])
+    if results.rate is not None:
+        overview.append([_("Response rate"), results.rate])
+        overview.cell(overview.max_row, 2).number_format = "0%"
     overview.append([])
     overview.append(
         [_("Results of a question are left out while fewer than %(count)s answered it.", count=MIN_ANSWERS)]
@@ -70,10 +73,11 @@ def workbook(event: Event, results: Results) -> bytes:
     for number, item in enumerate(results.items, 1):
         sheet = book.create_sheet(_sheet_name(number, item.question.label))
         sheet.append([safe(item.question.label)])
-        sheet.append([_("Answered"), item.answered])
         if not item.shown:
+            sheet.append([_("Answered"), _("fewer than %(count)s", count=MIN_ANSWERS)])
             sheet.append([_("Fewer than %(count)s answers: not shown.", count=MIN_ANSWERS)])
             continue
+        sheet.append([_("Answered"), item.answered])
         if item.has_texts:
             sheet.append([_("Answers")])
             for text in item.texts:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
@@ -34,6 +35,7 @@ from conference.rules import Refusal
 MIN_ANSWERS = 3  # fewer could tell who answered what
 MORNING = time(8)  # the mail goes out from this hour of the day after the event
 REMIND_AFTER = timedelta(days=4)
+REMIND_BY_HAND_AFTER = timedelta(days=2)  # the reminder says the evaluation came "a few days ago"
 # An event that ended longer ago is not evaluated by itself: nobody remembers it, and an evaluation added to an old
 # event must not mail its attendees out of the blue.
 ASKED_WITHIN = timedelta(days=7)
@@ -225,7 +227,7 @@ def invite(event_id: int, now: datetime, *, by: Actor | None) -> int:
         batch = f"evaluation-{event.id}-{secrets.token_hex(4)}"
         for registration in attendees:
             new_invitation(registration, now)
-            mail.queue_later("evaluation", registration.address, batch, registration_id=registration.id)
+            mail.queue_later("evaluation", registration.address, batch, registration_id=registration.id, unlisted=True)
         if attendees:
             mail.send_batch_later(batch, event.id)
             record(AuditAction.EVALUATION_SENT, str(len(attendees)), event.id, by=by)
@@ -236,8 +238,15 @@ def remind(event_id: int, now: datetime, *, by: Actor | None) -> int:
     """Remind, once, everyone asked who has not answered; returns how many."""
     with row_locked(Event, event_id) as event:
         _check_in_to_ask(event, now)
-        waiting = db.session.scalars(_unanswered(event.id)).all()
         state = _stored_state(event.id)
+        if state.invited_at is None:
+            raise EvaluationError(_("Please send the evaluation first."))
+        if now < state.invited_at + REMIND_BY_HAND_AFTER:
+            when = format_datetime(state.invited_at + REMIND_BY_HAND_AFTER, "short")
+            raise EvaluationError(
+                _("The reminder can be sent from %(when)s, a few days after the evaluation.", when=when)
+            )
+        waiting = db.session.scalars(_unanswered(event.id)).all()
         state.reminded_at = now
         batch = f"evaluation-reminder-{event.id}-{secrets.token_hex(4)}"
         for invitation in waiting:
@@ -248,6 +257,7 @@ def remind(event_id: int, now: datetime, *, by: Actor | None) -> int:
                 batch,
                 registration_id=invitation.registration_id,
                 reminder=True,
+                unlisted=True,
             )
         if waiting:
             mail.send_batch_later(batch, event.id)
@@ -339,20 +349,23 @@ def answer(token: str, answers: dict[int, object], now: datetime) -> None:
 # --- results -----------------------------------------------------------------------------------------
 
 
+def enough(answered: int, answered_by_the_others: int = 0) -> bool:
+    """Whether results of ``answered`` people can be shown: at least MIN_ANSWERS, and, for a part (a forum), not a
+    part whose rest has fewer than MIN_ANSWERS (else the whole less the part would show those few answers)."""
+    return answered >= MIN_ANSWERS and answered_by_the_others not in range(1, MIN_ANSWERS)
+
+
 @dataclass
 class Item:
     """The results of one question: ``rows`` of (what was answered, how many, share) for a scale or choices,
-    ``texts`` as written; nothing of them while fewer than MIN_ANSWERS answered it."""
+    ``texts`` as written; nothing of them unless ``shown``."""
 
     question: Question
     answered: int
+    shown: bool
     rows: list[tuple[str, int, float]] = field(default_factory=list)
     mean: float | None = None
     texts: list[str] = field(default_factory=list)
-
-    @property
-    def shown(self) -> bool:
-        return self.answered >= MIN_ANSWERS
 
     @property
     def has_texts(self) -> bool:
@@ -361,14 +374,11 @@ class Item:
 
 @dataclass
 class Results:
-    invited: int
+    invited: int | None  # unknown for a forum: those asked are not known by forum
     responses: int
+    shown: bool
     items: list[Item]
     forum: AgendaItem | None = None
-
-    @property
-    def shown(self) -> bool:
-        return self.responses >= MIN_ANSWERS
 
     @property
     def rate(self) -> float | None:
@@ -398,19 +408,40 @@ def forums_of(event: Event) -> list[AgendaItem]:
     return [item for item in event.agenda_items if item.id in chosen]
 
 
-def results(event: Event, forum: AgendaItem | None = None) -> Results:
-    responses = [r for r in responses_of(event.id) if forum is None or forum.id in r.forum_ids]
+def _answers_by_question(responses: list[Response]) -> dict[int, list[object]]:
     by_question: dict[int, list[object]] = {}
     for response in responses:
         for given in response.answers:
             by_question.setdefault(given.question_id, []).append(given.value)
-    items = [_item(question, by_question.get(question.id, [])) for question in evaluated_questions(event)]
-    return Results(invited=state_of(event.id).invited, responses=len(responses), items=items, forum=forum)
+    return by_question
 
 
-def _item(question: Question, values: list[object]) -> Item:
-    item = Item(question, answered=len(values))
-    if not item.shown:
+def results(event: Event, forum: AgendaItem | None = None) -> Results:
+    """The results of the whole evaluation, or of those who had chosen ``forum``."""
+    every = responses_of(event.id)
+    part = [r for r in every if forum is None or forum.id in r.forum_ids]
+    others = [r for r in every if forum is not None and forum.id not in r.forum_ids]
+    given, given_by_others = _answers_by_question(part), _answers_by_question(others)
+    items = [
+        _item(
+            question,
+            given.get(question.id, []),
+            enough(len(given.get(question.id, [])), len(given_by_others.get(question.id, []))),
+        )
+        for question in evaluated_questions(event)
+    ]
+    return Results(
+        invited=None if forum else state_of(event.id).invited,
+        responses=len(part),
+        shown=enough(len(part), len(others)),
+        items=items,
+        forum=forum,
+    )
+
+
+def _item(question: Question, values: list[object], shown: bool) -> Item:
+    item = Item(question, answered=len(values), shown=shown)
+    if not shown:
         return item
     if item.has_texts:
         item.texts = [str(value) for value in values]

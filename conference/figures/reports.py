@@ -21,6 +21,8 @@ from conference.figures.services import BERLIN, Figures, Group, Period
 from conference.organisations.models import Organisation
 from conference.registration.export import safe
 
+MIN_GROUP = 3  # fewer people in a line of a breakdown by what they said about themselves are not shown apart
+
 
 @dataclass
 class Breakdown:
@@ -49,8 +51,8 @@ class Report:
     def breakdowns(self) -> list[Breakdown]:
         figures = self.figures
         return [
-            Breakdown("kind", _("By kind of organisation"), figures.kind_question, figures.by_kind),
-            Breakdown("region", _("By region"), figures.region_question, figures.by_region),
+            Breakdown("kind", _("By kind of organisation"), figures.kind_question, folded(figures.by_kind)),
+            Breakdown("region", _("By region"), figures.region_question, folded(figures.by_region)),
             Breakdown("forum", _("By forum"), "", figures.by_forum),
         ]
 
@@ -79,6 +81,25 @@ class Report:
                 description=_("Registrations by day: %(lines)s", lines=_lines(zip(days, counts, strict=True))),
             )
         return made
+
+
+def folded(groups: list[Group]) -> list[Group]:
+    """The lines of a breakdown by the answers people gave about themselves, those of one or two people summed into
+    one line: a kind of organisation or a region that only one or two registrants share could tell who they are."""
+
+    def is_small(group: Group) -> bool:
+        return group.label is not None and 0 < group.confirmed < MIN_GROUP
+
+    small = [group for group in groups if is_small(group)]
+    if not small:
+        return groups
+    together = Group(
+        _("Other answers, fewer than %(count)s people each", count=MIN_GROUP),
+        sum(group.confirmed for group in small),
+        sum(group.checked_in for group in small),
+    )
+    known = [group for group in groups if group.label is not None and not is_small(group)]
+    return known + [together] + [group for group in groups if group.label is None]
 
 
 def _lines(pairs) -> str:

@@ -326,12 +326,18 @@ def summed(all_figures: Sequence[Figures]) -> Figures:
         no_shows=sum(no_shows) if no_shows else None,
         cancellations=sum(figures.cancellations for figures in all_figures),
         longest_waiting_list=sum(figures.longest_waiting_list for figures in all_figures),
-        by_kind=_merged(figures.by_kind for figures in all_figures),
-        by_region=_merged(figures.by_region for figures in all_figures),
+        by_kind=_merged(_or_unknown(figures.by_kind, figures) for figures in all_figures),
+        by_region=_merged(_or_unknown(figures.by_region, figures) for figures in all_figures),
         by_forum=_merged(figures.by_forum for figures in all_figures),
         by_day=sorted(days.items()),
         deleted_on_request=sum(figures.deleted_on_request for figures in all_figures),
     )
+
+
+def _or_unknown(breakdown: list[Group], figures: Figures) -> list[Group]:
+    """An event's breakdown, or, where no question was chosen for it, everyone confirmed as unknown (so that the
+    lines of a network add up to its confirmed registrations)."""
+    return breakdown or ([Group(None, figures.confirmed, figures.checked_in)] if figures.confirmed else [])
 
 
 def _merged(breakdowns: Iterable[list[Group]]) -> list[Group]:

@@ -33,7 +33,9 @@ def overview(event_id: int):
 def export(event_id: int, registration_id: int):
     event = g.event
     registration = row_of_event_or_404(Registration, registration_id, event)
-    return json_download(services.export(registration), event.slug, "registration", str(registration.id))
+    return json_download(
+        services.export(registration, for_organisers=True), event.slug, "registration", str(registration.id)
+    )
 
 
 class DeletionForm(Form):

@@ -33,13 +33,19 @@ from conference.site.i18n import speaking
 from conference.tasks import services as tasks
 
 
-def export(registration: Registration) -> dict[str, Any]:
-    """Everything stored about one registration, as a person may ask for it (Art. 15 and 20 DSGVO)."""
+def export(registration: Registration, for_organisers: bool = False) -> dict[str, Any]:
+    """Everything stored about one registration, as a person may ask for it (Art. 15 and 20 DSGVO). What
+    ``for_organisers`` leave out is whether the person answered the evaluation (and the reminder that tells it):
+    only the person learns it, through their own link, so that no organiser can tie an answer to them."""
     event = registration.event
     certificate = db.session.scalar(sa.select(Certificate).where(Certificate.registration_id == registration.id))
     asked = db.session.get(Invitation, registration.id)
     mails = db.session.scalars(
-        sa.select(OutgoingMail).where(registration_services.mails_about([registration.id])).order_by(OutgoingMail.id)
+        sa.select(OutgoingMail)
+        .where(
+            (registration_services.listed if for_organisers else registration_services.mails_about)([registration.id])
+        )
+        .order_by(OutgoingMail.id)
     ).all()
     return {
         "event": {
@@ -75,7 +81,9 @@ def export(registration: Registration) -> dict[str, Any]:
         if certificate
         else None,
         # Only whether they answered the evaluation: what they answered is stored apart, linked to nobody.
-        "evaluation": {"asked_at": asked.invited_at.isoformat(), "answered": asked.answered} if asked else None,
+        "evaluation": None
+        if asked is None or for_organisers
+        else {"asked_at": asked.invited_at.isoformat(), "answered": asked.answered},
         "mails": [
             {
                 "kind": mail.context.get("reason", mail.builder),

@@ -14,7 +14,7 @@ from conference.extensions import db
 from conference.mail.models import OutgoingMail
 from conference.registration.mail_texts import KINDS
 from conference.registration.models import Registration
-from conference.registration.services import mails_about
+from conference.registration.services import listed
 from conference.tasks.models import WorkStatus
 
 SHOWN = 100  # the page stays short however often a link is used; the log has everything
@@ -34,7 +34,7 @@ def of(registration: Registration) -> tuple[list[Line], bool]:
     )
     mails = db.session.scalars(
         sa.select(OutgoingMail)
-        .where(mails_about([registration.id]))
+        .where(listed([registration.id]))
         .order_by(OutgoingMail.created_at.desc(), OutgoingMail.id.desc())
         .limit(SHOWN + 1)
     )

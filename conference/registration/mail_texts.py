@@ -46,6 +46,7 @@ class MailKind:
     # What {link} opens when not the person's registration, and a sample of it for the preview.
     link: LazyString | None = None
     sample_link: Callable[[Event], str] | None = None
+    footer: LazyString | None = None  # what the mail gives below the text, when not a registration's details
 
 
 KINDS = {
@@ -165,6 +166,10 @@ KINDS = {
         _l(
             "{greeting},\n\nthank you for taking part in “{event}”. Your certificate of attendance is attached to "
             "this mail."
+        ),
+        footer=_l(
+            "Below your text the mail gives the link to download the certificate again and the contact; the "
+            "certificate is attached as a PDF."
         ),
     ),
 }

@@ -900,6 +900,13 @@ def mails_about(registration_ids: list[int]) -> sa.ColumnElement[bool]:
     return registration_id.in_(registration_ids)
 
 
+def listed(registration_ids: list[int]) -> sa.ColumnElement[bool]:
+    """The mails to these registrants that organisers see with them: not those queued ``unlisted`` (a reminder of
+    the evaluation goes only to who has not answered it, which organisers must not learn of a person)."""
+    unlisted: sa.ColumnElement[bool] = OutgoingMail.context["unlisted"].as_boolean()
+    return sa.and_(mails_about(registration_ids), sa.or_(unlisted.is_(None), unlisted.is_(False)))
+
+
 # Mails whose calendar entry takes the person's entry out of their calendar (METHOD:CANCEL).
 CANCELLING = ("cancelled", "cancelled_by_organisers", "rejected", "event_cancelled")
 

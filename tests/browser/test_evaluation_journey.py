@@ -13,6 +13,7 @@ from conference.accounts.models import EventAssignment, EventRole, User
 from conference.database import utcnow
 from conference.demo.data import DEMO_ORGANISER
 from conference.evaluation import services as evaluation
+from conference.evaluation.models import Evaluation
 from conference.events.models import Event, EventKind, EventStatus
 from conference.extensions import db
 from conference.registration import services as registration
@@ -107,6 +108,11 @@ def test_attendees_answer_from_their_mail_the_one_who_did_not_is_reminded_and_th
     answer(page, links["clara"], "4")
     answer(page, links["dana"], "5 – sehr zufrieden")
 
+    with live_app.app_context():  # three days later: the reminder may go out
+        state = db.session.get(Evaluation, db.session.scalar(sa.select(Event.id).where(Event.title == TITLE)))
+        state.invited_at -= timedelta(days=3)
+        db.session.commit()
+        db.session.remove()
     page.context.add_cookies(organiser)
     mailbox.messages.clear()
     open_workspace(page, live_server, TITLE, "Evaluation")

@@ -268,24 +268,31 @@ def test_the_results_pdf_has_the_figures_charts_and_texts_for_the_report(client,
     assert "5 – sehr zufrieden" in text  # the chart's labels are text in the PDF
 
 
-def test_results_can_be_seen_per_forum_from_three_answers_and_by_the_events_organisers_only(
+def test_results_can_be_seen_per_forum_only_where_neither_it_nor_the_rest_tells_a_few_apart(
     client, past_event, make_forums, make_user, mailbox
 ):
     event = past_event()
     first, second = make_forums(event, None, None)
-    people = attendees(event, 3, forums=[first.id]) + attendees(event, 1, forums=[second.id])
+    people = attendees(event, 3, forums=[first.id]) + attendees(event, 3, forums=[second.id])
     services.invite(event.id, utcnow(), by=None)
-    for person in people:
+    for person in people[:4]:
         answer_page(client, link_of(mailbox, person), q1="4")
 
-    assert services.results(event, first).shown and services.results(event, first).responses == 3
+    # Three in the first forum, one in the second: the whole less the first would show that one person's answer.
+    assert services.results(event).shown
+    assert not services.results(event, first).shown and not services.results(event, first).items[0].shown
     assert not services.results(event, second).shown
-
     log_in(client, make_user(events=[event]))
-    page = client.get(f"/manage/events/{event.id}/evaluation/?forum={second.id}").get_data(as_text=True)
-    assert "mindestens 3" in page and '<img class="chart"' not in page
+    page = client.get(f"/manage/events/{event.id}/evaluation/?forum={first.id}").get_data(as_text=True)
+    assert "Weniger als 3 Antworten" in page and '<img class="chart"' not in page and "Rücklaufquote" not in page
     assert client.get(f"/manage/events/{event.id}/evaluation/?forum=999999").status_code == 200  # the whole event
     client.post("/logout", data={"csrf_token": form_token(client, "/manage/")})
+
+    for person in people[4:]:
+        answer_page(client, link_of(mailbox, person), q1="2")
+    assert services.results(event, first).shown and services.results(event, second).shown
+    assert services.results(event, second).items[0].rows[1] == ("2", 2, 2 / 3)
+
     log_in(client, make_user(events=[past_event()]))
     for path in ("", "results.pdf", "results.xlsx", "preview"):
         assert client.get(f"/manage/events/{event.id}/evaluation/{path}").status_code in (403, 404), path

@@ -333,6 +333,9 @@ def test_deleting_a_person_leaves_no_old_name_no_certificate_file_no_mail_file_a
     evaluation.use_standard_set(event.id, by=None)
     evaluation.invite(event.id, utcnow(), by=None)  # she is asked to evaluate the event: that is about her too
     assert privacy.export(person)["evaluation"]["answered"] is False
+    # Organisers do not learn whether she answered: neither from her data nor from the mails (a reminder would tell).
+    for_organisers = privacy.export(person, for_organisers=True)
+    assert for_organisers["evaluation"] is None and "evaluation" not in str(for_organisers["mails"])
     organiser = make_user(events=[event])
     log_in(client, organiser)
     edit = f"/manage/events/{event.id}/registrations/{person.id}"

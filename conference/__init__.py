@@ -84,6 +84,7 @@ def _register_features(app: Flask) -> None:
     from conference.agenda.manage import blueprint as agenda_manage
     from conference.agenda.routes import blueprint as agenda
     from conference.api import routes as api
+    from conference.api.manage import blueprint as api_manage
     from conference.audit import models as _audit_models  # noqa: F401 - the audit table
     from conference.backup.commands import backup_command, restore_command
     from conference.check_in.manage import blueprint as check_in
@@ -142,6 +143,7 @@ def _register_features(app: Flask) -> None:
             api.blueprint,
             api.reference,
             app.blueprints["api-docs"],
+            app.blueprints["api_private"],  # a token, not a log-in, opens it (api.private)
         ),
         back_office={
             **dict.fromkeys(
@@ -164,6 +166,7 @@ def _register_features(app: Flask) -> None:
             people_manage: access.Action.EDIT_PEOPLE,
             organisations_manage: access.Action.EDIT_ORGANISATIONS,
             accounts_manage: access.Action.MANAGE_ACCOUNTS,
+            api_manage: access.Action.API_TOKENS,
             back_office: access.Action.BACK_OFFICE,
         },
         exceptions={
@@ -180,6 +183,7 @@ def _register_features(app: Flask) -> None:
         },
     )
     app.register_blueprint(api.reference)
+    app.register_blueprint(api_manage)
     for blueprint in (
         site,
         events,

@@ -360,5 +360,6 @@ def url_values(app, make_event, make_agenda_item, make_person, make_organisation
         "locale": "en",
         "kind": "confirmed",
         "what": "invitation",
+        "token_id": 1,
     }
     return event, values

@@ -193,6 +193,7 @@ def test_what_each_person_may_do_at_the_event_written_out(url_values, people):
             a.EDIT_PEOPLE,
             a.EDIT_ORGANISATIONS,
             a.NETWORK_FIGURES,  # of a network only if they organise all its events in the period (may_see_figures_of)
+            a.API_TOKENS,  # which act only at the events they organise (api.services.allowed)
         },
         "organiser": {
             a.BACK_OFFICE,
@@ -200,6 +201,7 @@ def test_what_each_person_may_do_at_the_event_written_out(url_values, people):
             a.EDIT_PEOPLE,
             a.EDIT_ORGANISATIONS,
             a.NETWORK_FIGURES,
+            a.API_TOKENS,
             a.ORGANISE,
             a.CHECK_IN,
             a.ADMIT,

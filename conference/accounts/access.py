@@ -49,6 +49,8 @@ class Action(enum.StrEnum):
     READ_THE_WHOLE_LOG = "read_the_whole_log"  # the log of changes across every event
     # A network's figures over a period: further, only of the events one organises, all of them (may_see_figures_of).
     NETWORK_FIGURES = "network_figures"
+    # Tokens for the API, which act only at the events their owner organises (api.services.allowed).
+    API_TOKENS = "api_tokens"
     ORGANISE = "organise"  # every page of one event's back office
     CHECK_IN = "check_in"  # the door of one event
     # Letting in at the door whom the list does not: the waiting list, those awaiting approval, walk-ins.
@@ -65,6 +67,7 @@ BY_ROLE = {
         Action.EDIT_PEOPLE,
         Action.EDIT_ORGANISATIONS,
         Action.NETWORK_FIGURES,
+        Action.API_TOKENS,
     },
     UserRole.CHECK_IN: {Action.BACK_OFFICE},
 }

@@ -6,40 +6,26 @@ with a JSON error (site.errors answers in JSON under /api/).
 """
 
 import math
-from typing import NoReturn
 
 import flask_smorest
 import sqlalchemy as sa
-from flask import Blueprint, Flask, render_template
+from flask import Blueprint, Flask, Response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from marshmallow import RAISE
-from webargs.flaskparser import FlaskParser
-from werkzeug.exceptions import default_exceptions
 
 from conference.agenda.models import AppearanceRole
 from conference.api import schemas
+from conference.api.private import private
+from conference.api.web import ApiBlueprint, refused
 from conference.database import utcnow
 from conference.events import services as events
 from conference.events.models import Event, RegistrationState
-from conference.extensions import db
+from conference.extensions import csrf, db
 from conference.limits.web import enforce
 from conference.organisations.models import Organisation, OrganisationKind
 from conference.registration.services import is_full
 from conference.site.lookup import found
 from conference.site.urls import absolute_url
-
-
-class Parser(FlaskParser):
-    """Parameters the API does not know are refused, not ignored (a typing error would else go unnoticed)."""
-
-    DEFAULT_VALIDATION_STATUS = 400
-    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": RAISE}
-
-
-class ApiBlueprint(flask_smorest.Blueprint):
-    ARGUMENTS_PARSER = Parser()
-
 
 blueprint = ApiBlueprint("api", __name__, url_prefix="/api/v1", description="Public events, read only.")
 reference = Blueprint("api_reference", __name__)
@@ -48,13 +34,6 @@ reference = Blueprint("api_reference", __name__)
 @blueprint.before_request
 def count_against_the_limit() -> None:
     enforce("api")
-
-
-@blueprint.after_request
-def readable_from_other_sites(response):
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = "ETag"
-    return response
 
 
 def organisation(organisation: Organisation) -> dict:
@@ -140,13 +119,6 @@ def detail(event: Event) -> dict:
     }
 
 
-def refused(code: int, message: str) -> NoReturn:
-    """Answer with the JSON error ``code`` saying ``message`` (site.errors.json_error)."""
-    error = default_exceptions[code]()
-    error.data = {"message": message}  # type: ignore[attr-defined]  # where flask-smorest keeps it too
-    raise error
-
-
 def _by_slug(slug: str, kind: OrganisationKind | None = None) -> Organisation | None:
     query = sa.select(Organisation).where(Organisation.slug == slug)
     return db.session.scalar(query if kind is None else query.where(Organisation.kind == kind))
@@ -164,12 +136,12 @@ def list_events(page: int, per_page: int, when: str, network: str | None = None,
     if network is not None:
         chosen = _by_slug(network, OrganisationKind.NETWORK)
         if chosen is None:
-            refused(400, _("There is no network “%(slug)s”.", slug=network))
+            refused(400, _("There is no network “%(slug)s”.", slug=network[:100]))
         query = query.where(Event.network_id == chosen.id)
     if organisation is not None:
         chosen = _by_slug(organisation)
         if chosen is None:
-            refused(400, _("There is no organisation “%(slug)s”.", slug=organisation))
+            refused(400, _("There is no organisation “%(slug)s”.", slug=organisation[:100]))
         query = query.where(events.involving(chosen))
     if when == "upcoming":
         query = query.where(Event.ends_at > now).order_by(Event.starts_at, Event.id)
@@ -200,7 +172,7 @@ def get_event(slug: str):
     """One public event with its agenda, speakers, partners by role and where its registration stands."""
     event = db.session.scalar(events.public_events().where(Event.slug == slug))
     if event is None:
-        refused(404, _("There is no public event “%(slug)s”.", slug=slug))
+        refused(404, _("There is no public event “%(slug)s”.", slug=slug[:100]))
     return detail(event)
 
 
@@ -232,6 +204,24 @@ def page():
 
 
 api = flask_smorest.Api()
+PUBLIC = ("api", "api-docs")  # the blueprints of the public answers and of the OpenAPI document
+
+
+def readable_from_other_sites(response: Response) -> Response:
+    """Any site's scripts may read the public API (CORS for GET), also asking with the ETag they kept; the OpenAPI
+    document gets an ETag of its own."""
+    if request.blueprint not in PUBLIC:
+        return response
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = "ETag"
+    if request.method == "OPTIONS":  # a browser asking first, because of If-None-Match
+        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD"
+        response.headers["Access-Control-Allow-Headers"] = "If-None-Match"
+        response.headers["Access-Control-Max-Age"] = "86400"
+    elif request.blueprint == "api-docs" and response.status_code == 200:
+        response.add_etag()
+        response.make_conditional(request)
+    return response
 
 
 def init(app: Flask) -> None:
@@ -250,4 +240,8 @@ def init(app: Flask) -> None:
         },
     )
     api.init_app(app)
+    app.after_request(readable_from_other_sites)
+    api.spec.components.security_scheme("token", {"type": "http", "scheme": "bearer", "bearerFormat": "cft_…"})
     api.register_blueprint(blueprint)
+    api.register_blueprint(private)
+    csrf.exempt(private)  # a token in a header, never a cookie, authorises its requests

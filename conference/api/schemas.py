@@ -108,3 +108,45 @@ class EventPage(Strict):
 
 class OrganisationList(Strict):
     organisations = fields.List(fields.Nested(Organisation), required=True)
+
+
+class Answer(Strict):
+    question = fields.String(required=True)
+    answer = fields.Raw(required=True, metadata={"description": "A text, yes/no, or the options chosen."})
+
+
+class RegistrationDetails(Strict):
+    id = fields.Integer(required=True)
+    status = fields.String(required=True, metadata={"description": "confirmed, waitlisted, pending, cancelled, …"})
+    salutation = fields.String(allow_none=True)
+    academic_title = fields.String(allow_none=True)
+    first_name = fields.String(required=True)
+    last_name = fields.String(required=True)
+    email = fields.String(allow_none=True)
+    organisation = fields.String(allow_none=True)
+    function = fields.String(allow_none=True)
+    check_in_code = fields.String(allow_none=True)
+    created_at = fields.DateTime(required=True)
+    checked_in_at = fields.DateTime(allow_none=True)
+    forums = fields.List(fields.String(), required=True)
+    answers = fields.List(fields.Nested(Answer), required=True)
+
+
+class RegistrationPage(Strict):
+    registrations = fields.List(fields.Nested(RegistrationDetails), required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+    pages = fields.Integer(required=True)
+
+
+class Scan(Strict):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=100))
+
+
+class CheckIn(Strict):
+    admitted = fields.Boolean(required=True)
+    repeated = fields.Boolean(required=True, metadata={"description": "Checked in before: admitted again."})
+    message = fields.String(required=True, metadata={"description": "What the door says, for people."})
+    registration = fields.Integer(allow_none=True, metadata={"description": "The registration's id, if found."})
+    name = fields.String(allow_none=True)

@@ -68,6 +68,9 @@ class AuditAction(LabelledEnum):
     TWO_FACTOR_OFF = "account.two_factor_off", _l("Two-factor log-in switched off")
     RECOVERY_CODES_RENEWED = "account.recovery_codes", _l("Recovery codes renewed")
     ACCOUNT_ASSIGNED = "account.assigned", _l("Account assigned to the event")
+    API_TOKEN_CREATED = "account.api_token_created", _l("API token created")
+    API_TOKEN_REVOKED = "account.api_token_revoked", _l("API token revoked")
+    API_TOKEN_USED = "account.api_token_used", _l("API token used")
     ACCOUNT_UNASSIGNED = "account.unassigned", _l("Account removed from the event")
 
 

@@ -11,8 +11,10 @@ from conference.site.filters import time_range
 from conference.site.urls import absolute_url
 
 
-def feed(events: Iterable[Event], title: str, page: str, self_url: str, updated: datetime) -> FeedGenerator:
-    """A feed named ``title`` of ``page`` (the HTML page it follows), found at ``self_url``."""
+def feed(
+    events: Iterable[Event], title: str, author: str, page: str, self_url: str, updated: datetime
+) -> FeedGenerator:
+    """A feed named ``title`` of ``page`` (the HTML page it follows), published by ``author``, found at ``self_url``."""
     generator = FeedGenerator()
     generator.id(self_url)
     generator.title(title)
@@ -20,6 +22,7 @@ def feed(events: Iterable[Event], title: str, page: str, self_url: str, updated:
     generator.link(href=self_url, rel="self")
     generator.description(title)  # RSS requires one
     generator.language(str(get_locale()))
+    generator.author({"name": author})  # Atom asks for one: who publishes the events
     generator.updated(updated)
     for event in events:
         entry = generator.add_entry(order="append")

@@ -71,7 +71,9 @@ def _news_feed(format: str, title: str, page: str, organisation: Organisation | 
     now = utcnow()
     upcoming, _past = services.upcoming_and_past(now, organisation)
     self_url = absolute_url(request.endpoint or "", **(request.view_args or {}))
-    generator = feeds.feed(upcoming, title, page, self_url, max((e.updated_at for e in upcoming), default=now))
+    author = organisation.name if organisation else gettext("Conferences and events")
+    updated = max((event.updated_at for event in upcoming), default=now)
+    generator = feeds.feed(upcoming, title, author, page, self_url, updated)
     return _subscribed(generator.atom_str() if format == "atom" else generator.rss_str(), NEWS_FEEDS[format])
 
 

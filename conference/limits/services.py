@@ -35,10 +35,10 @@ DEFAULT_LIMITS = {
     "lost-link": Limit(5, timedelta(minutes=15)),
     "forgot-password": Limit(5, timedelta(minutes=15)),
     "verification": Limit(60, timedelta(minutes=10)),
-    "participant-list-pdf": Limit(30, timedelta(minutes=10)),
-    "api": Limit(
-        600, timedelta(minutes=10)
-    ),  # the public API's reads, per client address  # rendered anew each time: it names people
+    "participant-list-pdf": Limit(30, timedelta(minutes=10)),  # rendered anew each time: it names people
+    "api": Limit(600, timedelta(minutes=10)),  # the public API's reads, per client address
+    "api-token": Limit(1200, timedelta(minutes=10)),  # per token: a door's scanner is not held up by public traffic
+    "api-token-refused": Limit(30, timedelta(minutes=10)),  # per address: guesses at tokens
     # Log-in attempts per typed address and per client address (accounts.services.authenticate).
     "login-email": Limit(5, timedelta(minutes=15)),
     "login-address": Limit(20, timedelta(minutes=15)),

@@ -7,10 +7,11 @@ from flask import abort, request
 from conference.limits.services import TooManyRequests, count
 
 
-def enforce(name: str) -> None:
-    """Count this request against the limit ``name``; the "too many requests" page once it is used up."""
+def enforce(name: str, client: str | None = None) -> None:
+    """Count this request against the limit ``name`` of its ``client`` (by default its address); the "too many
+    requests" page once it is used up."""
     try:
-        count(name, request.remote_addr or "unknown")
+        count(name, client or request.remote_addr or "unknown")
     except TooManyRequests as refusal:
         abort(429, retry_after=refusal.retry_after)
 

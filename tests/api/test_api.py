@@ -171,6 +171,19 @@ def test_answers_are_cached_by_etag_readable_from_other_sites_and_limited(app, c
     )
     assert client.get("/api/v1/events", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
 
+    preflight = client.options(
+        "/api/v1/events",
+        headers={
+            "Origin": "http://netzwerk.example",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "if-none-match",
+        },
+    )
+    assert "If-None-Match" in preflight.headers["Access-Control-Allow-Headers"]
+    document = client.get("/api/v1/openapi.json")
+    assert document.headers["Access-Control-Allow-Origin"] == "*" and document.headers["ETag"]
+    assert client.get("/api/v1/openapi.json", headers={"If-None-Match": document.headers["ETag"]}).status_code == 304
+
     app.config["RATE_LIMITS"] = {"api": Limit(3, timedelta(minutes=10))}
     statuses = [client.get("/api/v1/networks").status_code for _ in range(4)]
     assert statuses[-1] == 429

@@ -154,3 +154,16 @@ def test_the_schwerin_conference_has_figures_for_every_breakdown(runner):
     ]
     assert len(counted.by_forum) >= 2 and sum(group.confirmed for group in counted.by_forum) > 0
     assert len(counted.by_day) > 5 and all(day.year == 2011 for day, _count in counted.by_day)
+
+
+def test_the_schwerin_conference_has_an_evaluation_with_results_a_newcomer_sees(runner):
+    from conference.evaluation import services as evaluation
+
+    runner.invoke(args=["demo-data"])
+    runner.invoke(args=["demo-data"])  # loaded twice: still one evaluation
+    schwerin = db.session.scalar(sa.select(Event).where(Event.slug == "anerkennung-durch-anerkennung-2011"))
+    results = evaluation.results(schwerin)
+
+    assert (results.invited, results.responses) == (18, 13) and results.shown
+    assert [item.shown for item in results.items] == [True] * 6
+    assert results.items[0].mean is not None and results.items[-1].texts

@@ -1,0 +1,145 @@
+"""The API with an organiser's token: an event's registrations, and checking people in at its door."""
+
+import math
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from conference.api import schemas, services
+from conference.api.models import ApiToken, TokenScope
+from conference.api.web import ApiBlueprint, authorization, keep_token, kept_token, refused
+from conference.check_in import services as door
+from conference.database import utcnow
+from conference.events.models import Event
+from conference.extensions import db
+from conference.limits.web import enforce
+from conference.registration.models import BY_NAME, Registration
+
+private = ApiBlueprint(
+    "api_private", __name__, url_prefix="/api/v1", description="With an organiser's token (Authorization: Bearer …)."
+)
+WITH_TOKEN: dict[str, list[dict[str, list[str]]]] = {"security": [{"token": []}]}
+
+
+@private.before_request
+def token_first() -> None:
+    """The token is checked before anything else of the request (its parameters, its body), and counted: a valid
+    one against its own limit, so that public traffic from the same address never holds up a door's scanner; a
+    refused one against its address's, so that tokens cannot be guessed."""
+    try:
+        token = services.authenticated(authorization(), utcnow())
+    except services.TokenRefused as refusal:
+        enforce("api-token-refused")
+        refused(401, refusal.message)
+    enforce("api-token", f"token-{token.id}")
+    keep_token(token)
+
+
+@private.after_request
+def kept_by_nobody(response):
+    response.headers["Cache-Control"] = "no-store"  # names, addresses, check-in codes
+    return response
+
+
+def event_for(slug: str, scope: TokenScope, what: str) -> tuple[ApiToken, Event, datetime]:
+    """The request's token, the event it asks about, and now; 404 for an event the token's owner does not organise
+    (whether it exists is none of its business), 403 for a scope the token lacks."""
+    now, token = utcnow(), kept_token()
+    event = db.session.scalar(sa.select(Event).where(Event.slug == slug))
+    if event is None or not services.organised_by(token, event):
+        refused(404, _("You organise no event “%(slug)s”.", slug=slug[:100]))
+    try:
+        services.allowed(token, scope, event, what, now)
+    except services.NotAllowed as refusal:
+        refused(403, refusal.message)
+    return token, event, now
+
+
+def details(registration: Registration) -> dict:
+    return {
+        "id": registration.id,
+        "status": registration.status.value,
+        "salutation": registration.salutation.value or None,
+        "academic_title": registration.academic_title or None,
+        "first_name": registration.first_name,
+        "last_name": registration.last_name,
+        "email": registration.email,
+        "organisation": registration.organisation or None,
+        "function": registration.function or None,
+        "check_in_code": registration.check_in_code if registration.anonymised_at is None else None,
+        "created_at": registration.created_at,
+        "checked_in_at": registration.checked_in_at,
+        "forums": [choice.agenda_item.title for choice in registration.forum_choices],
+        "answers": [{"question": answer.question.label, "answer": answer.value} for answer in registration.answers],
+    }
+
+
+@private.route("/events/<slug>/registrations")
+@private.arguments(schemas.PageQuery, location="query", as_kwargs=True)
+@private.response(200, schemas.RegistrationPage)
+@private.alt_response(401, description="No valid token.")
+@private.alt_response(403, description="The token may not read registrations.")
+@private.alt_response(404, description="No event of the token's owner has this slug, or a page past the last.")
+@private.doc(**WITH_TOKEN)
+def list_registrations(slug: str, page: int, per_page: int):
+    """The event's registrations, by name, with their answers (scope registrations:read)."""
+    _token, event, _now = event_for(slug, TokenScope.READ_REGISTRATIONS, _("registrations read"))
+    query = sa.select(Registration).where(Registration.event_id == event.id)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    pages = math.ceil(total / per_page)
+    if page > max(pages, 1):
+        there_are = ngettext("There is %(num)s page", "There are %(num)s pages", pages)
+        refused(404, _("%(there_are)s; page %(page)s does not exist.", there_are=there_are, page=page))
+    found = db.session.scalars(query.order_by(*BY_NAME).offset((page - 1) * per_page).limit(per_page))
+    return {
+        "registrations": [details(registration) for registration in found],
+        "page": page,
+        "per_page": per_page,
+        "total": total,
+        "pages": pages,
+    }
+
+
+@private.route("/events/<slug>/registrations/<int:registration_id>")
+@private.response(200, schemas.RegistrationDetails)
+@private.alt_response(401, description="No valid token.")
+@private.alt_response(403, description="The token may not read registrations.")
+@private.alt_response(404, description="No such event of the token's owner, or no such registration.")
+@private.doc(**WITH_TOKEN)
+def get_registration(slug: str, registration_id: int):
+    """One registration of the event, with its answers (scope registrations:read)."""
+    _token, event, _now = event_for(
+        slug, TokenScope.READ_REGISTRATIONS, _("registration %(id)s read", id=registration_id)
+    )
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        refused(404, _("This event has no registration %(id)s.", id=registration_id))
+    return details(registration)
+
+
+@private.route("/events/<slug>/check-in", methods=["POST"])
+@private.arguments(schemas.Scan, location="json", as_kwargs=True)
+@private.response(200, schemas.CheckIn)
+@private.alt_response(401, description="No valid token.")
+@private.alt_response(403, description="The token may not check people in.")
+@private.alt_response(404, description="No event of the token's owner has this slug.")
+@private.alt_response(409, description="The door is not open (before it opens or after the event).")
+@private.doc(**WITH_TOKEN)
+def check_in(slug: str, code: str):
+    """Check someone in by their code, by the door's rules: admitted, or refused with the door's reason (scope
+    check-in)."""
+    token, event, now = event_for(slug, TokenScope.CHECK_IN, _("check-in"))
+    try:
+        outcome = door.check_in(event, door.Scan(code), now, by=token.user)
+    except door.DoorClosed as closed:
+        refused(409, closed.message)
+    registration = outcome.registration if outcome.registration and outcome.registration.event_id == event.id else None
+    return {
+        "admitted": outcome.admitted,
+        "repeated": outcome.repeated,
+        "message": outcome.message,
+        "registration": registration.id if registration else None,
+        "name": registration.full_name if registration else None,
+    }

@@ -31,7 +31,6 @@ from conference.registration.models import (
     Answer,
     ForumChoice,
     Question,
-    Questionnaire,
     Registration,
     RegistrationStatus,
 )
@@ -233,19 +232,7 @@ def _materials(event: Event, specs: list) -> None:
 def _evaluation(event: Event, answered: int, texts: list[str]) -> None:
     """The standard evaluation, asked the morning after the event, answered by the first ``answered`` of those who
     came (in a way of their own, the same each time the demo loads), and reminded four days later."""
-    questions = [
-        Question(
-            questionnaire=Questionnaire.EVALUATION,
-            kind=kind,
-            label=label,
-            label_en=label_en,
-            options=options,
-            options_en=options_en,
-            position=len(event.questions) + position,
-        )
-        for position, (kind, label, label_en, options, options_en) in enumerate(evaluation.STANDARD_SET)
-    ]
-    event.questions.extend(questions)
+    questions = evaluation.add_standard_set(event)
     db.session.flush()
     came = db.session.scalars(
         sa.select(Registration)

@@ -99,24 +99,31 @@ STANDARD_SET: tuple[tuple[QuestionKind, str, str, list[str], list[str]], ...] = 
 )
 
 
+def add_standard_set(event: Event) -> list[Question]:
+    """The standard questions, added to the end of the event's forms."""
+    first = max((question.position for question in event.questions), default=-1) + 1
+    questions = [
+        Question(
+            questionnaire=Questionnaire.EVALUATION,
+            kind=kind,
+            label=label,
+            label_en=label_en,
+            options=list(options),
+            options_en=list(options_en),
+            position=position,
+        )
+        for position, (kind, label, label_en, options, options_en) in enumerate(STANDARD_SET, first)
+    ]
+    event.questions.extend(questions)
+    return questions
+
+
 def use_standard_set(event_id: int, *, by: Actor | None) -> None:
     """Ask the standard questions of a Fachtagung, to an evaluation that has none yet."""
     with row_locked(Event, event_id) as event:
         if questions_of(event):
             raise EvaluationError(_("The evaluation already has questions."))
-        first = max((question.position for question in event.questions), default=-1) + 1
-        for position, (kind, label, label_en, options, options_en) in enumerate(STANDARD_SET, first):
-            event.questions.append(
-                Question(
-                    questionnaire=Questionnaire.EVALUATION,
-                    kind=kind,
-                    label=label,
-                    label_en=label_en,
-                    options=options,
-                    options_en=options_en,
-                    position=position,
-                )
-            )
+        add_standard_set(event)
         record(AuditAction.QUESTION_SAVED, _("Standard questions of the evaluation"), event.id, by=by)
 
 

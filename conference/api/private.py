@@ -1,15 +1,13 @@
 """The API with an organiser's token: an event's registrations, and checking people in at its door."""
 
-import math
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from conference.api import schemas, services
 from conference.api.models import ApiToken, TokenScope
-from conference.api.web import ApiBlueprint, authorization, keep_token, kept_token, refused
+from conference.api.web import ApiBlueprint, authorization, keep_token, kept_token, paged, refused
 from conference.check_in import services as door
 from conference.database import utcnow
 from conference.events.models import Event
@@ -86,20 +84,9 @@ def details(registration: Registration) -> dict:
 def list_registrations(slug: str, page: int, per_page: int):
     """The event's registrations, by name, with their answers (scope registrations:read)."""
     _token, event, _now = event_for(slug, TokenScope.READ_REGISTRATIONS, _("registrations read"))
-    query = sa.select(Registration).where(Registration.event_id == event.id)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
-    pages = math.ceil(total / per_page)
-    if page > max(pages, 1):
-        there_are = ngettext("There is %(num)s page", "There are %(num)s pages", pages)
-        refused(404, _("%(there_are)s; page %(page)s does not exist.", there_are=there_are, page=page))
-    found = db.session.scalars(query.order_by(*BY_NAME).offset((page - 1) * per_page).limit(per_page))
-    return {
-        "registrations": [details(registration) for registration in found],
-        "page": page,
-        "per_page": per_page,
-        "total": total,
-        "pages": pages,
-    }
+    query = sa.select(Registration).where(Registration.event_id == event.id).order_by(*BY_NAME)
+    found, figures = paged(query, page, per_page)
+    return {"registrations": [details(registration) for registration in found], **figures}
 
 
 @private.route("/events/<slug>/registrations/<int:registration_id>")

@@ -5,25 +5,24 @@ Every answer can be cached by its ETag, is readable from any origin (CORS for GE
 with a JSON error (site.errors answers in JSON under /api/).
 """
 
-import math
-
 import flask_smorest
 import sqlalchemy as sa
 from flask import Blueprint, Flask, Response, render_template, request
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from sqlalchemy.orm import selectinload
 
 from conference.agenda.models import AppearanceRole
 from conference.api import schemas
 from conference.api.private import private
-from conference.api.web import ApiBlueprint, refused
+from conference.api.web import ApiBlueprint, paged, refused
 from conference.database import utcnow
 from conference.events import services as events
 from conference.events.models import Event, RegistrationState
 from conference.extensions import csrf, db
 from conference.limits.web import enforce
 from conference.organisations.models import Organisation, OrganisationKind
-from conference.registration.services import is_full
+from conference.registration.models import SEAT_HOLDING
+from conference.registration.services import figures_of, seats_taken
 from conference.site.lookup import found
 from conference.site.urls import absolute_url
 
@@ -48,9 +47,10 @@ def organisation(organisation: Organisation) -> dict:
     }
 
 
-def registration(event: Event) -> dict:
+def registration(event: Event, taken: int) -> dict:
+    """Where the event's registration stands, ``taken`` of its places taken."""
     state = event.registration_state(utcnow())
-    full = state != RegistrationState.NONE and is_full(event)
+    full = state != RegistrationState.NONE and event.capacity is not None and taken >= event.capacity
     shown = (
         "cancelled"
         if event.is_cancelled
@@ -67,7 +67,13 @@ def registration(event: Event) -> dict:
     }
 
 
-def summary(event: Event) -> dict:
+def seats_taken_at(event_ids: list[int]) -> dict[int, int]:
+    """The places taken at each event, in one query."""
+    by_status = figures_of(event_ids)
+    return {event_id: sum(by_status[event_id].get(status, 0) for status in SEAT_HOLDING) for event_id in event_ids}
+
+
+def summary(event: Event, taken: int) -> dict:
     return {
         "slug": event.slug,
         "title": event.title,
@@ -80,7 +86,7 @@ def summary(event: Event) -> dict:
         "address": event.address,
         "city": event.city,
         "network": organisation(event.network) if event.network else None,
-        "registration": registration(event),
+        "registration": registration(event, taken),
         "url": absolute_url("events.detail", slug=event.slug),
     }
 
@@ -95,7 +101,7 @@ def person(person) -> dict:
 
 
 def detail(event: Event) -> dict:
-    return summary(event) | {
+    return summary(event, seats_taken(event.id)) | {
         "description": event.description,
         "agenda": [
             {
@@ -149,19 +155,9 @@ def list_events(page: int, per_page: int, when: str, network: str | None = None,
         query = query.where(Event.ends_at <= now).order_by(Event.starts_at.desc(), Event.id)
     else:
         query = query.order_by(Event.starts_at, Event.id)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
-    pages = math.ceil(total / per_page)
-    if page > max(pages, 1):
-        there_are = ngettext("There is %(num)s page", "There are %(num)s pages", pages)
-        refused(404, _("%(there_are)s; page %(page)s does not exist.", there_are=there_are, page=page))
-    found_events = db.session.scalars(query.offset((page - 1) * per_page).limit(per_page)).all()
-    return {
-        "events": [summary(event) for event in found_events],
-        "page": page,
-        "per_page": per_page,
-        "total": total,
-        "pages": pages,
-    }
+    found, figures = paged(query.options(selectinload(Event.network)), page, per_page)
+    taken = seats_taken_at([event.id for event in found])
+    return {"events": [summary(event, taken[event.id]) for event in found], **figures}
 
 
 @blueprint.route("/events/<slug>")

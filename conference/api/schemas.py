@@ -98,12 +98,15 @@ class Event(EventSummary):
     partners = fields.List(fields.Nested(Partner), required=True)
 
 
-class EventPage(Strict):
-    events = fields.List(fields.Nested(EventSummary), required=True)
+class Page(Strict):
     page = fields.Integer(required=True)
     per_page = fields.Integer(required=True)
     total = fields.Integer(required=True)
     pages = fields.Integer(required=True)
+
+
+class EventPage(Page):
+    events = fields.List(fields.Nested(EventSummary), required=True)
 
 
 class OrganisationList(Strict):
@@ -132,12 +135,8 @@ class RegistrationDetails(Strict):
     answers = fields.List(fields.Nested(Answer), required=True)
 
 
-class RegistrationPage(Strict):
+class RegistrationPage(Page):
     registrations = fields.List(fields.Nested(RegistrationDetails), required=True)
-    page = fields.Integer(required=True)
-    per_page = fields.Integer(required=True)
-    total = fields.Integer(required=True)
-    pages = fields.Integer(required=True)
 
 
 class Scan(Strict):

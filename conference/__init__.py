@@ -123,6 +123,7 @@ def _register_features(app: Flask) -> None:
     from conference.tasks import services as tasks
     from conference.tasks.commands import worker_command
     from conference.tasks.manage import blueprint as tasks_manage
+    from conference.webhooks.manage import blueprint as webhooks_manage
 
     access.init(app)  # after CSRF protection, before any view
     api.init(app)  # before the error pages: those of /api/ are JSON (site.errors)
@@ -167,6 +168,7 @@ def _register_features(app: Flask) -> None:
             organisations_manage: access.Action.EDIT_ORGANISATIONS,
             accounts_manage: access.Action.MANAGE_ACCOUNTS,
             api_manage: access.Action.API_TOKENS,
+            webhooks_manage: access.Action.WEBHOOKS,
             back_office: access.Action.BACK_OFFICE,
         },
         exceptions={
@@ -184,6 +186,7 @@ def _register_features(app: Flask) -> None:
     )
     app.register_blueprint(api.reference)
     app.register_blueprint(api_manage)
+    app.register_blueprint(webhooks_manage)
     for blueprint in (
         site,
         events,

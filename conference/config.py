@@ -25,6 +25,8 @@ ENVIRONMENT_KEYS = (
     "TASK_RUNNER",
     "SESSION_IDLE_MINUTES",
     "HELPERS_NEED_TWO_FACTOR",
+    "WEBHOOK_ALLOWED_HOSTS",
+    "WEBHOOK_CA_FILE",
 )
 
 DEVELOPMENT_SECRET_KEY = "development-only-not-secret"
@@ -80,6 +82,11 @@ def defaults(instance_path: str) -> dict:
         "HELPERS_NEED_TWO_FACTOR": False,
         # How passwords are hashed (Werkzeug's names). Unset: scrypt; tests use a cheap one, as they hash many.
         "PASSWORD_HASH_METHOD": None,
+        # Webhooks reach only public addresses; these hosts are allowed anyway (a tool on the organisation's own
+        # network). From the environment: separated by commas.
+        "WEBHOOK_ALLOWED_HOSTS": [],
+        # The certificate authorities a webhook's receiver is checked against (a PEM file). Unset: the system's.
+        "WEBHOOK_CA_FILE": None,
     }
 
 
@@ -89,6 +96,10 @@ def from_environment(environ=os.environ) -> dict:
     for number in ("MAIL_PORT", "MATERIALS_MAX_BYTES", "RENDER_SECONDS", "TRUSTED_PROXIES", "SESSION_IDLE_MINUTES"):
         if number in found:
             found[number] = int(found[number])
+    if "WEBHOOK_ALLOWED_HOSTS" in found:
+        found["WEBHOOK_ALLOWED_HOSTS"] = [
+            host.strip() for host in found["WEBHOOK_ALLOWED_HOSTS"].split(",") if host.strip()
+        ]
     for flag in ("MAIL_USE_TLS", "HELPERS_NEED_TWO_FACTOR"):
         if flag in found:
             found[flag] = found[flag].lower() in {"1", "true", "yes", "on"}

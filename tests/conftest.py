@@ -361,5 +361,7 @@ def url_values(app, make_event, make_agenda_item, make_person, make_organisation
         "kind": "confirmed",
         "what": "invitation",
         "token_id": 1,
+        "hook_id": 1,
+        "delivery_id": 1,
     }
     return event, values

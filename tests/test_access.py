@@ -194,6 +194,7 @@ def test_what_each_person_may_do_at_the_event_written_out(url_values, people):
             a.EDIT_ORGANISATIONS,
             a.NETWORK_FIGURES,  # of a network only if they organise all its events in the period (may_see_figures_of)
             a.API_TOKENS,  # which act only at the events they organise (api.services.allowed)
+            a.WEBHOOKS,  # which tell only of the events they organise (webhooks.services._listening)
         },
         "organiser": {
             a.BACK_OFFICE,
@@ -202,6 +203,7 @@ def test_what_each_person_may_do_at_the_event_written_out(url_values, people):
             a.EDIT_ORGANISATIONS,
             a.NETWORK_FIGURES,
             a.API_TOKENS,
+            a.WEBHOOKS,
             a.ORGANISE,
             a.CHECK_IN,
             a.ADMIT,

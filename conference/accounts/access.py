@@ -51,6 +51,8 @@ class Action(enum.StrEnum):
     NETWORK_FIGURES = "network_figures"
     # Tokens for the API, which act only at the events their owner organises (api.services.allowed).
     API_TOKENS = "api_tokens"
+    # Webhooks, which tell only of the events their owner organises (webhooks.services._listening).
+    WEBHOOKS = "webhooks"
     ORGANISE = "organise"  # every page of one event's back office
     CHECK_IN = "check_in"  # the door of one event
     # Letting in at the door whom the list does not: the waiting list, those awaiting approval, walk-ins.
@@ -68,6 +70,7 @@ BY_ROLE = {
         Action.EDIT_ORGANISATIONS,
         Action.NETWORK_FIGURES,
         Action.API_TOKENS,
+        Action.WEBHOOKS,
     },
     UserRole.CHECK_IN: {Action.BACK_OFFICE},
 }

@@ -1,20 +1,17 @@
 """Two-factor log-in: a code from an authenticator app (TOTP, RFC 6238, through pyotp), or a recovery code.
 
-The app's secret is stored encrypted (Fernet) with a key derived from SECRET_KEY, so a copy of
-the database alone cannot make codes; a new SECRET_KEY means enrolling again (an administrator
-resets it). Each code is taken once: the last time step used is kept. Recovery codes are random
-and stored as hashes, each good for one log-in.
+The app's secret is stored sealed (site.sealing), so a copy of the database alone cannot make
+codes; a new SECRET_KEY means enrolling again (an administrator resets it). Each code is taken
+once: the last time step used is kept. Recovery codes are random and stored as hashes, each good
+for one log-in.
 """
 
-import base64
 import hashlib
 import hmac
 import secrets
 import time
 
 import pyotp
-from cryptography.fernet import Fernet, InvalidToken
-from flask import current_app
 from flask_babel import gettext as _
 
 from conference.accounts.models import User
@@ -22,6 +19,7 @@ from conference.audit.models import AuditAction
 from conference.audit.services import record
 from conference.database import row_locked, write_transaction
 from conference.rules import Refusal
+from conference.site import sealing
 
 ISSUER = "Tagungen"
 RECOVERY_CODES = 10
@@ -32,27 +30,17 @@ class TwoFactorRefused(Refusal):
     pass
 
 
-def _fernet() -> Fernet:
-    key = hashlib.sha256(b"two-factor:" + current_app.config["SECRET_KEY"].encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(key))
-
-
 def new_secret() -> str:
     """A new secret, sealed: while it waits in the session cookie for the first code, nobody can read it there."""
     return seal(pyotp.random_base32())
 
 
 def seal(secret: str) -> str:
-    return _fernet().encrypt(secret.encode()).decode()
+    return sealing.seal(secret, "two-factor")
 
 
 def unseal(sealed: str | None) -> str | None:
-    if sealed is None:
-        return None
-    try:
-        return _fernet().decrypt(sealed.encode()).decode()
-    except InvalidToken:
-        return None  # sealed under another SECRET_KEY
+    return sealing.unseal(sealed, "two-factor")
 
 
 def setup_uri(user: User, secret: str) -> str:

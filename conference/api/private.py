@@ -14,6 +14,7 @@ from conference.events.models import Event
 from conference.extensions import db
 from conference.limits.web import enforce
 from conference.registration.models import BY_NAME, Registration
+from conference.registration.services import as_data
 
 private = ApiBlueprint(
     "api_private", __name__, url_prefix="/api/v1", description="With an organiser's token (Authorization: Bearer …)."
@@ -55,25 +56,6 @@ def event_for(slug: str, scope: TokenScope, what: str) -> tuple[ApiToken, Event,
     return token, event, now
 
 
-def details(registration: Registration) -> dict:
-    return {
-        "id": registration.id,
-        "status": registration.status.value,
-        "salutation": registration.salutation.value or None,
-        "academic_title": registration.academic_title or None,
-        "first_name": registration.first_name,
-        "last_name": registration.last_name,
-        "email": registration.email,
-        "organisation": registration.organisation or None,
-        "function": registration.function or None,
-        "check_in_code": registration.check_in_code if registration.anonymised_at is None else None,
-        "created_at": registration.created_at,
-        "checked_in_at": registration.checked_in_at,
-        "forums": [choice.agenda_item.title for choice in registration.forum_choices],
-        "answers": [{"question": answer.question.label, "answer": answer.value} for answer in registration.answers],
-    }
-
-
 @private.route("/events/<slug>/registrations")
 @private.arguments(schemas.PageQuery, location="query", as_kwargs=True)
 @private.response(200, schemas.RegistrationPage)
@@ -86,7 +68,7 @@ def list_registrations(slug: str, page: int, per_page: int):
     _token, event, _now = event_for(slug, TokenScope.READ_REGISTRATIONS, _("registrations read"))
     query = sa.select(Registration).where(Registration.event_id == event.id).order_by(*BY_NAME)
     found, figures = paged(query, page, per_page)
-    return {"registrations": [details(registration) for registration in found], **figures}
+    return {"registrations": [as_data(registration) for registration in found], **figures}
 
 
 @private.route("/events/<slug>/registrations/<int:registration_id>")
@@ -103,7 +85,7 @@ def get_registration(slug: str, registration_id: int):
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.event_id != event.id:
         refused(404, _("This event has no registration %(id)s.", id=registration_id))
-    return details(registration)
+    return as_data(registration)
 
 
 @private.route("/events/<slug>/check-in", methods=["POST"])

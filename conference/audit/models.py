@@ -71,6 +71,10 @@ class AuditAction(LabelledEnum):
     API_TOKEN_CREATED = "account.api_token_created", _l("API token created")
     API_TOKEN_REVOKED = "account.api_token_revoked", _l("API token revoked")
     API_TOKEN_USED = "account.api_token_used", _l("API token used")
+    WEBHOOK_CREATED = "account.webhook_created", _l("Webhook created")
+    WEBHOOK_PAUSED = "account.webhook_paused", _l("Webhook paused")
+    WEBHOOK_RESUMED = "account.webhook_resumed", _l("Webhook resumed")
+    WEBHOOK_DELETED = "account.webhook_deleted", _l("Webhook deleted")
     ACCOUNT_UNASSIGNED = "account.unassigned", _l("Account removed from the event")
 
 

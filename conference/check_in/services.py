@@ -30,7 +30,8 @@ from conference.events.models import Event
 from conference.extensions import db
 from conference.registration import services as registrations
 from conference.registration.models import BY_NAME, NOT_YET_CONFIRMED, ForumChoice, Registration, RegistrationStatus
-from conference.registration.services import CHECK_IN_ALPHABET, CHECK_IN_OPENS_BEFORE, forum_slots, typed_search
+from conference.registration.services import CHECK_IN_ALPHABET, CHECK_IN_OPENS_BEFORE, forum_slots, told, typed_search
+from conference.registration.signals import Change
 from conference.rules import Refusal
 from conference.site.filters import clock
 
@@ -150,9 +151,12 @@ def check_in(event: Event, scan: Scan, now: datetime, may_correct: bool = False,
         ):
             return Outcome(registration, False, _("Already checked in."))
         db.session.refresh(target)
+        arrived = target is registration or registration.checked_in_at is None
         if registration.checked_in_at is None:
             registration.checked_in_at = at  # who is at a forum's door has come in
         record(AuditAction.CHECKED_IN, registration.full_name, event.id, registration.id, by=by)
+        if arrived:
+            told(registration, Change.CHECKED_IN)
     return Outcome(registration, True, _("Checked in: welcome!"))
 
 
@@ -196,6 +200,8 @@ def undo(
         if forum_id is None:
             registration.checked_in_at = None
         record(AuditAction.CHECK_IN_UNDONE, registration.full_name, event.id, registration.id, by=by)
+        if forum_id is None:
+            told(registration, Change.CHANGED)
     return registration
 
 

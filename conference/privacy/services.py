@@ -31,6 +31,7 @@ from conference.registration import services as registration_services
 from conference.registration.models import Answer, BulkMessage, Registration, RegistrationStatus, Salutation
 from conference.site.i18n import speaking
 from conference.tasks import services as tasks
+from conference.webhooks import services as webhooks
 
 
 def export(registration: Registration, for_organisers: bool = False) -> dict[str, Any]:
@@ -277,6 +278,7 @@ def _anonymise(registrations: Sequence[Registration], now: datetime) -> None:
         job.stored_name = None
     jobs.forget_mailed_certificates(ids)  # each person's certificate, kept until their mail went out
     forget_files(addresses)
+    webhooks.forget(registrations)  # what went to the organisers' tools; they are told to delete their copies
     db.session.execute(sa.update(Certificate).where(Certificate.registration_id.in_(ids)).values(holder_name=""))
     for registration in registrations:
         registration.first_name = registration.last_name = ""

@@ -44,6 +44,7 @@ from conference.registration.models import (
     Salutation,
 )
 from conference.registration.questions import asked, fits, is_shown
+from conference.registration.signals import Change
 from conference.rules import Refusal
 from conference.site import qr
 from conference.site.filters import clock, time_range
@@ -301,6 +302,7 @@ def register(
         if by_organiser:
             db.session.flush()
             record(AuditAction.REGISTRATION_ADDED, registration.full_name, event.id, registration.id, by=by)
+        told(registration, Change.CREATED)
     return Outcome(registration)
 
 
@@ -334,6 +336,7 @@ def walk_in(event_id: int, applicant: Applicant, now: datetime, *, by: Actor | N
         db.session.add(registration)
         queue_mail(registration, "registered")
         record(AuditAction.WALK_IN, registration.full_name, event.id, registration.id, by=by)
+        told(registration, Change.CREATED, Change.CHECKED_IN)
     return Outcome(registration)
 
 
@@ -415,6 +418,7 @@ def update(
                 by_registrant=not by_organiser,
                 by=by,
             )
+            told(registration, Change.CHANGED)
     return registration
 
 
@@ -477,6 +481,7 @@ def cancel(registration_id: int, now: datetime, by_organiser: bool = False, *, b
         registration.status = RegistrationStatus.CANCELLED
         registration.cancelled_at = now
         queue_mail(registration, "cancelled_by_organisers" if by_organiser else "cancelled")
+        told(registration, Change.CANCELLED)
         fill_free_seats(event, by)
         record(
             AuditAction.REGISTRATION_CANCELLED,
@@ -498,6 +503,7 @@ def decide(registration_id: int, approve: bool, *, by: Actor | None) -> Registra
             raise RegistrationError(_("This registration is not awaiting approval."))
         registration.status = RegistrationStatus.CONFIRMED if approve else RegistrationStatus.REJECTED
         queue_mail(registration, "approved" if approve else "rejected")
+        told(registration, Change.CHANGED)
         if not approve:
             fill_free_seats(event, by)
         record(
@@ -529,6 +535,7 @@ def restore(registration_id: int, now: datetime, *, by: Actor | None) -> Registr
         registration.status = RegistrationStatus.PENDING if rejected else RegistrationStatus.CONFIRMED
         registration.cancelled_at = None
         _seated(registration, "restored", AuditAction.REGISTRATION_RESTORED, by)
+        told(registration, Change.CHANGED)
     return registration
 
 
@@ -543,6 +550,7 @@ def promote(registration_id: int, *, by: Actor | None) -> Registration:
             raise RegistrationError(_("No seat is free. Raise the capacity first."))
         registration.status = _seat_status(event)
         _seated(registration, "promoted", AuditAction.REGISTRATION_PROMOTED, by)
+        told(registration, Change.MOVED_UP)
     return registration
 
 
@@ -570,6 +578,7 @@ def admit(registration_id: int, now: datetime, *, by: Actor | None) -> Registrat
         registration.status = RegistrationStatus.CONFIRMED
         registration.checked_in_at = now
         record(AuditAction.ADMITTED, registration.full_name, event.id, registration.id, by=by)
+        told(registration, Change.CHECKED_IN)
     return registration
 
 
@@ -881,6 +890,7 @@ def fill_free_seats(event: Event, by: Actor | None) -> None:
     for registration in db.session.scalars(waiting).all():
         registration.status = _seat_status(event)
         _seated(registration, "promoted", AuditAction.REGISTRATION_PROMOTED, by)
+        told(registration, Change.MOVED_UP)
 
 
 def _seated(registration: Registration, reason: str, action: AuditAction, by: Actor | None) -> None:
@@ -892,6 +902,33 @@ def _seated(registration: Registration, reason: str, action: AuditAction, by: Ac
         registration.forum_choices.remove(choice)
     queue_mail(registration, reason, forum_dropped=bool(full))
     record(action, registration.full_name, registration.event_id, registration.id, by=by)
+
+
+def told(registration: Registration, *changes: Change) -> None:
+    """Tell the features above (webhooks) what happened to a registration, inside the transaction that did it."""
+    db.session.flush()
+    for change in changes:
+        registration_signals.changed.send(registration, change=change)
+
+
+def as_data(registration: Registration) -> dict[str, Any]:
+    """A registration as the organisers' tools read it (the API with a token, webhooks): details, forums, answers."""
+    return {
+        "id": registration.id,
+        "status": registration.status.value,
+        "salutation": registration.salutation.value or None,
+        "academic_title": registration.academic_title or None,
+        "first_name": registration.first_name,
+        "last_name": registration.last_name,
+        "email": registration.email,
+        "organisation": registration.organisation or None,
+        "function": registration.function or None,
+        "check_in_code": registration.check_in_code if registration.anonymised_at is None else None,
+        "created_at": registration.created_at,
+        "checked_in_at": registration.checked_in_at,
+        "forums": [choice.agenda_item.title for choice in registration.forum_choices],
+        "answers": [{"question": answer.question.label, "answer": answer.value} for answer in registration.answers],
+    }
 
 
 def mails_about(registration_ids: list[int]) -> sa.ColumnElement[bool]:

@@ -17,6 +17,8 @@ from conference.privacy.models import DeletionRecord
 from conference.registration import services
 from conference.registration.models import BulkMessage, QuestionKind, Registration
 from conference.registration.models import RegistrationStatus as S
+from conference.webhooks import services as webhooks
+from conference.webhooks.models import Delivery
 from tests.support import applicant, check_in, form_token, log_in
 
 
@@ -328,8 +330,12 @@ def test_deleting_a_person_leaves_no_old_name_no_certificate_file_no_mail_file_a
         salutation="frau",
         academic_title="Dr. phil.",
     )
+    app.config["WEBHOOK_ALLOWED_HOSTS"] = ["127.0.0.1"]
+    hook = webhooks.create(make_user(events=[event]), f"event-{event.id}", "https://127.0.0.1:9/crm", by=None)
+    webhooks.set_paused(hook.id, hook.user_id, True, by=None)  # what went to the organisers' CRM is kept, held
     person = services.register(event.id, typed, utcnow(), by_organiser=True, by=None).registration
     check_in(person)
+    assert "Vormals" in db.session.scalars(sa.select(Delivery.payload)).first()
     evaluation.use_standard_set(event.id, by=None)
     evaluation.invite(event.id, utcnow(), by=None)  # she is asked to evaluate the event: that is about her too
     assert privacy.export(person)["evaluation"]["answered"] is False
@@ -390,6 +396,8 @@ def test_deleting_a_person_leaves_no_old_name_no_certificate_file_no_mail_file_a
     assert not db.session.scalars(
         sa.select(AuditEntry).where(sa.or_(AuditEntry.subject.like("%Vormals%"), AuditEntry.subject.like("%Neumann%")))
     ).all()
+    told = db.session.scalars(sa.select(Delivery.payload)).all()  # only that her data is gone, for the CRM too
+    assert len(told) == 1 and json.loads(told[0])["registration"] == {"id": person.id}
     assert client.get(job_url + "/download").status_code == 404
     assert not list(jobs.folder().iterdir())
     assert not any("ingeborg" in path.name for path in mail_folder.iterdir())

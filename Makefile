@@ -26,7 +26,7 @@ install: system-packages $(VENV)/.installed $(COMPILED) $(VENDORED)
 
 run: install
 	CONFERENCE_ENV=development $(FLASK) db upgrade
-	CONFERENCE_ENV=development $(FLASK) demo-data --if-empty
+	CONFERENCE_ENV=development FLASK_RUN_PORT=$(PORT) $(FLASK) demo-data --if-empty
 	@echo "Serving on http://127.0.0.1:$(PORT) (Ctrl+C stops)"
 	CONFERENCE_ENV=development FLASK_RUN_PORT=$(PORT) $(FLASK) run --host 127.0.0.1
 

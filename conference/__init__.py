@@ -94,6 +94,7 @@ def _register_features(app: Flask) -> None:
     from conference.documents import notifications as _certificate_mail  # noqa: F401
     from conference.documents.manage import blueprint as documents_manage
     from conference.documents.routes import blueprint as documents
+    from conference.embed.routes import blueprint as embed
     from conference.evaluation import notifications as _evaluation_mail  # noqa: F401
     from conference.evaluation.manage import blueprint as evaluation_manage
     from conference.evaluation.routes import blueprint as evaluation
@@ -141,6 +142,7 @@ def _register_features(app: Flask) -> None:
             evaluation,
             materials,
             privacy,
+            embed,
             api.blueprint,
             api.reference,
             app.blueprints["api-docs"],
@@ -187,6 +189,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(api.reference)
     app.register_blueprint(api_manage)
     app.register_blueprint(webhooks_manage)
+    app.register_blueprint(embed)
     for blueprint in (
         site,
         events,

@@ -362,6 +362,7 @@ def url_values(app, make_event, make_agenda_item, make_person, make_organisation
         "what": "invitation",
         "token_id": 1,
         "hook_id": 1,
+        "event_slug": event.slug,
         "delivery_id": 1,
     }
     return event, values

@@ -6,9 +6,11 @@ import secrets
 from datetime import datetime, timedelta
 from decimal import Decimal
 from itertools import cycle
+from urllib.parse import urlsplit
 
 import click
 import sqlalchemy as sa
+from flask import current_app, url_for
 from flask.cli import with_appcontext
 from markupsafe import escape
 
@@ -44,6 +46,8 @@ def load(now: datetime) -> list[str]:
     for slug, (*_, parent_slug, _city, _website, _description) in data.ORGANISATIONS.items():
         if parent_slug:
             organisations[slug].parent = organisations[parent_slug]
+    network = organisations[data.EMBEDDING_NETWORK]
+    network.embed_origins = network.embed_origins or network_website()
     people = {key: _person(*fields, organisations) for key, fields in data.PEOPLE.items()}
     created = [(event, spec) for spec in data.events(now) if (event := _event(spec, organisations, people))]
     db.session.flush()  # the questions and registrations get their ids, which the evaluation refers to
@@ -55,6 +59,13 @@ def load(now: datetime) -> list[str]:
     _demo_organiser([event for event, _spec in created])
     db.session.commit()
     return [event.slug for event, _spec in created]
+
+
+def network_website() -> list[str]:
+    """The demo network's own website, played by this site under another name: localhost for 127.0.0.1, another
+    origin and another site, so that its frames get none of this site's cookies, as on a real network's website."""
+    parts = urlsplit(current_app.config["PUBLIC_URL"] or "")
+    return [f"{parts.scheme}://localhost:{parts.port}"] if parts.hostname == "127.0.0.1" and parts.port else []
 
 
 def logo(short_name: str, colour: str) -> bytes:
@@ -314,5 +325,9 @@ def demo_data_command(if_empty: bool) -> None:
             f"Demo data: {len(created)} event(s) created"
             + (f": {', '.join(created)}" if created else " (all present).")
         )
+    for website in network_website():
+        with current_app.test_request_context():  # only the path: the host is the website's
+            example = url_for("embed.example", slug=data.EMBEDDING_NETWORK)
+        click.echo(f"The demo network's events on its own website (another origin): {website}{example}")
     account = data.DEMO_ORGANISER
     click.echo(f"Demo organiser login: {account['email']} / password: {account['password']}")

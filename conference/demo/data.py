@@ -113,6 +113,8 @@ FUNDING_BQN = (
     "Qualifizierung von Zielgruppen mit besonderem Förderbedarf“ gefördert, begleitet vom BiBB."
 )
 
+# The network whose events the demo shows on "its own website" (embed/; commands.network_website).
+EMBEDDING_NETWORK = "bqn-rlp"
 # slug: name, short name, kind, parent slug, city, website, description
 ORGANISATIONS = {
     "nq-netz-mv": (

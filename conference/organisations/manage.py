@@ -11,6 +11,7 @@ from wtforms.validators import URL, InputRequired, Length, Optional
 from conference.extensions import db
 from conference.organisations import logos, services
 from conference.organisations.models import Organisation, OrganisationKind
+from conference.rules import Refusal
 from conference.site.forms import Form, UploadField, status_of
 from conference.site.urls import local_path
 
@@ -28,13 +29,21 @@ class OrganisationForm(Form):
         [Optional(), Length(max=300), URL(message=_l("Please enter a web address starting with https://"))],
     )
     description = TextAreaField(_l("Description"), [Optional(), Length(max=5000)])
+    embed_origins = TextAreaField(
+        _l("Websites that may show its events"),
+        [Optional(), Length(max=2500)],
+        description=_l(
+            "One address per line, e.g. https://www.bqn-emscher-lippe.de: only these sites can show its upcoming "
+            "events and their registration forms inside their own pages."
+        ),
+    )
     logo = UploadField(_l("Logo"), description=_l("PNG, JPEG or SVG, at most 512 KB."))
     different = BooleanField(_l("It is none of the similar organisations listed above."))
 
 
 # What an organiser may change of an organisation that is not only theirs: its kind and place in a network,
 # which the event lists are filtered by, stay with the administrators.
-ORGANISERS_FIELDS = ("name", "short_name", "website", "logo")
+ORGANISERS_FIELDS = ("name", "short_name", "website", "logo", "embed_origins")
 
 
 @blueprint.get("/manage/organisations/")
@@ -55,6 +64,8 @@ def edit(organisation_id: int | None):
         abort(404)
     back = local_path(request.values["back"]) if request.values.get("back") else url_for(".index")
     form = OrganisationForm(obj=organisation)
+    if organisation is not None and not form.is_submitted():
+        form.embed_origins.data = "\n".join(organisation.embed_origins)
     if organisation is not None and not current_user.is_administrator:
         for name in [field.name for field in form if field.name not in ORGANISERS_FIELDS + ("csrf_token", "different")]:
             del form[name]
@@ -67,7 +78,7 @@ def edit(organisation_id: int | None):
         try:
             organisation = services.save(
                 organisation,
-                details_of(form, organisation),
+                details_of(form, organisation, services.embed_origins(form.embed_origins.data or "")),
                 upload.read(logos.MAX_BYTES + 1) if upload and upload.filename else None,
                 form.different.data,
                 by=current_user,
@@ -79,6 +90,8 @@ def edit(organisation_id: int | None):
             similar = refused.found
             if upload and upload.filename:  # a browser never sends a file field again by itself
                 form.add_error(_("Please choose the logo file again."), "logo")
+        except Refusal as refused:  # a website that may embed its events is no such address
+            form.add_error(refused.message, refused.field)
         else:
             flash(_("Saved: %(title)s", title=organisation.name), "success")
             if organisation_id is None and request.values.get("back"):  # an organiser adding a partner
@@ -89,7 +102,9 @@ def edit(organisation_id: int | None):
     ), status_of(form)
 
 
-def details_of(form: OrganisationForm, organisation: Organisation | None) -> services.OrganisationDetails:
+def details_of(
+    form: OrganisationForm, organisation: Organisation | None, embed_origins: list[str]
+) -> services.OrganisationDetails:
     """What the form says, and what it does not show an organiser kept as it was."""
 
     def value(name: str, stored):
@@ -103,6 +118,7 @@ def details_of(form: OrganisationForm, organisation: Organisation | None) -> ser
         form.website.data or "",
         value("description", organisation and organisation.description or ""),
         (form.parent_id.data or None) if "parent_id" in form or organisation is None else organisation.parent_id,
+        embed_origins,
     )
 
 

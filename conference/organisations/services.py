@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -33,6 +34,43 @@ class OrganisationDetails:
     website: str = ""
     description: str = ""
     parent_id: int | None = None
+    embed_origins: list[str] | None = None  # None: as they are
+
+
+MAX_EMBED_ORIGINS = 10
+
+
+def embed_origins(text: str) -> list[str]:
+    """The websites typed one per line (or separated by spaces or commas) as origins, "https://host[:port]";
+    Refusal naming the first that is no such address."""
+    origins: list[str] = []
+    for typed in text.replace(",", " ").split():
+        parts = urlsplit(typed.lower())
+        try:
+            port = parts.port
+        except ValueError:
+            port = -1
+        if (
+            parts.scheme not in ("https", "http")
+            or not parts.hostname
+            or "*" in parts.netloc
+            or parts.username is not None
+            or port == -1
+            or parts.path not in ("", "/")
+            or parts.query
+            or parts.fragment
+            or len(typed) > 200
+        ):
+            raise Refusal(
+                _("“%(address)s” is no website address such as https://www.example.org.", address=typed[:200]),
+                field="embed_origins",
+            )
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin not in origins:
+            origins.append(origin)
+    if len(origins) > MAX_EMBED_ORIGINS:
+        raise Refusal(_("At most %(count)s websites, please.", count=MAX_EMBED_ORIGINS), field="embed_origins")
+    return origins
 
 
 class SimilarOrganisations(Refusal):
@@ -71,6 +109,8 @@ def save(
             organisation.description = details.description.strip()
             organisation.kind = details.kind
             organisation.parent = db.session.get(Organisation, details.parent_id) if details.parent_id else None
+            if details.embed_origins is not None:
+                organisation.embed_origins = details.embed_origins
             if new_logo:
                 organisation.logo = new_logo
             db.session.add(organisation)

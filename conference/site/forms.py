@@ -3,12 +3,15 @@ import unicodedata
 from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from itsdangerous import BadData, URLSafeTimedSerializer
 from wtforms import PasswordField, TextAreaField
 from wtforms import i18n as wtforms_i18n
+from wtforms.csrf.core import CSRF
 from wtforms.validators import InputRequired, ValidationError
 
 # Control characters other than tab and line breaks (C0 and C1): invisible, and PostgreSQL refuses NUL in
@@ -125,6 +128,31 @@ class Form(FlaskForm):
 
         def get_translations(self, form):
             return BuiltinMessages(get_locale().language)
+
+
+class SignedCSRF(CSRF):
+    """CSRF protection for a form inside another site's page (embed/), where this site's cookies may not come
+    along (browsers block them in a frame of another site): the token is not kept in the session but signed with
+    SECRET_KEY, with the form's purpose (``meta.csrf_context``) and the time. A form sent back proves it was taken
+    from this site, for this purpose, within ``MAX_AGE``; one sent from elsewhere has no such token."""
+
+    MAX_AGE = 6 * 60 * 60
+
+    def setup_form(self, form):
+        self.purpose = str(form.meta.csrf_context)
+        self.serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="signed-form")
+        return super().setup_form(form)
+
+    def generate_csrf_token(self, csrf_token_field) -> str:
+        return self.serializer.dumps(self.purpose)
+
+    def validate_csrf_token(self, form, field) -> None:
+        try:
+            purpose = self.serializer.loads(field.data or "", max_age=self.MAX_AGE)
+        except BadData:
+            purpose = None
+        if purpose != self.purpose:
+            raise ValidationError(gettext("The form had expired. Please send it again."))  # with a new token
 
 
 # Messages of WTForms' own that its German catalogue lacks; here so that ours holds them.

@@ -56,6 +56,8 @@ def init(app: Flask) -> None:
     def add_headers(response):
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
+        if "frame-ancestors 'none'" not in response.headers["Content-Security-Policy"]:
+            del response.headers["X-Frame-Options"]  # it knows no list of sites: frame-ancestors has the page's
         if request.view_args and {"token", "partner"} & request.view_args.keys():
             # Behind a secret link (a registrant's or the partners'): nobody else keeps a copy. The link
             # does not leak as a referrer either: Referrer-Policy "same-origin" (above); "no-referrer" would

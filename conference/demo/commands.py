@@ -47,7 +47,7 @@ def load(now: datetime) -> list[str]:
         if parent_slug:
             organisations[slug].parent = organisations[parent_slug]
     network = organisations[data.EMBEDDING_NETWORK]
-    network.embed_origins = network.embed_origins or network_website()
+    network.embed_origins = network.embed_origins or " ".join(network_website())
     people = {key: _person(*fields, organisations) for key, fields in data.PEOPLE.items()}
     created = [(event, spec) for spec in data.events(now) if (event := _event(spec, organisations, people))]
     db.session.flush()  # the questions and registrations get their ids, which the evaluation refers to

@@ -42,7 +42,7 @@ def language() -> str:
 
 def framed(page: str, organisation: Organisation, status: int = 200):
     """A page that the organisation's websites may frame, and no other site."""
-    ancestors = " ".join(["'self'", *organisation.embed_origins])
+    ancestors = " ".join(["'self'", *organisation.embedding_websites])
     policy = CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", f"frame-ancestors {ancestors}")
     return page, status, {"Content-Security-Policy": policy}
 
@@ -117,7 +117,7 @@ def example(slug: str):
         events_url=events_url,
         script_url=absolute_url("static", filename="js/embed.js"),
         # Where this page is opened: the site itself ('self'), or one of the websites listed, may frame the events.
-        allowed_here=request.host_url.rstrip("/") in [origin, *organisation.embed_origins],
+        allowed_here=request.host_url.rstrip("/") in [origin, *organisation.embedding_websites],
     )
     # This page plays the organisation's website: it may frame and run the site's pages, wherever they are served.
     policy = (

@@ -65,7 +65,7 @@ def edit(organisation_id: int | None):
     back = local_path(request.values["back"]) if request.values.get("back") else url_for(".index")
     form = OrganisationForm(obj=organisation)
     if organisation is not None and not form.is_submitted():
-        form.embed_origins.data = "\n".join(organisation.embed_origins)
+        form.embed_origins.data = "\n".join(organisation.embedding_websites)
     if organisation is not None and not current_user.is_administrator:
         for name in [field.name for field in form if field.name not in ORGANISERS_FIELDS + ("csrf_token", "different")]:
             del form[name]

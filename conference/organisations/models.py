@@ -41,9 +41,10 @@ class Organisation(Model):
     # The stored name of an uploaded logo (see organisations/logos.py).
     logo: Mapped[str | None] = mapped_column(sa.String(300))
     description: Mapped[str] = mapped_column(sa.Text, default="")
-    # The websites that may show its events and registration forms inside their pages (embed/), as origins:
-    # "https://www.bqn-emscher-lippe.de". Every other site is refused by the browser (frame-ancestors).
-    embed_origins: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]")
+    # The websites that may show its events and registration forms inside their pages (embed/), as origins
+    # separated by spaces, as a Content-Security-Policy lists them: "https://www.bqn-emscher-lippe.de …". Every other
+    # site is refused by the browser (frame-ancestors). Text, not JSON: PostgreSQL compares no JSON (SELECT DISTINCT).
+    embed_origins: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     # Who added it: an organiser keeps the organisations they added (and those partnering their events).
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -53,6 +54,10 @@ class Organisation(Model):
     event_roles: Mapped[list["EventPartner"]] = relationship(
         back_populates="organisation", cascade="all, delete-orphan"
     )
+
+    @property
+    def embedding_websites(self) -> list[str]:
+        return self.embed_origins.split()
 
     def __repr__(self) -> str:
         return f"<Organisation {self.slug}>"

@@ -110,7 +110,7 @@ def save(
             organisation.kind = details.kind
             organisation.parent = db.session.get(Organisation, details.parent_id) if details.parent_id else None
             if details.embed_origins is not None:
-                organisation.embed_origins = details.embed_origins
+                organisation.embed_origins = " ".join(details.embed_origins)
             if new_logo:
                 organisation.logo = new_logo
             db.session.add(organisation)

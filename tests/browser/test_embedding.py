@@ -60,7 +60,7 @@ def websites(live_server, live_app):
     listed, other = Website(live_server), Website(live_server)
     with live_app.app_context():
         network = db.session.scalar(sa.select(Organisation).where(Organisation.slug == NETWORK))
-        network.embed_origins = [listed.origin]
+        network.embed_origins = listed.origin
         db.session.commit()
     yield listed, other
     listed.close()

@@ -18,7 +18,7 @@ WEBSITE = "https://www.bqn-emscher-lippe.de"
 
 @pytest.fixture
 def network_event(make_event, make_organisation):
-    network = make_organisation(kind=OrganisationKind.NETWORK, embed_origins=[WEBSITE, "https://bqn.example"])
+    network = make_organisation(kind=OrganisationKind.NETWORK, embed_origins=f"{WEBSITE} https://bqn.example")
     return network, make_event(network=network)
 
 
@@ -117,7 +117,7 @@ def test_an_administrator_lists_the_websites_and_finds_the_snippet(client, make_
     assert refused.status_code == 422 and "keine Website-Adresse" in refused.get_data(as_text=True)
     client.post(page, data=fields | {"embed_origins": f"{WEBSITE}/\r\nhttps://bqn.example"})
     db.session.refresh(network)
-    assert network.embed_origins == [WEBSITE, "https://bqn.example"]
+    assert network.embedding_websites == [WEBSITE, "https://bqn.example"]
     assert "https://bqn.example" in client.get(page).get_data(as_text=True)
     example = client.get(f"/embed/{network.slug}/example").get_data(as_text=True)
     assert f"/embed/{network.slug}/" in example and "/static/js/embed.js" in example and WEBSITE in example

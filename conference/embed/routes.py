@@ -11,7 +11,6 @@ shown at once rather than after a redirect through the session.
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, render_template, request
-from flask_babel import get_locale
 
 from conference.database import utcnow
 from conference.events import services as events
@@ -21,6 +20,7 @@ from conference.limits.web import limited
 from conference.organisations.models import Organisation
 from conference.registration import services
 from conference.registration.forms import registration_form
+from conference.registration.web import registered_through
 from conference.site.forms import SignedCSRF, status_of
 from conference.site.i18n import speaking
 from conference.site.security import CONTENT_SECURITY_POLICY
@@ -81,19 +81,9 @@ def register(slug: str, event_slug: str):
         if event.registration_state(now) != RegistrationState.OPEN:
             return framed(render_template("embed/closed.html", **context), organisation)
         form = registration_form(event, meta={"csrf_class": SignedCSRF, "csrf_context": f"register:{event.id}"})
-        if form.validate_on_submit():
-            applicant = form.applicant(get_locale().language)
-            try:
-                outcome = services.register(event.id, applicant, now, by=None)
-            except services.RegistrationError as error:
-                form.add_error(error.message, error.field)
-            else:
-                thanks = {
-                    "first_name": applicant.first_name,
-                    "email": applicant.email,
-                    "status": outcome.status_offered.value,
-                }  # the same whether the address was new or registered already
-                return framed(render_template("embed/registered.html", applicant=thanks, **context), organisation)
+        if form.validate_on_submit() and (thanks := registered_through(form, event, now)):
+            # Shown at once: a redirect would carry the thanks through the session, whose cookie is not sent here.
+            return framed(render_template("embed/registered.html", applicant=thanks, **context), organisation)
         page = render_template(
             "embed/register.html",
             form=form,

@@ -4,7 +4,6 @@ from collections.abc import Callable
 from datetime import datetime
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
 
 from conference.database import utcnow
 from conference.events.models import Event, RegistrationState
@@ -16,6 +15,7 @@ from conference.registration.models import Registration, RegistrationStatus
 from conference.registration.web import (
     event_whose_list_is_shown_or_404,
     event_with_public_list_or_404,
+    registered_through,
     registration_or_404,
 )
 from conference.site.forms import Form, status_of
@@ -40,21 +40,9 @@ def register(slug: str):
     if event.registration_state(now) != RegistrationState.OPEN:
         return render_template("registration/closed.html", event=event, now=now)
     form = registration_form(event)
-    if form.validate_on_submit():
-        applicant = form.applicant(get_locale().language)
-        try:
-            outcome = services.register(event.id, applicant, now, by=None)
-        except services.RegistrationError as error:
-            form.add_error(error.message, error.field)
-        else:
-            # New or already registered, the answer is the same: the link comes by mail, so this page
-            # tells nobody whether an address is registered.
-            session["registered"] = {
-                "first_name": applicant.first_name,
-                "email": applicant.email,
-                "status": outcome.status_offered.value,
-            }
-            return redirect(url_for(".registered", slug=event.slug), code=303)
+    if form.validate_on_submit() and (thanks := registered_through(form, event, now)):
+        session["registered"] = thanks
+        return redirect(url_for(".registered", slug=event.slug), code=303)
     return render_template(
         "registration/form.html",
         event=event,

@@ -1,7 +1,13 @@
-"""What a registrant's secret link, or an event's public list, opens for a request: found, or "not found" (404)."""
+"""What a registrant's secret link, or an event's public list, opens for a request: found, or "not found" (404);
+and what the public form registers."""
+
+from datetime import datetime
+
+from flask_babel import get_locale
 
 from conference.events.models import Event
 from conference.registration import services
+from conference.registration.forms import RegistrationForm
 from conference.registration.models import Registration
 from conference.site import i18n
 from conference.site.lookup import found
@@ -13,6 +19,19 @@ def registration_or_404(token: str) -> Registration:
     registration = found(services.registration_for_token(token))
     i18n.prefer(registration.locale)
     return registration
+
+
+def registered_through(form: RegistrationForm, event: Event, now: datetime) -> dict[str, str] | None:
+    """Register what the public form (here, or in another site's frame) says, in the visitor's language. Returns
+    the thanks to show: the same whether the address was new or registered already, as the link comes by mail and
+    the page tells nobody which. None if refused (the reason is on the form)."""
+    applicant = form.applicant(get_locale().language)
+    try:
+        outcome = services.register(event.id, applicant, now, by=None)
+    except services.RegistrationError as error:
+        form.add_error(error.message, error.field)
+        return None
+    return {"first_name": applicant.first_name, "email": applicant.email, "status": outcome.status_offered.value}
 
 
 def event_with_public_list_or_404(slug: str) -> Event:

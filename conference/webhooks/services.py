@@ -256,8 +256,9 @@ def forget(registrations: Sequence[Registration]) -> None:
     each webhook that hears of their events is told to delete its copy (only their id: Art. 19 DSGVO)."""
     ids = [registration.id for registration in registrations]
     db.session.execute(sa.delete(Delivery).where(Delivery.registration_id.in_(ids)))
+    listening = {event.id: _listening(event) for event in {registration.event for registration in registrations}}
     for registration in registrations:
-        for hook in _listening(registration.event):
+        for hook in listening[registration.event_id]:
             _queue(
                 hook,
                 registration.id,
@@ -320,7 +321,7 @@ def deliver(delivery_id: int) -> None:
 
 def _post(parts: urllib3.util.Url, address: str, delivery: Delivery, secret: str) -> int:
     """POST the delivery's body to ``address``, under the host's name (TLS certificate, SNI, Host header); returns
-    the status code. The answer's body is not read beyond its first bytes."""
+    the status code. The answer's body is not read: a receiver sending it slowly would hold the task."""
     body = delivery.payload.encode()
     timestamp = int(utcnow().timestamp())
     pool = urllib3.HTTPSConnectionPool(
@@ -348,7 +349,6 @@ def _post(parts: urllib3.util.Url, address: str, delivery: Delivery, secret: str
             redirect=False,
             preload_content=False,
         )
-        response.read(1024)
         response.close()
         return response.status
     finally:

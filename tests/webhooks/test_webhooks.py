@@ -98,6 +98,8 @@ def test_an_organiser_makes_a_webhook_and_their_tool_receives_each_change_signed
     page = client.get(made.headers["Location"]).get_data(as_text=True)
     secret = html.unescape(re.search(r'id="webhook-secret">([^<]+)<', page).group(1))
     assert secret.startswith("whsec_") and "HMAC-SHA256" in page
+    shown = html.unescape(re.sub(r"<[^>]+>", "", page))  # what a reader sees of the documentation
+    assert "Conference-Signature lautet etwa t=1764748800,v1=5b0c…, die Zeit" in shown
 
     assert submit(client, event, email="nadia@example.org").status_code == 303  # the public form
     headers, body = receiver.received[0]

@@ -1,5 +1,6 @@
 """The rules of the organisations list: saving one with its logo."""
 
+import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from urllib.parse import urlsplit
@@ -40,20 +41,24 @@ class OrganisationDetails:
 MAX_EMBED_ORIGINS = 10
 
 
+# A host name as browsers compare it in a Content-Security-Policy: ASCII labels (an umlaut domain in its punycode).
+HOST_NAME = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*")
+
+
 def embed_origins(text: str) -> list[str]:
-    """The websites typed one per line (or separated by spaces or commas) as origins, "https://host[:port]";
-    Refusal naming the first that is no such address."""
+    """The websites typed one per line (or separated by spaces or commas) as origins, "https://host[:port]", an
+    international domain name in its ASCII form (as browsers compare it); Refusal naming the first that is no such
+    address. What is stored goes into a Content-Security-Policy header: nothing else may pass."""
     origins: list[str] = []
     for typed in text.replace(",", " ").split():
         parts = urlsplit(typed.lower())
         try:
-            port = parts.port
-        except ValueError:
-            port = -1
+            port, host = parts.port, (parts.hostname or "").encode("idna").decode("ascii")
+        except (ValueError, UnicodeError):
+            port, host = -1, ""
         if (
             parts.scheme not in ("https", "http")
-            or not parts.hostname
-            or "*" in parts.netloc
+            or not HOST_NAME.fullmatch(host)
             or parts.username is not None
             or port == -1
             or parts.path not in ("", "/")
@@ -65,7 +70,7 @@ def embed_origins(text: str) -> list[str]:
                 _("“%(address)s” is no website address such as https://www.example.org.", address=typed[:200]),
                 field="embed_origins",
             )
-        origin = f"{parts.scheme}://{parts.netloc}"
+        origin = f"{parts.scheme}://{host}" + (f":{port}" if port else "")
         if origin not in origins:
             origins.append(origin)
     if len(origins) > MAX_EMBED_ORIGINS:
@@ -96,7 +101,15 @@ def save(
         with write_transaction():
             if db.engine.dialect.name == "postgresql":  # two saves at once see each other (SQLite: the write lock)
                 db.session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('organisation list'))"))
-            found = similar(details.name, details.short_name, besides=organisation.id if organisation else None)
+            renamed = organisation is None or (organisation.name, organisation.short_name or "") != (
+                details.name.strip(),
+                details.short_name.strip(),
+            )  # an organisation saved under its name already is not asked about similar ones again
+            found = (
+                similar(details.name, details.short_name, besides=organisation.id if organisation else None)
+                if renamed
+                else []
+            )
             if found and not despite_similar:
                 raise SimilarOrganisations(found)
             organisation = organisation or Organisation(

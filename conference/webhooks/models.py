@@ -30,6 +30,8 @@ class Webhook(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     failed_in_a_row: Mapped[int] = mapped_column(default=0)  # deliveries that failed for good since the last success
+    # After an attempt that did not reach the receiver: until then, the others wait their turn without trying.
+    quiet_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped["User"] = relationship()
     event: Mapped["Event | None"] = relationship()

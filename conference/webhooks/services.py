@@ -21,9 +21,12 @@ import ipaddress
 import json
 import secrets
 import socket
+import ssl
+import threading
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from email.message import EmailMessage
+from http.client import HTTPException
 from typing import Any
 
 import sqlalchemy as sa
@@ -31,6 +34,7 @@ import urllib3
 from flask import current_app, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from urllib3.connection import HTTPSConnection
 
 from conference.accounts import access
 from conference.accounts.models import User
@@ -57,7 +61,11 @@ MAX_URL = 500
 MAX_PER_USER = 20
 PAUSE_AFTER = 3  # deliveries failed for good in a row
 MAX_ATTEMPTS = 5  # with the tasks' backoff: tried again after 30 s, 2, 8 and 32 minutes
-TIMEOUT = urllib3.Timeout(connect=5, read=10)
+WAIT_SECONDS = 5  # for the connection, and for each answer from the receiver
+DEADLINE_SECONDS = 10  # for a whole delivery: after it, the next wait gives up at once
+QUIET_AFTER_UNREACHABLE = timedelta(seconds=30)  # a receiver that was not reached is not tried again at once
+# Ranges that carry an IPv4 address in their last 32 bits (IPv4-compatible, NAT64): private behind the disguise too.
+CARRYING_IPV4 = [ipaddress.ip_network(network) for network in ("::/96", "64:ff9b::/96", "64:ff9b:1::/48")]
 KEEP_DELIVERIES = timedelta(days=30)  # their bodies name people: kept for the log and resending, then gone
 DELETED = "registration.deleted"
 
@@ -100,8 +108,7 @@ def reachable_address(parts: urllib3.util.Url) -> str:
     addresses = [ipaddress.ip_address(str(info[4][0]).partition("%")[0]) for info in found]
     if host.lower() not in {allowed.lower() for allowed in current_app.config["WEBHOOK_ALLOWED_HOSTS"]}:
         for address in addresses:
-            mapped = getattr(address, "ipv4_mapped", None) or address
-            if not mapped.is_global or mapped.is_multicast:
+            if not _public(address):
                 raise WebhookRefused(
                     _(
                         "“%(host)s” leads into a private or local network; webhooks go only to public addresses.",
@@ -110,6 +117,17 @@ def reachable_address(parts: urllib3.util.Url) -> str:
                     field="url",
                 )
     return str(addresses[0])
+
+
+def _public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """A public unicast address, also an IPv6 one that carries an IPv4 address (mapped, 6to4, NAT64, …)."""
+    if isinstance(address, ipaddress.IPv6Address):
+        carried = address.ipv4_mapped or address.sixtofour
+        if carried is None and any(address in network for network in CARRYING_IPV4):
+            carried = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        if carried is not None and not _public(carried):
+            return False
+    return address.is_global and not address.is_multicast
 
 
 def choices_for(user: User) -> tuple[list[Event], list[Organisation]]:
@@ -199,6 +217,8 @@ def resend(delivery_id: int, user_id: int) -> Delivery:
             raise WebhookRefused(_("This delivery does not exist."))
         if delivery.status == DeliveryStatus.QUEUED:
             raise WebhookRefused(_("This delivery is on its way already."))
+        if delivery.webhook.paused_at is not None:
+            raise WebhookRefused(_("The webhook is paused: resume it, and everything held is sent."))
         _send_later(delivery)
     return delivery
 
@@ -306,17 +326,23 @@ def deliver(delivery_id: int) -> None:
         _note(delivery, None, refused.message)
         _failed_for_good(delivery_id)
         return
+    if hook.quiet_until is not None and utcnow() < hook.quiet_until:
+        # One receiver that does not answer must not hold up the mails behind it, attempt after attempt.
+        _note(delivery, None, _("Not tried: the receiver could not be reached a moment ago."))
+        raise DeliveryFailed(hook.url)
     try:
         code = _post(parts, address, delivery, secret_of(hook))
-    except urllib3.exceptions.HTTPError as error:
+    except (OSError, HTTPException, urllib3.exceptions.HTTPError) as error:
         _note(delivery, None, _unreachable(error))
+        with write_transaction():
+            hook.quiet_until = utcnow() + QUIET_AFTER_UNREACHABLE
         raise DeliveryFailed(hook.url) from error
     _note(delivery, code, "" if 200 <= code < 300 else _("The receiver answered %(code)s.", code=code))
     if not 200 <= code < 300:
         raise DeliveryFailed(f"{hook.url}: {code}")
     with write_transaction():
         delivery.status, delivery.finished_at = DeliveryStatus.SENT, utcnow()
-        hook.failed_in_a_row = 0
+        hook.failed_in_a_row, hook.quiet_until = 0, None
 
 
 def _post(parts: urllib3.util.Url, address: str, delivery: Delivery, secret: str) -> int:
@@ -324,17 +350,20 @@ def _post(parts: urllib3.util.Url, address: str, delivery: Delivery, secret: str
     the status code. The answer's body is not read: a receiver sending it slowly would hold the task."""
     body = delivery.payload.encode()
     timestamp = int(utcnow().timestamp())
-    pool = urllib3.HTTPSConnectionPool(
+    connection = HTTPSConnection(
         address,
         parts.port or 443,
+        timeout=WAIT_SECONDS,
         server_hostname=parts.host,
         assert_hostname=parts.host,
+        cert_reqs="CERT_REQUIRED",
         ca_certs=current_app.config["WEBHOOK_CA_FILE"],
-        timeout=TIMEOUT,
-        retries=False,
     )
+    # A receiver that answers a byte at a time is cut off: past the deadline, the next wait for it ends at once.
+    deadline = threading.Timer(DEADLINE_SECONDS, lambda: connection.sock and connection.sock.settimeout(0.001))
+    deadline.start()
     try:
-        response = pool.urlopen(
+        connection.request(
             "POST",
             parts.request_uri,
             body=body,
@@ -346,19 +375,21 @@ def _post(parts: urllib3.util.Url, address: str, delivery: Delivery, secret: str
                 "Conference-Delivery": str(delivery.id),
                 "Conference-Signature": signature(secret, timestamp, body),
             },
-            redirect=False,
             preload_content=False,
         )
-        response.close()
-        return response.status
+        return connection.getresponse().status  # redirects are not followed
     finally:
-        pool.close()
+        deadline.cancel()
+        connection.close()
 
 
 def _unreachable(error: Exception) -> str:
-    if isinstance(error, urllib3.exceptions.SSLError):
+    if isinstance(error, ssl.SSLError | ssl.CertificateError | urllib3.exceptions.SSLError):
         return _("The receiver's certificate is not valid.")
-    if isinstance(error, urllib3.exceptions.TimeoutError):
+    if isinstance(error, TimeoutError | urllib3.exceptions.TimeoutError) and not isinstance(
+        error,
+        urllib3.exceptions.NewConnectionError,  # a refused or unroutable connection, filed under timeouts
+    ):
         return _("The receiver did not answer in time.")
     return _("The receiver could not be reached.")
 

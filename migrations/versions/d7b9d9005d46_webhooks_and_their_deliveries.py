@@ -31,6 +31,7 @@ def upgrade():
         sa.Column('created_at', conference.database.UTCDateTime(timezone=True), nullable=False),
         sa.Column('paused_at', conference.database.UTCDateTime(timezone=True), nullable=True),
         sa.Column('failed_in_a_row', sa.Integer(), nullable=False),
+        sa.Column('quiet_until', conference.database.UTCDateTime(timezone=True), nullable=True),
         sa.CheckConstraint('(event_id IS NULL) <> (network_id IS NULL)', name=op.f('ck_webhook_one_scope')),
         sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_webhook_event_id_event'), ondelete='CASCADE'),
         sa.ForeignKeyConstraint(

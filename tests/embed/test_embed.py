@@ -80,6 +80,7 @@ def test_only_public_events_of_the_organisation_are_embedded(client, network_eve
         ("https://www.bqn-emscher-lippe.de/\nhttp://localhost:8080", [WEBSITE, "http://localhost:8080"]),
         ("HTTPS://BQN.example, https://bqn.example", ["https://bqn.example"]),
         ("", []),
+        ("https://例え.jp https://bücher.de", ["https://xn--r8jz45g.jp", "https://xn--bcher-kva.de"]),  # as browsers
     ],
 )
 def test_websites_are_stored_as_origins(typed, stored):
@@ -97,6 +98,9 @@ def test_websites_are_stored_as_origins(typed, stored):
         "https://bqn.de:99999",
         "https://bqn.de?x=1",
         "'none'",
+        "https://a.com;script-src",
+        "https://a.com/;https://b.com",
+        "https://-a.com",
         " ".join(f"https://site{number}.de" for number in range(11)),
     ],
 )
@@ -109,7 +113,8 @@ def test_anything_but_a_website_address_is_refused(typed):
 def test_an_administrator_lists_the_websites_and_finds_the_snippet(client, make_user, make_organisation):
     from conference.accounts.models import UserRole
 
-    network = make_organisation(kind=OrganisationKind.NETWORK)
+    make_organisation(name="BQN Emscher-Lippe")
+    network = make_organisation(name="BQN Emscher Lippe", kind=OrganisationKind.NETWORK)  # saved despite the similar
     log_in(client, make_user(role=UserRole.ADMINISTRATOR))
     page = f"/manage/organisations/{network.id}"
     fields = {"csrf_token": form_token(client, page), "name": network.name, "kind": "network", "parent_id": "0"}

@@ -6,6 +6,7 @@ import hmac
 import html
 import json
 import re
+import socket
 import ssl
 import threading
 import time
@@ -170,6 +171,11 @@ def test_a_failed_delivery_is_tried_again_and_a_hook_that_keeps_failing_is_pause
     assert db.session.scalars(sa.select(Delivery.status).where(Delivery.registration_id == held.id)).one() == "held"
     log_in(client, owner)
     page = f"/manage/webhooks/{hook.id}"
+    refused = client.post(
+        f"{page}/deliveries/{failed[0].id}/resend", data={"csrf_token": form_token(client, page)}, follow_redirects=True
+    )
+    assert "pausiert" in refused.get_data(as_text=True)  # while paused, nothing is sent: resuming sends it all
+    assert db.session.get(Delivery, failed[0].id, populate_existing=True).status == DeliveryStatus.FAILED
     client.post(f"{page}/resume", data={"csrf_token": form_token(client, page)})
     assert json.loads(receiver.received[-1][1])["registration"]["id"] == held.id
     client.post(
@@ -188,6 +194,10 @@ def test_a_failed_delivery_is_tried_again_and_a_hook_that_keeps_failing_is_pause
         ("https://169.254.169.254/latest/meta-data", "privat"),
         ("https://[::1]/hook", "privat"),
         ("https://[::ffff:192.168.0.1]/hook", "privat"),
+        ("https://[64:ff9b::7f00:1]/hook", "privat"),  # NAT64 of 127.0.0.1
+        ("https://[2002:7f00:1::]/hook", "privat"),  # 6to4 of 127.0.0.1
+        ("https://[::127.0.0.1]/hook", "privat"),  # IPv4-compatible
+        ("https://2130706433/hook", "privat"),  # 127.0.0.1 as one number
         ("https://user:pass@example.org/hook", "https"),
         ("https://no-such-host.invalid/hook", "nicht bekannt"),
         ("javascript:alert(1)", "https"),
@@ -250,3 +260,49 @@ def test_deleting_a_webhook_asks_first(client, make_event, make_user, receiver):
     assert db.session.get(Webhook, hook.id) is not None
     client.post(f"{page}/delete", data={"csrf_token": form_token(client, page), "confirmed": "1"})
     assert db.session.get(Webhook, hook.id) is None and db.session.scalar(sa.select(Delivery)) is None
+
+
+def test_a_receiver_that_answers_a_byte_at_a_time_is_cut_off(make_event, make_user, receiver, authority, monkeypatch):
+    monkeypatch.setattr(services, "DEADLINE_SECONDS", 0.5)
+    monkeypatch.setattr(services, "WAIT_SECONDS", 1)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(context)
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def dribble():
+        with context.wrap_socket(listener.accept()[0], server_side=True) as connection:
+            connection.recv(65536)  # the request
+            for byte in b"HTTP/1.1 200 OK\r\n" * 100:  # a byte every 0.2 s: each wait is short, the whole is not
+                time.sleep(0.2)
+                try:
+                    connection.sendall(bytes([byte]))
+                except OSError:
+                    return  # cut off
+
+    receiving = threading.Thread(target=dribble)
+    receiving.start()
+    event = make_event()
+    url = f"https://127.0.0.1:{listener.getsockname()[1]}/"
+    services.create(make_user(events=[event]), f"event-{event.id}", url, by=None)
+    started = time.monotonic()
+    register(event)
+    assert time.monotonic() - started < 5  # not the 360 s the receiver would take
+    delivery = db.session.scalars(sa.select(Delivery)).one()
+    assert delivery.status == DeliveryStatus.QUEUED and "nicht rechtzeitig" in delivery.error  # tried again later
+    receiving.join()
+    listener.close()
+
+
+def test_after_a_receiver_was_not_reached_the_next_deliveries_wait_their_turn_untried(app, make_event, make_user):
+    app.config["WEBHOOK_ALLOWED_HOSTS"] = ["127.0.0.1"]
+    closed = socket.create_server(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens there: the connection is refused
+    event = make_event()
+    hook = services.create(make_user(events=[event]), f"event-{event.id}", f"https://127.0.0.1:{port}/", by=None)
+    register(event)
+    register(event)
+    first, second = db.session.scalars(sa.select(Delivery).order_by(Delivery.id)).all()
+    assert "nicht erreichbar" in first.error and "nicht rechtzeitig" not in first.error
+    assert second.error.startswith("Nicht versucht") and second.status == DeliveryStatus.QUEUED
+    assert db.session.get(Webhook, hook.id).quiet_until is not None

@@ -56,7 +56,7 @@ def receiver(app, tmp_path, authority):
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     authority.issue_cert("127.0.0.1").configure_cert(context)
     server.socket = context.wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     authority.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
     app.config["WEBHOOK_CA_FILE"] = str(tmp_path / "ca.pem")
     app.config["WEBHOOK_ALLOWED_HOSTS"] = ["127.0.0.1"]

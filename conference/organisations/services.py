@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from urllib.parse import urlsplit
 
+import idna
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
@@ -41,8 +42,9 @@ class OrganisationDetails:
 MAX_EMBED_ORIGINS = 10
 
 
-# A host name as browsers compare it in a Content-Security-Policy: ASCII labels (an umlaut domain in its punycode).
-HOST_NAME = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*")
+# A host name as browsers compare it in a Content-Security-Policy: ASCII labels (an umlaut domain in its punycode),
+# at least two of them (a website, not a word), or localhost.
+HOST_NAME = re.compile(r"localhost|(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+")
 
 
 def embed_origins(text: str) -> list[str]:
@@ -52,15 +54,15 @@ def embed_origins(text: str) -> list[str]:
     origins: list[str] = []
     for typed in text.replace(",", " ").split():
         parts = urlsplit(typed.lower())
-        try:
-            port, host = parts.port, (parts.hostname or "").encode("idna").decode("ascii")
-        except (ValueError, UnicodeError):
+        try:  # IDNA as browsers apply it (UTS 46: "straße.de" is xn--strae-oqa.de, not strasse.de)
+            port, host = parts.port, idna.encode(parts.hostname or "", uts46=True).decode("ascii")
+        except (ValueError, idna.IDNAError):
             port, host = -1, ""
         if (
             parts.scheme not in ("https", "http")
             or not HOST_NAME.fullmatch(host)
             or parts.username is not None
-            or port == -1
+            or port in (-1, 0)
             or parts.path not in ("", "/")
             or parts.query
             or parts.fragment

@@ -53,6 +53,17 @@ class DeliveryStatus(LabelledEnum):
     HELD = "held", _l("held while paused")
 
 
+class FailureReason(LabelledEnum):
+    """Why an attempt failed, stored by its key and shown in the reader's language (besides the status code)."""
+
+    ANSWERED = "answered", _l("The receiver answered with an error.")
+    UNREACHABLE = "unreachable", _l("The receiver could not be reached.")
+    TIMEOUT = "timeout", _l("The receiver did not answer in time.")
+    CERTIFICATE = "certificate", _l("The receiver's certificate is not valid.")
+    NOT_TRIED = "not_tried", _l("Not tried: the receiver could not be reached a moment ago.")
+    REFUSED = "refused", _l("Not sent: the address is no longer https, not known, or leads into a private network.")
+
+
 class Delivery(Model):
     """One message to a webhook: what it said (kept for resending, removed with the person's data), and how the
     receiver answered."""
@@ -69,7 +80,7 @@ class Delivery(Model):
     status: Mapped[DeliveryStatus] = mapped_column(str_enum(DeliveryStatus), default=DeliveryStatus.QUEUED)
     attempts: Mapped[int] = mapped_column(default=0)
     response_code: Mapped[int | None] = mapped_column()
-    error: Mapped[str] = mapped_column(sa.String(200), default="")
+    error: Mapped[FailureReason | None] = mapped_column(str_enum(FailureReason))  # of the last attempt
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -53,7 +53,7 @@ from conference.rules import Refusal
 from conference.site import sealing
 from conference.site.urls import absolute_url
 from conference.tasks import services as tasks
-from conference.webhooks.models import Delivery, DeliveryStatus, Webhook
+from conference.webhooks.models import Delivery, DeliveryStatus, FailureReason, Webhook
 
 SECRET_PREFIX = "whsec_"
 SEALED_AS = "webhook"
@@ -65,7 +65,9 @@ WAIT_SECONDS = 5  # for the connection, and for each answer from the receiver
 DEADLINE_SECONDS = 10  # for a whole delivery: after it, the next wait gives up at once
 QUIET_AFTER_UNREACHABLE = timedelta(seconds=30)  # a receiver that was not reached is not tried again at once
 # Ranges that carry an IPv4 address in their last 32 bits (IPv4-compatible, NAT64): private behind the disguise too.
-CARRYING_IPV4 = [ipaddress.ip_network(network) for network in ("::/96", "64:ff9b::/96", "64:ff9b:1::/48")]
+CARRYING_IPV4 = [
+    ipaddress.ip_network(network) for network in ("::/96", "::ffff:0:0:0/96", "64:ff9b::/96", "64:ff9b:1::/48")
+]
 KEEP_DELIVERIES = timedelta(days=30)  # their bodies name people: kept for the log and resending, then gone
 DELETED = "registration.deleted"
 
@@ -225,7 +227,7 @@ def resend(delivery_id: int, user_id: int) -> Delivery:
 
 def _send_later(delivery: Delivery) -> None:
     delivery.status, delivery.attempts, delivery.finished_at = DeliveryStatus.QUEUED, 0, None
-    delivery.response_code, delivery.error = None, ""
+    delivery.response_code, delivery.error = None, None
     tasks.enqueue("webhooks.deliver", max_attempts=MAX_ATTEMPTS, delivery_id=delivery.id)
 
 
@@ -322,13 +324,13 @@ def deliver(delivery_id: int) -> None:
     try:
         parts = checked_url(hook.url)
         address = reachable_address(parts)  # again: what a name resolves to can change after it was saved
-    except WebhookRefused as refused:
-        _note(delivery, None, refused.message)
+    except WebhookRefused:
+        _note(delivery, None, FailureReason.REFUSED)
         _failed_for_good(delivery_id)
         return
     if hook.quiet_until is not None and utcnow() < hook.quiet_until:
         # One receiver that does not answer must not hold up the mails behind it, attempt after attempt.
-        _note(delivery, None, _("Not tried: the receiver could not be reached a moment ago."))
+        _note(delivery, None, FailureReason.NOT_TRIED)
         raise DeliveryFailed(hook.url)
     try:
         code = _post(parts, address, delivery, secret_of(hook))
@@ -337,7 +339,7 @@ def deliver(delivery_id: int) -> None:
         with write_transaction():
             hook.quiet_until = utcnow() + QUIET_AFTER_UNREACHABLE
         raise DeliveryFailed(hook.url) from error
-    _note(delivery, code, "" if 200 <= code < 300 else _("The receiver answered %(code)s.", code=code))
+    _note(delivery, code, None if 200 <= code < 300 else FailureReason.ANSWERED)
     if not 200 <= code < 300:
         raise DeliveryFailed(f"{hook.url}: {code}")
     with write_transaction():
@@ -383,21 +385,21 @@ def _post(parts: urllib3.util.Url, address: str, delivery: Delivery, secret: str
         connection.close()
 
 
-def _unreachable(error: Exception) -> str:
+def _unreachable(error: Exception) -> FailureReason:
     if isinstance(error, ssl.SSLError | ssl.CertificateError | urllib3.exceptions.SSLError):
-        return _("The receiver's certificate is not valid.")
+        return FailureReason.CERTIFICATE
     if isinstance(error, TimeoutError | urllib3.exceptions.TimeoutError) and not isinstance(
         error,
         urllib3.exceptions.NewConnectionError,  # a refused or unroutable connection, filed under timeouts
     ):
-        return _("The receiver did not answer in time.")
-    return _("The receiver could not be reached.")
+        return FailureReason.TIMEOUT
+    return FailureReason.UNREACHABLE
 
 
-def _note(delivery: Delivery, code: int | None, error: str) -> None:
+def _note(delivery: Delivery, code: int | None, reason: FailureReason | None) -> None:
     with write_transaction():
         delivery.attempts += 1
-        delivery.response_code, delivery.error = code, error[:200]
+        delivery.response_code, delivery.error = code, reason
 
 
 @mail.builder("webhook_paused")

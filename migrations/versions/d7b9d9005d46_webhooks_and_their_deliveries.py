@@ -61,7 +61,21 @@ def upgrade():
         ),
         sa.Column('attempts', sa.Integer(), nullable=False),
         sa.Column('response_code', sa.Integer(), nullable=True),
-        sa.Column('error', sa.String(length=200), nullable=False),
+        sa.Column(
+            'error',
+            sa.Enum(
+                'answered',
+                'unreachable',
+                'timeout',
+                'certificate',
+                'not_tried',
+                'refused',
+                name='failurereason',
+                native_enum=False,
+                length=32,
+            ),
+            nullable=True,
+        ),
         sa.Column('created_at', conference.database.UTCDateTime(timezone=True), nullable=False),
         sa.Column('finished_at', conference.database.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(

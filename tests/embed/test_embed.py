@@ -81,6 +81,7 @@ def test_only_public_events_of_the_organisation_are_embedded(client, network_eve
         ("HTTPS://BQN.example, https://bqn.example", ["https://bqn.example"]),
         ("", []),
         ("https://例え.jp https://bücher.de", ["https://xn--r8jz45g.jp", "https://xn--bcher-kva.de"]),  # as browsers
+        ("https://straße.de", ["https://xn--strae-oqa.de"]),  # UTS 46 as browsers apply it, not "strasse.de"
     ],
 )
 def test_websites_are_stored_as_origins(typed, stored):
@@ -101,6 +102,8 @@ def test_websites_are_stored_as_origins(typed, stored):
         "https://a.com;script-src",
         "https://a.com/;https://b.com",
         "https://-a.com",
+        "https://a.de:0",
+        "https://ex ample.de",  # "https://ex" is no website
         " ".join(f"https://site{number}.de" for number in range(11)),
     ],
 )

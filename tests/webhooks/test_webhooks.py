@@ -26,7 +26,7 @@ from conference.registration import services as registrations
 from conference.tasks import services as tasks
 from conference.tasks.models import Task, WorkStatus
 from conference.webhooks import services
-from conference.webhooks.models import Delivery, DeliveryStatus, Webhook
+from conference.webhooks.models import Delivery, DeliveryStatus, FailureReason, Webhook
 from tests.support import applicant, form_token, log_in
 from tests.support.registration import register, submit
 
@@ -197,6 +197,7 @@ def test_a_failed_delivery_is_tried_again_and_a_hook_that_keeps_failing_is_pause
         ("https://[64:ff9b::7f00:1]/hook", "privat"),  # NAT64 of 127.0.0.1
         ("https://[2002:7f00:1::]/hook", "privat"),  # 6to4 of 127.0.0.1
         ("https://[::127.0.0.1]/hook", "privat"),  # IPv4-compatible
+        ("https://[::ffff:0:7f00:1]/hook", "privat"),  # IPv4-translated
         ("https://2130706433/hook", "privat"),  # 127.0.0.1 as one number
         ("https://user:pass@example.org/hook", "https"),
         ("https://no-such-host.invalid/hook", "nicht bekannt"),
@@ -219,7 +220,7 @@ def test_the_address_is_checked_again_when_it_is_sent_to(app, make_event, make_u
     register(event)
     delivery = db.session.scalars(sa.select(Delivery)).one()
     assert receiver.received == []
-    assert delivery.status == DeliveryStatus.FAILED and "privat" in delivery.error
+    assert (delivery.status, delivery.error) == (DeliveryStatus.FAILED, FailureReason.REFUSED)
     assert db.session.get(Webhook, hook.id).failed_in_a_row == 1
 
 
@@ -288,21 +289,29 @@ def test_a_receiver_that_answers_a_byte_at_a_time_is_cut_off(make_event, make_us
     register(event)
     assert time.monotonic() - started < 5  # not the 360 s the receiver would take
     delivery = db.session.scalars(sa.select(Delivery)).one()
-    assert delivery.status == DeliveryStatus.QUEUED and "nicht rechtzeitig" in delivery.error  # tried again later
+    assert (delivery.status, delivery.error) == (DeliveryStatus.QUEUED, FailureReason.TIMEOUT)  # tried again later
     receiving.join()
     listener.close()
 
 
-def test_after_a_receiver_was_not_reached_the_next_deliveries_wait_their_turn_untried(app, make_event, make_user):
+def test_after_a_receiver_was_not_reached_the_next_deliveries_wait_their_turn_untried(
+    app, client, make_event, make_user
+):
     app.config["WEBHOOK_ALLOWED_HOSTS"] = ["127.0.0.1"]
     closed = socket.create_server(("127.0.0.1", 0))
     port = closed.getsockname()[1]
     closed.close()  # nothing listens there: the connection is refused
     event = make_event()
-    hook = services.create(make_user(events=[event]), f"event-{event.id}", f"https://127.0.0.1:{port}/", by=None)
+    owner = make_user(events=[event])
+    hook = services.create(owner, f"event-{event.id}", f"https://127.0.0.1:{port}/", by=None)
     register(event)
     register(event)
     first, second = db.session.scalars(sa.select(Delivery).order_by(Delivery.id)).all()
-    assert "nicht erreichbar" in first.error and "nicht rechtzeitig" not in first.error
-    assert second.error.startswith("Nicht versucht") and second.status == DeliveryStatus.QUEUED
-    assert db.session.get(Webhook, hook.id).quiet_until is not None
+    assert (first.error, second.error) == (FailureReason.UNREACHABLE, FailureReason.NOT_TRIED)
+    assert second.status == DeliveryStatus.QUEUED and db.session.get(Webhook, hook.id).quiet_until is not None
+    log_in(client, owner)
+    log = client.get(f"/manage/webhooks/{hook.id}").get_data(as_text=True)
+    assert "Der Empfänger war nicht erreichbar." in log and "Nicht versucht:" in log
+    client.get("/language/en")
+    log = client.get(f"/manage/webhooks/{hook.id}").get_data(as_text=True)  # the reason in the reader's language
+    assert "The receiver could not be reached." in log and "Not tried:" in log

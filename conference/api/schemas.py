@@ -129,6 +129,9 @@ class RegistrationDetails(Strict):
     organisation = fields.String(allow_none=True)
     function = fields.String(allow_none=True)
     check_in_code = fields.String(allow_none=True)
+    registered_by = fields.Integer(
+        allow_none=True, metadata={"description": "The id of the registration that registered this one with it."}
+    )
     created_at = fields.DateTime(required=True)
     checked_in_at = fields.DateTime(allow_none=True)
     forums = fields.List(fields.String(), required=True)

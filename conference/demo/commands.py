@@ -182,8 +182,11 @@ def _event(spec: dict, organisations: dict, people: dict) -> Event | None:
     forums = cycle([item for slot in forum_slots(event) for item in slot.items] or [None])
     questions = {question.label: question for question in event.questions}
     answers = spec.get("answers", [])
+    first_of: dict[str, Registration] = {}  # who registered their colleagues of the same organisation, as a group
     for number, (first_name, last_name, organisation, function) in enumerate(attendees):
         registration = _attendee(event, first_name, last_name, organisation, function, RegistrationStatus.CONFIRMED)
+        first = first_of.setdefault(organisation, registration)
+        registration.registered_by = first if first is not registration else None
         registration.checked_in_at = event.starts_at if number < checked_in else None
         if number < len(answers):
             given, days_before = answers[number]

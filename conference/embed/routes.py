@@ -81,7 +81,7 @@ def register(slug: str, event_slug: str):
         if event.registration_state(now) != RegistrationState.OPEN:
             return framed(render_template("embed/closed.html", **context), organisation)
         form = registration_form(event, meta={"csrf_class": SignedCSRF, "csrf_context": f"register:{event.id}"})
-        if form.validate_on_submit() and (thanks := registered_through(form, event, now)):
+        if not form.regrouped() and form.validate_on_submit() and (thanks := registered_through(form, event, now)):
             # Shown at once: a redirect would carry the thanks through the session, whose cookie is not sent here.
             return framed(render_template("embed/registered.html", applicant=thanks, **context), organisation)
         page = render_template(

@@ -19,7 +19,14 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from conference.events.models import DEFAULT_RETENTION_DAYS, Event, EventKind, ExtentUnit, ParticipantListMode
+from conference.events.models import (
+    DEFAULT_GROUP_SIZE_LIMIT,
+    DEFAULT_RETENTION_DAYS,
+    Event,
+    EventKind,
+    ExtentUnit,
+    ParticipantListMode,
+)
 from conference.events.services import EventDetails, version
 from conference.organisations import services as organisation_services
 from conference.site.forms import Form, MailAddress, PlausibleDate
@@ -110,6 +117,13 @@ class EventForm(Form):
     registration_closes_at = DateTimeLocalField(
         _l("Registration closes"), [Optional(), PlausibleDate()], description=_l("Empty: when the event starts.")
     )
+    group_size_limit = IntegerField(
+        _l("People per registration"),
+        [Optional(), NumberRange(min=1, max=50, message=_l("Please enter a number between 1 and 50."))],
+        description=_l(
+            "How many people one registrant may register at once, themselves included. 1: no groups; empty: 10."
+        ),
+    )
     requires_approval = BooleanField(_l("Organisers confirm each registration"))
     asks_salutation = BooleanField(
         _l("Ask for the form of address (Frau, Herr)"),
@@ -183,6 +197,7 @@ class EventForm(Form):
             registration_opens_at=local(self.registration_opens_at.data),
             registration_closes_at=local(self.registration_closes_at.data),
             requires_approval=self.requires_approval.data,
+            group_size_limit=self.group_size_limit.data or DEFAULT_GROUP_SIZE_LIMIT,
             helpers_may_admit=self.helpers_may_admit.data,
             asks_salutation=self.asks_salutation.data,
             asks_academic_title=self.asks_academic_title.data,
@@ -197,7 +212,12 @@ class EventForm(Form):
 def event_form(event: Event | None) -> EventForm:
     if event is None:
         form = EventForm(
-            data={"retention_days": DEFAULT_RETENTION_DAYS, "asks_salutation": True, "asks_academic_title": True}
+            data={
+                "retention_days": DEFAULT_RETENTION_DAYS,
+                "asks_salutation": True,
+                "asks_academic_title": True,
+                "group_size_limit": DEFAULT_GROUP_SIZE_LIMIT,
+            }
         )
     else:
         zone = berlin()
@@ -218,6 +238,7 @@ def event_form(event: Event | None) -> EventForm:
                 "registration_opens_at": naive(event.registration_opens_at),
                 "registration_closes_at": naive(event.registration_closes_at),
                 "requires_approval": event.requires_approval,
+                "group_size_limit": event.group_size_limit,
                 "helpers_may_admit": event.helpers_may_admit,
                 "participant_list_mode": event.participant_list_mode.value,
                 "asks_salutation": event.asks_salutation,

@@ -66,6 +66,7 @@ class ExtentUnit(LabelledEnum):
 
 
 DEFAULT_RETENTION_DAYS = 365
+DEFAULT_GROUP_SIZE_LIMIT = 10  # people one registration may name, the registrant included
 
 
 class Event(Model):
@@ -91,6 +92,10 @@ class Event(Model):
     capacity: Mapped[int | None] = mapped_column(sa.Integer)
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The most people one registration may name, the registrant and their colleagues (1: each registers alone).
+    group_size_limit: Mapped[int] = mapped_column(
+        default=DEFAULT_GROUP_SIZE_LIMIT, server_default=str(DEFAULT_GROUP_SIZE_LIMIT)
+    )
     # Registrations wait for an organiser's approval before they are confirmed.
     requires_approval: Mapped[bool] = mapped_column(default=False)
     # The registration form asks for a form of address (Frau, Herr) and an academic title, which mails, badges,

@@ -15,6 +15,7 @@ from conference.audit.services import Actor, record
 from conference.database import row_locked, utcnow, write_transaction
 from conference.events import signals
 from conference.events.models import (
+    DEFAULT_GROUP_SIZE_LIMIT,
     DEFAULT_RETENTION_DAYS,
     Event,
     EventKind,
@@ -55,6 +56,7 @@ class EventDetails:
     registration_opens_at: datetime | None = None
     registration_closes_at: datetime | None = None
     requires_approval: bool = False
+    group_size_limit: int = DEFAULT_GROUP_SIZE_LIMIT
     asks_salutation: bool = True
     asks_academic_title: bool = True
     helpers_may_admit: bool = False
@@ -90,6 +92,8 @@ def _check(details: EventDetails, event_id: int | None) -> None:
         raise EventError(_("Please choose an organisation from the list."), field="network_id")
     if details.capacity is not None and details.capacity < 0:
         raise EventError(_("The capacity cannot be negative."), field="capacity")
+    if not 1 <= details.group_size_limit <= 50:
+        raise EventError(_("Please enter a number between 1 and 50."), field="group_size_limit")
 
 
 def create_event(details: EventDetails, *, by: Actor | None) -> Event:

@@ -25,6 +25,8 @@ def rows(event: Event) -> list[list[str]]:
     registrations = db.session.scalars(
         sa.select(Registration).where(Registration.event_id == event.id).order_by(*BY_NAME)
     ).all()
+    by_id = {registration.id: registration for registration in registrations}
+    leaders = {registration.registered_by_id for registration in registrations}
     # Also the questions taken off the form, whose answers registrations still hold.
     asked_at_registration = [q for q in event.questions if q.questionnaire == Questionnaire.REGISTRATION]
     header = [
@@ -42,6 +44,7 @@ def rows(event: Event) -> list[list[str]]:
         _("Check-in code"),
         _("Checked in"),
         _("Participant list"),
+        _("Group (registered by)"),
         *(
             question.label if question.is_asked else _("%(question)s (removed)", question=question.label)
             for question in asked_at_registration
@@ -67,6 +70,11 @@ def rows(event: Event) -> list[list[str]]:
                     r.check_in_code if r.anonymised_at is None else "",
                     format_datetime(r.checked_in_at, "short") if r.checked_in_at else "",
                     _("Yes") if r.listed_as_participant else _("No"),
+                    by_id[r.registered_by_id].full_name
+                    if r.registered_by_id
+                    else r.full_name
+                    if r.id in leaders
+                    else "",
                     *(answer(r.answer_to(question)) for question in asked_at_registration),
                 )
             ]

@@ -2,11 +2,15 @@
 
 import secrets
 
+from flask import request
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
+    FieldList,
+    FormField,
     HiddenField,
     RadioField,
     SelectChoice,
@@ -15,14 +19,15 @@ from wtforms import (
     TelField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from conference.agenda.services import TimeSlot
 from conference.events.models import Event
 from conference.registration.models import Question, QuestionKind, Registration, Salutation
 from conference.registration.questions import SCALE, asked, is_shown
-from conference.registration.services import Applicant, forum_slots
-from conference.site.forms import Form, MailAddress
+from conference.registration.services import Applicant, IfGroupDoesNotFit, forum_slots, too_many_in_group
+from conference.site.forms import Form, MailAddress, fields_of
 
 PLEASE_ANSWER = _l("Please answer this question.")
 
@@ -44,7 +49,58 @@ class LostLinkForm(Form):
     email = email_field()
 
 
-class RegistrationForm(Form):
+class Choices:
+    """The event's own questions and its forum slots, on the registrant's form and on each colleague's."""
+
+    questions: list[Question]
+    slots: list[TimeSlot]
+    colleague = False  # a colleague's part of the registrant's form
+
+    def answers(self) -> dict[int, object]:
+        return {question.id: self[f"question_{question.id}"].data for question in self.questions}  # type: ignore[index]
+
+    def forums(self) -> list[int]:
+        return [self[f"forum_{index}"].data for index in range(len(self.slots))]  # type: ignore[index]
+
+    @property
+    def question_fields(self):
+        return [self[f"question_{question.id}"] for question in self.questions]  # type: ignore[index]
+
+    @property
+    def forum_fields(self):
+        return [(slot, self[f"forum_{index}"]) for index, slot in enumerate(self.slots)]  # type: ignore[index]
+
+
+class ColleagueForm(Form, Choices):
+    """A colleague the registrant registers with them: each a registration of their own."""
+
+    colleague = True
+
+    class Meta:
+        csrf = False  # part of the registrant's form, which carries the token
+
+    first_name = StringField(_l("First name"), [InputRequired(_l("Please enter a first name.")), Length(max=100)])
+    last_name = StringField(_l("Last name"), [InputRequired(_l("Please enter a last name.")), Length(max=100)])
+    email = EmailField(
+        _l("E-mail address (optional)"),
+        [Optional(), Length(max=254), MailAddress()],
+        description=_l("Their own confirmation and link go here. Without one, you manage their registration."),
+    )
+    organisation = StringField(_l("Organisation"), [Optional(), Length(max=200)])
+
+    def applicant(self, locale: str) -> Applicant:
+        return Applicant(
+            first_name=self.first_name.data,
+            last_name=self.last_name.data,
+            email=self.email.data or "",
+            organisation=self.organisation.data or "",
+            locale=locale,
+            answers=self.answers(),
+            forums=self.forums(),
+        )
+
+
+class RegistrationForm(Form, Choices):
     salutation = RadioField(
         _l("Form of address (optional)"),
         choices=[SelectChoice(salutation.value, salutation.label) for salutation in Salutation],
@@ -83,17 +139,42 @@ class RegistrationForm(Form):
             locale=locale,
             listed_as_participant=self.listed_as_participant.data,
             submission_key=(self.submission_key.data or "")[:64],
-            answers={question.id: self[f"question_{question.id}"].data for question in self.questions},
-            forums=[self[f"forum_{index}"].data for index in range(len(self.slots))],
+            answers=self.answers(),
+            forums=self.forums(),
         )
 
-    @property
-    def question_fields(self):
-        return [self[f"question_{question.id}"] for question in self.questions]
+    # --- a group: the colleagues registered with the registrant (only where the event takes groups) ---
 
-    @property
-    def forum_fields(self):
-        return [(slot, self[f"forum_{index}"]) for index, slot in enumerate(self.slots)]
+    def validate_colleagues_agree(self, field):
+        if self.colleagues.entries and not field.data:
+            raise ValidationError(_l("Please confirm that the people you register agree to it."))
+
+    def colleague_applicants(self, locale: str) -> list[Applicant]:
+        return [entry.form.applicant(locale) for entry in self.colleagues] if "colleagues" in self else []
+
+    def if_full(self) -> IfGroupDoesNotFit | None:
+        choice = self.if_group_does_not_fit.data if "if_group_does_not_fit" in self else None
+        return IfGroupDoesNotFit(choice) if choice in set(IfGroupDoesNotFit) else None
+
+    def regrouped(self) -> bool:
+        """Whether "add a person" or "remove" was pressed rather than "register": the form comes back with one
+        person more or fewer, what was typed kept and not yet checked."""
+        if "colleagues" not in self or not self.is_submitted():
+            return False
+        if "add_colleague" in request.form:
+            if len(self.colleagues.entries) + 1 >= self.group_size_limit:
+                self.form_errors.append(too_many_in_group(self.group_size_limit))
+            else:
+                entry = self.colleagues.append_entry({"organisation": self.organisation.data or ""})
+                link_conditions(entry.form, self.questions)
+                entry.form.first_name.render_kw = {"autofocus": True}
+            return True
+        if "remove_colleague" in request.form:
+            removed = request.form["remove_colleague"][:3]  # a position within the group, of at most 50
+            if removed.isdigit() and int(removed) < len(self.colleagues.entries):
+                del self.colleagues.entries[int(removed)]
+            return True
+        return False
 
 
 def question_field(question: Question, locale: str):
@@ -170,7 +251,21 @@ def link_conditions(form: Form, questions: list[Question]) -> None:
     form.questions = questions
     for question in questions:
         if question.shown_if_id is not None:
-            form[f"question_{question.id}"].shown_if = (f"question_{question.shown_if_id}", question.shown_if_answer)
+            source = form[f"question_{question.shown_if_id}"].name  # with the prefix of a colleague's part
+            form[f"question_{question.id}"].shown_if = (source, question.shown_if_answer)
+
+
+def add_choice_fields(form_class: type[Form], questions: list[Question], slots: list[TimeSlot], locale: str) -> None:
+    """The fields of the event's questions and forum slots."""
+    add_question_fields(form_class, questions, locale)
+    for index, slot in enumerate(slots):
+        field = RadioField(
+            _l("Forum"),
+            coerce=int,
+            choices=[SelectChoice(item.id, item.title) for item in slot.items],
+            validators=[InputRequired(_l("Please choose one forum for this time slot."))],
+        )
+        setattr(form_class, f"forum_{index}", field)
 
 
 def registration_form(
@@ -200,15 +295,26 @@ def registration_form(
         )
 
     questions = asked(event)
-    add_question_fields(EventRegistrationForm, questions, get_locale().language)
-    for index, slot in enumerate(slots):
-        field = RadioField(
-            _l("Forum"),
-            coerce=int,
-            choices=[SelectChoice(item.id, item.title) for item in slot.items],
-            validators=[InputRequired(_l("Please choose one forum for this time slot."))],
+    add_choice_fields(EventRegistrationForm, questions, slots, get_locale().language)
+    takes_group = registration is None and not by_organiser and event.group_size_limit > 1
+    if takes_group:
+        EventRegistrationForm.colleagues = FieldList(
+            # One more than may come, so that a form sent with too many is refused with a message, not cut short.
+            FormField(colleague_form_class(questions, slots)),
+            max_entries=event.group_size_limit,
         )
-        setattr(EventRegistrationForm, f"forum_{index}", field)
+        EventRegistrationForm.colleagues_agree = agreement_field()
+        EventRegistrationForm.if_group_does_not_fit = RadioField(
+            _l("Not enough places for everyone"),
+            choices=[
+                SelectChoice(
+                    IfGroupDoesNotFit.SPLIT.value,
+                    _l("Register those who fit now, in the order of the form; the others join the waiting list"),
+                ),
+                SelectChoice(IfGroupDoesNotFit.WAIT.value, _l("All of us join the waiting list together")),
+            ],
+            validators=[Optional()],
+        )
     if registration is not None:
         kwargs.setdefault("data", _current_values(registration, slots))
     form = EventRegistrationForm(**kwargs)
@@ -219,11 +325,50 @@ def registration_form(
     for name, wanted in (("salutation", event.asks_salutation), ("academic_title", event.asks_academic_title)):
         if not wanted:
             del form[name]
-    form.slots, form.by_organiser = slots, by_organiser
+    form.slots, form.by_organiser, form.group_size_limit = slots, by_organiser, event.group_size_limit
     link_conditions(form, questions)
+    for position, entry in enumerate(form.colleagues if takes_group else ()):
+        link_conditions(entry.form, questions)
+        for part in fields_of(entry.form):  # the summary of errors says whose field it is
+            part.summary_label = f"{_('Person %(number)d', number=position + 2)}: {part.label.text}"
     if not form.submission_key.data:
         form.submission_key.data = secrets.token_hex(16)
     return form
+
+
+def agreement_field(*validators) -> BooleanField:
+    return BooleanField(
+        _l("The people I register know of it and agree that their details are used to organise the event."),
+        validators,
+    )
+
+
+def add_colleague_form(event: Event) -> Form:
+    """One more colleague, registered later through the link of who registered the group (its fields named as on
+    the registration form, where the services' refusals point)."""
+
+    class AddColleagueForm(Form):
+        colleagues = FieldList(
+            FormField(colleague_form_class(asked(event), forum_slots(event))), min_entries=1, max_entries=1
+        )
+        colleagues_agree = agreement_field(
+            DataRequired(_l("Please confirm that the person you register agrees to it."))
+        )
+
+    form = AddColleagueForm()
+    link_conditions(form.colleagues[0].form, asked(event))
+    return form
+
+
+def colleague_form_class(questions: list[Question], slots: list[TimeSlot]) -> type[ColleagueForm]:
+    """The form of one colleague, with the event's questions and forums."""
+
+    class EventColleagueForm(ColleagueForm):
+        pass
+
+    add_choice_fields(EventColleagueForm, questions, slots, get_locale().language)
+    EventColleagueForm.questions, EventColleagueForm.slots = questions, slots
+    return EventColleagueForm
 
 
 def _current_values(registration: Registration, slots) -> dict:

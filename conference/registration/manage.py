@@ -72,8 +72,11 @@ def registrations_query(event_id: int, search: str, status: str, sort: str) -> s
     query = (
         sa.select(Registration)
         .where(Registration.event_id == event_id)
-        .options(selectinload(Registration.forum_choices).joinedload(ForumChoice.agenda_item))
-    )  # one query for the page's forums
+        .options(
+            selectinload(Registration.forum_choices).joinedload(ForumChoice.agenda_item),
+            selectinload(Registration.registered_by),
+        )
+    )  # one query for the page's forums, one for who registered the colleagues on it
     if search:
         query = query.where(
             services.typed_search(

@@ -92,6 +92,10 @@ class Registration(Model):
     # The organisers' own note ("needs a seat near the door"): never shown to the person, in a mail or a list,
     # but in the data they may ask for, since it is about them (Art. 15 DSGVO); deleted with their data.
     note: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # The one who registered this person with theirs, as a group (a colleague); they may change or cancel it.
+    registered_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("registration.id", ondelete="SET NULL"), index=True
+    )
     # Personal data deleted (after the retention period or on request); the row stays for the figures.
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # "Last name, first name" and the organisation as German readers sort them (site/collation.py), kept up to
@@ -113,6 +117,7 @@ class Registration(Model):
     )
 
     event: Mapped["Event"] = relationship()
+    registered_by: Mapped["Registration | None"] = relationship(remote_side=[id])
     answers: Mapped[list["Answer"]] = relationship(back_populates="registration", cascade="all, delete-orphan")
     forum_choices: Mapped[list["ForumChoice"]] = relationship(
         back_populates="registration", cascade="all, delete-orphan"

@@ -14,7 +14,14 @@ from conference.extensions import db
 from conference.mail import services as mail
 from conference.registration import mail_texts
 from conference.registration.models import Registration, RegistrationStatus
-from conference.registration.services import CANCELLING, forum_slots, link_token, place_on_waiting_list, queue_mail
+from conference.registration.services import (
+    CANCELLING,
+    forum_slots,
+    group_of,
+    link_token,
+    place_on_waiting_list,
+    queue_mail,
+)
 from conference.site import qr
 from conference.site.i18n import speaking
 from conference.site.urls import absolute_url
@@ -28,6 +35,8 @@ def build(context: dict[str, Any]) -> EmailMessage:
         context["reason"],
         context.get("forum_dropped", False),
         sequence=context.get("sequence"),
+        group_not_added=context.get("group_not_added", False),
+        with_group=context.get("with_group", False),
     )
 
 
@@ -37,9 +46,13 @@ def compose(
     forum_dropped: bool = False,
     position: int | None = None,
     sequence: int | None = None,
+    group_not_added: bool = False,
+    with_group: bool = False,
 ):
     """The mail about ``registration`` for ``reason``, in its language; ``position`` stands in for a sample's place,
-    ``sequence`` numbers the calendar entry it carries (None: it carries none; see ``services.queue_mail``)."""
+    ``sequence`` numbers the calendar entry it carries (None: it carries none; see ``services.queue_mail``);
+    ``group_not_added``: the form sent again named colleagues, who were not registered with it; ``with_group``: the
+    confirmation names the colleagues registered with this registration."""
     with speaking(registration.locale):
         link = absolute_url("registration.own_page", token=link_token(registration)) if registration.is_active else None
         kind = mail_texts.kind_of(reason, registration.status)
@@ -49,6 +62,12 @@ def compose(
             "event": registration.event,
             "text": text,
             "forum_dropped": forum_dropped,
+            "group_not_added": group_not_added,
+            # Who registered this person, and whom they registered (named in the confirmation).
+            "registered_by": registration.registered_by
+            if registration.registered_by is not None and registration.registered_by.anonymised_at is None
+            else None,
+            "group": group_of(registration) if with_group else [],
             # Moved up or restored into a registration the organisers still have to confirm.
             "awaiting_approval": reason in ("promoted", "restored")
             and registration.status == RegistrationStatus.PENDING,

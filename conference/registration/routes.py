@@ -10,7 +10,7 @@ from conference.events.models import Event, RegistrationState
 from conference.events.web import public_event_or_404
 from conference.limits.web import limited
 from conference.registration import services
-from conference.registration.forms import LostLinkForm, registration_form
+from conference.registration.forms import LostLinkForm, add_colleague_form, registration_form
 from conference.registration.models import Registration, RegistrationStatus
 from conference.registration.web import (
     event_whose_list_is_shown_or_404,
@@ -40,7 +40,7 @@ def register(slug: str):
     if event.registration_state(now) != RegistrationState.OPEN:
         return render_template("registration/closed.html", event=event, now=now)
     form = registration_form(event)
-    if form.validate_on_submit() and (thanks := registered_through(form, event, now)):
+    if not form.regrouped() and form.validate_on_submit() and (thanks := registered_through(form, event, now)):
         session["registered"] = thanks
         return redirect(url_for(".registered", slug=event.slug), code=303)
     return render_template(
@@ -64,11 +64,14 @@ def own_page(token: str):
     """The registrant's own page, opened by the secret link from their mail."""
     registration = registration_or_404(token)
     now = utcnow()
+    group = services.group_of(registration)
     return render_template(
         "registration/own_page.html",
         registration=registration,
         event=registration.event,
         token=token,
+        group=[(member, services.link_token(member)) for member in group],
+        can_add_colleague=services.may_add_to_group(registration, group, now),
         can_change=services.changes_allowed(registration, now),
         can_cancel=services.cancelling_allowed(registration, now),
         waiting_place=services.place_on_waiting_list(registration),
@@ -100,6 +103,36 @@ def edit(token: str):
         registration=registration,
         token=token,
         forum_full=services.forum_is_full,
+    ), status_of(form)
+
+
+@blueprint.route("/registrations/<token>/group/add", methods=["GET", "POST"])
+@limited("registration")
+def add_colleague(token: str):
+    """One more colleague, registered through the link of who registered the group."""
+    leader = registration_or_404(token)
+    event, now = leader.event, utcnow()
+    group = services.group_of(leader)
+    if not services.may_add_to_group(leader, group, now):
+        return redirect(url_for("registration.own_page", token=token), code=303)
+    form = add_colleague_form(event)
+    if form.validate_on_submit():
+        try:
+            services.add_to_group(leader.id, form.colleagues[0].form.applicant(leader.locale), now)
+        except services.RegistrationError as error:
+            form.add_error(error.message, error.field)
+        else:
+            return redirect(url_for("registration.own_page", token=token, added=1) + "#group-heading", code=303)
+    return render_template(
+        "registration/add_colleague.html",
+        event=event,
+        leader=leader,
+        group_size=len(group),
+        form=form,
+        token=token,
+        registration=None,
+        forum_full=services.forum_is_full,
+        full=services.is_full(event),
     ), status_of(form)
 
 

@@ -8,8 +8,10 @@ the change is queued in that same transaction and delivered by a background task
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
@@ -88,6 +90,8 @@ class Outcome:
     repeated: bool = False
     # For an address registered already: the status a new registration would have got now.
     offered: RegistrationStatus | None = None
+    # The colleagues registered with this registration (for an address registered already: as they would have been).
+    group: list[Registration] = field(default_factory=list)
 
     @property
     def status_offered(self) -> RegistrationStatus:
@@ -263,13 +267,44 @@ FIELD_LABELS = {
 LOGGED_VALUES = {"listed_as_participant"}
 
 
-def register(
-    event_id: int, applicant: Applicant, now: datetime, by_organiser: bool = False, *, by: Actor | None
-) -> Outcome:
-    """Register, or put on the waiting list when the event is full.
+class IfGroupDoesNotFit(StrEnum):
+    """What a registrant chose for a group larger than the seats still free."""
 
-    An address that is registered already gets its link sent again, and nothing else changes.
-    Organisers may add people outside the registration period, but not to a cancelled event.
+    SPLIT = "split"  # the first ones (the registrant first) take the free seats, the others wait, in order
+    WAIT = "wait"  # all wait together
+
+
+class GroupDoesNotFit(RegistrationError):
+    """Fewer seats are free than the group has people: the registrant chooses (``IfGroupDoesNotFit``)."""
+
+    def __init__(self, free: int, size: int):
+        super().__init__(
+            ngettext(
+                "Only %(num)d place is still free for your %(size)d people. Please choose how to register them.",
+                "Only %(num)d places are still free for your %(size)d people. Please choose how to register them.",
+                free,
+                size=size,
+            ),
+            field="if_group_does_not_fit",
+        )
+
+
+def register(
+    event_id: int,
+    applicant: Applicant,
+    now: datetime,
+    by_organiser: bool = False,
+    *,
+    by: Actor | None,
+    colleagues: Sequence[Applicant] = (),
+    if_full: IfGroupDoesNotFit | None = None,
+) -> Outcome:
+    """Register, or put on the waiting list when the event is full; with ``colleagues``, a group: each a registration
+    of their own, registered by the applicant (``registered_by``), seated in order while seats are free.
+
+    An address that is registered already gets its link sent again, and nothing else changes (its colleagues are
+    not registered either: the mail says so). Organisers may add people outside the registration period, but not
+    to a cancelled event.
     """
     with row_locked(Event, event_id) as event:
         if by_organiser:
@@ -280,30 +315,150 @@ def register(
         email = applicant.email.strip().lower() or None
         if email is None and not by_organiser:
             raise RegistrationError(_("Please enter your e-mail address."), field="email")
+        _check_group(event, email, colleagues)
         submission = _hash(applicant.submission_key) if applicant.submission_key else ""
         repeated = _sent_before(event, submission, email)
         if repeated:
             return Outcome(repeated, repeated=True)
         existing = _active_registration(event, email)
-        has_seat = event.capacity is None or seats_taken(event.id) < event.capacity
-        registration = _new_registration(
-            event, _seat_status(event) if has_seat else RegistrationStatus.WAITLISTED, email, submission, now
-        )
+        statuses = _group_statuses(event, 1 + len(colleagues), if_full)
+        registration = _new_registration(event, statuses[0], email, submission, now)
         # The same checks whether or not the address is registered: a refusal (a full forum, say)
         # must not tell a stranger which it is.
         _apply(registration, event, applicant)
+        if existing is None:
+            db.session.add(registration)  # counted in its colleagues' forums
+        members = [
+            _member(registration, event, colleague, status, now, index, stored=existing is None)
+            for index, (colleague, status) in enumerate(zip(colleagues, statuses[1:], strict=True))
+        ]
         if existing is not None:
-            queue_mail(existing, "link")
-            return Outcome(existing, already_registered=True, offered=registration.status)
-        db.session.add(registration)
-        queue_mail(registration, "registered")
-        if registration.status == RegistrationStatus.WAITLISTED:
+            queue_mail(existing, "link", group_not_added=bool(colleagues))
+            # The colleagues as they would have been registered: the thanks tell nobody that the address was.
+            return Outcome(existing, already_registered=True, offered=registration.status, group=members)
+        queue_mail(registration, "registered", with_group=bool(members))
+        if RegistrationStatus.WAITLISTED in statuses:
             _note_waiting_list(event)
         if by_organiser:
             db.session.flush()
             record(AuditAction.REGISTRATION_ADDED, registration.full_name, event.id, registration.id, by=by)
         told(registration, Change.CREATED)
-    return Outcome(registration)
+        for member in members:
+            queue_mail(member, "registered")
+            told(member, Change.CREATED)
+    return Outcome(registration, group=members)
+
+
+def add_to_group(leader_id: int, colleague: Applicant, now: datetime) -> Registration:
+    """One more colleague, registered later through the link of the one who registered the group: a seat if one is
+    free, else the waiting list; while registration is open and the group below the event's limit."""
+    leader = db.session.get_one(Registration, leader_id)
+    with row_locked(Event, leader.event_id) as event:
+        db.session.refresh(leader)
+        group = group_of(leader)
+        if not may_add_to_group(leader, group, now) and 1 + len(group) < event.group_size_limit:
+            raise RegistrationError(_("Registration for this event is not open."))
+        _check_group(event, leader.email, [colleague], registered=len(group))
+        has_seat = event.capacity is None or seats_taken(event.id) < event.capacity
+        status = _seat_status(event) if has_seat else RegistrationStatus.WAITLISTED
+        member = _member(leader, event, colleague, status, now, 0, stored=True)
+        if member.status == RegistrationStatus.WAITLISTED:
+            _note_waiting_list(event)
+        queue_mail(member, "registered")
+        told(member, Change.CREATED)
+    return member
+
+
+def may_add_to_group(leader: Registration, group: list[Registration], now: datetime) -> bool:
+    """Whether ``leader`` may register one more colleague with them now (``group``: those registered so far). A
+    colleague registered by someone else manages only themselves."""
+    event = leader.event
+    return (
+        event.registration_state(now) == RegistrationState.OPEN
+        and leader.is_active
+        and leader.anonymised_at is None
+        and leader.registered_by_id is None
+        and 1 + len(group) < event.group_size_limit
+    )
+
+
+def group_of(leader: Registration) -> list[Registration]:
+    """The people ``leader`` registered with them and who are still registered, in the order they were."""
+    return list(
+        db.session.scalars(
+            sa.select(Registration)
+            .where(Registration.registered_by_id == leader.id, Registration.status.in_(ACTIVE))
+            .order_by(Registration.id)
+        )
+    )
+
+
+def _check_group(event: Event, email: str | None, colleagues: Sequence[Applicant], registered: int = 0) -> None:
+    """A group within the event's limit (``registered``: the colleagues in it already), each address named once and
+    none registered already (the colleague manages that registration through its own link)."""
+    if not colleagues:
+        return
+    if 1 + registered + len(colleagues) > event.group_size_limit:
+        raise RegistrationError(too_many_in_group(event.group_size_limit))
+    seen = {email} if email else set()
+    for index, colleague in enumerate(colleagues):
+        address = colleague.email.strip().lower()
+        if not address:
+            continue
+        if address in seen:
+            raise RegistrationError(
+                _("This address is given twice. Each person needs their own, or none."),
+                field=f"colleagues-{index}-email",
+            )
+        seen.add(address)
+        if _active_registration(event, address) is not None:
+            raise RegistrationError(
+                _("This address is registered already; its owner manages that registration through their own link."),
+                field=f"colleagues-{index}-email",
+            )
+
+
+def too_many_in_group(limit: int) -> str:
+    return ngettext(
+        "This event takes registrations of one person at a time.",
+        "You can register at most %(num)d people at once, yourself included.",
+        limit,
+    )
+
+
+def _group_statuses(event: Event, size: int, if_full: IfGroupDoesNotFit | None) -> list[RegistrationStatus]:
+    """Each person's status, in order: seats while they are free; for a group larger than the free seats, as the
+    registrant chose (none chosen yet: ``GroupDoesNotFit`` asks)."""
+    free = size if event.capacity is None else max(event.capacity - seats_taken(event.id), 0)
+    if 0 < free < size:
+        if if_full is None:
+            raise GroupDoesNotFit(free, size)
+        if if_full == IfGroupDoesNotFit.WAIT:
+            free = 0
+    return [_seat_status(event) if index < free else RegistrationStatus.WAITLISTED for index in range(size)]
+
+
+def _member(
+    leader: Registration,
+    event: Event,
+    colleague: Applicant,
+    status: RegistrationStatus,
+    now: datetime,
+    index: int,
+    *,
+    stored: bool,
+) -> Registration:
+    """The registration of the ``index``-th colleague, made by ``leader``, in their language; ``stored``: added to
+    the session (counted in the forums of those after it)."""
+    member = _new_registration(event, status, colleague.email.strip().lower() or None, "", now)
+    member.registered_by = leader
+    try:
+        _apply(member, event, replace(colleague, locale=leader.locale, listed_as_participant=False))
+    except RegistrationError as refused:  # shown at the colleague's field, not the registrant's of the same name
+        raise RegistrationError(refused.message, refused.field and f"colleagues-{index}-{refused.field}") from None
+    if stored:
+        db.session.add(member)
+    return member
 
 
 class AlreadyRegistered(RegistrationError):
@@ -924,6 +1079,7 @@ def as_data(registration: Registration) -> dict[str, Any]:
         "organisation": registration.organisation or None,
         "function": registration.function or None,
         "check_in_code": registration.check_in_code if registration.anonymised_at is None else None,
+        "registered_by": registration.registered_by_id,
         "created_at": registration.created_at,
         "checked_in_at": registration.checked_in_at,
         "forums": [choice.agenda_item.title for choice in registration.forum_choices],

@@ -2,6 +2,7 @@
 and what the public form registers."""
 
 from datetime import datetime
+from typing import Any
 
 from flask_babel import get_locale
 
@@ -21,17 +22,25 @@ def registration_or_404(token: str) -> Registration:
     return registration
 
 
-def registered_through(form: RegistrationForm, event: Event, now: datetime) -> dict[str, str] | None:
+def registered_through(form: RegistrationForm, event: Event, now: datetime) -> dict[str, Any] | None:
     """Register what the public form (here, or in another site's frame) says, in the visitor's language. Returns
     the thanks to show: the same whether the address was new or registered already, as the link comes by mail and
     the page tells nobody which. None if refused (the reason is on the form)."""
-    applicant = form.applicant(get_locale().language)
+    locale = get_locale().language
+    applicant = form.applicant(locale)
     try:
-        outcome = services.register(event.id, applicant, now, by=None)
+        outcome = services.register(
+            event.id, applicant, now, by=None, colleagues=form.colleague_applicants(locale), if_full=form.if_full()
+        )
     except services.RegistrationError as error:
         form.add_error(error.message, error.field)
         return None
-    return {"first_name": applicant.first_name, "email": applicant.email, "status": outcome.status_offered.value}
+    return {
+        "first_name": applicant.first_name,
+        "email": applicant.email,
+        "status": outcome.status_offered.value,
+        "group": [{"name": member.full_name, "status": member.status.value} for member in outcome.group],
+    }
 
 
 def event_with_public_list_or_404(slug: str) -> Event:

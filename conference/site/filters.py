@@ -18,6 +18,8 @@ from flask_babel import (
 )
 from markupsafe import Markup, escape
 
+from conference.site.forms import fields_of
+
 
 def clock(moment: datetime) -> str:
     """A time of day in Berlin time: "9.30" in German, "09:30" in (British) English."""
@@ -95,6 +97,7 @@ def file_size(size: int) -> str:
 
 
 def register(app: Flask) -> None:
+    app.add_template_filter(fields_of)
     app.add_template_filter(file_size)
     app.add_template_filter(hyphenated)
     app.add_template_test(unbroken)

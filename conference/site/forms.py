@@ -1,5 +1,6 @@
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
@@ -9,9 +10,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from itsdangerous import BadData, URLSafeTimedSerializer
-from wtforms import PasswordField, TextAreaField
+from wtforms import Field, FieldList, FormField, PasswordField, TextAreaField
 from wtforms import i18n as wtforms_i18n
 from wtforms.csrf.core import CSRF
+from wtforms.form import BaseForm
 from wtforms.validators import InputRequired, ValidationError
 
 # Control characters other than tab and line breaks (C0 and C1): invisible, and PostgreSQL refuses NUL in
@@ -111,14 +113,17 @@ class Form(FlaskForm):
         return valid
 
     def add_error(self, message: str, field: str | None = None) -> None:
-        """Show a refusal from a service at its field, or above the form when it concerns no field."""
-        target = self[field] if field and field in self else None
+        """Show a refusal from a service at its field (named as sent, ``colleagues-0-email`` in a part), or above the
+        form when it concerns no field."""
+        target = next((each for each in fields_of(self) if each.name == field), None) if field else None
         (target.errors if target is not None else self.form_errors).append(message)
 
     class Meta:
         def bind_field(self, form, unbound_field, options):
             # The unbound field belongs to the form's class, shared by every request: left as it is, or its
             # filters would pile up with each form made (they did: 2,000 calls per request after 400).
+            if issubclass(unbound_field.field_class, FieldList | FormField):  # their own fields are cleaned
+                return unbound_field.bind(form=form, **options)
             if issubclass(unbound_field.field_class, TextAreaField):
                 one_line = [one_kind_of_line_break]
             else:  # a password is taken as typed, spaces and all
@@ -128,6 +133,16 @@ class Form(FlaskForm):
 
         def get_translations(self, form):
             return BuiltinMessages(get_locale().language)
+
+
+def fields_of(form: BaseForm) -> Iterator[Field]:
+    """Every field of ``form``, those of its repeated parts (a list of sub-forms, as a group's colleagues) included."""
+    for field in form:
+        if isinstance(field, FieldList | FormField):
+            for entry in field if isinstance(field, FieldList) else [field]:
+                yield from fields_of(entry.form) if isinstance(entry, FormField) else [entry]
+        else:
+            yield field
 
 
 class SignedCSRF(CSRF):
@@ -180,4 +195,4 @@ def shipped_catalogue(language: str):
 
 def status_of(form: FlaskForm) -> int:
     """422 when a submitted form comes back with errors, so clients and tests can tell; 200 otherwise."""
-    return 422 if form.errors or form.form_errors else 200
+    return 422 if form.form_errors or any(field.errors for field in fields_of(form)) else 200

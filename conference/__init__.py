@@ -121,6 +121,8 @@ def _register_features(app: Flask) -> None:
     from conference.registration.services import is_full
     from conference.site import errors, filters
     from conference.site.routes import blueprint as site
+    from conference.speakers.manage import blueprint as speakers_manage
+    from conference.speakers.routes import blueprint as speakers
     from conference.tasks import services as tasks
     from conference.tasks.commands import worker_command
     from conference.tasks.manage import blueprint as tasks_manage
@@ -143,6 +145,7 @@ def _register_features(app: Flask) -> None:
             materials,
             privacy,
             embed,
+            speakers,
             api.blueprint,
             api.reference,
             app.blueprints["api-docs"],
@@ -158,6 +161,7 @@ def _register_features(app: Flask) -> None:
                     evaluation_manage,
                     figures_manage,
                     materials_manage,
+                    speakers_manage,
                     tasks_manage,
                 ),
                 organise,
@@ -190,6 +194,8 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(api_manage)
     app.register_blueprint(webhooks_manage)
     app.register_blueprint(embed)
+    app.register_blueprint(speakers)
+    app.register_blueprint(speakers_manage)
     for blueprint in (
         site,
         events,

@@ -317,7 +317,8 @@ def url_values(app, make_event, make_agenda_item, make_person, make_organisation
         ends_at=yesterday + timedelta(hours=6),
     )
     registration = services.register(event.id, applicant(), utcnow(), by_organiser=True, by=None).registration
-    item = make_agenda_item(event, room="Saal")
+    speaker = make_person()
+    item = make_agenda_item(event, room="Saal", speakers=[speaker])
     question = make_question(event, label="Essen")
     check_in(registration)
     (jobs.folder() / "result.pdf").write_bytes(b"%PDF-1.7")
@@ -340,7 +341,7 @@ def url_values(app, make_event, make_agenda_item, make_person, make_organisation
         "action": "cancel",
         "item_id": item.id,
         "format": "csv",
-        "person_id": make_person().id,
+        "person_id": speaker.id,
         "organisation_id": make_organisation().id,
         "partner_id": event.partners[0].id,
         "room_id": item.room.id,

@@ -1,5 +1,8 @@
 """Materials of one event, for its organisers: upload, change, replace, hide, delete, see what is stored."""
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -58,26 +61,41 @@ def material_form(event, material: Material | None) -> MaterialForm:
     return form
 
 
-def allow_large_uploads(app) -> None:
-    """Let the upload form take a body as large as a material, from a logged-in organiser of the event only:
-    anyone else's body is refused beyond the usual limit before it is read. Registered before CSRF protection
-    reads the body, so the permission is asked here, ahead of the check of every request (accounts/access.py)."""
+# Endpoints that take a body larger than MAX_CONTENT_LENGTH from whom they allow it: each gives the limit for the
+# request at hand, or None. Features above add theirs (the speakers' own page).
+LARGE_UPLOADS: dict[str, Callable[[dict[str, Any]], int | None]] = {}
 
-    def uploads_material() -> bool:
-        if request.endpoint != "materials_manage.edit" or not current_user.is_authenticated:
-            return False
-        event = db.session.get(Event, (request.view_args or {})["event_id"])
-        return event is not None and may(current_user, Action.ORGANISE, event)
+
+def allow_large_uploads(app) -> None:
+    """Let the upload forms take a body as large as a material, from a logged-in organiser of the event (or whom
+    another endpoint in ``LARGE_UPLOADS`` allows) only: anyone else's body is refused beyond the usual limit before
+    it is read. Registered before CSRF protection reads the body, so the permission is asked here, ahead of the
+    check of every request (accounts/access.py)."""
+
+    def limit() -> int | None:
+        allows = LARGE_UPLOADS.get(request.endpoint or "")
+        return allows(request.view_args or {}) if allows else None
 
     @app.before_request
     def raise_the_limit():
-        if uploads_material():
-            request.max_content_length = current_app.config["MATERIALS_MAX_BYTES"] + 64 * 1024
+        if allowed := limit():
+            request.max_content_length = allowed + 64 * 1024
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(_error):
-        message = storage.too_large_message(current_app.config["MATERIALS_MAX_BYTES"]) if uploads_material() else None
-        return render_error(413, message)
+        allowed = limit()
+        return render_error(413, storage.too_large_message(allowed) if allowed else None)
+
+
+def _organiser_uploads(view_args: dict[str, Any]) -> int | None:
+    if not current_user.is_authenticated:
+        return None
+    event = db.session.get(Event, view_args["event_id"])
+    allowed = event is not None and may(current_user, Action.ORGANISE, event)
+    return current_app.config["MATERIALS_MAX_BYTES"] if allowed else None
+
+
+LARGE_UPLOADS["materials_manage.edit"] = _organiser_uploads
 
 
 @blueprint.get("/")

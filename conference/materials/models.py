@@ -40,6 +40,8 @@ class Material(Model):
     content_type: Mapped[str] = mapped_column(sa.String(120))
     size: Mapped[int] = mapped_column(sa.BigInteger)
     downloads: Mapped[int] = mapped_column(default=0)
+    # The speaker who sent it through their own link (conference.speakers); None: the organisers uploaded it.
+    sent_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -99,14 +99,21 @@ def _store(upload: IO[bytes], filename: str) -> dict[str, Any]:
 
 
 def create(
-    event: Event, details: MaterialDetails, upload: IO[bytes] | None, filename: str, *, by: Actor | None
+    event: Event,
+    details: MaterialDetails,
+    upload: IO[bytes] | None,
+    filename: str,
+    *,
+    by: Actor | None,
+    sent_by_id: int | None = None,
 ) -> Material:
+    """A new material; ``sent_by_id``: the speaker (a person) who sent it through their own link."""
     if upload is None:
         raise storage.UploadRefused(_("Please choose a file."), "file")
     stored = _store(upload, filename)
     try:
         with write_transaction():
-            material = Material(event_id=event.id, **vars(details), **stored)
+            material = Material(event_id=event.id, sent_by_id=sent_by_id, **vars(details), **stored)
             db.session.add(material)
             record(AuditAction.MATERIAL_ADDED, material.title, event.id, by=by)
     except BaseException:

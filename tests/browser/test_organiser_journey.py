@@ -181,7 +181,7 @@ def test_a_new_organiser_builds_an_event_from_nothing_and_runs_its_registration(
     # Every page of the workspace leads to every other
     navigation = page.get_by_role("navigation", name="Seiten dieser Veranstaltung")
     sections = navigation.get_by_role("link").all_inner_texts()
-    assert len(sections) == 14
+    assert len(sections) == 15
     for section in sections:
         workspace(page, section)
         for other in sections:

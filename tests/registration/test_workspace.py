@@ -15,6 +15,7 @@ PAGES = [
     "Einstellungen",
     "Programm",
     "Anmeldeformular",
+    "Referierende",
     "Partner",
     "Anmeldungen",
     "Check-in",

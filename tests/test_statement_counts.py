@@ -105,11 +105,12 @@ PAGES = {
     "evaluation": "/manage/events/{id}/evaluation/",
     "figures": "/manage/events/{id}/figures/",
     "registration page": "/manage/events/{id}/registrations/{registration}",
+    "speakers (organisers)": "/manage/events/{id}/speakers/",
 }
 
 
 # Pages measured with a fresh session, as a request finds it (else what they load may be in the session already).
-FRESH_SESSION = {"log", "registration page", "agenda", "good practice", "speakers"}
+FRESH_SESSION = {"log", "registration page", "agenda", "good practice", "speakers", "speakers (organisers)"}
 
 
 def add_evaluation_answers(event, count: int) -> None:

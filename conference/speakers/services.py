@@ -11,6 +11,7 @@ from email.message import EmailMessage
 from typing import IO, Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 from flask import current_app, render_template
 from flask_babel import gettext as _
 
@@ -78,6 +79,7 @@ def speakers_of(event: Event) -> list[Person]:
         .join(AgendaItem)
         .where(AgendaItem.event_id == event.id)
         .order_by(AgendaItem.starts_at, AgendaItem.id)
+        .options(selectinload(Person.organisation))  # one query for the organisations the list names
     ).all()
     return list(dict.fromkeys(people))
 

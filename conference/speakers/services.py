@@ -11,9 +11,9 @@ from email.message import EmailMessage
 from typing import IO, Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 from flask import current_app, render_template
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from conference.agenda.models import AgendaItem, AgendaItemPerson
 from conference.audit.models import AuditAction

@@ -1,5 +1,6 @@
 """Pages ask the database a fixed number of questions, however many registrations, speakers and items there are."""
 
+import re
 import secrets
 from datetime import date, timedelta
 
@@ -15,6 +16,7 @@ from conference.evaluation.models import Response, ResponseAnswer
 from conference.extensions import db
 from conference.registration.models import ForumChoice, Registration, RegistrationStatus
 from tests.support import log_in
+from tests.support.registration import form_data
 
 
 def add_log_entries(event, count: int) -> None:
@@ -74,19 +76,20 @@ def add_registrations(event, count: int) -> None:
     db.session.commit()
 
 
-def statements(client, path: str, fresh_session: bool = False) -> int:
-    """What a request asks; ``fresh_session``: with nothing left in the session the tests share with the app, where
-    rows an earlier request loaded would answer a query per row (a log entry's account, say) without asking."""
+def statements(client, path: str, fresh_session: bool = False, data: dict | None = None) -> int:
+    """What a request asks (a POST of ``data``, if given); ``fresh_session``: with nothing left in the session the
+    tests share with the app, where rows an earlier request loaded would answer a query per row (a log entry's
+    account, say) without asking."""
     if fresh_session:
         db.session.expunge_all()
     executed = []
     listener = lambda *_args: executed.append(1)
     sa.event.listen(db.engine, "before_cursor_execute", listener)
     try:
-        response = client.get(path)
+        response = client.get(path) if data is None else client.post(path, data=data)
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", listener)
-    assert response.status_code == 200, path
+    assert response.status_code == (200 if data is None else 303), path
     return len(executed)
 
 
@@ -187,3 +190,17 @@ def test_a_page_asks_as_often_for_a_thousand_registrations_as_for_three(client, 
     counts = [statements(client, path, fresh_session=page in FRESH_SESSION) for path in paths]
     assert counts[0] == counts[1], f"{page}: {counts[0]} statements for the small event, {counts[1]} for the big one"
     assert counts[1] <= 25, f"{page}: {counts[1]} statements"
+
+
+def test_a_registration_asks_as_often_at_a_big_event_as_at_a_small_one(client, small_and_big, mailbox):
+    """The public form sent: the count, the checks and the writes, and the confirmation mail built and sent (the
+    tests' task runner sends it at once)."""
+    counts = []
+    for event in small_and_big:
+        page = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
+        forum = re.search(r'name="forum_0"[^>]*value="(\d+)"', page).group(1)
+        data = form_data(page, email=f"neu-{event.id}@example.org", forum_0=forum)
+        counts.append(statements(client, f"/events/{event.slug}/register", fresh_session=True, data=data))
+        assert mailbox.to(f"neu-{event.id}@example.org")
+    assert counts[0] == counts[1], f"{counts[0]} statements at the small event, {counts[1]} at the big one"
+    assert counts[1] <= 40, f"{counts[1]} statements"

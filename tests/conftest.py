@@ -365,5 +365,6 @@ def url_values(app, make_event, make_agenda_item, make_person, make_organisation
         "hook_id": 1,
         "event_slug": event.slug,
         "delivery_id": 1,
+        "member_id": registration.id,
     }
     return event, values

@@ -19,7 +19,7 @@ from conference.extensions import csrf, db
 from conference.limits.web import limited
 from conference.organisations.models import Organisation
 from conference.registration import services
-from conference.registration.forms import registration_form
+from conference.registration.forms import only_regrouping, registration_form
 from conference.registration.web import registered_through
 from conference.site.forms import SignedCSRF, status_of
 from conference.site.i18n import speaking
@@ -70,7 +70,7 @@ def event_of(organisation: Organisation, slug: str) -> Event:
 
 
 @blueprint.route("/events/<event_slug>/register", methods=["GET", "POST"])
-@limited("registration")
+@limited("registration", unless=only_regrouping)
 def register(slug: str, event_slug: str):
     organisation = organisation_or_404(slug)
     event = event_of(organisation, event_slug)

@@ -1,6 +1,7 @@
 """The limits as requests meet them: counted by client address, refused with "too many requests" (429)."""
 
 import functools
+from collections.abc import Callable
 
 from flask import abort, request
 
@@ -16,13 +17,14 @@ def enforce(name: str, client: str | None = None) -> None:
         abort(429, retry_after=refusal.retry_after)
 
 
-def limited(name: str, methods=("POST",)):
-    """Route decorator: requests with one of ``methods`` count against the limit ``name``, before the view runs."""
+def limited(name: str, methods=("POST",), unless: Callable[[], bool] = lambda: False):
+    """Route decorator: requests with one of ``methods`` count against the limit ``name``, before the view runs;
+    ``unless`` tells those that do not (a form sent back only to be shown again, which changes nothing)."""
 
     def decorate(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            if request.method in methods:
+            if request.method in methods and not unless():
                 enforce(name)
             return view(*args, **kwargs)
 

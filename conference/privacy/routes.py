@@ -7,6 +7,7 @@ from flask import Blueprint, Response, render_template
 from conference.database import utcnow
 from conference.documents.render import file_name
 from conference.privacy import services
+from conference.registration import services as registration_services
 from conference.registration.routes import page_part
 from conference.registration.web import registration_or_404
 from conference.site.forms import Form
@@ -40,5 +41,11 @@ def delete(token: str):
         services.delete_on_request(registration.id, utcnow(), by=None, by_registrant=True)
         return render_template("privacy/deleted.html", event=event)
     return render_template(
-        "privacy/delete.html", registration=registration, event=event, token=token, form=form, now=utcnow()
+        "privacy/delete.html",
+        registration=registration,
+        event=event,
+        token=token,
+        form=form,
+        now=utcnow(),
+        group=registration_services.group_of(registration),
     )

@@ -241,7 +241,11 @@ def _anonymise(registrations: Sequence[Registration], now: datetime) -> None:
     if not registrations:
         return
     ids = [registration.id for registration in registrations]
-    mails = db.session.scalars(sa.select(OutgoingMail).where(registration_services.mails_about(ids))).all()
+    mails = db.session.scalars(
+        sa.select(OutgoingMail).where(
+            sa.or_(registration_services.mails_about(ids), registration_services.mails_about_their_group(ids))
+        )
+    ).all()
     # Also an address an organiser corrected since: the mails that went to it name it.
     addresses = {registration.email for registration in registrations if registration.email} | {
         mail.recipient for mail in mails

@@ -1,5 +1,6 @@
 """The registration form of one event: fixed fields, the event's own questions, its forum slots."""
 
+import re
 import secrets
 
 from flask import request
@@ -55,6 +56,7 @@ class Choices:
     questions: list[Question]
     slots: list[TimeSlot]
     colleague = False  # a colleague's part of the registrant's form
+    just_removed = False
 
     def answers(self) -> dict[int, object]:
         return {question.id: self[f"question_{question.id}"].data for question in self.questions}  # type: ignore[index]
@@ -137,7 +139,8 @@ class RegistrationForm(Form, Choices):
             function=self.function.data or "",
             phone=self.phone.data or "",
             locale=locale,
-            listed_as_participant=self.listed_as_participant.data,
+            # Not asked of someone else (a colleague's consent is theirs to give): left as it was.
+            listed_as_participant=self.listed_as_participant.data if "listed_as_participant" in self else None,
             submission_key=(self.submission_key.data or "")[:64],
             answers=self.answers(),
             forums=self.forums(),
@@ -159,8 +162,10 @@ class RegistrationForm(Form, Choices):
     def regrouped(self) -> bool:
         """Whether "add a person" or "remove" was pressed rather than "register": the form comes back with one
         person more or fewer, what was typed kept and not yet checked."""
-        if "colleagues" not in self or not self.is_submitted():
+        if not self.is_submitted() or not only_regrouping():
             return False
+        if "colleagues" not in self:  # sent to a form without a group: shown again, registering nobody
+            return True
         if "add_colleague" in request.form:
             if len(self.colleagues.entries) + 1 >= self.group_size_limit:
                 self.form_errors.append(too_many_in_group(self.group_size_limit))
@@ -170,11 +175,18 @@ class RegistrationForm(Form, Choices):
                 entry.form.first_name.render_kw = {"autofocus": True}
             return True
         if "remove_colleague" in request.form:
-            removed = request.form["remove_colleague"][:3]  # a position within the group, of at most 50
-            if removed.isdigit() and int(removed) < len(self.colleagues.entries):
+            removed = request.form["remove_colleague"]
+            if re.fullmatch(r"[0-9]{1,2}", removed) and int(removed) < len(self.colleagues.entries):
                 del self.colleagues.entries[int(removed)]
+                self.just_removed = True  # the page puts the focus back on the group
             return True
         return False
+
+
+def only_regrouping() -> bool:
+    """Whether the form was sent by "add a person" or "remove": it comes back to be filled in further and registers
+    nobody (``RegistrationForm.regrouped``), so it does not count against the limit of registrations."""
+    return "add_colleague" in request.form or "remove_colleague" in request.form
 
 
 def question_field(question: Question, locale: str):
@@ -311,7 +323,10 @@ def registration_form(
                     IfGroupDoesNotFit.SPLIT.value,
                     _l("Register those who fit now, in the order of the form; the others join the waiting list"),
                 ),
-                SelectChoice(IfGroupDoesNotFit.WAIT.value, _l("All of us join the waiting list together")),
+                SelectChoice(
+                    IfGroupDoesNotFit.WAIT.value,
+                    _l("Put everyone on the waiting list; places are then given one by one, in the order of the form"),
+                ),
             ],
             validators=[Optional()],
         )
@@ -336,10 +351,20 @@ def registration_form(
     return form
 
 
+class AskedWithColleagues:
+    """Marks the agreement as required (its asterisk) where a group is registered; ``validate_colleagues_agree``
+    checks it, as it is needed only when colleagues are named."""
+
+    field_flags = {"answer_required": True}
+
+    def __call__(self, form, field):
+        pass
+
+
 def agreement_field(*validators) -> BooleanField:
     return BooleanField(
         _l("The people I register know of it and agree that their details are used to organise the event."),
-        validators,
+        validators or [AskedWithColleagues()],
     )
 
 

@@ -382,6 +382,7 @@ def registration_page(
         older_history=older,
         mail_kind=history.mail_kind,
         mail_status=history.mail_status,
+        group=services.group_of(registration),
     ), status
 
 

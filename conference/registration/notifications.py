@@ -21,6 +21,7 @@ from conference.registration.services import (
     link_token,
     place_on_waiting_list,
     queue_mail,
+    registrant_address,
 )
 from conference.site import qr
 from conference.site.i18n import speaking
@@ -37,6 +38,7 @@ def build(context: dict[str, Any]) -> EmailMessage:
         sequence=context.get("sequence"),
         group_not_added=context.get("group_not_added", False),
         with_group=context.get("with_group", False),
+        to_registrant=context.get("to_registrant", False),
     )
 
 
@@ -48,11 +50,13 @@ def compose(
     sequence: int | None = None,
     group_not_added: bool = False,
     with_group: bool = False,
+    to_registrant: bool = False,
 ):
     """The mail about ``registration`` for ``reason``, in its language; ``position`` stands in for a sample's place,
     ``sequence`` numbers the calendar entry it carries (None: it carries none; see ``services.queue_mail``);
     ``group_not_added``: the form sent again named colleagues, who were not registered with it; ``with_group``: the
-    confirmation names the colleagues registered with this registration."""
+    confirmation names the colleagues registered with this registration; ``to_registrant``: it goes to who registered
+    this colleague without an address of their own."""
     with speaking(registration.locale):
         link = absolute_url("registration.own_page", token=link_token(registration)) if registration.is_active else None
         kind = mail_texts.kind_of(reason, registration.status)
@@ -77,7 +81,11 @@ def compose(
             "has_forums": bool(forum_slots(registration.event)),
         }
         page["show_code"] = page["show_details"] and registration.status == RegistrationStatus.CONFIRMED
-        message = mail_texts.new_message(registration.event, registration.address, subject)
+        page["to_registrant"] = to_registrant
+        recipient = registrant_address(registration) if to_registrant else registration.address
+        if recipient is None:
+            raise ValueError(f"nobody to tell of registration {registration.id}")
+        message = mail_texts.new_message(registration.event, recipient, subject)
         message.set_content(render_template("registration/mail/notification.txt", **page))
         message.add_alternative(render_template("registration/mail/notification.html", **page), subtype="html")
         if page["show_code"]:

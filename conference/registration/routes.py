@@ -10,11 +10,12 @@ from conference.events.models import Event, RegistrationState
 from conference.events.web import public_event_or_404
 from conference.limits.web import limited
 from conference.registration import services
-from conference.registration.forms import LostLinkForm, add_colleague_form, registration_form
+from conference.registration.forms import LostLinkForm, add_colleague_form, only_regrouping, registration_form
 from conference.registration.models import Registration, RegistrationStatus
 from conference.registration.web import (
     event_whose_list_is_shown_or_404,
     event_with_public_list_or_404,
+    member_or_404,
     registered_through,
     registration_or_404,
 )
@@ -33,7 +34,7 @@ def page_part(part: Callable[[Registration, datetime], dict]) -> Callable:
 
 
 @blueprint.route("/events/<slug>/register", methods=["GET", "POST"])
-@limited("registration")
+@limited("registration", unless=only_regrouping)
 def register(slug: str):
     event = public_event_or_404(slug)
     now = utcnow()
@@ -70,7 +71,16 @@ def own_page(token: str):
         registration=registration,
         event=registration.event,
         token=token,
-        group=[(member, services.link_token(member)) for member in group],
+        group=[
+            {
+                "member": member,
+                # The page of a colleague without an address, whose registration only the registrant can reach.
+                "token": None if member.email else services.link_token(member),
+                "can_change": services.changes_allowed(member, now),
+                "can_cancel": services.cancelling_allowed(member, now),
+            }
+            for member in group
+        ],
         can_add_colleague=services.may_add_to_group(registration, group, now),
         can_change=services.changes_allowed(registration, now),
         can_cancel=services.cancelling_allowed(registration, now),
@@ -116,6 +126,8 @@ def add_colleague(token: str):
     if not services.may_add_to_group(leader, group, now):
         return redirect(url_for("registration.own_page", token=token), code=303)
     form = add_colleague_form(event)
+    if not form.is_submitted():  # of the same organisation, unless they say otherwise
+        form.colleagues[0].form.organisation.data = leader.organisation
     if form.validate_on_submit():
         try:
             services.add_to_group(leader.id, form.colleagues[0].form.applicant(leader.locale), now)
@@ -134,6 +146,50 @@ def add_colleague(token: str):
         forum_full=services.forum_is_full,
         full=services.is_full(event),
     ), status_of(form)
+
+
+@blueprint.route("/registrations/<token>/group/<int:member_id>/edit", methods=["GET", "POST"])
+def edit_member(token: str, member_id: int):
+    """A colleague's registration, changed by who registered them (not their consent to the participant list,
+    which is theirs to give)."""
+    leader, member = member_or_404(token, member_id)
+    if not services.changes_allowed(member, utcnow()):
+        return redirect(url_for("registration.own_page", token=token), code=303)
+    form = registration_form(member.event, member)
+    del form["listed_as_participant"]
+    form.by_organiser = True  # "about the person", not "about you"
+    if form.validate_on_submit():
+        try:
+            services.update(member.id, form.applicant(member.locale), utcnow(), by=None)
+        except services.RegistrationError as error:
+            form.add_error(error.message, error.field)
+        else:
+            return redirect(url_for("registration.own_page", token=token, saved=1) + "#group-heading", code=303)
+    return render_template(
+        "registration/member_edit.html",
+        event=member.event,
+        form=form,
+        registration=member,
+        token=token,
+        forum_full=services.forum_is_full,
+    ), status_of(form)
+
+
+@blueprint.route("/registrations/<token>/group/<int:member_id>/cancel", methods=["GET", "POST"])
+def cancel_member(token: str, member_id: int):
+    leader, member = member_or_404(token, member_id)
+    form = Form()
+    error = None
+    if form.validate_on_submit():
+        try:
+            services.cancel(member.id, utcnow(), by=None)
+        except services.RegistrationError as refused:
+            error = refused.message
+        else:
+            return redirect(url_for("registration.own_page", token=token) + "#group-heading", code=303)
+    return render_template(
+        "registration/member_cancel.html", member=member, event=member.event, token=token, form=form, error=error
+    )
 
 
 @blueprint.route("/registrations/<token>/cancel", methods=["GET", "POST"])
@@ -155,6 +211,7 @@ def cancel(token: str):
         token=token,
         form=form,
         error=error,
+        group=services.group_of(registration),
     )
 
 

@@ -75,7 +75,7 @@ class Applicant:
     salutation: str = ""  # a Salutation's value
     academic_title: str = ""
     locale: str = "de"
-    listed_as_participant: bool = False
+    listed_as_participant: bool | None = False  # None: left as it is
     submission_key: str = ""
     answers: dict[int, object] = field(default_factory=dict)  # question id -> answer
     forums: list[int] = field(default_factory=list)  # the chosen forum of each slot of parallel forums
@@ -315,11 +315,11 @@ def register(
         email = applicant.email.strip().lower() or None
         if email is None and not by_organiser:
             raise RegistrationError(_("Please enter your e-mail address."), field="email")
-        _check_group(event, email, colleagues)
         submission = _hash(applicant.submission_key) if applicant.submission_key else ""
         repeated = _sent_before(event, submission, email)
         if repeated:
-            return Outcome(repeated, repeated=True)
+            return Outcome(repeated, repeated=True, group=group_of(repeated))
+        _check_group(event, email, colleagues)
         existing = _active_registration(event, email)
         statuses = _group_statuses(event, 1 + len(colleagues), if_full)
         registration = _new_registration(event, statuses[0], email, submission, now)
@@ -328,24 +328,32 @@ def register(
         _apply(registration, event, applicant)
         if existing is None:
             db.session.add(registration)  # counted in its colleagues' forums
-        members = [
-            _member(registration, event, colleague, status, now, index, stored=existing is None)
-            for index, (colleague, status) in enumerate(zip(colleagues, statuses[1:], strict=True))
-        ]
+        members: list[Registration] = []
+        stored: list[Registration] = []  # registered now
+        known: list[Registration] = []  # colleagues registered before, by their own addresses
+        for index, (colleague, status) in enumerate(zip(colleagues, statuses[1:], strict=True)):
+            # A colleague whose address is registered already is not registered again; that registration's link
+            # goes to the address, and the form tells nobody which addresses are registered.
+            registered = _active_registration(event, colleague.email.strip().lower() or None)
+            member = _member(registration, event, colleague, status, now, index, stored=not (existing or registered))
+            members.append(member)
+            (known if registered else stored).append(registered or member)
         if existing is not None:
             queue_mail(existing, "link", group_not_added=bool(colleagues))
             # The colleagues as they would have been registered: the thanks tell nobody that the address was.
             return Outcome(existing, already_registered=True, offered=registration.status, group=members)
-        queue_mail(registration, "registered", with_group=bool(members))
+        queue_mail(registration, "registered", with_group=bool(stored))
         if RegistrationStatus.WAITLISTED in statuses:
             _note_waiting_list(event)
         if by_organiser:
             db.session.flush()
             record(AuditAction.REGISTRATION_ADDED, registration.full_name, event.id, registration.id, by=by)
         told(registration, Change.CREATED)
-        for member in members:
+        for member in stored:
             queue_mail(member, "registered")
             told(member, Change.CREATED)
+        for registered in known:
+            queue_mail(registered, "link")
     return Outcome(registration, group=members)
 
 
@@ -359,6 +367,12 @@ def add_to_group(leader_id: int, colleague: Applicant, now: datetime) -> Registr
         if not may_add_to_group(leader, group, now) and 1 + len(group) < event.group_size_limit:
             raise RegistrationError(_("Registration for this event is not open."))
         _check_group(event, leader.email, [colleague], registered=len(group))
+        if colleague.email and _active_registration(event, colleague.email.strip().lower()) is not None:
+            # Asked through the registrant's link, not by anyone: the answer may say so.
+            raise RegistrationError(
+                _("This address is registered already; its owner manages that registration through their own link."),
+                field="colleagues-0-email",
+            )
         has_seat = event.capacity is None or seats_taken(event.id) < event.capacity
         status = _seat_status(event) if has_seat else RegistrationStatus.WAITLISTED
         member = _member(leader, event, colleague, status, now, 0, stored=True)
@@ -394,8 +408,7 @@ def group_of(leader: Registration) -> list[Registration]:
 
 
 def _check_group(event: Event, email: str | None, colleagues: Sequence[Applicant], registered: int = 0) -> None:
-    """A group within the event's limit (``registered``: the colleagues in it already), each address named once and
-    none registered already (the colleague manages that registration through its own link)."""
+    """A group within the event's limit (``registered``: the colleagues in it already), each address named once."""
     if not colleagues:
         return
     if 1 + registered + len(colleagues) > event.group_size_limit:
@@ -411,11 +424,6 @@ def _check_group(event: Event, email: str | None, colleagues: Sequence[Applicant
                 field=f"colleagues-{index}-email",
             )
         seen.add(address)
-        if _active_registration(event, address) is not None:
-            raise RegistrationError(
-                _("This address is registered already; its owner manages that registration through their own link."),
-                field=f"colleagues-{index}-email",
-            )
 
 
 def too_many_in_group(limit: int) -> str:
@@ -996,7 +1004,8 @@ def _apply_person(registration: Registration, applicant: Applicant) -> None:
     registration.function = applicant.function.strip()
     registration.phone = applicant.phone.strip()
     registration.locale = applicant.locale
-    registration.listed_as_participant = applicant.listed_as_participant
+    if applicant.listed_as_participant is not None:
+        registration.listed_as_participant = applicant.listed_as_participant
 
 
 def _seat_status(event: Event) -> RegistrationStatus:
@@ -1093,6 +1102,15 @@ def mails_about(registration_ids: list[int]) -> sa.ColumnElement[bool]:
     return registration_id.in_(registration_ids)
 
 
+def mails_about_their_group(registration_ids: list[int]) -> sa.ColumnElement[bool]:
+    """The mails that went to these registrants about colleagues they registered who have no address of their own
+    (``queue_mail``): those carry the registrant's address too."""
+    members = sa.select(Registration.id).where(Registration.registered_by_id.in_(registration_ids))
+    registration_id: sa.ColumnElement[int] = OutgoingMail.context["registration_id"].as_integer()
+    to_registrant: sa.ColumnElement[bool] = OutgoingMail.context["to_registrant"].as_boolean()
+    return sa.and_(registration_id.in_(members.scalar_subquery()), to_registrant.is_(True))
+
+
 def listed(registration_ids: list[int]) -> sa.ColumnElement[bool]:
     """The mails to these registrants that organisers see with them: not those queued ``unlisted`` (a reminder of
     the evaluation goes only to who has not answered it, which organisers must not learn of a person)."""
@@ -1110,16 +1128,28 @@ def queue_mail(registration: Registration, reason: str, batch: str | None = None
     entry's number (SEQUENCE) is fixed here, so that a mail built later (or again) carries its own, and calendar
     programs apply the latest entry also when mails arrive out of order."""
     db.session.flush()  # gives a new registration its id
-    if not registration.email:  # someone registered without an address gets no mail
-        return
-    if _carries_calendar(registration, reason):
+    recipient = registration.email
+    if recipient is None:
+        # Someone registered without an address gets no mail; a colleague registered so is looked after by who
+        # registered them, who is told what changes (they know of the registration itself, and have the link).
+        recipient = registrant_address(registration)
+        if recipient is None or reason in ("registered", "link"):
+            return
+        extra["to_registrant"] = True
+    elif _carries_calendar(registration, reason):
         extra["sequence"] = registration.calendars_sent
         registration.calendars_sent += 1
     context = {"reason": reason, "registration_id": registration.id, **extra}
     if batch:
-        mail.queue_later("registration", registration.email, batch, **context)
+        mail.queue_later("registration", recipient, batch, **context)
     else:
-        mail.queue("registration", registration.email, **context)
+        mail.queue("registration", recipient, **context)
+
+
+def registrant_address(member: Registration) -> str | None:
+    """The address of who registered ``member`` with them, while they have one."""
+    leader = member.registered_by
+    return leader.email if leader is not None and leader.anonymised_at is None else None
 
 
 def _carries_calendar(registration: Registration, reason: str) -> bool:

@@ -22,6 +22,13 @@ def registration_or_404(token: str) -> Registration:
     return registration
 
 
+def member_or_404(token: str, member_id: int) -> tuple[Registration, Registration]:
+    """The registrant behind ``token`` and one of the colleagues they registered, still registered; else 404."""
+    leader = registration_or_404(token)
+    member = found(next((member for member in services.group_of(leader) if member.id == member_id), None))
+    return leader, member
+
+
 def registered_through(form: RegistrationForm, event: Event, now: datetime) -> dict[str, Any] | None:
     """Register what the public form (here, or in another site's frame) says, in the visitor's language. Returns
     the thanks to show: the same whether the address was new or registered already, as the link comes by mail and

@@ -6,7 +6,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from conference.audit.models import AuditEntry
-from conference.database import utcnow
+from conference.database import utcnow, write_transaction
 from conference.documents import certificates, jobs
 from conference.evaluation import services as evaluation
 from conference.evaluation.models import Invitation
@@ -333,7 +333,13 @@ def test_deleting_a_person_leaves_no_old_name_no_certificate_file_no_mail_file_a
     app.config["WEBHOOK_ALLOWED_HOSTS"] = ["127.0.0.1"]
     hook = webhooks.create(make_user(events=[event]), f"event-{event.id}", "https://127.0.0.1:9/crm", by=None)
     webhooks.set_paused(hook.id, hook.user_id, True, by=None)  # what went to the organisers' CRM is kept, held
-    person = services.register(event.id, typed, utcnow(), by_organiser=True, by=None).registration
+    outcome = services.register(
+        event.id, typed, utcnow(), by_organiser=True, by=None, colleagues=[applicant(first_name="Kai", email="")]
+    )
+    person, [colleague] = outcome.registration, outcome.group
+    with write_transaction():  # as when he moved up from the waiting list: she is told, he has no address
+        services.queue_mail(colleague, "promoted")
+    assert db.session.scalar(sa.select(OutgoingMail.recipient).where(services.mails_about_their_group([person.id])))
     check_in(person)
     assert "Vormals" in db.session.scalars(sa.select(Delivery.payload)).first()
     evaluation.use_standard_set(event.id, by=None)
@@ -396,8 +402,9 @@ def test_deleting_a_person_leaves_no_old_name_no_certificate_file_no_mail_file_a
     assert not db.session.scalars(
         sa.select(AuditEntry).where(sa.or_(AuditEntry.subject.like("%Vormals%"), AuditEntry.subject.like("%Neumann%")))
     ).all()
-    told = db.session.scalars(sa.select(Delivery.payload)).all()  # only that her data is gone, for the CRM too
-    assert len(told) == 1 and json.loads(told[0])["registration"] == {"id": person.id}
+    # Of her, only that her data is gone, for the CRM too (what is about her colleague stays: his data stays).
+    told = [json.loads(payload) for payload in db.session.scalars(sa.select(Delivery.payload))]
+    assert [entry["registration"] for entry in told if entry["registration"]["id"] == person.id] == [{"id": person.id}]
     assert client.get(job_url + "/download").status_code == 404
     assert not list(jobs.folder().iterdir())
     assert not any("ingeborg" in path.name for path in mail_folder.iterdir())

@@ -73,7 +73,10 @@ def test_a_group_larger_than_the_free_seats_is_asked_then_split_and_each_mailed_
     html = asked.get_data(as_text=True)
     assert asked.status_code == 422 and registrations(event) == []  # nothing stored while the choice is open
     assert "Für Ihre 4 Personen sind nur noch 3 Plätze frei" in html
-    assert "Jetzt anmelden, wer noch Platz hat" in html and "Alle gemeinsam auf die Warteliste" in html
+    assert (
+        "Jetzt anmelden, wer noch Platz hat" in html
+        and "Alle auf die Warteliste; frei werdende Plätze gehen dann einzeln" in html
+    )
 
     done = client.post(
         f"/events/{event.slug}/register", data=form_data(html, **three_colleagues(), if_group_does_not_fit="split")
@@ -99,7 +102,10 @@ def test_a_group_larger_than_the_free_seats_is_asked_then_split_and_each_mailed_
     for name in ("Jan", "Olga"):
         [message] = mailbox.to(f"{name.lower()}@example.org")
         text = message.get_body(("plain",)).get_content()
-        assert "Nadia Haddad hat Sie zu dieser Veranstaltung angemeldet." in text
+        assert (
+            "Nadia Haddad hat Sie zu dieser Veranstaltung angemeldet und kann Ihre Anmeldung ebenfalls ändern oder "
+            "stornieren." in text
+        )
         png = next(part for part in message.walk() if part.get_content_type() == "image/png")
         [code] = codes_in(png.get_content())
         assert code.text == people[name].check_in_code and code.standard_qr
@@ -135,7 +141,6 @@ def test_addresses_twice_or_registered_already_and_groups_beyond_the_limit_are_r
     cases = [
         (colleague(0, "Jan", "NADIA@example.org"), "colleagues-0-email", "steht zweimal im Formular"),
         (colleague(0, "Jan", "jan@example.org") | colleague(1, "Jo", "jan@example.org"), "colleagues-1-email", ""),
-        (colleague(0, "Olga", "olga@example.org"), "colleagues-0-email", "bereits eine Anmeldung"),
         (colleague(0, "A") | colleague(1, "B") | colleague(2, "C"), None, "höchstens 3 Personen auf einmal"),
         (colleague(0, "Jan", "jan@example.org") | {"colleagues_agree": ""}, "colleagues_agree", "einverstanden"),
         (colleague(0, "", "jan@example.org"), "colleagues-0-first_name", "Vornamen"),
@@ -181,21 +186,42 @@ def test_a_colleagues_forum_counts_the_seats_taken_by_the_group_before_them(clie
 
 def test_the_same_group_sent_again_registers_nobody_twice_and_the_mail_says_so(client, make_event, mailbox):
     event = make_event()
-    submit(client, event, **three_colleagues())
+    page = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
+    data = form_data(page, **three_colleagues())
+    first = client.post(f"/events/{event.slug}/register", data=data)
+    double_click = client.post(f"/events/{event.slug}/register", data=data)
+    assert first.status_code == double_click.status_code == 303
+    assert "Olga Kowalski: hat einen Platz" in client.get(double_click.headers["Location"]).get_data(as_text=True)
     mailbox.messages.clear()
 
-    again = submit(client, event, **three_colleagues())
+    again = submit(client, event, **three_colleagues())  # the same people, from a new form
 
-    assert again.status_code == 422 and "bereits eine Anmeldung" in again.get_data(as_text=True)
-    with_others = submit(client, event, **colleague(0, "Nina", "nina@example.org"), colleagues_agree="y")
-    assert with_others.status_code == 303
+    assert again.status_code == 303
+    thanks = client.get(again.headers["Location"]).get_data(as_text=True)
+    assert "Olga Kowalski: hat einen Platz" in thanks  # as for a new registrant: the page tells nobody which it was
     assert len(registrations(event)) == 4
     [message] = mailbox.to("nadia@example.org")
     assert (
         "wurden die weiteren Personen aus Ihrem Formular nicht mit angemeldet"
         in message.get_body(("plain",)).get_content()
     )
-    assert mailbox.to("nina@example.org") == []
+    assert mailbox.to("jan@example.org") == []
+
+
+def test_a_colleague_registered_already_is_not_told_apart_but_gets_their_own_link_again(client, make_event, mailbox):
+    """The form must not tell a stranger which addresses are registered: the thanks read the same, and only the
+    address's owner learns, by mail, that the registration they have stands."""
+    event = make_event()
+    submit(client, event, first_name="Olga", email="olga@example.org")
+    mailbox.messages.clear()
+
+    response = submit(client, event, **colleague(0, "Olga", "olga@example.org"), colleagues_agree="y")
+
+    assert response.status_code == 303
+    assert "Olga Kowalski: hat einen Platz" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert [person.first_name for person in registrations(event)] == ["Olga", "Nadia"]
+    [link_again] = mailbox.to("olga@example.org")
+    assert "bereits angemeldet" in link_again.get_body(("plain",)).get_content()
 
 
 def test_the_registrant_sees_their_group_opens_each_registration_and_adds_one_more(client, make_event, mailbox):
@@ -276,3 +302,72 @@ def test_deleting_the_registrants_data_leaves_the_colleagues_registrations_witho
 
     jan_page = client.get(link_in(mailbox.to("jan@example.org")[0])).get_data(as_text=True)
     assert "Jan Kowalski" in jan_page and "Nadia" not in jan_page and "Angemeldet von" not in jan_page
+
+
+def test_the_registrant_changes_and_cancels_a_colleague_with_an_address_but_never_opens_their_page(
+    client, make_event, mailbox
+):
+    event = make_event()
+    submit(client, event, **colleague(0, "Jan", "jan@example.org"), colleagues_agree="y")
+    own = link_in(mailbox.to("nadia@example.org")[0])
+    jan = next(person for person in registrations(event) if person.first_name == "Jan")
+    page = client.get(own).get_data(as_text=True)
+    assert link_in(mailbox.to("jan@example.org")[0]) not in page  # his page, data and deletion stay his
+    assert 'name="listed_as_participant"' not in client.get(f"{own}/group/{jan.id}/edit").get_data(as_text=True)
+
+    edit = f"{own}/group/{jan.id}/edit"
+    changed = client.post(
+        edit,
+        data={"csrf_token": _token(client, edit), "first_name": "Jan", "last_name": "Nowak", "organisation": "IHK"},
+    )
+    assert changed.status_code == 303
+    db.session.refresh(jan)
+    assert (jan.last_name, jan.organisation) == ("Nowak", "IHK")
+
+    submit(client, event, first_name="Eva", email="eva@example.org")
+    stranger = link_in(mailbox.to("eva@example.org")[0])
+    assert client.get(f"{stranger}/group/{jan.id}/edit").status_code == 404  # only who registered him
+    assert client.get(f"{stranger}/group/{jan.id}/cancel").status_code == 404
+
+    cancel = f"{own}/group/{jan.id}/cancel"
+    assert "Jan Nowak wird per E-Mail benachrichtigt" in client.get(cancel).get_data(as_text=True)
+    assert client.post(cancel, data={"csrf_token": _token(client, cancel)}).status_code == 303
+    db.session.refresh(jan)
+    assert jan.status == S.CANCELLED and "Jan Nowak" not in client.get(own).get_data(as_text=True)
+
+
+def test_the_registrant_is_told_when_a_colleague_without_an_address_moves_up(client, make_event, mailbox):
+    event = make_event(capacity=1)
+    submit(client, event, **colleague(0, "Dora"), colleagues_agree="y", if_group_does_not_fit="split")  # she waits
+    own = link_in(mailbox.to("nadia@example.org")[0])
+    mailbox.messages.clear()
+
+    client.post(f"{own}/cancel", data={"csrf_token": _token(client, f"{own}/cancel")})  # Nadia's seat goes to Dora
+
+    dora = next(person for person in registrations(event) if person.first_name == "Dora")
+    assert dora.status == S.CONFIRMED
+    about_dora = [
+        message
+        for message in mailbox.to("nadia@example.org")
+        if "weil Sie Dora Kowalski angemeldet haben" in message.get_body(("plain",)).get_content()
+    ]
+    assert len(about_dora) == 1 and "text/calendar" not in {part.get_content_type() for part in about_dora[0].walk()}
+
+
+def test_adding_and_removing_people_is_not_counted_as_registering_and_forged_buttons_register_nobody(
+    client, make_event
+):
+    event = make_event(group_size_limit=50)
+    page = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
+    for press in range(40):  # more than the 30 registrations an address may send in 10 minutes
+        typed = {key: value for index in range(press) for key, value in colleague(index, f"P{index}").items()}
+        sent = form_data(page, **typed, add_colleague="1")
+        page = client.post(f"/events/{event.slug}/register", data=sent).get_data(as_text=True)
+    assert "Person 41" in page and 'value="P38"' in page
+
+    for forged in ("²", "٣", "99", "-1", "x" * 5000):
+        response = client.post(f"/events/{event.slug}/register", data=form_data(page, remove_colleague=forged))
+        assert response.status_code == 200, forged  # shown again, no person removed, nobody registered
+    single = make_event(group_size_limit=1)
+    sneaked = submit(client, single, add_colleague="1")
+    assert sneaked.status_code == 200 and registrations(single) == registrations(event) == []

@@ -63,6 +63,7 @@ class AuditAction(LabelledEnum):
     SPEAKER_REMINDED = "speaker.reminded", _l("Speaker reminded")
     SPEAKER_LINK_RENEWED = "speaker.link_renewed", _l("Speaker's link renewed")
     SPEAKER_LINK_REVOKED = "speaker.link_revoked", _l("Speaker's link revoked")
+    SPEAKER_ANSWERED = "speaker.answered", _l("Speaker answered")
     PERSON_SAVED = "person.saved", _l("Person saved")
     ORGANISATION_SAVED = "organisation.saved", _l("Organisation saved")
     ORGANISATION_MERGED = "organisation.merged", _l("Duplicate organisation merged")

@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from conference.materials.models import Visibility
@@ -27,7 +27,7 @@ class ProfileForm(Form):
     )
     function = StringField(_l("Function or role"), [Optional(), Length(max=200)])
     organisation_id = SelectField(_l("Organisation"), coerce=int)
-    biography = TextAreaField(_l("Short biography"), [Optional(), Length(max=3000)])
+    biography = TextAreaField(_l("Short biography"), [Optional(), Length(max=5000)])
     photo = UploadField(
         _l("Photo"),
         description=_l(
@@ -35,9 +35,11 @@ class ProfileForm(Form):
         ),
     )
     remove_photo = BooleanField(_l("Remove my photo"))
-    shows_profile = BooleanField(
-        _l("Show my photo and biography on the event's public pages"),
-        description=_l("Without this, they are used only by the organisers. You can change your mind at any time."),
+    shows_profile = RadioField(
+        _l("May the event's public pages show your photo and biography?"),
+        [InputRequired(_l("Please say whether your photo and biography may be shown."))],
+        choices=[SelectChoice("yes", _l("Yes, show them")), SelectChoice("no", _l("No, only the organisers use them"))],
+        description=_l("You can change your mind at any time."),
     )
 
     def fill_choices(self) -> None:
@@ -52,7 +54,7 @@ class ProfileForm(Form):
             function=self.function.data or "",
             organisation_id=self.organisation_id.data or None,
             biography=self.biography.data or "",
-            shows_profile=self.shows_profile.data,
+            shows_profile=self.shows_profile.data == "yes",
         )
 
 

@@ -7,12 +7,14 @@ from flask_login import current_user
 
 from conference.database import utcnow
 from conference.materials.models import Visibility
+from conference.people import services as people
 from conference.people.models import Person
 from conference.site.confirmation import ask_first, confirmed
 from conference.site.forms import Form, status_of
 from conference.site.lookup import found
 from conference.speakers import services
 from conference.speakers.forms import InvitationForm
+from conference.speakers.models import SpeakerInvitation
 
 blueprint = Blueprint("speakers_manage", __name__, url_prefix="/manage/events/<int:event_id>/speakers")
 
@@ -25,19 +27,38 @@ def speaker_or_404(person_id: int) -> Person:
 @blueprint.get("/")
 def index(event_id: int):
     event = g.event
+    speakers, invitations = services.speakers_of(event), services.invitations_of(event)
+    on_programme = {person.id for person in speakers}
     return render_template(
         "speakers/manage/speakers.html",
         event=event,
-        speakers=services.speakers_of(event),
-        invitations=services.invitations_of(event),
+        speakers=speakers,
+        invitations=invitations,
+        former=[invitation for person_id, invitation in invitations.items() if person_id not in on_programme],
         slides=services.slides_sent(event),
         form=Form(),
     )
 
 
+def invitation_or_404(person_id: int) -> SpeakerInvitation:
+    """The event's invitation of this person, also when they have since left the programme."""
+    return found(services.invitations_of(g.event).get(person_id))
+
+
 @blueprint.route("/<int:person_id>/invite", methods=["GET", "POST"])
 def invite(event_id: int, person_id: int):
     event, person = g.event, speaker_or_404(person_id)
+    if not people.editable_by(current_user, person):
+        # The link lets its holder change the person's details, which other events show too.
+        flash(
+            _(
+                "%(name)s also appears at events you do not organise; their details are not yours alone to hand "
+                "over. Please ask an administrator to invite them.",
+                name=person.name,
+            ),
+            "error",
+        )
+        return redirect(url_for(".index", event_id=event.id), code=303)
     invitation = services.invitations_of(event).get(person.id)
     form = InvitationForm()
     if not form.is_submitted() and invitation is not None:
@@ -62,7 +83,7 @@ def invite(event_id: int, person_id: int):
 
 @blueprint.post("/<int:person_id>/remind")
 def remind(event_id: int, person_id: int):
-    invitation = found(services.invitations_of(g.event).get(speaker_or_404(person_id).id))
+    invitation = invitation_or_404(person_id)
     if Form().validate_on_submit():
         try:
             services.remind(invitation, utcnow(), by=current_user)
@@ -75,7 +96,7 @@ def remind(event_id: int, person_id: int):
 
 @blueprint.post("/<int:person_id>/revoke")
 def revoke(event_id: int, person_id: int):
-    invitation = found(services.invitations_of(g.event).get(speaker_or_404(person_id).id))
+    invitation = invitation_or_404(person_id)
     if Form().validate_on_submit() and invitation.revoked_at is None:
         if not confirmed():
             return ask_first(

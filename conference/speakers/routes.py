@@ -29,11 +29,13 @@ blueprint = Blueprint("speakers", __name__, url_prefix="/speaker/<token>")
 
 
 def invitation_or_404(token: str) -> SpeakerInvitation:
-    """The invitation behind the link, in the event's language; a revoked link gets a page that says so (410)."""
+    """The invitation behind the link, in the event's language; a link revoked, or of a speaker taken off the
+    programme, gets a page that says so (410)."""
     invitation = found(services.invitation_for_token(token))
     i18n.prefer(invitation.event.language)
-    if invitation.revoked_at is not None:
-        abort(make_response(render_template("speakers/revoked.html", event=invitation.event), 410))
+    if invitation.revoked_at is not None or not services.items_of(invitation):
+        page = render_template("speakers/revoked.html", event=invitation.event, revoked=invitation.revoked_at)
+        abort(make_response(page, 410))
     return invitation
 
 
@@ -77,8 +79,9 @@ def page(token: str):
 @blueprint.post("/answer")
 def answer(token: str):
     invitation = invitation_or_404(token)
-    if Form().validate_on_submit() and request.form.get("answer") in (Answer.ACCEPTED, Answer.DECLINED):
-        services.answer(invitation, request.form["answer"] == Answer.ACCEPTED, utcnow())
+    if not (Form().validate_on_submit() and request.form.get("answer") in (Answer.ACCEPTED, Answer.DECLINED)):
+        return redirect(url_for(".page", token=token), code=303)
+    services.answer(invitation, request.form["answer"] == Answer.ACCEPTED, utcnow())
     return redirect(url_for(".page", token=token, saved="answer"), code=303)
 
 
@@ -90,7 +93,8 @@ def profile(token: str):
     form.fill_choices()
     if request.method == "GET":
         form.organisation_id.data = person.organisation_id or 0
-        form.shows_profile.data = bool(person.shows_profile)
+        if person.shows_profile is not None:  # not asked yet: no answer chosen for them
+            form.shows_profile.data = "yes" if person.shows_profile else "no"
     if form.validate_on_submit():
         upload = form.photo.data if form.photo.data and form.photo.data.filename else None
         try:

@@ -26,6 +26,7 @@ from conference.materials import services as materials
 from conference.materials.models import Material, Visibility
 from conference.organisations.models import Organisation
 from conference.people import photos
+from conference.people import services as people
 from conference.people.models import Person
 from conference.rules import Refusal
 from conference.site.i18n import speaking
@@ -147,6 +148,7 @@ def invite(
             invitation = SpeakerInvitation(event_id=event.id, person_id=person.id, answer=Answer.OPEN)
             db.session.add(invitation)
         invitation.email, invitation.slides_visibility, invitation.invited_at = email.strip().lower(), visibility, now
+        invitation.reminded_at = None
         _new_link(invitation)
         db.session.flush()
         mail.queue("speaker_invitation", invitation.email, invitation_id=invitation.id)
@@ -158,6 +160,8 @@ def remind(invitation: SpeakerInvitation, now: datetime, *, by: Actor | None) ->
     """Send the link again, with a word on what is still missing (an answer, the slides)."""
     if invitation.revoked_at is not None:
         raise SpeakerError(_("The link has been revoked; invite the speaker again to send a new one."))
+    if not items_of(invitation):
+        raise SpeakerError(_("%(name)s is no longer on the programme.", name=invitation.person.name))
     with write_transaction():
         invitation.reminded_at = now
         mail.queue("speaker_invitation", invitation.email, invitation_id=invitation.id, reminder=True)
@@ -204,6 +208,7 @@ def answer(invitation: SpeakerInvitation, accepted: bool, now: datetime) -> None
     with write_transaction():
         invitation.answer = Answer.ACCEPTED if accepted else Answer.DECLINED
         invitation.answered_at = now
+        record(AuditAction.SPEAKER_ANSWERED, invitation.person.name, invitation.event_id, by=None, by_registrant=True)
 
 
 def save_profile(invitation: SpeakerInvitation, profile: Profile, photo: bytes | None, remove_photo: bool) -> None:
@@ -223,6 +228,8 @@ def save_profile(invitation: SpeakerInvitation, profile: Profile, photo: bytes |
             person.shows_profile = profile.shows_profile
             if new_photo or remove_photo:
                 person.photo = new_photo
+            for event in people.events_of(person):  # every event showing them, as when organisers change a person
+                record(AuditAction.PERSON_SAVED, person.full_name, event.id, by=None, by_registrant=True)
     except BaseException:
         photos.remove(new_photo)
         raise
@@ -234,8 +241,10 @@ def send_slides(invitation: SpeakerInvitation, item_id: int, upload: IO[bytes] |
     item = next((item for item in items_of(invitation) if item.id == item_id), None)
     if item is None:
         raise SpeakerError(_("Please choose one of your agenda items."), "agenda_item_id")
+    with speaking(invitation.event.language):
+        title = _("Slides: %(title)s", title=item.title)[:200]
     details = materials.MaterialDetails(
-        title=_("Slides: %(title)s", title=item.title)[:200],
+        title=title,
         description=invitation.person.full_name,
         visibility=invitation.slides_visibility,
         agenda_item_id=item.id,

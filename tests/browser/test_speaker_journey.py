@@ -79,7 +79,7 @@ def test_a_speaker_accepts_sends_photo_and_slides_and_participants_get_the_slide
     page.get_by_label("Akademischer Titel (freiwillig)").fill("Dr.")
     page.get_by_label("Kurzbiografie", exact=True).fill("Beraterin für Anerkennung in Schwerin.")
     page.get_by_label("Foto", exact=True).set_input_files(photo)
-    page.get_by_label("Mein Foto und meine Kurzbiografie auf den öffentlichen Seiten").check()
+    page.get_by_label("Ja, zeigen").check()
     assert serious_accessibility_violations(page) == []
     page.get_by_role("button", name="Speichern").click()
     expect(page.get_by_text("Ihre Angaben sind gespeichert.")).to_be_visible()

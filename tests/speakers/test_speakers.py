@@ -10,11 +10,13 @@ from PIL import Image
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from conference.agenda.models import AgendaItemPerson
 from conference.database import utcnow
 from conference.extensions import db
 from conference.materials.models import Material, Visibility
 from conference.people import photos
 from conference.registration import services as registration
+from conference.speakers.models import SpeakerInvitation
 from tests.support import applicant, form_token, log_in
 
 PDF = b"%PDF-1.7\n" + b"x" * 1_500_000 + b"\n%%EOF\n"  # larger than an ordinary request may be (1 MB)
@@ -86,7 +88,13 @@ def test_a_photo_is_scaled_stripped_of_its_metadata_and_shown_only_with_consent(
         "biography": "Beraterin im Netzwerk.",
         "photo": (io.BytesIO(photo_with_location()), "urlaub.jpg"),
     }
+    not_asked = client.get(link + "/").get_data(as_text=True)
+    assert "wird die Kurzbiografie oben so gezeigt, wie die Veranstalter sie eingetragen haben" in not_asked
 
+    unanswered = client.post(form, data=data, content_type="multipart/form-data")
+    assert unanswered.status_code == 422 and "ob Ihr Foto und Ihre Kurzbiografie gezeigt werden" in unanswered.text
+    data |= {"csrf_token": form_token(client, form), "shows_profile": "no"}
+    data["photo"] = (io.BytesIO(photo_with_location()), "urlaub.jpg")
     assert client.post(form, data=data, content_type="multipart/form-data").status_code == 303
 
     db.session.refresh(speaker)
@@ -99,7 +107,7 @@ def test_a_photo_is_scaled_stripped_of_its_metadata_and_shown_only_with_consent(
     with client.get(link + "/photo") as own:
         assert own.status_code == 200  # the speaker sees their own
 
-    data |= {"csrf_token": form_token(client, form), "shows_profile": "y", "photo": (io.BytesIO(b""), "")}
+    data |= {"csrf_token": form_token(client, form), "shows_profile": "yes", "photo": (io.BytesIO(b""), "")}
     client.post(form, data=data, content_type="multipart/form-data")
 
     public = client.get(f"/speakers/{speaker.id}").get_data(as_text=True)
@@ -126,6 +134,7 @@ def test_what_is_not_a_photo_is_refused_and_nothing_is_kept(client, invited, con
             "csrf_token": form_token(client, form),
             "name": "Ewa",
             "organisation_id": "0",
+            "shows_profile": "no",
             "photo": (io.BytesIO(content), filename),
         },
         content_type="multipart/form-data",
@@ -197,3 +206,46 @@ def test_only_people_on_the_events_agenda_can_be_invited(client, invited, make_p
 
     assert client.get(f"/manage/events/{event.id}/speakers/{stranger.id}/invite").status_code == 404
     assert client.get("/speaker/" + "0" * 64 + "/").status_code == 404
+
+
+def test_a_speaker_who_also_appears_at_other_events_is_invited_only_by_whoever_may_change_their_details(
+    client, invited, make_event, make_agenda_item, make_user
+):
+    event, speaker, _talk, _link = invited
+    make_agenda_item(make_event(title="Eine andere Tagung"), 60, 30, speakers=[speaker])
+    db.session.expire(speaker)  # the tests share the requests' session, which does not expire on commit
+    log_in(client, make_user(events=[event]))
+    page = f"/manage/events/{event.id}/speakers/{speaker.id}/invite"
+    token = form_token(client, f"/manage/events/{event.id}/speakers/")
+
+    refused = client.post(page, data={"csrf_token": token, "email": "ich@example.org", "slides_visibility": "public"})
+
+    assert refused.status_code == 303
+    assert "Veranstaltungen mit, die Sie nicht organisieren" in client.get(refused.location).text
+    [invitation] = db.session.scalars(sa.select(SpeakerInvitation)).all()
+    assert invitation.email == "ewa@example.org"  # the link still goes to the speaker, not to the organiser
+
+
+def test_a_speaker_taken_off_the_programme_finds_their_link_closed_and_the_organisers_see_them_apart(
+    client, invited, make_user
+):
+    event, speaker, talk, link = invited
+    client.post(link + "/answer", data={"csrf_token": form_token(client, link + "/"), "answer": "maybe"})
+    assert "Ihre Antwort ist gespeichert" not in client.get(link + "/").text  # a forged answer is not thanked for
+    client.post(link + "/answer", data={"csrf_token": form_token(client, link + "/"), "answer": "accepted"})
+    db.session.execute(sa.delete(AgendaItemPerson).where(AgendaItemPerson.agenda_item_id == talk.id))
+    db.session.commit()
+
+    closed = client.get(link + "/")
+    assert closed.status_code == 410 and "nicht mehr im Programm" in closed.text
+
+    log_in(client, make_user(events=[event]))
+    overview = client.get(f"/manage/events/{event.id}/speakers/").text
+    assert "Eingeladen, nicht mehr im Programm" in overview and "Ewa Nowak" in overview
+    reminded = client.post(
+        f"/manage/events/{event.id}/speakers/{speaker.id}/remind",
+        data={"csrf_token": form_token(client, f"/manage/events/{event.id}/speakers/")},
+    )
+    assert "nicht mehr im Programm" in client.get(reminded.location).text
+    log = client.get(f"/manage/events/{event.id}/log").text
+    assert "Referent/in hat geantwortet" in log

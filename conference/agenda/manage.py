@@ -22,6 +22,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from conference.agenda import services
 from conference.agenda.models import AgendaItem, AgendaItemKind
+from conference.events.models import AttendanceMode
 from conference.extensions import db
 from conference.organisations import services as organisation_services
 from conference.people.models import Person
@@ -44,6 +45,13 @@ class AgendaItemForm(Form):
         description=_l("Parallel forums run in different rooms. A new name creates the room."),
     )
     capacity = IntegerField(_l("Seats (forums and workshops)"), [Optional(), NumberRange(min=1, max=100000)])
+    attendance_mode = SelectField(
+        _l("Taking part"),
+        choices=[SelectChoice("", _l("As the event"))]
+        + [SelectChoice(mode.value, mode.label) for mode in AttendanceMode],
+        description=_l("For an item only in the room or only online, at an event with both."),
+        default="",
+    )
     project_name = StringField(_l("Project presented (good practice)"), [Optional(), Length(max=200)])
     presenting_organisation_id = SelectField(_l("Organisation presented (good practice)"), coerce=int)
     speaker_ids = SelectMultipleField(_l("Speakers"), coerce=int, description=_l("Hold Ctrl (or ⌘) to choose several."))
@@ -77,6 +85,7 @@ class AgendaItemForm(Form):
             description=self.description.data or "",
             room_name=self.room_name.data or "",
             capacity=self.capacity.data,
+            attendance_mode=AttendanceMode(self.attendance_mode.data) if self.attendance_mode.data else None,
             project_name=self.project_name.data or "",
             presenting_organisation_id=self.presenting_organisation_id.data or None,
             speaker_ids=self.speaker_ids.data or [],
@@ -99,6 +108,7 @@ def form_for(item: AgendaItem | None, event) -> AgendaItemForm:
                 "description": item.description,
                 "room_name": item.room.name if item.room else "",
                 "capacity": item.capacity,
+                "attendance_mode": item.attendance_mode.value if item.attendance_mode else "",
                 "project_name": item.project_name or "",
                 "presenting_organisation_id": item.presenting_organisation_id or 0,
                 "speaker_ids": [person.id for person in item.speakers],

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from conference.database import LabelledEnum, UTCDateTime, str_enum
+from conference.events.models import AttendanceMode
 from conference.extensions import Model
 
 if TYPE_CHECKING:  # the other ends of relationships, named in quotes
@@ -65,6 +66,8 @@ class AgendaItem(Model):
     )
     # Seats in a forum or workshop that registrants choose; None means as many as the event has.
     capacity: Mapped[int | None] = mapped_column(sa.Integer)
+    # On site, online or both, for an event that has both; None: as the event.
+    attendance_mode: Mapped[AttendanceMode | None] = mapped_column(str_enum(AttendanceMode))
 
     # Counts edits, so that two organisers editing the same item cannot overwrite each other unseen.
     version: Mapped[int] = mapped_column(default=1, server_default="1")

@@ -14,7 +14,7 @@ from conference.audit.models import AuditAction
 from conference.audit.services import Actor, record
 from conference.database import row_locked
 from conference.events import signals as event_signals
-from conference.events.models import Event
+from conference.events.models import AttendanceMode, Event
 from conference.extensions import db
 from conference.organisations import signals as organisation_signals
 from conference.organisations.models import Organisation
@@ -35,6 +35,7 @@ class ItemDetails:
     description: str = ""
     room_name: str = ""
     capacity: int | None = None
+    attendance_mode: AttendanceMode | None = None  # None: as the event
     project_name: str = ""
     presenting_organisation_id: int | None = None
     speaker_ids: list[int] = field(default_factory=list)
@@ -74,7 +75,7 @@ def save_item(
         with db.session.no_autoflush:  # the item is complete only at the end of this block
             item.starts_at, item.ends_at, item.kind = details.starts_at, details.ends_at, details.kind
             item.title, item.description = details.title.strip(), details.description.strip()
-            item.capacity = details.capacity
+            item.capacity, item.attendance_mode = details.capacity, details.attendance_mode
             item.project_name = details.project_name.strip() or None
             item.presenting_organisation = organisation
             item.room = _room(event, details.room_name.strip())
@@ -184,6 +185,7 @@ def copy_the_agenda(copy: Event, source: Event, shift: timedelta) -> None:
             description=item.description,
             room=rooms.get(item.room_id) if item.room_id else None,
             capacity=item.capacity,
+            attendance_mode=item.attendance_mode,
             project_name=item.project_name,
             # By id, as the event's partners are copied (events/services.duplicate).
             presenting_organisation_id=item.presenting_organisation_id,

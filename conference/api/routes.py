@@ -21,8 +21,7 @@ from conference.events.models import Event, RegistrationState
 from conference.extensions import csrf, db
 from conference.limits.web import enforce
 from conference.organisations.models import Organisation, OrganisationKind
-from conference.registration.models import SEAT_HOLDING
-from conference.registration.services import figures_of, seats_taken
+from conference.registration.models import SEAT_HOLDING, Registration
 from conference.site.lookup import found
 from conference.site.urls import absolute_url
 
@@ -47,10 +46,13 @@ def organisation(organisation: Organisation) -> dict:
     }
 
 
-def registration(event: Event, taken: int) -> dict:
-    """Where the event's registration stands, ``taken`` of its places taken."""
+def registration(event: Event, taken: dict[bool, int]) -> dict:
+    """Where the event's registration stands, ``taken`` of its places taken (in the room: False, online: True)."""
     state = event.registration_state(utcnow())
-    full = state != RegistrationState.NONE and event.capacity is not None and taken >= event.capacity
+    full = state != RegistrationState.NONE and all(
+        (capacity := event.capacity_for(online)) is not None and taken.get(online, 0) >= capacity
+        for online in event.modes
+    )
     shown = (
         "cancelled"
         if event.is_cancelled
@@ -67,18 +69,25 @@ def registration(event: Event, taken: int) -> dict:
     }
 
 
-def seats_taken_at(event_ids: list[int]) -> dict[int, int]:
-    """The places taken at each event, in one query."""
-    by_status = figures_of(event_ids)
-    return {event_id: sum(by_status[event_id].get(status, 0) for status in SEAT_HOLDING) for event_id in event_ids}
+def seats_taken_at(event_ids: list[int]) -> dict[int, dict[bool, int]]:
+    """The places taken at each event, in the room and online, in one query."""
+    taken: dict[int, dict[bool, int]] = {event_id: {} for event_id in event_ids}
+    for event_id, online, count in db.session.execute(
+        sa.select(Registration.event_id, Registration.online, sa.func.count())
+        .where(Registration.event_id.in_(event_ids), Registration.status.in_(SEAT_HOLDING))
+        .group_by(Registration.event_id, Registration.online)
+    ):
+        taken[event_id][online] = count
+    return taken
 
 
-def summary(event: Event, taken: int) -> dict:
+def summary(event: Event, taken: dict[bool, int]) -> dict:
     return {
         "slug": event.slug,
         "title": event.title,
         "subtitle": event.subtitle,
         "kind": event.kind.value,
+        "attendance_mode": event.attendance_mode.value,  # (the online link is for those confirmed online only)
         "cancelled": event.is_cancelled,
         "starts_at": event.starts_at,
         "ends_at": event.ends_at,
@@ -101,7 +110,7 @@ def person(person) -> dict:
 
 
 def detail(event: Event) -> dict:
-    return summary(event, seats_taken(event.id)) | {
+    return summary(event, seats_taken_at([event.id])[event.id]) | {
         "description": event.description,
         "agenda": [
             {
@@ -111,6 +120,7 @@ def detail(event: Event) -> dict:
                 "title": item.title,
                 "description": item.description,
                 "room": item.room.name if item.room else None,
+                "attendance_mode": item.attendance_mode.value if item.attendance_mode else None,
                 "project": item.project_name,
                 "organisation": item.presenting_organisation.name if item.presenting_organisation else None,
                 "speakers": [person(p) for p in item.people_in_role(AppearanceRole.SPEAKER)],

@@ -5,8 +5,11 @@ Only what the public pages show: no registrant, no contact address, no internal 
 
 from marshmallow import Schema, fields, validate
 
+from conference.events.models import AttendanceMode
+
 WHEN = ("upcoming", "past", "all")
 STATES = ("open", "waiting_list", "not_yet_open", "closed", "none", "cancelled")
+MODES = tuple(mode.value for mode in AttendanceMode)
 
 
 class Strict(Schema):
@@ -57,6 +60,9 @@ class AgendaItem(Strict):
     title = fields.String(required=True)
     description = fields.String(required=True)
     room = fields.String(allow_none=True)
+    attendance_mode = fields.String(
+        allow_none=True, validate=validate.OneOf(MODES), metadata={"description": "Null: as the event."}
+    )
     project = fields.String(allow_none=True)
     organisation = fields.String(allow_none=True, metadata={"description": "The organisation presenting it."})
     speakers = fields.List(fields.Nested(Person), required=True)
@@ -81,6 +87,9 @@ class EventSummary(Strict):
     title = fields.String(required=True)
     subtitle = fields.String(allow_none=True)
     kind = fields.String(required=True)
+    attendance_mode = fields.String(
+        required=True, validate=validate.OneOf(MODES), metadata={"description": "on_site, online or hybrid (both)."}
+    )
     cancelled = fields.Boolean(required=True)
     starts_at = fields.DateTime(required=True)
     ends_at = fields.DateTime(required=True)
@@ -132,8 +141,11 @@ class RegistrationDetails(Strict):
     registered_by = fields.Integer(
         allow_none=True, metadata={"description": "The id of the registration that registered this one with it."}
     )
+    online = fields.Boolean(required=True, metadata={"description": "Takes part online rather than on site."})
     created_at = fields.DateTime(required=True)
-    checked_in_at = fields.DateTime(allow_none=True)
+    checked_in_at = fields.DateTime(
+        allow_none=True, metadata={"description": "At the door, or (online) when the organisers marked attendance."}
+    )
     forums = fields.List(fields.String(), required=True)
     answers = fields.List(fields.Nested(Answer), required=True)
 

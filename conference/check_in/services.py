@@ -131,6 +131,8 @@ def check_in(event: Event, scan: Scan, now: datetime, may_correct: bool = False,
             return Outcome(None, False, _("This code belongs to another event."))
         if registration.status != RegistrationStatus.CONFIRMED:
             return Outcome(registration, False, _("Not admitted: %(status)s.", status=registration.status.label))
+        if registration.online:
+            return Outcome(registration, False, _("Registered to take part online, not on site."))
         target: Registration | ForumChoice | None
         if scan.forum_id is None:
             target = registration
@@ -269,10 +271,12 @@ class Door:
 def _confirmed_at(
     event: Event, forum_id: int | None
 ) -> tuple[sa.Select[Registration, datetime | None], InstrumentedAttribute[datetime | None]]:
-    """Confirmed people who belong at a door, with the time each checked in there."""
+    """Confirmed people who belong at a door (not those taking part online), with the time each checked in there."""
     checked_in_at = Registration.checked_in_at if forum_id is None else ForumChoice.checked_in_at
     query = sa.select(Registration, checked_in_at).where(
-        Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED
+        Registration.event_id == event.id,
+        Registration.status == RegistrationStatus.CONFIRMED,
+        Registration.online.is_(False),
     )
     if forum_id is not None:
         query = query.join(ForumChoice).where(ForumChoice.agenda_item_id == forum_id)

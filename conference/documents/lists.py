@@ -99,6 +99,7 @@ def sign_in_people(
         Registration.event_id == event_id,
         Registration.anonymised_at.is_(None),
         Registration.status == RegistrationStatus.CONFIRMED,
+        Registration.online.is_(False),  # (those online sign nothing: the organisers mark their attendance)
     )
     if variant == SheetVariant.CHECKED_IN:
         query = query.where(Registration.checked_in_at.is_not(None))

@@ -22,6 +22,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from conference.events.models import (
     DEFAULT_GROUP_SIZE_LIMIT,
     DEFAULT_RETENTION_DAYS,
+    AttendanceMode,
     Event,
     EventKind,
     ExtentUnit,
@@ -49,6 +50,8 @@ TEXT_FIELDS = (
     "certificate_signer_name",
     "certificate_signer_function",
     "grant_number",
+    "online_url",
+    "online_access_code",
 )
 # Funders may ask for proof of participation for years after their programme ends.
 MAX_RETENTION_DAYS = 20 * 365
@@ -93,6 +96,20 @@ class EventForm(Form):
     street = StringField(_l("Street"), [Optional(), Length(max=200)])
     postcode = StringField(_l("Postcode"), [Optional(), Length(max=12)])
     city = StringField(_l("City"), [Optional(), Length(max=100)])
+    attendance_mode = SelectField(
+        _l("Taking part"),
+        choices=[SelectChoice(mode.value, mode.label) for mode in AttendanceMode],
+        default=AttendanceMode.ON_SITE.value,
+    )
+    online_url = StringField(
+        _l("Online link"),
+        [Optional(), Length(max=500)],
+        description=_l(
+            "The address of the video conference. Only those confirmed online see it: on their page, in the reminder "
+            "and in their calendar entry; when it changes, they are mailed the new one."
+        ),
+    )
+    online_access_code = StringField(_l("Access code for the online link (optional)"), [Optional(), Length(max=100)])
     description = TextAreaField(
         _l("Description"),
         [Optional(), Length(max=20000)],
@@ -110,6 +127,11 @@ class EventForm(Form):
         _l("Seats"),
         [Optional(), NumberRange(min=0, max=100000)],
         description=_l("Empty: no limit. Raising it moves people up from the waiting list."),
+    )
+    online_capacity = IntegerField(
+        _l("Places online"),
+        [Optional(), NumberRange(min=0, max=100000)],
+        description=_l("Empty: no limit. Online participants have their own waiting list."),
     )
     registration_opens_at = DateTimeLocalField(
         _l("Registration opens"), [Optional(), PlausibleDate()], description=_l("Empty: when the event is published.")
@@ -204,6 +226,8 @@ class EventForm(Form):
             participant_list_mode=ParticipantListMode(self.participant_list_mode.data),
             retention_days=self.retention_days.data or DEFAULT_RETENTION_DAYS,
             capacity=self.capacity.data,
+            attendance_mode=AttendanceMode(self.attendance_mode.data),
+            online_capacity=self.online_capacity.data,
             certificate_extent=self.certificate_extent.data,
             certificate_extent_unit=ExtentUnit(self.certificate_extent_unit.data),
         )
@@ -235,6 +259,8 @@ def event_form(event: Event | None) -> EventForm:
                 "end": ends.time(),
                 "network_id": event.network_id or 0,
                 "capacity": event.capacity,
+                "attendance_mode": event.attendance_mode.value,
+                "online_capacity": event.online_capacity,
                 "registration_opens_at": naive(event.registration_opens_at),
                 "registration_closes_at": naive(event.registration_closes_at),
                 "requires_approval": event.requires_approval,

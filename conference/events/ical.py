@@ -25,13 +25,21 @@ def agenda_text(event: Event) -> str:
     return "\n".join(lines)
 
 
-def event_component(event: Event, stamp: datetime, entry: str = "", status: str = "") -> icalendar.Event:
+def event_component(
+    event: Event, stamp: datetime, entry: str = "", status: str = "", online: tuple[str, str] | None = None
+) -> icalendar.Event:
     """The event as a calendar entry: the public one, or the entry named ``entry`` (its UID, with the site's host)
-    with a ``status`` of its own."""
+    with a ``status`` of its own; with ``online`` (a participant's link and access code) it is where they take
+    part."""
     page = absolute_url("events.detail", slug=event.slug)
+    access = ""
+    if online:
+        url, code = online
+        access = f"{gettext('Online link')}: {url}" + (f"\n{gettext('Access code')}: {code}" if code else "")
     description = "\n\n".join(
         part
         for part in (
+            access,
             event.subtitle,
             event.description,
             gettext("Agenda") + ":\n" + agenda_text(event) if event.agenda_items else "",
@@ -46,8 +54,8 @@ def event_component(event: Event, stamp: datetime, entry: str = "", status: str 
     component.add("dtend", event.ends_at)
     component.add("summary", event.title)
     component.add("description", description)
-    component.add("location", event.address)
-    component.add("url", page)
+    component.add("location", online[0] if online else event.address)
+    component.add("url", online[0] if online else page)
     component.add("status", status or ("CANCELLED" if event.is_cancelled else "CONFIRMED"))
     if event.contact_email:
         component.add(
@@ -61,12 +69,19 @@ def calendar(events: Iterable[Event], stamp: datetime, name: str) -> bytes:
 
 
 def invitation(
-    event: Event, stamp: datetime, entry: str, sequence: int, method: str, status: str, attendee: tuple[str, str]
+    event: Event,
+    stamp: datetime,
+    entry: str,
+    sequence: int,
+    method: str,
+    status: str,
+    attendee: tuple[str, str],
+    online: tuple[str, str] | None = None,
 ) -> bytes:
     """One person's own entry of ``event``, named ``entry``: METHOD:REQUEST adds it to their calendar or updates it,
     METHOD:CANCEL takes it out; calendar programs apply the message with the highest ``sequence``. ``attendee``:
-    their address and name (they are not asked to answer: they registered)."""
-    component = event_component(event, stamp, entry, status)
+    their address and name (they are not asked to answer: they registered); ``online``: their way in."""
+    component = event_component(event, stamp, entry, status, online)
     component.add("sequence", sequence)
     if "ORGANIZER" not in component:  # iTIP needs one: the server's address, in the event's name
         sender = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
@@ -77,6 +92,11 @@ def invitation(
         "attendee", f"mailto:{address}", parameters={"CN": name, "ROLE": "REQ-PARTICIPANT", "RSVP": "FALSE", **answer}
     )
     return _calendar([component], event.title, method)
+
+
+def personal(event: Event, stamp: datetime, entry: str, status: str, online: tuple[str, str] | None) -> bytes:
+    """A registrant's own entry to download from their page (named ``entry`` as in their mails)."""
+    return _calendar([event_component(event, stamp, entry, status, online)], event.title)
 
 
 def _calendar(components: list[icalendar.Event], name: str, method: str = "") -> bytes:

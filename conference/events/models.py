@@ -65,6 +65,14 @@ class ExtentUnit(LabelledEnum):
     TEACHING_UNITS = "teaching_units", _l("Teaching units of 45 minutes")
 
 
+class AttendanceMode(LabelledEnum):
+    """Where people take part: in the room, through a video platform, or either."""
+
+    ON_SITE = "on_site", _l("On site")
+    ONLINE = "online", _l("Online")
+    HYBRID = "hybrid", _l("On site and online")
+
+
 DEFAULT_RETENTION_DAYS = 365
 DEFAULT_GROUP_SIZE_LIMIT = 10  # people one registration may name, the registrant included
 
@@ -89,7 +97,14 @@ class Event(Model):
     funding_notice: Mapped[str] = mapped_column(sa.Text, default="")
     # The network the event belongs to (e.g. NQ-Netz-MV); visitors filter the event list by it.
     network_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id", ondelete="SET NULL"), index=True)
-    capacity: Mapped[int | None] = mapped_column(sa.Integer)
+    capacity: Mapped[int | None] = mapped_column(sa.Integer)  # seats in the room
+    attendance_mode: Mapped[AttendanceMode] = mapped_column(
+        str_enum(AttendanceMode), default=AttendanceMode.ON_SITE, server_default=AttendanceMode.ON_SITE.value
+    )
+    # Places online (None: as many as register); the link and its access code go only to those confirmed online.
+    online_capacity: Mapped[int | None] = mapped_column(sa.Integer)
+    online_url: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    online_access_code: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The most people one registration may name, the registrant and their colleagues (1: each registers alone).
@@ -137,6 +152,7 @@ class Event(Model):
     __table_args__ = (
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         sa.CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        sa.CheckConstraint("online_capacity IS NULL OR online_capacity >= 0", name="online_capacity_not_negative"),
     )
 
     network: Mapped["Organisation | None"] = relationship()
@@ -160,6 +176,14 @@ class Event(Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == EventStatus.CANCELLED
+
+    @property
+    def modes(self) -> list[bool]:
+        """How one may take part, as ``Registration.online`` says it: [False], [True] or both."""
+        return {AttendanceMode.ON_SITE: [False], AttendanceMode.ONLINE: [True]}.get(self.attendance_mode, [False, True])
+
+    def capacity_for(self, online: bool) -> int | None:
+        return self.online_capacity if online else self.capacity
 
     @property
     def address(self) -> str:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from decimal import Decimal
 from itertools import groupby
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -17,6 +18,7 @@ from conference.events import signals
 from conference.events.models import (
     DEFAULT_GROUP_SIZE_LIMIT,
     DEFAULT_RETENTION_DAYS,
+    AttendanceMode,
     Event,
     EventKind,
     EventPartner,
@@ -72,6 +74,10 @@ class EventDetails:
     grant_number: str = ""
     retention_days: int = DEFAULT_RETENTION_DAYS
     capacity: int | None = None
+    attendance_mode: AttendanceMode = AttendanceMode.ON_SITE
+    online_capacity: int | None = None
+    online_url: str = ""
+    online_access_code: str = ""
 
 
 def _check(details: EventDetails, event_id: int | None) -> None:
@@ -92,6 +98,12 @@ def _check(details: EventDetails, event_id: int | None) -> None:
         raise EventError(_("Please choose an organisation from the list."), field="network_id")
     if details.capacity is not None and details.capacity < 0:
         raise EventError(_("The capacity cannot be negative."), field="capacity")
+    if details.online_capacity is not None and details.online_capacity < 0:
+        raise EventError(_("The capacity cannot be negative."), field="online_capacity")
+    if details.online_url:
+        address = urlsplit(details.online_url)
+        if address.scheme not in ("https", "http") or not address.hostname:  # shown as a link: no javascript:
+            raise EventError(_("Please enter a web address starting with https://"), field="online_url")
     if not 1 <= details.group_size_limit <= 50:
         raise EventError(_("Please enter a number between 1 and 50."), field="group_size_limit")
 
@@ -143,9 +155,13 @@ def update_event(
             values["network_id"] = before, after
         for name in changed:
             setattr(event, name, getattr(details, name))
-        if "capacity" in changed:
+        if "attendance_mode" in changed:
+            signals.mode_changed.send(event, by=by)  # a single way of taking part: everyone takes part so
+        if not {"capacity", "online_capacity"}.isdisjoint(changed):
             signals.capacity_changed.send(event, by=by)  # raised: people move up from the waiting list
-        if tells_registrants(event, changed, now):
+        if not {"online_url", "online_access_code"}.isdisjoint(changed) and tells_registrants(event, changed, now):
+            signals.online_access_changed.send(event)  # those confirmed online are mailed the new way in
+        if tells_registrants(event, [name for name in changed if name in TIME_AND_PLACE], now):
             signals.moved.send(event)  # everyone registered or waiting is told, their calendar entry updated
         if changed:
             record(
@@ -155,7 +171,8 @@ def update_event(
 
 
 # What a registrant's calendar entry holds of an event besides its title and description.
-TIME_AND_PLACE = ("starts_at", "ends_at", "venue", "street", "postcode", "city")
+TIME_AND_PLACE = ("starts_at", "ends_at", "venue", "street", "postcode", "city", "attendance_mode")
+ONLINE_ACCESS = ("online_url", "online_access_code")  # in the calendar entries of those taking part online
 
 
 def would_tell_registrants(event: Event, details: EventDetails, now: datetime) -> bool:
@@ -170,7 +187,7 @@ def tells_registrants(event: Event, changed: list[str], now: datetime) -> bool:
     return (
         event.status == EventStatus.PUBLISHED
         and not event.has_ended(now)
-        and not set(changed).isdisjoint(TIME_AND_PLACE)
+        and not set(changed).isdisjoint(TIME_AND_PLACE + ONLINE_ACCESS)
     )
 
 
@@ -220,6 +237,7 @@ def duplicate(event_id: int, title: str, slug: str, starts_at: datetime, *, by: 
     details.title, details.slug = title, slug
     details.starts_at, details.ends_at = source.starts_at + shift, source.ends_at + shift
     details.registration_opens_at = details.registration_closes_at = None
+    details.online_url = details.online_access_code = ""  # a new date's video conference is set up anew
     with write_transaction():
         copy = create_event(details, by=by)
         # By id: setting ``organisation`` would add the new row to its ``event_roles`` on the way, loading them, and

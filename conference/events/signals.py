@@ -14,6 +14,10 @@ created = _signals.signal("event-created")
 duplicated = _signals.signal("event-duplicated")
 # sender: the event, locked, with its new capacity
 capacity_changed = _signals.signal("event-capacity-changed")
+# sender: the event, locked, whose way of taking part (on site, online, both) just changed; by: as above
+mode_changed = _signals.signal("event-mode-changed")
+# sender: the event, locked, published and not over, whose online link or access code just changed
+online_access_changed = _signals.signal("event-online-access-changed")
 # sender: the event, locked, just called off
 cancelled = _signals.signal("event-cancelled")
 # sender: the event, locked, published and not over, whose time or place (TIME_AND_PLACE in services) just changed

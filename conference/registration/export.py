@@ -28,6 +28,7 @@ def rows(event: Event) -> list[list[str]]:
     by_id = {registration.id: registration for registration in registrations}
     leaders = {registration.registered_by_id for registration in registrations}
     # Also the questions taken off the form, whose answers registrations still hold.
+    hybrid = len(event.modes) > 1
     asked_at_registration = [q for q in event.questions if q.questionnaire == Questionnaire.REGISTRATION]
     header = [
         _("Last name"),
@@ -45,6 +46,7 @@ def rows(event: Event) -> list[list[str]]:
         _("Checked in"),
         _("Participant list"),
         _("Group (registered by)"),
+        *([_("Taking part")] if hybrid else []),
         *(
             question.label if question.is_asked else _("%(question)s (removed)", question=question.label)
             for question in asked_at_registration
@@ -75,6 +77,7 @@ def rows(event: Event) -> list[list[str]]:
                     else r.full_name
                     if r.id in leaders
                     else "",
+                    *([_("Online") if r.online else _("On site")] if hybrid else []),
                     *(answer(r.answer_to(question)) for question in asked_at_registration),
                 )
             ]

@@ -27,7 +27,7 @@ from conference.agenda.services import TimeSlot
 from conference.events.models import Event
 from conference.registration.models import Question, QuestionKind, Registration, Salutation
 from conference.registration.questions import SCALE, asked, is_shown
-from conference.registration.services import Applicant, IfGroupDoesNotFit, forum_slots, too_many_in_group
+from conference.registration.services import Applicant, IfGroupDoesNotFit, forum_slots, is_full, too_many_in_group
 from conference.site.forms import Form, MailAddress, fields_of
 
 PLEASE_ANSWER = _l("Please answer this question.")
@@ -141,6 +141,7 @@ class RegistrationForm(Form, Choices):
             locale=locale,
             # Not asked of someone else (a colleague's consent is theirs to give): left as it was.
             listed_as_participant=self.listed_as_participant.data if "listed_as_participant" in self else None,
+            online=self.online.data == "online" if "online" in self else None,
             submission_key=(self.submission_key.data or "")[:64],
             answers=self.answers(),
             forums=self.forums(),
@@ -306,6 +307,8 @@ def registration_form(
             description=_l("Only if the person has agreed to it."),
         )
 
+    if len(event.modes) > 1:
+        EventRegistrationForm.online = mode_field(event, registration)
     questions = asked(event)
     add_choice_fields(EventRegistrationForm, questions, slots, get_locale().language)
     takes_group = registration is None and not by_organiser and event.group_size_limit > 1
@@ -349,6 +352,24 @@ def registration_form(
     if not form.submission_key.data:
         form.submission_key.data = secrets.token_hex(16)
     return form
+
+
+def mode_field(event: Event, registration: Registration | None) -> RadioField:
+    """On site or online, where the event offers both; a way that is fully booked says that it leads to the waiting
+    list (not for the way someone holds a place in already)."""
+
+    def label(online: bool) -> str:
+        name = _("Online") if online else _("On site")
+        if (registration is None or registration.online != online) and is_full(event, online):
+            return _("%(way)s – fully booked: waiting list", way=name)
+        return name
+
+    return RadioField(
+        _l("How do you take part?") if registration is None else _l("Taking part"),
+        [InputRequired(_l("Please choose how you take part."))],
+        choices=[SelectChoice("on_site", label(False)), SelectChoice("online", label(True))],
+        description=_l("Online participants receive the link to the video conference once their place is confirmed."),
+    )
 
 
 class AskedWithColleagues:
@@ -411,6 +432,7 @@ def _current_values(registration: Registration, slots) -> dict:
         )
     }
     values["salutation"] = registration.salutation.value
+    values["online"] = "online" if registration.online else "on_site"
     for answer in registration.answers:
         value = answer.value
         values[f"question_{answer.question_id}"] = (

@@ -117,6 +117,15 @@ KINDS = {
             "calendar entry attached updates the one in your calendar."
         ),
     ),
+    "online_access": MailKind(
+        _l("Online link"),
+        _l("You set or change the online link or its access code; to everyone confirmed online."),
+        _l("Online link: {event}"),
+        _l(
+            "{greeting},\n\nhere is the current link for taking part online, with the details of your registration. "
+            "The calendar entry attached updates the one in your calendar."
+        ),
+    ),
     "cancelled": MailKind(
         _l("Cancellation"),
         _l("Someone cancels their registration."),

@@ -293,6 +293,44 @@ def dashboard(event_id: int):
     )
 
 
+@blueprint.route("/online-attendance", methods=["GET", "POST"])
+def online_attendance(event_id: int):
+    """Who of those taking part online attended: ticked by hand, or from the video platform's attendance list (an
+    upload ticks those whose address it holds, to check before saving)."""
+    event, form = g.event, Form()
+    participants = services.online_participants(event)
+    attended = {registration.id for registration in participants if registration.checked_in_at}
+    from_list: dict[str, object] | None = None
+    if form.validate_on_submit():
+        upload = request.files.get("attendance_list")
+        if request.form.get("action") == "read" and upload and upload.filename:
+            addresses = services.addresses_in(upload.read())
+            matched = {registration.id for registration in participants if registration.email in addresses}
+            known = {registration.email for registration in participants}
+            from_list = {"found": len(matched), "unknown": sorted(addresses - known)}
+            attended |= matched
+        elif request.form.get("action") == "save":
+            ticked = {int(value) for value in request.form.getlist("attended") if value.isdigit() and len(value) < 12}
+            try:
+                changed = services.mark_online_attendance(event.id, ticked, utcnow(), by=current_user)
+            except services.RegistrationError as refused:
+                flash(refused.message, "error")
+            else:
+                flash(ngettext("Saved: %(num)d change.", "Saved: %(num)d changes.", changed), "success")
+            return redirect(url_for(".online_attendance", event_id=event.id), code=303)
+        else:
+            flash(_("Please choose the attendance list to read."), "error")
+    return render_template(
+        "registration/manage/online_attendance.html",
+        event=event,
+        participants=participants,
+        attended=attended,
+        from_list=from_list,
+        form=form,
+        started=utcnow() >= event.starts_at,
+    )
+
+
 @blueprint.get("/export.<any(csv, xlsx):format>")
 def export(event_id: int, format: str):
     event = g.event

@@ -74,6 +74,8 @@ class Registration(Model):
     locale: Mapped[str] = mapped_column(sa.String(8), default="de")
     privacy_accepted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     listed_as_participant: Mapped[bool] = mapped_column(default=False)
+    # Takes part online (a place of Event.online_capacity, the link to the video platform) rather than in the room.
+    online: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # The secret link's token is an HMAC of this nonce under SECRET_KEY (see services.link_token);
     # only its hash is stored, for look-up, so a copy of the database alone opens no registration.
     link_nonce: Mapped[str] = mapped_column(sa.String(32))

@@ -19,6 +19,7 @@ from conference.registration.services import (
     forum_slots,
     group_of,
     link_token,
+    online_access,
     place_on_waiting_list,
     queue_mail,
     registrant_address,
@@ -80,7 +81,10 @@ def compose(
             "forums": [choice.agenda_item for choice in registration.forum_choices],
             "has_forums": bool(forum_slots(registration.event)),
         }
-        page["show_code"] = page["show_details"] and registration.status == RegistrationStatus.CONFIRMED
+        page["show_code"] = (
+            page["show_details"] and registration.status == RegistrationStatus.CONFIRMED and not registration.online
+        )  # (online participants do not come to the door: their mail gives the link instead)
+        online = page["online"] = online_access(registration)
         page["to_registrant"] = to_registrant
         recipient = registrant_address(registration) if to_registrant else registration.address
         if recipient is None:
@@ -95,7 +99,8 @@ def compose(
         # since the mail was queued gets no new entry.
         method = "CANCEL" if reason in CANCELLING else "REQUEST"
         if sequence is not None and (method == "CANCEL" or page["show_details"]):
-            status = "CANCELLED" if method == "CANCEL" else "CONFIRMED" if page["show_code"] else "TENTATIVE"
+            confirmed = registration.status == RegistrationStatus.CONFIRMED
+            status = "CANCELLED" if method == "CANCEL" else "CONFIRMED" if confirmed else "TENTATIVE"
             entry = ical.invitation(
                 registration.event,
                 utcnow(),
@@ -104,6 +109,7 @@ def compose(
                 method,
                 status,
                 (registration.address, registration.full_name),
+                online,
             )
             # The method tells mail programs what the entry does; without the charset they read umlauts as ASCII.
             message.add_attachment(

@@ -3,9 +3,10 @@
 from collections.abc import Callable
 from datetime import datetime
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
 
 from conference.database import utcnow
+from conference.events import ical
 from conference.events.models import Event, RegistrationState
 from conference.events.web import public_event_or_404
 from conference.limits.web import limited
@@ -86,9 +87,27 @@ def own_page(token: str):
         can_cancel=services.cancelling_allowed(registration, now),
         waiting_place=services.place_on_waiting_list(registration),
         qr_code=services.check_in_qr_code(registration)
-        if registration.status == RegistrationStatus.CONFIRMED
+        if registration.status == RegistrationStatus.CONFIRMED and not registration.online
         else None,
+        online=services.online_access(registration),
         **{name: value for part in PAGE_PARTS for name, value in part(registration, now).items()},
+    )
+
+
+@blueprint.get("/registrations/<token>/event.ics")
+def own_calendar(token: str):
+    """The person's own calendar entry, as their mails carry it (the same UID: importing it updates that one)."""
+    registration = registration_or_404(token)
+    if not registration.is_active or registration.event.is_cancelled:
+        abort(404)
+    status = "CONFIRMED" if registration.status == RegistrationStatus.CONFIRMED else "TENTATIVE"
+    entry = ical.personal(
+        registration.event, utcnow(), f"registration-{registration.id}", status, services.online_access(registration)
+    )
+    return Response(
+        entry,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{registration.event.slug}.ics"'},
     )
 
 

@@ -7,6 +7,7 @@ the change is queued in that same transaction and delivered by a background task
 
 import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -76,6 +77,7 @@ class Applicant:
     academic_title: str = ""
     locale: str = "de"
     listed_as_participant: bool | None = False  # None: left as it is
+    online: bool | None = None  # takes part online, where the event offers both; None: on site, or left as it is
     submission_key: str = ""
     answers: dict[int, object] = field(default_factory=dict)  # question id -> answer
     forums: list[int] = field(default_factory=list)  # the chosen forum of each slot of parallel forums
@@ -167,10 +169,19 @@ def new_link(registration: Registration) -> None:
 # --- seats and forums ------------------------------------------------------------------------
 
 
-def seats_taken(event_id: int) -> int:
+def seats_taken(event_id: int, online: bool = False) -> int:
+    """Places held in the room, or ``online``."""
     return db.session.scalars(
-        sa.select(sa.func.count()).where(Registration.event_id == event_id, Registration.status.in_(SEAT_HOLDING))
+        sa.select(sa.func.count()).where(
+            Registration.event_id == event_id, Registration.online == online, Registration.status.in_(SEAT_HOLDING)
+        )
     ).one()
+
+
+def places_free(event: Event, online: bool) -> int | None:
+    """Free places in the room or online; None: as many as register."""
+    capacity = event.capacity_for(online)
+    return None if capacity is None else max(capacity - seats_taken(event.id, online), 0)
 
 
 def typed_search(search: str, *columns: sa.ColumnExpressionArgument[str | None]) -> sa.ColumnElement[bool]:
@@ -178,8 +189,29 @@ def typed_search(search: str, *columns: sa.ColumnExpressionArgument[str | None])
     return sa.or_(*(sa.func.lower(column).contains(search.lower(), autoescape=True) for column in columns))
 
 
-def is_full(event: Event) -> bool:
-    return event.capacity is not None and seats_taken(event.id) >= event.capacity
+def is_full(event: Event, online: bool | None = None) -> bool:
+    """No place free in the room or ``online``; None: in none of the ways the event offers."""
+    return all(places_free(event, mode) == 0 for mode in (event.modes if online is None else [online]))
+
+
+def online_access(registration: Registration) -> tuple[str, str] | None:
+    """The online link and its access code, for someone confirmed to take part online (and only for them: not for
+    those waiting or awaiting approval, nor on any public page)."""
+    event = registration.event
+    if (
+        registration.online
+        and registration.status == RegistrationStatus.CONFIRMED
+        and registration.anonymised_at is None
+        and not event.is_cancelled
+        and event.online_url
+    ):
+        return event.online_url, event.online_access_code
+    return None
+
+
+def takes_part_online(event: Event, wanted: bool | None) -> bool:
+    """How someone takes part: as the event offers it, or as they chose (None: on site) where it offers both."""
+    return event.modes[0] if len(event.modes) == 1 else bool(wanted)
 
 
 def forum_slots(event: Event) -> list[TimeSlot]:
@@ -259,12 +291,13 @@ FIELD_LABELS = {
     "function": _l("Function or role"),
     "phone": _l("Phone"),
     "listed_as_participant": _l("Participant list"),
+    "online": _l("Takes part online"),
 }
 # Fields whose values the log keeps before and after, besides the forums (titles of the event's own): the consent
 # to be listed, which organisers may have to show was given or withdrawn (Art. 7(1) DSGVO). Names, address, phone
 # and answers are the person's own data, and answers to choice questions too: they can tell of health or belief
 # (dietary needs, access) – the log names those fields only.
-LOGGED_VALUES = {"listed_as_participant"}
+LOGGED_VALUES = {"listed_as_participant", "online"}
 
 
 class IfGroupDoesNotFit(StrEnum):
@@ -321,8 +354,10 @@ def register(
             return Outcome(repeated, repeated=True, group=group_of(repeated))
         _check_group(event, email, colleagues)
         existing = _active_registration(event, email)
-        statuses = _group_statuses(event, 1 + len(colleagues), if_full)
+        online = takes_part_online(event, applicant.online)
+        statuses = _group_statuses(event, 1 + len(colleagues), if_full, online)
         registration = _new_registration(event, statuses[0], email, submission, now)
+        registration.online = online  # and so their colleagues (_member)
         # The same checks whether or not the address is registered: a refusal (a full forum, say)
         # must not tell a stranger which it is.
         _apply(registration, event, applicant)
@@ -373,8 +408,7 @@ def add_to_group(leader_id: int, colleague: Applicant, now: datetime) -> Registr
                 _("This address is registered already; its owner manages that registration through their own link."),
                 field="colleagues-0-email",
             )
-        has_seat = event.capacity is None or seats_taken(event.id) < event.capacity
-        status = _seat_status(event) if has_seat else RegistrationStatus.WAITLISTED
+        status = _seat_status(event) if places_free(event, leader.online) != 0 else RegistrationStatus.WAITLISTED
         member = _member(leader, event, colleague, status, now, 0, stored=True)
         if member.status == RegistrationStatus.WAITLISTED:
             _note_waiting_list(event)
@@ -434,10 +468,13 @@ def too_many_in_group(limit: int) -> str:
     )
 
 
-def _group_statuses(event: Event, size: int, if_full: IfGroupDoesNotFit | None) -> list[RegistrationStatus]:
-    """Each person's status, in order: seats while they are free; for a group larger than the free seats, as the
-    registrant chose (none chosen yet: ``GroupDoesNotFit`` asks)."""
-    free = size if event.capacity is None else max(event.capacity - seats_taken(event.id), 0)
+def _group_statuses(
+    event: Event, size: int, if_full: IfGroupDoesNotFit | None, online: bool
+) -> list[RegistrationStatus]:
+    """Each person's status, in order: places (in the room or ``online``) while they are free; for a group larger
+    than the free places, as the registrant chose (none chosen yet: ``GroupDoesNotFit`` asks)."""
+    free = places_free(event, online)
+    free = size if free is None else free
     if 0 < free < size:
         if if_full is None:
             raise GroupDoesNotFit(free, size)
@@ -459,7 +496,7 @@ def _member(
     """The registration of the ``index``-th colleague, made by ``leader``, in their language; ``stored``: added to
     the session (counted in the forums of those after it)."""
     member = _new_registration(event, status, colleague.email.strip().lower() or None, "", now)
-    member.registered_by = leader
+    member.registered_by, member.online = leader, leader.online  # a group takes part together
     try:
         _apply(member, event, replace(colleague, locale=leader.locale, listed_as_participant=False))
     except RegistrationError as refused:  # shown at the colleague's field, not the registrant's of the same name
@@ -562,6 +599,8 @@ def update(
         _apply(registration, event, applicant)
         if by_organiser:
             _readdress(registration, event, applicant.email)
+        if applicant.online is not None and len(event.modes) > 1 and applicant.online != registration.online:
+            _change_way_of_taking_part(registration, event, applicant.online, by)
         after = _as_read(registration, event)
         changed = [
             (key, label, before[key][1], value) for key, (label, value) in after.items() if before[key][1] != value
@@ -583,6 +622,23 @@ def update(
             )
             told(registration, Change.CHANGED)
     return registration
+
+
+def _change_way_of_taking_part(registration: Registration, event: Event, online: bool, by: Actor | None) -> None:
+    """From the room to online or back, where the event offers both: someone with a place needs a free one the new
+    way; someone waiting waits on that way's list, in the order they registered (and moves up at once where a place
+    is free). The place left behind goes to the next one waiting for it."""
+    if registration.status in SEAT_HOLDING and places_free(event, online) == 0:
+        raise RegistrationError(
+            _("No place is free online any more.") if online else _("No place is free on site any more."),
+            field="online",
+        )
+    waiting = registration.status == RegistrationStatus.WAITLISTED
+    registration.online = online
+    db.session.flush()
+    fill_free_seats(event, by)  # (someone who moves up is told so, the link with it)
+    if online_access(registration) and not waiting:
+        queue_mail(registration, "online_access")
 
 
 def _as_read(registration: Registration, event: Event) -> dict[str, tuple[str, object]]:
@@ -692,7 +748,7 @@ def restore(registration_id: int, now: datetime, *, by: Actor | None) -> Registr
             or event.is_cancelled
         ):
             raise RegistrationError(_("This registration cannot be restored."))
-        if event.capacity is not None and seats_taken(event.id) >= event.capacity:
+        if places_free(event, registration.online) == 0:
             raise RegistrationError(_("The place has been taken meanwhile, so this can no longer be undone."))
         rejected = registration.status == RegistrationStatus.REJECTED
         registration.status = RegistrationStatus.PENDING if rejected else RegistrationStatus.CONFIRMED
@@ -709,7 +765,7 @@ def promote(registration_id: int, *, by: Actor | None) -> Registration:
         db.session.refresh(registration)
         if registration.status != RegistrationStatus.WAITLISTED:
             raise RegistrationError(_("This person is not on the waiting list."))
-        if event.capacity is not None and seats_taken(event.id) >= event.capacity:
+        if places_free(event, registration.online) == 0:
             raise RegistrationError(_("No seat is free. Raise the capacity first."))
         registration.status = _seat_status(event)
         _seated(registration, "promoted", AuditAction.REGISTRATION_PROMOTED, by)
@@ -740,6 +796,7 @@ def admit(registration_id: int, now: datetime, *, by: Actor | None) -> Registrat
             )
         registration.status = RegistrationStatus.CONFIRMED
         registration.checked_in_at = now
+        registration.online = False  # who stands at the door takes part on site
         record(AuditAction.ADMITTED, registration.full_name, event.id, registration.id, by=by)
         told(registration, Change.CHECKED_IN)
     return registration
@@ -808,6 +865,59 @@ def attendance(event_id: int) -> dict[str, int]:
     }
 
 
+# --- attendance online ------------------------------------------------------------------------
+
+# An address as attendance lists give them (the column holding them varies: Zoom, Teams, BigBlueButton, …).
+ADDRESS_IN_TEXT = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def addresses_in(attendance_list: bytes) -> set[str]:
+    """The e-mail addresses in an attendance list a video platform exported, whatever its columns and separators:
+    CSV or tab-separated, in UTF-8, UTF-16 (as Teams writes it) or a Windows code page."""
+    if attendance_list[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        text = attendance_list.decode("utf-16", errors="replace")
+    else:
+        try:
+            text = attendance_list.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = attendance_list.decode("cp1252", errors="replace")
+    return {address.lower() for address in ADDRESS_IN_TEXT.findall(text)}
+
+
+def online_participants(event: Event) -> list[Registration]:
+    """Those confirmed to take part online, by name: whose attendance the organisers mark."""
+    return list(
+        db.session.scalars(
+            sa.select(Registration)
+            .where(
+                Registration.event_id == event.id,
+                Registration.online.is_(True),
+                Registration.status == RegistrationStatus.CONFIRMED,
+            )
+            .order_by(*BY_NAME)
+        )
+    )
+
+
+def mark_online_attendance(event_id: int, attended: set[int], now: datetime, *, by: Actor | None) -> int:
+    """Who of those taking part online attended (``attended``: their registrations' ids) and who did not, from the
+    event's start on; their certificates follow from it, as a check-in at the door does for the others. Returns how
+    many changed."""
+    with row_locked(Event, event_id) as event:
+        if now < event.starts_at:
+            raise RegistrationError(_("Attendance can be marked once the event has begun."))
+        changed = 0
+        for registration in online_participants(event):
+            if (registration.id in attended) == (registration.checked_in_at is not None):
+                continue
+            changed += 1
+            registration.checked_in_at = now if registration.id in attended else None
+            action = AuditAction.CHECKED_IN if registration.checked_in_at else AuditAction.CHECK_IN_UNDONE
+            record(action, registration.full_name, event.id, registration.id, by=by)
+            told(registration, Change.CHECKED_IN if registration.checked_in_at else Change.CHANGED)
+    return changed
+
+
 @event_signals.duplicated.connect
 def copy_questions(copy: Event, source: Event, **_details: object) -> None:
     """A duplicated event asks the questions of the one it was copied from."""
@@ -863,6 +973,31 @@ def _tell_everyone(event: Event, reason: str) -> None:
 def seat_the_waiting(event: Event, by: Actor | None) -> None:
     """More seats: people move up from the waiting list."""
     fill_free_seats(event, by)
+
+
+@event_signals.mode_changed.connect
+def take_part_as_the_event_now_offers(event: Event, by: Actor | None) -> None:
+    """An event now only on site, or only online: everyone takes part that way, keeping their place (the organisers
+    see a place beyond the capacity on the dashboard); an event offering both leaves each as they chose."""
+    if len(event.modes) == 1:
+        db.session.execute(
+            sa.update(Registration)
+            .where(Registration.event_id == event.id, Registration.online != event.modes[0])
+            .values(online=event.modes[0])
+        )
+        db.session.expire_all()
+    fill_free_seats(event, by)
+
+
+@event_signals.online_access_changed.connect
+def tell_those_online_of_the_new_link(event: Event) -> None:
+    confirmed_online = sa.select(Registration).where(
+        Registration.event_id == event.id,
+        Registration.online.is_(True),
+        Registration.status == RegistrationStatus.CONFIRMED,
+    )
+    for registration in db.session.scalars(confirmed_online):
+        queue_mail(registration, "online_access")
 
 
 MAX_NOTE = 2000
@@ -1021,6 +1156,7 @@ def place_on_waiting_list(registration: Registration) -> int | None:
         + db.session.scalars(
             sa.select(sa.func.count()).where(
                 Registration.event_id == registration.event_id,
+                Registration.online == registration.online,  # each way of taking part has its own list
                 Registration.status == RegistrationStatus.WAITLISTED,
                 sa.tuple_(Registration.created_at, Registration.id) < (registration.created_at, registration.id),
             )
@@ -1040,21 +1176,25 @@ def _note_waiting_list(event: Event) -> None:
 
 
 def fill_free_seats(event: Event, by: Actor | None) -> None:
-    """Move people up from the waiting list, first come first served, while seats are free."""
-    free = None if event.capacity is None else event.capacity - seats_taken(event.id)
-    waiting = (
-        sa.select(Registration)
-        .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.WAITLISTED)
-        .order_by(Registration.created_at, Registration.id)
-    )
-    if free is not None:
-        if free <= 0:
-            return
-        waiting = waiting.limit(free)
-    for registration in db.session.scalars(waiting).all():
-        registration.status = _seat_status(event)
-        _seated(registration, "promoted", AuditAction.REGISTRATION_PROMOTED, by)
-        told(registration, Change.MOVED_UP)
+    """Move people up from the waiting lists (in the room, online), first come first served, while places are free."""
+    for online in (False, True):
+        free = places_free(event, online)
+        if free == 0:
+            continue
+        waiting = (
+            sa.select(Registration)
+            .where(
+                Registration.event_id == event.id,
+                Registration.online == online,
+                Registration.status == RegistrationStatus.WAITLISTED,
+            )
+            .order_by(Registration.created_at, Registration.id)
+            .limit(free)
+        )
+        for registration in db.session.scalars(waiting).all():
+            registration.status = _seat_status(event)
+            _seated(registration, "promoted", AuditAction.REGISTRATION_PROMOTED, by)
+            told(registration, Change.MOVED_UP)
 
 
 def _seated(registration: Registration, reason: str, action: AuditAction, by: Actor | None) -> None:
@@ -1089,6 +1229,7 @@ def as_data(registration: Registration) -> dict[str, Any]:
         "function": registration.function or None,
         "check_in_code": registration.check_in_code if registration.anonymised_at is None else None,
         "registered_by": registration.registered_by_id,
+        "online": registration.online,
         "created_at": registration.created_at,
         "checked_in_at": registration.checked_in_at,
         "forums": [choice.agenda_item.title for choice in registration.forum_choices],
@@ -1243,6 +1384,7 @@ def dashboard(event: Event) -> dict[str, Any]:
         "capacity": event.capacity,
         "room_note": room_note(event.capacity, counts["checked_in"]),
         "seats_left": None if event.capacity is None else max(0, event.capacity - seated),
+        "online": (seats_taken(event.id, online=True), event.online_capacity) if True in event.modes else None,
         "per_day": [(date.fromisoformat(str(day)), number) for day, number in per_day],
         "forums": forums,
     }

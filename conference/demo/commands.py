@@ -21,7 +21,14 @@ from conference.demo import data
 from conference.documents.render import render_pdf
 from conference.evaluation import services as evaluation
 from conference.evaluation.models import Evaluation, Response, ResponseAnswer
-from conference.events.models import Event, EventPartner, EventStatus, ExtentUnit, ParticipantListMode
+from conference.events.models import (
+    AttendanceMode,
+    Event,
+    EventPartner,
+    EventStatus,
+    ExtentUnit,
+    ParticipantListMode,
+)
 from conference.extensions import db
 from conference.figures.models import EventFigures
 from conference.materials import storage
@@ -144,6 +151,9 @@ def _event(spec: dict, organisations: dict, people: dict) -> Event | None:
         event.certificate_extent, event.certificate_extent_unit = Decimal(amount), ExtentUnit(unit)
     if "retention_days" in spec:
         event.retention_days = spec["retention_days"]
+    if "online" in spec:  # also online: its places and the link those confirmed online get
+        event.attendance_mode = AttendanceMode.HYBRID
+        event.online_capacity, event.online_url = spec["online"]
     event.partners = [
         EventPartner(role=role, organisation=organisations[slug], position=position)
         for position, (role, slug) in enumerate(spec["partners"])

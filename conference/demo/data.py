@@ -791,6 +791,7 @@ def events(now: datetime) -> list[dict]:
             "programme_name": "Kompetenzen fördern",
             "network": "bqn-saechsische-schweiz",
             "capacity": 80,
+            "online": (150, "https://video.example.org/bqn-saechsische-schweiz/informationsabend"),
             "registration": (
                 berlin(today + timedelta(weeks=2), "08:00"),
                 berlin(evening_day - timedelta(days=1), "12:00"),

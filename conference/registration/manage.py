@@ -529,7 +529,7 @@ def act(event_id: int, registration_id: int, action: str):
             action=action,
             form=Form(),
             back=local_path(request.args["back"]) if request.args.get("back") else url_for(".index", event_id=event.id),
-            question=services.admission_question(registration, services.attendance(event.id)["checked_in"]),
+            question=services.admission_question(registration, services.attendance(event.id)["in_the_room"]),
         )
     if Form().validate_on_submit():
         try:
@@ -539,7 +539,7 @@ def act(event_id: int, registration_id: int, action: str):
         else:
             done = _("%(name)s: %(status)s.", name=registration.full_name, status=registration.status.label)
             if action == "admit":
-                inside = services.attendance(event.id)["checked_in"]
+                inside = services.attendance(event.id)["in_the_room"]
                 done = " ".join(
                     filter(
                         None,

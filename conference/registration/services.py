@@ -847,7 +847,7 @@ def room_note(capacity: int | None, inside: int) -> str:
 
 
 def attendance(event_id: int) -> dict[str, int]:
-    """Live counts for the door: confirmed, checked in, waiting."""
+    """Live counts for the door: confirmed, checked in (at the door or, online, marked so), in the room, waiting."""
     counts = dict(
         db.session.execute(
             sa.select(Registration.status, sa.func.count())
@@ -855,12 +855,15 @@ def attendance(event_id: int) -> dict[str, int]:
             .group_by(Registration.status)
         ).all()
     )
-    checked_in = db.session.scalars(
-        sa.select(sa.func.count()).where(Registration.event_id == event_id, Registration.checked_in_at.is_not(None))
+    checked_in, in_the_room = db.session.execute(
+        sa.select(sa.func.count(), sa.func.count().filter(Registration.online.is_(False))).where(
+            Registration.event_id == event_id, Registration.checked_in_at.is_not(None)
+        )
     ).one()
     return {
         "confirmed": counts.get(RegistrationStatus.CONFIRMED, 0),
         "checked_in": checked_in,
+        "in_the_room": in_the_room,
         "waiting": counts.get(RegistrationStatus.WAITLISTED, 0),
     }
 
@@ -1382,7 +1385,7 @@ def dashboard(event: Event) -> dict[str, Any]:
         **counts,
         "seated": seated,
         "capacity": event.capacity,
-        "room_note": room_note(event.capacity, counts["checked_in"]),
+        "room_note": room_note(event.capacity, counts["in_the_room"]),
         "seats_left": None if event.capacity is None else max(0, event.capacity - seated),
         "online": (seats_taken(event.id, online=True), event.online_capacity) if True in event.modes else None,
         "per_day": [(date.fromisoformat(str(day)), number) for day, number in per_day],

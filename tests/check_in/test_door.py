@@ -33,7 +33,12 @@ def test_the_door_admits_confirmed_people_once_and_says_why_it_refuses(today, ma
     assert "kein Check-in-Code" in door.check_in(today, Scan("https://example.org/c/ABCD"), now, by=None).message
     elsewhere = make_event(starts_at=today.starts_at, ends_at=today.ends_at)
     assert "anderen Veranstaltung" in door.check_in(elsewhere, Scan(seated.check_in_code), now, by=None).message
-    assert services.attendance(today.id) == {"confirmed": 2, "checked_in": 1, "waiting": 0}  # the waiting one moved up
+    assert services.attendance(today.id) == {
+        "confirmed": 2,
+        "checked_in": 1,
+        "in_the_room": 1,
+        "waiting": 0,
+    }  # the waiting one moved up
 
 
 def test_check_in_opens_hours_before_the_start_and_only_organisers_correct_after_the_end(today):

@@ -31,7 +31,8 @@ class ProfileForm(Form):
     photo = UploadField(
         _l("Photo"),
         description=_l(
-            "A JPEG, PNG or WebP image of at most 5 MB; we store it at most 800 pixels wide, without its metadata."
+            "A JPEG, PNG or WebP image of at most 5 MB; we store it at most 800 pixels on its longer side, without its "
+            "metadata."
         ),
     )
     remove_photo = BooleanField(_l("Remove my photo"))

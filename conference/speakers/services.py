@@ -162,6 +162,12 @@ def remind(invitation: SpeakerInvitation, now: datetime, *, by: Actor | None) ->
         raise SpeakerError(_("The link has been revoked; invite the speaker again to send a new one."))
     if not items_of(invitation):
         raise SpeakerError(_("%(name)s is no longer on the programme.", name=invitation.person.name))
+    if invitation.answer == Answer.DECLINED:
+        raise SpeakerError(_("%(name)s has declined; there is nothing to remind them of.", name=invitation.person.name))
+    if invitation.answer == Answer.ACCEPTED and slides_of(invitation):
+        raise SpeakerError(
+            _("%(name)s has accepted and sent slides; there is nothing to remind them of.", name=invitation.person.name)
+        )
     with write_transaction():
         invitation.reminded_at = now
         mail.queue("speaker_invitation", invitation.email, invitation_id=invitation.id, reminder=True)

@@ -76,6 +76,13 @@ def test_the_speaker_accepts_through_their_link_and_the_organisers_see_it(client
     overview = client.get(f"/manage/events/{event.id}/speakers/").get_data(as_text=True)
     assert "Ewa Nowak" in overview and "Zugesagt" in overview and "0 Dateien" in overview
 
+    client.post(link + "/answer", data={"csrf_token": form_token(client, link + "/"), "answer": "declined"})
+    reminded = client.post(
+        f"/manage/events/{event.id}/speakers/{speaker.id}/remind",
+        data={"csrf_token": form_token(client, f"/manage/events/{event.id}/speakers/")},
+    )
+    assert "hat abgesagt; es gibt nichts, woran zu erinnern wäre" in client.get(reminded.location).text
+
 
 def test_a_photo_is_scaled_stripped_of_its_metadata_and_shown_only_with_consent(client, invited, app):
     event, speaker, talk, link = invited

@@ -15,7 +15,7 @@ from conference.documents import certificates
 from conference.events import services as events
 from conference.events.models import AttendanceMode
 from conference.extensions import db
-from conference.registration import services
+from conference.registration import notifications, services
 from conference.registration.models import RegistrationStatus
 from tests.support import applicant, form_token, log_in
 from tests.support.documents import pdf_pages
@@ -199,3 +199,25 @@ def test_an_event_moved_online_takes_everyone_online_and_tells_them(hybrid, mail
     assert in_the_room.online and in_the_room.status == RegistrationStatus.CONFIRMED
     [mail] = mailbox.to(in_the_room.email)
     assert mail["Subject"].startswith("Neue Zeit oder neuer Ort") and LINK in mail.get_body(("plain",)).get_content()
+
+
+def test_the_reminder_brings_the_link_to_those_confirmed_online_and_the_code_to_those_on_site(make_event, mailbox):
+    soon = make_event(
+        attendance_mode=AttendanceMode.HYBRID,
+        starts_at=utcnow() + timedelta(days=1),
+        ends_at=utcnow() + timedelta(days=1, hours=6),
+        registration_closes_at=utcnow() + timedelta(hours=12),
+        online_url=LINK,
+        online_access_code=CODE,
+    )
+    online, on_site = register(soon, True), register(soon, False)
+    mailbox.messages.clear()
+
+    assert notifications.send_reminders() == 1
+
+    [to_online] = mailbox.to(online.email)
+    [to_on_site] = mailbox.to(on_site.email)
+    for part in ("plain", "html"):
+        assert LINK in to_online.get_body((part,)).get_content() and CODE in to_online.get_body((part,)).get_content()
+        assert LINK not in to_on_site.get_body((part,)).get_content()
+    assert online.check_in_code not in to_online.as_string() and on_site.check_in_code in to_on_site.as_string()

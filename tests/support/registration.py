@@ -34,7 +34,9 @@ def submit(client, event, **fields):
 
 
 def registrations(event) -> list[Registration]:
-    return list(db.session.scalars(sa.select(Registration).where(Registration.event_id == event.id)))
+    return list(
+        db.session.scalars(sa.select(Registration).where(Registration.event_id == event.id).order_by(Registration.id))
+    )
 
 
 def register(event, **fields) -> Registration:

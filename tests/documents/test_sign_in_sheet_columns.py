@@ -98,7 +98,7 @@ def test_chosen_answers_are_columns_in_the_chosen_order_and_the_public_list_show
     for listed in (public, organisers_copy):
         assert "Nowak" in listed and "Yılmaz" in listed
         for answer in ("Arbeitgeber", "Behörde", "Recht", "Kategorie", "Themen", "Ja", "Nein"):
-            assert answer not in listed
+            assert not re.search(rf"\b{answer}\b", listed)  # a word: the date may say "Januar"
 
     entries = db.session.scalars(
         sa.select(AuditEntry).where(AuditEntry.action == AuditAction.SIGN_IN_SHEET_CHANGED)

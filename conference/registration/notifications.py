@@ -6,6 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import render_template
+from sqlalchemy import orm
 
 from conference.database import row_locked, utcnow
 from conference.events import ical
@@ -32,8 +33,10 @@ from conference.tasks import services as tasks
 
 @mail.builder("registration")
 def build(context: dict[str, Any]) -> EmailMessage:
+    # With its event and who registered it: every mail reads both.
+    loaded_with = (orm.joinedload(Registration.event), orm.joinedload(Registration.registered_by))
     return compose(
-        db.session.get_one(Registration, context["registration_id"]),
+        db.session.get_one(Registration, context["registration_id"], options=loaded_with),
         context["reason"],
         context.get("forum_dropped", False),
         sequence=context.get("sequence"),

@@ -1271,7 +1271,6 @@ def queue_mail(registration: Registration, reason: str, batch: str | None = None
     many. The caller holds the event's lock, under which the calendar entries a person was sent are counted: each
     entry's number (SEQUENCE) is fixed here, so that a mail built later (or again) carries its own, and calendar
     programs apply the latest entry also when mails arrive out of order."""
-    db.session.flush()  # gives a new registration its id
     recipient = registration.email
     if recipient is None:
         # Someone registered without an address gets no mail; a colleague registered so is looked after by who
@@ -1281,8 +1280,9 @@ def queue_mail(registration: Registration, reason: str, batch: str | None = None
             return
         extra["to_registrant"] = True
     elif _carries_calendar(registration, reason):
-        extra["sequence"] = registration.calendars_sent
-        registration.calendars_sent += 1
+        sequence = registration.calendars_sent or 0  # (None before a new registration is stored)
+        extra["sequence"], registration.calendars_sent = sequence, sequence + 1
+    db.session.flush()  # gives a new registration its id, stored with the count above in one INSERT
     context = {"reason": reason, "registration_id": registration.id, **extra}
     if batch:
         mail.queue_later("registration", recipient, batch, **context)

@@ -27,8 +27,12 @@ def absolute_url(endpoint: str, **values) -> str:
         return urlsplit(url)._replace(scheme=address.scheme, netloc=address.netloc).geturl()
     if not public:
         raise RuntimeError("Set PUBLIC_URL (e.g. https://tagung.example.org) to build links outside a request.")
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
-        return url_for(endpoint, _external=True, **values)
+    # Werkzeug's URL map bound to PUBLIC_URL, as Flask's url_for binds it to SERVER_NAME outside a request: a
+    # request context made for each link was a twentieth of building a mail.
+    address = urlsplit(public)
+    adapter = current_app.url_map.bind(address.netloc, script_name=address.path or "/", url_scheme=address.scheme)
+    current_app.inject_url_defaults(endpoint, values)
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def local_path(target: str | None) -> str:

@@ -73,10 +73,28 @@ def enqueue(name: str, *, event_id: int | None = None, max_attempts: int = 5, **
     if name not in HANDLERS:
         raise KeyError(f"no task handler {name!r}")
     task = Task(name=name, arguments=arguments, event_id=event_id, max_attempts=max_attempts, due_at=utcnow())
-    db.session.add(task)
-    db.session.flush()
+    db.session.add(task)  # stored with the caller's next flush; its id is read once that has committed
     after_commit(lambda: dispatch(task.id))
     return task
+
+
+def waiting(name: str) -> Task | None:
+    """The newest task ``name`` that is due and no runner has taken or tried yet, locked until the caller's
+    transaction ends (PostgreSQL; one another transaction holds is passed over, SQLite's write lock covers it): work
+    of the same kind may join it rather than wait for a task of its own."""
+    return db.session.scalar(
+        sa.select(Task)
+        .where(
+            Task.name == name,
+            Task.status == WorkStatus.QUEUED,
+            Task.attempts == 0,
+            Task.every_seconds.is_(None),
+            Task.due_at <= utcnow(),
+        )
+        .order_by(Task.id.desc())
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
 
 
 def dispatch(task_id: int, delay: timedelta | None = None) -> None:
@@ -107,8 +125,7 @@ def run(task_id: int) -> bool:
     """Run a task if it is due and nobody else runs it; False if it was not free to take."""
     if not lease.claim(task_id):
         return False
-    task = db.session.get_one(Task, task_id)
-    db.session.refresh(task)
+    task = db.session.get_one(Task, task_id, populate_existing=True)  # as the claim left it
     try:
         HANDLERS[task.name](**task.arguments)
     except Exception as error:

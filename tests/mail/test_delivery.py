@@ -131,3 +131,34 @@ def test_a_mail_deleted_before_it_went_out_is_skipped_and_the_others_are_sent(ap
     mail.deliver(ids)
 
     assert statuses() == ["done", "done"] and len(mailbox.messages) == 2
+
+
+def test_while_no_runner_has_taken_a_delivery_the_mails_of_other_changes_join_it(app, make_event, mailbox, monkeypatch):
+    from conference.tasks import lease
+    from conference.tasks import services as tasks
+    from conference.tasks.models import Task
+
+    def deliveries() -> list[list[int]]:
+        db.session.rollback()
+        rows = db.session.scalars(sa.select(Task).where(Task.name == "mail.deliver").order_by(Task.id))
+        return [task.arguments.get("mail_ids", []) for task in rows]
+
+    monkeypatch.setattr(mail, "JOINED_AT_MOST", 3)
+    event = make_event()
+    ids = queue_registrations(app, event, 4)  # four registrations while the runners are behind
+    assert deliveries() == [ids[:3], ids[3:]]  # three joined the first; the fourth waits in a delivery of its own
+
+    second = db.session.scalars(sa.select(Task.id).where(Task.name == "mail.deliver").order_by(Task.id)).all()[1]
+    assert lease.claim(second)  # a runner has taken the second delivery; while it sends, someone registers
+    services.register(event.id, applicant(email="late@example.org"), utcnow(), by=None)
+    mail.deliver(ids[3:])
+    lease.release(second, None, mail.MAX_ATTEMPTS, tasks.backoff)
+    late = db.session.scalar(sa.select(OutgoingMail.id).where(OutgoingMail.recipient == "late@example.org"))
+    assert deliveries() == [ids[:3], [], [late]]  # (a delivery done forgets its list)
+
+    tasks.run_due()
+    assert sorted(message["To"] for message in mailbox.messages) == sorted(
+        [f"person{n}@example.org" for n in range(4)] + ["late@example.org"]
+    )
+    assert len(set(mailbox.connections)) == 3  # the three joined mails went through one connection
+    assert statuses() == ["done"] * 5

@@ -1,8 +1,10 @@
 import email
 import email.policy
+import io
 import re
 
 import icalendar
+from PIL import Image
 
 from conference.database import utcnow
 from conference.registration import services
@@ -48,6 +50,8 @@ def test_confirmation_mail_has_details_answers_calendar_qr_code_and_link(
     assert parts["image/png"]["Content-ID"] == "<check-in-code>"
     [code] = codes_in(parts["image/png"].get_content())
     assert code.text == registration.check_in_code and code.standard_qr  # a phone or hand scanner reads it
+    # 8 pixels a module, with the quiet zone of four modules around the 21 of the symbol
+    assert Image.open(io.BytesIO(parts["image/png"].get_content())).size == (232, 232)
     assert parts["text/calendar"].get_content_charset() == "utf-8"  # as mail programs decode it
     [vevent] = icalendar.Calendar.from_ical(parts["text/calendar"].get_content()).walk("VEVENT")
     assert str(vevent["SUMMARY"]) == event.title

@@ -349,11 +349,10 @@ def register(
         if email is None and not by_organiser:
             raise RegistrationError(_("Please enter your e-mail address."), field="email")
         submission = _hash(applicant.submission_key) if applicant.submission_key else ""
-        repeated = _sent_before(event, submission, email)
+        repeated, existing = _made_before(event, submission, email)
         if repeated:
             return Outcome(repeated, repeated=True, group=group_of(repeated))
         _check_group(event, email, colleagues)
-        existing = _active_registration(event, email)
         online = takes_part_online(event, applicant.online)
         statuses = _group_statuses(event, 1 + len(colleagues), if_full, online)
         registration = _new_registration(event, statuses[0], email, submission, now)
@@ -524,10 +523,9 @@ def walk_in(event_id: int, applicant: Applicant, now: datetime, *, by: Actor | N
             raise RegistrationError(_("People are admitted at the door only on the day of the event."))
         email = applicant.email.strip().lower() or None
         submission = _hash(applicant.submission_key) if applicant.submission_key else ""
-        repeated = _sent_before(event, submission, email)
+        repeated, existing = _made_before(event, submission, email)
         if repeated:
             return Outcome(repeated, repeated=True)
-        existing = _active_registration(event, email)
         if existing is not None:
             raise AlreadyRegistered(existing)
         registration = _new_registration(event, RegistrationStatus.CONFIRMED, email, submission, now)
@@ -556,16 +554,23 @@ def _new_registration(
     return registration
 
 
-def _sent_before(event: Event, submission: str, email: str | None) -> Registration | None:
-    """The registration the same form made (a double click, a resent request), if it was sent before."""
-    repeated = submission and db.session.scalar(
-        sa.select(Registration).where(
-            Registration.event_id == event.id,
-            Registration.submission_key == submission,
-            Registration.status.in_(ACTIVE),
-        )
+def _made_before(event: Event, submission: str, email: str | None) -> tuple[Registration | None, Registration | None]:
+    """In one query: the registration the same form made, if it was sent before (a double click, a resent request),
+    and the active registration of the address, if there is one."""
+    made_by = ([Registration.submission_key == submission] if submission else []) + (
+        [Registration.email == email] if email else []
     )
-    return repeated if repeated and (email is None or repeated.email == email) else None
+    if not made_by:
+        return None, None
+    found = db.session.scalars(
+        sa.select(Registration).where(
+            Registration.event_id == event.id, Registration.status.in_(ACTIVE), sa.or_(*made_by)
+        )
+    ).all()
+    repeated = next(
+        (row for row in found if submission and row.submission_key == submission and email in (None, row.email)), None
+    )
+    return repeated, next((row for row in found if email is not None and row.email == email), None)
 
 
 def _active_registration(event: Event, email: str | None) -> Registration | None:
@@ -1170,12 +1175,20 @@ def place_on_waiting_list(registration: Registration) -> int | None:
 def _note_waiting_list(event: Event) -> None:
     """Keep the longest the waiting list has been (the funders' figures ask for it); the caller holds the event's lock
     and has flushed the one who just joined it."""
-    waiting = db.session.scalars(
-        sa.select(sa.func.count()).where(
-            Registration.event_id == event.id, Registration.status == RegistrationStatus.WAITLISTED
-        )
-    ).one()
-    event.longest_waiting_list = max(event.longest_waiting_list, waiting)
+    waiting = (
+        sa.select(sa.func.count())
+        .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.WAITLISTED)
+        .scalar_subquery()
+    )
+    db.session.execute(
+        sa.update(Event)
+        .where(Event.id == event.id, Event.longest_waiting_list < waiting)
+        # A figure, not a change of the event: its version (``updated_at``) stays, so that an organiser's form open
+        # meanwhile is not refused as if someone had edited the event.
+        .values(longest_waiting_list=waiting, updated_at=Event.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(event, ["longest_waiting_list"])  # read again when asked for
 
 
 def fill_free_seats(event: Event, by: Actor | None) -> None:

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from conference.database import utcnow
 from conference.events import services as events
-from conference.events.models import EventStatus
+from conference.events.models import Event, EventStatus
 from conference.events.services import EventDetails
 from conference.extensions import db
 from conference.mail.models import OutgoingMail
@@ -70,6 +70,21 @@ def test_raising_the_capacity_promotes_as_many_as_seats_freed(make_event):
     assert statuses(event) == [S.CONFIRMED, S.CONFIRMED, S.CONFIRMED, S.WAITLISTED]
     with pytest.raises(events.EventError):
         change_capacity(event, -1)
+
+
+def test_people_joining_the_waiting_list_do_not_refuse_an_organisers_change_of_the_event_as_a_conflict(make_event):
+    event = make_event(capacity=1)
+    register(event)
+    opened = events.version(event)  # the organiser opens the event's form
+    for _ in range(2):
+        register(event)  # the waiting list grows (and its longest is kept for the funders)
+
+    details = EventDetails(**{field.name: getattr(event, field.name) for field in fields(EventDetails)})
+    details.capacity = 2
+    events.update_event(event.id, details, opened, by=None)
+
+    assert statuses(event) == [S.CONFIRMED, S.CONFIRMED, S.WAITLISTED]
+    assert db.session.get(Event, event.id).longest_waiting_list == 2
 
 
 def test_an_address_registers_once_and_a_second_attempt_only_resends_the_link(make_event, mailbox):

@@ -131,6 +131,7 @@ class _StoredAsWritten(Compat32):
     builders use ``set_content``, ``add_alternative`` and ``add_attachment`` as documented."""
 
     content_manager = raw_data_manager
+    utf8 = False  # smtplib clones the policy with utf8=True to send to an address that is not ASCII
 
 
 STORED_AS_WRITTEN = _StoredAsWritten()

@@ -23,40 +23,54 @@ from conference.site.urls import dated_slug
 blueprint = Blueprint("events_manage", __name__, url_prefix="/manage")
 
 
+# Before a change of an event is mailed: the question, what it means, the answer that saves; by whom it tells.
+QUESTIONS_BEFORE_TELLING = {
+    "everyone": (
+        _l("Save the new time or place and tell everyone?"),
+        _l(
+            "Everyone registered or waiting gets a mail with the new time and place, and their "
+            "calendar entry is updated. A mail that has gone out cannot be taken back."
+        ),
+        _l("Yes, save and tell them"),
+    ),
+    "online": (
+        _l("Save the new online access and tell those taking part online?"),
+        _l(
+            "Everyone confirmed to take part online gets a mail with the new link and access code, and their calendar "
+            "entry is updated. A mail that has gone out cannot be taken back."
+        ),
+        _l("Yes, save and tell them"),
+    ),
+}
+TOLD = {
+    "everyone": _l("Everyone registered or waiting is sent the new time and place, with their calendar entry updated."),
+    "online": _l("Everyone confirmed to take part online is sent the new link and access code."),
+}
+
+
 @blueprint.route("/events/new", methods=["GET", "POST"], defaults={"event_id": None}, endpoint="new")
 @blueprint.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
 def edit(event_id: int | None):
     event = g.event
     form = event_form(event)
     if form.validate_on_submit():
-        if event is not None and not confirmed() and services.would_tell_registrants(event, form.details(), utcnow()):
-            return ask_first(
-                _("Save the new time or place and tell everyone?"),
-                _(
-                    "Everyone registered or waiting gets a mail with the new time and place, and their "
-                    "calendar entry is updated. A mail that has gone out cannot be taken back."
-                ),
-                _("Yes, save and tell them"),
-                url_for(".edit", event_id=event.id),
-            )
         changed = []
         try:
             if event is None:
                 event = services.create_event(form.details(), by=current_user._get_current_object())
             else:
+                told = services.would_tell_registrants(event, form.details(), utcnow())  # (bad input refused first)
+                if told and not confirmed():
+                    question, consequences, yes = (str(text) for text in QUESTIONS_BEFORE_TELLING[told])
+                    return ask_first(question, consequences, yes, url_for(".edit", event_id=event.id))
                 changed = services.update_event(event.id, form.details(), form.version.data or "", by=current_user)
         except services.EventError as refused:
             form.add_error(refused.message, refused.field)
         else:
             flash(_("Saved: %(title)s", title=event.title), "success")
-            if services.tells_registrants(event, changed, utcnow()):
-                flash(
-                    _(
-                        "Everyone registered or waiting is sent the new time and place, with their calendar entry "
-                        "updated."
-                    ),
-                    "success",
-                )
+            told = services.whom_a_change_tells(event, changed, utcnow())
+            if told:
+                flash(str(TOLD[told]), "success")
             return redirect(url_for("registration_manage.dashboard", event_id=event.id), code=303)  # its overview
     return render_template("events/manage/event.html", event=event, form=form, now=utcnow()), status_of(form)
 

@@ -175,10 +175,22 @@ TIME_AND_PLACE = ("starts_at", "ends_at", "venue", "street", "postcode", "city",
 ONLINE_ACCESS = ("online_url", "online_access_code")  # in the calendar entries of those taking part online
 
 
-def would_tell_registrants(event: Event, details: EventDetails, now: datetime) -> bool:
-    """Whether saving ``details`` would mail everyone registered or waiting (see ``tells_registrants``)."""
-    moved = [name for name in TIME_AND_PLACE if not _same(getattr(event, name), getattr(details, name))]
-    return tells_registrants(event, moved, now)
+def would_tell_registrants(event: Event, details: EventDetails, now: datetime) -> str | None:
+    """Whom saving ``details`` would mail: "everyone" registered or waiting (a new time or place), "online" (those
+    confirmed online: a new link or access code), or None (see ``whom_a_change_tells``). EventError for details that
+    would be refused."""
+    _check(details, event.id)
+    changed = [
+        name for name in TIME_AND_PLACE + ONLINE_ACCESS if not _same(getattr(event, name), getattr(details, name))
+    ]
+    return whom_a_change_tells(event, changed, now)
+
+
+def whom_a_change_tells(event: Event, changed: list[str], now: datetime) -> str | None:
+    """Whom the saved ``changed`` fields were mailed to, as ``would_tell_registrants`` says."""
+    if not tells_registrants(event, changed, now):
+        return None
+    return "everyone" if not set(changed).isdisjoint(TIME_AND_PLACE) else "online"
 
 
 def tells_registrants(event: Event, changed: list[str], now: datetime) -> bool:

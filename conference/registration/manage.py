@@ -305,10 +305,19 @@ def online_attendance(event_id: int):
         upload = request.files.get("attendance_list")
         if request.form.get("action") == "read" and upload and upload.filename:
             addresses = services.addresses_in(upload.read())
-            matched = {registration.id for registration in participants if registration.email in addresses}
-            known = {registration.email for registration in participants}
-            from_list = {"found": len(matched), "unknown": sorted(addresses - known)}
-            attended |= matched
+            if not addresses:
+                flash(
+                    _(
+                        "The file holds no e-mail addresses. Please export the attendance list with the participants' "
+                        "e-mail addresses, as a CSV or text file."
+                    ),
+                    "error",
+                )
+            else:
+                matched = {registration.id for registration in participants if registration.email in addresses}
+                known = {registration.email for registration in participants}
+                from_list = {"found": len(matched), "unknown": sorted(addresses - known)}
+                attended |= matched
         elif request.form.get("action") == "save":
             ticked = {int(value) for value in request.form.getlist("attended") if value.isdigit() and len(value) < 12}
             try:

@@ -117,8 +117,12 @@ def new_check_in_code() -> str:
 
 
 def has_ticket(registration: Registration) -> bool:
-    """Whether the person has a ticket with a check-in code the door admits."""
-    return registration.status == RegistrationStatus.CONFIRMED and registration.anonymised_at is None
+    """Whether the person has a ticket with a check-in code the door admits (not those taking part online)."""
+    return (
+        registration.status == RegistrationStatus.CONFIRMED
+        and not registration.online
+        and registration.anonymised_at is None
+    )
 
 
 def check_in_qr_code(registration: Registration) -> str:
@@ -876,7 +880,9 @@ def attendance(event_id: int) -> dict[str, int]:
 # --- attendance online ------------------------------------------------------------------------
 
 # An address as attendance lists give them (the column holding them varies: Zoom, Teams, BigBlueButton, …).
-ADDRESS_IN_TEXT = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+# Only from the start of a run of such characters: tried from within a long run without an "@" (a pasted blob), the
+# pattern took time growing with the square of its length (40 KB: 18 s).
+ADDRESS_IN_TEXT = re.compile(r"(?<![\w.+'-])[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def addresses_in(attendance_list: bytes) -> set[str]:

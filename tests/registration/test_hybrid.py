@@ -110,7 +110,11 @@ def test_a_new_link_is_mailed_to_those_confirmed_online_and_a_bad_one_refused(cl
     refused = client.post(page, data=form | {"online_url": "javascript:alert(1)"})
     assert refused.status_code == 422 and "mit https:// beginnt" in refused.text
 
-    assert client.post(page, data=form | {"online_url": LINK + "-neu"}).status_code == 303
+    asked = client.post(page, data=form | {"online_url": LINK + "-neu"})  # asked first, nothing sent yet
+    assert asked.status_code == 200 and "Alle, die online teilnehmen, erhalten eine E-Mail" in asked.text
+    assert mailbox.messages == []
+    saved = client.post(page, data=form | {"online_url": LINK + "-neu", "confirmed": "1"}, follow_redirects=True)
+    assert "Alle, die online teilnehmen, erhalten den neuen Link" in saved.text
     [mail] = mailbox.messages
     assert mail["To"] == online.email and mail["Subject"] == f"Online-Link: {hybrid.title}"
     assert LINK + "-neu" in mail.get_body(("plain",)).get_content()
@@ -137,12 +141,28 @@ def test_who_takes_part_online_is_not_expected_at_the_door_and_is_marked_from_th
 
     refused = door.check_in(event, door.Scan(attended.check_in_code), utcnow(), by=None)
     assert not refused.admitted and "Online-Teilnahme angemeldet" in refused.message
+    log_in(client, make_user(events=[event]))
+    at_the_door = client.post(
+        f"/manage/events/{event.id}/check-in/",
+        data={"csrf_token": form_token(client, f"/manage/events/{event.id}/check-in/"), "code": attended.check_in_code},
+    ).text
+    assert "Online-Teilnahme angemeldet" in at_the_door
+    assert f'value="{attended.check_in_code}"' not in at_the_door  # no button that would only be refused again
+    assert client.get(f"/manage/events/{event.id}/documents/tickets/{attended.id}.pdf").status_code == 404
     assert door.counts(event, None) == (1, 0)  # only the one on site is expected at the door
     assert [person.id for person in door.people_at(event, None).expected] == [on_site.id]
 
-    log_in(client, make_user(events=[event]))
     page = f"/manage/events/{event.id}/registrations/online-attendance"
     token = form_token(client, page)
+    # No address column; a blob pasted by mistake (read at once: an address pattern tried
+    # from every position of it took hours).
+    for no_addresses in (io_of("Name;Beitritt\r\nNadia Haddad;09:31\r\n"), io.BytesIO(b"a" * 400_000)):
+        read = client.post(
+            page,
+            data={"csrf_token": token, "action": "read", "attendance_list": (no_addresses, "Teilnahme.csv")},
+            content_type="multipart/form-data",
+        )
+        assert "Die Datei enthält keine E-Mail-Adressen" in read.text
     teams_export = (
         "Name\tE-Mail\tBeitritt\r\nNadia Haddad\tnadia.haddad@example.org\t09:31\r\nGast\tgast@example.net\t09:40\r\n"
     )

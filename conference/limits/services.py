@@ -81,26 +81,30 @@ def count(name: str, client: str) -> None:
     """Count this request; TooManyRequests once the requests within the last ``per`` exceed the limit."""
     window = _window(name, client)
     slice_ends_at = datetime.fromtimestamp((window.current + 1) * window.slice_seconds, UTC)
+    earlier_keys = [key for number, key in window.keys.items() if number != window.current]
     insert = (postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert)(RateLimitCounter)
     with write_transaction():
-        hits = db.session.execute(
+        # The earlier slices are no longer written: their sum stands, read by the same statement.
+        row = db.session.execute(
             insert.values(key=window.keys[window.current], hits=1, expires_at=slice_ends_at + window.limit.per)
             .on_conflict_do_update(index_elements=[RateLimitCounter.key], set_={"hits": RateLimitCounter.hits + 1})
-            .returning(RateLimitCounter.hits)
-        ).scalar_one()
-        # The earlier slices are no longer written: their sum stands.
-        earlier = dict(
+            .returning(
+                RateLimitCounter.hits,
+                sa.select(sa.func.coalesce(sa.func.sum(RateLimitCounter.hits), 0))
+                .where(RateLimitCounter.key.in_(earlier_keys))
+                .scalar_subquery(),
+            )
+        ).one()
+    hits, earlier = int(row[0]), int(row[1])
+    excess = hits + earlier - window.limit.hits
+    if excess > 0:  # refused: how long until enough requests have slid out, oldest first
+        counts = dict(
             db.session.execute(
-                sa.select(RateLimitCounter.key, RateLimitCounter.hits).where(
-                    RateLimitCounter.key.in_([key for number, key in window.keys.items() if number != window.current])
-                )
+                sa.select(RateLimitCounter.key, RateLimitCounter.hits).where(RateLimitCounter.key.in_(earlier_keys))
             ).all()
-        )
-    counts = {number: hits if number == window.current else earlier.get(key, 0) for number, key in window.keys.items()}
-    excess = sum(counts.values()) - window.limit.hits
-    if excess > 0:
-        for number, hits_then in counts.items():  # oldest first: wait until the excess has slid out
-            excess -= hits_then
+        ) | {window.keys[window.current]: hits}
+        for number, key in window.keys.items():
+            excess -= counts.get(key, 0)
             if excess <= 0:
                 slid_out_at = (number + SLICES) * window.slice_seconds
                 raise TooManyRequests(retry_after=max(1, math.ceil(slid_out_at - window.now)))

@@ -20,6 +20,7 @@ from flask import current_app
 from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import orm
 
 from conference.agenda.models import AgendaItem, AgendaItemKind
 from conference.agenda.services import TimeSlot, time_slots
@@ -1181,20 +1182,21 @@ def place_on_waiting_list(registration: Registration) -> int | None:
 def _note_waiting_list(event: Event) -> None:
     """Keep the longest the waiting list has been (the funders' figures ask for it); the caller holds the event's lock
     and has flushed the one who just joined it."""
-    waiting = (
-        sa.select(sa.func.count())
-        .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.WAITLISTED)
-        .scalar_subquery()
-    )
-    db.session.execute(
-        sa.update(Event)
-        .where(Event.id == event.id, Event.longest_waiting_list < waiting)
+    waiting = db.session.scalars(
+        sa.select(sa.func.count()).where(
+            Registration.event_id == event.id, Registration.status == RegistrationStatus.WAITLISTED
+        )
+    ).one()
+    if waiting > event.longest_waiting_list:
         # A figure, not a change of the event: its version (``updated_at``) stays, so that an organiser's form open
         # meanwhile is not refused as if someone had edited the event.
-        .values(longest_waiting_list=waiting, updated_at=Event.updated_at)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.expire(event, ["longest_waiting_list"])  # read again when asked for
+        db.session.execute(
+            sa.update(Event)
+            .where(Event.id == event.id)
+            .values(longest_waiting_list=waiting, updated_at=Event.updated_at)
+            .execution_options(synchronize_session=False)
+        )
+        orm.attributes.set_committed_value(event, "longest_waiting_list", waiting)
 
 
 def fill_free_seats(event: Event, by: Actor | None) -> None:

@@ -33,10 +33,12 @@ class Mailbox:
 
     def __init__(self):
         self.messages: list[email.message.EmailMessage] = []
+        self.raw: list[bytes] = []  # each message as it arrived
         self.connections: list[tuple] = []  # the client's address and port of each message
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        self.raw.append(envelope.content)
         self.connections.append(session.peer)
         return "250 OK"
 
@@ -91,6 +93,7 @@ def smtp_server():
 @pytest.fixture
 def mailbox(smtp_server) -> Mailbox:
     smtp_server.handler.messages.clear()
+    smtp_server.handler.raw.clear()
     smtp_server.handler.connections.clear()
     return smtp_server.handler
 

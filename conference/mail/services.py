@@ -10,6 +10,7 @@ import smtplib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from email.contentmanager import raw_data_manager
+from email.header import Header
 from email.message import EmailMessage
 from email.policy import Compat32
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
@@ -127,8 +128,10 @@ def queue(builder_name: str, recipient: str, **context: Any) -> OutgoingMail:
 class _StoredAsWritten(Compat32):
     """Headers kept as the strings they were given, encoded (RFC 2047) and checked against injected headers only
     when the mail is written out: the standard library's default policy parses each header into objects, which
-    made up a third of building and sending a mail. The content manager of the default policy stays, so that
-    builders use ``set_content``, ``add_alternative`` and ``add_attachment`` as documented."""
+    made up a third of building and sending a mail. It also decodes encoded words in a header given as text and
+    writes what they hold, a line break included, as header lines (CVE-2024-6923, in Python before 3.11.10 and
+    3.12.5); this one writes them as given. The content manager of the default policy stays, so that builders use
+    ``set_content``, ``add_alternative`` and ``add_attachment`` as documented."""
 
     content_manager = raw_data_manager
     utf8 = False  # smtplib clones the policy with utf8=True to send to an address that is not ASCII
@@ -144,14 +147,33 @@ def new_message(recipient: str, subject: str, sender_name: str = "", reply_to: s
     message = EmailMessage(policy=STORED_AS_WRITTEN)
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
     name = " ".join(sender_name.split())  # one line, whatever was stored
-    message["From"] = formataddr((name, parseaddr(sender)[1])) if name else sender
+    message["From"] = _mailbox(name, parseaddr(sender)[1]) if name else sender
     if reply_to:
         message["Reply-To"] = reply_to
     message["To"] = recipient
-    message["Subject"] = " ".join(subject.split())  # one line, whatever a stored subject or a placeholder holds
+    message["Subject"] = _folded(" ".join(subject.split()))  # one line, whatever a stored subject or placeholder holds
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=current_app.config["MAIL_DEFAULT_SENDER"].rpartition("@")[2] or None)
     return message
+
+
+def _mailbox(name: str, address: str) -> str | Header:
+    """A sender's name and address: a name that is not ASCII in encoded words of at most 75 characters, on lines of
+    at most 78 (RFC 2047, 5322), however long it is; one in ASCII quoted where its characters ask for it."""
+    if name.isascii() and "=?" not in name:
+        return formataddr((name, address))
+    mailbox = Header(name, "utf-8", header_name="From")
+    mailbox.append(f"<{address}>", "us-ascii")
+    return mailbox
+
+
+def _folded(text: str) -> str | Header:
+    """A subject of ASCII text folds at its spaces; a longer run without one (a link) is written in encoded words,
+    which fold anywhere, and so is text that looks like an encoded word (it reads as typed, not decoded). Text that is
+    not ASCII is encoded so when written out."""
+    if "=?" in text or any(len(word) > 60 for word in text.split()):
+        return Header(text, "utf-8", header_name="Subject")
+    return text
 
 
 def _mails_failed(mail_ids: list[int]) -> None:

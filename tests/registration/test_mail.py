@@ -153,6 +153,28 @@ def test_mails_about_an_event_come_in_the_name_of_its_contact_and_answers_reach_
     assert message["Reply-To"] is None  # no contact: answers would go to the server's own address
 
 
+def test_long_names_and_subjects_arrive_whole_in_lines_mail_servers_take(make_event, mailbox):
+    from conference.registration import bulk
+
+    contact = "Tagungsbüro " + "Ä" * 150 + " 😀"
+    event = make_event(contact_name=contact, contact_email="tagung@netz.example.org")
+    services.register(event.id, applicant(), utcnow(), by=None)
+    subject = "Link: " + "x" * 190  # no space to fold at
+    bulk.send(event.id, "confirmed", subject, "Bitte pünktlich.", by=None)
+    # An encoded word typed into a subject: Python's default policy decoded it into header lines (CVE-2024-6923).
+    typed = "=?utf-8?q?Hallo=0D=0ABcc=3A_evil=40example=2Eorg?="
+    bulk.send(event.id, "confirmed", typed, "Bitte pünktlich.", by=None)
+
+    assert len(mailbox.raw) == 3
+    for raw, message in zip(mailbox.raw, mailbox.messages, strict=True):
+        head = raw.split(b"\r\n\r\n", 1)[0]
+        assert max(len(line) for line in head.split(b"\r\n")) <= 78  # as RFC 5322 asks; servers refuse over 998
+        assert b"\r\nBcc" not in head
+        assert message["From"].addresses[0].display_name.replace(" ", "") == contact.replace(" ", "")
+        assert not message.defects
+    assert [message["Subject"] for message in mailbox.messages[1:]] == [subject, typed]  # as typed
+
+
 # --- the calendar entry in the mails ----------------------------------------------------------
 
 

@@ -5,7 +5,7 @@ as text of fixed-width hex numbers, it sorts by plain byte order — the same on
 (whose column then uses the "C" collation), without a collation of the database server's own.
 """
 
-from functools import cache, lru_cache
+from functools import cache
 
 import pyuca
 import sqlalchemy as sa
@@ -18,7 +18,6 @@ def _collator() -> pyuca.Collator:
     return pyuca.Collator()  # reads the Unicode table once per process (about half a second)
 
 
-@lru_cache(maxsize=4096)  # the same organisations again and again; pyuca is pure Python (0.2 ms a name)
 def sort_key(text: str) -> str:
     """The text's collation key as text that sorts in the same order as the key."""
     return "".join(f"{weight:04x}" for weight in _collator().sort_key(text))[:KEY_LENGTH]

@@ -115,7 +115,12 @@ class Registration(Model):
             sqlite_where=sa.text("status IN ('pending', 'confirmed', 'waitlisted')"),
             postgresql_where=sa.text("status IN ('pending', 'confirmed', 'waitlisted')"),
         ),
-        sa.Index("ix_registration_event_id_status", "event_id", "status"),
+        # Counts per status and way of taking part, and a place on the waiting list (those before, in order of
+        # registration), are read from the index alone: each mail to someone waiting asks for their place.
+        sa.Index("ix_registration_event_id_status_online_created_at", "event_id", "status", "online", "created_at"),
+        # A form sent again and an address registered before are found without reading the event's registrations.
+        sa.Index("ix_registration_event_id_email", "event_id", "email"),
+        sa.Index("ix_registration_submission_key", "submission_key"),
     )
 
     event: Mapped["Event"] = relationship()

@@ -9,9 +9,11 @@ sum over the last SLICES of them, so the requests of the last ``per`` (to a slic
 and twice the limit no longer fits around the edge of a fixed window.
 """
 
+import functools
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 import sqlalchemy as sa
 from flask import current_app
@@ -77,23 +79,39 @@ def _window(name: str, client: str) -> _Window:
     )
 
 
+@functools.cache
+def _counting(dialect: str) -> sa.Insert:
+    """The statement that counts a request, built once (it runs before every limited request) and on the table, not
+    the model, so that the ORM does not make it anew each time: adds one to the current slice's counter and returns
+    it, with the sum of the earlier slices, which are no longer written."""
+    table = cast(sa.Table, RateLimitCounter.__table__)
+    counters = table.c
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    return (
+        insert.values(key=sa.bindparam("key"), hits=1, expires_at=sa.bindparam("expires_at"))
+        .on_conflict_do_update(index_elements=[counters.key], set_={"hits": counters.hits + 1})
+        .returning(
+            counters.hits,
+            sa.select(sa.func.coalesce(sa.func.sum(counters.hits), 0))
+            .where(counters.key.in_(sa.bindparam("earlier_keys", expanding=True)))
+            .scalar_subquery(),
+        )
+    )
+
+
 def count(name: str, client: str) -> None:
     """Count this request; TooManyRequests once the requests within the last ``per`` exceed the limit."""
     window = _window(name, client)
     slice_ends_at = datetime.fromtimestamp((window.current + 1) * window.slice_seconds, UTC)
     earlier_keys = [key for number, key in window.keys.items() if number != window.current]
-    insert = (postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert)(RateLimitCounter)
     with write_transaction():
-        # The earlier slices are no longer written: their sum stands, read by the same statement.
         row = db.session.execute(
-            insert.values(key=window.keys[window.current], hits=1, expires_at=slice_ends_at + window.limit.per)
-            .on_conflict_do_update(index_elements=[RateLimitCounter.key], set_={"hits": RateLimitCounter.hits + 1})
-            .returning(
-                RateLimitCounter.hits,
-                sa.select(sa.func.coalesce(sa.func.sum(RateLimitCounter.hits), 0))
-                .where(RateLimitCounter.key.in_(earlier_keys))
-                .scalar_subquery(),
-            )
+            _counting(db.engine.dialect.name),
+            {
+                "key": window.keys[window.current],
+                "expires_at": slice_ends_at + window.limit.per,
+                "earlier_keys": earlier_keys,
+            },
         ).one()
     hits, earlier = int(row[0]), int(row[1])
     excess = hits + earlier - window.limit.hits

@@ -13,13 +13,12 @@ import functools
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import cast
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
-from conference.database import rows_changed, utcnow, write_transaction
+from conference.database import rows_changed, table_of, utcnow, write_transaction
 from conference.extensions import db
 from conference.limits.models import RateLimitCounter
 from conference.tasks import services as tasks
@@ -84,7 +83,7 @@ def _counting(dialect: str) -> sa.Insert:
     """The statement that counts a request, built once (it runs before every limited request) and on the table, not
     the model, so that the ORM does not make it anew each time: adds one to the current slice's counter and returns
     it, with the sum of the earlier slices, which are no longer written."""
-    table = cast(sa.Table, RateLimitCounter.__table__)
+    table = table_of(RateLimitCounter)
     counters = table.c
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
     return (

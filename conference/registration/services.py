@@ -5,6 +5,7 @@ Every change to who holds a seat runs in one transaction that holds the event's 
 the change is queued in that same transaction and delivered by a background task after it commits.
 """
 
+import functools
 import hashlib
 import hmac
 import re
@@ -26,7 +27,7 @@ from conference.agenda.models import AgendaItem, AgendaItemKind
 from conference.agenda.services import TimeSlot, time_slots
 from conference.audit.models import AuditAction
 from conference.audit.services import Actor, record
-from conference.database import row_locked
+from conference.database import row_locked, table_of
 from conference.events import signals as event_signals
 from conference.events.models import Event, EventStatus, ParticipantListMode, RegistrationState
 from conference.events.services import public_event
@@ -1191,21 +1192,29 @@ def place_on_waiting_list(registration: Registration) -> int | None:
 def _note_waiting_list(event: Event) -> None:
     """Keep the longest the waiting list has been (the funders' figures ask for it); the caller holds the event's lock
     and has flushed the one who just joined it."""
-    waiting = db.session.scalars(
-        sa.select(sa.func.count()).where(
-            Registration.event_id == event.id, Registration.status == RegistrationStatus.WAITLISTED
-        )
-    ).one()
-    if waiting > event.longest_waiting_list:
-        # A figure, not a change of the event: its version (``updated_at``) stays, so that an organiser's form open
-        # meanwhile is not refused as if someone had edited the event.
-        db.session.execute(
-            sa.update(Event)
-            .where(Event.id == event.id)
-            .values(longest_waiting_list=waiting, updated_at=Event.updated_at)
-            .execution_options(synchronize_session=False)
-        )
-        orm.attributes.set_committed_value(event, "longest_waiting_list", waiting)
+    longest = db.session.scalar(_noting_waiting_list(), {"event_id": event.id})
+    if longest is not None:
+        orm.attributes.set_committed_value(event, "longest_waiting_list", longest)
+
+
+@functools.cache
+def _noting_waiting_list() -> sa.Update:
+    """One statement, built once and on the tables (the ORM would make it anew each time): the event's longest waiting
+    list becomes the present one where that is longer; returns the new figure, nothing when it did not grow. A figure,
+    not a change of the event: its version (``updated_at``) stays, so that an organiser's form open meanwhile is not
+    refused as if someone had edited the event."""
+    events, registrations = table_of(Event).c, table_of(Registration).c
+    waiting = (
+        sa.select(sa.func.count())
+        .where(registrations.event_id == events.id, registrations.status == RegistrationStatus.WAITLISTED.value)
+        .scalar_subquery()
+    )
+    return (
+        sa.update(table_of(Event))
+        .where(events.id == sa.bindparam("event_id"), events.longest_waiting_list < waiting)
+        .values(longest_waiting_list=waiting, updated_at=events.updated_at)
+        .returning(events.longest_waiting_list)
+    )
 
 
 def fill_free_seats(event: Event, by: Actor | None) -> None:

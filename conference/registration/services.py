@@ -177,11 +177,18 @@ def new_link(registration: Registration) -> None:
 
 def seats_taken(event_id: int, online: bool = False) -> int:
     """Places held in the room, or ``online``."""
-    return db.session.scalars(
-        sa.select(sa.func.count()).where(
-            Registration.event_id == event_id, Registration.online == online, Registration.status.in_(SEAT_HOLDING)
-        )
-    ).one()
+    return db.session.execute(_counting_seats(), {"event_id": event_id, "online": online}).scalar_one()
+
+
+@functools.cache
+def _counting_seats() -> sa.Select[Any]:
+    """Built once and on the table, as it runs for every registration and page of an event (see ``table_of``)."""
+    registrations = table_of(Registration).c
+    return sa.select(sa.func.count()).where(
+        registrations.event_id == sa.bindparam("event_id"),
+        registrations.online == sa.bindparam("online"),
+        registrations.status.in_(SEAT_HOLDING),
+    )
 
 
 def places_free(event: Event, online: bool) -> int | None:
@@ -1178,14 +1185,28 @@ def place_on_waiting_list(registration: Registration) -> int | None:
         return None
     return (
         1
-        + db.session.scalars(
-            sa.select(sa.func.count()).where(
-                Registration.event_id == registration.event_id,
-                Registration.online == registration.online,  # each way of taking part has its own list
-                Registration.status == RegistrationStatus.WAITLISTED,
-                sa.tuple_(Registration.created_at, Registration.id) < (registration.created_at, registration.id),
-            )
-        ).one()
+        + db.session.execute(
+            _counting_those_before(),
+            {
+                "event_id": registration.event_id,
+                "online": registration.online,
+                "created_at": registration.created_at,
+                "id": registration.id,
+            },
+        ).scalar_one()
+    )
+
+
+@functools.cache
+def _counting_those_before() -> sa.Select[Any]:
+    """Built once and on the table, as each mail to someone waiting asks for their place (see ``table_of``)."""
+    registrations = table_of(Registration).c
+    return sa.select(sa.func.count()).where(
+        registrations.event_id == sa.bindparam("event_id"),
+        registrations.online == sa.bindparam("online"),  # each way of taking part has its own list
+        registrations.status == RegistrationStatus.WAITLISTED,
+        sa.tuple_(registrations.created_at, registrations.id)
+        < sa.tuple_(sa.bindparam("created_at", type_=registrations.created_at.type), sa.bindparam("id")),
     )
 
 
@@ -1206,7 +1227,7 @@ def _noting_waiting_list() -> sa.Update:
     events, registrations = table_of(Event).c, table_of(Registration).c
     waiting = (
         sa.select(sa.func.count())
-        .where(registrations.event_id == events.id, registrations.status == RegistrationStatus.WAITLISTED.value)
+        .where(registrations.event_id == events.id, registrations.status == RegistrationStatus.WAITLISTED)
         .scalar_subquery()
     )
     return (

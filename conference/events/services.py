@@ -1,6 +1,7 @@
 """The rules of events – creating, changing, publishing, cancelling, duplicating – and the queries behind the public
 pages."""
 
+import functools
 import re
 from dataclasses import dataclass, fields
 from datetime import datetime
@@ -322,7 +323,13 @@ def organisers_for_filter() -> list[Organisation]:
 
 
 def public_event(slug: str) -> Event | None:
-    return db.session.scalar(public_events().where(Event.slug == slug))
+    return db.session.scalar(_finding_public_event(), {"slug": slug})
+
+
+@functools.cache
+def _finding_public_event() -> sa.Select[Event]:
+    """Built once: every public page of an event and every registration asks (see ``database.table_of``)."""
+    return public_events().where(Event.slug == sa.bindparam("slug"))
 
 
 def taking_part_by_kind() -> list[tuple[OrganisationKind, list[Organisation]]]:

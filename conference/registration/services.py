@@ -570,29 +570,35 @@ def _new_registration(
 def _made_before(event: Event, submission: str, email: str | None) -> tuple[Registration | None, Registration | None]:
     """In one query: the registration the same form made, if it was sent before (a double click, a resent request),
     and the active registration of the address, if there is one."""
-    made_by = ([Registration.submission_key == submission] if submission else []) + (
-        [Registration.email == email] if email else []
-    )
-    if not made_by:
+    if not (submission or email):
         return None, None
-    # One SELECT for each, joined: SQLite (which keeps no statistics) reads each through its own index, where it
-    # read every active registration of the event for the two with OR.
     found = db.session.scalars(
-        sa.select(Registration).from_statement(
-            sa.union_all(
-                *(
-                    sa.select(Registration).where(
-                        Registration.event_id == event.id, Registration.status.in_(ACTIVE), condition
-                    )
-                    for condition in made_by
-                )
-            )
-        )
+        _finding_made_before(bool(submission), bool(email)),
+        {"event_id": event.id, "submission_key": submission, "email": email},
     ).all()
     repeated = next(
         (row for row in found if submission and row.submission_key == submission and email in (None, row.email)), None
     )
     return repeated, next((row for row in found if email is not None and row.email == email), None)
+
+
+@functools.cache
+def _finding_made_before(by_submission: bool, by_email: bool) -> sa.Executable:
+    """Built once (see ``database.table_of``): one SELECT for each, joined, as SQLite (which keeps no statistics)
+    reads each through its own index, where it read every active registration of the event for the two with OR."""
+    made_by = ([Registration.submission_key == sa.bindparam("submission_key")] if by_submission else []) + (
+        [Registration.email == sa.bindparam("email")] if by_email else []
+    )
+    return sa.select(Registration).from_statement(
+        sa.union_all(
+            *(
+                sa.select(Registration).where(
+                    Registration.event_id == sa.bindparam("event_id"), Registration.status.in_(ACTIVE), condition
+                )
+                for condition in made_by
+            )
+        )
+    )
 
 
 def _active_registration(event: Event, email: str | None) -> Registration | None:

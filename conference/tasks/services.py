@@ -12,6 +12,7 @@ Every runner runs a task through the same ``run``: it claims the task's lease (`
 so two runners never run it at once, and a task whose runner died is taken over once its hold runs out.
 """
 
+import functools
 import logging
 import os
 import threading
@@ -82,14 +83,20 @@ def waiting(name: str) -> Task | None:
     """The newest task ``name`` that is due and no runner has taken or tried yet, locked until the caller's
     transaction ends (PostgreSQL; one another transaction holds is passed over, SQLite's write lock covers it): work
     of the same kind may join it rather than wait for a task of its own."""
-    return db.session.scalar(
+    return db.session.scalar(_finding_waiting(), {"name": name, "now": utcnow()})
+
+
+@functools.cache
+def _finding_waiting() -> sa.Select[Task]:
+    """Built once, as every request that queues a mail asks (see ``database.table_of``)."""
+    return (
         sa.select(Task)
         .where(
-            Task.name == name,
+            Task.name == sa.bindparam("name"),
             Task.status == WorkStatus.QUEUED,
             Task.attempts == 0,
             Task.every_seconds.is_(None),
-            Task.due_at <= utcnow(),
+            Task.due_at <= sa.bindparam("now", type_=Task.due_at.type),
         )
         .order_by(Task.id.desc())
         .limit(1)

@@ -15,6 +15,7 @@ following redirects. ``WEBHOOK_ALLOWED_HOSTS`` names hosts allowed anyway (a too
 the tests' receiver on loopback).
 """
 
+import functools
 import hashlib
 import hmac
 import ipaddress
@@ -233,13 +234,17 @@ def _send_later(delivery: Delivery) -> None:
 
 def _listening(event: Event) -> list[Webhook]:
     """The webhooks that hear of changes at ``event``: its own, and its network's, of owners who organise it."""
-    at_event = Webhook.event_id == event.id
-    hooks = db.session.scalars(
-        sa.select(Webhook).where(
-            sa.or_(at_event, Webhook.network_id == event.network_id) if event.network_id else at_event
-        )
-    ).all()
+    hooks = db.session.scalars(_finding_listeners(), {"event_id": event.id, "network_id": event.network_id}).all()
     return [hook for hook in hooks if access.may(hook.user, access.Action.ORGANISE, event)]
+
+
+@functools.cache
+def _finding_listeners() -> sa.Select[Any]:
+    """Built once, as every change of a registration asks (see ``database.table_of``); an event of no network
+    matches no network's webhooks (``network_id = NULL`` is never true)."""
+    return sa.select(Webhook).where(
+        sa.or_(Webhook.event_id == sa.bindparam("event_id"), Webhook.network_id == sa.bindparam("network_id"))
+    )
 
 
 def _queue(hook: Webhook, registration_id: int, kind: str, data: dict[str, Any]) -> None:

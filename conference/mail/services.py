@@ -5,6 +5,7 @@ whose mails did not all go out is tried again with growing pauses, sending only 
 and once it gives up they are marked failed; a task whose runner died is taken over by another.
 """
 
+import functools
 import logging
 import smtplib
 from collections.abc import Callable, Iterator
@@ -19,8 +20,9 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from flask import Config, current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.attributes import set_committed_value
 
-from conference.database import shared_by_the_transaction, utcnow, write_transaction
+from conference.database import shared_by_the_transaction, table_of, utcnow, write_transaction
 from conference.extensions import db
 from conference.files import instance_folder
 from conference.mail.models import OutgoingMail
@@ -189,6 +191,17 @@ def _mark_failed(which: sa.ColumnElement[bool]) -> None:
         )
 
 
+@functools.cache
+def _marking_sent() -> sa.Update:
+    """Built once and on the table, as it runs for every mail (see ``database.table_of``)."""
+    mails = table_of(OutgoingMail).c
+    return (
+        sa.update(table_of(OutgoingMail))
+        .where(mails.id == sa.bindparam("mail_id"))
+        .values(status=WorkStatus.DONE, sent_at=sa.bindparam("sent_time", type_=mails.sent_at.type), last_error="")
+    )
+
+
 @tasks.handler("mail.deliver", label=_l("E-mail"), gave_up=_mails_failed)
 def deliver(mail_ids: list[int]) -> None:
     """Send those of these mails that are still queued, through one connection to the mail server, each marked
@@ -208,7 +221,10 @@ def deliver(mail_ids: list[int]) -> None:
                     mail.last_error = f"{type(error).__name__}: {error}"[:500]
             else:
                 with write_transaction():
-                    mail.status, mail.sent_at, mail.last_error = WorkStatus.DONE, utcnow(), ""
+                    sent_at = utcnow()
+                    db.session.execute(_marking_sent(), {"mail_id": mail.id, "sent_time": sent_at})
+                for name, value in (("status", WorkStatus.DONE), ("sent_at", sent_at), ("last_error", "")):
+                    set_committed_value(mail, name, value)  # as stored: the same mail named twice goes once
                 if mail.builder in AFTER_SENT:
                     AFTER_SENT[mail.builder](mail.context)
             if count % STILL_WORKING_EVERY == 0:

@@ -1,5 +1,6 @@
 """The mail a registrant receives about their registration, in the language they registered in."""
 
+import functools
 from datetime import timedelta
 from email.message import EmailMessage
 from typing import Any
@@ -33,16 +34,25 @@ from conference.tasks import services as tasks
 
 @mail.builder("registration")
 def build(context: dict[str, Any]) -> EmailMessage:
-    # With its event and who registered it: every mail reads both.
-    loaded_with = (orm.joinedload(Registration.event), orm.joinedload(Registration.registered_by))
     return compose(
-        db.session.get_one(Registration, context["registration_id"], options=loaded_with),
+        db.session.execute(_loading(), {"registration_id": context["registration_id"]}).scalar_one(),
         context["reason"],
         context.get("forum_dropped", False),
         sequence=context.get("sequence"),
         group_not_added=context.get("group_not_added", False),
         with_group=context.get("with_group", False),
         to_registrant=context.get("to_registrant", False),
+    )
+
+
+@functools.cache
+def _loading() -> sa.Select[Registration]:
+    """The registration with its event and who registered it (every mail reads both), in a statement built once
+    (see ``database.table_of``)."""
+    return (
+        sa.select(Registration)
+        .where(Registration.id == sa.bindparam("registration_id"))
+        .options(orm.joinedload(Registration.event), orm.joinedload(Registration.registered_by))
     )
 
 

@@ -15,6 +15,7 @@ from conference.evaluation import services as evaluation
 from conference.evaluation.models import Response, ResponseAnswer
 from conference.extensions import db
 from conference.registration.models import ForumChoice, Registration, RegistrationStatus
+from conference.registration.services import seats_taken
 from tests.support import log_in
 from tests.support.registration import form_data
 
@@ -77,20 +78,25 @@ def add_registrations(event, count: int) -> None:
 
 
 def statements(client, path: str, fresh_session: bool = False, data: dict | None = None) -> int:
-    """What a request asks (a POST of ``data``, if given); ``fresh_session``: with nothing left in the session the
-    tests share with the app, where rows an earlier request loaded would answer a query per row (a log entry's
-    account, say) without asking."""
+    """How many statements a request runs (a POST of ``data``, if given); ``fresh_session``: with nothing left in the
+    session the tests share with the app, where rows an earlier request loaded would answer a query per row (a log
+    entry's account, say) without asking."""
+    return len(executed_by(client, path, fresh_session, data))
+
+
+def executed_by(client, path: str, fresh_session: bool = False, data: dict | None = None) -> list[tuple[str, object]]:
+    """The statements a request runs, with their parameters (see ``statements``)."""
     if fresh_session:
         db.session.expunge_all()
     executed = []
-    listener = lambda *_args: executed.append(1)
+    listener = lambda _connection, _cursor, statement, parameters, *_args: executed.append((statement, parameters))
     sa.event.listen(db.engine, "before_cursor_execute", listener)
     try:
         response = client.get(path) if data is None else client.post(path, data=data)
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", listener)
     assert response.status_code == (200 if data is None else 303), path
-    return len(executed)
+    return executed
 
 
 PAGES = {
@@ -204,3 +210,41 @@ def test_a_registration_asks_as_often_at_a_big_event_as_at_a_small_one(client, s
         assert mailbox.to(f"neu-{event.id}@example.org")
     assert counts[0] == counts[1], f"{counts[0]} statements at the small event, {counts[1]} at the big one"
     assert counts[1] <= 34, f"{counts[1]} statements"
+
+
+def reads_every_registration_of_the_event(plan_line: str) -> bool:
+    """Whether SQLite's plan reads a registration table row by row for the event (and a status), rather than
+    finding what it looks for through an index or counting in the index alone."""
+    if not re.match(r"(SCAN|SEARCH) registration\b", plan_line):
+        return False
+    if plan_line.startswith("SCAN"):
+        return True
+    if "COVERING INDEX" in plan_line or "PRIMARY KEY" in plan_line:
+        return False
+    return set(re.findall(r"(\w+)[=<>]", plan_line)) <= {"event_id", "status"}
+
+
+def test_a_registration_at_a_big_event_finds_what_it_looks_for_through_indexes(client, small_and_big, mailbox):
+    """SQLite keeps no statistics: with no index that fits, it reads every registration of the event, once for each
+    registration and each mail to someone waiting (the form sent before, the address registered, the place on the
+    waiting list), and a rush slows down as the event fills. Here the big event is full: the newcomer waits."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's planner (PostgreSQL plans by the statistics it keeps)")
+    _small, big = small_and_big
+    big.capacity = seats_taken(big.id)
+    db.session.commit()
+    page = client.get(f"/events/{big.slug}/register").get_data(as_text=True)
+    forum = re.search(r'name="forum_0"[^>]*value="(\d+)"', page).group(1)
+    data = form_data(page, email="neu-gross@example.org", forum_0=forum)
+    executed = executed_by(client, f"/events/{big.slug}/register", fresh_session=True, data=data)
+    [mail] = mailbox.to("neu-gross@example.org")
+    assert "Warteliste" in mail.get_body(("plain",)).get_content()
+    connection = db.session.connection()
+    reading = [
+        (statement, line)
+        for statement, parameters in executed
+        if statement.lstrip().startswith("SELECT") or " RETURNING " in statement
+        for line in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).scalars("detail")
+    ]
+    assert any(line.startswith("SEARCH registration") for _statement, line in reading)  # the test sees the reads
+    assert not [(statement, line) for statement, line in reading if reads_every_registration_of_the_event(line)]

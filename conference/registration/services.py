@@ -381,7 +381,7 @@ def register(
         for index, (colleague, status) in enumerate(zip(colleagues, statuses[1:], strict=True)):
             # A colleague whose address is registered already is not registered again; that registration's link
             # goes to the address, and the form tells nobody which addresses are registered.
-            registered = _active_registration(event, colleague.email.strip().lower() or None)
+            registered = _active_registration(event.id, colleague.email.strip().lower() or None)
             member = _member(registration, event, colleague, status, now, index, stored=not (existing or registered))
             members.append(member)
             (known if registered else stored).append(registered or member)
@@ -414,7 +414,7 @@ def add_to_group(leader_id: int, colleague: Applicant, now: datetime) -> Registr
         if not may_add_to_group(leader, group, now) and 1 + len(group) < event.group_size_limit:
             raise RegistrationError(_("Registration for this event is not open."))
         _check_group(event, leader.email, [colleague], registered=len(group))
-        if colleague.email and _active_registration(event, colleague.email.strip().lower()) is not None:
+        if colleague.email and _active_registration(event.id, colleague.email.strip().lower()) is not None:
             # Asked through the registrant's link, not by anyone: the answer may say so.
             raise RegistrationError(
                 _("This address is registered already; its owner manages that registration through their own link."),
@@ -604,17 +604,16 @@ def _finding_made_before(by_submission: bool, by_email: bool) -> sa.Executable:
     )
 
 
-def _active_registration(event: Event, email: str | None) -> Registration | None:
-    """The registration of this address that is not cancelled or rejected, if there is one."""
-    return (
-        None
-        if email is None
-        else db.session.scalar(
-            sa.select(Registration).where(
-                Registration.event_id == event.id, Registration.email == email, Registration.status.in_(ACTIVE)
-            )
-        )
+def _active_registration(event_id: int, email: str | None, besides: int | None = None) -> Registration | None:
+    """The registration of this address that is not cancelled or rejected, if there is one (``besides``: other than
+    that one). Found by event and address, the status checked here: with the status in the query, SQLite (which keeps
+    no statistics) chose the index of the event's statuses and read every active registration of the event."""
+    if email is None:
+        return None
+    found = db.session.scalars(
+        sa.select(Registration).where(Registration.event_id == event_id, Registration.email == email)
     )
+    return next((row for row in found if row.status in ACTIVE and row.id != besides), None)
 
 
 def update(
@@ -705,14 +704,7 @@ def _readdress(registration: Registration, event: Event, typed: str) -> None:
     email = typed.strip().lower() or None
     if email == registration.email:
         return
-    if email is not None and db.session.scalar(
-        sa.select(Registration.id).where(
-            Registration.event_id == event.id,
-            Registration.email == email,
-            Registration.status.in_(ACTIVE),
-            Registration.id != registration.id,
-        )
-    ):
+    if _active_registration(event.id, email, besides=registration.id) is not None:
         raise RegistrationError(_("Someone is already registered with this e-mail address."), field="email")
     registration.email = email
     new_link(registration)
@@ -1124,13 +1116,7 @@ def mail_again(registration_id: int, what: str, now: datetime, *, by: Actor | No
 def resend_link(event_id: int, email: str) -> None:
     """Mail the link to an active registration of this address, if there is one; says nothing either way."""
     with row_locked(Event, event_id):
-        registration = db.session.scalar(
-            sa.select(Registration).where(
-                Registration.event_id == event_id,
-                Registration.email == email.strip().lower(),
-                Registration.status.in_(ACTIVE),
-            )
-        )
+        registration = _active_registration(event_id, email.strip().lower() or None)
         if registration is not None:
             queue_mail(registration, "link")
 

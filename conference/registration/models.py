@@ -119,7 +119,7 @@ class Registration(Model):
         # registration), are read from the index alone: each mail to someone waiting asks for their place.
         sa.Index("ix_registration_event_id_status_online_created_at", "event_id", "status", "online", "created_at"),
         # A form sent again and an address registered before are found without reading the event's registrations.
-        sa.Index("ix_registration_event_id_email", "event_id", "email"),
+        sa.Index("ix_registration_email", "email"),
         sa.Index("ix_registration_submission_key", "submission_key"),
     )
 

@@ -575,10 +575,9 @@ def _made_before(event: Event, submission: str, email: str | None) -> tuple[Regi
     found = [
         row
         for row in db.session.scalars(
-            _finding_made_before(bool(submission), bool(email)),
-            {"event_id": event.id, "submission_key": submission, "email": email},
+            _finding_made_before(bool(submission), bool(email)), {"submission_key": submission, "email": email}
         )
-        if row.status in ACTIVE
+        if row.event_id == event.id and row.status in ACTIVE
     ]
     repeated = next(
         (row for row in found if submission and row.submission_key == submission and email in (None, row.email)), None
@@ -588,32 +587,25 @@ def _made_before(event: Event, submission: str, email: str | None) -> tuple[Regi
 
 @functools.cache
 def _finding_made_before(by_submission: bool, by_email: bool) -> sa.Executable:
-    """Built once (see ``database.table_of``): one SELECT for each, joined, and the cancelled ones left out afterwards.
-    SQLite keeps no statistics: for the two with OR, or with the status in the query, it chose the index of the
-    event's statuses and read every active registration of the event (``test_statement_counts`` checks its plans)."""
+    """Built once (see ``database.table_of``): one SELECT for each, joined. Each names only what its own index holds,
+    and the event and status are checked afterwards: SQLite, which keeps no statistics, otherwise chose at times an
+    index of the event and read all its registrations (``test_statement_counts`` reads its plans)."""
     made_by = ([Registration.submission_key == sa.bindparam("submission_key")] if by_submission else []) + (
         [Registration.email == sa.bindparam("email")] if by_email else []
     )
     return sa.select(Registration).from_statement(
-        sa.union_all(
-            *(
-                sa.select(Registration).where(Registration.event_id == sa.bindparam("event_id"), condition)
-                for condition in made_by
-            )
-        )
+        sa.union_all(*(sa.select(Registration).where(condition) for condition in made_by))
     )
 
 
 def _active_registration(event_id: int, email: str | None, besides: int | None = None) -> Registration | None:
     """The registration of this address that is not cancelled or rejected, if there is one (``besides``: other than
-    that one). Found by event and address, the status checked here: with the status in the query, SQLite (which keeps
-    no statistics) chose the index of the event's statuses and read every active registration of the event."""
+    that one). Found by the address alone, the event and status checked here, for the reason given at
+    ``_finding_made_before``."""
     if email is None:
         return None
-    found = db.session.scalars(
-        sa.select(Registration).where(Registration.event_id == event_id, Registration.email == email)
-    )
-    return next((row for row in found if row.status in ACTIVE and row.id != besides), None)
+    found = db.session.scalars(sa.select(Registration).where(Registration.email == email))
+    return next((row for row in found if row.event_id == event_id and row.status in ACTIVE and row.id != besides), None)
 
 
 def update(

@@ -23,12 +23,12 @@ def upgrade():
         ['event_id', 'status', 'online', 'created_at'],
     )
     op.drop_index('ix_registration_event_id_status', table_name='registration')
-    op.create_index('ix_registration_event_id_email', 'registration', ['event_id', 'email'])
+    op.create_index('ix_registration_email', 'registration', ['email'])
     op.create_index('ix_registration_submission_key', 'registration', ['submission_key'])
 
 
 def downgrade():
     op.drop_index('ix_registration_submission_key', table_name='registration')
-    op.drop_index('ix_registration_event_id_email', table_name='registration')
+    op.drop_index('ix_registration_email', table_name='registration')
     op.create_index('ix_registration_event_id_status', 'registration', ['event_id', 'status'])
     op.drop_index('ix_registration_event_id_status_online_created_at', table_name='registration')

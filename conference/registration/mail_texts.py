@@ -8,6 +8,7 @@ the application; an unknown placeholder is refused when saving. Messages organis
 registrants (``bulk``) use the same placeholders, checked and filled here.
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -21,7 +22,7 @@ from flask_babel.speaklater import LazyString
 
 from conference.audit.models import AuditAction
 from conference.audit.services import Actor, record
-from conference.database import row_locked
+from conference.database import row_locked, table_of
 from conference.events.models import Event
 from conference.extensions import db
 from conference.mail import services as mail
@@ -327,10 +328,19 @@ def default(kind: str, locale: str) -> tuple[str, str]:
 
 def current(event_id: int, kind: str, locale: str) -> tuple[str, str]:
     """Subject and text of a kind of mail in one language, as it is sent now."""
-    own = db.session.scalar(
-        sa.select(MailText).where(MailText.event_id == event_id, MailText.kind == kind, MailText.locale == locale)
-    )
+    own = db.session.execute(_own_text(), {"event_id": event_id, "kind": kind, "locale": locale}).one_or_none()
     return (own.subject, own.body) if own else default(kind, locale)
+
+
+@functools.cache
+def _own_text() -> sa.Select[tuple[str, str]]:
+    """Built once, as every mail to a registrant reads it (see ``database.table_of``)."""
+    texts = table_of(MailText).c
+    return sa.select(texts.subject, texts.body).where(
+        texts.event_id == sa.bindparam("event_id"),
+        texts.kind == sa.bindparam("kind"),
+        texts.locale == sa.bindparam("locale"),
+    )
 
 
 def compose(registration: Registration, kind: str, link: str | None, position: int | None = None) -> tuple[str, str]:

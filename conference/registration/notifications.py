@@ -18,7 +18,6 @@ from conference.registration import mail_texts
 from conference.registration.models import Registration, RegistrationStatus
 from conference.registration.services import (
     CANCELLING,
-    forum_slots,
     group_of,
     link_token,
     online_access,
@@ -92,7 +91,6 @@ def compose(
             "link": link,
             "show_details": registration.is_active and not registration.event.is_cancelled,
             "forums": [choice.agenda_item for choice in registration.forum_choices],
-            "has_forums": bool(forum_slots(registration.event)),
         }
         page["show_code"] = (
             page["show_details"] and registration.status == RegistrationStatus.CONFIRMED and not registration.online
